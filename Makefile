@@ -1,0 +1,40 @@
+# kpilot: `make demo` serves the demo company on the embedded SQLite database; `make test` runs the tests.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-all install lint typecheck bench-forecast eval clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "kpilot needs Python 3.11 ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/kpilot demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test-all: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy core kpi forecasting assistant
+
+bench-forecast: $(STAMP)
+	$(BIN)/kpilot eval forecast
+
+eval: $(STAMP)
+	$(BIN)/kpilot eval forecast && $(BIN)/kpilot eval weights && $(BIN)/kpilot eval cascade
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

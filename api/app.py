@@ -1,0 +1,76 @@
+"""The FastAPI application factory."""
+
+import json
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api import errors
+from api.routes import admin, auth, goals, kpis, org, sales
+from core.settings import Settings, get_settings
+
+DESCRIPTION = """
+kpilot turns sales history, the promotion calendar and company OKRs into goals people can act on.
+Log in with **Authorize** (demo users: `admin`, `hr`, `manager`, `employee`, `employee2`; password `kpilot-demo`
+in demo mode). Every route states who may call it; you only ever see records that are yours to see.
+Errors are RFC 9457 `application/problem+json`. Updates need `If-Match` with the ETag you read;
+creating POSTs accept `Idempotency-Key`.
+"""
+
+
+class BodyLimit:
+    """Answers 413 for request bodies over the limit, whether announced by Content-Length or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._reject(send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await self._reject(send)
+
+    async def _reject(self, send: Send) -> None:
+        body = json.dumps({"type": "about:blank", "title": "Content Too Large", "status": 413,
+                           "detail": f"The request body is larger than {self.max_bytes} bytes."}).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/problem+json"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app for `settings` (default: the environment's)."""
+    settings = settings or get_settings()
+    app = FastAPI(title="kpilot", version="0.1.0", description=DESCRIPTION,
+                  responses={422: {"description": "Validation error (problem+json)"}})
+    app.state.settings = settings
+    errors.install(app)
+    for module in (auth, org, goals, kpis, sales, admin):
+        app.include_router(module.router)
+    extra: dict[str, Any] = {"max_bytes": settings.max_body_bytes}
+    app.add_middleware(BodyLimit, **extra)
+    return app

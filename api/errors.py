@@ -1,0 +1,80 @@
+"""The one place that maps errors to HTTP: RFC 9457 problem+json for every 4xx/5xx, never a stack trace."""
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from core import errors as e
+
+log = logging.getLogger("kpilot.api")
+PROBLEM = "application/problem+json"
+
+STATUS: dict[type[e.KpilotError], int] = {
+    e.NotFound: 404,
+    e.PermissionDenied: 403,
+    e.AuthenticationFailed: 401,
+    e.Conflict: 409,
+    e.PreconditionFailed: 412,
+    e.PreconditionRequired: 428,
+    e.InvalidInput: 422,
+}
+
+
+def problem(status: int, detail: str, *, title: str | None = None, **extra: Any) -> JSONResponse:
+    """A problem+json response."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    body.update(extra)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _status_for(exc: e.KpilotError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+def _clean_validation_errors(errors: Any) -> list[dict[str, Any]]:
+    # Keep where and what; drop echoed input and context objects that may not serialise.
+    out = []
+    for err in errors:
+        out.append({"loc": list(err.get("loc", [])), "msg": str(err.get("msg", "")), "type": err.get("type", "")})
+    return out
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on `app`."""
+
+    @app.exception_handler(e.KpilotError)
+    async def _domain(_request: Request, exc: e.KpilotError) -> JSONResponse:
+        extra: dict[str, Any] = {}
+        if isinstance(exc, e.InvalidInput) and exc.errors:
+            extra["errors"] = exc.errors
+        return problem(_status_for(exc), str(exc) or HTTPStatus(_status_for(exc)).phrase, **extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _clean_validation_errors(exc.errors())
+        if any(err["type"] == "json_invalid" for err in errors):
+            return problem(400, "The request body is not valid JSON.", errors=errors)
+        return problem(422, "The request is not valid; see `errors` for each field.", errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:  # noqa: BLE001 - the one edge
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return problem(500, "An internal error occurred. It has been logged; please retry or contact support.")

@@ -1,0 +1,41 @@
+"""Login, who am I, and health."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.security import OAuth2PasswordRequestForm
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from api.deps import Allowed, SessionDep, SettingsDep, public
+from core.migrate import current_revision
+from workflows import users as users_flow
+from workflows.schemas import Health, Me, Token
+
+router = APIRouter(prefix="/api/v1", tags=["auth"])
+
+
+@router.post("/auth/token", response_model=Token, dependencies=[Depends(public())],
+             summary="Log in with username and password (OAuth2 password form); returns a bearer token")
+def login(session: SessionDep, settings: SettingsDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
+    token = users_flow.login(session, settings, username=form.username, password=form.password)
+    return Token(access_token=token)
+
+
+@router.get("/me", response_model=Me, summary="The logged-in user")
+def me(caller: Allowed("me:read")) -> Me:  # type: ignore[valid-type]
+    return Me(user_id=caller.user_id, username=caller.username, role=caller.role, employee_id=caller.employee_id)
+
+
+@router.get("/health", response_model=Health, dependencies=[Depends(public())], tags=["health"],
+            summary="Database reachability, schema revision and the configured LLM provider")
+def health(session: SessionDep, settings: SettingsDep) -> Health:
+    try:
+        session.execute(text("SELECT 1"))
+        revision = current_revision(settings.database_url)
+        database = "ok"
+    except SQLAlchemyError:  # health reports the failure instead of raising it
+        revision, database = None, "unreachable"
+    backend = "sqlite" if settings.is_sqlite else "postgresql"
+    return Health(status="ok" if database == "ok" else "degraded", database=f"{backend}: {database}",
+                  migration=revision, llm_provider=settings.llm_provider, version="0.1.0")

@@ -1,0 +1,91 @@
+"""KPI assignment routes: targets and weights, actuals, and CSV imports."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.responses import JSONResponse
+
+from api.deps import Allowed, IdempotencyKey, IfMatch, SessionDep
+from api.routes._util import Id, Paging, created, page, with_etag
+from core.errors import InvalidInput
+from workflows import goals, imports
+from workflows.schemas import (
+    ActualCreate,
+    ActualPublic,
+    AssignmentCreate,
+    AssignmentPublic,
+    AssignmentUpdate,
+    ImportReport,
+    Page,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["kpis"])
+MAX_UPLOAD = 20_000_000
+
+
+@router.get("/kpi-assignments", response_model=Page[AssignmentPublic],
+            summary="KPI assignments you may read (yours, your reports', your department's)")
+def list_assignments(
+    session: SessionDep, caller: Allowed("kpi:read"), p: Paging,  # type: ignore[valid-type]
+    period_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    employee_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+) -> dict:
+    return page(AssignmentPublic, goals.list_assignments(session, caller, period_id=period_id,
+                                                         employee_id=employee_id, limit=p.limit, offset=p.offset))
+
+
+@router.get("/kpi-assignments/{assignment_id}", response_model=AssignmentPublic, summary="One KPI assignment")
+def get_assignment(assignment_id: Id, session: SessionDep, caller: Allowed("kpi:read")) -> JSONResponse:  # type: ignore[valid-type]
+    return with_etag(AssignmentPublic, goals.get_assignment(session, caller, assignment_id))
+
+
+@router.post("/kpi-assignments", response_model=AssignmentPublic, status_code=201,
+             summary="Give a KPI to a person or department (managers: their reports and department)")
+def create_assignment(
+    body: AssignmentCreate, session: SessionDep, caller: Allowed("kpi:write"), key: IdempotencyKey = None,  # type: ignore[valid-type]
+) -> JSONResponse:
+    return created(session, caller, key, body, AssignmentPublic, lambda: goals.create_assignment(session, caller, body))
+
+
+@router.patch("/kpi-assignments/{assignment_id}", response_model=AssignmentPublic,
+              summary="Change weight or target (If-Match)")
+def update_assignment(
+    assignment_id: Id, body: AssignmentUpdate, session: SessionDep, caller: Allowed("kpi:write"),  # type: ignore[valid-type]
+    if_match: IfMatch = None,
+) -> JSONResponse:
+    return with_etag(AssignmentPublic, goals.update_assignment(session, caller, assignment_id, body, if_match))
+
+
+@router.get("/kpi-assignments/{assignment_id}/actuals", response_model=list[ActualPublic],
+            summary="Measured values of a KPI assignment")
+def list_actuals(assignment_id: Id, session: SessionDep, caller: Allowed("kpi:read")) -> list[ActualPublic]:  # type: ignore[valid-type]
+    return [ActualPublic.model_validate(a) for a in goals.list_actuals(session, caller, assignment_id)]
+
+
+@router.post("/kpi-assignments/{assignment_id}/actuals", response_model=ActualPublic, status_code=201,
+             summary="Record a measured value (one per date)")
+def record_actual(
+    assignment_id: Id, body: ActualCreate, session: SessionDep, caller: Allowed("actuals:write"),  # type: ignore[valid-type]
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    return created(session, caller, key, body, ActualPublic,
+                   lambda: goals.record_actual(session, caller, assignment_id, body))
+
+
+async def read_upload(file: UploadFile) -> bytes:
+    """The uploaded file's bytes, refusing files over the limit."""
+    content = await file.read(MAX_UPLOAD + 1)
+    if len(content) > MAX_UPLOAD:
+        raise InvalidInput(f"The file is larger than {MAX_UPLOAD // 1_000_000} MB; split it and import the parts.")
+    return content
+
+
+@router.post("/imports/actuals", response_model=ImportReport,
+             summary="Import KPI actuals from CSV (employee_code, period_code, indicator_code, as_of, value)")
+async def import_actuals(
+    session: SessionDep, caller: Allowed("actuals:write"), file: Annotated[UploadFile, File()],  # type: ignore[valid-type]
+) -> ImportReport:
+    content = await read_upload(file)
+    name = file.filename or "upload.csv"
+    n = imports.import_actuals(session, caller, content=content, filename=name)
+    return ImportReport(imported=n, file=name)

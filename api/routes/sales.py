@@ -1,0 +1,48 @@
+"""Sales history routes: shops, daily sales and the CSV import."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, UploadFile
+from sqlalchemy import select
+
+from api.deps import Allowed, SessionDep
+from api.routes._util import Id, Paging, page
+from api.routes.kpis import read_upload
+from core.errors import NotFound
+from core.tables import SalesDaily, Shop
+from workflows import common, imports
+from workflows.schemas import ImportReport, Page, SalesDayPublic, ShopPublic
+
+router = APIRouter(prefix="/api/v1", tags=["sales"])
+
+
+@router.get("/shops", response_model=Page[ShopPublic], summary="Shops and channels")
+def list_shops(session: SessionDep, _caller: Allowed("sales:read"), p: Paging) -> dict:  # type: ignore[valid-type]
+    return page(ShopPublic, common.paginate(session, select(Shop).order_by(Shop.id), limit=p.limit, offset=p.offset))
+
+
+@router.get("/shops/{shop_id}/sales", response_model=Page[SalesDayPublic], summary="Daily sales of a shop")
+def shop_sales(
+    shop_id: Id, session: SessionDep, _caller: Allowed("sales:read"), p: Paging,  # type: ignore[valid-type]
+    start: Annotated[date | None, Query(alias="from")] = None,
+    end: Annotated[date | None, Query(alias="to")] = None,
+) -> dict:
+    if session.get(Shop, shop_id) is None:
+        raise NotFound(f"Shop {shop_id} not found.")
+    stmt = select(SalesDaily).where(SalesDaily.shop_id == shop_id).order_by(SalesDaily.ds)
+    if start is not None:
+        stmt = stmt.where(SalesDaily.ds >= start)
+    if end is not None:
+        stmt = stmt.where(SalesDaily.ds <= end)
+    return page(SalesDayPublic, common.paginate(session, stmt, limit=p.limit, offset=p.offset))
+
+
+@router.post("/imports/sales", response_model=ImportReport,
+             summary="Import daily sales from CSV (shop_code, ds, sales[, orders, visitors, is_open, promo])")
+async def import_sales(
+    session: SessionDep, caller: Allowed("sales:write"), file: Annotated[UploadFile, File()],  # type: ignore[valid-type]
+) -> ImportReport:
+    content = await read_upload(file)
+    name = file.filename or "upload.csv"
+    return ImportReport(imported=imports.import_sales(session, caller, content=content, filename=name), file=name)

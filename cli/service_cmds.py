@@ -1,0 +1,167 @@
+"""Service commands: serve, demo, db, users, audit."""
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+db_app = typer.Typer(help="Database schema migrations (Alembic).", no_args_is_help=True)
+users_app = typer.Typer(help="Manage logins.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    """Settings from the environment, or a clear message and exit code 2."""
+    from core.settings import SettingsError, get_settings
+
+    try:
+        return get_settings()
+    except (SettingsError, ValueError) as exc:
+        typer.echo(f"kpilot: configuration error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def _require_migrated(url: str) -> None:
+    from core.migrate import current_revision, head_revision
+
+    current, head = current_revision(url), head_revision(url)
+    if current != head:
+        typer.echo(f"kpilot: the database is at revision {current or 'none'}, the code needs {head}. "
+                   "Run `kpilot db upgrade` first.", err=True)
+        raise typer.Exit(2)
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default: KPILOT_HOST or 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: KPILOT_PORT or 8000).")] = None,
+) -> None:
+    """Serve the API (interactive docs at /docs). The database must be migrated."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings()
+    _require_migrated(settings.database_url)
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+def demo(
+    host: Annotated[str | None, typer.Option(help="Bind address (default: KPILOT_HOST or 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: KPILOT_PORT or 8000).")] = None,
+    serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the API after loading.")] = True,
+    seed: Annotated[int, typer.Option(help="Seed of the demo company generator.")] = 7,
+) -> None:
+    """Demo mode: migrate the embedded database, load the demo company once, print the logins, serve."""
+    from core.migrate import upgrade
+    from core.settings import DEMO_PASSWORD, get_settings
+    from workflows import demo as demo_flow
+
+    os.environ["KPILOT_DEMO"] = "1"
+    get_settings.cache_clear()
+    settings = _settings()
+    typer.echo(f"kpilot demo: database {settings.database_url}", err=True)
+    upgrade(settings.database_url)
+    loaded = demo_flow.load_demo_company(settings.database_url, seed=seed,
+                                         progress=lambda msg: typer.echo(f"  {msg}", err=True))
+    typer.echo("kpilot demo: demo company " + ("loaded" if loaded else "already present, reused"), err=True)
+    typer.echo(f"Demo logins (password `{DEMO_PASSWORD}`): admin, hr, manager (head of operations), "
+               "employee (operations specialist), employee2 (customer service)")
+    if serve_api:
+        h, p = host or settings.host, port or settings.port
+        typer.echo(f"Serving on http://{h}:{p}  (docs: http://{h}:{p}/docs; stop with Ctrl-C)")
+        sys.stdout.flush()
+        serve(host=h, port=p)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Migrate the database to the newest schema (or REVISION)."""
+    from core.migrate import current_revision, upgrade
+
+    url = _settings().database_url
+    upgrade(url, revision)
+    typer.echo(f"database at revision {current_revision(url)}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, e.g. base.")]) -> None:
+    """Migrate the database down to REVISION (destroys the data of the removed tables)."""
+    from core.migrate import current_revision, downgrade
+
+    url = _settings().database_url
+    downgrade(url, revision)
+    typer.echo(f"database at revision {current_revision(url)}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's revision and the code's newest one."""
+    from core.migrate import current_revision, head_revision
+
+    url = _settings().database_url
+    typer.echo(f"database: {current_revision(url) or 'none'}  code: {head_revision(url)}")
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option(help="employee, manager, hr or admin.")],
+    employee_code: Annotated[str | None, typer.Option(help="Link to this employee (code).")] = None,
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
+) -> None:
+    """Create a login; the password is prompted for (or read from stdin)."""
+    from sqlalchemy import select
+
+    from core.db import session_scope
+    from core.errors import Conflict, InvalidInput
+    from core.tables import Employee
+    from workflows.users import create_user
+
+    settings = _settings()
+    _require_migrated(settings.database_url)
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt(
+        "Password", hide_input=True, confirmation_prompt=True)
+    with session_scope(settings.database_url) as session:
+        emp_id = None
+        if employee_code:
+            emp_id = session.execute(select(Employee.id).where(Employee.code == employee_code)).scalar()
+            if emp_id is None:
+                typer.echo(f"kpilot: no employee with code {employee_code!r}", err=True)
+                raise typer.Exit(2)
+        try:
+            user = create_user(session, caller=None, username=username, password=password, role=role,
+                               employee_id=emp_id)
+        except (InvalidInput, Conflict) as exc:
+            details = "; ".join(f"{'.'.join(map(str, p.get('loc', [])))}: {p.get('msg')}"
+                                for p in getattr(exc, "errors", []))
+            typer.echo(f"kpilot: {exc} {details}".strip(), err=True)
+            raise typer.Exit(2) from exc
+    typer.echo(f"created user {user.username} (id {user.id}, role {user.role})")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Re-hash the audit chain; exit 1 and list the problems if anything was edited or deleted."""
+    from core.db import session_scope
+    from workflows.audit import verify_chain
+
+    settings = _settings()
+    with session_scope(settings.database_url, write=False) as session:
+        report = verify_chain(session)
+    if report.ok:
+        typer.echo(f"audit chain intact: {report.checked} events verified")
+        return
+    typer.echo(f"audit chain BROKEN ({len(report.problems)} problem(s) in {report.checked} events):", err=True)
+    for problem in report.problems:
+        typer.echo(f"  - {problem}", err=True)
+    raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the service commands to the `kpilot` CLI."""
+    app.command()(serve)
+    app.command()(demo)
+    app.add_typer(db_app, name="db")
+    app.add_typer(users_app, name="users")
+    app.add_typer(audit_app, name="audit")

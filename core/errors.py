@@ -1,0 +1,37 @@
+"""The service's domain errors. They know nothing of HTTP; `api/errors.py` maps them to status codes."""
+
+
+class KpilotError(Exception):
+    """Root of every error the service raises on purpose."""
+
+
+class NotFound(KpilotError):
+    """The object does not exist, or the caller may not see it (both answer the same)."""
+
+
+class PermissionDenied(KpilotError):
+    """The caller's role may not perform this action."""
+
+
+class AuthenticationFailed(KpilotError):
+    """Missing, expired or wrong credentials."""
+
+
+class Conflict(KpilotError):
+    """The request conflicts with the current state (duplicate key, already decided)."""
+
+
+class PreconditionFailed(KpilotError):
+    """The If-Match version is stale."""
+
+
+class PreconditionRequired(KpilotError):
+    """An update was sent without If-Match."""
+
+
+class InvalidInput(KpilotError):
+    """Input that is well-formed but wrong; `errors` lists what and where."""
+
+    def __init__(self, message: str, errors: list[dict[str, object]] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or []

@@ -1,0 +1,89 @@
+"""Passwords, tokens, roles and the permission table every route declares against."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from core.errors import AuthenticationFailed
+
+ALGORITHM = "HS256"
+_hasher = PasswordHasher()
+
+EMPLOYEE, MANAGER, HR, ADMIN = "employee", "manager", "hr", "admin"
+ALL_ROLES = frozenset({EMPLOYEE, MANAGER, HR, ADMIN})
+STAFF = frozenset({MANAGER, HR, ADMIN})
+HR_ADMIN = frozenset({HR, ADMIN})
+
+# Deny by default: a route names one of these permissions; the table says which roles hold it.
+# Object-level checks (own records, reporting subtree) come on top, in the workflows.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "me:read": ALL_ROLES,
+    "org:read": ALL_ROLES,          # scoped: employees see themselves, managers their subtree
+    "org:write": HR_ADMIN,
+    "users:read": HR_ADMIN,
+    "users:write": frozenset({ADMIN}),
+    "periods:read": ALL_ROLES,
+    "periods:write": HR_ADMIN,
+    "catalogue:read": ALL_ROLES,
+    "catalogue:write": HR_ADMIN,
+    "okr:read": ALL_ROLES,
+    "okr:write": STAFF,             # scoped: managers their own department
+    "kpi:read": ALL_ROLES,          # scoped
+    "kpi:write": STAFF,             # scoped
+    "actuals:write": STAFF,         # scoped
+    "sales:read": STAFF,
+    "sales:write": HR_ADMIN,
+    "audit:read": HR_ADMIN,
+}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated user making a request."""
+
+    user_id: int
+    username: str
+    role: str
+    employee_id: int | None
+
+    @property
+    def sees_everything(self) -> bool:
+        """HR and admin read every record."""
+        return self.role in HR_ADMIN
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of `password`."""
+    return _hasher.hash(password)
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    """True when `password` matches `password_hash`."""
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def create_token(*, user_id: int, secret: str, ttl_minutes: int) -> str:
+    """A signed bearer token for `user_id`."""
+    now = datetime.now(UTC)
+    payload = {"sub": str(user_id), "iat": now, "exp": now + timedelta(minutes=ttl_minutes)}
+    return jwt.encode(payload, secret, algorithm=ALGORITHM)
+
+
+def decode_token(token: str, *, secret: str) -> int:
+    """The user id inside a valid token; AuthenticationFailed otherwise."""
+    try:
+        payload = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["sub", "exp"]})
+        return int(payload["sub"])
+    except (jwt.PyJWTError, ValueError) as exc:
+        raise AuthenticationFailed("invalid or expired token") from exc
+
+
+def role_may(role: str, permission: str) -> bool:
+    """Whether `role` holds `permission` (unknown permissions are held by nobody)."""
+    return role in PERMISSIONS.get(permission, frozenset())

@@ -1,0 +1,67 @@
+"""Service settings from `KPILOT_*` environment variables and `.env`; read through `get_settings()`."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "kpilot-demo-secret"})
+DEMO_PASSWORD = "kpilot-demo"
+DEFAULT_DB_PATH = Path("var") / "kpilot.db"
+
+
+class SettingsError(ValueError):
+    """Settings that would make the service unsafe or unusable."""
+
+
+class Settings(BaseSettings):
+    """Everything configurable about a kpilot deployment."""
+
+    model_config = SettingsConfigDict(env_prefix="KPILOT_", env_file=".env", extra="ignore")
+
+    demo: bool = Field(default=False, description="Demo mode: allows the demo logins and a placeholder secret.")
+    database_url: str = Field(
+        default=f"sqlite:///{DEFAULT_DB_PATH}",
+        validation_alias=AliasChoices("KPILOT_DATABASE_URL", "DATABASE_URL"),
+    )
+    secret_key: str = "change-me"
+    token_ttl_minutes: int = Field(default=480, ge=1, le=7 * 24 * 60)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    max_body_bytes: int = Field(default=2_000_000, ge=1024)
+    page_size_max: int = Field(default=200, ge=1)
+
+    llm_provider: Literal["offline", "openai"] = "offline"
+    llm_base_url: str = "http://127.0.0.1:11434/v1"
+    llm_api_key: str = ""
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_s: float = Field(default=30.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0, le=10)
+    llm_max_tokens: int = Field(default=4000, ge=100)
+
+    forecast_n_jobs: int = Field(default=1, ge=1, le=64)
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> "Settings":
+        if not self.demo and self.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
+            raise SettingsError(
+                "KPILOT_SECRET_KEY is unset or a placeholder. Set it to a long random value "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`), "
+                "or run with KPILOT_DEMO=1 for a local demo."
+            )
+        if not self.demo and len(self.secret_key) < 32:
+            raise SettingsError("KPILOT_SECRET_KEY must be at least 32 characters outside demo mode.")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the database is an embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests clear the cache to override)."""
+    return Settings()
