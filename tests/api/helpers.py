@@ -1,0 +1,72 @@
+"""Small builders for API tests: the demo org as plain data, computed independently of the service."""
+
+from functools import lru_cache
+
+from sqlalchemy import select
+
+from core.db import session_scope
+from core.tables import Department, Employee, KpiAssignment, Objective, User
+
+
+@lru_cache(maxsize=4)
+def org_snapshot(url: str) -> dict[str, object]:
+    """Users, the manager relation, departments and owners of assignments/objectives, read straight from the DB."""
+    with session_scope(url, write=False) as s:
+        users = {u.username: (u.role, u.employee_id) for u in s.execute(select(User)).scalars()}
+        managers = dict(s.execute(select(Employee.id, Employee.manager_id)).tuples().all())
+        emp_dept = dict(s.execute(select(Employee.id, Employee.department_id)).tuples().all())
+        dept_parent = dict(s.execute(select(Department.id, Department.parent_id)).tuples().all())
+        assignments = {a.id: (a.employee_id, a.department_id) for a in s.execute(select(KpiAssignment)).scalars()}
+        objectives = {o.id: (o.level, o.employee_id, o.department_id) for o in s.execute(select(Objective)).scalars()}
+    return {"users": users, "managers": managers, "emp_dept": emp_dept, "dept_parent": dept_parent,
+            "assignments": assignments, "objectives": objectives}
+
+
+def reports_of(managers: dict[int, int | None], root: int) -> set[int]:
+    """`root` and everyone below them, by walking each person's chain upwards."""
+    out = set()
+    for emp in managers:
+        cursor: int | None = emp
+        while cursor is not None:
+            if cursor == root:
+                out.add(emp)
+                break
+            cursor = managers.get(cursor)
+    return out
+
+
+def expected_employees(snap: dict, username: str) -> set[int]:  # type: ignore[type-arg]
+    """Employee ids `username` should see."""
+    role, emp = snap["users"][username]
+    if role in ("hr", "admin"):
+        return set(snap["managers"])
+    if role == "manager":
+        return reports_of(snap["managers"], emp)
+    return {emp}
+
+
+def dept_subtree(dept_parent: dict[int, int | None], root: int) -> set[int]:
+    """`root` department and its descendants."""
+    out = set()
+    for d in dept_parent:
+        cursor: int | None = d
+        while cursor is not None:
+            if cursor == root:
+                out.add(d)
+                break
+            cursor = dept_parent.get(cursor)
+    return out
+
+
+def paged_ids(client, headers: dict[str, str], path: str, **params: object) -> set[int]:  # type: ignore[no-untyped-def]
+    """All ids of a paginated list."""
+    ids: set[int] = set()
+    offset = 0
+    while True:
+        r = client.get(path, headers=headers, params={**params, "limit": 200, "offset": offset})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        ids |= {item["id"] for item in body["data"]}
+        offset += 200
+        if offset >= body["count"]:
+            return ids
