@@ -11,6 +11,7 @@ app = typer.Typer(
     help="kpilot: goal setting and coaching for e-commerce teams (target ranges, OKR cascades, scoring, weights).",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,
 )
 app.add_typer(eval_app, name="eval")
 

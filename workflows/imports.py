@@ -65,9 +65,9 @@ def _collect(
 
 def import_actuals(session: Session, caller: Caller, *, content: bytes, filename: str) -> int:
     """Upsert KPI actuals (employee_code, period_code, indicator_code, as_of, value); commits once."""
-    employees = dict(session.execute(select(Employee.code, Employee.id)).tuples().all())
-    periods = dict(session.execute(select(Period.code, Period.id)).tuples().all())
-    indicators = dict(session.execute(select(Indicator.code, Indicator.id)).tuples().all())
+    employees = dict(session.execute(select(Employee.code, Employee.id)).all())
+    periods = dict(session.execute(select(Period.code, Period.id)).all())
+    indicators = dict(session.execute(select(Indicator.code, Indicator.id)).all())
     assignments = {
         (a.employee_id, a.period_id, a.indicator_id): a.id
         for a in session.execute(select(KpiAssignment).where(KpiAssignment.employee_id.is_not(None))).scalars()
@@ -113,7 +113,7 @@ def _flag(raw: str, default: bool) -> bool:
 
 def import_sales(session: Session, caller: Caller, *, content: bytes, filename: str) -> int:
     """Upsert daily sales (shop_code, ds, sales[, orders, visitors, is_open, promo]); commits once."""
-    shops = dict(session.execute(select(Shop.code, Shop.id)).tuples().all())
+    shops = dict(session.execute(select(Shop.code, Shop.id)).all())
 
     def parse(row: dict[str, str]) -> dict[str, Any]:
         if row["shop_code"] not in shops:

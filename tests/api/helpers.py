@@ -13,9 +13,9 @@ def org_snapshot(url: str) -> dict[str, object]:
     """Users, the manager relation, departments and owners of assignments/objectives, read straight from the DB."""
     with session_scope(url, write=False) as s:
         users = {u.username: (u.role, u.employee_id) for u in s.execute(select(User)).scalars()}
-        managers = dict(s.execute(select(Employee.id, Employee.manager_id)).tuples().all())
-        emp_dept = dict(s.execute(select(Employee.id, Employee.department_id)).tuples().all())
-        dept_parent = dict(s.execute(select(Department.id, Department.parent_id)).tuples().all())
+        managers = dict(s.execute(select(Employee.id, Employee.manager_id)).all())
+        emp_dept = dict(s.execute(select(Employee.id, Employee.department_id)).all())
+        dept_parent = dict(s.execute(select(Department.id, Department.parent_id)).all())
         assignments = {a.id: (a.employee_id, a.department_id) for a in s.execute(select(KpiAssignment)).scalars()}
         objectives = {o.id: (o.level, o.employee_id, o.department_id) for o in s.execute(select(Objective)).scalars()}
     return {"users": users, "managers": managers, "emp_dept": emp_dept, "dept_parent": dept_parent,

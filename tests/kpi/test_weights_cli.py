@@ -39,9 +39,25 @@ def run(app: typer.Typer, *args: str) -> tuple[int, str, str]:
 
 
 def test_json_output_per_group(app: typer.Typer, csv_path: Path) -> None:
-    code, out, err = run(app, str(csv_path), "--outcome", "out", "--indicators", "k0,k1,k2",
-                         "--lower-is-better", "k2", "--current", "k0=40,k1=30,k2=30", "--group", "dept",
-                         "--bounds", "5,60", "--n-boot", "30", "--json")
+    code, out, err = run(
+        app,
+        str(csv_path),
+        "--outcome",
+        "out",
+        "--indicators",
+        "k0,k1,k2",
+        "--lower-is-better",
+        "k2",
+        "--current",
+        "k0=40,k1=30,k2=30",
+        "--group",
+        "dept",
+        "--bounds",
+        "5,60",
+        "--n-boot",
+        "30",
+        "--json",
+    )
     assert code == 0, err
     data = json.loads(out)
     assert set(data["groups"]) == {"cs", "ops"}
@@ -54,8 +70,19 @@ def test_json_output_per_group(app: typer.Typer, csv_path: Path) -> None:
 
 
 def test_table_output_and_quiet(app: typer.Typer, csv_path: Path) -> None:
-    code, out, err = run(app, str(csv_path), "--outcome", "out", "--indicators", "k0,k1", "--bounds", "5,95",
-                         "--n-boot", "20", "--quiet")
+    code, out, err = run(
+        app,
+        str(csv_path),
+        "--outcome",
+        "out",
+        "--indicators",
+        "k0,k1",
+        "--bounds",
+        "5,95",
+        "--n-boot",
+        "20",
+        "--quiet",
+    )
     assert code == 0 and "group all" in out and err == ""
 
 
@@ -72,8 +99,11 @@ def test_table_output_and_quiet(app: typer.Typer, csv_path: Path) -> None:
     ],
 )
 def test_bad_input_exit_2(app: typer.Typer, csv_path: Path, args: list[str], needle: str) -> None:
-    code, _, err = run(app, str(csv_path), "--outcome", "out", "--n-boot", "20", "--bounds", "5,95", *args) \
-        if "--bounds" not in args else run(app, str(csv_path), "--outcome", "out", "--n-boot", "20", *args)
+    code, _, err = (
+        run(app, str(csv_path), "--outcome", "out", "--n-boot", "20", "--bounds", "5,95", *args)
+        if "--bounds" not in args
+        else run(app, str(csv_path), "--outcome", "out", "--n-boot", "20", *args)
+    )
     assert code == 2
     assert needle in err and err.startswith("error:")
 
