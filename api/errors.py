@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core import errors as e
@@ -78,3 +79,32 @@ def install(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:  # noqa: BLE001 - the one edge
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return problem(500, "An internal error occurred. It has been logged; please retry or contact support.")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, Any]] | None = None
+
+
+def _doc(description: str) -> dict[str, Any]:
+    return {"description": description, "model": Problem, "content": {PROBLEM: {}}}
+
+
+# Documented on every router so clients (and schemathesis) know each error's shape.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _doc("Malformed request (e.g. invalid JSON)"),
+    401: _doc("Not authenticated"),
+    403: _doc("Your role may not do this"),
+    404: _doc("Not found, or not yours"),
+    409: _doc("Conflicts with the current state"),
+    412: _doc("If-Match version is stale"),
+    413: _doc("Request body too large"),
+    422: _doc("Invalid input"),
+    428: _doc("If-Match required"),
+}

@@ -121,7 +121,7 @@ def load_demo_company(url: str, *, seed: int = 7, progress: Progress | None = No
     with session_scope(url) as session:
         if session.execute(select(Company.id)).first() is not None:
             return False
-        say("generating the demo company (seed %d)" % seed)
+        say(f"generating the demo company (seed {seed})")
         demo = generate_demo_company(seed)
         steps: list[tuple[str, Callable[[Session, DemoCompany], None]]] = [
             ("org chart and logins", _load_org), ("shops, daily sales and promotions", _load_sales),

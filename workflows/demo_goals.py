@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -125,116 +126,99 @@ def _mean_actual(actuals: pd.DataFrame, period: str, code: str) -> float:
     return float(sel["value"].mean())
 
 
+OBJECTIVES = {
+    "O1": "{year}年Q{q}实现健康增长：全渠道 GMV 同比增长 {growth}%",
+    "O2": "让买家更满意：回复更快、发货更准",
+    "O3": "提升直播与投放的投入产出效率",
+    "O4": "打造能打硬仗的团队",
+}
+Rule = Callable[[float, int], float]
+
+
+def _times(factor: float, decimals: int, cap: float | None = None) -> Rule:
+    return lambda b, g: min(cap if cap is not None else float("inf"), round(b * factor, decimals))
+
+
+def _plus(points: float, decimals: int, cap: float) -> Rule:
+    return lambda b, g: min(cap, round(b + points, decimals))
+
+
+def _grow(b: float, g: int) -> float:
+    return float(round(b * (1 + g / 100), -5))
+
+
+# (objective, indicator, baseline decimals, target rule(baseline, growth %), KR title).
+# Title fields: b/t baseline and target, bw/tw the same in 万 (10,000), q quarter, growth.
+KR_PLAN: tuple[tuple[str, str, int, Rule, str], ...] = (
+    ("O1", "gmv", 2, _grow, "Q{q} GMV 达到 {tw:.0f} 万元，同比增长 {growth}%"),
+    ("O1", "conversion_rate", 2, _times(1.08, 2), "全店转化率从 {b:.2f}% 提升到 {t:.2f}%"),
+    ("O1", "aov", 0, _times(1.05, 0), "客单价从 {b:.0f} 元提升到 {t:.0f} 元"),
+    ("O2", "csat", 2, _plus(0.1, 1, 5.0), "客户满意度（CSAT）从 {b:.2f} 提升到 {t:.1f} 分"),
+    (
+        "O2",
+        "first_response_time",
+        0,
+        _times(0.8, 0),
+        "客服平均首次响应时间从 {b:.0f} 秒缩短到 {t:.0f} 秒以内",
+    ),
+    ("O2", "ontime_fulfilment_rate", 1, _plus(2, 1, 99.5), "准时发货率从 {b:.1f}% 提升到 {t:.1f}%"),
+    ("O3", "roas", 2, _times(1.1, 1), "广告投入产出比（ROAS）从 {b:.2f} 提升到 {t:.1f}"),
+    (
+        "O3",
+        "live_gmv_per_session",
+        -2,
+        _times(1.15, -3),
+        "直播场均成交额从 {bw:.2f} 万元提升到 {tw:.1f} 万元",
+    ),
+    ("O4", "hiring_fill_rate", 1, lambda b, g: 95.0, "关键岗位招聘达成率从 {b:.1f}% 提升到 {t:.0f}%"),
+    ("O4", "team_attrition", 1, _times(0.7, 1), "员工月流失率从 {b:.1f}% 降到 {t:.1f}% 以内"),
+)
+
+
+def _growth_ambition(sales: pd.DataFrame, today: date) -> int:
+    """The trailing twelve months' growth plus 3 points (in %): a stretch the history supports."""
+    end = pd.Timestamp(today)
+    year_ago, two_years_ago = end - pd.Timedelta(days=365), end - pd.Timedelta(days=730)
+    ttm = sales.loc[sales["ds"] >= year_ago, "sales"].sum()
+    prev = sales.loc[(sales["ds"] < year_ago) & (sales["ds"] >= two_years_ago), "sales"].sum()
+    return round(100 * (ttm / prev - 1) + 3)
+
+
+def _baselines(sales: pd.DataFrame, actuals: list[Row], months: list[Row], today: date) -> dict[str, float]:
+    """Sales KRs: the same quarter last year (seasons and promotions differ a lot between quarters).
+    Other KRs: last completed month's mean actual over everyone holding the KPI."""
+    q_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    ly = _quarter_totals(sales, _add_months(q_start, -12))
+    out = {"gmv": float(ly["sales"]), "conversion_rate": float(100 * ly["orders"] / ly["visitors"]),
+           "aov": float(ly["sales"] / ly["orders"])}  # fmt: skip
+    acts = pd.DataFrame(actuals)
+    for _, code, *_ in KR_PLAN:
+        if code not in out:
+            out[code] = _mean_actual(acts, months[-2]["code"], code)
+    return out
+
+
 def company_okrs(
     sales: pd.DataFrame, actuals: list[Row], months: list[Row], today: date, units: dict[str, tuple[str, str]]
 ) -> tuple[list[Row], list[Row]]:
     """Company objectives and key results for the current quarter, with baselines from the data."""
-    q_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    qn, code = (today.month - 1) // 3 + 1, quarter_code(today)
-    last_year, prev_q = (
-        _quarter_totals(sales, _add_months(q_start, -12)),
-        _quarter_totals(sales, _add_months(q_start, -3)),
-    )
-    # Ambition = the trailing twelve months' growth plus 3 points, a stretch the history supports.
-    end = pd.Timestamp(today)
-    ttm = sales.loc[sales["ds"] >= end - pd.Timedelta(days=365), "sales"].sum()
-    prev = sales.loc[
-        (sales["ds"] < end - pd.Timedelta(days=365)) & (sales["ds"] >= end - pd.Timedelta(days=730)), "sales"
-    ].sum()
-    growth = round(100 * (ttm / prev - 1) + 3)
-    gmv_b = round(float(last_year["sales"]), 2)
-    gmv_t = round(gmv_b * (1 + growth / 100), -5)
-    conv_b = round(100 * float(prev_q["orders"] / prev_q["visitors"]), 2)
-    aov_b = round(float(prev_q["sales"] / prev_q["orders"]))
-    acts = pd.DataFrame(actuals)
-    last = months[-2]["code"]
-
-    def base(c: str, nd: int) -> float:
-        return round(_mean_actual(acts, last, c), nd)
-
-    csat, frt, ful = base("csat", 2), base("first_response_time", 0), base("ontime_fulfilment_rate", 1)
-    roas, live, hire, attr = (
-        base("roas", 2),
-        base("live_gmv_per_session", -2),
-        base("hiring_fill_rate", 1),
-        base("team_attrition", 1),
-    )
-    conv_t, aov_t = round(conv_b * 1.08, 2), round(aov_b * 1.05)
-    csat_t, frt_t, ful_t = min(5.0, round(csat + 0.1, 1)), round(frt * 0.8), min(99.5, round(ful + 2, 1))
-    roas_t, live_t, attr_t = round(roas * 1.1, 1), round(live * 1.15, -3), round(attr * 0.7, 1)
-    okrs = [
-        (
-            "O1",
-            f"{today.year}年Q{qn}实现健康增长：全渠道 GMV 同比增长 {growth}%",
-            [
-                ("gmv", gmv_b, gmv_t, f"Q{qn} GMV 达到 {gmv_t / 1e4:.0f} 万元，同比增长 {growth}%"),
-                ("conversion_rate", conv_b, conv_t, f"全店转化率从 {conv_b:.2f}% 提升到 {conv_t:.2f}%"),
-                ("aov", aov_b, aov_t, f"客单价从 {aov_b:.0f} 元提升到 {aov_t:.0f} 元"),
-            ],
-        ),
-        (
-            "O2",
-            "让买家更满意：回复更快、发货更准",
-            [
-                ("csat", csat, csat_t, f"客户满意度（CSAT）从 {csat:.2f} 提升到 {csat_t:.1f} 分"),
-                (
-                    "first_response_time",
-                    frt,
-                    frt_t,
-                    f"客服平均首次响应时间从 {frt:.0f} 秒缩短到 {frt_t:.0f} 秒以内",
-                ),
-                ("ontime_fulfilment_rate", ful, ful_t, f"准时发货率从 {ful:.1f}% 提升到 {ful_t:.1f}%"),
-            ],
-        ),
-        (
-            "O3",
-            "提升直播与投放的投入产出效率",
-            [
-                ("roas", roas, roas_t, f"广告投入产出比（ROAS）从 {roas:.2f} 提升到 {roas_t:.1f}"),
-                (
-                    "live_gmv_per_session",
-                    live,
-                    live_t,
-                    f"直播场均成交额从 {live / 1e4:.2f} 万元提升到 {live_t / 1e4:.1f} 万元",
-                ),
-            ],
-        ),
-        (
-            "O4",
-            "打造能打硬仗的团队",
-            [
-                ("hiring_fill_rate", hire, 95.0, f"关键岗位招聘达成率从 {hire:.1f}% 提升到 95%"),
-                ("team_attrition", attr, attr_t, f"员工月流失率从 {attr:.1f}% 降到 {attr_t:.1f}% 以内"),
-            ],
-        ),
-    ]
-    objectives, krs = [], []
-    for o_code, title, items in okrs:
-        objectives.append(
-            {
-                "level": "company",
-                "period_code": code,
-                "department_code": None,
-                "employee_code": None,
-                "code": o_code,
-                "title": title,
-                "language": "zh",
-            }
-        )
-        for k, (ind, b, t, kr_title) in enumerate(items, start=1):
-            unit, direction = units[ind]
-            krs.append(
-                {
-                    "objective_code": o_code,
-                    "code": f"KR{k}",
-                    "title": kr_title,
-                    "indicator_code": ind,
-                    "baseline": float(b),
-                    "target": float(t),
-                    "unit": unit,
-                    "direction": direction,
-                }
-            )
+    q, period = (today.month - 1) // 3 + 1, quarter_code(today)
+    growth = _growth_ambition(sales, today)
+    base = _baselines(sales, actuals, months, today)
+    objectives = [
+        {"level": "company", "period_code": period, "department_code": None, "employee_code": None,
+         "code": code, "title": title.format(year=today.year, q=q, growth=growth), "language": "zh"}
+        for code, title in OBJECTIVES.items()
+    ]  # fmt: skip
+    krs: list[Row] = []
+    for obj, code, decimals, rule, title in KR_PLAN:
+        b = round(base[code], decimals)
+        t = float(rule(b, growth))
+        unit, direction = units[code]
+        n = sum(kr["objective_code"] == obj for kr in krs) + 1
+        text = title.format(b=b, t=t, bw=b / 1e4, tw=t / 1e4, q=q, growth=growth)
+        krs.append({"objective_code": obj, "code": f"KR{n}", "title": text, "indicator_code": code,
+                    "baseline": float(b), "target": t, "unit": unit, "direction": direction})  # fmt: skip
     return objectives, krs
 
 
@@ -253,6 +237,14 @@ def link_assignments(assignments: list[Row], krs: list[Row], staff: list[Row], t
             )
 
 
+PLAN_AHEAD = timedelta(days=183)
+
+
 def campaign_end(d: date) -> date:
     """Last day we plan promotions for: half a year ahead."""
-    return d + timedelta(days=183)
+    return d + PLAN_AHEAD
+
+
+def latest_today(last_calendar_day: date) -> date:
+    """The latest `today` whose half-year plan still ends inside the calendar."""
+    return last_calendar_day - PLAN_AHEAD

@@ -43,7 +43,8 @@ def get_period(session: Session, period_id: int) -> Period:
 
 def _check_dates(start: object, end: object) -> None:
     if start is not None and end is not None and start > end:  # type: ignore[operator]
-        raise InvalidInput("A period must not end before it starts.", [{"loc": ["end_date"], "msg": "before start_date"}])
+        raise InvalidInput("A period must not end before it starts.",
+                           [{"loc": ["end_date"], "msg": "before start_date"}])
 
 
 def create_period(session: Session, caller: Caller, data: PeriodCreate) -> Period:

@@ -1,9 +1,9 @@
 """Pydantic I/O schemas: XCreate (strict input), XUpdate (partial input), XPublic (output), Page[X]."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 T = TypeVar("T")
 Role = Literal["employee", "manager", "hr", "admin"]
@@ -322,9 +322,14 @@ class SalesDayPublic(Public):
     promo: bool
 
 
+def _utc(value: datetime) -> datetime:
+    # Stored without a zone (SQLite drops it); every timestamp the service writes is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 class AuditEventPublic(Public):
     id: int
-    at: datetime
+    at: Annotated[datetime, AfterValidator(_utc)]
     actor: str
     action: str
     entity: str

@@ -5,13 +5,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from api.deps import Allowed, IdempotencyKey, IfMatch, SessionDep
+from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
 from core.tables import AuditEvent, User
 from workflows import audit, common
 from workflows import users as users_flow
 from workflows.schemas import AuditEventPublic, AuditVerifyPublic, Page, UserCreate, UserPublic, UserUpdate
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
 
 
 @router.get("/users", response_model=Page[UserPublic], tags=["users"], summary="List users")

@@ -8,11 +8,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import Allowed, SessionDep, SettingsDep, public
+from api.errors import PROBLEM_RESPONSES
 from core.migrate import current_revision
 from workflows import users as users_flow
 from workflows.schemas import Health, Me, Token
 
-router = APIRouter(prefix="/api/v1", tags=["auth"])
+router = APIRouter(prefix="/api/v1", tags=["auth"], responses=PROBLEM_RESPONSES)
 
 
 @router.post("/auth/token", response_model=Token, dependencies=[Depends(public())],

@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from api.deps import Allowed, IdempotencyKey, IfMatch, SessionDep
+from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
 from core.tables import Objective
 from workflows import common, goals
@@ -25,7 +26,7 @@ from workflows.schemas import (
     PeriodUpdate,
 )
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
 
 
 @router.get("/periods", response_model=Page[PeriodPublic], tags=["periods"], summary="List periods, newest first")

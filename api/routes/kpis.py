@@ -6,6 +6,7 @@ from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import JSONResponse
 
 from api.deps import Allowed, IdempotencyKey, IfMatch, SessionDep
+from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
 from core.errors import InvalidInput
 from workflows import goals, imports
@@ -19,7 +20,7 @@ from workflows.schemas import (
     Page,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["kpis"])
+router = APIRouter(prefix="/api/v1", tags=["kpis"], responses=PROBLEM_RESPONSES)
 MAX_UPLOAD = 20_000_000
 
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from api.deps import Allowed, IdempotencyKey, IfMatch, SessionDep
+from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
 from workflows import org
 from workflows.access import get_visible_employee
@@ -20,7 +21,7 @@ from workflows.schemas import (
     PositionPublic,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["org"])
+router = APIRouter(prefix="/api/v1", tags=["org"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("/departments", response_model=Page[DepartmentPublic], summary="List departments")
@@ -57,7 +58,7 @@ def list_positions(session: SessionDep, _caller: Allowed("org:read"), p: Paging)
             summary="Employees you may see: yourself, your reporting line (managers), everyone (HR/admin)")
 def list_employees(
     session: SessionDep, caller: Allowed("org:read"), p: Paging,  # type: ignore[valid-type]
-    department_id: Annotated[int | None, Query()] = None,
+    department_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> dict:
     return page(EmployeePublic, org.list_employees(session, caller, department_id=department_id,
                                                    limit=p.limit, offset=p.offset))

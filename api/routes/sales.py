@@ -7,6 +7,7 @@ from fastapi import APIRouter, File, Query, UploadFile
 from sqlalchemy import select
 
 from api.deps import Allowed, SessionDep
+from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page
 from api.routes.kpis import read_upload
 from core.errors import NotFound
@@ -14,7 +15,7 @@ from core.tables import SalesDaily, Shop
 from workflows import common, imports
 from workflows.schemas import ImportReport, Page, SalesDayPublic, ShopPublic
 
-router = APIRouter(prefix="/api/v1", tags=["sales"])
+router = APIRouter(prefix="/api/v1", tags=["sales"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("/shops", response_model=Page[ShopPublic], summary="Shops and channels")

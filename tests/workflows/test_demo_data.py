@@ -67,8 +67,12 @@ def test_department_and_manager_trees_have_one_root_and_no_cycles(demo: DemoComp
     for code in boss:
         assert boss[code] is None or boss[code] in boss
         assert _walk_to_root(boss, code)[-1] == roots[0]
-        assert _walk_to_root(dept_parent, next(e["department_code"] for e in demo.employees
-                                               if e["code"] == code))[-1] == "hq"
+        assert (
+            _walk_to_root(
+                dept_parent, next(e["department_code"] for e in demo.employees if e["code"] == code)
+            )[-1]
+            == "hq"
+        )
 
 
 def test_department_heads_report_to_the_gm_and_staff_to_their_own_department(demo: DemoCompany) -> None:
@@ -87,8 +91,13 @@ def test_department_heads_report_to_the_gm_and_staff_to_their_own_department(dem
 def test_demo_users_have_the_right_roles_and_employee_reports_to_manager(demo: DemoCompany) -> None:
     users = {u["username"]: u for u in demo.users}
     roles = {u: users[u]["role"] for u in users}
-    assert roles == {"admin": "admin", "hr": "hr", "manager": "manager", "employee": "employee",
-                     "employee2": "employee"}
+    assert roles == {
+        "admin": "admin",
+        "hr": "hr",
+        "manager": "manager",
+        "employee": "employee",
+        "employee2": "employee",
+    }
     emp = {e["code"]: e for e in demo.employees}
     manager, employee = emp[users["manager"]["employee_code"]], emp[users["employee"]["employee_code"]]
     assert manager["position_code"] == "ops_head" and manager["department_code"] == "ops"
@@ -115,7 +124,9 @@ def test_every_monthly_scorecard_has_three_to_five_kpis_summing_to_100(demo: Dem
 def test_all_codes_exist_in_the_catalogue(demo: DemoCompany) -> None:
     known = set(indicator_map())
     assert {i["code"] for i in demo.indicators} == known
-    used = {a["indicator_code"] for a in demo.kpi_assignments} | {k["indicator_code"] for k in demo.key_results}
+    used = {a["indicator_code"] for a in demo.kpi_assignments} | {
+        k["indicator_code"] for k in demo.key_results
+    }
     used |= {c for w in demo.true_weights.values() for c in w}
     used |= set(demo.department_outcomes.columns) - set(META["non_ratio"])
     assert used <= known, used - known
@@ -125,15 +136,32 @@ def test_all_codes_exist_in_the_catalogue(demo: DemoCompany) -> None:
 
 
 # Natural-code keys the loader resolves to the foreign-key column named here.
-FK_KEYS = {"department_code": "department_id", "parent_code": "parent_id", "position_code": "position_id",
-           "manager_code": "manager_id", "employee_code": "employee_id", "shop_code": "shop_id",
-           "period_code": "period_id", "indicator_code": "indicator_id", "objective_code": "objective_id",
-           "parent_kr_code": "parent_kr_id"}
-ROW_TABLES = {"departments": tables.Department, "positions": tables.Position, "employees": tables.Employee,
-              "users": tables.User, "shops": tables.Shop, "promo_events": tables.PromoEvent,
-              "periods": tables.Period, "indicators": tables.Indicator, "objectives": tables.Objective,
-              "key_results": tables.KeyResult, "kpi_assignments": tables.KpiAssignment,
-              "kpi_actuals": tables.KpiActual}
+FK_KEYS = {
+    "department_code": "department_id",
+    "parent_code": "parent_id",
+    "position_code": "position_id",
+    "manager_code": "manager_id",
+    "employee_code": "employee_id",
+    "shop_code": "shop_id",
+    "period_code": "period_id",
+    "indicator_code": "indicator_id",
+    "objective_code": "objective_id",
+    "parent_kr_code": "parent_kr_id",
+}
+ROW_TABLES = {
+    "departments": tables.Department,
+    "positions": tables.Position,
+    "employees": tables.Employee,
+    "users": tables.User,
+    "shops": tables.Shop,
+    "promo_events": tables.PromoEvent,
+    "periods": tables.Period,
+    "indicators": tables.Indicator,
+    "objectives": tables.Objective,
+    "key_results": tables.KeyResult,
+    "kpi_assignments": tables.KpiAssignment,
+    "kpi_actuals": tables.KpiActual,
+}
 LOADER_FILLS = {"id", "company_id", "version", "created_at", "updated_at", "password_hash", "assignment_id"}
 
 
@@ -180,14 +208,14 @@ def test_sales_frame_is_complete_and_consistent(demo: DemoCompany) -> None:
 def test_sales_show_the_double11_peak_and_the_spring_festival_dip(demo: DemoCompany) -> None:
     daily = demo.sales.groupby("ds")["sales"].sum()
     for year in (2023, 2024, 2025):
-        nov = daily[f"{year}-11-01":f"{year}-11-30"]
+        nov = daily[f"{year}-11-01" : f"{year}-11-30"]
         assert nov.idxmax() == pd.Timestamp(year, 11, 11)
-        assert daily[pd.Timestamp(year, 11, 11)] > 5 * daily[f"{year}-09-10":f"{year}-10-15"].median()
+        assert daily[pd.Timestamp(year, 11, 11)] > 5 * daily[f"{year}-09-10" : f"{year}-10-15"].median()
     cal = cn_ecommerce_calendar(daily.index.min(), daily.index.max()).set_index("ds")
     for year in (2024, 2025, 2026):
         cny = pd.Timestamp(LUNAR_NEW_YEAR[year])
         pause = cal.index[cal["logistics_pause"] & (abs(cal.index - cny) < pd.Timedelta(days=20))]
-        before = daily[cny - pd.Timedelta(days=70): cny - pd.Timedelta(days=40)].median()
+        before = daily[cny - pd.Timedelta(days=70) : cny - pd.Timedelta(days=40)].median()
         assert daily[pause].mean() < 0.3 * before
     closed = demo.sales[~demo.sales["is_open"]]
     assert set(closed["shop_code"]) == {"tmall", "douyin", "pdd"} and len(closed) > 0
@@ -199,16 +227,22 @@ def test_promo_flags_and_events_follow_the_calendar(demo: DemoCompany) -> None:
     assert eleven["promo"].all()
     kinds = {(e["kind"], e["shop_code"] is None) for e in demo.promo_events}
     assert kinds == {("platform", True), ("shop", False)}
-    assert any("双11" in e["name"] and e["start_date"] <= date(2025, 11, 11) <= e["end_date"]
-               for e in demo.promo_events)
+    assert any(
+        "双11" in e["name"] and e["start_date"] <= date(2025, 11, 11) <= e["end_date"]
+        for e in demo.promo_events
+    )
     assert all(e["start_date"] <= e["end_date"] for e in demo.promo_events)
 
 
 def test_periods_cover_months_quarters_and_campaigns(demo: DemoCompany) -> None:
     codes = {p["code"]: p for p in demo.periods}
-    assert {"2026-03", "2024-03", "2026-Q1", "2024-Q1", "2025-618", "2025-double11", "2026-double11"} <= set(codes)
+    assert {"2026-03", "2024-03", "2026-Q1", "2024-Q1", "2025-618", "2025-double11", "2026-double11"} <= set(
+        codes
+    )
     assert codes["2025-double11"]["start_date"] <= date(2025, 11, 11) <= codes["2025-double11"]["end_date"]
-    assert codes["2026-Q1"]["start_date"] == date(2026, 1, 1) and codes["2026-Q1"]["end_date"] == date(2026, 3, 31)
+    assert codes["2026-Q1"]["start_date"] == date(2026, 1, 1) and codes["2026-Q1"]["end_date"] == date(
+        2026, 3, 31
+    )
     assert len(codes) == len(demo.periods)
 
 
@@ -237,7 +271,9 @@ def test_actuals_are_month_end_for_past_months_and_in_period_for_the_current(dem
         assert a["value"] >= 0
     assert {a["as_of"] for a in current} == {date(2026, 3, 7)} | {date(2026, 3, d) for d in range(8, 15)}
     gm = next(e["code"] for e in demo.employees if e["manager_code"] is None)
-    gmv = sorted((a["as_of"], a["value"]) for a in current if a["employee_code"] == gm and a["indicator_code"] == "gmv")
+    gmv = sorted(
+        (a["as_of"], a["value"]) for a in current if a["employee_code"] == gm and a["indicator_code"] == "gmv"
+    )
     march = demo.sales[demo.sales["ds"] >= "2026-03-01"]["sales"].sum()
     assert gmv[-1][1] == pytest.approx(march, rel=1e-6) and gmv[0][1] < gmv[-1][1]
 
@@ -263,8 +299,11 @@ def test_regression_on_department_outcomes_recovers_the_true_weights(demo: DemoC
 
 def _mean_achievement(demo: DemoCompany, period: str, who: set[str]) -> float:
     direction = {i["code"]: i["direction"] for i in demo.indicators}
-    target = {(a["indicator_code"], a["employee_code"]): a["target"] for a in demo.kpi_assignments
-              if a["period_code"] == period}
+    target = {
+        (a["indicator_code"], a["employee_code"]): a["target"]
+        for a in demo.kpi_assignments
+        if a["period_code"] == period
+    }
     ach = []
     for a in demo.kpi_actuals:
         if a["period_code"] == period and a["employee_code"] in who:
@@ -287,20 +326,34 @@ def test_inflation_anomaly_team_scores_high_in_the_last_month_only(demo: DemoCom
 def test_early_warning_anomaly_drops_below_range_on_consecutive_days(demo: DemoCompany) -> None:
     warn = next(a for a in demo.anomalies if a["kind"] == "early_warning")
     emp, code = warn["employee_code"], warn["indicator_code"]
-    assignment = next(a for a in demo.kpi_assignments if a["period_code"] == "2026-03"
-                      and a["employee_code"] == emp and a["indicator_code"] == code)
-    series = sorted((a["as_of"], a["value"]) for a in demo.kpi_actuals
-                    if a["period_code"] == "2026-03" and a["employee_code"] == emp and a["indicator_code"] == code)
+    assignment = next(
+        a
+        for a in demo.kpi_assignments
+        if a["period_code"] == "2026-03" and a["employee_code"] == emp and a["indicator_code"] == code
+    )
+    series = sorted(
+        (a["as_of"], a["value"])
+        for a in demo.kpi_actuals
+        if a["period_code"] == "2026-03" and a["employee_code"] == emp and a["indicator_code"] == code
+    )
     below = [d for d, v in series if v < assignment["target_low"]]
     assert below == warn["dates"] == [date(2026, 3, d) for d in range(10, 15)]
-    history = [a["value"] for a in demo.kpi_actuals if a["employee_code"] == emp and a["indicator_code"] == code
-               and a["period_code"] != "2026-03"]
-    assert min(history) > max(v for _, v in series[-len(below):])
+    history = [
+        a["value"]
+        for a in demo.kpi_actuals
+        if a["employee_code"] == emp and a["indicator_code"] == code and a["period_code"] != "2026-03"
+    ]
+    assert min(history) > max(v for _, v in series[-len(below) :])
 
 
-def test_first_day_of_month_and_small_companies_work() -> None:
-    first = generate_demo_company(3, today=date(2025, 7, 1), n_employees=30)
-    assert len(first.employees) == 30
+@pytest.mark.parametrize("n", [15, 30])
+def test_first_day_of_month_and_small_companies_work(n: int) -> None:
+    first = generate_demo_company(3, today=date(2025, 7, 1), n_employees=n)
+    assert len(first.employees) == n
+    cards: dict[tuple[str, str], float] = defaultdict(float)
+    for a in first.kpi_assignments:
+        cards[a["employee_code"], a["period_code"]] += a["weight"]
+    assert len(cards) == n * 25 and all(w == pytest.approx(100) for w in cards.values())
     assert not [a for a in first.kpi_actuals if a["period_code"] == "2025-07"]
     assert [a["kind"] for a in first.anomalies] == ["inflation"]
     assert first.sales["ds"].max() == pd.Timestamp(2025, 6, 30)
@@ -311,3 +364,9 @@ def test_first_day_of_month_and_small_companies_work() -> None:
 def test_out_of_range_headcount_is_refused(n: int) -> None:
     with pytest.raises(InvalidInput, match="n_employees"):
         generate_demo_company(1, today=TODAY, n_employees=n)
+
+
+@pytest.mark.parametrize("today", [date(2015, 12, 31), date(2035, 7, 2)])
+def test_days_the_promotion_calendar_does_not_cover_are_refused(today: date) -> None:
+    with pytest.raises(InvalidInput, match="today="):
+        generate_demo_company(1, today=today)
