@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
-from api.routes import admin, auth, goals, kpis, org, sales
+from api.routes import admin, auth, coaching, forecasts, goals, kpis, org, sales, weights
 from core.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   responses={422: {"description": "Validation error (problem+json)"}})
     app.state.settings = settings
     errors.install(app)
-    for module in (auth, org, goals, kpis, sales, admin):
+    for module in (auth, org, goals, kpis, sales, admin, forecasts, weights, coaching):
         app.include_router(module.router)
     extra: dict[str, Any] = {"max_bytes": settings.max_body_bytes}
     app.add_middleware(BodyLimit, **extra)

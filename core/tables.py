@@ -268,3 +268,8 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     body: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+# Feature tables live in their own modules; importing them here registers them on Base.metadata
+# so that Alembic and the tests see one schema.
+from core import tables_coaching, tables_forecast, tables_weights  # noqa: E402,F401

@@ -1,0 +1,3 @@
+"""ORM tables of the coaching feature."""
+
+from core.tables import Base  # noqa: F401
