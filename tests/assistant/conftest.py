@@ -8,9 +8,23 @@ import pytest
 
 from tests.assistant.fake_llm import FakeLLMServer
 
-_LEAKY_ENV = ("OPENAI_BASE_URL", "OPENAI_API_BASE", "LANGSMITH_GATEWAY", "LANGSMITH_TRACING", "LANGSMITH_API_KEY",
-              "LANGCHAIN_TRACING_V2", "LANGCHAIN_API_KEY", "LANGSMITH_ENDPOINT", "LANGCHAIN_ENDPOINT",
-              "LC_OUTPUT_VERSION", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY")
+_LEAKY_ENV = (
+    "OPENAI_BASE_URL",
+    "OPENAI_API_BASE",
+    "LANGSMITH_GATEWAY",
+    "LANGSMITH_TRACING",
+    "LANGSMITH_API_KEY",
+    "LANGCHAIN_TRACING_V2",
+    "LANGCHAIN_API_KEY",
+    "LANGSMITH_ENDPOINT",
+    "LANGCHAIN_ENDPOINT",
+    "LC_OUTPUT_VERSION",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "ALL_PROXY",
+)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -9,9 +10,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 ANSWERS = {
-    "zh": {"objective": "部门按期达成公司目标，并持续改进。", "definition": "本岗位按期达成该指标的目标，并持续改进。"},
-    "en": {"objective": "The department delivers its share of the company goals on time.",
-           "definition": "Meet this KPI's target on time and keep improving it."},
+    "zh": {
+        "objective": "部门按期达成公司目标，并持续改进。",
+        "definition": "本岗位按期达成该指标的目标，并持续改进。",
+    },
+    "en": {
+        "objective": "The department delivers its share of the company goals on time.",
+        "definition": "Meet this KPI's target on time and keep improving it.",
+    },
 }
 
 
@@ -52,10 +58,18 @@ class FakeLLM:
 
 def _completion(body: dict[str, Any], content: str, finish: str = "stop") -> dict[str, Any]:
     return {
-        "id": "chatcmpl-test", "object": "chat.completion", "created": int(time.time()),
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": int(time.time()),
         "model": body.get("model", "test-model"),
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content, "refusal": None},
-                     "finish_reason": finish, "logprobs": None}],
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content, "refusal": None},
+                "finish_reason": finish,
+                "logprobs": None,
+            }
+        ],
         "usage": {"prompt_tokens": 100, "completion_tokens": 40, "total_tokens": 140},
     }
 
@@ -73,10 +87,8 @@ def make_handler(state: FakeLLM) -> type[BaseHTTPRequestHandler]:
             for k, v in (headers or {}).items():
                 self.send_header(k, v)
             self.end_headers()
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
         def do_POST(self) -> None:  # noqa: N802
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
@@ -85,20 +97,26 @@ def make_handler(state: FakeLLM) -> type[BaseHTTPRequestHandler]:
                 return self._send(404, {"error": {"message": "not found"}})
             mode = state.next_behaviour()
             if mode == "rate_limit":
-                return self._send(429, {"error": {"message": "slow down", "type": "rate_limit"}},
-                                  headers={"Retry-After": "0"})
+                return self._send(
+                    429,
+                    {"error": {"message": "slow down", "type": "rate_limit"}},
+                    headers={"Retry-After": "0"},
+                )
             if mode == "error500":
                 return self._send(500, {"error": {"message": "boom", "type": "server_error"}})
             if mode == "slow":
                 time.sleep(state.delay_s or 3.0)
             good = json.dumps(answer_for(body), ensure_ascii=False)
             content = {
-                "valid": good, "slow": good,
+                "valid": good,
+                "slow": good,
                 "malformed": "{definitions: [oops",
                 "truncated": good[: len(good) // 2],
                 "wrong_schema": json.dumps({"foo": 1, "bar": ["x"]}),
-                "wrong_language": json.dumps(answer_for(body, lang_override=(
-                    "en" if "简体中文" in body["messages"][0]["content"] else "zh")), ensure_ascii=False),
+                "wrong_language": json.dumps(
+                    answer_for(body, lang_override=("en" if "简体中文" in body["messages"][0]["content"] else "zh")),
+                    ensure_ascii=False,
+                ),
                 "bad_numbers": json.dumps(answer_for(body, extra=" 987654"), ensure_ascii=False),
             }[mode]
             finish = "length" if mode == "truncated" else "stop"
@@ -114,7 +132,7 @@ class FakeLLMServer:
         self.state = FakeLLM()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(self.state))
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     @property
     def base_url(self) -> str:

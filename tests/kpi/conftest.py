@@ -9,9 +9,7 @@ import pytest
 from kpi.weights import WeightsSettings
 
 
-def synthetic_frame(
-    n: int, weights: list[float], noise: float = 1.0, seed: int = 0, rho: float = 0.0
-) -> pd.DataFrame:
+def synthetic_frame(n: int, weights: list[float], noise: float = 1.0, seed: int = 0, rho: float = 0.0) -> pd.DataFrame:
     """Indicators with equicorrelation rho, outcome = sum(w_j z_j)/100 + noise; columns k0.. and `out`."""
     rng = np.random.default_rng(seed)
     k = len(weights)

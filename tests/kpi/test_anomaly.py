@@ -127,9 +127,7 @@ def test_manager_above_self_and_peer() -> None:
     df = scores_table()
     self_flags = check_rating_bias(df)
     assert [f.subject for f in self_flags] == ["m_design"] and self_flags[0].code == "manager_above_self"
-    peer = check_rating_bias(
-        df.assign(manager_rating=df["peer_rating"] + 1.5), other_col="peer_rating", kind="peer"
-    )
+    peer = check_rating_bias(df.assign(manager_rating=df["peer_rating"] + 1.5), other_col="peer_rating", kind="peer")
     assert {f.code for f in peer} == {"manager_above_peer"} and len(peer) == 3
 
 

@@ -21,19 +21,20 @@ from kpi.scoring import (
 
 
 def test_domain_example_weight_30_at_120_percent_gives_36_points() -> None:
-    b = score_person([KpiInput("conv", 30, 100, 120), KpiInput("camp", 10, 100, 80), KpiInput("x", 60, 1, 1)])
+    b = score_person(
+        [KpiInput("conv", 30, 100, 120), KpiInput("camp", 10, 100, 80), KpiInput("x", 60, 1, 1)], person_id="e1"
+    )
     points = {line.code: line.points for line in b.lines}
     assert points["conv"] == pytest.approx(36.0)
     assert points["camp"] == pytest.approx(8.0)
     assert b.total == pytest.approx(36 + 8 + 60)
+    assert b.to_dict()["person_id"] == "e1"
 
 
 def test_cap_clips_and_is_reported() -> None:
     b = score_person([KpiInput("conv", 100, 100, 200)])
     line = b.lines[0]
-    assert (
-        line.capped and line.achievement == pytest.approx(1.2) and line.achievement_raw == pytest.approx(2.0)
-    )
+    assert line.capped and line.achievement == pytest.approx(1.2) and line.achievement_raw == pytest.approx(2.0)
     assert line.points == pytest.approx(120.0)
     assert any("capped" in n for n in line.notes)
     assert score_person([KpiInput("c", 100, 100, 200)], ScoringPolicy(cap=1.5)).total == pytest.approx(150)

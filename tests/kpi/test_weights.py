@@ -35,8 +35,7 @@ def test_recovers_known_weights_with_intervals(fast: WeightsSettings) -> None:
     errors = [abs(g.data_weights[n] - t) for n, t in zip(NAMES, TRUE, strict=True)]
     assert max(errors) < 3.0
     covered = [
-        g.data_weights_ci[n][0] - 0.5 <= t <= g.data_weights_ci[n][1] + 0.5
-        for n, t in zip(NAMES, TRUE, strict=True)
+        g.data_weights_ci[n][0] - 0.5 <= t <= g.data_weights_ci[n][1] + 0.5 for n, t in zip(NAMES, TRUE, strict=True)
     ]
     assert sum(covered) >= 4
     assert g.cv_score["proposal"] is not None and g.cv_score["equal"] is not None
@@ -51,9 +50,7 @@ def test_lower_is_better_flip(fast: WeightsSettings) -> None:
         df, outcome="out", indicators=["k0", "k1"], lower_is_better=["k1"], bounds=(5, 95), settings=fast
     ).groups["all"]
     assert flipped.weights["k1"] == pytest.approx(50, abs=6)
-    naive = fit_weights(df, outcome="out", indicators=["k0", "k1"], bounds=(5, 95), settings=fast).groups[
-        "all"
-    ]
+    naive = fit_weights(df, outcome="out", indicators=["k0", "k1"], bounds=(5, 95), settings=fast).groups["all"]
     assert naive.weights["k1"] == pytest.approx(5.0)
     assert {"negative_effect", "at_bound"} <= {w.code for w in naive.warnings}
 
@@ -77,9 +74,7 @@ def test_weak_evidence_shrinks_toward_current(fast: WeightsSettings) -> None:
 def test_collinearity_warning(fast: WeightsSettings) -> None:
     df = synthetic_frame(800, [50.0, 50.0], seed=5)
     df["dup"] = df["k0"] + np.random.default_rng(0).normal(0, 0.5, len(df))
-    g = fit_weights(df, outcome="out", indicators=["k0", "k1", "dup"], bounds=(5, 90), settings=fast).groups[
-        "all"
-    ]
+    g = fit_weights(df, outcome="out", indicators=["k0", "k1", "dup"], bounds=(5, 90), settings=fast).groups["all"]
     assert g.vif["k0"] > 5 and any(w.code == "collinearity" for w in g.warnings)
 
 
@@ -100,9 +95,7 @@ def test_groups_and_refused_group(fast: WeightsSettings) -> None:
     assert {"weights", "ci", "cv_score", "n", "warnings"} <= set(d["groups"]["ops"])
     assert "bootstrap" in d["method"]["en"] and "自助法" in d["method"]["zh"]
     with pytest.raises(TooFewRowsError):
-        fit_weights(
-            small, outcome="out", indicators=["k0", "k1"], group="dept", bounds=(5, 95), settings=fast
-        )
+        fit_weights(small, outcome="out", indicators=["k0", "k1"], group="dept", bounds=(5, 95), settings=fast)
 
 
 def test_blank_rows_dropped_and_reported(fast: WeightsSettings) -> None:

@@ -1,0 +1,237 @@
+"""Key-result parser: metric words, baseline, target, change, unit, direction and period (zh and en)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.numbers import Quantity, find_quantities
+
+# Period words are removed before numbers are read, so "Q3", "6月", "双11" or "618" never become targets.
+_PERIOD_PATTERNS = [
+    r"20\d\d\s*年?\s*(?:Q[1-4]|H[12])?",
+    r"Q[1-4]",
+    r"H[12]",
+    r"第[一二三四1-4]季度",
+    r"[上下]半年",
+    r"(?:1[0-2]|[1-9])\s*月(?:份)?",
+    r"双\s*1[12]",
+    r"双十[一二]",
+    r"618",
+    r"99大促",
+    r"年货节",
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b",
+    r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b",
+    r"\b(?:this|next) (?:month|quarter|year)\b",
+    r"本(?:月|季度|年)",
+    r"全年",
+    r"\b11\.11\b",
+    r"\b6\.18\b",
+]
+PERIOD_RE = re.compile("|".join(f"(?:{p})" for p in _PERIOD_PATTERNS), re.IGNORECASE)
+# Windows inside a metric name ("48小时发货", "within 30 days", "30天内") are part of the definition.
+_WINDOW_RE = re.compile(r"\d+\s*(?:小时|天|日)\s*(?:内|发货|以内)|within \d+\s*(?:h|hours|days)", re.IGNORECASE)
+LABEL_RE = re.compile(r"^\s*(?:KR|O|Objective|Key result)\s*(\d+)\s*[:：.、)\]-]?\s*", re.IGNORECASE)
+
+# "不低于" contains "低于": lower-bound phrases are checked before upper-bound ones.
+_AT_LEAST = (
+    "≥",
+    ">=",
+    "不低于",
+    "不少于",
+    "至少",
+    "以上",
+    "at least",
+    "above",
+    "over",
+    "more than",
+    "exceed",
+    "超过",
+    "突破",
+    "no less than",
+    "minimum",
+    ">",
+)
+_AT_MOST = (
+    "≤",
+    "<=",
+    "不超过",
+    "不高于",
+    "低于",
+    "以内",
+    "以下",
+    "之内",
+    "控制在",
+    "at most",
+    "below",
+    "under",
+    "no more than",
+    "within",
+    "less than",
+    "maximum",
+    "<",
+)
+_DOWN_CHANGE = (
+    "降低",
+    "下降",
+    "减少",
+    "缩短",
+    "压缩",
+    "reduce",
+    "cut",
+    "lower",
+    "decrease",
+    "shorten",
+    "drop",
+    "down",
+    "-",
+)
+_FROM_TO_RE = re.compile(
+    r"(?:from|从|由)\s*(?P<a>[^,，;；]*?)\s*(?:to|到|至|提升到|提升至|降到|降至|提高到|提高至)\s*"
+    r"(?P<b>[^,，;；]+)|(?P<a2>[\d.]+\s*%?)\s*(?:->|→|=>)\s*(?P<b2>[\d.]+\s*%?)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class ParsedKR:
+    """What the parser understood of one key result; numbers are floats in the KR's own unit."""
+
+    text: str
+    label: str | None = None
+    baseline: float | None = None
+    target: float | None = None
+    change: float | None = None
+    change_kind: str | None = None  # "relative" (%) or "pp" (percentage points)
+    unit: str | None = None
+    direction: str | None = None
+    comparator: str = "="
+    period: str | None = None
+    metric_text: str = ""
+    numbers: list[float] = field(default_factory=list)
+
+    @property
+    def measurable(self) -> bool:
+        """True when the KR has a number to aim at (a target or a change)."""
+        return self.target is not None or self.change is not None
+
+
+def _strip_periods(text: str) -> tuple[str, str | None]:
+    periods = [m.group(0).strip() for m in PERIOD_RE.finditer(text)]
+    cleaned = PERIOD_RE.sub(" ", text)
+    cleaned = _WINDOW_RE.sub(lambda m: re.sub(r"\d", " ", m.group(0)), cleaned)
+    return cleaned, (periods[0] if periods else None)
+
+
+def _has(text: str, words: tuple[str, ...]) -> bool:
+    low = text.lower()
+    return any(w in low for w in words)
+
+
+def _context_before(text: str, q: Quantity, width: int = 8) -> str:
+    return text[max(0, q.start - width) : q.start]
+
+
+def parse_kr(text: str) -> ParsedKR:
+    """Parse one KR line such as 'KR1: Q3 GMV 达到 1.2 亿元，同比增长 30%' or 'CSAT from 4.5 to 4.8'."""
+    kr = ParsedKR(text=text.strip())
+    m = LABEL_RE.match(text)
+    body = text[m.end() :] if m else text
+    kr.label = f"KR{m.group(1)}" if m else None
+    cleaned, kr.period = _strip_periods(body)
+    qs = find_quantities(cleaned)
+    kr.numbers = [q.value for q in qs]
+    kr.metric_text = re.sub(r"\s+", " ", _metric_words(cleaned, qs)).strip()
+    _read_from_to(kr, cleaned)
+    if kr.target is None:
+        _read_changes_and_targets(kr, cleaned, qs)
+    _read_direction(kr, cleaned)
+    return kr
+
+
+def _metric_words(cleaned: str, qs: list[Quantity]) -> str:
+    out, pos = [], 0
+    for q in qs:
+        out.append(cleaned[pos : q.start])
+        pos = q.end
+    out.append(cleaned[pos:])
+    return " ".join(out)
+
+
+def _read_from_to(kr: ParsedKR, cleaned: str) -> None:
+    m = _FROM_TO_RE.search(cleaned)
+    if not m:
+        return
+    a = find_quantities(m.group("a") or m.group("a2") or "")
+    b = find_quantities(m.group("b") or m.group("b2") or "")
+    if a and b:
+        kr.baseline, kr.target = a[0].value, b[0].value
+        kr.unit = b[0].unit or a[0].unit
+        kr.comparator = ">=" if kr.target >= kr.baseline else "<="
+
+
+def _read_changes_and_targets(kr: ParsedKR, cleaned: str, qs: list[Quantity]) -> None:
+    for q in qs:
+        before = _context_before(cleaned, q)
+        is_change = q.unit == "pp" or (
+            q.unit == "%"
+            and _has(
+                before,
+                (
+                    "增长",
+                    "提升",
+                    "提高",
+                    "降低",
+                    "下降",
+                    "减少",
+                    "缩短",
+                    "增加",
+                    "grow",
+                    "increase",
+                    "raise",
+                    "reduce",
+                    "cut",
+                    "lift",
+                    "improve",
+                    "by",
+                    "+",
+                    "-",
+                    "同比",
+                    "环比",
+                    "yoy",
+                    "decrease",
+                    "boost",
+                    "lower",
+                    "shorten",
+                    "up",
+                    "down",
+                    "涨",
+                    "降",
+                ),
+            )
+        )
+        if is_change and kr.change is None:
+            clause = re.split(r"[,，;；。]", cleaned[: q.start])[-1]
+            sign = -1.0 if _has(clause, _DOWN_CHANGE) and "+" not in before else 1.0
+            kr.change = sign * q.value
+            kr.change_kind = "pp" if q.unit == "pp" else "relative"
+        elif kr.target is None and not is_change:
+            kr.target, kr.unit = q.value, q.unit
+            near = cleaned[max(0, q.start - 14) : q.start] + " " + cleaned[q.end : q.end + 6]
+            if _has(near, _AT_LEAST):
+                kr.comparator = ">="
+            elif _has(near, _AT_MOST):
+                kr.comparator = "<="
+
+
+def _read_direction(kr: ParsedKR, cleaned: str) -> None:
+    if kr.comparator == "<=":
+        kr.direction = "lower"
+    elif kr.comparator == ">=":
+        kr.direction = "higher"
+    elif kr.change is not None:
+        kr.direction = "lower" if kr.change < 0 else "higher"
+    elif _has(cleaned, _DOWN_CHANGE[:-1]):
+        kr.direction = "lower"
+    elif _has(cleaned, ("提升", "提高", "增长", "增加", "达到", "raise", "increase", "grow", "improve", "reach")):
+        kr.direction = "higher"

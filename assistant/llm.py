@@ -1,0 +1,98 @@
+"""The LLM behind one small typed protocol: the offline engine and OpenAI-compatible models implement it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Generic, Literal, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from assistant.errors import ProviderError
+from assistant.schemas import CallRecord
+
+T = TypeVar("T", bound=BaseModel)
+Check = Callable[[T], list[str]]
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    """Plain provider settings; the service maps its KPILOT_LLM_* settings onto this."""
+
+    provider: Literal["offline", "openai"] = "offline"
+    base_url: str | None = None
+    api_key: str | None = None
+    model: str = "gpt-4o-mini"
+    timeout_s: float = 30.0
+    max_retries: int = 2
+    max_tokens: int = 1024
+    token_budget: int = 200_000
+    temperature: float | None = 0.2
+
+
+@dataclass
+class LLMResult(Generic[T]):
+    """A structured answer, its call record, and whether it is the deterministic fallback."""
+
+    value: T
+    record: CallRecord
+    fallback: bool = False
+    problems: list[str] = field(default_factory=list)
+
+
+class LLMProvider(Protocol):
+    """Something that turns a versioned prompt plus variables into a checked, structured answer."""
+
+    name: str
+    model: str
+
+    def generate(
+        self,
+        prompt_id: str,
+        variables: Mapping[str, str],
+        schema: type[T],
+        *,
+        check: Callable[[T], list[str]],
+        fallback: T,
+    ) -> LLMResult[T]:
+        """Answer `prompt_id` with an instance of `schema` that passes `check`, else return `fallback`."""
+        ...
+
+
+class OfflineProvider:
+    """Deterministic provider: the offline engine already wrote the words, so it returns the fallback."""
+
+    name = "offline"
+    model = "offline"
+
+    def generate(
+        self,
+        prompt_id: str,
+        variables: Mapping[str, str],
+        schema: type[T],
+        *,
+        check: Callable[[T], list[str]],
+        fallback: T,
+    ) -> LLMResult[T]:
+        """Return the deterministic answer with an 'offline' call record (no tokens, no network)."""
+        from assistant.prompts import load_prompt
+
+        prompt = load_prompt(prompt_id)
+        record = CallRecord(prompt_id=prompt.id, prompt_version=prompt.version, model="offline", outcome="offline")
+        return LLMResult(value=fallback, record=record, fallback=False, problems=check(fallback))
+
+
+def make_provider(config: LLMConfig | None = None) -> LLMProvider:
+    """Build the configured provider; LangChain is imported only when a real model is configured."""
+    config = config or LLMConfig()
+    if config.provider == "offline":
+        return OfflineProvider()
+    if config.provider == "openai":
+        if not config.base_url or not config.model:
+            raise ProviderError(
+                "the openai provider needs an explicit base_url and model (KPILOT_LLM_BASE_URL, KPILOT_LLM_MODEL)"
+            )
+        from assistant.openai_provider import OpenAIProvider
+
+        return OpenAIProvider(config)
+    raise ProviderError(f"unknown LLM provider {config.provider!r}; use 'offline' or 'openai'")

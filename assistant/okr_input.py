@@ -1,0 +1,187 @@
+"""Company OKRs as people type them (free text or YAML) -> CompanyOKR with parsed, catalogue-linked KRs."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, cast
+
+import yaml
+
+from assistant.catalogue import indicator_map
+from assistant.errors import InputError, NoMeasurableKRError
+from assistant.kr_parser import ParsedKR, parse_kr
+from assistant.retrieval import best_indicator, clean_query
+from assistant.schemas import CompanyOKR, KeyResult, Objective
+
+_OBJ_RE = re.compile(r"^\s*(?:O\s*\d+|Objective\s*\d*|目标\s*\d*)\s*[:：.、]\s*(?P<t>.+)$", re.IGNORECASE)
+_KR_RE = re.compile(
+    r"^\s*(?:KR\s*\d+(?:\.\d+)?|Key result\s*\d*|关键结果\s*\d*|[-*•·])\s*[:：.、]?\s*(?P<t>.+)$",
+    re.IGNORECASE,
+)
+# Words of an instruction to a model rather than a business result. Strong ones are never part of a KR;
+# weak ones only count when the text matches no catalogue metric.
+_STRONG_RE = re.compile(
+    r"ignore|disregard|override|jailbreak|system prompt|developer mode|unrestricted|"
+    r"\b(?:system|assistant|human|user)\s*[:：]|忽略|无视|越狱|覆盖|系统[:：]|助手[:：]|用户[:：]|"
+    r"提示词|指令|<<<|>>>|</?DATA",
+    re.IGNORECASE,
+)
+_WEAK_RE = re.compile(
+    r"weight|权重|prompt|instruction|parent_kr|\brules?\b|规则|设为|改为|替换|输出|回复|"
+    r"\b(?:print|reply|respond|set (?:the|every|all))\b",
+    re.IGNORECASE,
+)
+MAX_TITLE = 300
+
+
+def clean_untrusted(text: str) -> str:
+    """Untrusted text as plain data: no control characters, no delimiter look-alikes, bounded length."""
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text)
+    text = text.replace("<<<", "«").replace(">>>", "»")
+    return text.strip()[:MAX_TITLE]
+
+
+def _lines_to_raw(text: str) -> list[dict[str, object]]:
+    objectives: list[dict[str, object]] = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.strip().startswith("#"):
+            continue
+        m_obj, m_kr = _OBJ_RE.match(line), _KR_RE.match(line)
+        if m_obj and not m_kr:
+            objectives.append({"title": m_obj.group("t"), "key_results": [], "line": lineno})
+            continue
+        body = m_kr.group("t") if m_kr else line
+        if not m_kr and not parse_kr(line).measurable:
+            objectives.append({"title": line.strip(), "key_results": [], "line": lineno})
+            continue
+        if not objectives:
+            objectives.append({"title": "", "key_results": [], "line": lineno})
+        label = re.match(r"^\s*(KR\s*\d+(?:\.\d+)?)", line, re.IGNORECASE)
+        krs = objectives[-1]["key_results"]
+        assert isinstance(krs, list)
+        krs.append(
+            {
+                "title": body.strip(),
+                "label": label.group(1).replace(" ", "").upper() if label else None,
+                "line": lineno,
+            }
+        )
+    return objectives
+
+
+def _yaml_to_raw(data: object) -> list[dict[str, object]]:
+    objs = data.get("objectives") if isinstance(data, dict) else data
+    if not isinstance(objs, list):
+        raise InputError("OKR YAML needs an 'objectives' list (each with 'title' and 'key_results')")
+    out = []
+    for o in objs:
+        if not isinstance(o, dict):
+            raise InputError(f"each objective must be a mapping, got {o!r}")
+        krs: list[dict[str, object]] = [
+            {
+                "title": str(k.get("title", "")) if isinstance(k, dict) else str(k),
+                "label": (str(k["id"]) if isinstance(k, dict) and k.get("id") else None),
+            }
+            for k in (o.get("key_results") or [])
+        ]
+        out.append({"title": str(o.get("title", "")), "key_results": cast(object, krs)})
+    return out
+
+
+def _to_key_result(kr_id: str, title: str, parsed: ParsedKR) -> KeyResult:
+    ind = best_indicator(parsed.metric_text or title)
+    unit = parsed.unit or (ind.unit if ind else None)
+    if parsed.change_kind == "pp" and parsed.target is None:
+        unit = "%"
+    direction = parsed.direction or (ind.direction if ind else "higher")
+    if ind and parsed.direction is None:
+        direction = ind.direction
+    return KeyResult(
+        id=kr_id,
+        title=clean_untrusted(title),
+        metric=ind.code if ind else None,
+        metric_name=(ind.code if ind else clean_untrusted(clean_query(parsed.metric_text))[:60]),
+        baseline=parsed.baseline,
+        target=parsed.target,
+        change_pct=parsed.change if parsed.change_kind == "relative" else None,
+        change_pp=parsed.change if parsed.change_kind == "pp" else None,
+        unit=unit,
+        direction=cast(Literal["higher", "lower"], direction),
+        period=parsed.period,
+    )
+
+
+def parse_okr_text(text: str) -> tuple[CompanyOKR, list[str]]:
+    """Parse company OKRs (free text or YAML) into a CompanyOKR and a list of flags; raise InputError."""
+    if not text or not text.strip():
+        raise InputError("the OKR text is empty: write lines like 'O1: ...' and 'KR1: GMV 达到 1.2 亿元'")
+    stripped = text.lstrip()
+    if stripped.startswith(("objectives:", "{", "- title:", "period:")):
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise InputError(
+                f"OKR YAML is invalid: {exc}",
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+            ) from exc
+        raw = _yaml_to_raw(data)
+    else:
+        raw = _lines_to_raw(text)
+    return _build(raw)
+
+
+def _split_instruction(title: str) -> tuple[str, bool]:
+    """Cut an embedded instruction off a KR: keep a measurable part before it, drop the rest."""
+    m = _STRONG_RE.search(title)
+    if not m:
+        return title, False
+    before = re.sub(r"^\s*(?:KR\s*\d+)\s*[:：]?", "", title[: m.start()]).strip(" ,，;；.。:：")
+    if before and parse_kr(before).measurable and best_indicator(parse_kr(before).metric_text):
+        return before, True
+    return "", True
+
+
+def _build(raw: list[dict[str, object]]) -> tuple[CompanyOKR, list[str]]:
+    flags: list[str] = []
+    objectives: list[Objective] = []
+    used: set[str] = set()
+    n = 0
+    for oi, o in enumerate(raw, start=1):
+        krs: list[KeyResult] = []
+        for k in o["key_results"]:  # type: ignore[attr-defined]
+            n += 1
+            kr_id = k.get("label") or f"KR{n}"
+            if kr_id in used:
+                kr_id = f"KR{n}"
+            where = f" (line {k['line']})" if k.get("line") else ""
+            title, injected = _split_instruction(str(k["title"]))
+            if injected:
+                flags.append(f"untrusted_instruction_ignored:{kr_id}{where}")
+            parsed = parse_kr(title)
+            if not title or not parsed.measurable:
+                if title:
+                    flags.append(f"kr_not_measurable:{kr_id}{where}")
+                continue
+            kr = _to_key_result(kr_id, title, parsed)
+            if kr.metric is None and _WEAK_RE.search(title):
+                flags.append(f"untrusted_instruction_ignored:{kr_id}{where}")
+                continue
+            used.add(kr_id)
+            krs.append(kr)
+        if krs:
+            objectives.append(Objective(id=f"O{oi}", title=clean_untrusted(str(o["title"])), key_results=krs))
+    if not objectives:
+        raise NoMeasurableKRError(
+            "no measurable key result found: each KR needs a metric and a number, "
+            "e.g. 'KR1: 客服首次响应时间 ≤ 30 秒' or 'repeat purchase rate from 25% to 32%'"
+        )
+    period = next((kr.period for o in objectives for kr in o.key_results if kr.period), None)
+    return CompanyOKR(period=period, objectives=objectives), flags
+
+
+def indicator_unit(code: str | None) -> str | None:
+    """Catalogue unit of a metric code (None for new metrics)."""
+    ind = indicator_map().get(code or "")
+    return ind.unit if ind else None

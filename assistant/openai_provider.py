@@ -1,0 +1,171 @@
+"""OpenAI-compatible provider: ChatOpenAI json_schema structured output, one repair, then fallback."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from assistant.llm import LLMConfig, LLMResult, T
+from assistant.prompts import load_prompt
+from assistant.schemas import CallRecord
+
+_CACHE: OrderedDict[str, tuple[BaseModel, int, int]] = OrderedDict()
+_CACHE_SIZE = 1024
+_CACHE_LOCK = threading.Lock()  # API workers share the cache across threads
+CIRCUIT_THRESHOLD = 2
+CIRCUIT_OPEN_S = 60.0
+_TRANSPORT_PREFIX = "transport: "
+
+
+def _model_errors() -> tuple[type[BaseException], ...]:
+    """Errors that mean 'the model or the transport failed' (fallback), as opposed to our own bugs."""
+    import openai
+    from langchain_core.exceptions import LangChainException
+
+    return (openai.OpenAIError, LangChainException)
+
+
+def _output_errors() -> tuple[type[BaseException], ...]:
+    """Errors meaning 'the answer arrived but is unusable' (truncated, filtered, not JSON): repairable."""
+    import openai
+
+    return (
+        openai.LengthFinishReasonError,
+        openai.ContentFilterFinishReasonError,
+        ValidationError,
+        ValueError,
+    )
+
+
+class OpenAIProvider:
+    """Calls an OpenAI-compatible chat-completions server; checked answers, cached by input hash."""
+
+    name = "openai"
+
+    def __init__(self, config: LLMConfig) -> None:
+        from langchain_openai import ChatOpenAI
+        from pydantic import SecretStr
+
+        self.config = config
+        self.model = config.model
+        self.tokens_used = 0
+        self._failures = 0
+        self._open_until = 0.0
+        kwargs: dict[str, Any] = {"max_tokens": config.max_tokens}  # sent as max_completion_tokens
+        if config.temperature is not None and not config.model.startswith("gpt-5"):
+            kwargs["temperature"] = config.temperature
+        # base_url always explicit: OPENAI_BASE_URL and friends must not redirect traffic (LLM.md rule 2).
+        self._llm = ChatOpenAI(
+            model=config.model,
+            base_url=config.base_url,
+            api_key=SecretStr(config.api_key or "unused"),
+            timeout=config.timeout_s,
+            max_retries=config.max_retries,
+            use_responses_api=False,
+            stream_usage=True,
+            **kwargs,
+        )
+
+    def _key(self, prompt_id: str, version: str, variables: Mapping[str, str], schema: type[BaseModel]) -> str:
+        blob = json.dumps(
+            [
+                prompt_id,
+                version,
+                self.model,
+                self.config.base_url,
+                schema.__name__,
+                sorted(variables.items()),
+            ],
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def generate(
+        self,
+        prompt_id: str,
+        variables: Mapping[str, str],
+        schema: type[T],
+        *,
+        check: Callable[[T], list[str]],
+        fallback: T,
+    ) -> LLMResult[T]:
+        """Structured answer that passes `check`; one repair attempt; otherwise `fallback`, flagged."""
+        prompt = load_prompt(prompt_id)
+        record = CallRecord(prompt_id=prompt.id, prompt_version=prompt.version, model=self.model)
+        key = self._key(prompt.id, prompt.version, variables, schema)
+        with _CACHE_LOCK:
+            hit = _CACHE.get(key)
+            if hit is not None:
+                _CACHE.move_to_end(key)
+        if hit is not None:
+            record.cached = True
+            return LLMResult(value=schema.model_validate(hit[0].model_dump()), record=record)
+        started = time.perf_counter()
+        if time.monotonic() < self._open_until:
+            # Circuit open: the server just failed repeatedly; don't make every department wait for a timeout.
+            record.outcome, record.error = "fallback", "circuit open after repeated transport errors"
+            return LLMResult(value=fallback, record=record, fallback=True)
+        value, problems, error = self._ask(prompt.to_chat_prompt().format_messages(**variables), schema, check, record)
+        record.latency_ms = round((time.perf_counter() - started) * 1000, 1)
+        if value is not None and not problems:
+            self._failures = 0
+            with _CACHE_LOCK:
+                _CACHE[key] = (value, record.input_tokens, record.output_tokens)
+                while len(_CACHE) > _CACHE_SIZE:
+                    _CACHE.popitem(last=False)
+            return LLMResult(value=value, record=record)
+        record.outcome = "fallback"
+        record.error = (error or "; ".join(problems))[:500]
+        self._failures = self._failures + 1 if error and error.startswith(_TRANSPORT_PREFIX) else 0
+        if self._failures >= CIRCUIT_THRESHOLD:
+            self._open_until = time.monotonic() + CIRCUIT_OPEN_S
+        return LLMResult(value=fallback, record=record, fallback=True, problems=problems)
+
+    def _ask(
+        self, messages: list[Any], schema: type[T], check: Callable[[T], list[str]], record: CallRecord
+    ) -> tuple[T | None, list[str], str | None]:
+        from langchain_core.messages import AIMessage, HumanMessage
+
+        problems: list[str] = []
+        for attempt in range(2):  # first answer + one repair
+            if self.tokens_used >= self.config.token_budget:
+                return None, problems, "token budget exhausted"
+            try:
+                out = self._llm.with_structured_output(schema, method="json_schema", include_raw=True).invoke(messages)
+            except _output_errors() as exc:
+                # The SDK parses json_schema answers itself; bad JSON from the model surfaces here.
+                out = {"raw": None, "parsed": None, "parsing_error": exc}
+            except _model_errors() as exc:
+                return None, problems, f"{_TRANSPORT_PREFIX}{type(exc).__name__}: {exc}"
+            raw = out.get("raw")
+            usage = getattr(raw, "usage_metadata", None) or {}
+            record.input_tokens += int(usage.get("input_tokens", 0))
+            record.output_tokens += int(usage.get("output_tokens", 0))
+            self.tokens_used += int(usage.get("total_tokens", 0))
+            parsed = out.get("parsed")
+            # parsed=None is a failure even when parsing_error is None (LLM.md rule 5).
+            if parsed is None:
+                problems = [f"answer does not match the schema: {out.get('parsing_error') or 'no parsed output'}"]
+            else:
+                problems = check(parsed)
+            if not problems:
+                record.outcome = "repaired" if attempt else "ok"
+                return parsed, [], None
+            content = raw.content if isinstance(raw, AIMessage) and isinstance(raw.content, str) else ""
+            messages = [
+                *messages,
+                AIMessage(content=content[:4000] or "(invalid answer)"),
+                HumanMessage(
+                    content="Your answer broke these rules: "
+                    + "; ".join(problems)[:1500]
+                    + ". Answer again, following every rule and the JSON schema exactly."
+                ),
+            ]
+        return None, problems, None

@@ -1,0 +1,176 @@
+"""`kpilot forecast` (daily quantiles and period totals from a CSV) and `kpilot eval forecast`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.groups import eval_app
+
+HINT = "check the column names with --id-col/--date-col/--value-col and the rows named above"
+
+
+def register(app: typer.Typer) -> None:
+    """Add `forecast` to the main app and `forecast` to `kpilot eval`."""
+    app.command("forecast")(forecast)
+    eval_app.command("forecast")(eval_forecast)
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temp path beside `target` that replaces it only when the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+@contextmanager
+def progress(quiet: bool, total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar on stderr fed by the `forecasting` logger (silent with --quiet)."""
+    if quiet:
+        yield lambda _msg: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=Console(stderr=True)
+    )
+    task = bar.add_task("forecast", total=total)
+
+    class _Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            bar.update(task, advance=1, description=record.getMessage()[:60])
+
+    handler = _Handler(logging.INFO)
+    logger = logging.getLogger("forecasting")
+    logger.addHandler(handler)
+    old_level = logger.level
+    logger.setLevel(logging.INFO)
+    with bar:
+        try:
+            yield lambda msg: bar.update(task, advance=1, description=msg[:60])
+            bar.update(task, completed=total)
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(old_level)
+
+
+def _fail(message: str, hint: str = HINT) -> None:
+    typer.echo(f"error: {message}\nwhat to do: {hint}", err=True)
+    raise typer.Exit(code=2)
+
+
+def forecast(
+    history: Annotated[
+        Path, typer.Argument(help="History CSV (optionally .gz), one row per series and date.")
+    ],
+    calendar: Annotated[Path, typer.Option(help="Calendar CSV with the horizon dates and known regressors.")],
+    out: Annotated[Path, typer.Option(help="Where to write unique_id, ds, p50, lo-L, hi-L.")],
+    id_col: Annotated[str, typer.Option(help="Series id column.")] = "unique_id",
+    date_col: Annotated[str, typer.Option(help="Date column.")] = "ds",
+    value_col: Annotated[str, typer.Option(help="Value column (e.g. Sales).")] = "y",
+    open_col: Annotated[str | None, typer.Option(help="0/1 column; closed days forecast exactly 0.")] = None,
+    level: Annotated[list[int] | None, typer.Option(help="Interval level in %, repeatable.")] = None,
+    totals_out: Annotated[Path | None, typer.Option(help="Where to write period totals.")] = None,
+    period: Annotated[str, typer.Option(help="Period of the totals: horizon or month.")] = "horizon",
+    plot: Annotated[Path | None, typer.Option(help="Directory for one fan chart PNG per series.")] = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    n_jobs: Annotated[int, typer.Option(help="Parallel jobs for per-series models.")] = 1,
+) -> None:
+    """Forecast every series over the calendar dates after its history; write quantiles and totals."""
+    from forecasting.errors import ForecastingError
+
+    levels = tuple(level or [80])
+    if period not in ("horizon", "month"):
+        _fail(f"--period must be horizon or month, not {period!r}", "use --period horizon or --period month")
+    for path in (history, calendar):
+        if not path.is_file():
+            _fail(f"{path} does not exist", "pass the path of an existing CSV file")
+    try:
+        _run_forecast(
+            history,
+            calendar,
+            out,
+            id_col,
+            date_col,
+            value_col,
+            open_col,
+            levels,
+            totals_out,
+            period,
+            plot,
+            quiet,
+            n_jobs,
+        )
+    except ForecastingError as exc:
+        _fail(str(exc))
+
+
+def _run_forecast(history: Path, calendar: Path, out: Path, id_col: str, date_col: str, value_col: str,
+                  open_col: str | None, levels: tuple[int, ...], totals_out: Path | None, period: str,
+                  plot: Path | None, quiet: bool, n_jobs: int) -> None:  # fmt: skip
+    from forecasting.auto import AutoForecaster
+    from forecasting.files import read_inputs, write_plots
+    from forecasting.targets import period_totals
+
+    started = time.time()
+    hist, cal, regressors = read_inputs(history, calendar, id_col, date_col, value_col, open_col)
+    model = AutoForecaster(horizon=cal.attrs["horizon"], n_jobs=n_jobs)
+    with progress(quiet, total=12) as step:
+        step(f"{hist['unique_id'].nunique()} series, regressors {regressors or 'none'}")
+        model.fit(hist)
+        step("forecasting")
+        paths = model.predict_paths(X=cal)
+        frame = model.predict(X=cal, level=levels)
+        with atomic_path(out) as tmp:
+            frame.to_csv(tmp, index=False, date_format="%Y-%m-%d")
+        if totals_out is not None:
+            totals = period_totals(paths, period, levels).drop(columns="period")
+            with atomic_path(totals_out) as tmp:
+                totals.to_csv(tmp, index=False, date_format="%Y-%m-%d")
+        if plot is not None:
+            step("drawing fan charts")
+            write_plots(plot, hist, frame, cal)
+    if not quiet:
+        models = model.model_names().value_counts().to_dict()
+        typer.echo(
+            f"wrote {out} ({len(frame)} rows) in {time.time() - started:.0f} s; models {models}", err=True
+        )
+
+
+def eval_forecast(
+    stores: Annotated[str, typer.Option(help="Number of stores (a seeded sample) or 'all'.")] = "100",
+    windows: Annotated[int, typer.Option(help="Backtest windows scored.")] = 3,
+    horizon: Annotated[int, typer.Option(help="Days per window.")] = 42,
+    data_dir: Annotated[Path, typer.Option(help="Folder with the Rossmann files.")] = Path(
+        "../shared/data/rossmann"
+    ),
+    results_dir: Annotated[Path, typer.Option(help="Where the table is written.")] = Path("eval/results"),
+) -> None:
+    """Rolling-origin backtest on Rossmann: our model next to seasonal naive; writes eval/results/."""
+    from eval.forecast_bench import HISTORY_FILE, run
+
+    if not (data_dir / HISTORY_FILE).is_file():
+        typer.echo(
+            f"skipped: {data_dir / HISTORY_FILE} not found (the benchmark needs ../shared/data)", err=True
+        )
+        raise typer.Exit(code=0)
+    n = None if stores == "all" else int(stores)
+    table = run(data_dir, n, windows, horizon, results_dir, lambda msg: typer.echo(msg, err=True))
+    sys.stdout.write(table)

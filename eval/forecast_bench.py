@@ -1,0 +1,175 @@
+"""Rolling-origin benchmark of the forecasters on the Rossmann stores (`kpilot eval forecast`).
+
+Windows: `windows` windows of `h` days ending on the last history day (2015-06-19); each model is fitted
+at each window's cutoff and calibrated on the `calib` windows before it, exactly as `fit` does at
+run time (the point forecasts of all cutoffs are computed once and reused). The held-back 42 days after
+2015-06-19 are never read. Measures, per model:
+- daily MASE: mean absolute error over open days / the store's mean |y_t - y_{t-7}| over pairs of open
+  days in its training history; averaged over stores and windows;
+- daily 80% cover: share of open store-days inside the 80% interval;
+- total abs. error: |p50 - actual| / actual of each store's 42-day total (from joint sample paths),
+  averaged; total 80% cover: share of store-windows whose total is inside its 80% interval;
+- CPU s per store (process CPU time of fitting + forecasting, all threads) and the peak resident memory.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from forecasting.backtest import backtest_point, coverage, seasonal_scale, score
+from forecasting.base import BaseForecaster, paths_from_points
+from forecasting.data import DS, ID, OPEN, Y
+from forecasting.intervals import Calibration, summarise
+from forecasting.panel import Panel, prepare_history
+
+DATA_DIR = Path("../shared/data/rossmann")
+HISTORY_FILE = "train_until_2015-06-19.csv.gz"
+CALENDAR_FILE = "calendar_2015-06-20_2015-07-31.csv"
+CALIBRATION_WINDOWS = 3
+
+
+@dataclass
+class ModelScore:
+    """One row of the benchmark table."""
+
+    model: str
+    daily_mase: float
+    daily_cover: float
+    total_error: float
+    total_cover: float
+    cpu_per_store: float
+
+
+def load_rossmann(data_dir: Path, stores: int | None, seed: int = 0) -> pd.DataFrame:
+    """History in long format (`unique_id, ds, y, open` + Promo/holiday regressors) for a store sample."""
+    raw = pd.read_csv(data_dir / HISTORY_FILE, dtype=str)
+    ids = sorted(raw["Store"].unique(), key=int)
+    if stores is not None and stores < len(ids):
+        rng = np.random.default_rng(seed)
+        ids = sorted(rng.choice(ids, size=stores, replace=False).tolist(), key=int)
+    raw = raw.loc[raw["Store"].isin(set(ids))]
+    frame = raw.rename(columns={"Store": ID, "Date": DS, "Sales": Y, "Open": "open"})
+    return frame.drop(columns=["Customers", "DayOfWeek"])
+
+
+def evaluate(
+    model: BaseForecaster, panel: Panel, h: int, windows: int, calib: int, progress: Callable[[str], None]
+) -> ModelScore:
+    """Backtest one model on `windows` outer windows, each calibrated on the `calib` before it."""
+    cpu0 = time.process_time()
+    cutoffs = [panel.end - k * h * panel.freq.offset for k in range(windows + calib, 0, -1)]
+    bt = backtest_point(model, panel, cutoffs, h)
+    rows = []
+    for i, cutoff in enumerate(cutoffs[calib:], start=calib):
+        calibration = Calibration.from_backtest(bt.loc[bt["cutoff"].isin(cutoffs[i - calib : i])], h, seed=0)
+        test = bt.loc[bt["cutoff"] == cutoff].reset_index(drop=True)
+        rows.append(_score_window(test, calibration, panel.until(cutoff), model))
+        progress(f"{type(model).__name__}: window after {cutoff.date()} done")
+    cpu = time.process_time() - cpu0
+    parts = pd.concat(rows, ignore_index=True)
+    return ModelScore(
+        type(model).__name__,
+        float(parts["mase"].mean()),
+        float(np.average(parts["day_cover"], weights=parts["days"])),
+        float(parts["total_error"].mean()),
+        float(parts["total_in"].mean()),
+        cpu / panel.frame[ID].nunique(),
+    )
+
+
+def _score_window(
+    test: pd.DataFrame, calibration: Calibration, train: Panel, model: BaseForecaster
+) -> pd.DataFrame:
+    paths = paths_from_points(test, calibration, model.n_paths, model.seed)
+    daily = summarise(paths.values, [80])
+    actual = np.full(paths.point.shape, np.nan)
+    actual[pd.Index(paths.ids).get_indexer(test[ID]), paths.ds.get_indexer(test[DS])] = test[Y].to_numpy(
+        float
+    )
+    scored = test.assign(cutoff=test["cutoff"])
+    mase = score(scored, seasonal_scale(train)).set_index(ID)["mase"]
+    totals = np.nansum(paths.values, axis=2)
+    tot = summarise(totals, [80])
+    actual_total = np.nansum(np.where(paths.is_open, actual, 0.0), axis=1)
+    out = pd.DataFrame({ID: paths.ids})
+    out["mase"] = mase.reindex(paths.ids).to_numpy()
+    open_days = paths.is_open & ~np.isnan(actual)
+    out["days"] = open_days.sum(axis=1)
+    out["day_cover"] = [
+        coverage(actual[i][open_days[i]], daily["lo-80"][i][open_days[i]], daily["hi-80"][i][open_days[i]])
+        for i in range(len(paths.ids))
+    ]
+    out["total_error"] = np.abs(tot["p50"] - actual_total) / actual_total
+    out["total_in"] = (actual_total >= tot["lo-80"]) & (actual_total <= tot["hi-80"])
+    return out.loc[out["days"] > 0]
+
+
+def peak_memory_gb() -> float:
+    """Peak resident memory of this process and its finished children, in GB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + children) / 1024**2
+
+
+def format_table(scores: list[ModelScore], n_stores: int, windows: int, h: int, wall: float) -> str:
+    """The markdown table written to eval/results/."""
+    lines = [
+        f"Rossmann rolling-origin backtest: {n_stores} stores, {windows} windows of {h} days ending 2015-06-19",
+        "",
+        "| tool | daily MASE | daily 80% cover | total abs. error | total 80% cover | CPU s per store |",
+        "|---|---|---|---|---|---|",
+    ]
+    for s in scores:
+        lines.append(
+            f"| {s.model} | {s.daily_mase:.3f} | {s.daily_cover:.1%} | {s.total_error:.1%} | "
+            f"{s.total_cover:.1%} | {s.cpu_per_store:.3f} |"
+        )
+    lines += ["", f"wall time {wall:.0f} s; peak memory {peak_memory_gb():.2f} GB"]
+    return "\n".join(lines) + "\n"
+
+
+def prepare(data_dir: Path, stores: int | None) -> Panel:
+    """The benchmark panel: Rossmann history with Promo, StateHoliday and SchoolHoliday regressors."""
+    return prepare_history(load_rossmann(data_dir, stores))
+
+
+def open_share(panel: Panel) -> float:
+    """Share of open days in the panel (sanity line for the report)."""
+    return float((panel.frame[OPEN] == 1).mean())
+
+
+def run(
+    data_dir: Path,
+    stores: int | None,
+    windows: int,
+    h: int,
+    results_dir: Path,
+    progress: Callable[[str], None],
+) -> str:
+    """Run the benchmark, write `forecast_rossmann_<n>stores.md` to `results_dir`, return the table."""
+    from forecasting.gbm import GlobalGBM
+    from forecasting.models import SeasonalNaive
+
+    started = time.time()
+    panel = prepare(data_dir, stores)
+    n = panel.frame[ID].nunique()
+    progress(f"{n} stores, {len(panel.frame)} rows ({open_share(panel):.0%} open days)")
+    scores = [
+        evaluate(model, panel, h, windows, CALIBRATION_WINDOWS, progress)
+        for model in (SeasonalNaive(horizon=h), GlobalGBM(horizon=h))
+    ]
+    table = format_table(scores, n, windows, h, time.time() - started)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    target = results_dir / f"forecast_rossmann_{'all' if stores is None else n}stores.md"
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(table)
+    tmp.replace(target)
+    progress(f"wrote {target}")
+    return table

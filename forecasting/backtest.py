@@ -1,0 +1,82 @@
+"""Rolling-origin backtests and the accuracy measures behind model choice and target ranges."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from forecasting.data import DS, ID, OPEN, Y
+
+if TYPE_CHECKING:
+    from forecasting.base import BaseForecaster
+    from forecasting.panel import Panel
+
+MIN_TRAIN_SEASONS = 2
+
+
+def rolling_cutoffs(panel: Panel, h: int, n_windows: int) -> list[pd.Timestamp]:
+    """Up to `n_windows` cutoffs, h steps apart, ending h steps before the panel's end (oldest first).
+
+    A cutoff is kept only when the history before it is at least two seasons long."""
+    start = panel.frame[DS].min()
+    min_train = start + (MIN_TRAIN_SEASONS * panel.freq.season_length + 1) * panel.freq.offset
+    cutoffs = [panel.end - k * h * panel.freq.offset for k in range(1, n_windows + 1)]
+    return sorted(c for c in cutoffs if c >= min_train)
+
+
+def backtest_point(model: BaseForecaster, panel: Panel, cutoffs: list[pd.Timestamp], h: int) -> pd.DataFrame:
+    """Point forecasts of a fresh copy of `model` fitted at each cutoff, for the h steps after it.
+
+    Returns `unique_id, ds, cutoff, step, y, yhat, open` (open days and closed days; gaps dropped).
+    """
+    frames = [_one_window(model, panel, cutoff, h) for cutoff in cutoffs]
+    cols = [ID, DS, "cutoff", "step", Y, "yhat", OPEN]
+    return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
+
+
+def _one_window(model: BaseForecaster, panel: Panel, cutoff: pd.Timestamp, h: int) -> pd.DataFrame:
+    train = panel.until(cutoff)
+    test = panel.window(cutoff, h)
+    test = test.loc[test[ID].isin(set(train.frame[ID])) & test[OPEN].notna()].reset_index(drop=True)
+    if test.empty:
+        return pd.DataFrame()
+    clone = model.point_clone()
+    clone._fit_point(train)
+    out = test[[ID, DS, Y, OPEN]].copy()
+    out["yhat"] = clone.point_forecast(train, test)
+    out["cutoff"] = cutoff
+    out["step"] = ((out[DS] - cutoff) / _step(panel)).round().astype(int)
+    return out
+
+
+def _step(panel: Panel) -> pd.Timedelta:
+    dates = pd.date_range(panel.end, periods=2, freq=panel.freq.alias)
+    return dates[1] - dates[0]
+
+
+def seasonal_scale(panel: Panel) -> pd.Series:
+    """Per series: mean |y_t - y_{t-s}| over pairs of open, observed days (the MASE denominator)."""
+    f = panel.frame
+    s = panel.freq.season_length
+    y = f[Y].where(f[OPEN] == 1)
+    lagged = y.groupby(f[ID]).shift(s)
+    diff = (y - lagged).abs()
+    scale = diff.groupby(f[ID]).mean()
+    return scale.where(scale > 0)
+
+
+def score(bt: pd.DataFrame, scale: pd.Series) -> pd.DataFrame:
+    """Per series and cutoff: MASE over open days of the window (needs `yhat`)."""
+    ok = bt.loc[(bt[OPEN] == 1) & bt[Y].notna()]
+    err = (ok[Y] - ok["yhat"]).abs()
+    mae = err.groupby([ok[ID], ok["cutoff"]]).mean().rename("mae").reset_index()
+    mae["mase"] = mae["mae"] / scale.reindex(mae[ID]).to_numpy()
+    return mae
+
+
+def coverage(y: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:
+    """Share of finite outcomes inside [lo, hi]."""
+    ok = ~(np.isnan(y) | np.isnan(lo) | np.isnan(hi))
+    return float(np.mean((y[ok] >= lo[ok]) & (y[ok] <= hi[ok]))) if ok.any() else float("nan")

@@ -1,0 +1,156 @@
+"""Features of the global gradient-boosting model.
+
+Everything that uses the target is lagged by at least `lag` steps (>= the forecast horizon), so the same
+row features exist for every horizon step (the "lags beyond the horizon" direct strategy). The target is
+log1p(y) minus a per-row base level (the series' mean over the `BASE_WINDOW` steps ending `lag` steps
+earlier), so one model serves series of any size; level features are expressed relative to that base.
+Known-in-advance regressors give flags (promo on, holiday, closed) with days since/until and the
+position in the current run, which is how the model sees "the day after a closure" or "day 3 of a promo".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from forecasting.data import DS, ID, OPEN, Y, Frequency
+
+BASE_WINDOW = {"D": 91, "W": 13, "M": 3}
+LEVEL_WINDOWS = {"D": (14, 28, 182, 364), "W": (4, 26, 52), "M": (6, 12)}
+DIST_CAP = 31
+MAX_FLAG_LEVELS = 10
+
+
+def _kind(freq: Frequency) -> str:
+    return "M" if freq.alias == "MS" else ("W" if freq.alias.startswith("W") else "D")
+
+
+def _window_mean(v: pd.Series, keys: np.ndarray, lag: int, w: int) -> np.ndarray:
+    """Mean of non-missing v over the w rows ending `lag` rows earlier within each group."""
+    filled = v.fillna(0.0).groupby(keys).cumsum()
+    count = v.notna().astype(float).groupby(keys).cumsum()
+    s_hi, c_hi = filled.groupby(keys).shift(lag), count.groupby(keys).shift(lag)
+    s_lo = filled.groupby(keys).shift(lag + w).fillna(0.0)
+    c_lo = count.groupby(keys).shift(lag + w).fillna(0.0)
+    n = (c_hi - c_lo).to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = ((s_hi - s_lo).to_numpy()) / n
+    out[~(n >= max(1, w // 4))] = np.nan
+    return out
+
+
+def _since_until(flag: np.ndarray, pos: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Steps since the previous and until the next row where the flag is on (capped), per group."""
+    on = pd.Series(np.where(flag, pos, np.nan))
+    prev = on.groupby(keys).shift(1).groupby(keys).ffill().to_numpy()
+    nxt = on.groupby(keys).shift(-1).groupby(keys).bfill().to_numpy()
+    since = np.nan_to_num(pos - prev, nan=DIST_CAP).clip(0, DIST_CAP)
+    until = np.nan_to_num(nxt - pos, nan=DIST_CAP).clip(0, DIST_CAP)
+    return since, until
+
+
+def _run_position(flag: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """1, 2, 3.. inside a run of on-days and -1, -2.. inside a run of off-days (capped)."""
+    f = pd.Series(flag.astype(np.int8))
+    new_run = (f != f.groupby(keys).shift(1)).astype(int)
+    run_id = new_run.groupby(keys).cumsum()
+    pos = f.groupby([keys, run_id.to_numpy()]).cumcount().to_numpy() + 1
+    return np.where(flag, pos, -pos).clip(-DIST_CAP, DIST_CAP).astype(float)
+
+
+@dataclass(frozen=True)
+class Encodings:
+    """Per-series target encodings learned at fit time (log scale, relative to the series mean)."""
+
+    level: pd.Series
+    by_dow: pd.DataFrame | None
+    by_flag: pd.DataFrame
+    global_level: float
+
+
+def observed_log(frame: pd.DataFrame) -> pd.Series:
+    """log1p(y) on open days with positive sales; NaN elsewhere (closed, missing, zero)."""
+    ok = (frame[OPEN] == 1) & (frame[Y] > 0)
+    return np.log1p(frame[Y].where(ok))
+
+
+def flag_columns(frame: pd.DataFrame, regressors: list[str]) -> dict[str, np.ndarray]:
+    """Boolean flags: each low-cardinality regressor != 0, and `closed` (open == 0)."""
+    flags = {"closed": (frame[OPEN] == 0).to_numpy()}
+    for col in regressors:
+        if frame[col].nunique(dropna=True) <= MAX_FLAG_LEVELS:
+            flags[col] = (frame[col].fillna(0) > 0).to_numpy()
+    return flags
+
+
+def fit_encodings(frame: pd.DataFrame, regressors: list[str], freq: Frequency) -> Encodings:
+    """Series level, day-of-week and flag effects from the training rows."""
+    ly = observed_log(frame)
+    level = ly.groupby(frame[ID]).mean()
+    dev = ly - level.reindex(frame[ID]).to_numpy()
+    by_dow = None
+    if _kind(freq) == "D":
+        by_dow = dev.groupby([frame[ID], frame[DS].dt.dayofweek]).mean().unstack()
+        by_dow = by_dow.reindex(columns=range(7))
+    effects = {}
+    for name, flag in flag_columns(frame, regressors).items():
+        if name == "closed":
+            continue
+        on = dev.where(flag).groupby(frame[ID]).mean()
+        off = dev.where(~flag).groupby(frame[ID]).mean()
+        effects[f"enc_{name}"] = on - off
+    by_flag = pd.DataFrame(effects, index=level.index)
+    return Encodings(level, by_dow, by_flag, float(ly.mean()))
+
+
+def build_features(
+    full: pd.DataFrame, regressors: list[str], freq: Frequency, lag: int, enc: Encodings
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Feature matrix and base level for every row of `full` (sorted by series and date, no gaps)."""
+    kind = _kind(freq)
+    ids = full[ID].to_numpy()
+    keys = pd.factorize(ids)[0]
+    ly = observed_log(full).reset_index(drop=True)
+    ds = full[DS].reset_index(drop=True)
+    feats: dict[str, np.ndarray] = {}
+    levels = {w: _window_mean(ly, keys, lag, w) for w in (BASE_WINDOW[kind], *LEVEL_WINDOWS[kind])}
+    enc_level = enc.level.reindex(ids).fillna(enc.global_level).to_numpy()
+    base = levels[BASE_WINDOW[kind]]
+    for w in LEVEL_WINDOWS[kind]:
+        base = np.where(np.isnan(base), levels[w], base)
+    base = np.where(np.isnan(base), enc_level, base)
+    for w, values in levels.items():
+        feats[f"lvl{w}"] = values - base
+    feats["enc_level"] = enc_level - base
+    spy = freq.steps_per_year
+    half = 3 if kind == "D" else 1
+    if spy - half >= lag:
+        year_ago = _window_mean(ly, keys, spy - half, 2 * half + 1)
+        year_ago_base = _window_mean(ly, keys, spy + lag, BASE_WINDOW[kind])
+        feats["yoy_delta"] = year_ago - year_ago_base
+        feats["year_ago"] = year_ago - base
+    if kind == "D":
+        dow = ds.dt.dayofweek.to_numpy()
+        week_keys = keys * 7 + dow
+        feats["dow_recent"] = _window_mean(ly, week_keys, -(-lag // 7), 8) - base
+        feats["dow"] = dow.astype(float)
+        feats["dom"] = ds.dt.day.to_numpy(float)
+        feats["to_month_end"] = (ds.dt.days_in_month - ds.dt.day).to_numpy(float)
+        feats["woy"] = ds.dt.isocalendar().week.to_numpy(float)
+        if enc.by_dow is not None:
+            feats["enc_dow"] = enc.by_dow.reindex(ids).to_numpy()[np.arange(len(ids)), dow]
+    if kind == "W":
+        feats["woy"] = ds.dt.isocalendar().week.to_numpy(float)
+    feats["month"] = ds.dt.month.to_numpy(float)
+    feats["doy"] = ds.dt.dayofyear.to_numpy(float)
+    for col in regressors:
+        feats[f"x_{col}"] = full[col].to_numpy(float)
+    pos = np.arange(len(full), dtype=float)
+    for name, flag in flag_columns(full, regressors).items():
+        feats[f"since_{name}"], feats[f"until_{name}"] = _since_until(flag, pos, keys)
+        feats[f"run_{name}"] = _run_position(flag, keys)
+    for col in enc.by_flag.columns:
+        feats[col] = enc.by_flag[col].reindex(ids).to_numpy()
+    return pd.DataFrame(feats), base

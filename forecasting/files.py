@@ -1,0 +1,84 @@
+"""Reading forecast inputs from CSV files (plain or gzip) and writing fan charts to a folder."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from forecasting.data import DS, ID, OPEN, Y, parse_dates
+from forecasting.errors import DataValidationError
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """All columns as text (mixed codes like StateHoliday 0/'a' stay intact); gzip detected by content."""
+    with open(path, "rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"
+    try:
+        return pd.read_csv(
+            path, dtype=str, compression="gzip" if gz else None, keep_default_na=False, na_values=[""]
+        )
+    except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
+        raise DataValidationError(f"{path}: not a readable CSV ({exc})") from exc
+
+
+def _need(frame: pd.DataFrame, cols: list[str], path: Path) -> None:
+    missing = [c for c in cols if c not in frame.columns]
+    if missing:
+        raise DataValidationError(f"{path}: missing columns {missing}; it has {list(frame.columns)[:20]}")
+
+
+def read_inputs(
+    history: Path, calendar: Path, id_col: str, date_col: str, value_col: str, open_col: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Long-format history and horizon calendar; regressors are the calendar columns the history has too.
+
+    History columns absent from the calendar are ignored. The horizon is the calendar dates after the
+    history's last date; its number of steps is in `calendar.attrs["horizon"]`."""
+    hist, cal = read_csv(history), read_csv(calendar)
+    _need(hist, [id_col, date_col, value_col] + ([open_col] if open_col else []), history)
+    _need(cal, [id_col, date_col], calendar)
+    skip = {id_col, date_col, value_col, open_col}
+    regressors = [c for c in cal.columns if c in hist.columns and c not in skip]
+    names = {id_col: ID, date_col: DS, value_col: Y, **({open_col: OPEN} if open_col else {})}
+    hist_cols = [id_col, date_col, value_col, *regressors] + ([open_col] if open_col else [])
+    cal_cols = [id_col, date_col, *regressors] + ([open_col] if open_col and open_col in cal.columns else [])
+    hist_df = hist[hist_cols].rename(columns=names)
+    cal_df = cal[cal_cols].rename(columns=names)
+    end = parse_dates(hist_df[DS], f"{history} column {date_col!r}").max()
+    future_dates = parse_dates(cal_df[DS], f"{calendar} column {date_col!r}")
+    horizon = int(future_dates[future_dates > end].nunique())
+    if horizon == 0:
+        raise DataValidationError(f"{calendar}: no dates after the history's last date {end.date()}")
+    cal_df.attrs["horizon"] = horizon
+    return hist_df, cal_df, regressors
+
+
+def _promo_days(cal: pd.DataFrame, sid: str) -> list[pd.Timestamp]:
+    cols = [c for c in cal.columns if "promo" in c.lower()]
+    rows = cal.loc[cal[ID] == sid]
+    if not cols or rows.empty:
+        return []
+    on = rows[cols].apply(pd.to_numeric, errors="coerce").fillna(0).gt(0).any(axis=1)
+    return pd.to_datetime(rows.loc[on, DS]).tolist()
+
+
+def write_plots(folder: Path, history: pd.DataFrame, forecast: pd.DataFrame, calendar: pd.DataFrame) -> int:
+    """One `<series>.png` fan chart per series (written atomically); returns how many."""
+    from forecasting.plot import fan_chart
+
+    folder.mkdir(parents=True, exist_ok=True)
+    hist = history.assign(**{Y: pd.to_numeric(history[Y], errors="coerce")})
+    count = 0
+    for sid, fc in forecast.groupby(ID, sort=True):
+        png = fan_chart(hist, fc, unique_id=str(sid), promo_days=_promo_days(calendar, str(sid)))
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(sid)) or "series"
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(png)
+        os.replace(tmp, folder / f"{name}.png")
+        count += 1
+    return count

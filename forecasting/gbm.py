@@ -1,0 +1,99 @@
+"""A global gradient-boosting forecaster: one scikit-learn model across all series (see features.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import HistGradientBoostingRegressor
+
+from forecasting.base import BaseForecaster
+from forecasting.data import DS, ID, OPEN, Y, complete_grid
+from forecasting.features import build_features, fit_encodings, observed_log
+from forecasting.panel import Panel
+
+
+class GlobalGBM(BaseForecaster):
+    """HistGradientBoostingRegressor on log1p(y) relative to each series' lagged level.
+
+    Trained on open, observed days of all series at once; intervals come from the calibrated residual
+    paths of the base class. `lag` (default: the calibration horizon) must be at least the horizon you
+    predict; longer horizons still work but their level features thin out.
+    """
+
+    def __init__(
+        self,
+        horizon: int | None = None,
+        lag: int | None = None,
+        calibration_windows: int = 3,
+        max_iter: int = 300,
+        learning_rate: float = 0.08,
+        max_leaf_nodes: int = 63,
+        min_samples_leaf: int = 40,
+        loss: str = "absolute_error",
+        max_train_rows: int | None = 1_500_000,
+        n_paths: int = 500,
+        seed: int = 0,
+        open_col: str = OPEN,
+    ) -> None:
+        self.horizon = horizon
+        self.lag = lag
+        self.calibration_windows = calibration_windows
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.loss = loss
+        self.max_train_rows = max_train_rows
+        self.n_paths = n_paths
+        self.seed = seed
+        self.open_col = open_col
+
+    def _lag(self, panel: Panel) -> int:
+        return int(self.lag or self._calibration_horizon(panel))
+
+    def _fit_point(self, panel: Panel) -> None:
+        frame = panel.frame
+        self.encodings_ = fit_encodings(frame, panel.regressors, panel.freq)
+        X, base = build_features(frame, panel.regressors, panel.freq, self._lag(panel), self.encodings_)
+        target = observed_log(frame).to_numpy() - base
+        rows = np.flatnonzero(~np.isnan(target))
+        if self.max_train_rows and len(rows) > self.max_train_rows:
+            rng = np.random.default_rng(self.seed)
+            rows = np.sort(rng.choice(rows, self.max_train_rows, replace=False))
+        X = X.iloc[rows]
+        # Constant or empty columns carry nothing (and an all-empty one breaks the binning).
+        self.feature_names_ = [c for c in X.columns if X[c].nunique(dropna=True) > 1]
+        self.model_ = HistGradientBoostingRegressor(
+            loss=self.loss,
+            learning_rate=self.learning_rate,
+            max_iter=self.max_iter,
+            max_leaf_nodes=self.max_leaf_nodes,
+            min_samples_leaf=self.min_samples_leaf,
+            l2_regularization=1.0,
+            early_stopping=False,
+            random_state=self.seed,
+        ).fit(X[self.feature_names_], target[rows])
+
+    def _predict_point(self, panel: Panel, future: pd.DataFrame) -> np.ndarray:
+        hist = panel.frame
+        start = hist[DS].max()
+        # Only the last year(s) of history feed the lagged features of the horizon rows.
+        keep_from = start - pd.Timedelta(days=800) if panel.freq.alias == "D" else hist[DS].min()
+        fut = future.assign(**{Y: np.nan})
+        full = pd.concat([hist.loc[hist[DS] >= keep_from], fut[hist.columns]], ignore_index=True)
+        full = full.sort_values([ID, DS], kind="stable").reset_index(drop=True)
+        if not _contiguous(full, panel):
+            full = complete_grid(full, panel.freq)
+        X, base = build_features(full, panel.regressors, panel.freq, self._lag(panel), self.encodings_)
+        pred = np.expm1(base + self.model_.predict(X[self.feature_names_]))
+        key = pd.MultiIndex.from_frame(full[[ID, DS]])
+        lookup = pd.Series(pred, index=key)
+        return lookup.reindex(pd.MultiIndex.from_frame(future[[ID, DS]])).to_numpy()
+
+
+def _contiguous(full: pd.DataFrame, panel: Panel) -> bool:
+    """Whether every series' rows are one step apart (so row shifts are time shifts)."""
+    if panel.freq.alias == "MS":
+        return False
+    gaps = full.groupby(ID)[DS].diff().dropna()
+    return bool((gaps == gaps.iloc[0]).all()) if len(gaps) else True

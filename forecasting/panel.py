@@ -1,0 +1,117 @@
+"""The prepared input every forecaster works on: history on a regular grid plus known regressors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from forecasting.data import (
+    DS,
+    ID,
+    OPEN,
+    Y,
+    Codes,
+    Frequency,
+    apply_codes,
+    check_future,
+    complete_grid,
+    fit_codes,
+    infer_frequency,
+    standardise,
+)
+from forecasting.errors import DataValidationError
+
+
+@dataclass(frozen=True)
+class Panel:
+    """History of many series: `unique_id, ds, y, open, <regressors>` on a complete grid per series.
+
+    `open` is 1.0 on trading days, 0.0 on closed days (forecast exactly 0) and NaN in gaps.
+    Every series runs from its first date to the panel's last date `end`.
+    """
+
+    frame: pd.DataFrame
+    freq: Frequency
+    regressors: list[str]
+    codes: Codes = field(default_factory=dict)
+
+    @property
+    def end(self) -> pd.Timestamp:
+        """The last history date."""
+        return pd.Timestamp(self.frame[DS].max())
+
+    @property
+    def ids(self) -> list[str]:
+        """Series ids in sorted order."""
+        return sorted(self.frame[ID].unique().tolist())
+
+    def until(self, cutoff: pd.Timestamp) -> Panel:
+        """The panel as it was known at `cutoff` (rows after it dropped, series not yet started dropped)."""
+        sub = self.frame.loc[self.frame[DS] <= cutoff]
+        started = sub.groupby(ID)[Y].transform(lambda s: s.notna().any())
+        return replace(self, frame=sub.loc[started].reset_index(drop=True))
+
+    def window(self, cutoff: pd.Timestamp, h: int) -> pd.DataFrame:
+        """The `h` steps after `cutoff` as a future frame with actuals (`y`) kept for scoring."""
+        last = cutoff + h * self.freq.offset
+        return self.frame.loc[(self.frame[DS] > cutoff) & (self.frame[DS] <= last)].reset_index(drop=True)
+
+
+def _modal_frequency(df: pd.DataFrame) -> Frequency:
+    longest = df[ID].value_counts().index[0]
+    return infer_frequency(df.loc[df[ID] == longest, DS].reset_index(drop=True))
+
+
+def prepare_history(df: pd.DataFrame, X: pd.DataFrame | None = None, *, open_col: str = OPEN) -> Panel:
+    """Validate `unique_id, ds, y` (+ regressors in `df` or in `X`) and put it on a regular grid."""
+    hist = standardise(df, what="history")
+    if X is not None:
+        xs = standardise(X, value_col=None, what="history regressors")
+        dup_cols = [c for c in xs.columns if c in hist.columns and c not in (ID, DS)]
+        hist = hist.merge(xs.drop(columns=dup_cols), on=[ID, DS], how="left")
+    if hist[Y].notna().sum() == 0:
+        raise DataValidationError("history has no values")
+    regressors = [c for c in hist.columns if c not in (ID, DS, Y, open_col)]
+    codes = fit_codes(hist, regressors)
+    hist = apply_codes(hist, codes)
+    if open_col in hist.columns:
+        hist[OPEN] = (pd.to_numeric(hist.pop(open_col), errors="coerce").fillna(1.0) != 0).astype(float)
+    else:
+        hist[OPEN] = 1.0
+    hist.loc[hist[OPEN] == 0, Y] = 0.0
+    freq = _modal_frequency(hist)
+    grid = complete_grid(hist[[ID, DS, Y, OPEN, *regressors]], freq, end=hist[DS].max())
+    return Panel(grid, freq, regressors, codes)
+
+
+def prepare_future(
+    panel: Panel, h: int | None = None, X: pd.DataFrame | None = None, *, open_col: str = OPEN
+) -> pd.DataFrame:
+    """The horizon frame `unique_id, ds, open, <regressors>`: rows of `X` after the history ends,
+    or `h` steps per series when there are no regressors."""
+    if X is None:
+        if panel.regressors:
+            raise DataValidationError(
+                f"the model uses regressors {panel.regressors}: pass their horizon values X"
+            )
+        if not h or h < 1:
+            raise DataValidationError("pass h >= 1 or a horizon frame X")
+        dates = pd.date_range(panel.end + panel.freq.offset, periods=h, freq=panel.freq.alias)
+        fut = pd.DataFrame({ID: np.repeat(panel.ids, h), DS: np.tile(dates, len(panel.ids))})
+        fut[OPEN] = 1.0
+        return fut
+    fut = standardise(X, value_col=None, what="calendar")
+    fut = fut.loc[fut[DS] > panel.end]
+    fut = fut.loc[fut[ID].isin(panel.ids)]
+    if h is not None:
+        last = panel.end + h * panel.freq.offset
+        fut = fut.loc[fut[DS] <= last]
+    check_future(panel.frame, fut, panel.regressors)
+    fut = apply_codes(fut, panel.codes)
+    if open_col in fut.columns:
+        fut[OPEN] = (pd.to_numeric(fut.pop(open_col), errors="coerce").fillna(1.0) != 0).astype(float)
+    else:
+        fut[OPEN] = 1.0
+    return fut[[ID, DS, OPEN, *panel.regressors]].reset_index(drop=True)

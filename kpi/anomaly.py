@@ -1,0 +1,208 @@
+"""Early warnings (DOMAIN.md §9) and the HR inflation checks (§8, in `kpi.inflation`), as typed flags.
+
+Early warning: an indicator is "clearly outside its expected range" on a day when it is below the day's
+lower bound (higher-is-better) or above the upper bound (lower-is-better). Bounds come from the forecast
+(e.g. lo-80 per day) via `warnings_from_bounds`, or from the indicator's own recent history via
+`warnings_from_history` (median +- k robust standard deviations of the previous `window` days, so a
+single bad day cannot move its own baseline). A run of at least `min_consecutive` (default 3) such days
+gives one warning with every day's evidence. A missing value breaks a run: no data is not evidence.
+Nothing here changes data; the caller stores and routes the warnings.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from kpi.errors import AnomalyInputError
+from kpi.scoring import Direction
+
+Day = date | str | int
+
+
+@dataclass(frozen=True)
+class DayEvidence:
+    """One day of a warning run: the value and the bound it missed."""
+
+    day: Day
+    value: float
+    bound: float
+
+
+@dataclass(frozen=True)
+class EarlyWarning:
+    """A run of consecutive days outside the expected range."""
+
+    code: str
+    subject: str
+    indicator: str
+    start: Day
+    end: Day
+    days: int
+    ongoing: bool
+    mean_gap: float
+    evidence: list[DayEvidence]
+    explanation_en: str
+    explanation_zh: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON (dates as ISO strings)."""
+        out = asdict(self)
+        for key in ("start", "end"):
+            out[key] = _day(out[key])
+        for ev in out["evidence"]:
+            ev["day"] = _day(ev["day"])
+        return out
+
+
+@dataclass(frozen=True)
+class AnomalyFlag:
+    """An HR inflation/anomaly flag: code, subject, numbers behind it and an explanation in zh and en."""
+
+    code: str
+    subject: str
+    evidence: dict[str, float | int | str | None]
+    explanation_en: str
+    explanation_zh: str
+    period: str | None = None
+    severity: str = "warning"
+    related: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON."""
+        return asdict(self)
+
+
+def _day(d: Day) -> str | int:
+    return d.isoformat() if isinstance(d, date) else d
+
+
+def _finite(v: float | None) -> bool:
+    return v is not None and not (isinstance(v, float) and math.isnan(v))
+
+
+def warnings_from_bounds(
+    values: Sequence[float | None],
+    bounds: Sequence[float | None],
+    *,
+    days: Sequence[Day] | None = None,
+    direction: Direction = Direction.HIGHER,
+    min_consecutive: int = 3,
+    indicator: str = "",
+    subject: str = "",
+) -> list[EarlyWarning]:
+    """Warnings for runs of >= min_consecutive days beyond the per-day bound (lower if higher-is-better)."""
+    if len(values) != len(bounds):
+        raise AnomalyInputError(f"{len(values)} values but {len(bounds)} bounds; give one bound per day")
+    if days is not None and len(days) != len(values):
+        raise AnomalyInputError(f"{len(values)} values but {len(days)} days")
+    if min_consecutive < 1:
+        raise AnomalyInputError("min_consecutive must be >= 1")
+    labels: Sequence[Day] = days if days is not None else list(range(len(values)))
+    breach = [
+        _finite(v) and _finite(b) and ((v < b) if direction is Direction.HIGHER else (v > b))  # type: ignore[operator]
+        for v, b in zip(values, bounds, strict=True)
+    ]
+    out: list[EarlyWarning] = []
+    i = 0
+    while i < len(breach):
+        if not breach[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(breach) and breach[j + 1]:
+            j += 1
+        if j - i + 1 >= min_consecutive:
+            ev = [DayEvidence(labels[t], float(values[t]), float(bounds[t])) for t in range(i, j + 1)]  # type: ignore[arg-type]
+            out.append(_warning(ev, direction, indicator, subject, ongoing=j == len(breach) - 1))
+        i = j + 1
+    return out
+
+
+def _warning(ev: list[DayEvidence], direction: Direction, indicator: str, subject: str, ongoing: bool) -> EarlyWarning:
+    gaps = [abs(e.value - e.bound) for e in ev]
+    mean_gap = float(np.mean(gaps))
+    low = direction is Direction.HIGHER
+    code = "below_expected_range" if low else "above_expected_range"
+    side_en, side_zh = ("below", "低于") if low else ("above", "高于")
+    name = indicator or "indicator"
+    still_en = " and is still outside it" if ongoing else ""
+    still_zh = "，且目前仍未恢复" if ongoing else ""
+    en = (
+        f"{name} was {side_en} its expected range for {len(ev)} consecutive days ({_day(ev[0].day)} to "
+        f"{_day(ev[-1].day)}){still_en}, by {mean_gap:,.4g} on average; please review the cause."
+    )
+    zh = (
+        f"{name} 连续 {len(ev)} 天（{_day(ev[0].day)} 至 {_day(ev[-1].day)}）{side_zh}预期区间{still_zh}，"
+        f"平均偏离 {mean_gap:,.4g}；请复盘原因。"
+    )
+    return EarlyWarning(
+        code=code,
+        subject=subject,
+        indicator=indicator,
+        start=ev[0].day,
+        end=ev[-1].day,
+        days=len(ev),
+        ongoing=ongoing,
+        mean_gap=mean_gap,
+        evidence=ev,
+        explanation_en=en,
+        explanation_zh=zh,
+    )
+
+
+def history_bounds(
+    values: Sequence[float | None],
+    *,
+    window: int = 28,
+    k: float = 2.0,
+    min_history: int = 7,
+    direction: Direction = Direction.HIGHER,
+) -> list[float | None]:
+    """Per-day bound from the previous `window` days: median -/+ k robust SDs (None until min_history)."""
+    if window < 2 or min_history < 2 or k <= 0:
+        raise AnomalyInputError("need window >= 2, min_history >= 2 and k > 0")
+    arr = np.array([v if _finite(v) else np.nan for v in values], dtype=float)
+    out: list[float | None] = []
+    for t in range(len(arr)):
+        past = arr[max(0, t - window) : t]
+        past = past[~np.isnan(past)]
+        if len(past) < min_history:
+            out.append(None)
+            continue
+        med = float(np.median(past))
+        # 1.4826 x MAD estimates the standard deviation without being pulled by outliers; the 5%-of-median
+        # floor keeps a perfectly flat history from flagging a trivial dip.
+        spread = max(1.4826 * float(np.median(np.abs(past - med))), 0.05 * abs(med))
+        out.append(med - k * spread if direction is Direction.HIGHER else med + k * spread)
+    return out
+
+
+def warnings_from_history(
+    values: Sequence[float | None],
+    *,
+    days: Sequence[Day] | None = None,
+    direction: Direction = Direction.HIGHER,
+    window: int = 28,
+    k: float = 2.0,
+    min_history: int = 7,
+    min_consecutive: int = 3,
+    indicator: str = "",
+    subject: str = "",
+) -> list[EarlyWarning]:
+    """Warnings for runs outside the range learned from the indicator's own previous days."""
+    bounds = history_bounds(values, window=window, k=k, min_history=min_history, direction=direction)
+    return warnings_from_bounds(
+        values,
+        bounds,
+        days=days,
+        direction=direction,
+        min_consecutive=min_consecutive,
+        indicator=indicator,
+        subject=subject,
+    )
