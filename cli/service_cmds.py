@@ -75,7 +75,7 @@ def demo(
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "heads") -> None:
     """Migrate the database to the newest schema (or REVISION)."""
     from core.migrate import current_revision, upgrade
 

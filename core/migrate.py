@@ -1,4 +1,8 @@
-"""Schema migrations (Alembic) driven from Python, so `kpilot db upgrade` needs no alembic.ini."""
+"""Schema migrations (Alembic) driven from Python, so `kpilot db upgrade` needs no alembic.ini.
+
+Feature migrations branch from the base revision (one head per feature); "heads" upgrades them all, and a
+revision is reported as the sorted heads joined by "+".
+"""
 
 from pathlib import Path
 
@@ -20,7 +24,7 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
     """Migrate the database at `url` up to `revision`."""
     command.upgrade(alembic_config(url), revision)
 
@@ -31,11 +35,12 @@ def downgrade(url: str, revision: str = "base") -> None:
 
 
 def current_revision(url: str) -> str | None:
-    """The revision the database is at, or None when it was never migrated."""
+    """The revision(s) the database is at, or None when it was never migrated."""
     with get_engine(url).connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        heads = MigrationContext.configure(conn).get_current_heads()
+    return "+".join(sorted(heads)) or None
 
 
 def head_revision(url: str) -> str | None:
-    """The newest revision shipped with this code."""
-    return ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    """The newest revision(s) shipped with this code."""
+    return "+".join(sorted(ScriptDirectory.from_config(alembic_config(url)).get_heads())) or None

@@ -37,6 +37,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "sales:read": STAFF,
     "sales:write": HR_ADMIN,
     "audit:read": HR_ADMIN,
+    "weights:read": STAFF,          # scoped: managers their departments' proposals and weight sets
+    "weights:propose": HR_ADMIN,
+    "weights:decide": HR_ADMIN,
+    "outcomes:write": HR_ADMIN,
+    "forecast:run": STAFF,          # scoped: managers their departments' shops
+    "forecast:read": STAFF,
 }
 
 

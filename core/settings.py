@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(default=4000, ge=100)
 
     forecast_n_jobs: int = Field(default=1, ge=1, le=64)
+    forecast_history_days: int = Field(default=1095, ge=90, le=3650, description="Sales history used per forecast.")
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> "Settings":

@@ -92,7 +92,7 @@ def fit_encodings(frame: pd.DataFrame, regressors: list[str], freq: Frequency) -
     dev = ly - level.reindex(frame[ID]).to_numpy()
     by_dow = None
     if _kind(freq) == "D":
-        by_dow = dev.groupby([frame[ID], frame[DS].dt.dayofweek]).mean().unstack()
+        by_dow = dev.groupby([frame[ID], frame[DS].dt.day_of_week]).mean().unstack()
         by_dow = by_dow.reindex(columns=range(7))
     effects = {}
     for name, flag in flag_columns(frame, regressors).items():
@@ -132,7 +132,7 @@ def build_features(
         feats["yoy_delta"] = year_ago - year_ago_base
         feats["year_ago"] = year_ago - base
     if kind == "D":
-        dow = ds.dt.dayofweek.to_numpy()
+        dow = ds.dt.day_of_week.to_numpy()
         week_keys = keys * 7 + dow
         feats["dow_recent"] = _window_mean(ly, week_keys, -(-lag // 7), 8) - base
         feats["dow"] = dow.astype(float)
@@ -144,7 +144,7 @@ def build_features(
     if kind == "W":
         feats["woy"] = ds.dt.isocalendar().week.to_numpy(float)
     feats["month"] = ds.dt.month.to_numpy(float)
-    feats["doy"] = ds.dt.dayofyear.to_numpy(float)
+    feats["doy"] = ds.dt.day_of_year.to_numpy(float)
     for col in regressors:
         feats[f"x_{col}"] = full[col].to_numpy(float)
     pos = np.arange(len(full), dtype=float)

@@ -1,7 +1,63 @@
-"""Routes of the forecasts feature (being built)."""
+"""Forecast routes: request target ranges (background job), follow the job, read ranges, fetch fan charts."""
 
-from fastapi import APIRouter
+from typing import Annotated, Any
 
+from fastapi import APIRouter, BackgroundTasks, Query
+from fastapi.responses import JSONResponse, Response
+
+from api.deps import Allowed, IdempotencyKey, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
+from api.routes._util import Id, Paging, page
+from workflows import common, forecasts
+from workflows.schemas import ForecastCreate, ForecastJobPublic, Page, TargetRangePublic
 
-router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1", tags=["forecasts"], responses=PROBLEM_RESPONSES)
+MaybeId = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
+
+
+@router.post("/forecasts", response_model=ForecastJobPublic, status_code=202,
+             summary="Forecast a period's target range (conservative/base/stretch) for a shop or all your shops; "
+                     "runs in the background")
+def request_forecast(
+    body: ForecastCreate, session: SessionDep, settings: SettingsDep, background: BackgroundTasks,
+    caller: Allowed("forecast:run"), key: IdempotencyKey = None,  # type: ignore[valid-type]
+) -> JSONResponse:
+    def produce() -> tuple[int, dict[str, Any]]:
+        job = forecasts.request_forecast(session, caller, body)
+        session.flush()
+        return 202, forecasts.job_view(session, job)
+
+    status, data = common.run_once(session, caller=caller, key=key, payload=body.model_dump(mode="json"),
+                                   produce=produce)
+    if data["status"] == "queued":
+        background.add_task(forecasts.run_job, settings.database_url, int(data["id"]), n_jobs=settings.forecast_n_jobs,
+                            history_days=settings.forecast_history_days)
+    return JSONResponse(data, status_code=status, headers={"Location": f"/api/v1/forecasts/{data['id']}"})
+
+
+@router.get("/forecasts", response_model=Page[ForecastJobPublic], summary="Forecast jobs you may read")
+def list_forecasts(session: SessionDep, caller: Allowed("forecast:read"), p: Paging) -> dict:  # type: ignore[valid-type]
+    items, count = forecasts.list_jobs(session, caller, limit=p.limit, offset=p.offset)
+    return {"data": [forecasts.job_view(session, j) for j in items], "count": count}
+
+
+@router.get("/forecasts/{job_id}", response_model=ForecastJobPublic, summary="A forecast job's status and ranges")
+def get_forecast(job_id: Id, session: SessionDep, caller: Allowed("forecast:read")) -> dict:  # type: ignore[valid-type]
+    return forecasts.job_view(session, forecasts.get_job(session, caller, job_id))
+
+
+@router.get("/forecasts/{job_id}/chart.png", response_class=Response, summary="Fan chart PNG of one shop",
+            responses={200: {"content": {"image/png": {}}, "description": "PNG image"}})
+def forecast_chart(
+    job_id: Id, session: SessionDep, caller: Allowed("forecast:read"), shop_id: MaybeId = None,  # type: ignore[valid-type]
+) -> Response:
+    return Response(forecasts.chart_png(session, caller, job_id, shop_id), media_type="image/png")
+
+
+@router.get("/target-ranges", response_model=Page[TargetRangePublic], summary="Proposed target ranges you may read")
+def list_target_ranges(
+    session: SessionDep, caller: Allowed("forecast:read"), p: Paging,  # type: ignore[valid-type]
+    period_id: MaybeId = None, shop_id: MaybeId = None,
+) -> dict:
+    return page(TargetRangePublic, forecasts.list_ranges(session, caller, period_id=period_id, shop_id=shop_id,
+                                                         limit=p.limit, offset=p.offset))
