@@ -3,11 +3,13 @@
 import json
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
 from api.routes import admin, auth, coaching, forecasts, goals, kpis, org, sales, weights
+from core.security import PERMISSIONS
 from core.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -62,6 +64,29 @@ class _TooLarge(Exception):
     pass
 
 
+def _permission_of(route: APIRoute) -> str | None:
+    stack = [route.dependant]
+    while stack:
+        dep = stack.pop()
+        marker = getattr(dep.call, "kpilot_permission", None)
+        if marker:
+            return str(marker)
+        stack.extend(dep.dependencies)
+    return None
+
+
+def document_permissions(routers: list[APIRouter]) -> None:
+    """Say in each route's docs who may call it, from the permission it declares."""
+    for router in routers:
+        for route in router.routes:
+            if not isinstance(route, APIRoute) or "**Who may call:**" in (route.description or ""):
+                continue
+            perm = _permission_of(route)
+            who = "anyone" if perm == "public" else ", ".join(
+                r for r in ("employee", "manager", "hr", "admin") if r in PERMISSIONS.get(perm or "", ()))
+            route.description = f"{route.description or ''}\n\n**Who may call:** {who or 'nobody'} (`{perm}`)".strip()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for `settings` (default: the environment's)."""
     settings = settings or get_settings()
@@ -69,7 +94,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   responses={422: {"description": "Validation error (problem+json)"}})
     app.state.settings = settings
     errors.install(app)
-    for module in (auth, org, goals, kpis, sales, admin, forecasts, weights, coaching):
+    modules = (auth, org, goals, kpis, sales, admin, forecasts, weights, coaching)
+    document_permissions([m.router for m in modules])
+    for module in modules:
         app.include_router(module.router)
     extra: dict[str, Any] = {"max_bytes": settings.max_body_bytes}
     app.add_middleware(BodyLimit, **extra)

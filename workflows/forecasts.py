@@ -162,9 +162,8 @@ def _compute(session: Session, job: ForecastJob, n_jobs: int, history_days: int)
 
 
 def _requester(session: Session, job: ForecastJob) -> Caller | None:
-    from workflows.users import caller_for
-
     from core.errors import AuthenticationFailed
+    from workflows.users import caller_for
 
     try:
         return caller_for(session, job.requested_by)
