@@ -8,7 +8,7 @@ from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
-from api.routes import admin, auth, coaching, forecasts, goals, kpis, org, sales, weights
+from api.routes import admin, auth, coaching, drafts, forecasts, goals, kpis, org, sales, weights
 from core.security import PERMISSIONS
 from core.settings import Settings, get_settings
 
@@ -94,7 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   responses={422: {"description": "Validation error (problem+json)"}})
     app.state.settings = settings
     errors.install(app)
-    modules = (auth, org, goals, kpis, sales, admin, forecasts, weights, coaching)
+    modules = (auth, org, goals, kpis, sales, admin, forecasts, weights, coaching, drafts)
     document_permissions([m.router for m in modules])
     for module in modules:
         app.include_router(module.router)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
-import yaml
-
-from assistant.catalogue import DATA_DIR, indicator_map, load_departments
+from assistant.catalogue import indicator_map, load_departments
 from assistant.driver_tree import DriverSplit, split_sales
-from assistant.schemas import KPI, CompanyOKR, Comparator, KeyResult, Target, TargetRange
+from assistant.schemas import KPI, CompanyOKR, KeyResult, Target, TargetRange
+from assistant.targets import kr_target, support_target, with_forecast
 from assistant.templates import Block, DeptTemplate, get_template
 from assistant.weights import apportion
 
@@ -35,12 +33,6 @@ class Assignment:
     link: Literal["direct", "driver"]
 
 
-@lru_cache(maxsize=1)
-def default_targets() -> dict[str, float]:
-    """Template default targets (assistant/data/default_targets.yaml)."""
-    return {k: float(v) for k, v in yaml.safe_load((DATA_DIR / "default_targets.yaml").read_text("utf-8")).items()}
-
-
 def _mentioned_departments(text: str, depts: list[str]) -> list[str]:
     low = text.lower()
     found = []
@@ -62,19 +54,6 @@ def _owner(kr: KeyResult, depts: list[str], flags: list[str]) -> str:
     fallback = "ops" if "ops" in depts else depts[0]
     flags.append(f"kr_owner_not_in_org:{kr.id}->{fallback}")
     return fallback
-
-
-def kr_target(kr: KeyResult) -> Target:
-    """The KR's own numbers as a Target (a level, a change or both)."""
-    comparator: Comparator = "=" if kr.target is None else ("<=" if kr.direction == "lower" else ">=")
-    return Target(
-        value=kr.target,
-        change_pct=kr.change_pct,
-        change_pp=kr.change_pp,
-        baseline=kr.baseline,
-        comparator=comparator,
-        source="kr",
-    )
 
 
 def _sales_factor(kr: KeyResult, actuals: dict[str, float]) -> tuple[float | None, float | None]:
@@ -168,59 +147,6 @@ def assign(
     return out, splits
 
 
-def derived_targets(splits: list[DriverSplit]) -> dict[str, float]:
-    """Template KPIs whose target follows from a driver split (traffic growth = visitors growth)."""
-    for split in splits:
-        for d in split.drivers:
-            if d.driver == "visitors":
-                return {"traffic_growth": d.growth_pct}
-    return {}
-
-
-def support_target(
-    code: str,
-    forecasts: dict[str, TargetRange],
-    actuals: dict[str, float],
-    derived: dict[str, float] | None = None,
-) -> Target:
-    """Target of a template KPI no KR speaks about: driver tree, forecast, last actual +5%, else default."""
-    ind = indicator_map()[code]
-    cmp_: Comparator = ">=" if ind.direction == "higher" else "<="
-    if derived and code in derived:
-        return _with_forecast(Target(value=derived[code], comparator=cmp_, source="driver_tree"), code, forecasts)
-    if code in forecasts:
-        f = forecasts[code]
-        return Target(
-            value=f.base,
-            low=f.conservative,
-            high=f.stretch,
-            probability=f.probability,
-            comparator=cmp_,
-            source="forecast",
-        )
-    if code in actuals:
-        a = actuals[code]
-        value = a * (1.05 if ind.direction == "higher" else 0.95)
-        if ind.unit == "%":
-            value = min(value, 100.0)
-        return Target(value=round(value, 2), baseline=a, comparator=cmp_, source="actual")
-    return Target(value=default_targets().get(code), comparator=cmp_, source="template")
-
-
-def _with_forecast(t: Target, code: str, forecasts: dict[str, TargetRange]) -> Target:
-    if code not in forecasts:
-        return t
-    f = forecasts[code]
-    return t.model_copy(
-        update={
-            "low": f.conservative,
-            "high": f.stretch,
-            "probability": f.probability,
-            "value": t.value if t.value is not None else f.base,
-        }
-    )
-
-
 @dataclass
 class _Item:
     code: str
@@ -306,7 +232,7 @@ def department_kpis(
                     weight=w,
                     direction=a.direction,
                     unit=a.unit,
-                    target=_with_forecast(a.target, a.code, forecasts),
+                    target=with_forecast(a.target, a.code, forecasts),
                     parent_kr=a.kr.id,
                     block=item.block,
                     link=a.link,

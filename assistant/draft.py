@@ -7,7 +7,7 @@ from typing import cast
 
 from pydantic import BaseModel, Field
 
-from assistant.cascade import assign, department_kpis, derived_targets
+from assistant.cascade import assign, department_kpis
 from assistant.errors import GuardError, InputError
 from assistant.guards import check_draft, check_text, collect_facts, wrap_untrusted
 from assistant.llm import LLMProvider, OfflineProvider
@@ -16,6 +16,7 @@ from assistant.okr_input import parse_okr_text
 from assistant.org import Org, default_org
 from assistant.roles import build_department, build_roles, instantiate_people
 from assistant.schemas import KPI, CompanyOKR, DepartmentDraft, GoalDraft, Lang, RoleDraft, TargetRange
+from assistant.targets import derived_targets
 from assistant.texts import target_text
 
 LANG_NAMES = {"zh": "简体中文 (Simplified Chinese)", "en": "English"}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from assistant.cascade import Assignment, kr_target
+from assistant.cascade import Assignment
 from assistant.catalogue import load_departments
 from assistant.org import Org, OrgDepartment, OrgRole
 from assistant.schemas import KPI, DepartmentDraft, KeyResult, Objective, PersonDraft, RoleDraft
+from assistant.targets import kr_target
 from assistant.templates import RoleTemplate, get_template
 from assistant.texts import department_objective, display_name, kpi_definition, target_text
 from assistant.weights import apportion

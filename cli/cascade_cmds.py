@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,20 +21,20 @@ def _fail(
 
 
 def llm_config_from_env(provider: str) -> Any:
-    """LLMConfig from KPILOT_LLM_* environment variables (the service maps its settings the same way)."""
-    from assistant.llm import LLMConfig
+    """LLMConfig from the service settings (KPILOT_LLM_* / .env through `core.settings`), with `provider`."""
+    from core.settings import Settings, get_settings
+    from workflows.drafts_llm import llm_config
 
-    env = os.environ
-    return LLMConfig(
-        provider=provider,  # type: ignore[arg-type]
-        base_url=env.get("KPILOT_LLM_BASE_URL"),
-        api_key=env.get("KPILOT_LLM_API_KEY"),
-        model=env.get("KPILOT_LLM_MODEL", "gpt-4o-mini"),
-        timeout_s=float(env.get("KPILOT_LLM_TIMEOUT_S", "30")),
-        max_retries=int(env.get("KPILOT_LLM_MAX_RETRIES", "2")),
-        max_tokens=int(env.get("KPILOT_LLM_MAX_TOKENS", "1024")),
-        token_budget=int(env.get("KPILOT_LLM_TOKEN_BUDGET", "200000")),
-    )
+    try:
+        settings = get_settings()
+    except ValueError:
+        # Drafting issues no tokens: a missing service secret must not stop `kpilot cascade`. The same
+        # KPILOT_LLM_* values are read with the secret check relaxed; bad LLM settings still fail below.
+        try:
+            settings = Settings(demo=True)
+        except ValueError as exc:
+            raise _fail(f"invalid KPILOT_LLM_* settings: {exc}", hint="Fix the environment or .env file.") from exc
+    return llm_config(settings, provider)
 
 
 def _read_yaml(path: Path, what: str) -> Any:
@@ -84,27 +83,21 @@ def _summary(draft: Any) -> str:
     for d in draft.departments:
         lines.append(f"[{d.code}] {d.objectives[0].title}")
         lines += [f"   {k.weight:>3}  {k.code:<26} -> {k.parent_kr}" for k in d.kpis]
-    lines.append(
-        f"roles: {len(draft.roles)}  people: {len(draft.people)}  flags: {', '.join(draft.flags) or '-'}"
-    )
+    lines.append(f"roles: {len(draft.roles)}  people: {len(draft.people)}  flags: {', '.join(draft.flags) or '-'}")
     return "\n".join(lines)
 
 
 def cascade(
     okr_file: Annotated[Path, typer.Argument(help="Company OKRs: free text (O1:/KR1: lines) or YAML.")],
     org: Annotated[Path | None, typer.Option("--org", help="Org YAML (departments/roles/people).")] = None,
-    lang: Annotated[
-        str | None, typer.Option("--lang", help="zh or en (default: language of the OKR text).")
-    ] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: language of the OKR text).")] = None,
     provider: Annotated[
         str, typer.Option("--provider", help="offline (default) or openai (KPILOT_LLM_*).")
     ] = "offline",
     forecasts: Annotated[
         Path | None, typer.Option("--forecasts", help="YAML metric -> {conservative, base, stretch}.")
     ] = None,
-    actuals: Annotated[
-        Path | None, typer.Option("--actuals", help="YAML metric -> last period's actual.")
-    ] = None,
+    actuals: Annotated[Path | None, typer.Option("--actuals", help="YAML metric -> last period's actual.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full draft as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress on stderr.")] = False,
 ) -> None:
@@ -128,19 +121,13 @@ def cascade(
         the_org = load_org(org) if org else default_org()
         prov = make_provider(llm_config_from_env(provider))
         if not quiet:
-            typer.echo(
-                f"drafting with provider={prov.name} for {len(the_org.departments)} departments...", err=True
-            )
-        draft = draft_goals(
-            text, the_org, lang=lang or detect_language(text), provider=prov, forecasts=fc, actuals=act
-        )
+            typer.echo(f"drafting with provider={prov.name} for {len(the_org.departments)} departments...", err=True)
+        draft = draft_goals(text, the_org, lang=lang or detect_language(text), provider=prov, forecasts=fc, actuals=act)
     except InputError as exc:
         path = org if org and "org" in str(exc) else okr_file
         raise _fail(str(exc), path, exc.line, exc.column) from exc
     except AssistantError as exc:
-        raise _fail(
-            str(exc), hint="Check the provider settings (KPILOT_LLM_*) or use --provider offline."
-        ) from exc
+        raise _fail(str(exc), hint="Check the provider settings (KPILOT_LLM_*) or use --provider offline.") from exc
     if as_json:
         sys.stdout.write(json.dumps(draft.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -48,9 +48,7 @@ def progress(quiet: bool, total: int) -> Iterator[Callable[[str], None]]:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    bar = Progress(
-        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=Console(stderr=True)
-    )
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=Console(stderr=True))
     task = bar.add_task("forecast", total=total)
 
     class _Handler(logging.Handler):
@@ -77,9 +75,7 @@ def _fail(message: str, hint: str = HINT) -> None:
 
 
 def forecast(
-    history: Annotated[
-        Path, typer.Argument(help="History CSV (optionally .gz), one row per series and date.")
-    ],
+    history: Annotated[Path, typer.Argument(help="History CSV (optionally .gz), one row per series and date.")],
     calendar: Annotated[Path, typer.Option(help="Calendar CSV with the horizon dates and known regressors.")],
     out: Annotated[Path, typer.Option(help="Where to write unique_id, ds, p50, lo-L, hi-L.")],
     id_col: Annotated[str, typer.Option(help="Series id column.")] = "unique_id",
@@ -126,6 +122,7 @@ def _run_forecast(history: Path, calendar: Path, out: Path, id_col: str, date_co
                   open_col: str | None, levels: tuple[int, ...], totals_out: Path | None, period: str,
                   plot: Path | None, quiet: bool, n_jobs: int) -> None:  # fmt: skip
     from forecasting.auto import AutoForecaster
+    from forecasting.batch import batch_forecast
     from forecasting.files import read_inputs, write_plots
     from forecasting.targets import period_totals
 
@@ -134,42 +131,35 @@ def _run_forecast(history: Path, calendar: Path, out: Path, id_col: str, date_co
     model = AutoForecaster(horizon=cal.attrs["horizon"], n_jobs=n_jobs)
     with progress(quiet, total=12) as step:
         step(f"{hist['unique_id'].nunique()} series, regressors {regressors or 'none'}")
-        model.fit(hist)
-        step("forecasting")
-        paths = model.predict_paths(X=cal)
-        frame = model.predict(X=cal, level=levels)
+        result = batch_forecast(model, hist, cal, level=levels, n_jobs=n_jobs)
+        step("writing")
         with atomic_path(out) as tmp:
-            frame.to_csv(tmp, index=False, date_format="%Y-%m-%d")
+            result.forecast.to_csv(tmp, index=False, date_format="%Y-%m-%d", float_format="%.2f")
         if totals_out is not None:
-            totals = period_totals(paths, period, levels).drop(columns="period")
+            totals = period_totals(result.paths, period, levels).drop(columns="period")
             with atomic_path(totals_out) as tmp:
-                totals.to_csv(tmp, index=False, date_format="%Y-%m-%d")
+                totals.to_csv(tmp, index=False, date_format="%Y-%m-%d", float_format="%.2f")
         if plot is not None:
             step("drawing fan charts")
-            write_plots(plot, hist, frame, cal)
+            write_plots(plot, hist, result.forecast, cal)
     if not quiet:
-        models = model.model_names().value_counts().to_dict()
-        typer.echo(
-            f"wrote {out} ({len(frame)} rows) in {time.time() - started:.0f} s; models {models}", err=True
-        )
+        models = result.model_names().value_counts().to_dict()
+        rows = len(result.forecast)
+        typer.echo(f"wrote {out} ({rows} rows) in {time.time() - started:.0f} s; models {models}", err=True)
 
 
 def eval_forecast(
     stores: Annotated[str, typer.Option(help="Number of stores (a seeded sample) or 'all'.")] = "100",
     windows: Annotated[int, typer.Option(help="Backtest windows scored.")] = 3,
     horizon: Annotated[int, typer.Option(help="Days per window.")] = 42,
-    data_dir: Annotated[Path, typer.Option(help="Folder with the Rossmann files.")] = Path(
-        "../shared/data/rossmann"
-    ),
+    data_dir: Annotated[Path, typer.Option(help="Folder with the Rossmann files.")] = Path("../shared/data/rossmann"),
     results_dir: Annotated[Path, typer.Option(help="Where the table is written.")] = Path("eval/results"),
 ) -> None:
     """Rolling-origin backtest on Rossmann: our model next to seasonal naive; writes eval/results/."""
     from eval.forecast_bench import HISTORY_FILE, run
 
     if not (data_dir / HISTORY_FILE).is_file():
-        typer.echo(
-            f"skipped: {data_dir / HISTORY_FILE} not found (the benchmark needs ../shared/data)", err=True
-        )
+        typer.echo(f"skipped: {data_dir / HISTORY_FILE} not found (the benchmark needs ../shared/data)", err=True)
         raise typer.Exit(code=0)
     n = None if stores == "all" else int(stores)
     table = run(data_dir, n, windows, horizon, results_dir, lambda msg: typer.echo(msg, err=True))

@@ -37,12 +37,21 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "sales:read": STAFF,
     "sales:write": HR_ADMIN,
     "audit:read": HR_ADMIN,
+    "plan:read": ALL_ROLES,         # scoped: my plan; managers their reporting line; HR/admin everyone
+    "alerts:read": ALL_ROLES,       # scoped like plans
+    "alerts:run": HR_ADMIN,
+    "anomalies:read": HR_ADMIN,
+    "courses:read": ALL_ROLES,
+    "courses:write": HR_ADMIN,
     "weights:read": STAFF,          # scoped: managers their departments' proposals and weight sets
     "weights:propose": HR_ADMIN,
     "weights:decide": HR_ADMIN,
     "outcomes:write": HR_ADMIN,
     "forecast:run": STAFF,          # scoped: managers their departments' shops
     "forecast:read": STAFF,
+    "drafts:read": STAFF,           # scoped: managers their department tree; employees read published KPIs instead
+    "drafts:write": STAFF,          # scoped like drafts:read
+    "drafts:publish": STAFF,        # scoped; a manager's own KPIs are never set by themselves
 }
 
 

@@ -37,9 +37,7 @@ def _draft(sample: dict[str, Any], provider: Any, org: Any = None) -> Any:
     )
 
 
-def run_sets(
-    samples: list[dict[str, Any]], provider: Any, quiet: bool
-) -> tuple[dict[str, list[bool]], list[dict]]:
+def run_sets(samples: list[dict[str, Any]], provider: Any, quiet: bool) -> tuple[dict[str, list[bool]], list[dict]]:
     """Grade every OKR set; returns pass lists per grader and per-draft cost rows."""
     from eval.cascade_graders import GRADERS
 
@@ -97,9 +95,7 @@ def _inject(base: dict[str, Any], inj: dict[str, Any]) -> tuple[dict[str, Any], 
     return s, org
 
 
-def run_injections(
-    payloads: list[dict[str, Any]], bases: dict[str, dict[str, Any]], provider: Any
-) -> list[bool]:
+def run_injections(payloads: list[dict[str, Any]], bases: dict[str, dict[str, Any]], provider: Any) -> list[bool]:
     """Each payload inside an OKR set (KR, objective, suffix, person/role name) must not change the draft."""
     from assistant.org import default_org
     from eval.cascade_graders import injection_resisted
@@ -137,12 +133,10 @@ def eval_cascade(
     provider: Annotated[
         str, typer.Option("--provider", help="offline (default) or openai (KPILOT_LLM_*).")
     ] = "offline",
-    limit: Annotated[
-        int, typer.Option("--limit", help="Only the first N OKR sets and payloads (0 = all).")
-    ] = 0,
+    limit: Annotated[int, typer.Option("--limit", help="Only the first N OKR sets and payloads (0 = all).")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", help="Less output on stderr.")] = False,
 ) -> None:
-    """Grade the goal-draft cascade on OKR sets and injection payloads; write eval/results/cascade_eval.md."""
+    """Grade the cascade on OKR sets and injection payloads; write eval/results/cascade_eval_<provider>.md/.csv."""
     from assistant.llm import make_provider
     from cli.cascade_cmds import llm_config_from_env
 
@@ -154,8 +148,7 @@ def eval_cascade(
     t_import = time.perf_counter()
     passes, costs = run_sets(sets, prov, quiet)
     bases = {
-        lang: next(s for s in load_jsonl(DATA_DIR / "okr_sets.jsonl") if s["lang"] == lang)
-        for lang in ("zh", "en")
+        lang: next(s for s in load_jsonl(DATA_DIR / "okr_sets.jsonl") if s["lang"] == lang) for lang in ("zh", "en")
     }
     passes["injection_resistance"] = run_injections(payloads, bases, prov)
     speed = _speed(prov)

@@ -56,26 +56,17 @@ def parent_links(d: GoalDraft, s: dict[str, Any]) -> Grade:
         for k in r.kpis
         if k.parent_kr not in dept_krs[r.department]
     ]
-    bad += [
-        f"{p.person_id}:{k.code}"
-        for p in d.people
-        for k in p.kpis
-        if k.parent_kr not in dept_krs[p.department]
-    ]
+    bad += [f"{p.person_id}:{k.code}" for p in d.people for k in p.kpis if k.parent_kr not in dept_krs[p.department]]
     return not bad, ", ".join(bad[:3])
 
 
 def driver_consistency(d: GoalDraft, s: dict[str, Any]) -> Grade:
     """Sales KRs with a growth factor are split; driver targets multiply back within 1%."""
     split_ids = {sp.kr_id for sp in d.driver_splits}
-    bad = [
-        f"{sp.kr_id}:{consistency_error(sp):.3%}" for sp in d.driver_splits if consistency_error(sp) > 0.01
-    ]
+    bad = [f"{sp.kr_id}:{consistency_error(sp):.3%}" for sp in d.driver_splits if consistency_error(sp) > 0.01]
     for sp in d.driver_splits:
         for drv in sp.drivers:
-            k = next(
-                (k for x in d.departments if x.code == drv.owner for k in x.kpis if k.code == drv.code), None
-            )
+            k = next((k for x in d.departments if x.code == drv.owner for k in x.kpis if k.code == drv.code), None)
             if k is None or k.target.change_pct != drv.growth_pct:
                 bad.append(f"{sp.kr_id}:{drv.code} missing in {drv.owner}")
     unsplit = [f for f in d.flags if f.startswith("driver_split_unavailable:")]
@@ -86,9 +77,7 @@ def driver_consistency(d: GoalDraft, s: dict[str, Any]) -> Grade:
 def grounded_numbers(d: GoalDraft, s: dict[str, Any]) -> Grade:
     """Every number in generated text is a computed fact."""
     facts = collect_facts(d)
-    bad = [
-        f"{w}: {ungrounded_numbers(t, facts)}" for w, t in generated_texts(d) if ungrounded_numbers(t, facts)
-    ]
+    bad = [f"{w}: {ungrounded_numbers(t, facts)}" for w, t in generated_texts(d) if ungrounded_numbers(t, facts)]
     return not bad, "; ".join(bad[:2])
 
 
@@ -131,9 +120,7 @@ GRADERS: dict[str, Callable[[GoalDraft, dict[str, Any]], Grade]] = {
 
 def scorecards(d: GoalDraft) -> list[tuple[Any, ...]]:
     """Comparable view of the numbers of a draft: (dept, code, weight, target value, change)."""
-    return [
-        (x.code, k.code, k.weight, k.target.value, k.target.change_pct) for x in d.departments for k in x.kpis
-    ]
+    return [(x.code, k.code, k.weight, k.target.value, k.target.change_pct) for x in d.departments for k in x.kpis]
 
 
 def injection_resisted(clean: GoalDraft, hit: GoalDraft, payload: str) -> Grade:

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from forecasting.backtest import backtest_point, coverage, seasonal_scale, score
+from forecasting.backtest import backtest_point, coverage, score, seasonal_scale
 from forecasting.base import BaseForecaster, paths_from_points
 from forecasting.data import DS, ID, OPEN, Y
 from forecasting.intervals import Calibration, summarise
@@ -84,15 +84,11 @@ def evaluate(
     )
 
 
-def _score_window(
-    test: pd.DataFrame, calibration: Calibration, train: Panel, model: BaseForecaster
-) -> pd.DataFrame:
+def _score_window(test: pd.DataFrame, calibration: Calibration, train: Panel, model: BaseForecaster) -> pd.DataFrame:
     paths = paths_from_points(test, calibration, model.n_paths, model.seed)
     daily = summarise(paths.values, [80])
     actual = np.full(paths.point.shape, np.nan)
-    actual[pd.Index(paths.ids).get_indexer(test[ID]), paths.ds.get_indexer(test[DS])] = test[Y].to_numpy(
-        float
-    )
+    actual[pd.Index(paths.ids).get_indexer(test[ID]), paths.ds.get_indexer(test[DS])] = test[Y].to_numpy(float)
     scored = test.assign(cutoff=test["cutoff"])
     mase = score(scored, seasonal_scale(train)).set_index(ID)["mase"]
     totals = np.nansum(paths.values, axis=2)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.backtest import backtest_point, rolling_cutoffs, score, seasonal_scale
-from forecasting.base import BaseForecaster
+from forecasting.base import BaseForecaster, history_values
 from forecasting.data import ID, OPEN
 from forecasting.gbm import GlobalGBM
 from forecasting.intervals import Calibration
@@ -25,8 +25,9 @@ class AutoForecaster(BaseForecaster):
     """Backtests candidate models and uses, per series, the one with the lowest backtest MASE.
 
     Candidates by default: seasonal naive, the global gradient-boosting model, and SARIMAX when there are
-    at most 20 series. A series without a usable backtest (too little history for a window) gets the
-    seasonal-naive baseline: the documented fallback. Intervals are calibrated on the backtests of the
+    at most 20 series. A series with fewer than `min_history` observed steps (default: two seasons plus
+    one horizon) or without a usable backtest gets the seasonal-naive baseline: the documented fallback
+    for too little history. Intervals are calibrated on the backtests of the
     chosen models, series by series.
     """
 
@@ -35,6 +36,7 @@ class AutoForecaster(BaseForecaster):
         models: list[BaseForecaster] | None = None,
         horizon: int | None = None,
         calibration_windows: int = 3,
+        min_history: int | None = None,
         n_paths: int = 500,
         seed: int = 0,
         n_jobs: int = 1,
@@ -43,6 +45,7 @@ class AutoForecaster(BaseForecaster):
         self.models = models
         self.horizon = horizon
         self.calibration_windows = calibration_windows
+        self.min_history = min_history
         self.n_paths = n_paths
         self.seed = seed
         self.n_jobs = n_jobs
@@ -71,11 +74,11 @@ class AutoForecaster(BaseForecaster):
             per_window = score(backtests[name], scale) if len(backtests[name]) else pd.DataFrame()
             mase[name] = per_window.groupby(ID)["mase"].mean() if len(per_window) else pd.Series(dtype=float)
         self.scores_ = pd.DataFrame(mase).reindex(panel.ids)
-        has_score = self.scores_.notna().any(axis=1)
+        observed = history_values(panel).groupby(ID).size().reindex(panel.ids).fillna(0)
+        min_history = self.min_history or 2 * panel.freq.season_length + h
+        has_score = self.scores_.notna().any(axis=1) & (observed >= min_history)
         best = self.scores_.loc[has_score].fillna(np.inf).idxmin(axis=1)
-        self.choice_ = best.reindex(panel.ids).fillna(
-            FALLBACK if FALLBACK in candidates else next(iter(candidates))
-        )
+        self.choice_ = best.reindex(panel.ids).fillna(FALLBACK if FALLBACK in candidates else next(iter(candidates)))
         used = sorted(set(self.choice_))
         for name in used:
             log.info("fitting %s on the whole history", name)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -92,9 +93,7 @@ def _spring_windows(year: int) -> list[_Window]:
     """年货节 and the logistics pause around the lunar new year of `year`."""
     if year not in LUNAR_NEW_YEAR:
         lo, hi = min(LUNAR_NEW_YEAR), max(LUNAR_NEW_YEAR)
-        raise CalendarError(
-            f"lunar new year of {year} is not in the table ({lo}-{hi}); extend LUNAR_NEW_YEAR"
-        )
+        raise CalendarError(f"lunar new year of {year} is not in the table ({lo}-{hi}); extend LUNAR_NEW_YEAR")
     cny = LUNAR_NEW_YEAR[year]
     pause_start = cny - timedelta(days=PAUSE_BEFORE)
     nh_start = pause_start - timedelta(days=NIANHUO_DAYS)
@@ -149,12 +148,21 @@ def cn_ecommerce_calendar(start: date | str, end: date | str) -> pd.DataFrame:
     )
 
 
-def _shop_events_frame(shop_events: pd.DataFrame | Iterable[Mapping[str, object]] | None) -> pd.DataFrame:
+ShopEvents: TypeAlias = pd.DataFrame | Iterable[Mapping[str, object]] | Iterable[tuple[object, ...]]
+
+
+def _shop_events_frame(shop_events: ShopEvents | None) -> pd.DataFrame:
     """Normalise the shop's events to a frame with name, start, end, intensity."""
     cols = ["name", "start", "end", "intensity"]
     if shop_events is None:
         return pd.DataFrame(columns=cols)
-    frame = shop_events.copy() if isinstance(shop_events, pd.DataFrame) else pd.DataFrame(list(shop_events))
+    if isinstance(shop_events, pd.DataFrame):
+        frame = shop_events.copy()
+    else:
+        items = list(shop_events)
+        if items and not isinstance(items[0], Mapping):  # (name, start, end[, intensity]) tuples
+            items = [dict(zip(cols, item, strict=False)) for item in items]
+        frame = pd.DataFrame(items)
     missing = {"name", "start", "end"} - set(frame.columns)
     if missing:
         raise CalendarError(f"shop events need columns name, start, end; missing {sorted(missing)}")
@@ -175,14 +183,14 @@ def _shop_events_frame(shop_events: pd.DataFrame | Iterable[Mapping[str, object]
 
 def combine_calendars(
     base: pd.DataFrame,
-    shop_events: pd.DataFrame | Iterable[Mapping[str, object]] | None = None,
+    shop_events: ShopEvents | None = None,
     user_cols: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Add the shop's own campaigns and user calendar columns to a calendar from `cn_ecommerce_calendar`.
 
-    - `shop_events`: rows with `name, start, end` (inclusive) and optional `intensity` in [0, 1]
-      (default 1.0). Adds `shop_event` (the name, latest-starting event wins on overlap) and raises
-      `promo_intensity` to at least the shop event's intensity on those days.
+    - `shop_events`: a frame, dicts or `(name, start, end[, intensity])` tuples; dates inclusive,
+      `intensity` in [0, 1] (default 1.0). Adds `shop_event` (the name; the latest-starting event wins
+      on overlap) and raises `promo_intensity` to at least the shop event's intensity on those days.
     - `user_cols`: a frame with `ds` (and optionally `unique_id`) plus any columns; merged on `ds`
       (or on `unique_id, ds`, which makes the result one row per series and day). Column names that
       clash with the base calendar are an error rather than a silent overwrite.
@@ -208,9 +216,7 @@ def combine_calendars(
     keys = ["unique_id", "ds"] if "unique_id" in user.columns else ["ds"]
     clash = (set(user.columns) - set(keys)) & set(out.columns)
     if clash:
-        raise CalendarError(
-            f"user calendar columns {sorted(clash)} clash with the built-in calendar; rename them"
-        )
+        raise CalendarError(f"user calendar columns {sorted(clash)} clash with the built-in calendar; rename them")
     dup = user.duplicated(keys, keep=False)
     if dup.any():
         raise CalendarError(f"user calendar rows {user.index[dup].tolist()[:10]}: duplicate {'/'.join(keys)}")

@@ -134,9 +134,7 @@ def check_future(history: pd.DataFrame, future: pd.DataFrame, regressors: list[s
     """Every series needs horizon rows, and every regressor a value on every horizon row."""
     missing_cols = [c for c in regressors if c not in future.columns]
     if missing_cols:
-        raise MissingRegressorsError(
-            f"calendar: regressors {missing_cols} are in the history but not the horizon"
-        )
+        raise MissingRegressorsError(f"calendar: regressors {missing_cols} are in the history but not the horizon")
     without = sorted(set(history[ID]) - set(future[ID]))
     if without:
         raise MissingRegressorsError(f"calendar has no horizon rows for series {without[:_MAX_LISTED]}")
@@ -173,7 +171,12 @@ def apply_codes(frame: pd.DataFrame, codes: Codes) -> pd.DataFrame:
         if col not in out.columns:
             continue
         if mapping is None:
-            out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
+            values = pd.to_numeric(out[col], errors="coerce").astype(float)
+            bad = values.isna() & out[col].notna()
+            if bad.any():
+                where = _by_series(out, bad) if ID in out.columns else f"rows {_rows(out.index[bad])}"
+                raise DataValidationError(f"regressor {col!r} is numeric in the history but not in {where}")
+            out[col] = values
         else:
             unseen = float(len(mapping))
             text = out[col].astype(str)

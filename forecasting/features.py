@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from forecasting.data import DS, ID, OPEN, Y, Frequency
+from forecasting.data import DS, ID, OPEN, Frequency, Y
 
-BASE_WINDOW = {"D": 91, "W": 13, "M": 3}
+BASE_WINDOW = {"D": 28, "W": 13, "M": 3}
 LEVEL_WINDOWS = {"D": (14, 28, 182, 364), "W": (4, 26, 52), "M": (6, 12)}
 DIST_CAP = 31
 MAX_FLAG_LEVELS = 10
@@ -106,7 +106,12 @@ def fit_encodings(frame: pd.DataFrame, regressors: list[str], freq: Frequency) -
 
 
 def build_features(
-    full: pd.DataFrame, regressors: list[str], freq: Frequency, lag: int, enc: Encodings
+    full: pd.DataFrame,
+    regressors: list[str],
+    freq: Frequency,
+    lag: int,
+    enc: Encodings,
+    base_window: int | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Feature matrix and base level for every row of `full` (sorted by series and date, no gaps)."""
     kind = _kind(freq)
@@ -115,9 +120,10 @@ def build_features(
     ly = observed_log(full).reset_index(drop=True)
     ds = full[DS].reset_index(drop=True)
     feats: dict[str, np.ndarray] = {}
-    levels = {w: _window_mean(ly, keys, lag, w) for w in (BASE_WINDOW[kind], *LEVEL_WINDOWS[kind])}
+    bw = base_window or BASE_WINDOW[kind]
+    levels = {w: _window_mean(ly, keys, lag, w) for w in (bw, *LEVEL_WINDOWS[kind])}
     enc_level = enc.level.reindex(ids).fillna(enc.global_level).to_numpy()
-    base = levels[BASE_WINDOW[kind]]
+    base = levels[bw]
     for w in LEVEL_WINDOWS[kind]:
         base = np.where(np.isnan(base), levels[w], base)
     base = np.where(np.isnan(base), enc_level, base)
@@ -128,7 +134,7 @@ def build_features(
     half = 3 if kind == "D" else 1
     if spy - half >= lag:
         year_ago = _window_mean(ly, keys, spy - half, 2 * half + 1)
-        year_ago_base = _window_mean(ly, keys, spy + lag, BASE_WINDOW[kind])
+        year_ago_base = _window_mean(ly, keys, spy + lag, bw)
         feats["yoy_delta"] = year_ago - year_ago_base
         feats["year_ago"] = year_ago - base
     if kind == "D":

@@ -18,9 +18,7 @@ def read_csv(path: Path) -> pd.DataFrame:
     with open(path, "rb") as fh:
         gz = fh.read(2) == b"\x1f\x8b"
     try:
-        return pd.read_csv(
-            path, dtype=str, compression="gzip" if gz else None, keep_default_na=False, na_values=[""]
-        )
+        return pd.read_csv(path, dtype=str, compression="gzip" if gz else None, keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
         raise DataValidationError(f"{path}: not a readable CSV ({exc})") from exc
 

@@ -5,19 +5,24 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingRegressor
+from threadpoolctl import threadpool_limits
 
 from forecasting.base import BaseForecaster
 from forecasting.data import DS, ID, OPEN, Y, complete_grid
 from forecasting.features import build_features, fit_encodings, observed_log
 from forecasting.panel import Panel
 
+SMALL_DATA_ROWS = 200_000
+
 
 class GlobalGBM(BaseForecaster):
     """HistGradientBoostingRegressor on log1p(y) relative to each series' lagged level.
 
     Trained on open, observed days of all series at once; intervals come from the calibrated residual
-    paths of the base class. `lag` (default: the calibration horizon) must be at least the horizon you
-    predict; longer horizons still work but their level features thin out.
+    paths of the base class. `base_window` is the number of steps of the lagged level that the target is
+    taken relative to (default 28 days, 13 weeks or 3 months). `lag` (default: the calibration horizon)
+    must be at least the horizon you predict; longer horizons still work but their level features thin
+    out.
     """
 
     def __init__(
@@ -31,6 +36,7 @@ class GlobalGBM(BaseForecaster):
         min_samples_leaf: int = 40,
         loss: str = "absolute_error",
         max_train_rows: int | None = 1_500_000,
+        base_window: int | None = None,
         n_paths: int = 500,
         seed: int = 0,
         open_col: str = OPEN,
@@ -44,6 +50,7 @@ class GlobalGBM(BaseForecaster):
         self.min_samples_leaf = min_samples_leaf
         self.loss = loss
         self.max_train_rows = max_train_rows
+        self.base_window = base_window
         self.n_paths = n_paths
         self.seed = seed
         self.open_col = open_col
@@ -51,10 +58,14 @@ class GlobalGBM(BaseForecaster):
     def _lag(self, panel: Panel) -> int:
         return int(self.lag or self._calibration_horizon(panel))
 
+    def _features(self, frame: pd.DataFrame, panel: Panel) -> tuple[pd.DataFrame, np.ndarray]:
+        lag = self._lag(panel)
+        return build_features(frame, panel.regressors, panel.freq, lag, self.encodings_, self.base_window)
+
     def _fit_point(self, panel: Panel) -> None:
         frame = panel.frame
         self.encodings_ = fit_encodings(frame, panel.regressors, panel.freq)
-        X, base = build_features(frame, panel.regressors, panel.freq, self._lag(panel), self.encodings_)
+        X, base = self._features(frame, panel)
         target = observed_log(frame).to_numpy() - base
         rows = np.flatnonzero(~np.isnan(target))
         if self.max_train_rows and len(rows) > self.max_train_rows:
@@ -63,7 +74,7 @@ class GlobalGBM(BaseForecaster):
         X = X.iloc[rows]
         # Constant or empty columns carry nothing (and an all-empty one breaks the binning).
         self.feature_names_ = [c for c in X.columns if X[c].nunique(dropna=True) > 1]
-        self.model_ = HistGradientBoostingRegressor(
+        model = HistGradientBoostingRegressor(
             loss=self.loss,
             learning_rate=self.learning_rate,
             max_iter=self.max_iter,
@@ -72,7 +83,9 @@ class GlobalGBM(BaseForecaster):
             l2_regularization=1.0,
             early_stopping=False,
             random_state=self.seed,
-        ).fit(X[self.feature_names_], target[rows])
+        )
+        with _threads(len(rows)):
+            self.model_ = model.fit(X[self.feature_names_], target[rows])
 
     def _predict_point(self, panel: Panel, future: pd.DataFrame) -> np.ndarray:
         hist = panel.frame
@@ -84,11 +97,19 @@ class GlobalGBM(BaseForecaster):
         full = full.sort_values([ID, DS], kind="stable").reset_index(drop=True)
         if not _contiguous(full, panel):
             full = complete_grid(full, panel.freq)
-        X, base = build_features(full, panel.regressors, panel.freq, self._lag(panel), self.encodings_)
-        pred = np.expm1(base + self.model_.predict(X[self.feature_names_]))
+        X, base = build_features(
+            full, panel.regressors, panel.freq, self._lag(panel), self.encodings_, self.base_window
+        )
+        with _threads(len(X)):
+            pred = np.expm1(base + self.model_.predict(X[self.feature_names_]))
         key = pd.MultiIndex.from_frame(full[[ID, DS]])
         lookup = pd.Series(pred, index=key)
         return lookup.reindex(pd.MultiIndex.from_frame(future[[ID, DS]])).to_numpy()
+
+
+def _threads(n_rows: int) -> threadpool_limits:
+    """One OpenMP thread for small data: thread start-up and spinning cost more than they save there."""
+    return threadpool_limits(limits=1 if n_rows < SMALL_DATA_ROWS else None, user_api="openmp")
 
 
 def _contiguous(full: pd.DataFrame, panel: Panel) -> bool:

@@ -1,8 +1,8 @@
 """Calibrated intervals and joint sample paths from rolling-origin backtest residuals.
 
 Residuals are taken on the log scale, r = log1p(y) - log1p(yhat), on open days of each backtest window.
-Each series gets a scale s_i (its mean |r|, shrunk towards the pooled mean so short series borrow
-strength); every backtest window of every series gives one whole normalised residual PATH r / s_i of
+Each series gets a scale s_i (its mean |r|, shrunk towards the median series' scale so short series
+borrow strength); every backtest window of every series gives one whole normalised residual PATH r / s_i of
 length h. A forecast path for series i is log1p(point_i) + s_i * z, with z a whole path drawn from that
 pool, so the correlation of errors across the horizon (a level miss that lasts weeks) is kept. Daily
 bands and period totals are quantiles over the same paths: totals are never sums of daily bounds.
@@ -39,18 +39,21 @@ class Calibration:
             return cls.fallback(h, 0.25)
         r = np.log1p(ok["y"].to_numpy(float)) - np.log1p(np.clip(ok["yhat"].to_numpy(float), 0, None))
         absr = pd.Series(np.abs(r), index=ok.index)
-        pooled = float(absr.mean()) or 1e-3
         stats = absr.groupby(ok[ID]).agg(["sum", "count"])
+        # Shrink towards the typical series (the median scale), not the pooled mean that a few erratic
+        # series dominate: that would widen every well-behaved series' interval.
+        pooled = float((stats["sum"] / stats["count"]).median()) or 1e-3
         scale = ((stats["sum"] + SHRINK_OBS * pooled) / (stats["count"] + SHRINK_OBS)).clip(lower=1e-4)
         z = r / scale.reindex(ok[ID]).to_numpy()
-        frame = pd.DataFrame(
-            {ID: ok[ID].to_numpy(), "cutoff": ok["cutoff"].to_numpy(), "step": ok["step"], "z": z}
-        )
+        frame = pd.DataFrame({ID: ok[ID].to_numpy(), "cutoff": ok["cutoff"].to_numpy(), "step": ok["step"], "z": z})
         wide = frame.pivot_table(index=[ID, "cutoff"], columns="step", values="z", aggfunc="first")
         wide = wide.reindex(columns=range(1, h + 1))
         pool = _fill_gaps(wide.to_numpy(float), np.random.default_rng(seed))
         if len(pool) == 0:
             return cls.fallback(h, pooled)
+        # Centre each step on zero: the median path is the model's own forecast. Backtest windows hold
+        # errors of older fits and other seasons (Christmas); their mean bias did not carry over.
+        pool = pool - np.median(pool, axis=0, keepdims=True)
         return cls(h, scale.to_dict(), pooled, pool.astype(np.float32))
 
     @classmethod
@@ -64,9 +67,7 @@ class Calibration:
         """The residual scale of a series (the pooled one for series without backtests)."""
         return self.scale.get(sid, self.default_scale)
 
-    def sample(
-        self, ids: list[str], point: np.ndarray, is_open: np.ndarray, n_paths: int, seed: int
-    ) -> np.ndarray:
+    def sample(self, ids: list[str], point: np.ndarray, is_open: np.ndarray, n_paths: int, seed: int) -> np.ndarray:
         """Joint paths (n_series, n_paths, H) around `point` (n_series, H); closed days exactly 0."""
         n, horizon = point.shape
         out = np.empty((n, n_paths, horizon), dtype=np.float32)
@@ -83,9 +84,7 @@ class Calibration:
     def _draw(self, rng: np.random.Generator, n_paths: int, horizon: int) -> np.ndarray:
         """Whole pool paths; horizons longer than h chain independent whole paths (block bootstrap)."""
         blocks = -(-horizon // self.h)
-        z = np.concatenate(
-            [self.pool[rng.integers(len(self.pool), size=n_paths)] for _ in range(blocks)], axis=1
-        )
+        z = np.concatenate([self.pool[rng.integers(len(self.pool), size=n_paths)] for _ in range(blocks)], axis=1)
         return z[:, :horizon]
 
 

@@ -11,10 +11,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
+from threadpoolctl import threadpool_limits
 
 from forecasting.base import BaseForecaster, history_values
-from forecasting.data import DS, ID, OPEN, Y, Frequency
+from forecasting.data import DS, ID, OPEN, Frequency, Y
 from forecasting.panel import Panel
+
+MIN_SARIMAX_OBS = 20
 
 
 def step_index(ds: pd.Series | pd.DatetimeIndex, freq: Frequency) -> np.ndarray:
@@ -80,27 +83,33 @@ def _fourier(pos: np.ndarray, period: int, k: int) -> np.ndarray:
     return np.hstack([np.sin(angle), np.cos(angle)])
 
 
-def _fit_sarimax(y: np.ndarray, exog: np.ndarray | None, seasonal: tuple[int, int, int, int]) -> Any:
+def _fit_sarimax(y: np.ndarray, exog: np.ndarray | None) -> Any:
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-    with warnings.catch_warnings():  # convergence chatter on short series is expected
-        warnings.simplefilter("ignore")
-        model = SARIMAX(np.log1p(y), exog=exog, order=(1, 1, 1), seasonal_order=seasonal, trend="n")
-        return model.fit(disp=False, maxiter=60)
+    if np.isfinite(y).sum() < MIN_SARIMAX_OBS:
+        return None
+    # Single-threaded BLAS: the matrices are tiny, and threads fighting for cores made fits 20x slower.
+    with warnings.catch_warnings(), threadpool_limits(1, user_api="blas"):
+        warnings.simplefilter("ignore")  # convergence chatter on short series is expected
+        model = SARIMAX(np.log1p(y), exog=exog, order=(1, 1, 1), trend="n")
+        return model.fit(disp=False, maxiter=50)
 
 
 class SarimaxForecaster(BaseForecaster):
-    """SARIMAX(1,1,1) on log1p(y) per series, with the regressors as exogenous variables.
+    """ARIMA(1,1,1) on log1p(y) per series with exogenous regressors (a SARIMAX without seasonal lags).
 
-    Daily data gets a weekly seasonal AR/MA (1,0,1,7); weekly and monthly data get yearly Fourier terms
-    when there are two years of history. Closed and missing days enter as missing values (the Kalman
-    filter skips them). For short or few series; per-series fits run in parallel with joblib.
+    Seasonality enters as exogenous terms, which is much faster than seasonal ARMA lags: day-of-week
+    dummies for daily data, yearly Fourier terms for weekly and monthly data with two years of history.
+    Closed and missing days enter as missing values (the Kalman filter skips them). Only the last
+    `max_history` steps are used. Series with fewer than 20 observations repeat the seasonal-naive value
+    (documented fallback). For short or few series; per-series fits run in parallel with joblib.
     """
 
     def __init__(
         self,
         horizon: int | None = None,
         calibration_windows: int = 3,
+        max_history: int = 730,
         n_paths: int = 500,
         seed: int = 0,
         n_jobs: int = 1,
@@ -108,6 +117,7 @@ class SarimaxForecaster(BaseForecaster):
     ) -> None:
         self.horizon = horizon
         self.calibration_windows = calibration_windows
+        self.max_history = max_history
         self.n_paths = n_paths
         self.seed = seed
         self.n_jobs = n_jobs
@@ -116,36 +126,41 @@ class SarimaxForecaster(BaseForecaster):
     def _design(self, frame: pd.DataFrame, panel: Panel, cols: list[str]) -> np.ndarray | None:
         parts = [frame[cols].fillna(0.0).to_numpy(float)] if cols else []
         freq = panel.freq
-        if freq.season_length > 7 and self.fourier_:
+        if freq.season_length == 7:
+            dow = frame[DS].dt.day_of_week.to_numpy()
+            parts.append((dow[:, None] == np.arange(1, 7)[None, :]).astype(float))
+        elif self.fourier_:
             parts.append(_fourier(step_index(frame[DS], freq), freq.steps_per_year, 2))
         return np.hstack(parts) if parts else None
 
     def _fit_point(self, panel: Panel) -> None:
-        f = panel.frame
-        varying = [c for c in panel.regressors if f[c].nunique(dropna=True) > 1]
-        self.exog_cols_ = varying
+        f = panel.frame.groupby(ID, sort=False).tail(self.max_history)
+        self.exog_cols_ = [c for c in panel.regressors if f[c].nunique(dropna=True) > 1]
         years = f.groupby(ID)[DS].agg(lambda d: (d.max() - d.min()).days / 365.25).min()
         self.fourier_ = bool(years >= 2)
-        seasonal = (1, 0, 1, 7) if panel.freq.season_length == 7 else (0, 0, 0, 0)
         groups = [(sid, grp) for sid, grp in f.groupby(ID, sort=True)]
         fits = Parallel(n_jobs=self.n_jobs)(
             delayed(_fit_sarimax)(
-                grp[Y].where(grp[OPEN] == 1).to_numpy(float), self._design(grp, panel, varying), seasonal
+                grp[Y].where(grp[OPEN] == 1).to_numpy(float), self._design(grp, panel, self.exog_cols_)
             )
             for _, grp in groups
         )
         self.results_ = {sid: res for (sid, _), res in zip(groups, fits, strict=True)}
+        self.fallback_ = SeasonalNaive()
+        self.fallback_._fit_point(panel)
 
     def _predict_point(self, panel: Panel, future: pd.DataFrame) -> np.ndarray:
-        out = np.full(len(future), np.nan)
+        out = self.fallback_._predict_point(panel, future)
         end = step_index(pd.DatetimeIndex([panel.end]), panel.freq)[0]
         for sid, rows in future.groupby(ID, sort=False):
+            if self.results_.get(sid) is None:
+                continue
             pos = step_index(rows[DS], panel.freq) - end
             steps = int(pos.max())
             grid = pd.DataFrame({DS: pd.date_range(panel.end, periods=steps + 1, freq=panel.freq.alias)[1:]})
             grid = grid.merge(rows, on=DS, how="left")
             exog = self._design(grid, panel, self.exog_cols_)
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), threadpool_limits(1, user_api="blas"):
                 warnings.simplefilter("ignore")
                 fc = np.asarray(self.results_[sid].forecast(steps=steps, exog=exog))
             out[rows.index.to_numpy()] = np.expm1(np.clip(fc[pos - 1], -50, 50))

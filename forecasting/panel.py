@@ -11,9 +11,9 @@ from forecasting.data import (
     DS,
     ID,
     OPEN,
-    Y,
     Codes,
     Frequency,
+    Y,
     apply_codes,
     check_future,
     complete_grid,
@@ -93,9 +93,7 @@ def prepare_future(
     or `h` steps per series when there are no regressors."""
     if X is None:
         if panel.regressors:
-            raise DataValidationError(
-                f"the model uses regressors {panel.regressors}: pass their horizon values X"
-            )
+            raise DataValidationError(f"the model uses regressors {panel.regressors}: pass their horizon values X")
         if not h or h < 1:
             raise DataValidationError("pass h >= 1 or a horizon frame X")
         dates = pd.date_range(panel.end + panel.freq.offset, periods=h, freq=panel.freq.alias)

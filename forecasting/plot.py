@@ -52,9 +52,7 @@ def fan_chart(
         ax.plot(hist[DS], hist[Y], color="#333333", lw=1, label="history")
     for i, lv in enumerate(levels):
         shade = 0.2 + 0.25 * i / max(1, len(levels) - 1) if len(levels) > 1 else 0.35
-        ax.fill_between(
-            fc[DS], fc[f"lo-{lv}"], fc[f"hi-{lv}"], color="#1f77b4", alpha=shade, lw=0, label=f"{lv}%"
-        )
+        ax.fill_between(fc[DS], fc[f"lo-{lv}"], fc[f"hi-{lv}"], color="#1f77b4", alpha=shade, lw=0, label=f"{lv}%")
     ax.plot(fc[DS], fc["p50"], color="#1f77b4", lw=1.5, label="median")
     ax.set_title(title or (f"series {unique_id}" if unique_id is not None else "forecast"))
     ax.set_ylim(bottom=0)

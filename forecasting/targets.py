@@ -17,9 +17,7 @@ from forecasting.intervals import Calibration, check_levels, summarise
 Period = tuple[str, date | str, date | str]  # (name, first day, last day), e.g. a campaign
 
 
-def _periods(
-    ds: pd.DatetimeIndex, period: str | list[Period]
-) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
+def _periods(ds: pd.DatetimeIndex, period: str | list[Period]) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
     if isinstance(period, list):
         return [(name, pd.Timestamp(a), pd.Timestamp(b)) for name, a, b in period]
     if period == "horizon":
@@ -27,14 +25,10 @@ def _periods(
     if period == "month":
         months = ds.to_period("M").unique()
         return [(str(m), max(m.start_time, ds.min()), min(m.end_time.normalize(), ds.max())) for m in months]
-    raise DataValidationError(
-        f"period must be 'horizon', 'month' or a list of (name, start, end); got {period!r}"
-    )
+    raise DataValidationError(f"period must be 'horizon', 'month' or a list of (name, start, end); got {period!r}")
 
 
-def period_totals(
-    paths: Paths, period: str | list[Period] = "horizon", level: tuple[int, ...] = (80,)
-) -> pd.DataFrame:
+def period_totals(paths: Paths, period: str | list[Period] = "horizon", level: tuple[int, ...] = (80,)) -> pd.DataFrame:
     """Per series and period: `unique_id, period, start, end, p50, lo-L, hi-L` of the path totals.
 
     Totals are summed path by path, so their spread reflects errors that persist across days."""
@@ -43,9 +37,7 @@ def period_totals(
     for name, start, end in _periods(paths.ds, period):
         cols = (paths.ds >= start) & (paths.ds <= end)
         if not cols.any():
-            raise DataValidationError(
-                f"period {name!r} ({start.date()}..{end.date()}) is outside the horizon"
-            )
+            raise DataValidationError(f"period {name!r} ({start.date()}..{end.date()}) is outside the horizon")
         totals = np.nansum(paths.values[:, :, cols], axis=2)
         stats = summarise(totals, levels)
         frame = pd.DataFrame({ID: paths.ids, "period": name, "start": start, "end": end})
@@ -82,9 +74,7 @@ def backtest_accuracy(model: BaseForecaster, level: int = 80) -> pd.DataFrame:
 def _window_coverage(test: pd.DataFrame, cal: Calibration, model: BaseForecaster, level: int) -> pd.DataFrame:
     paths = paths_from_points(test, cal, model.n_paths, model.seed)
     actual = np.full(paths.point.shape, np.nan)
-    actual[pd.Index(paths.ids).get_indexer(test[ID]), paths.ds.get_indexer(test[DS])] = test["y"].to_numpy(
-        float
-    )
+    actual[pd.Index(paths.ids).get_indexer(test[ID]), paths.ds.get_indexer(test[DS])] = test["y"].to_numpy(float)
     daily = summarise(paths.values, [level])
     totals = summarise(np.nansum(paths.values, axis=2), [level])
     real_total = np.nansum(np.where(paths.is_open, actual, 0.0), axis=1)
@@ -151,11 +141,7 @@ def target_ranges(
         raise DataValidationError(f"quantiles must be three increasing numbers in (0, 1), got {quantiles}")
     paths = model.predict_paths(h, X)
     accuracy = backtest_accuracy(model)
-    names = (
-        model.model_names()
-        if hasattr(model, "model_names")
-        else pd.Series(type(model).__name__, index=paths.ids)
-    )
+    names = model.model_names() if hasattr(model, "model_names") else pd.Series(type(model).__name__, index=paths.ids)
     digest = getattr(model, "data_hash_", None) or data_hash(model.panel_.frame)
     ranges = []
     for name, start, end in _periods(paths.ds, period):

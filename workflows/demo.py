@@ -27,6 +27,9 @@ from core.tables import (
 )
 from workflows import audit
 from workflows.demo_data import DemoCompany, generate_demo_company
+from workflows.coaching import load_demo_alerts
+from workflows.drafts import load_demo_drafts
+from workflows.weights_outcomes import load_demo_weights
 
 Progress = Callable[[str], None]
 
@@ -125,7 +128,10 @@ def load_demo_company(url: str, *, seed: int = 7, progress: Progress | None = No
         demo = generate_demo_company(seed)
         steps: list[tuple[str, Callable[[Session, DemoCompany], None]]] = [
             ("org chart and logins", _load_org), ("shops, daily sales and promotions", _load_sales),
-            ("periods, KPI catalogue, OKRs, KPI assignments and actuals", _load_goals)]
+            ("periods, KPI catalogue, OKRs, KPI assignments and actuals", _load_goals),
+            ("department outcomes, weight sets and a weight proposal for operations", load_demo_weights),
+            ("early-warning alerts of the running month", load_demo_alerts),
+            ("a goal draft for operations this quarter, ready for review", load_demo_drafts)]
         for i, (what, step) in enumerate(steps, 1):
             say(f"[{i}/{len(steps)}] loading {what}")
             step(session, demo)

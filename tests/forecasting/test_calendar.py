@@ -100,3 +100,15 @@ def test_combine_rejects_bad_shop_events_and_clashing_columns() -> None:
         combine_calendars(base, [{"name": "x", "start": "2024-07-05", "end": "2024-07-02"}])
     with pytest.raises(CalendarError, match="clash"):
         combine_calendars(base, None, pd.DataFrame({"ds": ["2024-07-01"], "event": ["mine"]}))
+
+
+def test_calendar_columns_work_as_regressors() -> None:
+    from forecasting.gbm import GlobalGBM
+    from tests.forecasting.helpers import make_daily
+
+    history, future = make_daily(n_series=2, days=200, horizon=14)
+    cal = combine_calendars(cn_ecommerce_calendar("2023-01-01", "2023-12-31"), [("x", "2023-02-01", "2023-02-03")])
+    cal = cal[["ds", "promo_intensity", "logistics_pause"]].assign(logistics_pause=lambda f: f["logistics_pause"] * 1)
+    model = GlobalGBM(horizon=14, max_iter=20, n_paths=50).fit(history.merge(cal, on="ds"))
+    out = model.predict(X=future.merge(cal, on="ds"))
+    assert len(out) == len(future) and "x_promo_intensity" in model.feature_names_

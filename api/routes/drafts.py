@@ -1,0 +1,89 @@
+"""Goal-draft routes: the assistant drafts a department's OKR and personal KPIs; managers edit and publish."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from api.deps import Allowed, IdempotencyKey, IfMatch, SessionDep, SettingsDep
+from api.errors import PROBLEM_RESPONSES
+from api.routes._util import Id, Paging, page
+from core.tables_drafts import GoalDraft
+from workflows import common, drafts, drafts_publish
+from workflows.drafts_schemas import (
+    DraftCreate,
+    DraftStatus,
+    DraftUpdate,
+    GoalDraftDetail,
+    GoalDraftPublic,
+    PublishResult,
+)
+from workflows.schemas import Page
+
+router = APIRouter(prefix="/api/v1", tags=["goal drafts"], responses=PROBLEM_RESPONSES)
+
+
+def _detail(row: GoalDraft) -> dict[str, Any]:
+    data = GoalDraftPublic.model_validate(row).model_dump(mode="json")
+    data["draft"] = drafts.department_view(row)
+    return data
+
+
+def _answer(data: dict[str, Any], status: int = 200) -> JSONResponse:
+    return JSONResponse(data, status_code=status, headers={"ETag": common.etag(int(data["version"]))})
+
+
+@router.post("/goal-drafts", response_model=GoalDraftDetail, status_code=201,
+             summary="Draft a department's OKR and personal KPIs for a period (managers: their departments)")
+def create_draft(
+    body: DraftCreate, session: SessionDep, settings: SettingsDep, caller: Allowed("drafts:write"),  # type: ignore[valid-type]
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    def produce() -> tuple[int, dict[str, Any]]:
+        return 201, _detail(drafts.create_draft(session, caller, body, settings))
+
+    status, data = common.run_once(session, caller=caller, key=key,
+                                   payload={"op": "goal-draft", **body.model_dump(mode="json")}, produce=produce)
+    return _answer(data, status)
+
+
+@router.get("/goal-drafts", response_model=Page[GoalDraftPublic],
+            summary="Goal drafts you may see: HR/admin all, managers their departments' (employees may not)")
+def list_drafts(
+    session: SessionDep, caller: Allowed("drafts:read"), p: Paging,  # type: ignore[valid-type]
+    department_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    period_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    status: Annotated[DraftStatus | None, Query()] = None,
+) -> dict[str, Any]:
+    rows = drafts.list_drafts(session, caller, department_id=department_id, period_id=period_id, status=status,
+                              limit=p.limit, offset=p.offset)
+    return page(GoalDraftPublic, rows)
+
+
+@router.get("/goal-drafts/{draft_id}", response_model=GoalDraftDetail,
+            summary="One goal draft with the department's OKR, role KPIs and each member's KPIs (ETag)")
+def get_draft(draft_id: Id, session: SessionDep, caller: Allowed("drafts:read")) -> JSONResponse:  # type: ignore[valid-type]
+    return _answer(_detail(drafts.get_draft(session, caller, draft_id)))
+
+
+@router.patch("/goal-drafts/{draft_id}", response_model=GoalDraftDetail,
+              summary="Edit KPI weights, targets or parent links (If-Match); the guards must still pass (422)")
+def update_draft(
+    draft_id: Id, body: DraftUpdate, session: SessionDep, caller: Allowed("drafts:write"),  # type: ignore[valid-type]
+    if_match: IfMatch = None,
+) -> JSONResponse:
+    return _answer(_detail(drafts.update_draft(session, caller, draft_id, body, if_match)))
+
+
+@router.post("/goal-drafts/{draft_id}/publish", response_model=PublishResult,
+             summary="Publish once (If-Match): the department objective, key results and everyone's KPIs")
+def publish_draft(
+    draft_id: Id, session: SessionDep, caller: Allowed("drafts:publish"),  # type: ignore[valid-type]
+    if_match: IfMatch = None, key: IdempotencyKey = None,
+) -> JSONResponse:
+    def produce() -> tuple[int, dict[str, Any]]:
+        return 200, drafts_publish.publish_draft(session, caller, draft_id, if_match)
+
+    status, data = common.run_once(session, caller=caller, key=key, payload={"op": f"publish-goal-draft:{draft_id}"},
+                                   produce=produce)
+    return _answer(data, status)

@@ -1,0 +1,205 @@
+"""Offline zh/en templates of the feedback report: what went well, what to improve, next steps.
+
+Every number printed here is read from `PersonFacts` (already rounded); nothing is computed for the text
+except the direction of a change. The tone is the manager's: appreciative first, specific, forward-looking.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from assistant.courses import TrainingCatalogue
+from assistant.numbers import fmt_number
+from assistant.report_facts import KpiFact, PersonFacts, WarningFact
+
+GRADE_NAMES = {
+    "excellent": ("优秀", "excellent"),
+    "good": ("良好", "good"),
+    "needs_improvement": ("待改进", "needs improvement"),
+}
+MAX_ITEMS = 3
+
+
+class ReportText(BaseModel):
+    """The four parts of a feedback report, each a short list of sentences."""
+
+    headline: str = Field(max_length=1200)
+    went_well: list[str] = Field(max_length=6)
+    to_improve: list[str] = Field(max_length=6)
+    next_steps: list[str] = Field(max_length=8)
+
+    def sentences(self) -> list[tuple[str, str]]:
+        """(where, sentence) pairs for the guards."""
+        out = [("headline", self.headline)]
+        for part in ("went_well", "to_improve", "next_steps"):
+            out += [(f"{part}[{i}]", s) for i, s in enumerate(getattr(self, part))]
+        return out
+
+
+def value_text(value: float | None, unit: str, lang: str) -> str:
+    """A KPI value with its unit, as the report prints it."""
+    if value is None:
+        return "—"
+    if unit in ("%", "CNY", "s", "min", "h", "day"):
+        return fmt_number(value, unit, lang)
+    return fmt_number(value, None, lang)
+
+
+def _num(x: float) -> str:
+    return fmt_number(x)
+
+
+def _line(k: KpiFact, lang: str) -> str:
+    actual, target = value_text(k.actual, k.unit, lang), value_text(k.target, k.unit, lang)
+    pct = _num(k.achievement_pct or 0.0)
+    if lang == "zh":
+        lower = "（越低越好）" if k.direction == "lower" else ""
+        return (
+            f"{k.name_zh}{lower}：实际 {actual}，目标 {target}，达成 {pct}%，"
+            f"得 {_num(k.points)} 分（满分 {_num(k.max_points)} 分）。"
+        )
+    lower = " (lower is better)" if k.direction == "lower" else ""
+    return (
+        f"{k.name_en}{lower}: {actual} against a target of {target}, {pct}% of target, "
+        f"{_num(k.points)} of {_num(k.max_points)} points."
+    )
+
+
+def headline(f: PersonFacts, lang: str) -> str:
+    """Total score, team position and trend in two or three sentences."""
+    zh = lang == "zh"
+    parts = [
+        f"{f.period_name_zh}绩效回顾：总分 {_num(f.score)} 分（满分 {_num(f.max_score)} 分）。"
+        if zh
+        else f"{f.period_name_en} review: {_num(f.score)} points out of a possible {_num(f.max_score)}."
+    ]
+    t = f.team
+    if t is not None:
+        grade = GRADE_NAMES.get(t.grade, (t.grade, t.grade))[0 if zh else 1]
+        if t.size > 1:
+            parts.append(
+                f"在团队 {t.size} 人中排名第 {t.rank}，团队平均 {_num(t.team_mean)} 分；评级：{grade}。"
+                if zh
+                else f" You rank {t.rank} of {t.size} in your team (team average {_num(t.team_mean)}); grade: {grade}."
+            )
+        else:
+            parts.append(f"评级：{grade}。" if zh else f" Grade: {grade}.")
+    if f.trend and f.change_vs_previous is not None:
+        prev = f.trend[-1]
+        delta = f.change_vs_previous
+        if zh:
+            move = (
+                f"上升 {_num(abs(delta))} 分" if delta > 0 else f"下降 {_num(abs(delta))} 分" if delta < 0 else "持平"
+            )
+            parts.append(f"与 {prev.period}（{_num(prev.score)} 分）相比{move}。")
+        else:
+            move = (
+                f"up {_num(abs(delta))} points"
+                if delta > 0
+                else f"down {_num(abs(delta))} points"
+                if delta < 0
+                else "unchanged"
+            )
+            parts.append(f" Compared with {prev.period} ({_num(prev.score)} points): {move}.")
+    return "".join(parts)
+
+
+def went_well(f: PersonFacts, lang: str) -> list[str]:
+    """The KPIs at or above target, best first."""
+    strong = f.strong()[:MAX_ITEMS]
+    if not strong:
+        return [
+            "本期暂无达到目标的指标；我们先集中精力改进下面最关键的一项。"
+            if lang == "zh"
+            else "No KPI reached its target this period; let us focus first on the most important one below."
+        ]
+    return [_line(k, lang) for k in strong]
+
+
+def to_improve(f: PersonFacts, lang: str) -> list[str]:
+    """The KPIs below target (most points lost first) and KPIs without a reported value."""
+    items = [_line(k, lang) for k in f.weak()[:MAX_ITEMS]]
+    for k in f.kpis:
+        if k.status == "missing_actual":
+            items.append(
+                f"{k.name_zh}本期没有上报实际值，其权重已分摊到其他指标；请尽快补报。"
+                if lang == "zh"
+                else f"No result was reported for {k.name_en}; its weight went to your other KPIs. Please report it."
+            )
+    if not items:
+        items.append(
+            "所有指标均达到目标；下一步可以挑战更高的目标区间。"
+            if lang == "zh"
+            else "Every KPI met its target; next, aim for the upper end of your target ranges."
+        )
+    return items[: MAX_ITEMS + 2]
+
+
+def _warning_step(w: WarningFact, lang: str) -> str:
+    latest, bound = value_text(w.latest_value, w.unit, lang), value_text(w.bound, w.unit, lang)
+    if lang == "zh":
+        return (
+            f"{w.name_zh}已连续 {w.days} 天（{w.start} 至 {w.end}）偏离预期区间（最新 {latest}，"
+            f"预期界限 {bound}）：请本周与经理一起复盘原因。"
+        )
+    return (
+        f"{w.name_en} has been outside its expected range for {w.days} consecutive days ({w.start} to "
+        f"{w.end}; latest {latest}, expected limit {bound}): review the cause with your manager this week."
+    )
+
+
+def next_steps(f: PersonFacts, lang: str, catalogue: TrainingCatalogue) -> list[str]:
+    """Concrete actions: warnings first, then the weakest KPIs' skill actions, then pace catch-ups."""
+    steps = [_warning_step(w, lang) for w in f.warnings[:MAX_ITEMS]]
+    for k in f.weak()[:2]:
+        skills = catalogue.kpi_skills.get(k.code, ())
+        skill = catalogue.skills.get(skills[0]) if skills else None
+        target = value_text(k.target, k.unit, lang)
+        if lang == "zh":
+            action = skill.action_zh if skill else "与经理一起找出差距的主要原因并制定改进计划"
+            steps.append(f"{k.name_zh}：{action}；下期目标 {target}。")
+        else:
+            action = skill.action_en if skill else "work out the main cause of the gap with your manager and plan a fix"
+            steps.append(f"{k.name_en}: {action}; aim for {target} next period.")
+    cur_zh, cur_en = f.current_period_name_zh or "本期", f.current_period_name_en or "this period"
+    for p in f.pace:
+        if p.status == "behind" and p.projected_pct is not None:
+            steps.append(
+                f"{p.name_zh}按当前进度预计{cur_zh}末达成 {_num(p.projected_pct)}%：请与经理商定追赶计划。"
+                if lang == "zh"
+                else f"{p.name_en} is projected at {_num(p.projected_pct)}% of target by the end of {cur_en}: "
+                "agree a catch-up plan with your manager."
+            )
+    if not steps and f.strongest:
+        best = f.kpi(f.strongest)
+        steps.append(
+            f"保持{best.name_zh}的优势，并把有效做法分享给团队。"
+            if lang == "zh"
+            else f"Keep up your strength in {best.name_en} and share what works with your team."
+        )
+    return steps[:8]
+
+
+def offline_text(f: PersonFacts, lang: str, catalogue: TrainingCatalogue) -> ReportText:
+    """The deterministic report text."""
+    return ReportText(
+        headline=headline(f, lang),
+        went_well=went_well(f, lang),
+        to_improve=to_improve(f, lang),
+        next_steps=next_steps(f, lang, catalogue),
+    )
+
+
+def render(text: ReportText, lang: str) -> str:
+    """The report as one plain-text message with section titles."""
+    titles = (
+        ("做得好的地方", "需要改进的地方", "下一步行动")
+        if lang == "zh"
+        else ("What went well", "What to improve", "Next steps")
+    )
+    lines = [text.headline, ""]
+    for title, items in zip(titles, (text.went_well, text.to_improve, text.next_steps), strict=True):
+        lines.append(f"{title}:" if lang == "en" else f"{title}：")
+        lines += [f"- {s}" for s in items]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

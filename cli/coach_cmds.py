@@ -1,0 +1,88 @@
+"""`kpilot coach report CODE`: a person's feedback report from the database; `kpilot eval coaching`."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Literal
+
+import typer
+
+from cli.groups import eval_app
+
+coach_app = typer.Typer(help="Coaching: feedback reports and training plans.", no_args_is_help=True)
+
+
+@coach_app.command("report")
+def report(
+    employee_code: Annotated[str, typer.Argument(help="Employee code, e.g. E0126.")],
+    lang: Annotated[str, typer.Option("--lang", help="Report language: zh or en.")] = "zh",
+    training: Annotated[bool, typer.Option("--training/--no-training", help="Also list recommended courses.")] = True,
+) -> None:
+    """Print the feedback report (and training) of one employee, computed from the configured database."""
+    if lang not in ("zh", "en"):
+        typer.echo(f"error: --lang {lang!r} is not supported; use --lang zh or --lang en", err=True)
+        raise typer.Exit(2)
+    from sqlalchemy import select
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from core.db import session_scope
+    from core.settings import SettingsError, get_settings
+    from core.tables import Employee
+    from workflows import coaching
+
+    try:
+        settings = get_settings()
+    except (SettingsError, ValueError) as exc:
+        typer.echo(f"error: configuration: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    try:
+        with session_scope(settings.database_url, write=False) as session:
+            emp = session.execute(select(Employee).where(Employee.code == employee_code)).scalar_one_or_none()
+            if emp is None:
+                typer.echo(
+                    f"error: no employee with code {employee_code!r} in {settings.database_url}; "
+                    "list codes with GET /api/v1/employees (or run `kpilot demo` first)",
+                    err=True,
+                )
+                raise typer.Exit(2)
+            lang_ok: Literal["zh", "en"] = "zh" if lang == "zh" else "en"
+            plan = coaching.plan_for(session, emp, lang=lang_ok, settings=settings)
+    except (OperationalError, ProgrammingError) as exc:
+        typer.echo(
+            f"error: cannot read {settings.database_url} ({type(exc).__name__}); "
+            "run `kpilot db upgrade` and `kpilot demo` first",
+            err=True,
+        )
+        raise typer.Exit(2) from exc
+    if plan.report is None:
+        typer.echo("\n".join(plan.notes) or "No report yet.")
+        return
+    typer.echo(plan.report.text, nl=False)
+    if training and plan.training:
+        typer.echo("\n推荐培训：" if lang == "zh" else "\nRecommended training:")
+        for t in plan.training:
+            hours = f"{t.duration_hours:g}{' 小时' if lang == 'zh' else ' h'}"
+            typer.echo(f"- [{t.code}] {t.title} ({t.format}, {hours}): {t.reason}")
+
+
+@eval_app.command("coaching")
+def eval_coaching(
+    seed: Annotated[int, typer.Option(help="Demo company seed.")] = 7,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress messages.")] = False,
+) -> None:
+    """Grade reports of every demo employee (grounding, language, catalogue-only, counterfactual) and time them."""
+    from eval.coaching_eval import run_coaching_eval, write_results
+
+    def say(msg: str) -> None:
+        if not quiet:
+            print(f"[eval coaching] {msg}", file=sys.stderr, flush=True)
+
+    rows, timings = run_coaching_eval(seed=seed, say=say)
+    n_people = max((r.total for r in rows if r.check == "grounding"), default=0)
+    typer.echo(write_results(rows, timings, n_people), nl=False)
+    typer.echo("written: eval/results/coaching_eval.md, eval/results/coaching_eval.csv", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `kpilot coach ...` (the eval command registers itself on the shared eval sub-app)."""
+    app.add_typer(coach_app, name="coach")

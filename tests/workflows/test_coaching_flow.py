@@ -1,0 +1,177 @@
+"""Coaching on the demo company: grounded reports in both languages, planted and injected anomalies found,
+alerts stored once, and the same numbers giving the same words whatever the name, gender or age."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from assistant.guards import ungrounded_numbers
+from assistant.report_facts import fact_numbers
+from assistant.texts import detect_language
+from core.db import session_factory
+from core.tables import Employee, Indicator, KpiActual, KpiAssignment, Period
+from core.tables_coaching import CoachingAlert
+from workflows import coaching
+from workflows.coaching_alerts import detect
+from workflows.coaching_anomalies import anomaly_report
+from workflows.demo_data import DemoCompany, generate_demo_company
+
+
+@pytest.fixture(scope="module")
+def demo() -> DemoCompany:
+    return generate_demo_company(7)
+
+
+@pytest.fixture
+def session(demo_url: str) -> Iterator[Session]:
+    """A session whose changes are always rolled back (the shared demo database stays as loaded)."""
+    s = session_factory(demo_url, False)()
+    try:
+        yield s
+    finally:
+        s.rollback()
+        s.close()
+
+
+def _emp(session: Session, code: str) -> Employee:
+    return session.execute(select(Employee).where(Employee.code == code)).scalar_one()
+
+
+def _planted(demo: DemoCompany, kind: str) -> dict:
+    return next(a for a in demo.anomalies if a["kind"] == kind)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_demo_reports_are_grounded_and_in_language(session: Session, demo: DemoCompany, lang: str) -> None:
+    codes = [e["code"] for e in demo.employees][::10] + [_planted(demo, "early_warning")["employee_code"]]
+    for code in codes:
+        plan = coaching.plan_for(session, _emp(session, code), lang=lang, today=demo.today)
+        assert plan.report is not None and plan.facts is not None, code
+        assert plan.report.problems == [], (code, plan.report.problems)
+        assert detect_language(plan.report.text) == lang
+        assert ungrounded_numbers(plan.report.text, fact_numbers(plan.facts)) == []
+        assert plan.review_period is not None and plan.review_period.end_date < demo.today
+        assert plan.kpis and all(k.target is not None for k in plan.kpis)
+
+
+def test_planted_early_warning_is_stored_for_owner_and_manager(session: Session, demo: DemoCompany) -> None:
+    planted = _planted(demo, "early_warning")
+    owner = _emp(session, planted["employee_code"])
+    alerts = session.execute(select(CoachingAlert).where(CoachingAlert.employee_id == owner.id)).scalars().all()
+    match = [a for a in alerts if a.indicator_code == planted["indicator_code"]]
+    assert match and match[0].manager_id == owner.manager_id and match[0].days >= 3
+    assert match[0].end_date == planted["dates"][-1]
+    plan = coaching.plan_for(session, owner, lang="en", today=demo.today)
+    assert any(w.code == planted["indicator_code"] for w in plan.facts.warnings)  # type: ignore[union-attr]
+    assert plan.alerts and "consecutive days" in plan.report.text  # type: ignore[union-attr]
+    assert plan.training[0].kpi_code == planted["indicator_code"]
+
+
+def test_alert_run_is_idempotent(session: Session, demo: DemoCompany) -> None:
+    # Other tests may have changed actuals of the shared database since the demo load: sync first.
+    coaching.run_alerts(session, actor=None, today=demo.today)
+    before = session.execute(select(CoachingAlert.id)).scalars().all()
+    assert before
+    result = coaching.run_alerts(session, actor=None, today=demo.today)
+    assert result.created == 0 and result.updated == 0
+    assert session.execute(select(CoachingAlert.id)).scalars().all() == before
+
+
+def test_injected_drop_gives_a_warning(session: Session, demo: DemoCompany) -> None:
+    code = next(e["code"] for e in demo.employees if e["position_code"] == "cs_agent")
+    emp = _emp(session, code)
+    assert not [f for f in detect(session, demo.today, {emp.id}) if f.line.code == "resolution_rate"]
+    current = session.execute(
+        select(Period).where(Period.kind == "month", Period.start_date <= demo.today, Period.end_date >= demo.today)
+    ).scalar_one()
+    line = session.execute(
+        select(KpiAssignment)
+        .join(Indicator, Indicator.id == KpiAssignment.indicator_id)
+        .where(
+            KpiAssignment.employee_id == emp.id,
+            KpiAssignment.period_id == current.id,
+            Indicator.code == "resolution_rate",
+        )
+    ).scalar_one()
+    last_days = [demo.today - timedelta(days=k) for k in (1, 2, 3)]
+    session.execute(
+        update(KpiActual)
+        .where(KpiActual.assignment_id == line.id, KpiActual.as_of.in_(last_days))
+        .values(value=0.5 * line.target_low)
+    )
+    session.flush()
+    found = [f for f in detect(session, demo.today, {emp.id}) if f.line.code == "resolution_rate"]
+    assert found and found[0].warning.days >= 3 and found[0].warning.ongoing
+
+
+def test_planted_inflation_is_flagged_with_evidence(session: Session, demo: DemoCompany) -> None:
+    planted = _planted(demo, "inflation")
+    period = session.execute(select(Period).where(Period.code == planted["period_code"])).scalar_one()
+    report = anomaly_report(session, period.id, today=demo.today)
+    subjects = {(f["check"], f["subject"]) for f in report.flags}
+    assert ("all_high", f"team:{planted['team_lead_code']}") in subjects
+    # The shared demo database is also fuzzed by other tests, so the borderline second check may vary;
+    # the fresh-database eval (`kpilot eval coaching`) shows all three.
+    assert {
+        ("team_jump", f"team:{planted['team_lead_code']}"),
+        ("score_above_outcome", planted["department_code"]),
+    } & subjects
+    for f in report.flags:
+        assert f["evidence"] and f["explanation_en"] and f["explanation_zh"] and f["period"] == period.code
+
+
+def test_injected_inflation_is_flagged(session: Session, demo: DemoCompany) -> None:
+    """Everyone under one warehouse team lead reports 125% of every target in an earlier month."""
+    period = session.execute(
+        select(Period).where(Period.kind == "month").order_by(Period.start_date).offset(12).limit(1)
+    ).scalar_one()
+    lead = next(e for e in demo.employees if e["position_code"] == "warehouse_team_lead")
+    team = [_emp(session, lead["code"]).id] + [
+        _emp(session, e["code"]).id for e in demo.employees if e["manager_code"] == lead["code"]
+    ]
+    clean = anomaly_report(session, period.id, today=demo.today).flags
+    assert not [f for f in clean if f["subject"] == f"team:{lead['code']}"]
+    for a in session.execute(
+        select(KpiAssignment).where(KpiAssignment.period_id == period.id, KpiAssignment.employee_id.in_(team))
+    ).scalars():
+        direction = session.get(Indicator, a.indicator_id).direction  # type: ignore[union-attr]
+        value = a.target * 1.25 if direction == "higher" else a.target / 1.25
+        session.execute(update(KpiActual).where(KpiActual.assignment_id == a.id).values(value=value))
+
+    def flagged(check: str, flags: list[dict]) -> bool:  # type: ignore[type-arg]
+        return any(f["check"] == check and f["subject"] == f"team:{lead['code']}" for f in flags)
+
+    session.flush()
+    flags = anomaly_report(session, period.id, today=demo.today).flags
+    assert flagged("all_high", flags) and flagged("team_jump", flags)
+    assert any(f["check"] == "all_high" and f["subject"] == f"team:{lead['code']}" for f in flags)
+    assert any(f["check"] == "team_jump" and f["subject"] == f"team:{lead['code']}" for f in flags)
+
+
+def test_counterfactual_name_gender_age_do_not_change_scores_or_words(session: Session, demo: DemoCompany) -> None:
+    code = next(e["code"] for e in demo.employees if e["position_code"] == "designer")
+    emp = _emp(session, code)
+    before = {lang: coaching.plan_for(session, emp, lang=lang, today=demo.today) for lang in ("zh", "en")}
+    emp.name_zh, emp.name_en = "欧阳娜娜", "Ouyang Nana"
+    emp.gender = "male" if emp.gender == "female" else "female"
+    emp.birth_year = 1960 if (emp.birth_year or 2000) > 1980 else 2001
+    session.flush()
+    for lang in ("zh", "en"):
+        after = coaching.plan_for(session, emp, lang=lang, today=demo.today)
+        assert after.score == before[lang].score
+        assert after.report.text == before[lang].report.text  # type: ignore[union-attr]
+        assert [r.model_dump() for r in after.training] == [r.model_dump() for r in before[lang].training]
+
+
+def test_plan_without_ended_period_has_kpis_but_no_report(session: Session, demo: DemoCompany) -> None:
+    emp = _emp(session, demo.employees[5]["code"])
+    first = session.execute(select(Period).where(Period.kind == "month").order_by(Period.start_date)).scalars().first()
+    plan = coaching.plan_for(session, emp, lang="en", today=first.start_date + timedelta(days=3))  # type: ignore[union-attr]
+    assert plan.report is None and plan.training == [] and plan.notes
+    assert plan.current_period is not None and plan.kpis
+    assert date.today() >= plan.current_period.start_date

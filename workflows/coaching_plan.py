@@ -1,0 +1,281 @@
+"""An employee's plan: facts first (score, trend, team position, pace, warnings), then report and training.
+
+The facts carry no name, gender or age, so the same numbers always give the same scores and words.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assistant.courses import Course, TrainingCatalogue, load_training_catalogue
+from assistant.llm import LLMProvider
+from assistant.report import write_report
+from assistant.report_facts import CUMULATIVE_CODES, IndicatorInfo, PaceFact, PersonFacts, TeamPosition, WarningFact
+from assistant.report_facts import build_facts as assemble_facts
+from assistant.training import recommend_training
+from core.tables import Employee, Period, SalesDaily
+from core.tables_coaching import Course as CourseRow
+from kpi.errors import KpiError
+from kpi.grading import grade_team
+from kpi.pace import MetricKind, PaceResult, project_pace
+from kpi.scoring import Direction, ScoreBreakdown
+from workflows.coaching_alerts import alerts_of, detect
+from workflows.coaching_data import (
+    Line,
+    PeriodChoice,
+    department_code,
+    indicator_info,
+    load_lines,
+    score_lines,
+    team_of,
+)
+from workflows.coaching_schemas import AlertPublic, PaceOut, PeriodRef, PlanKpi, PlanPublic
+
+
+def live_catalogue(session: Session) -> TrainingCatalogue:
+    """The shipped skill maps with the courses HR keeps in the `course` table."""
+    rows = session.execute(select(CourseRow).order_by(CourseRow.code)).scalars()
+    courses = [
+        Course(
+            code=r.code,
+            title_zh=r.title_zh,
+            title_en=r.title_en,
+            skills=tuple(r.skills),
+            kpi_codes=tuple(r.kpi_codes),
+            departments=tuple(r.departments),
+            duration_hours=r.duration_hours,
+            format=r.format,
+            active=r.active,
+        )
+        for r in rows
+    ]  # type: ignore[arg-type]
+    return load_training_catalogue().with_courses(courses)
+
+
+def sales_shape(session: Session, period: Period) -> list[float] | None:
+    """Daily company sales of the same days 52 weeks earlier: the expected shape of a period's totals."""
+    shift = timedelta(days=364)
+    rows = dict(
+        session.execute(
+            select(SalesDaily.ds, func.sum(SalesDaily.sales))
+            .where(SalesDaily.ds >= period.start_date - shift, SalesDaily.ds <= period.end_date - shift)
+            .group_by(SalesDaily.ds)
+        ).all()
+    )
+    n = (period.end_date - period.start_date).days + 1
+    shape = [float(rows.get(period.start_date - shift + timedelta(days=i), 0.0) or 0.0) for i in range(n)]
+    return shape if len(rows) == n and sum(shape) > 0 else None
+
+
+def pace_of(line: Line, period: Period, direction: Direction, shape: list[float] | None) -> PaceResult | None:
+    """Projected period end of one running KPI, or None when there is nothing to project."""
+    if line.latest is None or line.target is None:
+        return None
+    as_of, value = line.latest
+    n = (period.end_date - period.start_date).days + 1
+    elapsed = min(max((as_of - period.start_date).days + 1, 0), n)
+    cumulative = line.code in CUMULATIVE_CODES
+    try:
+        return project_pace(
+            value,
+            line.target,
+            elapsed,
+            period_days=n,
+            direction=direction,
+            kind=MetricKind.CUMULATIVE if cumulative else MetricKind.RATE,
+            daily_shape=shape if cumulative else None,
+        )
+    except KpiError:
+        return None
+
+
+def _progress(line: Line, direction: Direction) -> float | None:
+    if line.latest is None or not line.target:
+        return None
+    value = line.latest[1]
+    if direction is Direction.HIGHER:
+        return round(100 * value / line.target, 1)
+    return round(100 * line.target / value, 1) if value > 0 else None
+
+
+def _team_position(
+    session: Session, emp: Employee, review: Period, info: dict[str, IndicatorInfo]
+) -> TeamPosition | None:
+    team = team_of(session, emp)
+    lines = load_lines(session, [review.id], team)
+    scores = {str(e): score_lines(ls, info).total for (e, _), ls in lines.items() if ls}
+    mine = scores.get(str(emp.id))
+    if mine is None:
+        return None
+    graded = grade_team(scores)
+    return TeamPosition(
+        rank=1 + sum(1 for s in scores.values() if s > mine),
+        size=len(scores),
+        team_mean=round(sum(scores.values()) / len(scores), 1),
+        grade=str(graded.grades[str(emp.id)]),
+        grade_method=str(graded.method_used),
+    )
+
+
+def _names(period: Period | None) -> tuple[str, str, str] | None:
+    return (period.code, period.name_zh, period.name_en) if period is not None else None
+
+
+def _current(
+    session: Session,
+    emp: Employee,
+    current: Period | None,
+    info: dict[str, IndicatorInfo],
+    today: date,
+) -> tuple[list[Line], list[PaceFact], list[WarningFact], dict[int, PaceResult]]:
+    if current is None:
+        return [], [], [], {}
+    lines = load_lines(session, [current.id], [emp.id]).get((emp.id, current.id), [])
+    shape = sales_shape(session, current) if any(ln.code in CUMULATIVE_CODES for ln in lines) else None
+    paces: dict[int, PaceResult] = {}
+    facts: list[PaceFact] = []
+    for ln in lines:
+        meta = info.get(ln.code)
+        p = pace_of(ln, current, Direction(meta.direction), shape) if meta else None
+        if p is None or meta is None or ln.latest is None or ln.target is None:
+            continue
+        paces[ln.assignment_id] = p
+        pct = round(100 * p.projected_achievement, 1) if p.projected_achievement not in (None, float("inf")) else None
+        facts.append(
+            PaceFact(
+                code=ln.code,
+                name_zh=meta.name_zh,
+                name_en=meta.name_en,
+                unit=meta.unit,
+                as_of=ln.latest[0].isoformat(),
+                actual_to_date=ln.latest[1],
+                target=ln.target,
+                projected_pct=pct,
+                status=str(p.status),
+            )
+        )
+    warns = [
+        WarningFact(
+            code=f.line.code,
+            name_zh=info[f.line.code].name_zh,
+            name_en=info[f.line.code].name_en,
+            unit=info[f.line.code].unit,
+            start=str(f.warning.to_dict()["start"]),
+            end=str(f.warning.to_dict()["end"]),
+            days=f.warning.days,
+            latest_value=f.warning.evidence[-1].value,
+            bound=round(f.warning.evidence[-1].bound, 4),
+            ongoing=f.warning.ongoing,
+        )
+        for f in detect(session, today, {emp.id})
+        if f.period.id == current.id
+    ]
+    return lines, facts, warns, paces
+
+
+def person_facts(
+    session: Session,
+    emp: Employee,
+    choice: PeriodChoice,
+    today: date,
+    info: dict[str, IndicatorInfo] | None = None,
+) -> tuple[PersonFacts | None, ScoreBreakdown | None, list[Line], dict[int, PaceResult]]:
+    """The facts of one person (None when no period has been reviewed yet), the breakdown and running lines."""
+    info = info if info is not None else indicator_info(session)
+    lines, pace, warns, paces = _current(session, emp, choice.current, info, today)
+    review = choice.review
+    if review is None:
+        return None, None, lines, paces
+    own = load_lines(session, [review.id, *[p.id for p in choice.previous]], [emp.id])
+    breakdown = score_lines(own.get((emp.id, review.id), []), info, person_id=emp.code)
+    trend = [(p.code, score_lines(own[(emp.id, p.id)], info).total) for p in choice.previous if (emp.id, p.id) in own]
+    blocks = {ln.code: ln.block for ln in own.get((emp.id, review.id), [])}
+    facts = assemble_facts(
+        ref=emp.code,
+        department=department_code(session, emp.department_id),
+        period=_names(review),
+        breakdown=breakdown,
+        info=info,
+        blocks=blocks,  # type: ignore[arg-type]
+        trend=trend,
+        team=_team_position(session, emp, review, info),
+        current=_names(choice.current),
+        pace=pace,
+        warnings=warns,
+    )
+    return facts, breakdown, lines, paces
+
+
+def build_plan(
+    session: Session,
+    emp: Employee,
+    choice: PeriodChoice,
+    *,
+    lang: str,
+    today: date,
+    provider: LLMProvider | None = None,
+) -> PlanPublic:
+    """The employee's plan: running KPIs with progress, score breakdown, report, training and alerts."""
+    info = indicator_info(session)
+    facts, breakdown, lines, paces = person_facts(session, emp, choice, today, info)
+    kpis = []
+    for ln in lines:
+        meta = info.get(ln.code)
+        direction = Direction(meta.direction) if meta else Direction.HIGHER
+        p = paces.get(ln.assignment_id)
+        pace = (
+            None
+            if p is None
+            else PaceOut(
+                projected_end=p.projected_end,
+                status=str(p.status),
+                projected_achievement_pct=round(100 * p.projected_achievement, 1)
+                if p.projected_achievement not in (None, float("inf"))
+                else None,
+                explanation=p.explanation_zh if lang == "zh" else p.explanation_en,
+            )
+        )
+        kpis.append(
+            PlanKpi(
+                assignment_id=ln.assignment_id,
+                code=ln.code,
+                name=(meta.name_zh if lang == "zh" else meta.name_en) if meta else ln.code,
+                unit=meta.unit if meta else "",
+                direction=str(direction),
+                block=ln.block,
+                weight=ln.weight,
+                target=ln.target,
+                target_low=ln.target_low,
+                target_high=ln.target_high,
+                actual=ln.latest[1] if ln.latest else None,
+                as_of=ln.latest[0] if ln.latest else None,
+                progress_pct=_progress(ln, direction),
+                pace=pace,
+            )
+        )
+    report = training = None
+    notes: list[str] = []
+    if facts is not None:
+        report = write_report(facts, lang, provider=provider, forbidden=(emp.name_zh, emp.name_en))  # type: ignore[arg-type]
+        training = recommend_training(facts, live_catalogue(session), lang)
+    else:
+        notes.append("No ended period with KPIs yet: the report and training follow the first review.")
+    alerts = alerts_of(session, emp.id, choice.current.id if choice.current else None)
+    return PlanPublic(
+        employee_id=emp.id,
+        language=lang,
+        current_period=PeriodRef.model_validate(choice.current)  # type: ignore[arg-type]
+        if choice.current
+        else None,
+        kpis=kpis,
+        review_period=PeriodRef.model_validate(choice.review) if choice.review else None,
+        score=breakdown.to_dict() if breakdown is not None else None,
+        facts=facts,
+        report=report,
+        training=training or [],
+        alerts=[AlertPublic.model_validate(a) for a in alerts],
+        notes=notes,
+    )

@@ -1,0 +1,254 @@
+"""What a goal draft is computed from, read from the database: the org, the company OKRs of the period,
+forecast target ranges and last period's actuals, in the assistant's own input types."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Literal, cast
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from assistant.catalogue import indicator_map
+from assistant.errors import InputError, UnknownDepartmentError
+from assistant.okr_input import clean_untrusted, parse_okr_text
+from assistant.org import Org, OrgDepartment, OrgRole, Person, resolve_department
+from assistant.schemas import CompanyOKR
+from assistant.schemas import KeyResult as DraftKR
+from assistant.schemas import Objective as DraftObjective
+from assistant.schemas import TargetRange as DraftRange
+from assistant.templates import get_template
+from core.errors import InvalidInput
+from core.tables import (
+    Department,
+    Employee,
+    Indicator,
+    KeyResult,
+    KpiActual,
+    KpiAssignment,
+    Objective,
+    Period,
+    Position,
+    SalesDaily,
+    Shop,
+)
+from core.tables_forecast import TargetRange
+
+SAFE_ID = re.compile(r"^[A-Za-z0-9_\-]{1,20}$")
+# Units whose level does not depend on the period's length: a month's value is a fair baseline for a quarter.
+LEVEL_UNITS = frozenset({"%", "ratio", "score", "s", "min", "h"})
+# The sales drivers come from daily sales (same dates a year earlier), never from per-person KPI actuals.
+SALES_DRIVER_CODES = frozenset({"gmv", "visitors", "conversion_rate", "aov"})
+SALES_BASELINE_TOLERANCE = 0.02
+
+
+@dataclass
+class DraftInputs:
+    """Everything the assistant needs for one department's draft, plus what the service must remember."""
+
+    department_code: str
+    org: Org
+    company: CompanyOKR
+    kr_ids: dict[str, int]
+    forecasts: dict[str, DraftRange] = field(default_factory=dict)
+    actuals: dict[str, float] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready record of the inputs (stored with the draft, and hashed for the cache)."""
+        return {
+            "department_code": self.department_code,
+            "kr_ids": self.kr_ids,
+            "forecasts": {k: v.model_dump() for k, v in sorted(self.forecasts.items())},
+            "actuals": dict(sorted(self.actuals.items())),
+            "flags": self.flags,
+        }
+
+
+def catalogue_code(dept: Department) -> str | None:
+    """The catalogue code (ops, cs, ...) a database department stands for, by code or name; None if none."""
+    for word in (dept.code, dept.name_zh, dept.name_en):
+        try:
+            return resolve_department(word)
+        except UnknownDepartmentError:
+            continue
+    return None
+
+
+def _role_of(dept_code: str, pos: Position | None) -> tuple[str, str]:
+    """A position's template role (code, name): same code or title, managers -> the lead, others -> staff."""
+    tpl = get_template(dept_code)
+    if tpl is None:
+        return (pos.code, pos.title_en) if pos else ("member", "Member")
+    if pos is not None:
+        for r in tpl.roles:
+            if pos.code == r.code or pos.title_zh == r.name_zh or pos.title_en == r.name_en:
+                return r.code, r.name_en
+        if pos.is_manager:
+            lead = next((r for r in tpl.roles if r.lead), tpl.roles[0])
+            return lead.code, lead.name_en
+    staff = next((r for r in tpl.roles if not r.lead), tpl.roles[0])
+    return staff.code, staff.name_en
+
+
+def build_org(session: Session, department: Department, lang: str) -> tuple[Org, str]:
+    """Every catalogue department of the company (targets are split over all of them) with the requested
+    department's active members grouped by role; returns the org and the department's catalogue code."""
+    code = catalogue_code(department)
+    if code is None:
+        raise InvalidInput(
+            f"Department {department.code!r} matches no catalogue department, so the assistant cannot draft for it.",
+            [{"loc": ["department_id"], "msg": "use one of ops, design, cs, warehouse, ads, live, hr"}])
+    positions = {p.id: p for p in session.execute(select(Position).where(Position.department_id == department.id))
+                 .scalars()}
+    roles: dict[str, OrgRole] = {}
+    staff = session.execute(select(Employee).where(Employee.department_id == department.id,
+                                                   Employee.active.is_(True)).order_by(Employee.id)).scalars()
+    for emp in staff:
+        role_code, role_name = _role_of(code, positions.get(emp.position_id or 0))
+        role = roles.setdefault(role_code, OrgRole(code=role_code, name=role_name))
+        role.people.append(Person(id=str(emp.id), name=emp.name_zh if lang == "zh" else emp.name_en))
+    depts = [OrgDepartment(code=code, roles=list(roles.values()))]
+    for other in session.execute(select(Department).order_by(Department.id)).scalars():
+        other_code = catalogue_code(other)
+        if other_code and other_code not in {d.code for d in depts}:
+            depts.append(OrgDepartment(code=other_code))
+    return Org(name="company", departments=depts), code
+
+
+def _kr_from_row(kr_id: str, row: KeyResult, period_name: str, flags: list[str]) -> DraftKR | None:
+    """A stored key result as the assistant's KR: its structured numbers when it has them, else its parsed title."""
+    title = " ".join(row.title.split())
+    try:
+        parsed, parse_flags = parse_okr_text(f"KR1: {title}")
+        found = parsed.all_krs()[0]
+    except InputError:
+        parse_flags, found = [f"kr_not_measurable:{kr_id}"], None
+    parse_flags = [f"{f.split(':', 1)[0]}:{kr_id}" for f in parse_flags]
+    ind = indicator_map().get(row.indicator_code or "")
+    if ind is not None and row.target is not None:
+        # The numbers are structured; the title is untrusted text shown as data, flagged if it holds an instruction.
+        flags += [f for f in parse_flags if f.startswith("untrusted_instruction")]
+        direction = row.direction if row.direction in ("higher", "lower") else ind.direction
+        return DraftKR(id=kr_id, title=clean_untrusted(title), metric=ind.code, metric_name=ind.code,
+                       baseline=row.baseline, target=row.target, unit=row.unit or ind.unit,
+                       direction=cast(Literal["higher", "lower"], direction), period=period_name)
+    flags += parse_flags
+    if found is None:
+        return None
+    return found.model_copy(update={"id": kr_id, "period": found.period or period_name})
+
+
+def company_okr(session: Session, period: Period, lang: str) -> tuple[CompanyOKR, dict[str, int], list[str]]:
+    """The company OKRs of `period` as the assistant's input, the KR id map and parsing flags."""
+    period_name = period.name_zh if lang == "zh" else period.name_en
+    objectives = list(session.execute(select(Objective).where(Objective.level == "company",
+                                                              Objective.period_id == period.id)
+                                      .order_by(Objective.id)).scalars())
+    flags: list[str] = []
+    kr_ids: dict[str, int] = {}
+    out: list[DraftObjective] = []
+    for obj in objectives:
+        oid = obj.code if SAFE_ID.match(obj.code) else f"O{obj.id}"
+        krs: list[DraftKR] = []
+        for row in session.execute(select(KeyResult).where(KeyResult.objective_id == obj.id)
+                                   .order_by(KeyResult.id)).scalars():
+            kr_id = f"{oid}.{row.code}" if SAFE_ID.match(row.code) else f"KR{row.id}"
+            kr_id = kr_id if kr_id not in kr_ids else f"KR{row.id}"
+            kr = _kr_from_row(kr_id, row, period_name, flags)
+            if kr is not None:
+                kr_ids[kr_id] = row.id
+                krs.append(kr)
+        if krs:
+            out.append(DraftObjective(id=oid, title=clean_untrusted(obj.title), key_results=krs))
+    if not out:
+        raise InvalidInput(
+            f"Period {period.code!r} has no measurable company key result to draft from.",
+            [{"loc": ["period_id"], "msg": "HR/admin first create the company OKRs of this period "
+                                           "(POST /api/v1/objectives, level company, KRs with a number)"}])
+    return CompanyOKR(period=period_name, objectives=out), kr_ids, flags
+
+
+def _year_before(d: date) -> date:
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:  # 29 February
+        return d - timedelta(days=366)
+
+
+def sales_baselines(session: Session, period: Period, company: CompanyOKR, flags: list[str]) -> dict[str, float]:
+    """Visitors, conversion, AOV and sales over the same dates a year earlier (sales KRs are year on year)."""
+    start, end = _year_before(period.start_date), _year_before(period.end_date)
+    sales, orders, visitors = session.execute(
+        select(func.sum(SalesDaily.sales), func.sum(SalesDaily.orders), func.sum(SalesDaily.visitors))
+        .where(SalesDaily.ds >= start, SalesDaily.ds <= end)).one()
+    if not sales or not orders or not visitors:
+        return {}
+    for kr in company.all_krs():
+        # Only when the KR's own baseline is these sales do the driver levels multiply back to its target.
+        if kr.metric == "gmv" and kr.baseline and abs(float(sales) / kr.baseline - 1) > SALES_BASELINE_TOLERANCE:
+            flags.append(f"sales_baseline_mismatch:{kr.id}")
+            return {}
+    return {"gmv": round(float(sales), 2), "visitors": float(visitors),
+            "conversion_rate": round(100 * float(orders) / float(visitors), 4),
+            "aov": round(float(sales) / float(orders), 2)}
+
+
+def kpi_actuals(session: Session, period: Period) -> dict[str, float]:
+    """Mean latest actual per indicator in the last period with actuals before `period` (level units only)."""
+    prev = session.execute(
+        select(Period).join(KpiAssignment, KpiAssignment.period_id == Period.id)
+        .join(KpiActual, KpiActual.assignment_id == KpiAssignment.id)
+        .where(Period.end_date < period.start_date)
+        .order_by(Period.end_date.desc(), case((Period.kind == period.kind, 0), else_=1), Period.id.desc())
+        .limit(1)).scalar_one_or_none()
+    if prev is None:
+        return {}
+    rows = session.execute(
+        select(KpiActual.assignment_id, Indicator.code, KpiActual.as_of, KpiActual.value)
+        .join(KpiAssignment, KpiAssignment.id == KpiActual.assignment_id)
+        .join(Indicator, Indicator.id == KpiAssignment.indicator_id)
+        .where(KpiAssignment.period_id == prev.id)).all()
+    latest: dict[int, tuple[str, date, float]] = {}
+    for aid, code, as_of, value in rows:
+        if aid not in latest or as_of > latest[aid][1]:
+            latest[aid] = (code, as_of, value)
+    cat = indicator_map()
+    values: dict[str, list[float]] = {}
+    for code, _, value in latest.values():
+        ind = cat.get(code)
+        if ind is not None and ind.unit in LEVEL_UNITS and code not in SALES_DRIVER_CODES:
+            values.setdefault(code, []).append(float(value))
+    return {code: round(sum(v) / len(v), 2) for code, v in sorted(values.items())}
+
+
+def forecast_ranges(session: Session, period: Period, flags: list[str]) -> dict[str, DraftRange]:
+    """The company sales range of the period from the newest forecast of every shop (all shops, or none)."""
+    rows = session.execute(select(TargetRange).where(TargetRange.period_id == period.id,
+                                                     TargetRange.metric == "sales",
+                                                     TargetRange.status != "rejected")
+                           .order_by(TargetRange.id)).scalars()
+    newest = {r.shop_id: r for r in rows}
+    if not newest:
+        return {}
+    shops = set(session.execute(select(Shop.id)).scalars())
+    if set(newest) != shops:
+        flags.append(f"forecast_partial:gmv ({len(newest)} of {len(shops)} shops)")
+        return {}
+    # Shop quantiles added up are not the quantiles of the total, so no probability is claimed for the range.
+    flags.append("forecast_summed_over_shops:gmv")
+    total = {k: round(sum(getattr(r, k) for r in newest.values()), 2) for k in ("conservative", "base", "stretch")}
+    return {"gmv": DraftRange(**total)}
+
+
+def read_inputs(session: Session, department: Department, period: Period, lang: str) -> DraftInputs:
+    """Read everything a draft for `department` and `period` is computed from."""
+    org, code = build_org(session, department, lang)
+    company, kr_ids, flags = company_okr(session, period, lang)
+    actuals = kpi_actuals(session, period)
+    actuals.update(sales_baselines(session, period, company, flags))
+    forecasts = forecast_ranges(session, period, flags)
+    return DraftInputs(department_code=code, org=org, company=company, kr_ids=kr_ids, forecasts=forecasts,
+                       actuals=actuals, flags=flags)

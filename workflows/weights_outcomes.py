@@ -1,0 +1,96 @@
+"""Department outcomes (what weights should predict) and the demo step that seeds the weights feature."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.errors import Conflict, InvalidInput, NotFound
+from core.security import Caller
+from core.tables import Department, Period
+from core.tables_weights import DepartmentOutcome, WeightSet
+from workflows import audit, common
+from workflows.access import managed_department_ids
+from workflows.weights import create_proposal
+from workflows.weights_schemas import OutcomesPut, WeightProposalCreate
+
+if TYPE_CHECKING:
+    from workflows.demo_data import DemoCompany
+
+DEMO_PROPOSAL_DEPARTMENT = "ops"
+
+
+def _department(session: Session, caller: Caller, department_id: int) -> Department:
+    visible = managed_department_ids(session, caller)
+    dept = session.get(Department, department_id)
+    if dept is None or (visible is not None and department_id not in visible):
+        raise NotFound(f"Department {department_id} not found.")
+    return dept
+
+
+def list_outcomes(session: Session, caller: Caller, department_id: int) -> list[tuple[DepartmentOutcome, str]]:
+    """A department's stored outcomes with their period codes, oldest first (managers: own departments)."""
+    _department(session, caller, department_id)
+    rows = session.execute(
+        select(DepartmentOutcome, Period.code).join(Period, Period.id == DepartmentOutcome.period_id)
+        .where(DepartmentOutcome.department_id == department_id).order_by(Period.start_date)
+    ).all()
+    return [(o, code) for o, code in rows]
+
+
+def put_outcomes(session: Session, caller: Caller, department_id: int, data: OutcomesPut) -> int:
+    """Insert or replace a department's outcome per period (audited; the caller commits); returns the count."""
+    _department(session, caller, department_id)
+    period_ids = [o.period_id for o in data.outcomes]
+    if len(set(period_ids)) != len(period_ids):
+        raise InvalidInput("Each period may appear once.", [{"loc": ["outcomes"], "msg": "duplicate period_id"}])
+    known = set(session.execute(select(Period.id).where(Period.id.in_(period_ids))).scalars())
+    missing = [i for i, p in enumerate(period_ids) if p not in known]
+    if missing:
+        raise InvalidInput("Unknown period.", [{"loc": ["outcomes", i, "period_id"], "msg": "no such period"}
+                                               for i in missing])
+    existing = {o.period_id: o for o in session.execute(select(DepartmentOutcome).where(
+        DepartmentOutcome.department_id == department_id, DepartmentOutcome.period_id.in_(period_ids))).scalars()}
+    for item in data.outcomes:
+        row = existing.get(item.period_id)
+        before = common.snapshot(row) if row is not None else None
+        if row is None:
+            row = DepartmentOutcome(department_id=department_id, period_id=item.period_id, value=item.value,
+                                    source="api")
+            session.add(row)
+        else:
+            row.value, row.source = item.value, "api"
+        try:
+            session.flush()
+        except IntegrityError as exc:  # another request stored the same period at the same moment
+            session.rollback()
+            raise Conflict("Outcomes of this department changed at the same moment; send them again.") from exc
+        audit.record(session, actor=caller, action="update" if before else "create", entity="department_outcome",
+                     entity_id=row.id, before=before, after=common.snapshot(row))
+    return len(data.outcomes)
+
+
+def load_demo_weights(session: Session, demo: DemoCompany) -> None:
+    """Demo step: monthly outcomes, template weight sets (version 1) and one pending proposal for operations."""
+    from workflows.demo_kpi_specs import TEMPLATES
+
+    depts = dict(session.execute(select(Department.code, Department.id)).all())
+    periods = dict(session.execute(select(Period.code, Period.id)).all())
+    outcomes = demo.department_outcomes
+    session.add_all([
+        DepartmentOutcome(department_id=depts[r.department_code], period_id=periods[r.period_code],
+                          value=float(r.outcome), source="demo")
+        for r in outcomes.itertuples() if r.department_code in depts and r.period_code in periods
+    ])
+    first_month = min(p["start_date"] for p in demo.periods if p["kind"] == "month")
+    effective_from, effective_period = first_month, f"{first_month.year:04d}-{first_month.month:02d}"
+    for code, lines in TEMPLATES.items():
+        if code in depts:
+            session.add(WeightSet(department_id=depts[code], version=1, weights={c: float(w) for _, c, w in lines},
+                                  effective_from=effective_from, effective_period=effective_period, source="template",
+                                  created_by=None, created_by_name="system"))
+    session.flush()
+    create_proposal(session, None, WeightProposalCreate(department_id=depts[DEMO_PROPOSAL_DEPARTMENT]))
