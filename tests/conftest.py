@@ -1,12 +1,14 @@
 """Shared fixtures: a migrated database per backend (SQLite always, PostgreSQL when configured), the demo
 company loaded once per backend, an app and a client, and logins for the demo users."""
 
+import atexit
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.settings import Settings
 
@@ -21,13 +23,35 @@ for _var in ("LANGSMITH_TRACING", "LANGCHAIN_TRACING_V2", "LANGSMITH_API_KEY", "
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 
 
+def _drop_schemas(names: list[str]) -> None:
+    engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("SET lock_timeout = '5s'"))  # never hang the end of a run on a leftover lock
+        for name in names:
+            try:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+            except SQLAlchemyError:
+                pass  # left for the next run's DROP ... IF EXISTS under the same pid, harmless
+    engine.dispose()
+
+
+_CREATED: list[str] = []
+
+
 def fresh_pg_schema(schema: str) -> str:
-    """A PostgreSQL URL whose search_path is a new, empty schema (so tests never touch `public`)."""
+    """A PostgreSQL URL whose search_path is a new, empty schema (so tests never touch `public`).
+
+    The process id is part of the name, so two test runs on one server never drop each other's schema;
+    the schemas are dropped when the run ends."""
+    schema = f"{schema}_{os.getpid()}"
     engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine.dispose()
+    if not _CREATED:
+        atexit.register(lambda: _drop_schemas(_CREATED))
+    _CREATED.append(schema)
     sep = "&" if "?" in PG_URL else "?"
     return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
 
