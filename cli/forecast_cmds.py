@@ -150,17 +150,28 @@ def _run_forecast(history: Path, calendar: Path, out: Path, id_col: str, date_co
 
 def eval_forecast(
     stores: Annotated[str, typer.Option(help="Number of stores (a seeded sample) or 'all'.")] = "100",
-    windows: Annotated[int, typer.Option(help="Backtest windows scored.")] = 3,
+    windows: Annotated[int, typer.Option(help="Backtest windows scored (0: no backtest).")] = 3,
     horizon: Annotated[int, typer.Option(help="Days per window.")] = 42,
     data_dir: Annotated[Path, typer.Option(help="Folder with the Rossmann files.")] = Path("../shared/data/rossmann"),
     results_dir: Annotated[Path, typer.Option(help="Where the table is written.")] = Path("eval/results"),
+    forecast_out: Annotated[
+        Path | None, typer.Option(help="Also forecast all stores over the calendar file into this CSV.")
+    ] = None,
 ) -> None:
     """Rolling-origin backtest on Rossmann: our model next to seasonal naive; writes eval/results/."""
-    from eval.forecast_bench import HISTORY_FILE, run
+    from eval.forecast_bench import HISTORY_FILE, run, write_inputs
 
     if not (data_dir / HISTORY_FILE).is_file():
         typer.echo(f"skipped: {data_dir / HISTORY_FILE} not found (the benchmark needs ../shared/data)", err=True)
         raise typer.Exit(code=0)
-    n = None if stores == "all" else int(stores)
-    table = run(data_dir, n, windows, horizon, results_dir, lambda msg: typer.echo(msg, err=True))
-    sys.stdout.write(table)
+    if windows > 0:
+        n = None if stores == "all" else int(stores)
+        table = run(data_dir, n, windows, horizon, results_dir, lambda msg: typer.echo(msg, err=True))
+        sys.stdout.write(table)
+    if forecast_out is not None:
+        # The same path as `kpilot forecast`, on the Rossmann files plus the store.csv regressors.
+        with tempfile.TemporaryDirectory() as tmp:
+            hist, cal = write_inputs(data_dir, Path(tmp))
+            totals = forecast_out.with_name(forecast_out.stem + "_totals.csv")
+            _run_forecast(hist, cal, forecast_out, "Store", "Date", "Sales", "Open", (80,), totals, "horizon",
+                          None, False, 1)  # fmt: skip

@@ -32,6 +32,15 @@ from forecasting.panel import Panel, prepare_history
 DATA_DIR = Path("../shared/data/rossmann")
 HISTORY_FILE = "train_until_2015-06-19.csv.gz"
 CALENDAR_FILE = "calendar_2015-06-20_2015-07-31.csv"
+STORE_FILE = "store.csv"
+STORE_NUMERIC = (
+    "CompetitionDistance",
+    "CompetitionOpenSinceMonth",
+    "CompetitionOpenSinceYear",
+    "Promo2",
+    "Promo2SinceWeek",
+    "Promo2SinceYear",
+)
 CALIBRATION_WINDOWS = 3
 
 
@@ -47,14 +56,40 @@ class ModelScore:
     cpu_per_store: float
 
 
+def store_regressors(frame: pd.DataFrame, store_csv: Path) -> pd.DataFrame:
+    """Known-in-advance columns from `store.csv` added to a Rossmann frame (`Store`, `Date` columns).
+
+    StoreType, Assortment, CompetitionDistance (missing: 100 km), CompOpenMonths (months since the
+    nearest competitor opened, clipped to -24..24; 99 when unknown) and Promo2Active (the store's
+    continuing promotion runs this month)."""
+    stores = pd.read_csv(store_csv, dtype=str).set_index("Store")
+    out = frame.copy()
+    ds = pd.to_datetime(out["Date"])
+    info = stores.reindex(out["Store"])
+    num = {c: pd.to_numeric(info[c], errors="coerce").to_numpy() for c in STORE_NUMERIC}
+    out["StoreType"] = info["StoreType"].to_numpy()
+    out["Assortment"] = info["Assortment"].to_numpy()
+    out["CompetitionDistance"] = np.nan_to_num(num["CompetitionDistance"], nan=100_000.0)
+    months = (ds.dt.year - num["CompetitionOpenSinceYear"]) * 12 + ds.dt.month - num["CompetitionOpenSinceMonth"]
+    out["CompOpenMonths"] = months.clip(-24, 24).fillna(99).to_numpy()
+    since = pd.to_datetime(
+        pd.Series(np.nan_to_num(num["Promo2SinceYear"], nan=2100).astype(int).astype(str), index=out.index) + "-01-01"
+    ) + pd.to_timedelta((np.nan_to_num(num["Promo2SinceWeek"], nan=1) - 1) * 7, unit="D")
+    month = ds.dt.strftime("%b").str.replace("Sep", "Sept")
+    interval = info["PromoInterval"].fillna("").to_numpy()
+    in_interval = np.array([m in iv.split(",") for m, iv in zip(month, interval, strict=True)])
+    out["Promo2Active"] = ((num["Promo2"] == 1) & (ds >= since).to_numpy() & in_interval).astype(int)
+    return out
+
+
 def load_rossmann(data_dir: Path, stores: int | None, seed: int = 0) -> pd.DataFrame:
-    """History in long format (`unique_id, ds, y, open` + Promo/holiday regressors) for a store sample."""
+    """History in long format (`unique_id, ds, y, open` + Promo, holiday and store regressors)."""
     raw = pd.read_csv(data_dir / HISTORY_FILE, dtype=str)
     ids = sorted(raw["Store"].unique(), key=int)
     if stores is not None and stores < len(ids):
         rng = np.random.default_rng(seed)
         ids = sorted(rng.choice(ids, size=stores, replace=False).tolist(), key=int)
-    raw = raw.loc[raw["Store"].isin(set(ids))]
+    raw = store_regressors(raw.loc[raw["Store"].isin(set(ids))], data_dir / STORE_FILE)
     frame = raw.rename(columns={"Store": ID, "Date": DS, "Sales": Y, "Open": "open"})
     return frame.drop(columns=["Customers", "DayOfWeek"])
 
@@ -169,3 +204,14 @@ def run(
     tmp.replace(target)
     progress(f"wrote {target}")
     return table
+
+
+def write_inputs(data_dir: Path, folder: Path) -> tuple[Path, Path]:
+    """History and calendar CSVs with the store.csv regressors added, ready for `kpilot forecast`."""
+    # DayOfWeek is dropped as in the backtest (the model derives the weekday from the date itself).
+    history = pd.read_csv(data_dir / HISTORY_FILE, dtype=str).drop(columns="DayOfWeek")
+    calendar = pd.read_csv(data_dir / CALENDAR_FILE, dtype=str).drop(columns="DayOfWeek")
+    paths = folder / "history.csv.gz", folder / "calendar.csv"
+    store_regressors(history, data_dir / STORE_FILE).to_csv(paths[0], index=False)
+    store_regressors(calendar, data_dir / STORE_FILE).to_csv(paths[1], index=False)
+    return paths

@@ -21,6 +21,10 @@ BASE_WINDOW = {"D": 28, "W": 13, "M": 3}
 LEVEL_WINDOWS = {"D": (14, 28, 182, 364), "W": (4, 26, 52), "M": (6, 12)}
 DIST_CAP = 31
 MAX_FLAG_LEVELS = 10
+MAX_CODE_FLAGS = 4
+NEAR_DAYS = 3
+
+FlagSpec = dict[str, tuple[str, float | None]]  # flag name -> (column, value or None for `> 0`)
 
 
 def _kind(freq: Frequency) -> str:
@@ -51,6 +55,14 @@ def _since_until(flag: np.ndarray, pos: np.ndarray, keys: np.ndarray) -> tuple[n
     return since, until
 
 
+def _count_near(flag: np.ndarray, keys: np.ndarray, half: int) -> np.ndarray:
+    """How many of the 2*half+1 days centred on each day have the flag on (e.g. closures around a holiday
+    week move sales to the days around them)."""
+    f = pd.Series(flag.astype(float))
+    total = f.groupby(keys).transform(lambda x: x.rolling(2 * half + 1, center=True, min_periods=1).sum())
+    return total.to_numpy() - flag
+
+
 def _run_position(flag: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """1, 2, 3.. inside a run of on-days and -1, -2.. inside a run of off-days (capped)."""
     f = pd.Series(flag.astype(np.int8))
@@ -68,6 +80,7 @@ class Encodings:
     by_dow: pd.DataFrame | None
     by_flag: pd.DataFrame
     global_level: float
+    flags: FlagSpec
 
 
 def observed_log(frame: pd.DataFrame) -> pd.Series:
@@ -76,12 +89,28 @@ def observed_log(frame: pd.DataFrame) -> pd.Series:
     return np.log1p(frame[Y].where(ok))
 
 
-def flag_columns(frame: pd.DataFrame, regressors: list[str]) -> dict[str, np.ndarray]:
-    """Boolean flags: each low-cardinality regressor != 0, and `closed` (open == 0)."""
-    flags = {"closed": (frame[OPEN] == 0).to_numpy()}
+def flag_spec(frame: pd.DataFrame, regressors: list[str]) -> FlagSpec:
+    """Which flags to derive, decided once at fit time: `col > 0` for each low-cardinality regressor, and
+    `col == v` for each non-zero value of a coded regressor with 2-4 such values (e.g. holiday types)."""
+    spec: FlagSpec = {}
     for col in regressors:
-        if frame[col].nunique(dropna=True) <= MAX_FLAG_LEVELS:
-            flags[col] = (frame[col].fillna(0) > 0).to_numpy()
+        values = np.sort(frame[col].dropna().unique())
+        if len(values) > MAX_FLAG_LEVELS:
+            continue
+        spec[col] = (col, None)
+        nonzero = values[values > 0]
+        if 2 <= len(nonzero) <= MAX_CODE_FLAGS and np.all(nonzero == np.round(nonzero)):
+            for v in nonzero:
+                spec[f"{col}={int(v)}"] = (col, float(v))
+    return spec
+
+
+def flag_columns(frame: pd.DataFrame, spec: FlagSpec) -> dict[str, np.ndarray]:
+    """Boolean flags of the spec, plus `closed` (open == 0)."""
+    flags = {"closed": (frame[OPEN] == 0).to_numpy()}
+    for name, (col, value) in spec.items():
+        x = frame[col].fillna(0)
+        flags[name] = (x > 0 if value is None else x == value).to_numpy()
     return flags
 
 
@@ -95,14 +124,15 @@ def fit_encodings(frame: pd.DataFrame, regressors: list[str], freq: Frequency) -
         by_dow = dev.groupby([frame[ID], frame[DS].dt.day_of_week]).mean().unstack()
         by_dow = by_dow.reindex(columns=range(7))
     effects = {}
-    for name, flag in flag_columns(frame, regressors).items():
+    spec = flag_spec(frame, regressors)
+    for name, flag in flag_columns(frame, {k: v for k, v in spec.items() if v[1] is None}).items():
         if name == "closed":
             continue
         on = dev.where(flag).groupby(frame[ID]).mean()
         off = dev.where(~flag).groupby(frame[ID]).mean()
         effects[f"enc_{name}"] = on - off
     by_flag = pd.DataFrame(effects, index=level.index)
-    return Encodings(level, by_dow, by_flag, float(ly.mean()))
+    return Encodings(level, by_dow, by_flag, float(ly.mean()), spec)
 
 
 def build_features(
@@ -154,9 +184,11 @@ def build_features(
     for col in regressors:
         feats[f"x_{col}"] = full[col].to_numpy(float)
     pos = np.arange(len(full), dtype=float)
-    for name, flag in flag_columns(full, regressors).items():
+    for name, flag in flag_columns(full, enc.flags).items():
         feats[f"since_{name}"], feats[f"until_{name}"] = _since_until(flag, pos, keys)
         feats[f"run_{name}"] = _run_position(flag, keys)
+        if kind == "D" and enc.flags.get(name, (name, None))[1] is None:
+            feats[f"near_{name}"] = _count_near(flag, keys, NEAR_DAYS)
     for col in enc.by_flag.columns:
         feats[col] = enc.by_flag[col].reindex(ids).to_numpy()
     return pd.DataFrame(feats), base

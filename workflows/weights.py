@@ -154,7 +154,7 @@ def list_weight_sets(
 
 
 # --- deciding ----------------------------------------------------------------------------------------------------
-def _pending(session: Session, proposal_id: int, if_match: str | None) -> tuple[WeightProposal, int]:
+def _pending(session: Session, proposal_id: int, if_match: str | None) -> WeightProposal:
     """The proposal if it may still be decided at the If-Match version: 428, 404, 409, 412 otherwise."""
     expected = common.parse_if_match(if_match)
     proposal = session.get(WeightProposal, proposal_id)
@@ -166,7 +166,7 @@ def _pending(session: Session, proposal_id: int, if_match: str | None) -> tuple[
     if proposal.version != expected:
         raise PreconditionFailed(f"The weight proposal changed since you read it (your version {expected}, now "
                                  f"{proposal.version}); GET it again.")
-    return proposal, expected
+    return proposal
 
 
 def _lost_race(session: Session, proposal_id: int) -> Exception:
@@ -202,7 +202,7 @@ def approve_proposal(
     session: Session, caller: Caller, proposal_id: int, data: WeightProposalApprove, if_match: str | None,
 ) -> WeightProposal:
     """Approve once: a new weight-set version from next month, the proposal marked approved; audited, committed."""
-    proposal, _ = _pending(session, proposal_id, if_match)
+    proposal = _pending(session, proposal_id, if_match)
     weights = checked_weights(proposal, data.weights) if data.weights is not None else dict(proposal.proposed_weights)
     effective_from, effective_period = next_month(_today())
     weight_set = WeightSet(
@@ -234,7 +234,7 @@ def reject_proposal(
     session: Session, caller: Caller, proposal_id: int, data: WeightProposalReject, if_match: str | None,
 ) -> WeightProposal:
     """Reject once (If-Match): the department keeps its weights; audited with the evidence seen, committed."""
-    proposal, _ = _pending(session, proposal_id, if_match)
+    proposal = _pending(session, proposal_id, if_match)
     audit.record(session, actor=caller, action="reject", entity="weight_proposal", entity_id=proposal.id,
                  after=_decision_record(proposal, "rejected", None, False, data.note, None))
     changes = {"status": "rejected", "decided_by": caller.user_id, "decided_by_name": caller.username,

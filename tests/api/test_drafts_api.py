@@ -28,7 +28,7 @@ def drafts_db(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     upgrade(url)
     load_demo_company(url, seed=7)
     yield url
-    # Close the pooled connections now: a cached engine dropped later must not leave open ones behind.
+    # Close this database's pooled connections now rather than when the engine cache drops the engine.
     get_engine(url).dispose()
     get_engine(url, True).dispose()
 

@@ -2,6 +2,7 @@
 versioned weight sets, audit, and fifty concurrent approvals. Runs on its own freshly loaded demo database
 per backend, so the shared demo (fuzzed by other tests) cannot decide the demo proposal first."""
 
+import os
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -17,9 +18,24 @@ from sqlalchemy import func, select
 from core.db import session_scope
 from core.tables import AuditEvent, KpiAssignment
 from core.tables_weights import WeightSet
-from tests.conftest import DEMO_USERS, fresh_db_url, make_settings
+from tests.conftest import DEMO_USERS, PG_URL, fresh_db_url, make_settings
 
 URL = "/api/v1/weight-proposals"
+
+
+def drop_database(backend: str, url: str, name: str) -> None:
+    """Close the pooled connections of `url` and drop its PostgreSQL schema."""
+    from sqlalchemy import create_engine, text
+
+    from core.db import get_engine
+
+    get_engine(url).dispose()
+    get_engine(url, True).dispose()
+    if backend == "postgres":
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "kpilot_{name}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -27,15 +43,12 @@ def wdb(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     from core.migrate import upgrade
     from workflows.demo import load_demo_company
 
-    url = fresh_db_url(backend, tmp_path_factory.mktemp("wdb"), "weights_api")
+    name = f"weights_api_{os.getpid()}"  # per process: other runs may share the PostgreSQL server
+    url = fresh_db_url(backend, tmp_path_factory.mktemp("wdb"), name)
     upgrade(url)
     load_demo_company(url, seed=7)
     yield url
-    # Close this module's pooled connections now rather than whenever the engine cache drops the engine.
-    from core.db import get_engine
-
-    get_engine(url).dispose()
-    get_engine(url, True).dispose()
+    drop_database(backend, url, name)
 
 
 @pytest.fixture(scope="module")
@@ -244,8 +257,8 @@ def test_fifty_concurrent_approvals_give_exactly_one_success(wapp, wc, who, dept
 
     def approve(i: int) -> int:
         # One client per thread: TestClient is not meant to be shared across threads.
-        client = TestClient(wapp, raise_server_exceptions=False)
-        return client.post(url, headers=h, json={"note": f"attempt {i}"}).status_code
+        with TestClient(wapp, raise_server_exceptions=False) as client:
+            return client.post(url, headers=h, json={"note": f"attempt {i}"}).status_code
 
     with ThreadPoolExecutor(max_workers=12) as pool:
         codes = Counter(pool.map(approve, range(50)))

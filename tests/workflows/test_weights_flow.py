@@ -23,7 +23,8 @@ from workflows.weights_schemas import WeightProposalApprove, WeightProposalCreat
 
 @pytest.fixture(scope="module")
 def flow_db(demo_url: str) -> str:
-    """The shared demo database: these tests only add rows of their own or roll back what they change."""
+    """The shared demo database: these tests add rows of their own or roll back, and assert only on data
+    that other suites (the API fuzzer among them) cannot have changed."""
     return demo_url
 
 
@@ -55,7 +56,7 @@ def test_history_from_stored_actuals_matches_the_generator(flow_db: str) -> None
     with session_scope(flow_db, write=False) as s:
         frame = history_frame(s, _dept(flow_db, "cs"), codes)
     assert frame["period_code"].tolist() == truth["period_code"].tolist()
-    assert frame["outcome"].notna().all()  # values may have been replaced through the API by other suites
+    assert frame["outcome"].notna().all()  # the values themselves may have been replaced through the API
     for code in codes:  # lower-is-better first_response_time is flipped to target/actual like the generator
         assert np.allclose(frame[code].to_numpy(float), truth[code].to_numpy(float), equal_nan=True), code
 
