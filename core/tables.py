@@ -272,5 +272,4 @@ class IdempotencyRecord(Base):
 
 # Feature tables live in their own modules; importing them here registers them on Base.metadata
 # so that Alembic and the tests see one schema.
-from core import tables_coaching, tables_forecast, tables_weights  # noqa: E402,F401
-from core import tables_drafts  # noqa: E402,F401
+from core import tables_coaching, tables_drafts, tables_forecast, tables_weights  # noqa: E402,F401

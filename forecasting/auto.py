@@ -61,7 +61,7 @@ class AutoForecaster(BaseForecaster):
                 models.append(SarimaxForecaster(horizon=h, n_jobs=self.n_jobs))
         return {type(m).__name__: m for m in models}
 
-    def fit_panel(self, panel: Panel, backtest: pd.DataFrame | None = None) -> AutoForecaster:
+    def fit_panel(self, panel: Panel) -> AutoForecaster:
         """Backtest every candidate, choose per series, fit the chosen ones on the whole history."""
         h = self._calibration_horizon(panel)
         cutoffs = rolling_cutoffs(panel, h, self.calibration_windows)

@@ -50,12 +50,11 @@ class BaseForecaster(BaseEstimator):  # type: ignore[misc]
         self.data_hash_ = data_hash(df, X)
         return self
 
-    def fit_panel(self, panel: Panel, backtest: pd.DataFrame | None = None) -> BaseForecaster:
-        """Fit on a prepared panel; `backtest` reuses point forecasts already computed at earlier cutoffs."""
+    def fit_panel(self, panel: Panel) -> BaseForecaster:
+        """Fit on a prepared panel: backtests for calibration, then the point model on all of it."""
         h = self._calibration_horizon(panel)
-        if backtest is None:
-            cutoffs = rolling_cutoffs(panel, h, self.calibration_windows)
-            backtest = backtest_point(self, panel, cutoffs, h)
+        cutoffs = rolling_cutoffs(panel, h, self.calibration_windows)
+        backtest = backtest_point(self, panel, cutoffs, h)
         self._fit_point(panel)
         self.panel_ = panel
         self.backtest_ = backtest
@@ -66,15 +65,7 @@ class BaseForecaster(BaseEstimator):  # type: ignore[misc]
         self, h: int | None = None, X: pd.DataFrame | None = None, level: tuple[int, ...] = (80,)
     ) -> pd.DataFrame:
         """Daily quantiles `unique_id, ds, p50, lo-L.., hi-L..` for each horizon row."""
-        levels = check_levels(level)
-        paths = self.predict_paths(h, X)
-        stats = summarise(paths.values, levels)
-        n, horizon = paths.point.shape
-        frame = pd.DataFrame({ID: np.repeat(paths.ids, horizon), DS: np.tile(paths.ds, n)})
-        for name in ["p50"] + [f"lo-{lv}" for lv in reversed(levels)] + [f"hi-{lv}" for lv in levels]:
-            frame[name] = stats[name].reshape(-1).astype(float)
-        keep = ~np.isnan(paths.point.reshape(-1))
-        return frame.loc[keep].reset_index(drop=True)
+        return quantile_frame(self.predict_paths(h, X), level)
 
     def predict_paths(self, h: int | None = None, X: pd.DataFrame | None = None) -> Paths:
         """Joint sample paths over the horizon, from which any period total's quantiles follow."""
@@ -110,6 +101,18 @@ class BaseForecaster(BaseEstimator):  # type: ignore[misc]
     def point_clone(self) -> BaseForecaster:
         """An unfitted copy with the same parameters (used for backtests)."""
         return clone(self)
+
+
+def quantile_frame(paths: Paths, level: tuple[int, ...] | list[int] = (80,)) -> pd.DataFrame:
+    """`unique_id, ds, p50, lo-L.., hi-L..` (widest bound outermost) from sample paths."""
+    levels = check_levels(level)
+    stats = summarise(paths.values, levels)
+    n, horizon = paths.point.shape
+    frame = pd.DataFrame({ID: np.repeat(paths.ids, horizon), DS: np.tile(paths.ds, n)})
+    for name in ["p50"] + [f"lo-{lv}" for lv in reversed(levels)] + [f"hi-{lv}" for lv in levels]:
+        frame[name] = stats[name].reshape(-1).astype(float)
+    keep = ~np.isnan(paths.point.reshape(-1))
+    return frame.loc[keep].reset_index(drop=True)
 
 
 def paths_from_points(future: pd.DataFrame, calibration: Calibration, n_paths: int, seed: int) -> Paths:

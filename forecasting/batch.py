@@ -14,7 +14,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import clone
 
-from forecasting.base import BaseForecaster, Paths
+from forecasting.base import BaseForecaster, Paths, quantile_frame
 from forecasting.data import ID
 
 
@@ -44,7 +44,7 @@ def _run_group(
 ) -> tuple[BaseForecaster, pd.DataFrame, Paths]:
     fitted = clone(model).fit(history)
     paths = fitted.predict_paths(h, calendar)
-    return fitted, fitted.predict(h, calendar, level=level), paths
+    return fitted, quantile_frame(paths, level), paths
 
 
 def batch_forecast(

@@ -4,8 +4,11 @@ Everything that uses the target is lagged by at least `lag` steps (>= the foreca
 row features exist for every horizon step (the "lags beyond the horizon" direct strategy). The target is
 log1p(y) minus a per-row base level (the series' mean over the `BASE_WINDOW` steps ending `lag` steps
 earlier), so one model serves series of any size; level features are expressed relative to that base.
-Known-in-advance regressors give flags (promo on, holiday, closed) with days since/until and the
-position in the current run, which is how the model sees "the day after a closure" or "day 3 of a promo".
+Known-in-advance regressors give flags (promo on, holiday, each holiday type, closed) with days
+since/until, the position in the current run and (daily data) how many flagged days lie within three
+days, which is how the model sees "the day after a closure", "day 3 of a promo" or "a week with a public
+holiday in it". Per-series target encodings (level, weekday profile, flag effects) come from the
+training rows.
 """
 
 from __future__ import annotations

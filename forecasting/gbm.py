@@ -32,7 +32,7 @@ class GlobalGBM(BaseForecaster):
         calibration_windows: int = 3,
         max_iter: int = 300,
         learning_rate: float = 0.08,
-        max_leaf_nodes: int = 63,
+        max_leaf_nodes: int = 127,
         min_samples_leaf: int = 40,
         loss: str = "absolute_error",
         max_train_rows: int | None = 1_500_000,

@@ -99,12 +99,6 @@ def _fill_gaps(wide: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return wide
 
 
-def level_columns(levels: tuple[int, ...] | list[int]) -> list[str]:
-    """Column names in the order lo-widest .. lo-narrowest, hi-narrowest .. hi-widest."""
-    lv = sorted(set(int(x) for x in levels))
-    return [f"lo-{x}" for x in reversed(lv)] + [f"hi-{x}" for x in lv]
-
-
 def check_levels(levels: tuple[int, ...] | list[int]) -> list[int]:
     """Levels as sorted ints strictly between 0 and 100."""
     from forecasting.errors import DataValidationError
