@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ def _sqlite_begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-@lru_cache(maxsize=None)  # never evict: an evicted engine would leak its pooled connections
+@cache  # never evict: an evicted engine would leak its pooled connections
 def get_engine(url: str, write: bool = False) -> Engine:
     """One engine per database URL (and, on SQLite, per read/write mode); creates an SQLite file's folder."""
     if url.startswith("sqlite"):

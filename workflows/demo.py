@@ -26,8 +26,8 @@ from core.tables import (
     User,
 )
 from workflows import audit
-from workflows.demo_data import DemoCompany, generate_demo_company
 from workflows.coaching import load_demo_alerts
+from workflows.demo_data import DemoCompany, generate_demo_company
 from workflows.drafts import load_demo_drafts
 from workflows.weights_outcomes import load_demo_weights
 

@@ -217,7 +217,8 @@ def create_assignment(session: Session, caller: Caller, data: AssignmentCreate) 
     # The table's unique key cannot catch this: the unused owner column is NULL, and NULLs never collide.
     twin = session.execute(select(KpiAssignment.id).where(
         KpiAssignment.period_id == data.period_id, KpiAssignment.indicator_id == ind.id,
-        KpiAssignment.employee_id.is_(None) if data.employee_id is None else KpiAssignment.employee_id == data.employee_id,
+        KpiAssignment.employee_id.is_(None) if data.employee_id is None
+        else KpiAssignment.employee_id == data.employee_id,
         KpiAssignment.department_id.is_(None) if data.department_id is None
         else KpiAssignment.department_id == data.department_id)).first()
     if twin is not None:

@@ -137,7 +137,8 @@ def test_same_kpi_twice_for_one_person_and_period_is_409(client, tokens, demo_ur
     period = client.post("/api/v1/periods", headers=tokens["hr"], json={
         "code": "dup-" + uuid.uuid4().hex[:8], "kind": "campaign", "start_date": "2031-06-01",
         "end_date": "2031-06-18", "name_zh": "测试活动", "name_en": "Test campaign"}).json()["id"]
-    body = {"period_id": period, "indicator_code": "conversion_rate", "employee_id": report, "weight": 30, "target": 3.5}
+    body = {"period_id": period, "indicator_code": "conversion_rate", "employee_id": report, "weight": 30,
+            "target": 3.5}
     first = client.post("/api/v1/kpi-assignments", headers=tokens["manager"], json=body)
     assert first.status_code == 201, first.text
     again = client.post("/api/v1/kpi-assignments", headers=tokens["manager"], json=body)
