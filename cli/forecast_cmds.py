@@ -166,7 +166,14 @@ def eval_forecast(
         raise typer.Exit(code=0)
     if windows > 0:
         n = None if stores == "all" else int(stores)
-        table = run(data_dir, n, windows, horizon, results_dir, lambda msg: typer.echo(msg, err=True))
+        handler = logging.StreamHandler(sys.stderr)  # one line per backtest window as progress
+        logger = logging.getLogger("forecasting")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        try:
+            table = run(data_dir, n, windows, horizon, results_dir, lambda msg: typer.echo(msg, err=True))
+        finally:
+            logger.removeHandler(handler)
         sys.stdout.write(table)
     if forecast_out is not None:
         # The same path as `kpilot forecast`, on the Rossmann files plus the store.csv regressors.

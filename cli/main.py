@@ -1,9 +1,8 @@
 """The `kpilot` command line. Each command imports its heavy dependencies lazily so `--help` stays fast."""
 
-import importlib
-
 import typer
 
+from cli import cascade_cmds, coach_cmds, forecast_cmds, service_cmds, weights_cmds
 from cli.groups import eval_app
 
 app = typer.Typer(
@@ -15,12 +14,5 @@ app = typer.Typer(
 )
 app.add_typer(eval_app, name="eval")
 
-# Each command module exposes `register(app)`; modules of features still being built may be absent.
-for _name in ("service_cmds", "forecast_cmds", "weights_cmds", "cascade_cmds", "coach_cmds"):
-    try:
-        _mod = importlib.import_module(f"cli.{_name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"cli.{_name}":
-            raise
-        continue
-    _mod.register(app)
+for _module in (service_cmds, forecast_cmds, cascade_cmds, weights_cmds, coach_cmds):
+    _module.register(app)
