@@ -23,7 +23,7 @@ from kpi.grading import grade_team
 from kpi.scoring import Direction
 from workflows.coaching_alerts import detect
 from workflows.coaching_data import choose_periods, indicator_info, load_lines, score_lines
-from workflows.coaching_plan import live_catalogue, pace_of, sales_shape
+from workflows.coaching_plan import live_catalogue, pace_fact, pace_of, sales_shape
 
 
 @dataclass(frozen=True)
@@ -117,20 +117,7 @@ def _pace(lines: list, period: Period | None, info: dict, shape: list[float] | N
         p = pace_of(ln, period, Direction(meta.direction), shape if ln.code in CUMULATIVE_CODES else None)
         if p is None:
             continue
-        pct = round(100 * p.projected_achievement, 1) if p.projected_achievement not in (None, float("inf")) else None
-        out.append(
-            PaceFact(
-                code=ln.code,
-                name_zh=meta.name_zh,
-                name_en=meta.name_en,
-                unit=meta.unit,
-                as_of=ln.latest[0].isoformat(),
-                actual_to_date=ln.latest[1],
-                target=ln.target,
-                projected_pct=pct,
-                status=str(p.status),
-            )
-        )
+        out.append(pace_fact(ln, meta, p))
     return out
 
 

@@ -6,6 +6,7 @@ The facts carry no name, gender or age, so the same numbers always give the same
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -143,20 +144,7 @@ def _current(
         if p is None or meta is None or ln.latest is None or ln.target is None:
             continue
         paces[ln.assignment_id] = p
-        pct = round(100 * p.projected_achievement, 1) if p.projected_achievement not in (None, float("inf")) else None
-        facts.append(
-            PaceFact(
-                code=ln.code,
-                name_zh=meta.name_zh,
-                name_en=meta.name_en,
-                unit=meta.unit,
-                as_of=ln.latest[0].isoformat(),
-                actual_to_date=ln.latest[1],
-                target=ln.target,
-                projected_pct=pct,
-                status=str(p.status),
-            )
-        )
+        facts.append(pace_fact(ln, meta, p))
     warns = [
         WarningFact(
             code=f.line.code,
@@ -279,3 +267,11 @@ def build_plan(
         alerts=[AlertPublic.model_validate(a) for a in alerts],
         notes=notes,
     )
+
+
+def pace_fact(ln: Any, meta: IndicatorInfo, p: Any) -> PaceFact:
+    """The report fact for one KPI's in-period pace (`ln` has latest and target; `p` is its PaceResult)."""
+    pct = round(100 * p.projected_achievement, 1) if p.projected_achievement not in (None, float("inf")) else None
+    return PaceFact(code=ln.code, name_zh=meta.name_zh, name_en=meta.name_en, unit=meta.unit,
+                    as_of=ln.latest[0].isoformat(), actual_to_date=ln.latest[1], target=ln.target,
+                    projected_pct=pct, status=str(p.status))
