@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,6 +13,8 @@ from forecasting.data import DS, ID, OPEN, Y
 if TYPE_CHECKING:
     from forecasting.base import BaseForecaster
     from forecasting.panel import Panel
+
+log = logging.getLogger("forecasting")
 
 MIN_TRAIN_SEASONS = 2
 
@@ -31,7 +34,10 @@ def backtest_point(model: BaseForecaster, panel: Panel, cutoffs: list[pd.Timesta
 
     Returns `unique_id, ds, cutoff, step, y, yhat, open` (open days and closed days; gaps dropped).
     """
-    frames = [_one_window(model, panel, cutoff, h) for cutoff in cutoffs]
+    frames = []
+    for cutoff in cutoffs:
+        log.info("%s: backtest window after %s", type(model).__name__, cutoff.date())
+        frames.append(_one_window(model, panel, cutoff, h))
     cols = [ID, DS, "cutoff", "step", Y, "yhat", OPEN]
     return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
 

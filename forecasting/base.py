@@ -100,7 +100,8 @@ class BaseForecaster(BaseEstimator):  # type: ignore[misc]
 
     def point_clone(self) -> BaseForecaster:
         """An unfitted copy with the same parameters (used for backtests)."""
-        return clone(self)
+        copy: BaseForecaster = clone(self)
+        return copy
 
 
 def quantile_frame(paths: Paths, level: tuple[int, ...] | list[int] = (80,)) -> pd.DataFrame:

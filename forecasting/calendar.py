@@ -114,7 +114,8 @@ def _to_date(value: date | str | pd.Timestamp, name: str) -> date:
         raise CalendarError(f"{name}={value!r} is not a date (use YYYY-MM-DD)") from exc
     if pd.isna(ts):
         raise CalendarError(f"{name} is missing")
-    return ts.date()
+    day: date = ts.date()
+    return day
 
 
 def cn_ecommerce_calendar(start: date | str, end: date | str) -> pd.DataFrame:

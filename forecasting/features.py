@@ -45,7 +45,7 @@ def _window_mean(v: pd.Series, keys: np.ndarray, lag: int, w: int) -> np.ndarray
     with np.errstate(invalid="ignore", divide="ignore"):
         out = ((s_hi - s_lo).to_numpy()) / n
     out[~(n >= max(1, w // 4))] = np.nan
-    return out
+    return np.asarray(out, dtype=float)
 
 
 def _since_until(flag: np.ndarray, pos: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -63,7 +63,7 @@ def _count_near(flag: np.ndarray, keys: np.ndarray, half: int) -> np.ndarray:
     week move sales to the days around them)."""
     f = pd.Series(flag.astype(float))
     total = f.groupby(keys).transform(lambda x: x.rolling(2 * half + 1, center=True, min_periods=1).sum())
-    return total.to_numpy() - flag
+    return np.asarray(total.to_numpy() - flag, dtype=float)
 
 
 def _run_position(flag: np.ndarray, keys: np.ndarray) -> np.ndarray:
@@ -72,7 +72,7 @@ def _run_position(flag: np.ndarray, keys: np.ndarray) -> np.ndarray:
     new_run = (f != f.groupby(keys).shift(1)).astype(int)
     run_id = new_run.groupby(keys).cumsum()
     pos = f.groupby([keys, run_id.to_numpy()]).cumcount().to_numpy() + 1
-    return np.where(flag, pos, -pos).clip(-DIST_CAP, DIST_CAP).astype(float)
+    return np.asarray(np.where(flag, pos, -pos).clip(-DIST_CAP, DIST_CAP), dtype=float)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -61,7 +59,7 @@ def _promo_days(cal: pd.DataFrame, sid: str) -> list[pd.Timestamp]:
     if not cols or rows.empty:
         return []
     on = rows[cols].apply(pd.to_numeric, errors="coerce").fillna(0).gt(0).any(axis=1)
-    return pd.to_datetime(rows.loc[on, DS]).tolist()
+    return list(pd.to_datetime(rows.loc[on, DS]))
 
 
 def write_plots(folder: Path, history: pd.DataFrame, forecast: pd.DataFrame, calendar: pd.DataFrame) -> int:
@@ -74,9 +72,8 @@ def write_plots(folder: Path, history: pd.DataFrame, forecast: pd.DataFrame, cal
     for sid, fc in forecast.groupby(ID, sort=True):
         png = fan_chart(hist, fc, unique_id=str(sid), promo_days=_promo_days(calendar, str(sid)))
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(sid)) or "series"
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(png)
-        os.replace(tmp, folder / f"{name}.png")
+        tmp = folder / f".{name}.png.tmp"
+        tmp.write_bytes(png)
+        tmp.replace(folder / f"{name}.png")
         count += 1
     return count

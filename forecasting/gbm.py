@@ -104,7 +104,7 @@ class GlobalGBM(BaseForecaster):
             pred = np.expm1(base + self.model_.predict(X[self.feature_names_]))
         key = pd.MultiIndex.from_frame(full[[ID, DS]])
         lookup = pd.Series(pred, index=key)
-        return lookup.reindex(pd.MultiIndex.from_frame(future[[ID, DS]])).to_numpy()
+        return np.asarray(lookup.reindex(pd.MultiIndex.from_frame(future[[ID, DS]])).to_numpy(), dtype=float)
 
 
 def _threads(n_rows: int) -> threadpool_limits:

@@ -159,7 +159,7 @@ def target_ranges(
                     float(levels[0, i]),
                     float(levels[1, i]),
                     float(levels[2, i]),
-                    q,  # type: ignore[arg-type]
+                    q,
                     str(names.get(sid, type(model).__name__)),
                     digest,
                     _opt(acc.get("mase")),
