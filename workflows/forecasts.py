@@ -21,7 +21,7 @@ from core.tables import Period, PromoEvent, SalesDaily, Shop
 from core.tables_forecast import ForecastJob, TargetRange
 from workflows import audit, common
 from workflows.access import managed_department_ids
-from workflows.schemas import ForecastCreate
+from workflows.forecasts_schemas import ForecastCreate
 
 log = logging.getLogger("kpilot.forecasts")
 MIN_HISTORY_DAYS = 56
@@ -241,7 +241,7 @@ def chart_png(session: Session, caller: Caller, job_id: int, shop_id: int | None
 
 def job_view(session: Session, job: ForecastJob) -> dict[str, Any]:
     """A job with its ranges, JSON-ready."""
-    from workflows.schemas import ForecastJobPublic, TargetRangePublic
+    from workflows.forecasts_schemas import ForecastJobPublic, TargetRangePublic
 
     data = ForecastJobPublic.model_validate(job).model_dump(mode="json")
     data["ranges"] = [TargetRangePublic.model_validate(r).model_dump(mode="json") for r in job_ranges(session, job)]

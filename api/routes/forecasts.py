@@ -9,7 +9,8 @@ from api.deps import Allowed, IdempotencyKey, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page
 from workflows import common, forecasts
-from workflows.schemas import ForecastCreate, ForecastJobPublic, Page, TargetRangePublic
+from workflows.forecasts_schemas import ForecastCreate, ForecastJobPublic, TargetRangePublic
+from workflows.schemas import Page
 
 router = APIRouter(prefix="/api/v1", tags=["forecasts"], responses=PROBLEM_RESPONSES)
 MaybeId = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
