@@ -32,13 +32,14 @@ def rolling_cutoffs(panel: Panel, h: int, n_windows: int) -> list[pd.Timestamp]:
 def backtest_point(model: BaseForecaster, panel: Panel, cutoffs: list[pd.Timestamp], h: int) -> pd.DataFrame:
     """Point forecasts of a fresh copy of `model` fitted at each cutoff, for the h steps after it.
 
-    Returns `unique_id, ds, cutoff, step, y, yhat, open` (open days and closed days; gaps dropped).
+    Returns `unique_id, ds, cutoff, step, y, yhat, open, recent_obs` (open days and closed days; gaps
+    dropped); `recent_obs` is the share of the h steps before the cutoff where the series was observed.
     """
     frames = []
     for cutoff in cutoffs:
         log.info("%s: backtest window after %s", type(model).__name__, cutoff.date())
         frames.append(_one_window(model, panel, cutoff, h))
-    cols = [ID, DS, "cutoff", "step", Y, "yhat", OPEN]
+    cols = [ID, DS, "cutoff", "step", Y, "yhat", OPEN, "recent_obs"]
     return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
 
 
@@ -54,7 +55,15 @@ def _one_window(model: BaseForecaster, panel: Panel, cutoff: pd.Timestamp, h: in
     out["yhat"] = clone.point_forecast(train, test)
     out["cutoff"] = cutoff
     out["step"] = ((out[DS] - cutoff) / _step(panel)).round().astype(int)
+    out["recent_obs"] = out[ID].map(_recent_observed(train, cutoff, h)).fillna(0.0).to_numpy(float)
     return out
+
+
+def _recent_observed(train: Panel, cutoff: pd.Timestamp, h: int) -> pd.Series:
+    """Per series: share of the h steps up to `cutoff` with an observed value (what lag features see)."""
+    f = train.frame
+    recent = f.loc[f[DS] > cutoff - h * train.freq.offset]
+    return recent[Y].notna().groupby(recent[ID]).sum() / h
 
 
 def _step(panel: Panel) -> pd.Timedelta:

@@ -6,6 +6,7 @@ borrow strength); every backtest window of every series gives one whole normalis
 length h. A forecast path for series i is log1p(point_i) + s_i * z, with z a whole path drawn from that
 pool, so the correlation of errors across the horizon (a level miss that lasts weeks) is kept. Daily
 bands and period totals are quantiles over the same paths: totals are never sums of daily bounds.
+Series-windows forecast without their recent history (see MIN_RECENT_OBS) are left out.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from forecasting.data import ID
 
 SHRINK_OBS = 20  # pseudo-observations of the pooled scale added to each series' own
 MIN_PATH_OBS = 3
+# Series-windows whose h steps before the cutoff were mostly unobserved (a store back from a months-long
+# gap, a series just started) were forecast without their lag features: their errors describe that
+# situation, not the forecast being calibrated, so they are left out of the residual pool and scales.
+MIN_RECENT_OBS = 0.5
 
 
 @dataclass(frozen=True)
@@ -33,8 +38,10 @@ class Calibration:
 
     @classmethod
     def from_backtest(cls, bt: pd.DataFrame, h: int, *, seed: int = 0) -> Calibration:
-        """Build from a backtest frame with `unique_id, cutoff, step, y, yhat, open` (steps 1..h)."""
+        """Build from a backtest frame with `unique_id, cutoff, step, y, yhat, open[, recent_obs]` (steps 1..h)."""
         ok = bt.loc[(bt["open"] == 1) & bt["y"].notna() & bt["yhat"].notna() & (bt["step"] <= h)]
+        if "recent_obs" in ok and (ok["recent_obs"] >= MIN_RECENT_OBS).any():
+            ok = ok.loc[ok["recent_obs"] >= MIN_RECENT_OBS]
         if ok.empty:
             return cls.fallback(h, 0.25)
         r = np.log1p(ok["y"].to_numpy(float)) - np.log1p(np.clip(ok["yhat"].to_numpy(float), 0, None))

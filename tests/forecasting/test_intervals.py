@@ -1,0 +1,67 @@
+"""Calibration leaves out backtest windows forecast without the series' recent history."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from forecasting.backtest import backtest_point
+from forecasting.intervals import Calibration
+from forecasting.models import SeasonalNaive
+from forecasting.panel import prepare_history
+from tests.forecasting.helpers import make_daily
+
+H = 14
+
+
+def _backtest_frame(recent_bad: float) -> pd.DataFrame:
+    """Two series x two windows of log-normal errors; series b's first window misses by a factor ~3."""
+    rng = np.random.default_rng(3)
+    rows = []
+    for sid in ("a", "b"):
+        for k, cutoff in enumerate(pd.to_datetime(["2024-01-01", "2024-01-15"])):
+            bad = sid == "b" and k == 0
+            err = rng.normal(1.1 if bad else 0.0, 0.5 if bad else 0.05, H)
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "unique_id": sid,
+                        "ds": cutoff + pd.to_timedelta(np.arange(1, H + 1), unit="D"),
+                        "cutoff": cutoff,
+                        "step": np.arange(1, H + 1),
+                        "y": 1000 * np.exp(err),
+                        "yhat": 1000.0,
+                        "open": 1.0,
+                        "recent_obs": recent_bad if bad else 1.0,
+                    }
+                )
+            )
+    return pd.concat(rows, ignore_index=True)
+
+
+def test_backtest_records_share_of_recent_history() -> None:
+    history, _ = make_daily(n_series=2, days=220, gap=True)
+    panel = prepare_history(history)
+    cutoff = pd.Timestamp("2023-01-02") + pd.Timedelta(days=160)  # last day of shop1's gap
+    bt = backtest_point(SeasonalNaive(horizon=H), panel, [cutoff], H)
+    recent = bt.groupby("unique_id")["recent_obs"].first()
+    assert recent["shop0"] == 1.0
+    assert recent["shop1"] == 0.0
+
+
+def test_windows_without_recent_history_are_left_out() -> None:
+    with_gap = Calibration.from_backtest(_backtest_frame(recent_bad=0.0), H)
+    kept = Calibration.from_backtest(_backtest_frame(recent_bad=1.0), H)
+    clean = _backtest_frame(recent_bad=1.0)
+    clean = clean.loc[~((clean["unique_id"] == "b") & (clean["cutoff"] == clean["cutoff"].min()))]
+    expected = Calibration.from_backtest(clean, H)
+    assert len(with_gap.pool) == 3 and len(kept.pool) == 4
+    assert with_gap.series_scale("b") == expected.series_scale("b")
+    assert kept.series_scale("b") > 2 * with_gap.series_scale("b")
+    np.testing.assert_allclose(with_gap.pool, expected.pool)
+
+
+def test_all_windows_without_recent_history_still_calibrate() -> None:
+    bt = _backtest_frame(recent_bad=0.0).assign(recent_obs=0.0)
+    cal = Calibration.from_backtest(bt, H)
+    assert len(cal.pool) == 4
