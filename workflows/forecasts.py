@@ -7,6 +7,7 @@ to every sample path, so the range is for the whole period's total.
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -105,15 +106,22 @@ def build_frames(
 
 
 def run_job(url: str, job_id: int, *, n_jobs: int = 1, history_days: int = 1095) -> None:
-    """Run one queued job to `done` or `failed`; never raises (its outcome is the job's status)."""
+    """Run one queued job to `done` or `failed`; never raises (its outcome is the job's status).
+
+    Inputs are read in a read-only transaction and results written in a short one, so the minutes of model
+    fitting in between never hold the database's write lock.
+    """
     with session_scope(url) as session:
         job = session.get(ForecastJob, job_id)
         if job is None or job.status != "queued":
             return
         job.status, job.started_at = "running", datetime.now(UTC)
     try:
+        with session_scope(url, write=False) as session:
+            inputs = _inputs(session, session.get(ForecastJob, job_id), history_days)  # type: ignore[arg-type]
+        result = _fit(inputs, n_jobs)
         with session_scope(url) as session:
-            _compute(session, session.get(ForecastJob, job_id), n_jobs, history_days)  # type: ignore[arg-type]
+            _store(session, session.get(ForecastJob, job_id), inputs, result)  # type: ignore[arg-type]
     except Exception as exc:  # noqa: BLE001 - a background job's edge: record the failure, keep serving
         from forecasting.errors import ForecastingError
 
@@ -128,33 +136,56 @@ def run_job(url: str, job_id: int, *, n_jobs: int = 1, history_days: int = 1095)
                          after={"message": job.message})  # type: ignore[union-attr]
 
 
-def _compute(session: Session, job: ForecastJob, n_jobs: int, history_days: int) -> None:
+@dataclass(frozen=True)
+class _Inputs:
+    period_id: int
+    period_code: str
+    start: date
+    end: date
+    shop_ids: dict[str, int]
+    hist: pd.DataFrame
+    future: pd.DataFrame
+    quantiles: tuple[float, float, float]
+    level: int
+
+
+def _inputs(session: Session, job: ForecastJob, history_days: int) -> _Inputs:
+    period = session.get(Period, job.period_id)
+    assert period is not None  # a foreign key guarantees it
+    requester = _requester(session, job)
+    shops = _shops_for(session, job, plannable_shop_ids(session, requester) if requester else None)
+    hist, future = build_frames(session, shops, period.end_date, history_days=history_days)
+    q = tuple(float(x) for x in job.quantiles)
+    return _Inputs(period.id, period.code, period.start_date, period.end_date, {s.code: s.id for s in shops},
+                   hist, future, (q[0], q[1], q[2]), job.level)
+
+
+def _fit(inputs: _Inputs, n_jobs: int) -> tuple[Any, pd.DataFrame]:
     from forecasting.auto import AutoForecaster
     from forecasting.targets import target_ranges
 
-    period = session.get(Period, job.period_id)
-    requester = _requester(session, job)
-    shops = _shops_for(session, job, plannable_shop_ids(session, requester) if requester else None)
-    hist, future = build_frames(session, shops, period.end_date, history_days=history_days)  # type: ignore[union-attr]
-    last = hist["ds"].max().date()
-    first_open = max(period.start_date, last + timedelta(days=1))  # type: ignore[union-attr]
-    model = AutoForecaster(horizon=len(future["ds"].unique()), n_jobs=n_jobs).fit(hist)
-    ranges = target_ranges(model, X=future, period=[(period.code, first_open, period.end_date)],  # type: ignore[union-attr]
-                           quantiles=tuple(job.quantiles))  # type: ignore[arg-type]
-    sold = _sold_so_far(hist, period.start_date, last)  # type: ignore[union-attr]
-    by_code = {s.code: s.id for s in shops}
+    last = inputs.hist["ds"].max().date()
+    first_open = max(inputs.start, last + timedelta(days=1))
+    model = AutoForecaster(horizon=len(inputs.future["ds"].unique()), n_jobs=n_jobs).fit(inputs.hist)
+    ranges = target_ranges(model, X=inputs.future, period=[(inputs.period_code, first_open, inputs.end)],
+                           quantiles=inputs.quantiles)
+    return ranges, model.predict(X=inputs.future, level=(inputs.level,))
+
+
+def _store(session: Session, job: ForecastJob, inputs: _Inputs, result: tuple[Any, pd.DataFrame]) -> None:
+    ranges, daily = result
+    last = inputs.hist["ds"].max().date()
+    sold = _sold_so_far(inputs.hist, inputs.start, last)
     for r in ranges.ranges:
         done = sold.get(r.unique_id, 0.0)
         session.add(TargetRange(
-            job_id=job.id, shop_id=by_code[r.unique_id], period_id=period.id, conservative=r.conservative + done,  # type: ignore[union-attr]
-            base=r.base + done, stretch=r.stretch + done, quantiles=list(r.quantiles), model=r.model,
-            data_hash=r.data_hash, backtest_mase=r.backtest_mase, backtest_daily_coverage=r.backtest_daily_coverage,
-            backtest_total_coverage=r.backtest_total_coverage))
-    daily = model.predict(X=future, level=(job.level,))
-    lo, hi = f"lo-{job.level}", f"hi-{job.level}"
+            job_id=job.id, shop_id=inputs.shop_ids[r.unique_id], period_id=inputs.period_id,
+            conservative=r.conservative + done, base=r.base + done, stretch=r.stretch + done,
+            quantiles=list(r.quantiles), model=r.model, data_hash=r.data_hash, backtest_mase=r.backtest_mase,
+            backtest_daily_coverage=r.backtest_daily_coverage, backtest_total_coverage=r.backtest_total_coverage))
+    lo, hi = f"lo-{inputs.level}", f"hi-{inputs.level}"
     job.daily = [{"shop_code": row.unique_id, "ds": row.ds.date().isoformat(), "p50": float(row.p50),
-                  "lo": float(row[lo]), "hi": float(row[hi])}
-                 for _, row in daily.iterrows()]
+                  "lo": float(row[lo]), "hi": float(row[hi])} for _, row in daily.iterrows()]
     job.status, job.finished_at, job.data_hash, job.history_end = "done", datetime.now(UTC), ranges.data_hash, last
     job.message = f"{len(ranges.ranges)} target range(s); models: {sorted({r.model for r in ranges.ranges})}"
     audit.record(session, actor=None, action="forecast_done", entity="forecast_job",
