@@ -65,13 +65,29 @@ def _shops_for(session: Session, job: ForecastJob, caller_shops: set[int] | None
     return list(session.execute(stmt).scalars())
 
 
+def regressor_calendar(session: Session, shops: list[Shop], start: date, end: date) -> pd.DataFrame:
+    """Per shop and day in [start, end]: `promo` (platform or own campaign), `promo_intensity`,
+    `logistics_pause`, from the built-in calendar and the stored promotion events."""
+    from forecasting.calendar import cn_ecommerce_calendar, combine_calendars
+
+    base = cn_ecommerce_calendar(start, end)
+    frames = []
+    for shop in shops:
+        events = session.execute(select(PromoEvent).where(or_(PromoEvent.shop_id == shop.id,
+                                                              PromoEvent.shop_id.is_(None)))).scalars()
+        own = [{"name": e.name, "start": e.start_date, "end": e.end_date} for e in events]
+        frames.append(combine_calendars(base, own).assign(unique_id=shop.code))
+    cal = pd.concat(frames, ignore_index=True)
+    cal["promo"] = (cal["event"].notna() | cal["shop_event"].notna()).astype(int)
+    cal["logistics_pause"] = cal["logistics_pause"].astype(int)
+    return cal[["unique_id", "ds", "promo", "promo_intensity", "logistics_pause"]]
+
+
 def build_frames(
     session: Session, shops: list[Shop], end: date, *, history_days: int = 1095,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Long-format history (`unique_id, ds, y, open` + regressors) of the last `history_days` days, and the
     horizon calendar up to `end`."""
-    from forecasting.calendar import cn_ecommerce_calendar, combine_calendars
-
     last_day = session.execute(select(SalesDaily.ds).where(SalesDaily.shop_id.in_([s.id for s in shops]))
                                .order_by(SalesDaily.ds.desc()).limit(1)).scalar()
     since = (last_day or end) - timedelta(days=history_days - 1)
@@ -88,18 +104,7 @@ def build_frames(
     if (last - start).days < MIN_HISTORY_DAYS:
         raise InvalidInput(f"Only {(last - start).days + 1} days of sales history; at least {MIN_HISTORY_DAYS} "
                            "are needed for a target range.")
-    base = cn_ecommerce_calendar(start, end)
-    frames = []
-    for shop in shops:
-        events = session.execute(select(PromoEvent).where(or_(PromoEvent.shop_id == shop.id,
-                                                              PromoEvent.shop_id.is_(None)))).scalars()
-        own = [{"name": e.name, "start": e.start_date, "end": e.end_date} for e in events]
-        cal = combine_calendars(base, own).assign(unique_id=shop.code)
-        frames.append(cal)
-    cal = pd.concat(frames, ignore_index=True)
-    cal["promo"] = (cal["event"].notna() | cal["shop_event"].notna()).astype(int)
-    cal["logistics_pause"] = cal["logistics_pause"].astype(int)
-    regs = cal[["unique_id", "ds", "promo", "promo_intensity", "logistics_pause"]]
+    regs = regressor_calendar(session, shops, start, end)
     hist = hist.merge(regs, on=["unique_id", "ds"], how="left")
     future = regs[regs["ds"] > pd.Timestamp(last)].assign(open=1)  # planned closures are not stored: open
     return hist, future.reset_index(drop=True)
@@ -264,8 +269,9 @@ def chart_png(session: Session, caller: Caller, job_id: int, shop_id: int | None
                                 .order_by(SalesDaily.ds.desc()).limit(120)).all()
     hist = pd.DataFrame(hist_rows, columns=["ds", "y"]).assign(unique_id=shop.code)
     hist["ds"] = pd.to_datetime(hist["ds"])
-    _, future = build_frames(session, [shop], fc["ds"].max().date())
-    promo = future.loc[future["promo"] == 1, "ds"].tolist()
+    # Only the charted days' calendar is needed, not a rebuild of the whole history frame.
+    cal = regressor_calendar(session, [shop], fc["ds"].min().date(), fc["ds"].max().date())
+    promo = cal.loc[cal["promo"] == 1, "ds"].tolist()
     return fan_chart(hist.sort_values("ds"), fc, unique_id=shop.code, promo_days=promo,
                      title=f"{shop.name_en} · {job.metric} · p50 and {job.level}% band")
 

@@ -113,11 +113,6 @@ def create_proposal(session: Session, caller: Caller | None, data: WeightProposa
 
 
 # --- reading ----------------------------------------------------------------------------------------------------
-def _visible_departments(session: Session, caller: Caller) -> set[int] | None:
-    """None for HR/admin (all); a manager's departments otherwise (employees never get this far)."""
-    return managed_department_ids(session, caller)
-
-
 def list_proposals(
     session: Session, caller: Caller, *, status: str | None, department_id: int | None, limit: int, offset: int,
 ) -> tuple[list[WeightProposal], int]:
@@ -127,7 +122,7 @@ def list_proposals(
         stmt = stmt.where(WeightProposal.status == status)
     if department_id is not None:
         stmt = stmt.where(WeightProposal.department_id == department_id)
-    visible = _visible_departments(session, caller)
+    visible = managed_department_ids(session, caller)
     if visible is not None:
         stmt = stmt.where(WeightProposal.department_id.in_(visible))
     return common.paginate(session, stmt, limit=limit, offset=offset)
@@ -136,7 +131,7 @@ def list_proposals(
 def get_proposal(session: Session, caller: Caller, proposal_id: int) -> WeightProposal:
     """A proposal the caller may read; another department's answers like a missing id (404)."""
     proposal = session.get(WeightProposal, proposal_id)
-    visible = _visible_departments(session, caller)
+    visible = managed_department_ids(session, caller)
     if proposal is None or (visible is not None and proposal.department_id not in visible):
         raise NotFound(f"Weight proposal {proposal_id} not found.")
     return proposal
@@ -146,7 +141,7 @@ def list_weight_sets(
     session: Session, caller: Caller, department_id: int, *, limit: int, offset: int,
 ) -> tuple[list[WeightSet], int]:
     """Every version of a department's weight set, newest first (old versions stay readable)."""
-    visible = _visible_departments(session, caller)
+    visible = managed_department_ids(session, caller)
     if session.get(Department, department_id) is None or (visible is not None and department_id not in visible):
         raise NotFound(f"Department {department_id} not found.")
     stmt = select(WeightSet).where(WeightSet.department_id == department_id).order_by(WeightSet.version.desc())
