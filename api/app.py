@@ -1,6 +1,8 @@
 """The FastAPI application factory."""
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -9,8 +11,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
 from api.routes import admin, auth, coaching, drafts, forecasts, goals, kpis, org, sales, weights
+from core.clock import clock_for
 from core.security import PERMISSIONS
 from core.settings import Settings, get_settings
+from workflows.periods import CalendarKeeper
 
 DESCRIPTION = """
 kpilot turns sales history, the promotion calendar and company OKRs into goals people can act on.
@@ -90,9 +94,22 @@ def document_permissions(routers: list[APIRouter]) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for `settings` (default: the environment's)."""
     settings = settings or get_settings()
-    app = FastAPI(title="kpilot", version="0.1.0", description=DESCRIPTION,
+    clock = clock_for(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Periods ahead and KPIs rolled into started periods, now and then every few minutes, in a thread.
+        keeper = CalendarKeeper(settings.database_url, clock, settings.housekeeping_interval_s)
+        if settings.housekeeping_interval_s > 0:
+            keeper.start()
+        yield
+        if settings.housekeeping_interval_s > 0:
+            keeper.stop()
+
+    app = FastAPI(title="kpilot", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
                   responses={422: {"description": "Validation error (problem+json)"}})
     app.state.settings = settings
+    app.state.clock = clock
     errors.install(app)
     modules = (auth, org, goals, kpis, sales, admin, forecasts, weights, coaching, drafts)
     document_permissions([m.router for m in modules])

@@ -7,6 +7,7 @@ from fastapi import Depends, Header, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
+from core.clock import Clock
 from core.db import session_factory
 from core.errors import AuthenticationFailed, PermissionDenied
 from core.security import Caller, decode_token, role_may
@@ -26,9 +27,18 @@ def get_app_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
-def get_session(request: Request, settings: SettingsDep) -> Iterator[Session]:
-    """A session per request; writing requests take the write lock up front on SQLite."""
-    session = session_factory(settings.database_url, request.method in WRITE_METHODS)()
+def get_app_clock(request: Request) -> Clock:
+    """The clock the app was built with (business dates in the company's time zone)."""
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+ClockDep = Annotated[Clock, Depends(get_app_clock)]
+
+
+def get_session(request: Request, settings: SettingsDep, clock: ClockDep) -> Iterator[Session]:
+    """A session per request, carrying the app's clock; writing requests take the write lock up front on SQLite."""
+    session = session_factory(settings.database_url, request.method in WRITE_METHODS, clock)()
     try:
         yield session
     finally:
@@ -39,11 +49,13 @@ def get_session(request: Request, settings: SettingsDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_caller(session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2)]) -> Caller:
+def get_caller(
+    session: SessionDep, settings: SettingsDep, clock: ClockDep, token: Annotated[str | None, Depends(oauth2)]
+) -> Caller:
     """The authenticated caller, or 401."""
     if not token:
         raise AuthenticationFailed("Not authenticated: send `Authorization: Bearer <token>` from /api/v1/auth/token.")
-    user_id = decode_token(token, secret=settings.secret_key)
+    user_id = decode_token(token, secret=settings.secret_key, now=clock.now())
     return users_flow.caller_for(session, user_id)
 
 

@@ -129,7 +129,7 @@ def _run_forecast(history: Path, calendar: Path, out: Path, id_col: str, date_co
     from forecasting.files import read_inputs, write_plots
     from forecasting.targets import period_totals
 
-    started = time.time()
+    started = time.perf_counter()
     hist, cal, regressors = read_inputs(history, calendar, id_col, date_col, value_col, open_col)
     model = AutoForecaster(horizon=cal.attrs["horizon"], n_jobs=n_jobs)
     with progress(quiet, total=12) as step:
@@ -148,7 +148,7 @@ def _run_forecast(history: Path, calendar: Path, out: Path, id_col: str, date_co
     if not quiet:
         models = result.model_names().value_counts().to_dict()
         rows = len(result.forecast)
-        typer.echo(f"wrote {out} ({rows} rows) in {time.time() - started:.0f} s; models {models}", err=True)
+        typer.echo(f"wrote {out} ({rows} rows) in {time.perf_counter() - started:.0f} s; models {models}", err=True)
 
 
 def eval_forecast(

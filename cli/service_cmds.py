@@ -1,4 +1,4 @@
-"""Service commands: serve, demo, db, users, audit."""
+"""Service commands: serve, demo, housekeeping, db, users, audit."""
 
 import os
 import sys
@@ -158,10 +158,26 @@ def audit_verify() -> None:
     raise typer.Exit(1)
 
 
+def housekeeping() -> None:
+    """Create periods through next quarter and roll KPIs into periods that have started (cron-safe).
+
+    `kpilot serve` does this itself at start-up and every KPILOT_HOUSEKEEPING_INTERVAL_S seconds; run this
+    from cron when no API process is up (e.g. shortly after midnight in the company's time zone)."""
+    from core.clock import clock_for
+    from workflows.periods import run_calendar
+
+    settings = _settings()
+    _require_migrated(settings.database_url)
+    run = run_calendar(settings.database_url, clock_for(settings))
+    made = ", ".join(run.periods_created) or "none"
+    typer.echo(f"{run.today}: periods created: {made}; KPI assignments rolled over: {run.assignments_rolled}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the service commands to the `kpilot` CLI."""
     app.command()(serve)
     app.command()(demo)
+    app.command()(housekeeping)
     app.add_typer(db_app, name="db")
     app.add_typer(users_app, name="users")
     app.add_typer(audit_app, name="audit")

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.clock import Clock
+
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Foreign keys are off by default in SQLite; WAL lets readers run while a writer commits.
@@ -47,15 +49,18 @@ def get_engine(url: str, write: bool = False) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def session_factory(url: str, write: bool = False) -> sessionmaker[Session]:
-    """A session factory bound to the engine of `url`; `write=True` for sessions that will write."""
-    return sessionmaker(bind=get_engine(url, write), expire_on_commit=False)
+def session_factory(url: str, write: bool = False, clock: Clock | None = None) -> sessionmaker[Session]:
+    """A session factory bound to the engine of `url`; `write=True` for sessions that will write.
+
+    Sessions carry `clock` (see `core.clock.clock_of`), so a unit of work reads one time throughout."""
+    info = {"clock": clock} if clock is not None else {}
+    return sessionmaker(bind=get_engine(url, write), expire_on_commit=False, info=info)
 
 
 @contextmanager
-def session_scope(url: str, write: bool = True) -> Iterator[Session]:
+def session_scope(url: str, write: bool = True, clock: Clock | None = None) -> Iterator[Session]:
     """A session that commits on success and rolls back on any error."""
-    session = session_factory(url, write)()
+    session = session_factory(url, write, clock)()
     try:
         yield session
         session.commit()

@@ -1,7 +1,7 @@
 """Passwords, tokens, roles and the permission table every route declares against."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import jwt
 from argon2 import PasswordHasher
@@ -83,20 +83,25 @@ def verify_password(password: str, password_hash: str) -> bool:
         return False
 
 
-def create_token(*, user_id: int, secret: str, ttl_minutes: int) -> str:
-    """A signed bearer token for `user_id`."""
-    now = datetime.now(UTC)
+def create_token(*, user_id: int, secret: str, ttl_minutes: int, now: datetime) -> str:
+    """A signed bearer token for `user_id`, issued at `now` (the service clock's)."""
     payload = {"sub": str(user_id), "iat": now, "exp": now + timedelta(minutes=ttl_minutes)}
     return jwt.encode(payload, secret, algorithm=ALGORITHM)
 
 
-def decode_token(token: str, *, secret: str) -> int:
-    """The user id inside a valid token; AuthenticationFailed otherwise."""
+def decode_token(token: str, *, secret: str, now: datetime) -> int:
+    """The user id inside a valid token that has not expired at `now`; AuthenticationFailed otherwise."""
     try:
-        payload = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["sub", "exp"]})
-        return int(payload["sub"])
-    except (jwt.PyJWTError, ValueError) as exc:
+        # Expiry is checked against the service clock, not the library's own reading of the wall clock.
+        payload = jwt.decode(token, secret, algorithms=[ALGORITHM],
+                             options={"require": ["sub", "exp"], "verify_exp": False, "verify_iat": False})
+        expired = int(payload["exp"]) <= now.timestamp()
+        user_id = int(payload["sub"])
+    except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise AuthenticationFailed("invalid or expired token") from exc
+    if expired:
+        raise AuthenticationFailed("invalid or expired token")
+    return user_id
 
 
 def role_may(role: str, permission: str) -> bool:

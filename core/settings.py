@@ -5,7 +5,9 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from core.clock import ClockSettings
 
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "kpilot-demo-secret"})
 DEMO_PASSWORD = "kpilot-demo"
@@ -16,7 +18,7 @@ class SettingsError(ValueError):
     """Settings that would make the service unsafe or unusable."""
 
 
-class Settings(BaseSettings):
+class Settings(ClockSettings):
     """Everything configurable about a kpilot deployment."""
 
     model_config = SettingsConfigDict(env_prefix="KPILOT_", env_file=".env", extra="ignore")
@@ -40,6 +42,11 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=30.0, gt=0)
     llm_max_retries: int = Field(default=2, ge=0, le=10)
     llm_max_tokens: int = Field(default=4000, ge=100)
+
+
+    housekeeping_interval_s: float = Field(
+        default=600, ge=0, description="Seconds between calendar runs in `serve` (periods ahead, roll-over); 0: off."
+    )
 
     forecast_n_jobs: int = Field(default=1, ge=1, le=64)
     forecast_history_days: int = Field(default=1095, ge=90, le=3650, description="Sales history used per forecast.")

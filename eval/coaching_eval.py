@@ -21,6 +21,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.clock import clock_of
+
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 LANGS = ("zh", "en")
 
@@ -147,7 +149,7 @@ def _demo_today(session: Session) -> date:
     from core.tables import AuditEvent
 
     ev = session.execute(select(AuditEvent).where(AuditEvent.action == "demo_load")).scalars().first()
-    return date.fromisoformat(ev.after["today"]) if ev is not None and ev.after else date.today()
+    return date.fromisoformat(ev.after["today"]) if ev is not None and ev.after else clock_of(session).today()
 
 
 def run_coaching_eval(

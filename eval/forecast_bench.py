@@ -197,7 +197,7 @@ def run(
     from forecasting.gbm import GlobalGBM
     from forecasting.models import SeasonalNaive
 
-    started = time.time()
+    started = time.perf_counter()
     panel = prepare(data_dir, stores)
     n = panel.frame[ID].nunique()
     progress(f"{n} stores, {len(panel.frame)} rows ({open_share(panel):.0%} open days)")
@@ -205,7 +205,7 @@ def run(
         evaluate(model, panel, h, windows, CALIBRATION_WINDOWS, progress)
         for model in (SeasonalNaive(horizon=h), GlobalGBM(horizon=h))
     ]
-    table = format_table(scores, n, windows, h, time.time() - started)
+    table = format_table(scores, n, windows, h, time.perf_counter() - started)
     results_dir.mkdir(parents=True, exist_ok=True)
     target = results_dir / f"forecast_rossmann_{'all' if stores is None else n}stores.md"
     tmp = target.with_name(target.name + ".tmp")

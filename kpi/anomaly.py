@@ -95,8 +95,11 @@ def warnings_from_bounds(
     min_consecutive: int = 3,
     indicator: str = "",
     subject: str = "",
+    indicator_zh: str = "",
 ) -> list[EarlyWarning]:
-    """Warnings for runs of >= min_consecutive days beyond the per-day bound (lower if higher-is-better)."""
+    """Warnings for runs of >= min_consecutive days beyond the per-day bound (lower if higher-is-better).
+
+    A run counts consecutive days WITH data; `indicator` names the KPI in English, `indicator_zh` in Chinese."""
     if len(values) != len(bounds):
         raise AnomalyInputError(f"{len(values)} values but {len(bounds)} bounds; give one bound per day")
     if days is not None and len(days) != len(values):
@@ -119,32 +122,54 @@ def warnings_from_bounds(
             j += 1
         if j - i + 1 >= min_consecutive:
             ev = [DayEvidence(labels[t], float(values[t]), float(bounds[t])) for t in range(i, j + 1)]  # type: ignore[arg-type]
-            out.append(_warning(ev, direction, indicator, subject, ongoing=j == len(breach) - 1))
+            names = (indicator, indicator_zh or indicator)
+            out.append(_warning(ev, direction, names, subject, ongoing=j == len(breach) - 1))
         i = j + 1
     return out
 
 
-def _warning(ev: list[DayEvidence], direction: Direction, indicator: str, subject: str, ongoing: bool) -> EarlyWarning:
+def _span_days(ev: list[DayEvidence]) -> int | None:
+    """Calendar days from the run's first to last day, when the days are dates."""
+    first, last = ev[0].day, ev[-1].day
+    if isinstance(first, date) and isinstance(last, date):
+        return (last - first).days + 1
+    return None
+
+
+def _run_words(ev: list[DayEvidence]) -> tuple[str, str]:
+    """'3 consecutive days' / '连续 3 天', or, when days without data lie inside the run, says so."""
+    n, span = len(ev), _span_days(ev)
+    when_en, when_zh = f"{_day(ev[0].day)} to {_day(ev[-1].day)}", f"{_day(ev[0].day)} 至 {_day(ev[-1].day)}"
+    if span is None or span <= n:
+        return f"for {n} consecutive days ({when_en})", f"连续 {n} 天（{when_zh}）"
+    missing = span - n
+    return (
+        f"on {n} consecutive days with data ({when_en}; no data on {missing} of those {span} days)",
+        f"连续 {n} 个有数据的日子（{when_zh}，这 {span} 天中有 {missing} 天没有数据）",
+    )
+
+
+def _warning(
+    ev: list[DayEvidence], direction: Direction, names: tuple[str, str], subject: str, ongoing: bool
+) -> EarlyWarning:
     gaps = [abs(e.value - e.bound) for e in ev]
     mean_gap = float(np.mean(gaps))
     low = direction is Direction.HIGHER
     code = "below_expected_range" if low else "above_expected_range"
     side_en, side_zh = ("below", "低于") if low else ("above", "高于")
-    name = indicator or "indicator"
+    name_en, name_zh = names[0] or "indicator", names[1] or "该指标"
     still_en = " and is still outside it" if ongoing else ""
     still_zh = "，且目前仍未恢复" if ongoing else ""
+    run_en, run_zh = _run_words(ev)
     en = (
-        f"{name} was {side_en} its expected range for {len(ev)} consecutive days ({_day(ev[0].day)} to "
-        f"{_day(ev[-1].day)}){still_en}, by {mean_gap:,.4g} on average; please review the cause."
+        f"{name_en} was {side_en} its expected range {run_en}{still_en}, by {mean_gap:,.4g} on average; "
+        "please review the cause."
     )
-    zh = (
-        f"{name} 连续 {len(ev)} 天（{_day(ev[0].day)} 至 {_day(ev[-1].day)}）{side_zh}预期区间{still_zh}，"
-        f"平均偏离 {mean_gap:,.4g}；请复盘原因。"
-    )
+    zh = f"{name_zh}{run_zh}{side_zh}预期区间{still_zh}，平均偏离 {mean_gap:,.4g}；请复盘原因。"
     return EarlyWarning(
         code=code,
         subject=subject,
-        indicator=indicator,
+        indicator=names[0],
         start=ev[0].day,
         end=ev[-1].day,
         days=len(ev),

@@ -22,6 +22,11 @@ DEMO_USERS = ("admin", "hr", "manager", "employee", "employee2")
 for _var in ("LANGSMITH_TRACING", "LANGCHAIN_TRACING_V2", "LANGSMITH_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE"):
     os.environ.pop(_var, None)
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
+# Time is an input: the whole suite runs on one pinned day (a Wednesday in the middle of a month), whatever
+# the real date; tests of date edges pin their own clock (tests/workflows/test_edge_dates.py).
+TEST_NOW = "2026-11-18T10:00:00+08:00"
+os.environ["KPILOT_TODAY"] = TEST_NOW
+os.environ.pop("KPILOT_TIMEZONE", None)
 
 
 def _drop_schemas(names: list[str]) -> None:

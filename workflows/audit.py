@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.clock import clock_of
 from core.security import Caller
 from core.tables import AuditEvent, AuditHead
 
@@ -49,7 +50,7 @@ def record(
         session.flush()
     head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one()
     ev = AuditEvent(
-        at=datetime.now(UTC).replace(tzinfo=None), actor_user_id=actor.user_id if actor else None,
+        at=clock_of(session).now().replace(tzinfo=None), actor_user_id=actor.user_id if actor else None,
         actor=actor.username if actor else "system", action=action, entity=entity, entity_id=str(entity_id),
         before=_canonical(before) if before is not None else None,
         after=_canonical(after) if after is not None else None, prev_hash=head.last_hash,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from assistant.courses import load_training_catalogue
 from assistant.llm import LLMConfig, LLMProvider, make_provider
+from core.clock import clock_of
 from core.errors import InvalidInput, NotFound
 from core.security import Caller
 from core.settings import Settings
@@ -65,7 +66,7 @@ def plan_for(
     settings: Settings | None = None,
 ) -> PlanPublic:
     """The plan of `employee` (no access check: callers check first)."""
-    today = today or date.today()
+    today = today or clock_of(session).today()
     periods = person_period_ids(session, employee.id)
     choice = choose_periods(periods, today, period_id)
     if period_id is not None and choice.review is None:
@@ -108,14 +109,14 @@ def employee_plan(
 
 def run_alert_checks(session: Session, caller: Caller | None, *, today: date | None = None) -> AlertRun:
     """Detect and store early warnings for the periods running today, then commit."""
-    result = run_alerts(session, actor=caller, today=today or date.today())
+    result = run_alerts(session, actor=caller, today=today or clock_of(session).today())
     session.commit()
     return result
 
 
 def anomalies(session: Session, *, period_id: int | None, today: date | None = None) -> AnomalyReport:
     """Inflation/anomaly flags of one period for HR (read-only)."""
-    return anomaly_report(session, period_id, today=today or date.today())
+    return anomaly_report(session, period_id, today=today or clock_of(session).today())
 
 
 # --- the course catalogue -------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ outside the range give an alert for the owner and their manager; re-running upda
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +26,7 @@ from workflows.access import visible_employee_ids
 from workflows.coaching_data import Line, indicator_info, load_lines
 
 MIN_DAYS = 3
+RECENT_DAYS = timedelta(days=7)  # a period that ended this recently still shows its final days' warnings
 HISTORY_PERIODS = 12
 
 
@@ -64,6 +65,7 @@ def line_warnings(line: Line, period: Period, history: list[float], info: Indica
         direction=direction,
         min_consecutive=MIN_DAYS,
         indicator=info.name_en,
+        indicator_zh=info.name_zh,
         subject=str(line.employee_id),
     )
     return [w for w in found if w.ongoing]
@@ -99,10 +101,13 @@ class FoundWarning:
 
 
 def detect(session: Session, today: date, employee_ids: set[int] | None = None) -> list[FoundWarning]:
-    """Ongoing early warnings of the periods running on `today` (optionally for some people only)."""
+    """Ongoing early warnings of the periods running on `today` or ended in the last RECENT_DAYS days
+    (optionally for some people only): on the 1st of a month, last month's final days still warn."""
     info = indicator_info(session)
     running = list(
-        session.execute(select(Period).where(Period.start_date <= today, Period.end_date >= today)).scalars()
+        session.execute(
+            select(Period).where(Period.start_date <= today, Period.end_date >= today - RECENT_DAYS)
+        ).scalars()
     )
     out: list[FoundWarning] = []
     for period in running:

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from core.clock import Clock, get_clock
 from core.db import session_scope
 from core.security import hash_password
 from core.settings import DEMO_PASSWORD
@@ -25,6 +26,7 @@ from core.tables import (
     Shop,
     User,
 )
+from kpi.periods import quarter_code
 from workflows import audit
 from workflows.coaching import load_demo_alerts
 from workflows.demo_data import DemoCompany, generate_demo_company
@@ -99,10 +101,16 @@ def _load_goals(session: Session, demo: DemoCompany) -> None:
     objectives = [{k: v for k, v in o.items() if k != "parent_kr_code"} for o in demo.objectives]
     _bulk(session, Objective, _swap(objectives, period_id=("period_code", periods),
                                     department_id=("department_code", depts), employee_id=("employee_code", emps)))
-    obj_ids = dict(session.execute(select(Objective.code, Objective.id)).all())
-    _bulk(session, KeyResult, _swap(demo.key_results, objective_id=("objective_code", obj_ids)))
+    # Objective codes (O1..O4) repeat from quarter to quarter: key results find theirs by (period, code).
+    obj_ids = {(p, c): i for p, c, i in session.execute(
+        select(Period.code, Objective.code, Objective.id).join(Period, Objective.period_id == Period.id))}
+    _bulk(session, KeyResult, [{**{k: v for k, v in kr.items() if k not in ("period_code", "objective_code")},
+                                "objective_id": obj_ids[(kr["period_code"], kr["objective_code"])]}
+                               for kr in demo.key_results])
+    running = quarter_code(demo.today)
     krs = {f"{o}.{k}": kr_id for o, k, kr_id in session.execute(
-        select(Objective.code, KeyResult.code, KeyResult.id).join(Objective, KeyResult.objective_id == Objective.id))}
+        select(Objective.code, KeyResult.code, KeyResult.id).join(Objective, KeyResult.objective_id == Objective.id)
+        .join(Period, Objective.period_id == Period.id).where(Period.code == running))}
     inds = _ids(session, Indicator)
     _bulk(session, KpiAssignment, _swap(
         demo.kpi_assignments, period_id=("period_code", periods), indicator_id=("indicator_code", inds),
@@ -118,14 +126,19 @@ def _load_goals(session: Session, demo: DemoCompany) -> None:
     _bulk(session, KpiActual, actuals)
 
 
-def load_demo_company(url: str, *, seed: int = 7, progress: Progress | None = None) -> bool:
-    """Load the demo company into `url` unless a company exists; True when it loaded. One transaction."""
+def load_demo_company(
+    url: str, *, seed: int = 7, progress: Progress | None = None, clock: Clock | None = None, n_employees: int = 150
+) -> bool:
+    """Load the demo company into `url` unless a company exists; True when it loaded. One transaction.
+
+    The company is generated around `clock`'s today (default: the service clock)."""
     say = progress or (lambda _msg: None)
-    with session_scope(url) as session:
+    clock = clock or get_clock()
+    with session_scope(url, clock=clock) as session:
         if session.execute(select(Company.id)).first() is not None:
             return False
         say(f"generating the demo company (seed {seed})")
-        demo = generate_demo_company(seed)
+        demo = generate_demo_company(seed, today=clock.today(), n_employees=n_employees)
         steps: list[tuple[str, Callable[[Session, DemoCompany], None]]] = [
             ("org chart and logins", _load_org), ("shops, daily sales and promotions", _load_sales),
             ("periods, KPI catalogue, OKRs, KPI assignments and actuals", _load_goals),

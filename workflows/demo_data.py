@@ -83,6 +83,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.clock import get_clock
 from core.errors import InvalidInput
 from forecasting.calendar import LUNAR_NEW_YEAR
 from workflows import demo_goals, demo_org, demo_sales
@@ -143,13 +144,13 @@ def _today_range() -> tuple[date, date]:
 
 
 def generate_demo_company(seed: int = 7, *, today: date | None = None, n_employees: int = 150) -> DemoCompany:
-    """Build the demo company deterministically from `seed` and `today` (default: date.today())."""
+    """Build the demo company deterministically from `seed` and `today` (default: the service clock's today)."""
     if not demo_org.MIN_EMPLOYEES <= n_employees <= MAX_EMPLOYEES:
         raise InvalidInput(
             f"n_employees={n_employees} is out of range; use {demo_org.MIN_EMPLOYEES}..{MAX_EMPLOYEES}",
             [{"field": "n_employees", "value": n_employees}],
         )
-    today = today or date.today()
+    today = today or get_clock().today()
     first, last = _today_range()
     if not first <= today <= last:
         raise InvalidInput(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -11,11 +10,12 @@ import pandas as pd
 
 from assistant.catalogue import load_catalogue
 from forecasting.calendar import cn_ecommerce_calendar
+from kpi import periods
+from kpi.periods import add_months, month_end, quarter_code, quarter_start
 from workflows.demo_sales import event_spans
 
 Row = dict[str, Any]
 MONTHS_BACK = 24
-_EN_MONTH = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 CAMPAIGNS = {"618": ("618", "618大促", "618 festival"), "double11": ("double11", "双11大促", "Double 11")}
 # Which company KR a department's KPIs serve when no KR measures the same indicator.
 DEPT_DEFAULT_KR = {
@@ -30,69 +30,20 @@ DEPT_DEFAULT_KR = {
 }
 
 
-def _add_months(d: date, k: int) -> date:
-    idx = d.year * 12 + d.month - 1 + k
-    return date(idx // 12, idx % 12 + 1, 1)
-
-
-def _month_end(d: date) -> date:
-    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
-
-
 def month_periods(today: date) -> list[Row]:
     """The last 24 full months and the current month, oldest first (codes like 2026-03)."""
-    first = _add_months(today.replace(day=1), -MONTHS_BACK)
-    out = []
-    for k in range(MONTHS_BACK + 1):
-        s = _add_months(first, k)
-        out.append(
-            {
-                "code": f"{s.year}-{s.month:02d}",
-                "kind": "month",
-                "start_date": s,
-                "end_date": _month_end(s),
-                "name_zh": f"{s.year}年{s.month}月",
-                "name_en": f"{_EN_MONTH[s.month - 1]} {s.year}",
-            }
-        )
-    return out
-
-
-def quarter_code(d: date) -> str:
-    """Code of the quarter containing `d`, e.g. 2026-Q1."""
-    return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+    first = add_months(today, -MONTHS_BACK)
+    return [periods.month(add_months(first, k)).row() for k in range(MONTHS_BACK + 1)]
 
 
 def other_periods(months: list[Row], today: date) -> list[Row]:
-    """Quarters and years covering the months, plus the 618 and 双11 campaign periods of those years."""
-    first, last = months[0]["start_date"], months[-1]["start_date"]
-    out: list[Row] = []
-    q = date(first.year, 3 * ((first.month - 1) // 3) + 1, 1)
-    while q <= last:
-        n = (q.month - 1) // 3 + 1
-        out.append(
-            {
-                "code": quarter_code(q),
-                "kind": "quarter",
-                "start_date": q,
-                "end_date": _month_end(_add_months(q, 2)),
-                "name_zh": f"{q.year}年第{n}季度",
-                "name_en": f"{q.year} Q{n}",
-            }
-        )
-        q = _add_months(q, 3)
-    for y in range(first.year, last.year + 1):
-        out.append(
-            {
-                "code": str(y),
-                "kind": "year",
-                "start_date": date(y, 1, 1),
-                "end_date": date(y, 12, 31),
-                "name_zh": f"{y}年度",
-                "name_en": f"FY{y}",
-            }
-        )
-    spans = event_spans(cn_ecommerce_calendar(date(first.year, 1, 1), date(today.year, 12, 31)))
+    """Later months through the next quarter (periods exist before they start), the quarters and years
+    covering all of them, plus the 618 and 双11 campaign periods of those years."""
+    first, ahead = months[0]["start_date"], periods.next_quarter_end(today)
+    later = periods.calendar_periods(add_months(months[-1]["start_date"], 1), ahead)
+    out = [p.row() for p in later if p.kind == "month"]
+    out += [p.row() for p in periods.calendar_periods(first, ahead) if p.kind != "month"]
+    spans = event_spans(cn_ecommerce_calendar(date(first.year, 1, 1), date(ahead.year, 12, 31)))
     for event, s, e in spans:
         if event in CAMPAIGNS and e >= first:
             suffix, zh, en = CAMPAIGNS[event]
@@ -116,7 +67,7 @@ def indicators() -> list[Row]:
 
 
 def _quarter_totals(sales: pd.DataFrame, start: date) -> pd.Series:
-    end = _month_end(_add_months(start, 2))
+    end = month_end(add_months(start, 2))
     mask = (sales["ds"] >= pd.Timestamp(start)) & (sales["ds"] <= pd.Timestamp(end))
     return sales.loc[mask, ["sales", "orders", "visitors"]].sum()
 
@@ -184,11 +135,10 @@ def _growth_ambition(sales: pd.DataFrame, today: date) -> int:
     return round(100 * (ttm / prev - 1) + 3)
 
 
-def _baselines(sales: pd.DataFrame, actuals: list[Row], months: list[Row], today: date) -> dict[str, float]:
+def _baselines(sales: pd.DataFrame, actuals: list[Row], months: list[Row], q_start: date) -> dict[str, float]:
     """Sales KRs: the same quarter last year (seasons and promotions differ a lot between quarters).
     Other KRs: last completed month's mean actual over everyone holding the KPI."""
-    q_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    ly = _quarter_totals(sales, _add_months(q_start, -12))
+    ly = _quarter_totals(sales, add_months(q_start, -12))
     out = {"gmv": float(ly["sales"]), "conversion_rate": float(100 * ly["orders"] / ly["visitors"]),
            "aov": float(ly["sales"] / ly["orders"])}  # fmt: skip
     acts = pd.DataFrame(actuals)
@@ -201,34 +151,42 @@ def _baselines(sales: pd.DataFrame, actuals: list[Row], months: list[Row], today
 def company_okrs(
     sales: pd.DataFrame, actuals: list[Row], months: list[Row], today: date, units: dict[str, tuple[str, str]]
 ) -> tuple[list[Row], list[Row]]:
-    """Company objectives and key results for the current quarter, with baselines from the data."""
-    q, period = (today.month - 1) // 3 + 1, quarter_code(today)
+    """Company objectives and key results for the running and the next quarter, with baselines from the data
+    (so a manager can draft next quarter's goals in the last weeks of this one)."""
     growth = _growth_ambition(sales, today)
-    base = _baselines(sales, actuals, months, today)
-    objectives = [
-        {"level": "company", "period_code": period, "department_code": None, "employee_code": None,
-         "code": code, "title": title.format(year=today.year, q=q, growth=growth), "language": "zh"}
-        for code, title in OBJECTIVES.items()
-    ]  # fmt: skip
+    objectives: list[Row] = []
     krs: list[Row] = []
-    for obj, code, decimals, rule, title in KR_PLAN:
-        b = round(base[code], decimals)
-        t = float(rule(b, growth))
-        unit, direction = units[code]
-        n = sum(kr["objective_code"] == obj for kr in krs) + 1
-        text = title.format(b=b, t=t, bw=b / 1e4, tw=t / 1e4, q=q, growth=growth)
-        krs.append({"objective_code": obj, "code": f"KR{n}", "title": text, "indicator_code": code,
-                    "baseline": float(b), "target": t, "unit": unit, "direction": direction})  # fmt: skip
+    for q_start in (quarter_start(today), add_months(quarter_start(today), 3)):
+        q, period = (q_start.month - 1) // 3 + 1, quarter_code(q_start)
+        base = _baselines(sales, actuals, months, q_start)
+        objectives += [
+            {"level": "company", "period_code": period, "department_code": None, "employee_code": None,
+             "code": code, "title": title.format(year=q_start.year, q=q, growth=growth), "language": "zh"}
+            for code, title in OBJECTIVES.items()
+        ]  # fmt: skip
+        mine: list[Row] = []
+        for obj, code, decimals, rule, title in KR_PLAN:
+            b = round(base[code], decimals)
+            t = float(rule(b, growth))
+            unit, direction = units[code]
+            n = sum(kr["objective_code"] == obj for kr in mine) + 1
+            text = title.format(b=b, t=t, bw=b / 1e4, tw=t / 1e4, q=q, growth=growth, year=q_start.year)
+            mine.append({"period_code": period, "objective_code": obj, "code": f"KR{n}", "title": text,
+                         "indicator_code": code, "baseline": float(b), "target": t, "unit": unit,
+                         "direction": direction})  # fmt: skip
+        krs += mine
     return objectives, krs
 
 
 def link_assignments(assignments: list[Row], krs: list[Row], staff: list[Row], today: date) -> None:
     """Set parent_kr_code ('O1.KR2') on this quarter's assignments: same indicator, else the dept's KR."""
-    by_indicator = {kr["indicator_code"]: f"{kr['objective_code']}.{kr['code']}" for kr in krs}
+    running = quarter_code(today)
+    by_indicator = {kr["indicator_code"]: f"{kr['objective_code']}.{kr['code']}" for kr in krs
+                    if kr["period_code"] == running}
     dept = {e["code"]: e["department_code"] for e in staff}
-    q_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    q_start = quarter_start(today)
     in_quarter = {
-        f"{d.year}-{d.month:02d}" for d in (q_start, _add_months(q_start, 1), _add_months(q_start, 2))
+        f"{d.year}-{d.month:02d}" for d in (q_start, add_months(q_start, 1), add_months(q_start, 2))
     }
     for a in assignments:
         if a["period_code"] in in_quarter:

@@ -13,6 +13,8 @@ from workflows.demo_kpi_specs import SALES_CODES, SPECS, Spec, target_range
 
 Row = dict[str, Any]
 WARNING_DAYS = 5
+MIN_WARNING_RUN = 3  # days in a row the early-warning check needs (workflows.coaching_alerts.MIN_DAYS)
+LATE_DAYS = 7  # in the first days of a month, last month's final week carries the planted warning
 
 
 @dataclass
@@ -39,6 +41,12 @@ def to_value(spec: Spec, target: np.ndarray, ach: np.ndarray, direction: str) ->
     """The measured value that gives achievement `ach`, clipped to the indicator's bounds and rounded."""
     raw = target * ach if direction == "higher" else target / ach
     return np.round(np.clip(raw, spec.lo, spec.hi if spec.hi is not None else np.inf), spec.decimals)
+
+
+def late_days(month: Row) -> list[date]:
+    """The final LATE_DAYS days of a month, oldest first."""
+    end = month["end_date"]
+    return [end - timedelta(days=k) for k in range(LATE_DAYS - 1, -1, -1)]
 
 
 def current_as_of(today: date) -> list[date]:
@@ -100,8 +108,12 @@ def line_rows(
     as_of: list[date],
     mtd_sales: pd.DataFrame,
     warned: bool,
+    late: list[date] | None = None,
 ) -> tuple[list[Row], list[Row]]:
-    """Assignment rows (one per month) and actual rows (month end; as-of dates in the current month)."""
+    """Assignment rows (one per month) and actual rows (month end; as-of dates in the current month).
+
+    A warned line whose current month is too young for a run gets daily values over `late`, the final days of
+    the last completed month, with the warning planted there instead."""
     assignments, actuals = [], []
     for m, period in enumerate(months):
         target = float(ln.target[m])
@@ -113,11 +125,15 @@ def line_rows(
             "department_code": None, "parent_kr_code": None, "block": ln.block, "weight": float(ln.weight),
             "target": target, "target_low": low, "target_high": high, "status": status,
         })  # fmt: skip
+        if warned and late and m == len(months) - 2:
+            values = _plant_warning(target, low, [float(ln.value[m])] * len(late))
+            actuals += [key | {"as_of": d, "value": v, "source": "demo"} for d, v in zip(late, values, strict=True)]
+            continue
         if not current:
             actuals.append(key | {"as_of": period["end_date"], "value": float(ln.value[m]), "source": "demo"})
             continue
         values = _current_values(rng, ln, as_of, period, mtd_sales)
-        if warned:
+        if warned and not late:
             values = _plant_warning(target, low, values)
         actuals += [
             key | {"as_of": d, "value": v, "source": "demo"} for d, v in zip(as_of, values, strict=True)

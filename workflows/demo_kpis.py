@@ -13,7 +13,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workflows.demo_kpi_rows import WARNING_DAYS, KpiLine, achievement, current_as_of, line_rows, to_value
+from workflows.demo_kpi_rows import (
+    MIN_WARNING_RUN,
+    WARNING_DAYS,
+    KpiLine,
+    achievement,
+    current_as_of,
+    late_days,
+    line_rows,
+    to_value,
+)
 from workflows.demo_kpi_specs import (
     OUTCOME_NOISE,
     SALES_CODES,
@@ -162,7 +171,8 @@ def _inflated_team(staff: list[Row]) -> tuple[str, set[str]]:
 
 
 def _anomalies(
-    lead: str, team: set[str], inflated_month: Row, warned: KpiLine, as_of: list[date], current: Row
+    lead: str, team: set[str], inflated_month: Row, warned: KpiLine, warn_month: Row, warn_dates: list[date],
+    warn_index: int,
 ) -> list[Row]:
     """What was planted where, for tests and for the coaching demo."""
     out: list[Row] = [
@@ -174,16 +184,16 @@ def _anomalies(
             "employee_codes": sorted(team),
         }
     ]
-    if as_of:
-        low, _ = target_range(SPECS[warned.code], float(warned.target[-1]))
+    if warn_dates:
+        low, _ = target_range(SPECS[warned.code], float(warned.target[warn_index]))
         out.append(
             {
                 "kind": "early_warning",
                 "employee_code": warned.employee,
                 "indicator_code": warned.code,
-                "period_code": current["code"],
+                "period_code": warn_month["code"],
                 "target_low": low,
-                "dates": as_of[-min(WARNING_DAYS, len(as_of)) :],
+                "dates": warn_dates[-min(WARNING_DAYS, len(warn_dates)) :],
             }
         )
     return out  # fmt: skip
@@ -209,13 +219,16 @@ def generate_kpis(
     _inflate(rng, lines, team, last_done)
     outcomes = _outcomes(rng, lines, true_ach, months, (INFLATED_DEPT, last_done))
     as_of = current_as_of(today)
+    # Early in a month there are too few days for a run: the warning sits in last month's final week.
+    late = late_days(months[-2]) if len(as_of) < MIN_WARNING_RUN else None
+    warn_month, warn_dates, warn_index = (months[-2], late, -2) if late else (months[-1], as_of, -1)
     daily = sales.groupby("ds")[["sales", "orders", "visitors"]].sum()
     mtd = daily.loc[pd.Timestamp(months[-1]["start_date"]) :]
     assignments: list[Row] = []
     actuals: list[Row] = []
     for ln in lines:
-        a, v = line_rows(rng, ln, months, as_of, mtd, ln is warned)
+        a, v = line_rows(rng, ln, months, as_of, mtd, ln is warned, late if ln is warned else None)
         assignments += a
         actuals += v
-    anomalies = _anomalies(lead, team, months[last_done], warned, as_of, months[-1])
+    anomalies = _anomalies(lead, team, months[last_done], warned, warn_month, warn_dates, warn_index)
     return KpiData(assignments, actuals, outcomes, anomalies)

@@ -191,7 +191,7 @@ def update_draft(session: Session, caller: Caller, draft_id: int, data: DraftUpd
 
 def load_demo_drafts(session: Session, demo: Any) -> None:
     """Demo step: the operations manager's offline draft for the current quarter, waiting to be reviewed."""
-    from workflows.demo_goals import quarter_code
+    from kpi.periods import quarter_code
 
     user = session.execute(select(User).where(User.username == "manager")).scalar_one()
     caller = Caller(user_id=user.id, username=user.username, role=user.role, employee_id=user.employee_id)

@@ -3,7 +3,6 @@ assignments for the department and each member, in one audited transaction (the 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 from assistant.guards import check_draft
 from assistant.schemas import KPI, DepartmentDraft
 from assistant.schemas import GoalDraft as DraftModel
+from core.clock import clock_of
 from core.errors import Conflict, InvalidInput
 from core.security import MANAGER, Caller
 from core.tables import Employee, Indicator, KeyResult, KpiAssignment, Objective
@@ -107,7 +107,7 @@ def publish_draft(session: Session, caller: Caller, draft_id: int, if_match: str
     made = [a.id for a in assignments]
     compare_and_set(session, row, expected, {
         "status": "published", "published_by": caller.user_id, "published_by_name": caller.username,
-        "published_at": datetime.now(UTC), "objective_id": obj.id})
+        "published_at": clock_of(session).now(), "objective_id": obj.id})
     audit.record(session, actor=caller, action="publish", entity="goal_draft", entity_id=row.id,
                  before={"status": "draft", "version": expected},
                  after={"status": "published", "version": row.version, "objective_id": obj.id,

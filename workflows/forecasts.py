@@ -8,13 +8,14 @@ to every sample path, so the range is for the whole period's total.
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from core.clock import Clock, clock_of
 from core.db import session_scope
 from core.errors import InvalidInput, NotFound
 from core.security import Caller
@@ -110,22 +111,22 @@ def build_frames(
     return hist, future.reset_index(drop=True)
 
 
-def run_job(url: str, job_id: int, *, n_jobs: int = 1, history_days: int = 1095) -> None:
+def run_job(url: str, job_id: int, *, n_jobs: int = 1, history_days: int = 1095, clock: Clock | None = None) -> None:
     """Run one queued job to `done` or `failed`; never raises (its outcome is the job's status).
 
     Inputs are read in a read-only transaction and results written in a short one, so the minutes of model
     fitting in between never hold the database's write lock.
     """
-    with session_scope(url) as session:
+    with session_scope(url, clock=clock) as session:
         job = session.get(ForecastJob, job_id)
         if job is None or job.status != "queued":
             return
-        job.status, job.started_at = "running", datetime.now(UTC)
+        job.status, job.started_at = "running", clock_of(session).now()
     try:
-        with session_scope(url, write=False) as session:
+        with session_scope(url, write=False, clock=clock) as session:
             inputs = _inputs(session, session.get(ForecastJob, job_id), history_days)  # type: ignore[arg-type]
         result = _fit(inputs, n_jobs)
-        with session_scope(url) as session:
+        with session_scope(url, clock=clock) as session:
             _store(session, session.get(ForecastJob, job_id), inputs, result)  # type: ignore[arg-type]
     except Exception as exc:  # noqa: BLE001 - a background job's edge: record the failure, keep serving
         from forecasting.errors import ForecastingError
@@ -133,9 +134,9 @@ def run_job(url: str, job_id: int, *, n_jobs: int = 1, history_days: int = 1095)
         known = isinstance(exc, ForecastingError | InvalidInput)
         if not known:
             log.exception("forecast job %s failed", job_id)
-        with session_scope(url) as session:
+        with session_scope(url, clock=clock) as session:
             job = session.get(ForecastJob, job_id)
-            job.status, job.finished_at = "failed", datetime.now(UTC)  # type: ignore[union-attr]
+            job.status, job.finished_at = "failed", clock_of(session).now()  # type: ignore[union-attr]
             job.message = str(exc) if known else "Internal error while forecasting; it was logged."  # type: ignore[union-attr]
             audit.record(session, actor=None, action="forecast_failed", entity="forecast_job", entity_id=job_id,
                          after={"message": job.message})  # type: ignore[union-attr]
@@ -191,7 +192,8 @@ def _store(session: Session, job: ForecastJob, inputs: _Inputs, result: tuple[An
     lo, hi = f"lo-{inputs.level}", f"hi-{inputs.level}"
     job.daily = [{"shop_code": row.unique_id, "ds": row.ds.date().isoformat(), "p50": float(row.p50),
                   "lo": float(row[lo]), "hi": float(row[hi])} for _, row in daily.iterrows()]
-    job.status, job.finished_at, job.data_hash, job.history_end = "done", datetime.now(UTC), ranges.data_hash, last
+    job.status, job.finished_at = "done", clock_of(session).now()
+    job.data_hash, job.history_end = ranges.data_hash, last
     job.message = f"{len(ranges.ranges)} target range(s); models: {sorted({r.model for r in ranges.ranges})}"
     audit.record(session, actor=None, action="forecast_done", entity="forecast_job",
                  entity_id=job.id, after={"ranges": len(ranges.ranges), "data_hash": ranges.data_hash})

@@ -5,6 +5,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.clock import clock_of
 from core.errors import AuthenticationFailed, InvalidInput, NotFound
 from core.security import ALL_ROLES, Caller, create_token, hash_password, verify_password
 from core.settings import DEMO_PASSWORD, Settings
@@ -27,7 +28,8 @@ def login(session: Session, settings: Settings, *, username: str, password: str)
         raise AuthenticationFailed("Wrong username or password.")
     if password == DEMO_PASSWORD and not settings.demo:
         raise AuthenticationFailed("The demo password is refused outside demo mode; ask an admin to reset yours.")
-    return create_token(user_id=user.id, secret=settings.secret_key, ttl_minutes=settings.token_ttl_minutes)
+    return create_token(user_id=user.id, secret=settings.secret_key, ttl_minutes=settings.token_ttl_minutes,
+                        now=clock_of(session).now())
 
 
 def validate_new_user(session: Session, *, role: str, employee_id: int | None, password: str) -> None:

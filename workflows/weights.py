@@ -10,13 +10,14 @@ Assignments already made are never touched, so past scores never change.
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.clock import clock_of
 from core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from core.security import Caller
 from core.tables import Department
@@ -39,10 +40,6 @@ def next_month(day: date) -> tuple[date, str]:
     """The first day and code (YYYY-MM) of the month after `day`: new weights apply from there."""
     first = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
     return first, f"{first.year:04d}-{first.month:02d}"
-
-
-def _today() -> date:
-    return datetime.now(UTC).date()
 
 
 def _clean(value: Any) -> Any:
@@ -98,7 +95,7 @@ def create_proposal(session: Session, caller: Caller | None, data: WeightProposa
     if department is None:
         raise NotFound(f"Department {data.department_id} not found.")
     evidence, proposed, current = _fit(session, department, data)
-    effective_from, effective_period = next_month(_today())
+    effective_from, effective_period = next_month(clock_of(session).today())
     proposal = WeightProposal(
         department_id=department.id, template="department", status="pending", effective_from=effective_from,
         effective_period=effective_period, min_weight=data.min_weight, max_weight=data.max_weight,
@@ -199,7 +196,7 @@ def approve_proposal(
     """Approve once: a new weight-set version from next month, the proposal marked approved; audited, committed."""
     proposal = _pending(session, proposal_id, if_match)
     weights = checked_weights(proposal, data.weights) if data.weights is not None else dict(proposal.proposed_weights)
-    effective_from, effective_period = next_month(_today())
+    effective_from, effective_period = next_month(clock_of(session).today())
     weight_set = WeightSet(
         department_id=proposal.department_id, version=next_weight_set_version(session, proposal.department_id),
         weights=weights, effective_from=effective_from, effective_period=effective_period, source="proposal",
@@ -218,7 +215,7 @@ def approve_proposal(
     audit.record(session, actor=caller, action="approve", entity="weight_proposal", entity_id=proposal.id,
                  after=_decision_record(proposal, "approved", weights, edited, data.note, weight_set.version))
     changes = {"status": "approved", "approved_weights": weights, "decided_by": caller.user_id,
-               "decided_by_name": caller.username, "decided_at": datetime.now(UTC), "decision_note": data.note,
+               "decided_by_name": caller.username, "decided_at": clock_of(session).now(), "decision_note": data.note,
                "effective_from": effective_from, "effective_period": effective_period,
                "weight_set_version": weight_set.version}
     return common.update_versioned(session, proposal, changes, if_match=if_match, caller=caller,
@@ -233,7 +230,7 @@ def reject_proposal(
     audit.record(session, actor=caller, action="reject", entity="weight_proposal", entity_id=proposal.id,
                  after=_decision_record(proposal, "rejected", None, False, data.note, None))
     changes = {"status": "rejected", "decided_by": caller.user_id, "decided_by_name": caller.username,
-               "decided_at": datetime.now(UTC), "decision_note": data.note}
+               "decided_at": clock_of(session).now(), "decision_note": data.note}
     return common.update_versioned(session, proposal, changes, if_match=if_match, caller=caller,
                                    entity="weight_proposal")
 

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse, Response
 from api.deps import Allowed, IdempotencyKey, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page
+from core.clock import clock_of
 from workflows import common, forecasts
 from workflows.forecasts_schemas import ForecastCreate, ForecastJobPublic, TargetRangePublic
 from workflows.schemas import Page
@@ -32,7 +33,7 @@ def request_forecast(
                                    produce=produce)
     if data["status"] == "queued":
         background.add_task(forecasts.run_job, settings.database_url, int(data["id"]), n_jobs=settings.forecast_n_jobs,
-                            history_days=settings.forecast_history_days)
+                            history_days=settings.forecast_history_days, clock=clock_of(session))
     return JSONResponse(data, status_code=status, headers={"Location": f"/api/v1/forecasts/{data['id']}"})
 
 

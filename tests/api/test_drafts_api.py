@@ -3,13 +3,13 @@
 import socket
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from assistant.texts import detect_language
+from core.clock import get_clock
 from core.db import session_scope
 from core.tables import Department, Employee, KeyResult, Objective, Period
 from tests.conftest import DEMO_USERS, fresh_db_url, make_settings
@@ -53,7 +53,7 @@ def auth(api: TestClient) -> dict[str, dict[str, str]]:
 
 def _ids(url: str) -> dict[str, int]:
     """Department ids by code and the current quarter's period id, read straight from the database."""
-    today = date.today() - timedelta(days=1)
+    today = get_clock().today()
     with session_scope(url, write=False) as s:
         out = dict(s.execute(select(Department.code, Department.id)).all())
         out["quarter"] = s.execute(select(Period.id).where(Period.kind == "quarter", Period.start_date <= today,

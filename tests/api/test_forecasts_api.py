@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from core.clock import get_clock
 from core.db import session_scope
 from core.tables import Department, Period, Shop
 from tests.conftest import make_settings
@@ -22,7 +23,7 @@ def fast_client(demo_url, tokens):  # type: ignore[no-untyped-def]
 
 
 def _current_month(url: str) -> tuple[int, date]:
-    today = date.today()
+    today = get_clock().today()
     with session_scope(url, write=False) as s:
         p = s.execute(select(Period).where(Period.kind == "month", Period.start_date <= today - timedelta(days=1),
                                            Period.end_date >= today - timedelta(days=1))).scalar_one()
@@ -80,7 +81,7 @@ def test_employees_cannot_trigger_or_read_forecasts(fast_client, tokens, demo_ur
 
 def test_past_period_is_refused_with_a_reason(fast_client, tokens, demo_url) -> None:
     with session_scope(demo_url, write=False) as s:
-        old = s.execute(select(Period.id).where(Period.end_date < date.today() - timedelta(days=40))
+        old = s.execute(select(Period.id).where(Period.end_date < get_clock().today() - timedelta(days=40))
                         .limit(1)).scalar_one()
     r = fast_client.post("/api/v1/forecasts", headers=tokens["hr"], json={"period_id": old})
     assert r.status_code == 422 and "period" in r.json()["detail"]

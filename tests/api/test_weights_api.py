@@ -7,7 +7,6 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from core.clock import get_clock
 from core.db import session_scope
 from core.tables import AuditEvent, KpiAssignment
 from core.tables_weights import WeightSet
@@ -88,7 +88,7 @@ def _propose(wc: TestClient, who: dict[str, dict[str, str]], dept_id: int, **ext
 
 
 def _next_month_code() -> str:
-    today = datetime.now(UTC).date()
+    today = get_clock().today()
     return f"{today.year + (today.month == 12):04d}-{today.month % 12 + 1:02d}"
 
 

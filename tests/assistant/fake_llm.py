@@ -60,7 +60,7 @@ def _completion(body: dict[str, Any], content: str, finish: str = "stop") -> dic
     return {
         "id": "chatcmpl-test",
         "object": "chat.completion",
-        "created": int(time.time()),
+        "created": 1_790_000_000,  # any fixed instant: the wire format needs one, nothing reads it
         "model": body.get("model", "test-model"),
         "choices": [
             {

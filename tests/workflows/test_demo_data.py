@@ -113,9 +113,13 @@ def test_every_monthly_scorecard_has_three_to_five_kpis_summing_to_100(demo: Dem
         cards[a["employee_code"], a["period_code"]].append(a["weight"])
         assert a["block"] in ("fixed", "dynamic", "collaboration")
         assert a["target_low"] <= a["target"] <= a["target_high"]
-    months = [p["code"] for p in demo.periods if p["kind"] == "month"]
+    months = sorted({p for _, p in cards})
     assert len(months) == 25 and months[-1] == "2026-03" and months[0] == "2024-03"
     assert len(cards) == 150 * 25
+    # Periods exist ahead of time, through the end of next quarter (2026-Q2), with no KPIs yet.
+    planned = [p["code"] for p in demo.periods if p["kind"] == "month"]
+    assert planned == months + ["2026-04", "2026-05", "2026-06"]
+    assert {"2026-Q2", "2026"} <= {p["code"] for p in demo.periods}
     for key, weights in cards.items():
         assert 3 <= len(weights) <= 5, key
         assert sum(weights) == pytest.approx(100), key
@@ -178,6 +182,8 @@ def test_rows_use_table_columns_and_fill_every_non_null_one(demo: DemoCompany, f
         stray = {k for k in row if k not in cols and FK_KEYS.get(k) not in cols}
         if field == "kpi_actuals":  # (period, indicator, employee) names the assignment
             stray -= {"period_code", "indicator_code", "employee_code"}
+        if field == "key_results":  # (period, objective code) names the objective: codes repeat per quarter
+            stray -= {"period_code"}
         assert not stray, f"{field}: keys {stray} are not columns of {ROW_TABLES[field].__tablename__}"
         for name, col in cols.items():
             if col.nullable or name in LOADER_FILLS:
@@ -247,14 +253,17 @@ def test_periods_cover_months_quarters_and_campaigns(demo: DemoCompany) -> None:
 
 
 def test_company_okrs_are_consistent_with_the_sales(demo: DemoCompany) -> None:
-    assert {o["period_code"] for o in demo.objectives} == {"2026-Q1"}
+    # The running and the next quarter both have company OKRs, so next quarter's goals can be drafted now.
+    assert {o["period_code"] for o in demo.objectives} == {"2026-Q1", "2026-Q2"}
     assert all(o["level"] == "company" for o in demo.objectives)
-    gmv = next(k for k in demo.key_results if k["indicator_code"] == "gmv")
     s = demo.sales
-    last_year = s[(s["ds"] >= "2025-01-01") & (s["ds"] <= "2025-03-31")]["sales"].sum()
-    assert gmv["baseline"] == pytest.approx(last_year, rel=1e-9)
-    assert gmv["target"] > gmv["baseline"] and f"{gmv['target'] / 1e4:.0f} 万元" in gmv["title"]
-    refs = {f"{k['objective_code']}.{k['code']}" for k in demo.key_results}
+    last_years = {"2026-Q1": ("2025-01-01", "2025-03-31"), "2026-Q2": ("2025-04-01", "2025-06-30")}
+    for quarter, (start, end) in last_years.items():
+        gmv = next(k for k in demo.key_results if k["indicator_code"] == "gmv" and k["period_code"] == quarter)
+        last_year = s[(s["ds"] >= start) & (s["ds"] <= end)]["sales"].sum()
+        assert gmv["baseline"] == pytest.approx(last_year, rel=1e-9)
+        assert gmv["target"] > gmv["baseline"] and f"{gmv['target'] / 1e4:.0f} 万元" in gmv["title"]
+    refs = {f"{k['objective_code']}.{k['code']}" for k in demo.key_results if k["period_code"] == "2026-Q1"}
     linked = [a for a in demo.kpi_assignments if a["period_code"] in ("2026-01", "2026-02", "2026-03")]
     assert linked and all(a["parent_kr_code"] in refs for a in linked)
     assert all(a["parent_kr_code"] is None for a in demo.kpi_assignments if a["period_code"] == "2025-12")
@@ -355,7 +364,11 @@ def test_first_day_of_month_and_small_companies_work(n: int) -> None:
         cards[a["employee_code"], a["period_code"]] += a["weight"]
     assert len(cards) == n * 25 and all(w == pytest.approx(100) for w in cards.values())
     assert not [a for a in first.kpi_actuals if a["period_code"] == "2025-07"]
-    assert [a["kind"] for a in first.anomalies] == ["inflation"]
+    # On the 1st the running month has no data yet: the planted warning sits in June's final days instead.
+    assert [a["kind"] for a in first.anomalies] == ["inflation", "early_warning"]
+    warning = first.anomalies[1]
+    assert warning["period_code"] == "2025-06" and warning["dates"][-1] == date(2025, 6, 30)
+    assert len(warning["dates"]) == 5
     assert first.sales["ds"].max() == pd.Timestamp(2025, 6, 30)
     assert {u["username"] for u in first.users} == {"admin", "hr", "manager", "employee", "employee2"}
 

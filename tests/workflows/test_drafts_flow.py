@@ -1,12 +1,12 @@
 """The goal-draft workflow on a freshly loaded demo: what goes into the assistant, edits, races and settings."""
 
-from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from assistant.guards import check_draft
 from assistant.schemas import GoalDraft as DraftModel
+from core.clock import get_clock
 from core.db import session_scope
 from core.errors import InvalidInput, PreconditionFailed
 from core.security import Caller
@@ -34,7 +34,7 @@ def _caller(s, username: str) -> Caller:  # type: ignore[no-untyped-def]
 
 
 def _quarter(s) -> Period:  # type: ignore[no-untyped-def]
-    today = date.today() - timedelta(days=1)
+    today = get_clock().today()
     return s.execute(select(Period).where(Period.kind == "quarter", Period.start_date <= today,
                                           Period.end_date >= today)).scalar_one()
 
