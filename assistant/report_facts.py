@@ -8,9 +8,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from assistant.numbers import fmt_number, plain_numbers
 from kpi.scoring import LineStatus, ScoreBreakdown
@@ -37,6 +38,7 @@ class KpiFact(BaseModel):
     points: float = 0.0
     max_points: float = 0.0
     capped: bool = False
+    next_target: float | None = None  # the target actually assigned for the next period, when there is one
 
     def name(self, lang: str) -> str:
         """Indicator name in `lang`."""
@@ -83,10 +85,20 @@ class WarningFact(BaseModel):
     unit: str
     start: str
     end: str
-    days: int
+    days: int  # days with data in the run
     latest_value: float
     bound: float
     ongoing: bool
+    span_days: int | None = None  # calendar days from start to end; more than `days` when data is missing
+
+    @model_validator(mode="after")
+    def _fill_span(self) -> WarningFact:
+        if self.span_days is None:
+            try:
+                self.span_days = (date.fromisoformat(self.end) - date.fromisoformat(self.start)).days + 1
+            except ValueError:
+                self.span_days = self.days
+        return self
 
 
 class PersonFacts(BaseModel):
@@ -181,9 +193,13 @@ def build_facts(
     current: tuple[str, str, str] | None = None,
     pace: Sequence[PaceFact] = (),
     warnings: Sequence[WarningFact] = (),
+    next_targets: Mapping[str, float] | None = None,
 ) -> PersonFacts:
-    """Assemble the facts of one person and period (period = (code, name_zh, name_en))."""
+    """Assemble the facts of one person and period (period = (code, name_zh, name_en)); `next_targets` are
+    the targets assigned for the period after it, by indicator code."""
     kpis = kpi_facts(breakdown, info, blocks or {})
+    if next_targets:
+        kpis = [k.model_copy(update={"next_target": next_targets.get(k.code)}) for k in kpis]
     score = r1(breakdown.total)
     points = [TrendPoint(period=p, score=r1(s)) for p, s in trend]
     change = r1(score - points[-1].score) if points else None
@@ -235,6 +251,7 @@ def fact_numbers(facts: PersonFacts, extra: Sequence[object] = ()) -> list[float
     _walk(facts.model_dump(exclude={"ref"}), out)
     _walk(list(extra), out)
     units = [(k.actual, k.unit) for k in facts.kpis] + [(k.target, k.unit) for k in facts.kpis]
+    units += [(k.next_target, k.unit) for k in facts.kpis]
     units += [(p.actual_to_date, p.unit) for p in facts.pace] + [(p.target, p.unit) for p in facts.pace]
     units += [(w.latest_value, w.unit) for w in facts.warnings] + [(w.bound, w.unit) for w in facts.warnings]
     for value, unit in units:

@@ -137,13 +137,17 @@ def to_improve(f: PersonFacts, lang: str) -> list[str]:
 
 def _warning_step(w: WarningFact, lang: str) -> str:
     latest, bound = value_text(w.latest_value, w.unit, lang), value_text(w.bound, w.unit, lang)
+    # Days inside the run without data: say so rather than call the run "consecutive days".
+    span = w.span_days or w.days
     if lang == "zh":
-        return (
-            f"{w.name_zh}已连续 {w.days} 天（{w.start} 至 {w.end}）偏离预期区间（最新 {latest}，"
-            f"预期界限 {bound}）：请本周与经理一起复盘原因。"
-        )
+        run = (f"已连续 {w.days} 天" if span <= w.days
+               else f"在 {span} 天里连续 {w.days} 个有数据的日子（其余日子无数据）")
+        return (f"{w.name_zh}{run}（{w.start} 至 {w.end}）偏离预期区间（最新 {latest}，预期界限 {bound}）："
+                "请本周与经理一起复盘原因。")
+    run = (f"for {w.days} consecutive days" if span <= w.days
+           else f"on {w.days} consecutive days with data within {span} days (no data on the others)")
     return (
-        f"{w.name_en} has been outside its expected range for {w.days} consecutive days ({w.start} to "
+        f"{w.name_en} has been outside its expected range {run} ({w.start} to "
         f"{w.end}; latest {latest}, expected limit {bound}): review the cause with your manager this week."
     )
 
@@ -154,13 +158,16 @@ def next_steps(f: PersonFacts, lang: str, catalogue: TrainingCatalogue) -> list[
     for k in f.weak()[:2]:
         skills = catalogue.kpi_skills.get(k.code, ())
         skill = catalogue.skills.get(skills[0]) if skills else None
-        target = value_text(k.target, k.unit, lang)
+        # Only a target that is really assigned for the next period is quoted; otherwise say it is still open.
+        target = value_text(k.next_target, k.unit, lang) if k.next_target is not None else None
         if lang == "zh":
             action = skill.action_zh if skill else "与经理一起找出差距的主要原因并制定改进计划"
-            steps.append(f"{k.name_zh}：{action}；下期目标 {target}。")
+            aim = f"下期目标 {target}" if target else "下期目标尚未下达，请与经理确认"
+            steps.append(f"{k.name_zh}：{action}；{aim}。")
         else:
             action = skill.action_en if skill else "work out the main cause of the gap with your manager and plan a fix"
-            steps.append(f"{k.name_en}: {action}; aim for {target} next period.")
+            aim = f"aim for {target} next period" if target else "agree next period's target with your manager"
+            steps.append(f"{k.name_en}: {action}; {aim}.")
     cur_zh, cur_en = f.current_period_name_zh or "本期", f.current_period_name_en or "this period"
     for p in f.pace:
         if p.status == "behind" and p.projected_pct is not None:

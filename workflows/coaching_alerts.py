@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.report_facts import CUMULATIVE_CODES, IndicatorInfo
+from assistant.report_facts import CUMULATIVE_CODES, IndicatorInfo, WarningFact
 from core.security import Caller
 from core.tables import Employee, Period
 from core.tables_coaching import CoachingAlert
@@ -221,3 +221,12 @@ def alerts_of(session: Session, employee_id: int, period_id: int | None) -> list
     if period_id is not None:
         stmt = stmt.where(CoachingAlert.period_id == period_id)
     return list(session.execute(stmt.order_by(CoachingAlert.start_date.desc(), CoachingAlert.id.desc())).scalars())
+
+
+def warning_fact(found: FoundWarning, info: dict[str, IndicatorInfo]) -> WarningFact:
+    """A stored-or-detected warning as a report fact."""
+    meta, ev, w = info[found.line.code], found.warning.evidence[-1], found.warning.to_dict()
+    return WarningFact(code=found.line.code, name_zh=meta.name_zh, name_en=meta.name_en, unit=meta.unit,
+                       start=str(w["start"]), end=str(w["end"]), days=found.warning.days, latest_value=ev.value,
+                       bound=round(ev.bound, 4), ongoing=found.warning.ongoing)
+

@@ -21,8 +21,8 @@ from assistant.training import Recommendation, recommend_training
 from core.tables import Department, Employee, Period
 from kpi.grading import grade_team
 from kpi.scoring import Direction
-from workflows.coaching_alerts import detect
-from workflows.coaching_data import choose_periods, indicator_info, load_lines, score_lines
+from workflows.coaching_alerts import detect, warning_fact
+from workflows.coaching_data import choose_periods, indicator_info, load_lines, next_period_targets, score_lines
 from workflows.coaching_plan import live_catalogue, pace_fact, pace_of, sales_shape
 
 
@@ -60,26 +60,12 @@ def company_facts(session: Session, today: date) -> dict[int, PersonFacts]:
     shape = sales_shape(session, cur) if cur else None
     warns: dict[int, list[WarningFact]] = defaultdict(list)
     for f in detect(session, today) if cur else []:
-        if f.period.id == cur.id:  # type: ignore[union-attr]
-            meta, ev = info[f.line.code], f.warning.evidence[-1]
-            warns[f.line.employee_id].append(
-                WarningFact(
-                    code=f.line.code,
-                    name_zh=meta.name_zh,
-                    name_en=meta.name_en,
-                    unit=meta.unit,
-                    start=str(f.warning.to_dict()["start"]),
-                    end=str(f.warning.to_dict()["end"]),
-                    days=f.warning.days,
-                    latest_value=ev.value,
-                    bound=round(ev.bound, 4),
-                    ongoing=f.warning.ongoing,
-                )
-            )
+        warns[f.line.employee_id].append(warning_fact(f, info))
+    following = next_period_targets(session, [e.id for e in emps], choice.review)
     out: dict[int, PersonFacts] = {}
     for e in emps:
         own = lines.get((e.id, choice.review.id))
-        if not own:
+        if not own or all(ln.latest is None for ln in own):  # nothing recorded: a plan, not a review
             continue
         team_scores = {str(t): scores[(t, choice.review.id)] for t in teams[e.id] if (t, choice.review.id) in scores}
         graded = grade_team(team_scores)
@@ -104,6 +90,7 @@ def company_facts(session: Session, today: date) -> dict[int, PersonFacts]:
             current=(cur.code, cur.name_zh, cur.name_en) if cur else None,
             pace=pace,
             warnings=warns.get(e.id, []),
+            next_targets=following.get(e.id),
         )
     return out
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -153,3 +153,22 @@ def team_of(session: Session, employee: Employee) -> list[int]:
 def department_code(session: Session, department_id: int) -> str:
     """A department's code."""
     return str(session.execute(select(Department.code).where(Department.id == department_id)).scalar_one())
+
+
+def next_period_targets(
+    session: Session, employee_ids: Iterable[int], review: Period
+) -> dict[int, dict[str, float]]:
+    """Targets assigned in the period after `review` (same kind, starting the day after it ends), by person
+    and indicator code: what "next period's target" means in a report."""
+    nxt = session.execute(
+        select(Period.id).where(Period.kind == review.kind, Period.start_date == review.end_date + timedelta(days=1))
+    ).scalar()
+    if nxt is None:
+        return {}
+    out: dict[int, dict[str, float]] = defaultdict(dict)
+    for (emp, _), lines in load_lines(session, [nxt], employee_ids, with_values=False).items():
+        for ln in lines:
+            if ln.target is not None:
+                out[emp][ln.code] = ln.target
+    return out
+

@@ -16,6 +16,7 @@ from assistant.llm import LLMProvider
 from assistant.report import write_report
 from assistant.report_facts import CUMULATIVE_CODES, IndicatorInfo, PaceFact, PersonFacts, TeamPosition, WarningFact
 from assistant.report_facts import build_facts as assemble_facts
+from assistant.report_texts import value_text
 from assistant.training import recommend_training
 from core.tables import Employee, Period, SalesDaily
 from core.tables_coaching import Course as CourseRow
@@ -23,13 +24,14 @@ from kpi.errors import KpiError
 from kpi.grading import grade_team
 from kpi.pace import MetricKind, PaceResult, project_pace
 from kpi.scoring import Direction, ScoreBreakdown
-from workflows.coaching_alerts import alerts_of, detect
+from workflows.coaching_alerts import alerts_of, detect, warning_fact
 from workflows.coaching_data import (
     Line,
     PeriodChoice,
     department_code,
     indicator_info,
     load_lines,
+    next_period_targets,
     score_lines,
     team_of,
 )
@@ -145,22 +147,8 @@ def _current(
             continue
         paces[ln.assignment_id] = p
         facts.append(pace_fact(ln, meta, p))
-    warns = [
-        WarningFact(
-            code=f.line.code,
-            name_zh=info[f.line.code].name_zh,
-            name_en=info[f.line.code].name_en,
-            unit=info[f.line.code].unit,
-            start=str(f.warning.to_dict()["start"]),
-            end=str(f.warning.to_dict()["end"]),
-            days=f.warning.days,
-            latest_value=f.warning.evidence[-1].value,
-            bound=round(f.warning.evidence[-1].bound, 4),
-            ongoing=f.warning.ongoing,
-        )
-        for f in detect(session, today, {emp.id})
-        if f.period.id == current.id
-    ]
+    # The running period's warnings and, early in a period, those of the final days of the one just ended.
+    warns = [warning_fact(f, info) for f in detect(session, today, {emp.id})]
     return lines, facts, warns, paces
 
 
@@ -178,6 +166,8 @@ def person_facts(
     if review is None:
         return None, None, lines, paces
     own = load_lines(session, [review.id, *[p.id for p in choice.previous]], [emp.id])
+    if not any(ln.latest is not None for ln in own.get((emp.id, review.id), [])):
+        return None, None, lines, paces  # nothing recorded yet: a plan, not a review (see `due_notes`)
     breakdown = score_lines(own.get((emp.id, review.id), []), info, person_id=emp.code)
     trend = [(p.code, score_lines(own[(emp.id, p.id)], info).total) for p in choice.previous if (emp.id, p.id) in own]
     blocks = {ln.code: ln.block for ln in own.get((emp.id, review.id), [])}
@@ -193,6 +183,7 @@ def person_facts(
         current=_names(choice.current),
         pace=pace,
         warnings=warns,
+        next_targets=next_period_targets(session, [emp.id], review).get(emp.id),
     )
     return facts, breakdown, lines, paces
 
@@ -250,7 +241,7 @@ def build_plan(
         report = write_report(facts, lang, provider=provider, forbidden=(emp.name_zh, emp.name_en))  # type: ignore[arg-type]
         training = recommend_training(facts, live_catalogue(session), lang)
     else:
-        notes.append("No ended period with KPIs yet: the report and training follow the first review.")
+        notes += due_notes(session, emp, choice, lines, info, lang)
     alerts = alerts_of(session, emp.id, choice.current.id if choice.current else None)
     return PlanPublic(
         employee_id=emp.id,
@@ -275,3 +266,35 @@ def pace_fact(ln: Any, meta: IndicatorInfo, p: Any) -> PaceFact:
     return PaceFact(code=ln.code, name_zh=meta.name_zh, name_en=meta.name_en, unit=meta.unit,
                     as_of=ln.latest[0].isoformat(), actual_to_date=ln.latest[1], target=ln.target,
                     projected_pct=pct, status=str(p.status))
+
+
+def due_notes(
+    session: Session, emp: Employee, choice: PeriodChoice, lines: list[Line], info: dict[str, IndicatorInfo],
+    lang: str,
+) -> list[str]:
+    """What a person without a reviewable period is told instead of a score: what is due, and by when."""
+    def name(code: str) -> str:
+        meta = info.get(code)
+        return (meta.name_zh if lang == "zh" else meta.name_en) if meta else code
+
+    notes = []
+    review = choice.review
+    if review is None:
+        notes.append("还没有已结束的考核期：首次考核后才有评分、反馈报告和培训建议。" if lang == "zh" else
+                     "No ended period with KPIs yet: the score, report and training follow the first review.")
+    else:
+        missing = [name(ln.code) for ls in load_lines(session, [review.id], [emp.id]).values() for ln in ls]
+        period = review.name_zh if lang == "zh" else review.name_en
+        notes.append(
+            f"{period}还没有录入实际值（{'、'.join(missing)}），所以暂不评分；请尽快补录。" if lang == "zh" else
+            f"No actuals are recorded for {period} yet ({', '.join(missing)}), so there is no score yet; "
+            "please record them.")
+    current = choice.current
+    if current is not None:
+        for ln in lines:
+            meta = info.get(ln.code)
+            target = value_text(ln.target, meta.unit if meta else "", lang)
+            notes.append(f"{current.name_zh}：{name(ln.code)}目标 {target}，{current.end_date} 前完成。" if lang == "zh"
+                         else f"{current.name_en}: {name(ln.code)} target {target}, due by {current.end_date}.")
+    return notes
+
