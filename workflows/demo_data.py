@@ -51,9 +51,11 @@ Planted anomalies (`anomalies`, for coaching and early warning):
 - inflation: in the last completed month the first design team (team lead + members) reports 115-125% on
   every KPI (capped at 100% for bounded rates); that month's design outcome uses their true achievements,
   so scores are far above what the business result supports.
-- early_warning: the first live host's live_conversion_rate stays inside its target range in all past
-  months, then sits below target_low (90% falling to 78% of it) on the last 5 as-of dates of the current
-  month. Not planted when today is the 1st (no current-month dates yet).
+- early_warning (two): the first live host's live_conversion_rate, and the conversion_rate of the second
+  operations specialist reporting to the head of operations (the demo `manager`), stay inside their target
+  range in all past months, then sit below target_low (90% falling to 78% of it) on the last 5 as-of dates
+  of the current month. In the first days of a month (fewer than 3 as-of dates yet) they are planted on
+  the final days of the last completed month instead, which then has daily values for its last week.
 
 Row counts (seed 7, n_employees 150; `counts()` gives them for any run; they move a little with `today`):
                     today=2026-03-15   today=2026-11-27

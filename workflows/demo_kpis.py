@@ -37,6 +37,7 @@ from workflows.demo_kpi_specs import (
 Row = dict[str, Any]
 INFLATED_DEPT = "design"
 WARNING_POSITION, WARNING_CODE = "host", "live_conversion_rate"
+OPS_WARNING_POSITION, OPS_WARNING_CODE = "ops_specialist", "conversion_rate"
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ def _inflated_team(staff: list[Row]) -> tuple[str, set[str]]:
 
 
 def _anomalies(
-    lead: str, team: set[str], inflated_month: Row, warned: KpiLine, warn_month: Row, warn_dates: list[date],
+    lead: str, team: set[str], inflated_month: Row, warned: list[KpiLine], warn_month: Row, warn_dates: list[date],
     warn_index: int,
 ) -> list[Row]:
     """What was planted where, for tests and for the coaching demo."""
@@ -184,19 +185,29 @@ def _anomalies(
             "employee_codes": sorted(team),
         }
     ]
-    if warn_dates:
-        low, _ = target_range(SPECS[warned.code], float(warned.target[warn_index]))
+    for ln in warned if warn_dates else []:
+        low, _ = target_range(SPECS[ln.code], float(ln.target[warn_index]))
         out.append(
             {
                 "kind": "early_warning",
-                "employee_code": warned.employee,
-                "indicator_code": warned.code,
+                "employee_code": ln.employee,
+                "indicator_code": ln.code,
                 "period_code": warn_month["code"],
                 "target_low": low,
                 "dates": warn_dates[-min(WARNING_DAYS, len(warn_dates)) :],
             }
         )
     return out  # fmt: skip
+
+
+def _warned_lines(staff: list[Row], lines: list[KpiLine]) -> list[KpiLine]:
+    """The lines that get a planted early warning: the first live host's, and one in the head of operations'
+    team (not the `employee` login's), so the demo manager sees an alert on any day."""
+    host = next(e["code"] for e in staff if e["position_code"] == WARNING_POSITION)
+    ops_head = next(e["code"] for e in staff if e["position_code"] == "ops_head")
+    team = [e["code"] for e in staff if e["position_code"] == OPS_WARNING_POSITION and e["manager_code"] == ops_head]
+    picks = [(host, WARNING_CODE)] + ([(team[1], OPS_WARNING_CODE)] if len(team) > 1 else [])
+    return [next(ln for ln in lines if (ln.employee, ln.code) == pick) for pick in picks]
 
 
 def generate_kpis(
@@ -209,9 +220,9 @@ def generate_kpis(
 ) -> KpiData:
     """Assignments, actuals, department outcomes and the planted anomalies for the month periods."""
     lines = _lines(rng, staff, months, today, sales, directions)
-    warn_emp = next(e["code"] for e in staff if e["position_code"] == WARNING_POSITION)
-    warned = next(ln for ln in lines if ln.employee == warn_emp and ln.code == WARNING_CODE)
-    _steady_history(warned)
+    warned = _warned_lines(staff, lines)
+    for ln in warned:
+        _steady_history(ln)
     # Outcomes follow what people really achieved; the inflated team's reported values come after.
     true_ach = {i: achievement(ln.value, ln.target, ln.direction) for i, ln in enumerate(lines)}
     last_done = len(months) - 2
@@ -227,7 +238,8 @@ def generate_kpis(
     assignments: list[Row] = []
     actuals: list[Row] = []
     for ln in lines:
-        a, v = line_rows(rng, ln, months, as_of, mtd, ln is warned, late if ln is warned else None)
+        planted = any(ln is w for w in warned)
+        a, v = line_rows(rng, ln, months, as_of, mtd, planted, late if planted else None)
         assignments += a
         actuals += v
     anomalies = _anomalies(lead, team, months[last_done], warned, warn_month, warn_dates, warn_index)

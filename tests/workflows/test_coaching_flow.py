@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from assistant.guards import ungrounded_numbers
@@ -175,3 +175,47 @@ def test_plan_without_ended_period_has_kpis_but_no_report(session: Session, demo
     assert plan.report is None and plan.training == [] and plan.notes
     assert plan.current_period is not None and plan.kpis
     assert plan.current_period.start_date <= first.start_date + timedelta(days=3) <= plan.current_period.end_date  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_period_without_actuals_is_a_plan_not_a_review(session: Session, demo: DemoCompany, lang: str) -> None:
+    emp = _emp(session, demo.employees[20]["code"])
+    before = coaching.plan_for(session, emp, lang=lang, today=demo.today)
+    review = before.review_period
+    assert review is not None and before.report is not None
+    # The month just ended, nothing recorded yet (the usual state on the 1st): no score, no rank, no grade.
+    ids = select(KpiAssignment.id).where(KpiAssignment.employee_id == emp.id, KpiAssignment.period_id == review.id)
+    session.execute(delete(KpiActual).where(KpiActual.assignment_id.in_(ids)))
+    session.flush()
+    plan = coaching.plan_for(session, emp, lang=lang, today=demo.today)
+    assert plan.report is None and plan.score is None and plan.facts is None
+    due = " ".join(plan.notes)
+    assert (review.name_zh if lang == "zh" else review.name_en) in due
+    assert plan.current_period is not None and str(plan.current_period.end_date) in due
+    assert ("暂不评分" if lang == "zh" else "no score yet") in due
+    assert "总分" not in due and "排名" not in due
+
+
+def test_next_steps_quote_the_target_assigned_for_the_next_period(session: Session, demo: DemoCompany) -> None:
+    from assistant.numbers import plain_numbers
+
+    for code in [e["code"] for e in demo.employees][::7]:
+        emp = _emp(session, code)
+        plan = coaching.plan_for(session, emp, lang="zh", today=demo.today)
+        if plan.facts is None or plan.report is None:
+            continue
+        for k in plan.facts.kpis:
+            steps = plan.report.sections.next_steps
+            step = next((s for s in steps if s.startswith(f"{k.name_zh}：") and "下期目标" in s), None)
+            if step is None:
+                continue
+            assigned = next((c.target for c in plan.kpis if c.code == k.code), None)
+            assert k.next_target == assigned
+            if assigned is None:
+                assert "尚未下达" in step
+            else:
+                shown = plain_numbers(step.split("下期目标", 1)[1])
+                assert any(abs(v - assigned) <= 0.01 * abs(assigned) or abs(v * 1e4 - assigned) <= 0.01 * abs(assigned)
+                           for v in shown), (step, assigned)
+            return
+    pytest.fail("no report named a next-period target")
