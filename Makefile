@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PACKAGES := core kpi forecasting assistant workflows api cli eval
 
 .PHONY: demo test test-all install lint typecheck bench-forecast eval clean
 
@@ -26,9 +27,11 @@ test-all: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy $(PACKAGES)
 
 typecheck: $(STAMP)
-	$(BIN)/mypy core kpi forecasting assistant
+	$(BIN)/mypy $(PACKAGES)
 
 bench-forecast: $(STAMP)
 	$(BIN)/kpilot eval forecast

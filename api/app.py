@@ -3,7 +3,6 @@
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
@@ -115,6 +114,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     document_permissions([m.router for m in modules])
     for module in modules:
         app.include_router(module.router)
-    extra: dict[str, Any] = {"max_bytes": settings.max_body_bytes}
-    app.add_middleware(BodyLimit, **extra)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -1,7 +1,7 @@
 """Injected things, one `Annotated` alias each: settings, the DB session, the caller, permissions."""
 
-from collections.abc import Callable, Iterator
-from typing import Annotated, Any
+from collections.abc import Iterator
+from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -62,32 +62,60 @@ def get_caller(
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
-def require(permission: str) -> Callable[..., Caller]:
+class Require:
     """A dependency that lets only roles holding `permission` through (403 otherwise)."""
 
-    def _check(caller: CallerDep) -> Caller:
-        if not role_may(caller.role, permission):
-            raise PermissionDenied(f"Your role ({caller.role}) may not do this ({permission}).")
+    def __init__(self, permission: str) -> None:
+        self.kpilot_permission = permission  # names the route's permission for its docs and the route audit test
+
+    def __call__(self, caller: CallerDep) -> Caller:
+        if not role_may(caller.role, self.kpilot_permission):
+            raise PermissionDenied(f"Your role ({caller.role}) may not do this ({self.kpilot_permission}).")
         return caller
 
-    _check.kpilot_permission = permission  # type: ignore[attr-defined]  # read by the route audit test
-    return _check
 
+class Public:
+    """Marks a route that anyone may call (login, health): `dependencies=[Depends(Public())]`."""
 
-def public() -> Callable[..., None]:
-    """Marks a route that anyone may call (login, health)."""
+    kpilot_permission = "public"
 
-    def _open() -> None:
+    def __call__(self) -> None:
         return None
 
-    _open.kpilot_permission = "public"  # type: ignore[attr-defined]
-    return _open
 
-
-def Allowed(permission: str) -> Any:  # noqa: N802 - reads like a type in signatures
-    """`caller: Allowed("org:read")` injects the caller after checking the permission."""
-    return Annotated[Caller, Depends(require(permission))]
-
+# The caller, after checking one permission each (core.security.PERMISSIONS): `caller: CanReadOrg`.
+CanReadMe = Annotated[Caller, Depends(Require("me:read"))]
+CanReadOrg = Annotated[Caller, Depends(Require("org:read"))]
+CanWriteOrg = Annotated[Caller, Depends(Require("org:write"))]
+CanReadUsers = Annotated[Caller, Depends(Require("users:read"))]
+CanWriteUsers = Annotated[Caller, Depends(Require("users:write"))]
+CanReadPeriods = Annotated[Caller, Depends(Require("periods:read"))]
+CanWritePeriods = Annotated[Caller, Depends(Require("periods:write"))]
+CanReadCatalogue = Annotated[Caller, Depends(Require("catalogue:read"))]
+CanWriteCatalogue = Annotated[Caller, Depends(Require("catalogue:write"))]
+CanReadOkr = Annotated[Caller, Depends(Require("okr:read"))]
+CanWriteOkr = Annotated[Caller, Depends(Require("okr:write"))]
+CanReadKpi = Annotated[Caller, Depends(Require("kpi:read"))]
+CanWriteKpi = Annotated[Caller, Depends(Require("kpi:write"))]
+CanWriteActuals = Annotated[Caller, Depends(Require("actuals:write"))]
+CanReadSales = Annotated[Caller, Depends(Require("sales:read"))]
+CanWriteSales = Annotated[Caller, Depends(Require("sales:write"))]
+CanReadAudit = Annotated[Caller, Depends(Require("audit:read"))]
+CanReadPlan = Annotated[Caller, Depends(Require("plan:read"))]
+CanReadAlerts = Annotated[Caller, Depends(Require("alerts:read"))]
+CanRunAlerts = Annotated[Caller, Depends(Require("alerts:run"))]
+CanReadAnomalies = Annotated[Caller, Depends(Require("anomalies:read"))]
+CanReadCourses = Annotated[Caller, Depends(Require("courses:read"))]
+CanWriteCourses = Annotated[Caller, Depends(Require("courses:write"))]
+CanReadWeights = Annotated[Caller, Depends(Require("weights:read"))]
+CanProposeWeights = Annotated[Caller, Depends(Require("weights:propose"))]
+CanDecideWeights = Annotated[Caller, Depends(Require("weights:decide"))]
+CanWriteOutcomes = Annotated[Caller, Depends(Require("outcomes:write"))]
+CanRunForecast = Annotated[Caller, Depends(Require("forecast:run"))]
+CanReadForecast = Annotated[Caller, Depends(Require("forecast:read"))]
+CanReadDrafts = Annotated[Caller, Depends(Require("drafts:read"))]
+CanWriteDrafts = Annotated[Caller, Depends(Require("drafts:write"))]
+CanPublishDrafts = Annotated[Caller, Depends(Require("drafts:publish"))]
 
 IfMatch = Annotated[str | None, Header(alias="If-Match", description="The ETag (version) you last read.")]
 IdempotencyKey = Annotated[

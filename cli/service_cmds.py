@@ -2,16 +2,19 @@
 
 import os
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:  # the commands import the service lazily, so `kpilot --help` stays fast
+    from core.settings import Settings
 
 db_app = typer.Typer(help="Database schema migrations (Alembic).", no_args_is_help=True)
 users_app = typer.Typer(help="Manage logins.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> "Settings":
     """Settings from the environment, or a clear message and exit code 2."""
     from core.settings import SettingsError, get_settings
 

@@ -17,14 +17,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
 
+if TYPE_CHECKING:
+    from assistant.schemas import Lang
+
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-LANGS = ("zh", "en")
+LANGS: tuple[Lang, ...] = ("zh", "en")
+# What must not change when only names, genders and birth years change: score, report text, training.
+Snapshot = tuple[float, str, list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,7 @@ class Row:
         return self.passed / self.total if self.total else 0.0
 
 
-def _grade_reports(session: Session, lang: str, today: date) -> tuple[list[Row], float, dict[int, tuple]]:  # type: ignore[type-arg]
+def _grade_reports(session: Session, lang: Lang, today: date) -> tuple[list[Row], float, dict[int, Snapshot]]:
     from assistant.guards import ungrounded_numbers
     from assistant.report_facts import fact_numbers
     from assistant.texts import detect_language
@@ -72,7 +78,7 @@ def _grade_reports(session: Session, lang: str, today: date) -> tuple[list[Row],
     return rows, seconds, snapshot
 
 
-def _counterfactual(session: Session, lang: str, today: date, before: dict[int, tuple]) -> Row:  # type: ignore[type-arg]
+def _counterfactual(session: Session, lang: Lang, today: date, before: dict[int, Snapshot]) -> Row:
     """Shuffle names, genders and birth years across employees (rolled back) and compare everything."""
     from core.tables import Employee
     from workflows.coaching_batch import company_reports

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from assistant.courses import load_training_catalogue
 from assistant.llm import LLMConfig, LLMProvider, make_provider
+from assistant.schemas import Lang
 from core.clock import clock_of
 from core.errors import InvalidInput, NotFound
 from core.security import Caller
@@ -60,7 +61,7 @@ def plan_for(
     session: Session,
     employee: Employee,
     *,
-    lang: str,
+    lang: Lang,
     period_id: int | None = None,
     today: date | None = None,
     settings: Settings | None = None,
@@ -78,7 +79,7 @@ def my_plan(
     session: Session,
     caller: Caller,
     *,
-    lang: str,
+    lang: Lang,
     period_id: int | None = None,
     today: date | None = None,
     settings: Settings | None = None,
@@ -97,7 +98,7 @@ def employee_plan(
     caller: Caller,
     employee_id: int,
     *,
-    lang: str,
+    lang: Lang,
     period_id: int | None = None,
     today: date | None = None,
     settings: Settings | None = None,

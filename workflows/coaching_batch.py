@@ -15,14 +15,15 @@ from sqlalchemy.orm import Session
 
 from assistant.courses import TrainingCatalogue
 from assistant.report import FeedbackReport, write_report
-from assistant.report_facts import CUMULATIVE_CODES, PaceFact, PersonFacts, TeamPosition, WarningFact
+from assistant.report_facts import CUMULATIVE_CODES, IndicatorInfo, PaceFact, PersonFacts, TeamPosition, WarningFact
 from assistant.report_facts import build_facts as assemble_facts
+from assistant.schemas import Lang
 from assistant.training import Recommendation, recommend_training
 from core.tables import Department, Employee, Period
 from kpi.grading import grade_team
 from kpi.scoring import Direction
 from workflows.coaching_alerts import detect, warning_fact
-from workflows.coaching_data import choose_periods, indicator_info, load_lines, next_period_targets, score_lines
+from workflows.coaching_data import Line, choose_periods, indicator_info, load_lines, next_period_targets, score_lines
 from workflows.coaching_plan import live_catalogue, pace_fact, pace_of, sales_shape
 
 
@@ -95,7 +96,9 @@ def company_facts(session: Session, today: date) -> dict[int, PersonFacts]:
     return out
 
 
-def _pace(lines: list, period: Period | None, info: dict, shape: list[float] | None) -> list[PaceFact]:  # type: ignore[type-arg]
+def _pace(
+    lines: list[Line], period: Period | None, info: dict[str, IndicatorInfo], shape: list[float] | None
+) -> list[PaceFact]:
     out = []
     for ln in lines:
         meta = info.get(ln.code)
@@ -110,7 +113,7 @@ def _pace(lines: list, period: Period | None, info: dict, shape: list[float] | N
 
 def company_reports(
     session: Session,
-    lang: str,
+    lang: Lang,
     today: date,
     catalogue: TrainingCatalogue | None = None,
 ) -> list[PersonReport]:
@@ -120,7 +123,7 @@ def company_reports(
         PersonReport(
             emp_id,
             f,
-            write_report(f, lang, catalogue=catalogue),  # type: ignore[arg-type]
+            write_report(f, lang, catalogue=catalogue),
             recommend_training(f, catalogue, lang),
         )
         for emp_id, f in sorted(company_facts(session, today).items())

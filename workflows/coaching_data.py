@@ -70,6 +70,7 @@ def load_lines(
     by_id: dict[int, Line] = {}
     out: dict[tuple[int, int], list[Line]] = defaultdict(list)
     for a, code in session.execute(stmt):
+        assert a.employee_id is not None  # the query keeps person lines only
         line = Line(a.id, a.employee_id, a.period_id, code, a.block, a.weight, a.target, a.target_low, a.target_high)
         by_id[a.id] = line
         out[(a.employee_id, a.period_id)].append(line)

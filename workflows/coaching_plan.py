@@ -17,6 +17,7 @@ from assistant.report import write_report
 from assistant.report_facts import CUMULATIVE_CODES, IndicatorInfo, PaceFact, PersonFacts, TeamPosition, WarningFact
 from assistant.report_facts import build_facts as assemble_facts
 from assistant.report_texts import value_text
+from assistant.schemas import Lang
 from assistant.training import recommend_training
 from core.tables import Employee, Period, SalesDaily
 from core.tables_coaching import Course as CourseRow
@@ -41,20 +42,8 @@ from workflows.coaching_schemas import AlertPublic, PaceOut, PeriodRef, PlanKpi,
 def live_catalogue(session: Session) -> TrainingCatalogue:
     """The shipped skill maps with the courses HR keeps in the `course` table."""
     rows = session.execute(select(CourseRow).order_by(CourseRow.code)).scalars()
-    courses = [
-        Course(
-            code=r.code,
-            title_zh=r.title_zh,
-            title_en=r.title_en,
-            skills=tuple(r.skills),
-            kpi_codes=tuple(r.kpi_codes),
-            departments=tuple(r.departments),
-            duration_hours=r.duration_hours,
-            format=r.format,
-            active=r.active,
-        )
-        for r in rows
-    ]  # type: ignore[arg-type]
+    # Validating the row's attributes also checks its `format` string against the CourseFormat literal.
+    courses = [Course.model_validate(r, from_attributes=True) for r in rows]
     return load_training_catalogue().with_courses(courses)
 
 
@@ -123,8 +112,8 @@ def _team_position(
     )
 
 
-def _names(period: Period | None) -> tuple[str, str, str] | None:
-    return (period.code, period.name_zh, period.name_en) if period is not None else None
+def _names(period: Period) -> tuple[str, str, str]:
+    return (period.code, period.name_zh, period.name_en)
 
 
 def _current(
@@ -177,10 +166,10 @@ def person_facts(
         period=_names(review),
         breakdown=breakdown,
         info=info,
-        blocks=blocks,  # type: ignore[arg-type]
+        blocks=blocks,
         trend=trend,
         team=_team_position(session, emp, review, info),
-        current=_names(choice.current),
+        current=_names(choice.current) if choice.current is not None else None,
         pace=pace,
         warnings=warns,
         next_targets=next_period_targets(session, [emp.id], review).get(emp.id),
@@ -193,7 +182,7 @@ def build_plan(
     emp: Employee,
     choice: PeriodChoice,
     *,
-    lang: str,
+    lang: Lang,
     today: date,
     provider: LLMProvider | None = None,
 ) -> PlanPublic:
@@ -238,7 +227,7 @@ def build_plan(
     report = training = None
     notes: list[str] = []
     if facts is not None:
-        report = write_report(facts, lang, provider=provider, forbidden=(emp.name_zh, emp.name_en))  # type: ignore[arg-type]
+        report = write_report(facts, lang, provider=provider, forbidden=(emp.name_zh, emp.name_en))
         training = recommend_training(facts, live_catalogue(session), lang)
     else:
         notes += due_notes(session, emp, choice, lines, info, lang)
@@ -246,9 +235,7 @@ def build_plan(
     return PlanPublic(
         employee_id=emp.id,
         language=lang,
-        current_period=PeriodRef.model_validate(choice.current)  # type: ignore[arg-type]
-        if choice.current
-        else None,
+        current_period=PeriodRef.model_validate(choice.current) if choice.current else None,
         kpis=kpis,
         review_period=PeriodRef.model_validate(choice.review) if choice.review else None,
         score=breakdown.to_dict() if breakdown is not None else None,

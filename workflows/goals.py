@@ -1,5 +1,8 @@
 """Goal-system use cases: periods, the KPI catalogue, OKRs with key results, KPI assignments and actuals."""
 
+from datetime import date
+from typing import TypeVar
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -19,8 +22,10 @@ from workflows.schemas import (
     PeriodUpdate,
 )
 
+T = TypeVar("T")
 
-def _get(session: Session, model: type, obj_id: int, what: str) -> object:
+
+def _get(session: Session, model: type[T], obj_id: int, what: str) -> T:
     obj = session.get(model, obj_id)
     if obj is None:
         raise NotFound(f"{what} {obj_id} not found.")
@@ -38,11 +43,11 @@ def list_periods(session: Session, *, kind: str | None, limit: int, offset: int)
 
 def get_period(session: Session, period_id: int) -> Period:
     """A period or NotFound."""
-    return _get(session, Period, period_id, "Period")  # type: ignore[return-value]
+    return _get(session, Period, period_id, "Period")
 
 
-def _check_dates(start: object, end: object) -> None:
-    if start is not None and end is not None and start > end:  # type: ignore[operator]
+def _check_dates(start: date | None, end: date | None) -> None:
+    if start is not None and end is not None and start > end:
         raise InvalidInput("A period must not end before it starts.",
                            [{"loc": ["end_date"], "msg": "before start_date"}])
 
@@ -69,7 +74,7 @@ def list_indicators(session: Session, *, limit: int, offset: int) -> tuple[list[
 
 def get_indicator(session: Session, indicator_id: int) -> Indicator:
     """A catalogue indicator or NotFound."""
-    return _get(session, Indicator, indicator_id, "Indicator")  # type: ignore[return-value]
+    return _get(session, Indicator, indicator_id, "Indicator")
 
 
 def create_indicator(session: Session, caller: Caller, data: IndicatorCreate) -> Indicator:

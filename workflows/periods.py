@@ -68,7 +68,8 @@ def _covering_krs(session: Session, period: Period) -> dict[tuple[int | None, st
     ).all()
     out: dict[tuple[int | None, str], int] = {}
     for dept, level, code, kr_id in rows:
-        out.setdefault((dept if level == "department" else None, code), kr_id)
+        if code is not None:  # the query only returns KRs that measure an indicator
+            out.setdefault((dept if level == "department" else None, code), kr_id)
     return out
 
 

@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from api.deps import Allowed, IdempotencyKey, IfMatch, SessionDep
+from api.deps import CanReadAudit, CanReadUsers, CanWriteUsers, IdempotencyKey, IfMatch, SessionDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
 from core.tables import AuditEvent, User
@@ -16,18 +16,18 @@ router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
 
 
 @router.get("/users", response_model=Page[UserPublic], tags=["users"], summary="List users")
-def list_users(session: SessionDep, _caller: Allowed("users:read"), p: Paging) -> dict:  # type: ignore[valid-type]
+def list_users(session: SessionDep, _caller: CanReadUsers, p: Paging) -> dict:
     return page(UserPublic, common.paginate(session, select(User).order_by(User.id), limit=p.limit, offset=p.offset))
 
 
 @router.get("/users/{user_id}", response_model=UserPublic, tags=["users"], summary="One user")
-def get_user(user_id: Id, session: SessionDep, _caller: Allowed("users:read")) -> JSONResponse:  # type: ignore[valid-type]
+def get_user(user_id: Id, session: SessionDep, _caller: CanReadUsers) -> JSONResponse:
     return with_etag(UserPublic, users_flow.get_user(session, user_id))
 
 
 @router.post("/users", response_model=UserPublic, status_code=201, tags=["users"], summary="Create a user (admin)")
 def create_user(
-    body: UserCreate, session: SessionDep, caller: Allowed("users:write"), key: IdempotencyKey = None,  # type: ignore[valid-type]
+    body: UserCreate, session: SessionDep, caller: CanWriteUsers, key: IdempotencyKey = None,
 ) -> JSONResponse:
     return created(session, caller, key, body, UserPublic, lambda: users_flow.create_user(
         session, caller=caller, username=body.username, password=body.password, role=body.role,
@@ -37,7 +37,7 @@ def create_user(
 @router.patch("/users/{user_id}", response_model=UserPublic, tags=["users"],
               summary="Change a user's role or disable them (admin, If-Match)")
 def update_user(
-    user_id: Id, body: UserUpdate, session: SessionDep, caller: Allowed("users:write"),  # type: ignore[valid-type]
+    user_id: Id, body: UserUpdate, session: SessionDep, caller: CanWriteUsers,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     user = users_flow.get_user(session, user_id)
@@ -48,13 +48,13 @@ def update_user(
 
 @router.get("/audit-events", response_model=Page[AuditEventPublic], tags=["audit"],
             summary="The audit log, newest first")
-def list_audit(session: SessionDep, _caller: Allowed("audit:read"), p: Paging) -> dict:  # type: ignore[valid-type]
+def list_audit(session: SessionDep, _caller: CanReadAudit, p: Paging) -> dict:
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
     return page(AuditEventPublic, common.paginate(session, stmt, limit=p.limit, offset=p.offset))
 
 
 @router.get("/audit-events/verify", response_model=AuditVerifyPublic, tags=["audit"],
             summary="Re-hash the audit chain and report tampering")
-def verify_audit(session: SessionDep, _caller: Allowed("audit:read")) -> AuditVerifyPublic:  # type: ignore[valid-type]
+def verify_audit(session: SessionDep, _caller: CanReadAudit) -> AuditVerifyPublic:
     report = audit.verify_chain(session)
     return AuditVerifyPublic(ok=report.ok, checked=report.checked, problems=report.problems)

@@ -7,7 +7,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from api.deps import Allowed, SessionDep, SettingsDep, public
+from api.deps import CanReadMe, Public, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from core.migrate import current_revision
 from workflows import users as users_flow
@@ -16,7 +16,7 @@ from workflows.schemas import Health, Me, Token
 router = APIRouter(prefix="/api/v1", tags=["auth"], responses=PROBLEM_RESPONSES)
 
 
-@router.post("/auth/token", response_model=Token, dependencies=[Depends(public())],
+@router.post("/auth/token", response_model=Token, dependencies=[Depends(Public())],
              summary="Log in with username and password (OAuth2 password form); returns a bearer token")
 def login(session: SessionDep, settings: SettingsDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
     token = users_flow.login(session, settings, username=form.username, password=form.password)
@@ -24,11 +24,11 @@ def login(session: SessionDep, settings: SettingsDep, form: Annotated[OAuth2Pass
 
 
 @router.get("/me", response_model=Me, summary="The logged-in user")
-def me(caller: Allowed("me:read")) -> Me:  # type: ignore[valid-type]
-    return Me(user_id=caller.user_id, username=caller.username, role=caller.role, employee_id=caller.employee_id)
+def me(caller: CanReadMe) -> Me:
+    return Me.model_validate(caller, from_attributes=True)  # validates the role string against `Role`
 
 
-@router.get("/health", response_model=Health, dependencies=[Depends(public())], tags=["health"],
+@router.get("/health", response_model=Health, dependencies=[Depends(Public())], tags=["health"],
             summary="Database reachability, schema revision and the configured LLM provider")
 def health(session: SessionDep, settings: SettingsDep) -> Health:
     try:

@@ -5,7 +5,18 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.deps import Allowed, IdempotencyKey, IfMatch, SessionDep, SettingsDep
+from api.deps import (
+    CanReadAlerts,
+    CanReadAnomalies,
+    CanReadCourses,
+    CanReadPlan,
+    CanRunAlerts,
+    CanWriteCourses,
+    IdempotencyKey,
+    IfMatch,
+    SessionDep,
+    SettingsDep,
+)
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
 from workflows import coaching
@@ -38,7 +49,7 @@ PeriodQuery = Annotated[
 def my_plan(
     session: SessionDep,
     settings: SettingsDep,
-    caller: Allowed("plan:read"),  # type: ignore[valid-type]
+    caller: CanReadPlan,
     lang: Lang = "zh",
     period_id: PeriodQuery = None,
 ) -> PlanPublic:
@@ -55,7 +66,7 @@ def employee_plan(
     employee_id: Id,
     session: SessionDep,
     settings: SettingsDep,
-    caller: Allowed("plan:read"),  # type: ignore[valid-type]
+    caller: CanReadPlan,
     lang: Lang = "zh",
     period_id: PeriodQuery = None,
 ) -> PlanPublic:
@@ -70,8 +81,8 @@ def employee_plan(
 )
 def list_alerts(
     session: SessionDep,
-    caller: Allowed("alerts:read"),
-    p: Paging,  # type: ignore[valid-type]
+    caller: CanReadAlerts,
+    p: Paging,
     period_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     employee_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> dict[str, Any]:
@@ -89,7 +100,7 @@ def list_alerts(
     tags=["coaching"],
     summary="Run the early-warning checks for the running periods and store the alerts",
 )
-def run_alerts(session: SessionDep, caller: Allowed("alerts:run")) -> AlertRunPublic:  # type: ignore[valid-type]
+def run_alerts(session: SessionDep, caller: CanRunAlerts) -> AlertRunPublic:
     result = coaching.run_alert_checks(session, caller)
     return AlertRunPublic(created=result.created, updated=result.updated, ongoing=result.ongoing)
 
@@ -102,7 +113,7 @@ def run_alerts(session: SessionDep, caller: Allowed("alerts:run")) -> AlertRunPu
 )
 def list_anomalies(
     session: SessionDep,
-    _caller: Allowed("anomalies:read"),  # type: ignore[valid-type]
+    _caller: CanReadAnomalies,
     period_id: Annotated[
         int | None, Query(ge=1, le=2_147_483_647, description="Default: the latest ended period.")
     ] = None,
@@ -116,15 +127,15 @@ def list_anomalies(
 @router.get("/courses", response_model=Page[CoursePublic], tags=["coaching"], summary="The training catalogue")
 def list_courses(
     session: SessionDep,
-    _caller: Allowed("courses:read"),
-    p: Paging,  # type: ignore[valid-type]
+    _caller: CanReadCourses,
+    p: Paging,
     active: Annotated[bool | None, Query()] = None,
 ) -> dict[str, Any]:
     return page(CoursePublic, coaching.list_courses(session, active=active, limit=p.limit, offset=p.offset))
 
 
 @router.get("/courses/{course_id}", response_model=CoursePublic, tags=["coaching"], summary="One course")
-def get_course(course_id: Id, session: SessionDep, _caller: Allowed("courses:read")) -> JSONResponse:  # type: ignore[valid-type]
+def get_course(course_id: Id, session: SessionDep, _caller: CanReadCourses) -> JSONResponse:
     return with_etag(CoursePublic, coaching.get_course(session, course_id))
 
 
@@ -138,8 +149,8 @@ def get_course(course_id: Id, session: SessionDep, _caller: Allowed("courses:rea
 def create_course(
     body: CourseCreate,
     session: SessionDep,
-    caller: Allowed("courses:write"),
-    key: IdempotencyKey = None,  # type: ignore[valid-type]
+    caller: CanWriteCourses,
+    key: IdempotencyKey = None,
 ) -> JSONResponse:
     return created(session, caller, key, body, CoursePublic, lambda: coaching.create_course(session, caller, body))
 
@@ -151,7 +162,7 @@ def update_course(
     course_id: Id,
     body: CourseUpdate,
     session: SessionDep,
-    caller: Allowed("courses:write"),  # type: ignore[valid-type]
+    caller: CanWriteCourses,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     return with_etag(CoursePublic, coaching.update_course(session, caller, course_id, body, if_match))

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.deps import Allowed, IdempotencyKey, IfMatch, SessionDep, SettingsDep
+from api.deps import CanPublishDrafts, CanReadDrafts, CanWriteDrafts, IdempotencyKey, IfMatch, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page
 from core.tables_drafts import GoalDraft
@@ -36,7 +36,7 @@ def _answer(data: dict[str, Any], status: int = 200) -> JSONResponse:
 @router.post("/goal-drafts", response_model=GoalDraftDetail, status_code=201,
              summary="Draft a department's OKR and personal KPIs for a period (managers: their departments)")
 def create_draft(
-    body: DraftCreate, session: SessionDep, settings: SettingsDep, caller: Allowed("drafts:write"),  # type: ignore[valid-type]
+    body: DraftCreate, session: SessionDep, settings: SettingsDep, caller: CanWriteDrafts,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     def produce() -> tuple[int, dict[str, Any]]:
@@ -50,7 +50,7 @@ def create_draft(
 @router.get("/goal-drafts", response_model=Page[GoalDraftPublic],
             summary="Goal drafts you may see: HR/admin all, managers their departments' (employees may not)")
 def list_drafts(
-    session: SessionDep, caller: Allowed("drafts:read"), p: Paging,  # type: ignore[valid-type]
+    session: SessionDep, caller: CanReadDrafts, p: Paging,
     department_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     period_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     status: Annotated[DraftStatus | None, Query()] = None,
@@ -62,14 +62,14 @@ def list_drafts(
 
 @router.get("/goal-drafts/{draft_id}", response_model=GoalDraftDetail,
             summary="One goal draft with the department's OKR, role KPIs and each member's KPIs (ETag)")
-def get_draft(draft_id: Id, session: SessionDep, caller: Allowed("drafts:read")) -> JSONResponse:  # type: ignore[valid-type]
+def get_draft(draft_id: Id, session: SessionDep, caller: CanReadDrafts) -> JSONResponse:
     return _answer(_detail(drafts.get_draft(session, caller, draft_id)))
 
 
 @router.patch("/goal-drafts/{draft_id}", response_model=GoalDraftDetail,
               summary="Edit KPI weights, targets or parent links (If-Match); the guards must still pass (422)")
 def update_draft(
-    draft_id: Id, body: DraftUpdate, session: SessionDep, caller: Allowed("drafts:write"),  # type: ignore[valid-type]
+    draft_id: Id, body: DraftUpdate, session: SessionDep, caller: CanWriteDrafts,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     return _answer(_detail(drafts.update_draft(session, caller, draft_id, body, if_match)))
@@ -78,7 +78,7 @@ def update_draft(
 @router.post("/goal-drafts/{draft_id}/publish", response_model=PublishResult,
              summary="Publish once (If-Match): the department objective, key results and everyone's KPIs")
 def publish_draft(
-    draft_id: Id, session: SessionDep, caller: Allowed("drafts:publish"),  # type: ignore[valid-type]
+    draft_id: Id, session: SessionDep, caller: CanPublishDrafts,
     if_match: IfMatch = None, key: IdempotencyKey = None,
 ) -> JSONResponse:
     def produce() -> tuple[int, dict[str, Any]]:

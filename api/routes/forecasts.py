@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Query
 from fastapi.responses import JSONResponse, Response
 
-from api.deps import Allowed, IdempotencyKey, SessionDep, SettingsDep
+from api.deps import CanReadForecast, CanRunForecast, IdempotencyKey, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page
 from core.clock import clock_of
@@ -22,7 +22,7 @@ MaybeId = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
                      "runs in the background")
 def request_forecast(
     body: ForecastCreate, session: SessionDep, settings: SettingsDep, background: BackgroundTasks,
-    caller: Allowed("forecast:run"), key: IdempotencyKey = None,  # type: ignore[valid-type]
+    caller: CanRunForecast, key: IdempotencyKey = None,
 ) -> JSONResponse:
     def produce() -> tuple[int, dict[str, Any]]:
         job = forecasts.request_forecast(session, caller, body)
@@ -38,27 +38,27 @@ def request_forecast(
 
 
 @router.get("/forecasts", response_model=Page[ForecastJobPublic], summary="Forecast jobs you may read")
-def list_forecasts(session: SessionDep, caller: Allowed("forecast:read"), p: Paging) -> dict:  # type: ignore[valid-type]
+def list_forecasts(session: SessionDep, caller: CanReadForecast, p: Paging) -> dict:
     items, count = forecasts.list_jobs(session, caller, limit=p.limit, offset=p.offset)
     return {"data": [forecasts.job_view(session, j) for j in items], "count": count}
 
 
 @router.get("/forecasts/{job_id}", response_model=ForecastJobPublic, summary="A forecast job's status and ranges")
-def get_forecast(job_id: Id, session: SessionDep, caller: Allowed("forecast:read")) -> dict:  # type: ignore[valid-type]
+def get_forecast(job_id: Id, session: SessionDep, caller: CanReadForecast) -> dict:
     return forecasts.job_view(session, forecasts.get_job(session, caller, job_id))
 
 
 @router.get("/forecasts/{job_id}/chart.png", response_class=Response, summary="Fan chart PNG of one shop",
             responses={200: {"content": {"image/png": {}}, "description": "PNG image"}})
 def forecast_chart(
-    job_id: Id, session: SessionDep, caller: Allowed("forecast:read"), shop_id: MaybeId = None,  # type: ignore[valid-type]
+    job_id: Id, session: SessionDep, caller: CanReadForecast, shop_id: MaybeId = None,
 ) -> Response:
     return Response(forecasts.chart_png(session, caller, job_id, shop_id), media_type="image/png")
 
 
 @router.get("/target-ranges", response_model=Page[TargetRangePublic], summary="Proposed target ranges you may read")
 def list_target_ranges(
-    session: SessionDep, caller: Allowed("forecast:read"), p: Paging,  # type: ignore[valid-type]
+    session: SessionDep, caller: CanReadForecast, p: Paging,
     period_id: MaybeId = None, shop_id: MaybeId = None,
 ) -> dict:
     return page(TargetRangePublic, forecasts.list_ranges(session, caller, period_id=period_id, shop_id=shop_id,

@@ -6,7 +6,17 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from api.deps import Allowed, IdempotencyKey, IfMatch, SessionDep
+from api.deps import (
+    CanReadCatalogue,
+    CanReadOkr,
+    CanReadPeriods,
+    CanWriteCatalogue,
+    CanWriteOkr,
+    CanWritePeriods,
+    IdempotencyKey,
+    IfMatch,
+    SessionDep,
+)
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
 from core.tables import Objective
@@ -31,27 +41,27 @@ router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
 
 @router.get("/periods", response_model=Page[PeriodPublic], tags=["periods"], summary="List periods, newest first")
 def list_periods(
-    session: SessionDep, _caller: Allowed("periods:read"), p: Paging,  # type: ignore[valid-type]
+    session: SessionDep, _caller: CanReadPeriods, p: Paging,
     kind: Annotated[PeriodKind | None, Query()] = None,
 ) -> dict:
     return page(PeriodPublic, goals.list_periods(session, kind=kind, limit=p.limit, offset=p.offset))
 
 
 @router.get("/periods/{period_id}", response_model=PeriodPublic, tags=["periods"], summary="One period")
-def get_period(period_id: Id, session: SessionDep, _caller: Allowed("periods:read")) -> JSONResponse:  # type: ignore[valid-type]
+def get_period(period_id: Id, session: SessionDep, _caller: CanReadPeriods) -> JSONResponse:
     return with_etag(PeriodPublic, goals.get_period(session, period_id))
 
 
 @router.post("/periods", response_model=PeriodPublic, status_code=201, tags=["periods"], summary="Create a period")
 def create_period(
-    body: PeriodCreate, session: SessionDep, caller: Allowed("periods:write"), key: IdempotencyKey = None,  # type: ignore[valid-type]
+    body: PeriodCreate, session: SessionDep, caller: CanWritePeriods, key: IdempotencyKey = None,
 ) -> JSONResponse:
     return created(session, caller, key, body, PeriodPublic, lambda: goals.create_period(session, caller, body))
 
 
 @router.patch("/periods/{period_id}", response_model=PeriodPublic, tags=["periods"], summary="Change a period")
 def update_period(
-    period_id: Id, body: PeriodUpdate, session: SessionDep, caller: Allowed("periods:write"),  # type: ignore[valid-type]
+    period_id: Id, body: PeriodUpdate, session: SessionDep, caller: CanWritePeriods,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     return with_etag(PeriodPublic, goals.update_period(session, caller, period_id, body, if_match))
@@ -59,19 +69,19 @@ def update_period(
 
 @router.get("/indicators", response_model=Page[IndicatorPublic], tags=["catalogue"],
             summary="The bilingual KPI catalogue")
-def list_indicators(session: SessionDep, _caller: Allowed("catalogue:read"), p: Paging) -> dict:  # type: ignore[valid-type]
+def list_indicators(session: SessionDep, _caller: CanReadCatalogue, p: Paging) -> dict:
     return page(IndicatorPublic, goals.list_indicators(session, limit=p.limit, offset=p.offset))
 
 
 @router.get("/indicators/{indicator_id}", response_model=IndicatorPublic, tags=["catalogue"], summary="One indicator")
-def get_indicator(indicator_id: Id, session: SessionDep, _caller: Allowed("catalogue:read")) -> JSONResponse:  # type: ignore[valid-type]
+def get_indicator(indicator_id: Id, session: SessionDep, _caller: CanReadCatalogue) -> JSONResponse:
     return with_etag(IndicatorPublic, goals.get_indicator(session, indicator_id))
 
 
 @router.post("/indicators", response_model=IndicatorPublic, status_code=201, tags=["catalogue"],
              summary="Add an indicator to the catalogue")
 def create_indicator(
-    body: IndicatorCreate, session: SessionDep, caller: Allowed("catalogue:write"), key: IdempotencyKey = None,  # type: ignore[valid-type]
+    body: IndicatorCreate, session: SessionDep, caller: CanWriteCatalogue, key: IdempotencyKey = None,
 ) -> JSONResponse:
     return created(session, caller, key, body, IndicatorPublic, lambda: goals.create_indicator(session, caller, body))
 
@@ -79,7 +89,7 @@ def create_indicator(
 @router.patch("/indicators/{indicator_id}", response_model=IndicatorPublic, tags=["catalogue"],
               summary="Edit an indicator (If-Match)")
 def update_indicator(
-    indicator_id: Id, body: IndicatorUpdate, session: SessionDep, caller: Allowed("catalogue:write"),  # type: ignore[valid-type]
+    indicator_id: Id, body: IndicatorUpdate, session: SessionDep, caller: CanWriteCatalogue,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     return with_etag(IndicatorPublic, goals.update_indicator(session, caller, indicator_id, body, if_match))
@@ -95,7 +105,7 @@ def _objective_out(session: Session, obj: Objective) -> dict[str, Any]:
 @router.get("/objectives", response_model=Page[ObjectivePublic], tags=["okr"],
             summary="OKRs you may read: the company's, your department's, yours and your reports'")
 def list_objectives(
-    session: SessionDep, caller: Allowed("okr:read"), p: Paging,  # type: ignore[valid-type]
+    session: SessionDep, caller: CanReadOkr, p: Paging,
     period_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     level: Annotated[Level | None, Query()] = None,
 ) -> dict:
@@ -105,7 +115,7 @@ def list_objectives(
 
 
 @router.get("/objectives/{objective_id}", response_model=ObjectivePublic, tags=["okr"], summary="One objective")
-def get_objective(objective_id: Id, session: SessionDep, caller: Allowed("okr:read")) -> JSONResponse:  # type: ignore[valid-type]
+def get_objective(objective_id: Id, session: SessionDep, caller: CanReadOkr) -> JSONResponse:
     obj = goals.get_objective(session, caller, objective_id)
     return JSONResponse(_objective_out(session, obj), headers={"ETag": common.etag(obj.version)})
 
@@ -113,7 +123,7 @@ def get_objective(objective_id: Id, session: SessionDep, caller: Allowed("okr:re
 @router.post("/objectives", response_model=ObjectivePublic, status_code=201, tags=["okr"],
              summary="Create an objective with its key results (managers: own department and reports)")
 def create_objective(
-    body: ObjectiveCreate, session: SessionDep, caller: Allowed("okr:write"), key: IdempotencyKey = None,  # type: ignore[valid-type]
+    body: ObjectiveCreate, session: SessionDep, caller: CanWriteOkr, key: IdempotencyKey = None,
 ) -> JSONResponse:
     def produce() -> tuple[int, dict[str, Any]]:
         obj = goals.create_objective(session, caller, body)

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import JSONResponse
 
-from api.deps import Allowed, IdempotencyKey, IfMatch, SessionDep
+from api.deps import CanReadKpi, CanWriteActuals, CanWriteKpi, IdempotencyKey, IfMatch, SessionDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
 from core.errors import InvalidInput
@@ -27,7 +27,7 @@ MAX_UPLOAD = 20_000_000
 @router.get("/kpi-assignments", response_model=Page[AssignmentPublic],
             summary="KPI assignments you may read (yours, your reports', your department's)")
 def list_assignments(
-    session: SessionDep, caller: Allowed("kpi:read"), p: Paging,  # type: ignore[valid-type]
+    session: SessionDep, caller: CanReadKpi, p: Paging,
     period_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     employee_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> dict:
@@ -36,14 +36,14 @@ def list_assignments(
 
 
 @router.get("/kpi-assignments/{assignment_id}", response_model=AssignmentPublic, summary="One KPI assignment")
-def get_assignment(assignment_id: Id, session: SessionDep, caller: Allowed("kpi:read")) -> JSONResponse:  # type: ignore[valid-type]
+def get_assignment(assignment_id: Id, session: SessionDep, caller: CanReadKpi) -> JSONResponse:
     return with_etag(AssignmentPublic, goals.get_assignment(session, caller, assignment_id))
 
 
 @router.post("/kpi-assignments", response_model=AssignmentPublic, status_code=201,
              summary="Give a KPI to a person or department (managers: their reports and department)")
 def create_assignment(
-    body: AssignmentCreate, session: SessionDep, caller: Allowed("kpi:write"), key: IdempotencyKey = None,  # type: ignore[valid-type]
+    body: AssignmentCreate, session: SessionDep, caller: CanWriteKpi, key: IdempotencyKey = None,
 ) -> JSONResponse:
     return created(session, caller, key, body, AssignmentPublic, lambda: goals.create_assignment(session, caller, body))
 
@@ -51,7 +51,7 @@ def create_assignment(
 @router.patch("/kpi-assignments/{assignment_id}", response_model=AssignmentPublic,
               summary="Change weight or target (If-Match)")
 def update_assignment(
-    assignment_id: Id, body: AssignmentUpdate, session: SessionDep, caller: Allowed("kpi:write"),  # type: ignore[valid-type]
+    assignment_id: Id, body: AssignmentUpdate, session: SessionDep, caller: CanWriteKpi,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     return with_etag(AssignmentPublic, goals.update_assignment(session, caller, assignment_id, body, if_match))
@@ -59,14 +59,14 @@ def update_assignment(
 
 @router.get("/kpi-assignments/{assignment_id}/actuals", response_model=list[ActualPublic],
             summary="Measured values of a KPI assignment")
-def list_actuals(assignment_id: Id, session: SessionDep, caller: Allowed("kpi:read")) -> list[ActualPublic]:  # type: ignore[valid-type]
+def list_actuals(assignment_id: Id, session: SessionDep, caller: CanReadKpi) -> list[ActualPublic]:
     return [ActualPublic.model_validate(a) for a in goals.list_actuals(session, caller, assignment_id)]
 
 
 @router.post("/kpi-assignments/{assignment_id}/actuals", response_model=ActualPublic, status_code=201,
              summary="Record a measured value (one per date)")
 def record_actual(
-    assignment_id: Id, body: ActualCreate, session: SessionDep, caller: Allowed("actuals:write"),  # type: ignore[valid-type]
+    assignment_id: Id, body: ActualCreate, session: SessionDep, caller: CanWriteActuals,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     return created(session, caller, key, body, ActualPublic,
@@ -84,7 +84,7 @@ async def read_upload(file: UploadFile) -> bytes:
 @router.post("/imports/actuals", response_model=ImportReport,
              summary="Import KPI actuals from CSV (employee_code, period_code, indicator_code, as_of, value)")
 async def import_actuals(
-    session: SessionDep, caller: Allowed("actuals:write"), file: Annotated[UploadFile, File()],  # type: ignore[valid-type]
+    session: SessionDep, caller: CanWriteActuals, file: Annotated[UploadFile, File()],
 ) -> ImportReport:
     content = await read_upload(file)
     name = file.filename or "upload.csv"

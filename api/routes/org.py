@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.deps import Allowed, IdempotencyKey, IfMatch, SessionDep
+from api.deps import CanReadOrg, CanWriteOrg, IdempotencyKey, IfMatch, SessionDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
 from workflows import org
@@ -25,39 +25,39 @@ router = APIRouter(prefix="/api/v1", tags=["org"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("/departments", response_model=Page[DepartmentPublic], summary="List departments")
-def list_departments(session: SessionDep, _caller: Allowed("org:read"), p: Paging) -> dict:  # type: ignore[valid-type]
+def list_departments(session: SessionDep, _caller: CanReadOrg, p: Paging) -> dict:
     return page(DepartmentPublic, org.list_departments(session, limit=p.limit, offset=p.offset))
 
 
 @router.get("/departments/{department_id}", response_model=DepartmentPublic, summary="One department")
-def get_department(department_id: Id, session: SessionDep, _caller: Allowed("org:read")) -> JSONResponse:  # type: ignore[valid-type]
+def get_department(department_id: Id, session: SessionDep, _caller: CanReadOrg) -> JSONResponse:
     return with_etag(DepartmentPublic, org.get_department(session, department_id))
 
 
 @router.post("/departments", response_model=DepartmentPublic, status_code=201, summary="Create a department")
 def create_department(
-    body: DepartmentCreate, session: SessionDep, caller: Allowed("org:write"), key: IdempotencyKey = None,  # type: ignore[valid-type]
+    body: DepartmentCreate, session: SessionDep, caller: CanWriteOrg, key: IdempotencyKey = None,
 ) -> JSONResponse:
     return created(session, caller, key, body, DepartmentPublic, lambda: org.create_department(session, caller, body))
 
 
 @router.patch("/departments/{department_id}", response_model=DepartmentPublic, summary="Change a department")
 def update_department(
-    department_id: Id, body: DepartmentUpdate, session: SessionDep, caller: Allowed("org:write"),  # type: ignore[valid-type]
+    department_id: Id, body: DepartmentUpdate, session: SessionDep, caller: CanWriteOrg,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     return with_etag(DepartmentPublic, org.update_department(session, caller, department_id, body, if_match))
 
 
 @router.get("/positions", response_model=Page[PositionPublic], summary="List positions")
-def list_positions(session: SessionDep, _caller: Allowed("org:read"), p: Paging) -> dict:  # type: ignore[valid-type]
+def list_positions(session: SessionDep, _caller: CanReadOrg, p: Paging) -> dict:
     return page(PositionPublic, org.list_positions(session, limit=p.limit, offset=p.offset))
 
 
 @router.get("/employees", response_model=Page[EmployeePublic],
             summary="Employees you may see: yourself, your reporting line (managers), everyone (HR/admin)")
 def list_employees(
-    session: SessionDep, caller: Allowed("org:read"), p: Paging,  # type: ignore[valid-type]
+    session: SessionDep, caller: CanReadOrg, p: Paging,
     department_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> dict:
     return page(EmployeePublic, org.list_employees(session, caller, department_id=department_id,
@@ -65,20 +65,20 @@ def list_employees(
 
 
 @router.get("/employees/{employee_id}", response_model=EmployeePublic, summary="One employee (404 if not yours)")
-def get_employee(employee_id: Id, session: SessionDep, caller: Allowed("org:read")) -> JSONResponse:  # type: ignore[valid-type]
+def get_employee(employee_id: Id, session: SessionDep, caller: CanReadOrg) -> JSONResponse:
     return with_etag(EmployeePublic, get_visible_employee(session, caller, employee_id))
 
 
 @router.post("/employees", response_model=EmployeePublic, status_code=201, summary="Create an employee")
 def create_employee(
-    body: EmployeeCreate, session: SessionDep, caller: Allowed("org:write"), key: IdempotencyKey = None,  # type: ignore[valid-type]
+    body: EmployeeCreate, session: SessionDep, caller: CanWriteOrg, key: IdempotencyKey = None,
 ) -> JSONResponse:
     return created(session, caller, key, body, EmployeePublic, lambda: org.create_employee(session, caller, body))
 
 
 @router.patch("/employees/{employee_id}", response_model=EmployeePublic, summary="Change an employee (If-Match)")
 def update_employee(
-    employee_id: Id, body: EmployeeUpdate, session: SessionDep, caller: Allowed("org:write"),  # type: ignore[valid-type]
+    employee_id: Id, body: EmployeeUpdate, session: SessionDep, caller: CanWriteOrg,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     return with_etag(EmployeePublic, org.update_employee(session, caller, employee_id, body, if_match))

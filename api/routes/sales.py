@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, UploadFile
 from sqlalchemy import select
 
-from api.deps import Allowed, SessionDep
+from api.deps import CanReadSales, CanWriteSales, SessionDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page
 from api.routes.kpis import read_upload
@@ -19,13 +19,13 @@ router = APIRouter(prefix="/api/v1", tags=["sales"], responses=PROBLEM_RESPONSES
 
 
 @router.get("/shops", response_model=Page[ShopPublic], summary="Shops and channels")
-def list_shops(session: SessionDep, _caller: Allowed("sales:read"), p: Paging) -> dict:  # type: ignore[valid-type]
+def list_shops(session: SessionDep, _caller: CanReadSales, p: Paging) -> dict:
     return page(ShopPublic, common.paginate(session, select(Shop).order_by(Shop.id), limit=p.limit, offset=p.offset))
 
 
 @router.get("/shops/{shop_id}/sales", response_model=Page[SalesDayPublic], summary="Daily sales of a shop")
 def shop_sales(
-    shop_id: Id, session: SessionDep, _caller: Allowed("sales:read"), p: Paging,  # type: ignore[valid-type]
+    shop_id: Id, session: SessionDep, _caller: CanReadSales, p: Paging,
     start: Annotated[date | None, Query(alias="from")] = None,
     end: Annotated[date | None, Query(alias="to")] = None,
 ) -> dict:
@@ -42,7 +42,7 @@ def shop_sales(
 @router.post("/imports/sales", response_model=ImportReport,
              summary="Import daily sales from CSV (shop_code, ds, sales[, orders, visitors, is_open, promo])")
 async def import_sales(
-    session: SessionDep, caller: Allowed("sales:write"), file: Annotated[UploadFile, File()],  # type: ignore[valid-type]
+    session: SessionDep, caller: CanWriteSales, file: Annotated[UploadFile, File()],
 ) -> ImportReport:
     content = await read_upload(file)
     name = file.filename or "upload.csv"

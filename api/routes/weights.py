@@ -1,12 +1,21 @@
 """Weight routes: data-driven proposals HR approves or rejects (If-Match, Idempotency-Key), weight sets, outcomes."""
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from api.deps import Allowed, IdempotencyKey, IfMatch, SessionDep
+from api.deps import (
+    CanDecideWeights,
+    CanProposeWeights,
+    CanReadWeights,
+    CanWriteOutcomes,
+    IdempotencyKey,
+    IfMatch,
+    SessionDep,
+)
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page, with_etag
 from core.security import Caller
@@ -29,7 +38,8 @@ router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES, tags=["weights
 
 
 def _replayable(
-    session: Session, caller: Caller, key: str | None, payload: dict[str, Any], status: int, make: Any,
+    session: Session, caller: Caller, key: str | None, payload: dict[str, Any], status: int,
+    make: Callable[[], dict[str, Any]],
 ) -> JSONResponse:
     """Run a writing POST once per Idempotency-Key; a retry gets the first answer (and its ETag) again."""
 
@@ -43,7 +53,7 @@ def _replayable(
 @router.post("/weight-proposals", response_model=WeightProposalDetail, status_code=201,
              summary="Propose indicator weights for a department from its stored history (HR/admin)")
 def create_proposal(
-    body: WeightProposalCreate, session: SessionDep, caller: Allowed("weights:propose"),  # type: ignore[valid-type]
+    body: WeightProposalCreate, session: SessionDep, caller: CanProposeWeights,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     def make() -> dict[str, Any]:
@@ -56,7 +66,7 @@ def create_proposal(
 @router.get("/weight-proposals", response_model=Page[WeightProposalPublic],
             summary="Weight proposals: HR/admin all, managers their departments' (employees may not)")
 def list_proposals(
-    session: SessionDep, caller: Allowed("weights:read"), p: Paging,  # type: ignore[valid-type]
+    session: SessionDep, caller: CanReadWeights, p: Paging,
     status: Annotated[ProposalStatus | None, Query()] = None,
     department_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> dict[str, Any]:
@@ -67,14 +77,14 @@ def list_proposals(
 
 @router.get("/weight-proposals/{proposal_id}", response_model=WeightProposalDetail,
             summary="One proposal with its evidence; the ETag is what approve/reject need as If-Match")
-def get_proposal(proposal_id: Id, session: SessionDep, caller: Allowed("weights:read")) -> JSONResponse:  # type: ignore[valid-type]
+def get_proposal(proposal_id: Id, session: SessionDep, caller: CanReadWeights) -> JSONResponse:
     return with_etag(WeightProposalDetail, weights.get_proposal(session, caller, proposal_id))
 
 
 @router.post("/weight-proposals/{proposal_id}/approve", response_model=WeightProposalPublic,
              summary="Approve (optionally with edited weights): a new weight-set version from next month")
 def approve_proposal(
-    proposal_id: Id, body: WeightProposalApprove, session: SessionDep, caller: Allowed("weights:decide"),  # type: ignore[valid-type]
+    proposal_id: Id, body: WeightProposalApprove, session: SessionDep, caller: CanDecideWeights,
     if_match: IfMatch = None, key: IdempotencyKey = None,
 ) -> JSONResponse:
     def make() -> dict[str, Any]:
@@ -88,7 +98,7 @@ def approve_proposal(
 @router.post("/weight-proposals/{proposal_id}/reject", response_model=WeightProposalPublic,
              summary="Reject a proposal: the department keeps its weights")
 def reject_proposal(
-    proposal_id: Id, body: WeightProposalReject, session: SessionDep, caller: Allowed("weights:decide"),  # type: ignore[valid-type]
+    proposal_id: Id, body: WeightProposalReject, session: SessionDep, caller: CanDecideWeights,
     if_match: IfMatch = None, key: IdempotencyKey = None,
 ) -> JSONResponse:
     def make() -> dict[str, Any]:
@@ -102,7 +112,7 @@ def reject_proposal(
 @router.get("/departments/{department_id}/weight-sets", response_model=Page[WeightSetPublic],
             summary="Every version of a department's indicator weights, newest first")
 def list_weight_sets(
-    department_id: Id, session: SessionDep, caller: Allowed("weights:read"), p: Paging,  # type: ignore[valid-type]
+    department_id: Id, session: SessionDep, caller: CanReadWeights, p: Paging,
 ) -> dict[str, Any]:
     return page(WeightSetPublic, weights.list_weight_sets(session, caller, department_id,
                                                           limit=p.limit, offset=p.offset))
@@ -110,7 +120,7 @@ def list_weight_sets(
 
 @router.get("/departments/{department_id}/outcomes", response_model=OutcomesPublic,
             summary="A department's monthly business outcomes (what proposals are fitted against)")
-def list_outcomes(department_id: Id, session: SessionDep, caller: Allowed("weights:read")) -> dict[str, Any]:  # type: ignore[valid-type]
+def list_outcomes(department_id: Id, session: SessionDep, caller: CanReadWeights) -> dict[str, Any]:
     rows = weights_outcomes.list_outcomes(session, caller, department_id)
     data = [OutcomePublic(period_id=o.period_id, period_code=code, value=o.value, source=o.source) for o, code in rows]
     return {"department_id": department_id, "data": data, "count": len(data)}
@@ -119,7 +129,7 @@ def list_outcomes(department_id: Id, session: SessionDep, caller: Allowed("weigh
 @router.put("/departments/{department_id}/outcomes", response_model=ImportReport,
             summary="Store a department's outcome per period (insert or replace; HR/admin)")
 def put_outcomes(
-    department_id: Id, body: OutcomesPut, session: SessionDep, caller: Allowed("outcomes:write"),  # type: ignore[valid-type]
+    department_id: Id, body: OutcomesPut, session: SessionDep, caller: CanWriteOutcomes,
 ) -> ImportReport:
     count = weights_outcomes.put_outcomes(session, caller, department_id, body)
     session.commit()
