@@ -19,8 +19,7 @@ from assistant.llm import LLMConfig, LLMProvider, make_provider
 from core.errors import InvalidInput, NotFound
 from core.security import Caller
 from core.settings import Settings
-from core.tables import Department, Employee, Indicator
-from core.tables_coaching import Course
+from core.tables import Course, Department, Employee, Indicator
 from workflows import common
 from workflows.access import get_visible_employee
 from workflows.coaching_alerts import AlertRun, list_alerts, run_alerts  # noqa: F401 - re-exported use cases

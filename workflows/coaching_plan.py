@@ -17,8 +17,8 @@ from assistant.report import write_report
 from assistant.report_facts import CUMULATIVE_CODES, IndicatorInfo, PaceFact, PersonFacts, TeamPosition, WarningFact
 from assistant.report_facts import build_facts as assemble_facts
 from assistant.training import recommend_training
+from core.tables import Course as CourseRow
 from core.tables import Employee, Period, SalesDaily
-from core.tables_coaching import Course as CourseRow
 from kpi.errors import KpiError
 from kpi.grading import grade_team
 from kpi.pace import MetricKind, PaceResult, project_pace

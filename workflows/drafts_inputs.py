@@ -33,8 +33,8 @@ from core.tables import (
     Position,
     SalesDaily,
     Shop,
+    TargetRange,
 )
-from core.tables_forecast import TargetRange
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9_\-]{1,20}$")
 # Units whose level does not depend on the period's length: a month's value is a fair baseline for a quarter.

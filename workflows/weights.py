@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from core.security import Caller
-from core.tables import Department
-from core.tables_weights import WeightProposal, WeightSet
+from core.tables import Department, WeightProposal, WeightSet
 from kpi.errors import KpiError
 from workflows import audit, common
 from workflows.access import managed_department_ids

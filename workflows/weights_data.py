@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from core.tables import Employee, Indicator, KpiActual, KpiAssignment, Period
-from core.tables_weights import DepartmentOutcome, WeightSet
+from core.tables import DepartmentOutcome, Employee, Indicator, KpiActual, KpiAssignment, Period, WeightSet
 
 if TYPE_CHECKING:
     import pandas as pd

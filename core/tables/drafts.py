@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.tables import Base, Versioned
+from core.tables.base import Base, Versioned
 
 DRAFT_STATUSES = ("draft", "published")
 

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.tables import Base, Versioned
+from core.tables.base import Base, Versioned
 
 PROPOSAL_STATUSES = ("pending", "approved", "rejected")
 
