@@ -1,6 +1,6 @@
 """Indicator weights from data (issue 7): propose KPI weights with evidence; HR approves elsewhere.
 
-Estimator (also in plain words in `weights_result.METHOD_EN/ZH`): standardised indicators (lower-is-better
+Estimator (also in plain words in `kpi.weights.result.METHOD_EN/ZH`): standardised indicators (lower-is-better
 flipped) -> non-negative least squares -> shares rescaled to 100 and projected onto the HR bounds ->
 percentile bootstrap intervals -> precision-weighted shrinkage toward the current (or equal) weights ->
 out-of-sample Spearman correlation in K-fold CV for proposal, current and equal weights. Coefficient CIs come
@@ -17,9 +17,10 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from kpi.errors import ConstantIndicatorError, InvalidSettingsError, TooFewRowsError, WeightsError
-from kpi.weights_cv import cross_validate
-from kpi.weights_input import check_bounds, check_columns, check_current, numeric_frame
-from kpi.weights_math import (
+from kpi.weights.cv import cross_validate
+from kpi.weights.diagnostics import collect_warnings
+from kpi.weights.inputs import check_bounds, check_columns, check_current, numeric_frame
+from kpi.weights.numerics import (
     FloatArray,
     bootstrap_weights,
     importance_weights,
@@ -28,8 +29,7 @@ from kpi.weights_math import (
     standardise,
     vif,
 )
-from kpi.weights_result import METHOD_EN, METHOD_ZH, GroupProposal, GroupRefusal, WeightsReport
-from kpi.weights_warnings import collect_warnings
+from kpi.weights.result import METHOD_EN, METHOD_ZH, GroupProposal, GroupRefusal, WeightsReport
 
 if TYPE_CHECKING:
     import pandas as pd
