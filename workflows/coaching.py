@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.courses import load_training_catalogue
-from assistant.llm import LLMConfig, LLMProvider, make_provider
+from assistant.llm import LLMConfig, LLMProvider
+from assistant.providers import make_provider
 from core.errors import InvalidInput, NotFound
 from core.security import Caller
 from core.settings import Settings

@@ -18,7 +18,7 @@ from kpi.weights.numerics import (
 )
 
 if TYPE_CHECKING:
-    from kpi.weights.fit import WeightsSettings
+    from kpi.weights.settings import WeightsSettings
 
 
 def cross_validate(
