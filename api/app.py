@@ -11,6 +11,7 @@ from api import errors
 from api.routes import admin, auth, coaching, drafts, forecasts, goals, kpis, org, sales, weights
 from core.security import PERMISSIONS
 from core.settings import Settings, get_settings
+from core.vocab import ROLES
 
 DESCRIPTION = """
 kpilot turns sales history, the promotion calendar and company OKRs into goals people can act on.
@@ -83,7 +84,7 @@ def document_permissions(routers: list[APIRouter]) -> None:
                 continue
             perm = _permission_of(route)
             who = "anyone" if perm == "public" else ", ".join(
-                r for r in ("employee", "manager", "hr", "admin") if r in PERMISSIONS.get(perm or "", ()))
+                r for r in ROLES if r in PERMISSIONS.get(perm or "", ()))
             route.description = f"{route.description or ''}\n\n**Who may call:** {who or 'nobody'} (`{perm}`)".strip()
 
 

@@ -5,7 +5,7 @@ re-exported so that `from core.tables import Employee` works whatever module a t
 """
 
 from core.tables.audit import AuditEvent, AuditHead, IdempotencyRecord
-from core.tables.base import DIRECTIONS, NAMING, OKR_LEVELS, PERIOD_KINDS, ROLES, Base, Versioned
+from core.tables.base import NAMING, Base, Versioned
 from core.tables.coaching import CoachingAlert, Course
 from core.tables.drafts import DRAFT_STATUSES, GoalDraft
 from core.tables.forecast import ForecastJob, TargetRange
@@ -15,7 +15,7 @@ from core.tables.sales import PromoEvent, SalesDaily, Shop
 from core.tables.weights import PROPOSAL_STATUSES, DepartmentOutcome, WeightProposal, WeightSet
 
 __all__ = [
-    "DIRECTIONS", "DRAFT_STATUSES", "NAMING", "OKR_LEVELS", "PERIOD_KINDS", "PROPOSAL_STATUSES", "ROLES",
+    "DRAFT_STATUSES", "NAMING", "PROPOSAL_STATUSES",
     "AuditEvent", "AuditHead", "Base", "CoachingAlert", "Company", "Course", "Department", "DepartmentOutcome",
     "Employee", "ForecastJob", "GoalDraft", "IdempotencyRecord", "Indicator", "KeyResult", "KpiActual",
     "KpiAssignment", "Objective", "Period", "Position", "PromoEvent", "SalesDaily", "Shop", "TargetRange",

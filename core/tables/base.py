@@ -15,11 +15,6 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-ROLES = ("employee", "manager", "hr", "admin")
-DIRECTIONS = ("higher", "lower")
-PERIOD_KINDS = ("month", "quarter", "year", "campaign")
-OKR_LEVELS = ("company", "department", "person")
-
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)

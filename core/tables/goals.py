@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.tables.base import Base, Versioned
+from core.vocab import DIRECTIONS, sql_in
 
 
 class Period(Base, Versioned):
@@ -60,7 +61,7 @@ class Indicator(Base, Versioned):
     """The bilingual KPI catalogue."""
 
     __tablename__ = "indicator"
-    __table_args__ = (CheckConstraint("direction in ('higher','lower')", name="direction"),)
+    __table_args__ = (CheckConstraint(sql_in("direction", DIRECTIONS), name="direction"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(60), unique=True)
     name_zh: Mapped[str] = mapped_column(String(200))

@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.tables.base import Base, Versioned
+from core.vocab import ROLES, sql_in
 
 
 class Company(Base, Versioned):
@@ -55,7 +56,7 @@ class Employee(Base, Versioned):
 
 class User(Base, Versioned):
     __tablename__ = "app_user"
-    __table_args__ = (CheckConstraint("role in ('employee','manager','hr','admin')", name="role"),)
+    __table_args__ = (CheckConstraint(sql_in("role", ROLES), name="role"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
