@@ -13,6 +13,7 @@ from api.routes import admin, auth, coaching, drafts, forecasts, goals, kpis, or
 from core.clock import clock_for
 from core.security import PERMISSIONS
 from core.settings import Settings, get_settings
+from core.vocab import ROLES
 from workflows.periods import CalendarKeeper
 
 DESCRIPTION = """
@@ -86,7 +87,7 @@ def document_permissions(routers: list[APIRouter]) -> None:
                 continue
             perm = _permission_of(route)
             who = "anyone" if perm == "public" else ", ".join(
-                r for r in ("employee", "manager", "hr", "admin") if r in PERMISSIONS.get(perm or "", ()))
+                r for r in ROLES if r in PERMISSIONS.get(perm or "", ()))
             route.description = f"{route.description or ''}\n\n**Who may call:** {who or 'nobody'} (`{perm}`)".strip()
 
 

@@ -11,7 +11,8 @@ from assistant.driver_tree import DriverSplit, split_sales
 from assistant.schemas import KPI, CompanyOKR, KeyResult, Target, TargetRange
 from assistant.targets import kr_target, support_target, with_forecast
 from assistant.templates import Block, DeptTemplate, get_template
-from assistant.weights import apportion
+from core.vocab import DirectionName
+from kpi.rules import apportion
 
 MAX_KPIS = 5
 SALES_CODES = ("gmv", "sales_growth")
@@ -28,7 +29,7 @@ class Assignment:
     name_en: str
     is_new: bool
     unit: str | None
-    direction: Literal["higher", "lower"]
+    direction: DirectionName
     target: Target
     link: Literal["direct", "driver"]
 
@@ -215,7 +216,7 @@ def department_kpis(
         uniq = list({a.code: a for a in reversed(assigned)}.values())[::-1]
         items = [_Item(a.code, None, 1.0, a) for a in uniq]
     items = _cap(items, flags, dept)
-    weights = apportion([i.weight for i in items])
+    weights = apportion([i.weight for i in items], at_least_one=True)
     parent = _support_parent(dept, assigned, company)
     cat = indicator_map()
     kpis = []

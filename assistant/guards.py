@@ -13,6 +13,7 @@ from assistant.driver_tree import consistency_error
 from assistant.numbers import plain_numbers
 from assistant.schemas import KPI, GoalDraft
 from assistant.texts import detect_language
+from kpi.rules import weight_problems
 
 MAX_KPIS = 5
 DRIVER_TOLERANCE = 0.01
@@ -87,9 +88,8 @@ def check_text(text: str, facts: Iterable[float], lang: str, *, where: str = "te
 def _check_scorecard(where: str, kpis: list[KPI], problems: list[str]) -> None:
     if not 1 <= len(kpis) <= MAX_KPIS:
         problems.append(f"{where}: {len(kpis)} KPIs (must be 1..{MAX_KPIS})")
-    total = sum(k.weight for k in kpis)
-    if total != 100 or any(k.weight <= 0 for k in kpis):
-        problems.append(f"{where}: weights sum to {total} (must be 100, each > 0)")
+    for wp in weight_problems([(k.code, k.weight) for k in kpis], positive=True):
+        problems.append(f"{where}: {wp.code + ': ' if wp.code else ''}{wp.message}")
     for k in kpis:
         t = k.target
         if t.value is None and t.change_pct is None and t.change_pp is None:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.numbers import Quantity, find_quantities
+from core.vocab import DirectionName
 
 # Period words are removed before numbers are read, so "Q3", "6月", "双11" or "618" never become targets.
 _PERIOD_PATTERNS = [
@@ -104,7 +105,7 @@ class ParsedKR:
     change: float | None = None
     change_kind: str | None = None  # "relative" (%) or "pp" (percentage points)
     unit: str | None = None
-    direction: str | None = None
+    direction: DirectionName | None = None
     comparator: str = "="
     period: str | None = None
     metric_text: str = ""

@@ -1,4 +1,8 @@
-"""The LLM behind one small typed protocol: the offline engine and OpenAI-compatible models implement it."""
+"""The LLM behind one small typed protocol: the offline engine and OpenAI-compatible models implement it.
+
+`assistant.providers.make_provider` builds the configured one; this module imports no provider, so a provider
+can import the protocol types from here without a cycle.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from typing import Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from assistant.errors import ProviderError
 from assistant.schemas import CallRecord
 
 T = TypeVar("T", bound=BaseModel)
@@ -80,19 +83,3 @@ class OfflineProvider:
         prompt = load_prompt(prompt_id)
         record = CallRecord(prompt_id=prompt.id, prompt_version=prompt.version, model="offline", outcome="offline")
         return LLMResult(value=fallback, record=record, fallback=False, problems=check(fallback))
-
-
-def make_provider(config: LLMConfig | None = None) -> LLMProvider:
-    """Build the configured provider; LangChain is imported only when a real model is configured."""
-    config = config or LLMConfig()
-    if config.provider == "offline":
-        return OfflineProvider()
-    if config.provider == "openai":
-        if not config.base_url or not config.model:
-            raise ProviderError(
-                "the openai provider needs an explicit base_url and model (KPILOT_LLM_BASE_URL, KPILOT_LLM_MODEL)"
-            )
-        from assistant.openai_provider import OpenAIProvider
-
-        return OpenAIProvider(config)
-    raise ProviderError(f"unknown LLM provider {config.provider!r}; use 'offline' or 'openai'")

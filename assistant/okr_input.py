@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Literal, cast
+from typing import cast
 
 import yaml
 
@@ -12,6 +12,7 @@ from assistant.errors import InputError, NoMeasurableKRError
 from assistant.kr_parser import ParsedKR, parse_kr
 from assistant.retrieval import best_indicator, clean_query
 from assistant.schemas import CompanyOKR, KeyResult, Objective
+from core.vocab import DirectionName
 
 _OBJ_RE = re.compile(r"^\s*(?:O\s*\d+|Objective\s*\d*|目标\s*\d*)\s*[:：.、]\s*(?P<t>.+)$", re.IGNORECASE)
 _KR_RE = re.compile(
@@ -106,7 +107,7 @@ def _to_key_result(kr_id: str, title: str, parsed: ParsedKR) -> KeyResult:
         change_pct=parsed.change if parsed.change_kind == "relative" else None,
         change_pp=parsed.change if parsed.change_kind == "pp" else None,
         unit=unit,
-        direction=cast(Literal["higher", "lower"], direction),
+        direction=cast(DirectionName, direction),
         period=parsed.period,
     )
 

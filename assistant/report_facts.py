@@ -9,11 +9,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
 from assistant.numbers import fmt_number, plain_numbers
+from core.vocab import DirectionName
 from kpi.scoring import LineStatus, ScoreBreakdown
 
 # Indicators that add up over a period (a month-to-date value is part of the total), used for pace.
@@ -28,7 +28,7 @@ class KpiFact(BaseModel):
     name_zh: str
     name_en: str
     unit: str
-    direction: Literal["higher", "lower"]
+    direction: DirectionName
     block: str = "fixed"
     weight: float
     target: float | None
@@ -145,7 +145,7 @@ class IndicatorInfo:
     name_zh: str
     name_en: str
     unit: str
-    direction: Literal["higher", "lower"]
+    direction: DirectionName
 
 
 def r1(x: float) -> float:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from assistant.courses import TrainingCatalogue
 from assistant.numbers import fmt_number
 from assistant.report_facts import KpiFact, PersonFacts, WarningFact
+from core.vocab import Direction
 
 GRADE_NAMES = {
     "excellent": ("优秀", "excellent"),
@@ -53,12 +54,12 @@ def _line(k: KpiFact, lang: str) -> str:
     actual, target = value_text(k.actual, k.unit, lang), value_text(k.target, k.unit, lang)
     pct = _num(k.achievement_pct or 0.0)
     if lang == "zh":
-        lower = "（越低越好）" if k.direction == "lower" else ""
+        lower = "（越低越好）" if k.direction == Direction.LOWER else ""
         return (
             f"{k.name_zh}{lower}：实际 {actual}，目标 {target}，达成 {pct}%，"
             f"得 {_num(k.points)} 分（满分 {_num(k.max_points)} 分）。"
         )
-    lower = " (lower is better)" if k.direction == "lower" else ""
+    lower = " (lower is better)" if k.direction == Direction.LOWER else ""
     return (
         f"{k.name_en}{lower}: {actual} against a target of {target}, {pct}% of target, "
         f"{_num(k.points)} of {_num(k.max_points)} points."

@@ -9,7 +9,7 @@ from assistant.schemas import KPI, DepartmentDraft, KeyResult, Objective, Person
 from assistant.targets import kr_target
 from assistant.templates import RoleTemplate, get_template
 from assistant.texts import department_objective, display_name, kpi_definition, target_text
-from assistant.weights import apportion
+from kpi.rules import apportion
 
 
 def department_name(code: str, lang: str) -> str:
@@ -90,7 +90,7 @@ def _role_kpis(
     for kr in dd.objectives[0].key_results:
         parent_by_code.setdefault(kr.metric or "", kr.id)
     out = []
-    for k, w in zip(chosen, apportion([k.weight for k in chosen]), strict=True):
+    for k, w in zip(chosen, apportion([k.weight for k in chosen], at_least_one=True), strict=True):
         rk = k.model_copy(update={"weight": w, "parent_kr": parent_by_code[k.code]})
         rk.definition = kpi_definition(rk, period, lang, role_name=role_label)
         out.append(rk)

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from assistant.driver_tree import DriverSplit
+from core.vocab import DirectionName
 
 Lang = Literal["zh", "en"]
 Comparator = Literal[">=", "<=", "="]
@@ -47,7 +48,7 @@ class KeyResult(BaseModel):
     change_pct: float | None = None
     change_pp: float | None = None
     unit: str | None = None
-    direction: Literal["higher", "lower"] = "higher"
+    direction: DirectionName = "higher"
     period: str | None = None
     parent_kr: str | None = None
 
@@ -79,7 +80,7 @@ class KPI(BaseModel):
     is_new: bool = False
     definition: str
     weight: int
-    direction: Literal["higher", "lower"]
+    direction: DirectionName
     unit: str | None
     target: Target
     parent_kr: str

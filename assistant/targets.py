@@ -9,6 +9,7 @@ import yaml
 from assistant.catalogue import DATA_DIR, indicator_map
 from assistant.driver_tree import DriverSplit
 from assistant.schemas import Comparator, KeyResult, Target, TargetRange
+from core.vocab import Direction
 
 
 @lru_cache(maxsize=1)
@@ -19,7 +20,7 @@ def default_targets() -> dict[str, float]:
 
 def kr_target(kr: KeyResult) -> Target:
     """The KR's own numbers as a Target (a level, a change or both)."""
-    comparator: Comparator = "=" if kr.target is None else ("<=" if kr.direction == "lower" else ">=")
+    comparator: Comparator = "=" if kr.target is None else ("<=" if kr.direction == Direction.LOWER else ">=")
     return Target(
         value=kr.target,
         change_pct=kr.change_pct,
@@ -47,7 +48,7 @@ def support_target(
 ) -> Target:
     """Target of a template KPI no KR speaks about: driver tree, forecast, last actual +5%, else default."""
     ind = indicator_map()[code]
-    cmp_: Comparator = ">=" if ind.direction == "higher" else "<="
+    cmp_: Comparator = ">=" if ind.direction == Direction.HIGHER else "<="
     if derived and code in derived:
         return with_forecast(Target(value=derived[code], comparator=cmp_, source="driver_tree"), code, forecasts)
     if code in forecasts:
@@ -62,7 +63,7 @@ def support_target(
         )
     if code in actuals:
         a = actuals[code]
-        value = a * (1.05 if ind.direction == "higher" else 0.95)
+        value = a * (1.05 if ind.direction == Direction.HIGHER else 0.95)
         if ind.unit == "%":
             value = min(value, 100.0)
         return Target(value=round(value, 2), baseline=a, comparator=cmp_, source="actual")

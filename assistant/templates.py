@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from assistant.catalogue import DATA_DIR, indicator_map
 from assistant.errors import CatalogueError
+from kpi.rules import weight_problems
 
 TEMPLATES_PATH = DATA_DIR / "dept_templates.yaml"
 Block = Literal["fixed", "dynamic", "collaboration"]
@@ -55,9 +56,9 @@ class DeptTemplate(BaseModel):
 
     @model_validator(mode="after")
     def _sums_to_100(self) -> DeptTemplate:
-        total = sum(b.weight for b in self.blocks.values())
-        if total != 100:
-            raise ValueError(f"template blocks sum to {total}, not 100")
+        problems = weight_problems({str(blk): b.weight for blk, b in self.blocks.items()})
+        if problems:
+            raise ValueError("template blocks: " + "; ".join(p.message for p in problems))
         return self
 
     def items(self) -> list[tuple[Block, str, int]]:

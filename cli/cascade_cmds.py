@@ -22,19 +22,13 @@ def _fail(
 
 def llm_config_from_env(provider: str) -> Any:
     """LLMConfig from the service settings (KPILOT_LLM_* / .env through `core.settings`), with `provider`."""
-    from core.settings import Settings, get_settings
-    from workflows.drafts_llm import llm_config
+    from core.errors import InvalidInput
+    from workflows.drafts_llm import llm_config_from_env as read_llm_config
 
     try:
-        settings = get_settings()
-    except ValueError:
-        # Drafting issues no tokens: a missing service secret must not stop `kpilot cascade`. The same
-        # KPILOT_LLM_* values are read with the secret check relaxed; bad LLM settings still fail below.
-        try:
-            settings = Settings(demo=True)
-        except ValueError as exc:
-            raise _fail(f"invalid KPILOT_LLM_* settings: {exc}", hint="Fix the environment or .env file.") from exc
-    return llm_config(settings, provider)
+        return read_llm_config(provider)
+    except InvalidInput as exc:
+        raise _fail(str(exc), hint="Fix the environment or .env file.") from exc
 
 
 def _read_yaml(path: Path, what: str) -> Any:
@@ -104,8 +98,8 @@ def cascade(
     """Draft department OKRs and personal KPIs from company OKRs."""
     from assistant.draft import draft_goals
     from assistant.errors import AssistantError, InputError
-    from assistant.llm import make_provider
     from assistant.org import default_org, load_org
+    from assistant.providers import make_provider
     from assistant.texts import detect_language
 
     if lang not in (None, "zh", "en"):

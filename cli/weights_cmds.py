@@ -12,7 +12,7 @@ import typer
 from cli.groups import eval_app
 
 if TYPE_CHECKING:
-    from kpi.weights_result import WeightsReport
+    from kpi.weights.result import WeightsReport
 
 weights_app = typer.Typer(
     help="Indicator weights from data: propose weights with evidence.", no_args_is_help=True

@@ -8,12 +8,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from core.errors import AuthenticationFailed
+from core.vocab import ROLES, Role
 
 ALGORITHM = "HS256"
 _hasher = PasswordHasher()
 
-EMPLOYEE, MANAGER, HR, ADMIN = "employee", "manager", "hr", "admin"
-ALL_ROLES = frozenset({EMPLOYEE, MANAGER, HR, ADMIN})
+# Plain strings (Caller.role is the stored column value), named after the one vocabulary in core.vocab.
+EMPLOYEE, MANAGER, HR, ADMIN = Role.EMPLOYEE.value, Role.MANAGER.value, Role.HR.value, Role.ADMIN.value
+ALL_ROLES = frozenset(ROLES)
 STAFF = frozenset({MANAGER, HR, ADMIN})
 HR_ADMIN = frozenset({HR, ADMIN})
 

@@ -137,10 +137,15 @@ def eval_cascade(
     quiet: Annotated[bool, typer.Option("--quiet", help="Less output on stderr.")] = False,
 ) -> None:
     """Grade the cascade on OKR sets and injection payloads; write eval/results/cascade_eval_<provider>.md/.csv."""
-    from assistant.llm import make_provider
-    from cli.cascade_cmds import llm_config_from_env
+    from assistant.providers import make_provider
+    from core.errors import InvalidInput
+    from workflows.drafts_llm import llm_config_from_env
 
-    prov = make_provider(llm_config_from_env(provider))
+    try:
+        prov = make_provider(llm_config_from_env(provider))
+    except InvalidInput as exc:
+        typer.echo(f"error: {exc}\nFix the environment or .env file.", err=True)
+        raise typer.Exit(2) from exc
     sets = load_jsonl(DATA_DIR / "okr_sets.jsonl")
     payloads = load_jsonl(DATA_DIR / "injections.jsonl")
     if limit:

@@ -10,6 +10,7 @@ from assistant.driver_tree import consistency_error
 from assistant.guards import check_draft, collect_facts, generated_texts, ungrounded_numbers
 from assistant.schemas import GoalDraft
 from assistant.texts import detect_language
+from kpi.rules import weight_problems
 
 Grade = tuple[bool, str]
 
@@ -28,7 +29,7 @@ def _cards(d: GoalDraft) -> list[tuple[str, list]]:
 
 def weights_sum(d: GoalDraft, s: dict[str, Any]) -> Grade:
     """Every department and role scorecard sums to exactly 100, no zero weights."""
-    bad = [w for w, ks in _cards(d) if sum(k.weight for k in ks) != 100 or any(k.weight <= 0 for k in ks)]
+    bad = [w for w, ks in _cards(d) if weight_problems([(k.code, k.weight) for k in ks], positive=True)]
     return not bad, ", ".join(bad[:3])
 
 

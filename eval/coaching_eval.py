@@ -98,8 +98,7 @@ def _counterfactual(session: Session, lang: Lang, today: date, before: dict[int,
 
 
 def _planted(session: Session, today: date, seed: int) -> list[Row]:
-    from core.tables import Employee, Period
-    from core.tables_coaching import CoachingAlert
+    from core.tables import CoachingAlert, Employee, Period
     from workflows.coaching_anomalies import anomaly_report
     from workflows.demo_data import generate_demo_company
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpi.weights import WeightsSettings, fit_weights
-from kpi.weights_result import WeightsReport
+from kpi.weights.result import WeightsReport
 
 HR_INDICATORS = [
     "KPIs_met >80%",

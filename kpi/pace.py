@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
-from kpi.errors import InvalidKpiValueError, InvalidPeriodError
+from kpi.errors import InvalidPeriodError
+from kpi.rules import achievement_ratio, check_value
 from kpi.scoring import Direction
 
 
@@ -88,8 +89,7 @@ def project_pace(
     if not 0 <= days_elapsed <= n_days:
         raise InvalidPeriodError(f"days_elapsed must be between 0 and {n_days}, got {days_elapsed}")
     for label, v in (("actual_to_date", actual_to_date), ("target", target)):
-        if not math.isfinite(v) or v < 0:
-            raise InvalidKpiValueError(f"{label} must be a finite number >= 0, got {v!r}")
+        check_value(label, v)
     share = sum(shape[:days_elapsed]) / sum(shape)
     expected = target * share if kind is MetricKind.CUMULATIVE else target
     if days_elapsed == 0 or (kind is MetricKind.CUMULATIVE and share == 0):
@@ -106,7 +106,7 @@ def project_pace(
             "为时尚早：本周期预期的业务量尚未发生，暂不预测。",
         )
     projected = actual_to_date / share if kind is MetricKind.CUMULATIVE else actual_to_date
-    ach = _ratio(projected, target, direction)
+    ach = achievement_ratio(actual=projected, target=target, direction=direction)
     status = PaceStatus.ON_TRACK
     if ach > 1 + tolerance:
         status = PaceStatus.AHEAD
@@ -114,13 +114,6 @@ def project_pace(
         status = PaceStatus.BEHIND
     en, zh = _explain(share, expected, actual_to_date, projected, ach, status, kind)
     return PaceResult(days_elapsed, n_days, share, expected, actual_to_date, projected, ach, status, en, zh)
-
-
-def _ratio(projected: float, target: float, direction: Direction) -> float:
-    num, den = (projected, target) if direction is Direction.HIGHER else (target, projected)
-    if den == 0:
-        return 1.0 if num == 0 else math.inf
-    return num / den
 
 
 def _explain(

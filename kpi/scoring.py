@@ -4,9 +4,10 @@ Policy (DOMAIN.md §5; defaults HR can change through `ScoringPolicy`):
 - achievement = actual / target for higher-is-better, target / actual for lower-is-better;
 - the achievement is clipped to [floor, cap] (default [0, 1.2]); points = weight x achievement, so
   weight 30 at 120% gives 36 points;
-- zero target: higher-is-better -> any actual > 0 beats it (cap), actual 0 meets it (100%);
-  lower-is-better ("zero complaints") -> actual 0 meets it (100%), any actual > 0 gives 0/actual = 0 -> floor;
-  lower-is-better with target > 0 and actual 0 -> target/0 is unbounded -> cap. Never a ZeroDivisionError;
+- zero target (the one policy, in `kpi.rules.achievement_ratio`): higher-is-better -> any actual > 0 beats
+  it (cap), actual 0 meets it (100%); lower-is-better ("zero complaints") -> actual 0 meets it (100%), any
+  actual > 0 gives 0/actual = 0 -> floor; lower-is-better with target > 0 and actual 0 -> target/0 is
+  unbounded -> cap. Never a ZeroDivisionError;
 - negative targets or actuals are refused (express growth as an index, e.g. 105% of last year);
 - missing actual: policy `exclude` (default) drops the line and spreads its weight over the scored lines in
   proportion to their weights, `zero` scores it 0; missing target: always excluded (nothing to compare);
@@ -22,14 +23,9 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from core.vocab import Direction  # kpi.scoring.Direction stays importable; it is the core vocabulary
 from kpi.errors import InvalidKpiValueError, InvalidPolicyError
-
-
-class Direction(StrEnum):
-    """Whether a bigger value of the indicator is better or worse."""
-
-    HIGHER = "higher"
-    LOWER = "lower"
+from kpi.rules import achievement_ratio, check_value, ratio_terms
 
 
 class MissingPolicy(StrEnum):
@@ -130,29 +126,16 @@ class ScoreBreakdown:
         return out
 
 
-def _check_value(label: str, value: float) -> None:
-    if not math.isfinite(value) or value < 0:
-        raise InvalidKpiValueError(
-            f"{label} must be a finite number >= 0, got {value!r}; express growth as an index (e.g. 105)"
-        )
-
-
 def achievement(
     target: float, actual: float, direction: Direction = Direction.HIGHER, policy: ScoringPolicy | None = None
 ) -> Achievement:
     """Achievement rate of one KPI (1.0 = target met), direction-aware, clipped to the policy's floor/cap."""
     policy = policy or ScoringPolicy()
     policy.validate()
-    _check_value("target", target)
-    _check_value("actual", actual)
-    num, den = (actual, target) if direction is Direction.HIGHER else (target, actual)
+    raw = achievement_ratio(actual=actual, target=target, direction=direction)
     formula = "actual / target" if direction is Direction.HIGHER else "target / actual (lower is better)"
-    if den == 0:
-        # x/0: equal zeros mean the target is met exactly; otherwise the result is unbounded.
-        raw = 1.0 if num == 0 else math.inf
-        formula += " with zero denominator: " + ("met exactly" if num == 0 else "unbounded, capped")
-    else:
-        raw = num / den
+    if ratio_terms(actual=actual, target=target, direction=direction)[1] == 0:
+        formula += " with zero denominator: " + ("met exactly" if raw == 1.0 else "unbounded, capped")
     value = min(max(raw, policy.floor), policy.cap)
     # A tolerance keeps 0.06 / 0.05 = 1.2000000000000002 from reading as "capped".
     capped, floored = raw > policy.cap + 1e-12, raw < policy.floor - 1e-12
@@ -188,7 +171,7 @@ def score_person(kpis: list[KpiInput], policy: ScoringPolicy | None = None, *, p
     policy = policy or ScoringPolicy()
     policy.validate()
     for k in kpis:
-        _check_value(f"weight of {k.code}", k.weight)
+        check_value(f"weight of {k.code}", k.weight)
         if not 0.0 < k.active_fraction <= 1.0:
             raise InvalidKpiValueError(f"active_fraction of {k.code} must be in (0, 1], got {k.active_fraction}")
     statuses = [_status(k, policy) for k in kpis]

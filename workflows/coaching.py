@@ -15,14 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.courses import load_training_catalogue
-from assistant.llm import LLMConfig, LLMProvider, make_provider
+from assistant.llm import LLMConfig, LLMProvider
+from assistant.providers import make_provider
 from assistant.schemas import Lang
 from core.clock import clock_of
 from core.errors import InvalidInput, NotFound
 from core.security import Caller
 from core.settings import Settings
-from core.tables import Department, Employee, Indicator
-from core.tables_coaching import Course
+from core.tables import Course, Department, Employee, Indicator
 from workflows import common
 from workflows.access import get_visible_employee
 from workflows.coaching_alerts import AlertRun, list_alerts, run_alerts  # noqa: F401 - re-exported use cases

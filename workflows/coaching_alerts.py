@@ -17,8 +17,7 @@ from sqlalchemy.orm import Session
 
 from assistant.report_facts import CUMULATIVE_CODES, IndicatorInfo, WarningFact
 from core.security import Caller
-from core.tables import Employee, Period
-from core.tables_coaching import CoachingAlert
+from core.tables import CoachingAlert, Employee, Period
 from kpi.anomaly import EarlyWarning, history_bounds, warnings_from_bounds
 from kpi.scoring import Direction
 from workflows import audit, common

@@ -21,8 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import NotFound
-from core.tables import Department, Employee, Period
-from core.tables_weights import DepartmentOutcome
+from core.tables import Department, DepartmentOutcome, Employee, Period
 from kpi.anomaly import AnomalyFlag
 from kpi.inflation import check_all_high, check_score_vs_outcome, check_sudden_jumps
 from workflows.coaching_data import indicator_info, load_lines, scores

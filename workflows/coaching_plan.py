@@ -5,6 +5,7 @@ The facts carry no name, gender or age, so the same numbers always give the same
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,11 +20,12 @@ from assistant.report_facts import build_facts as assemble_facts
 from assistant.report_texts import value_text
 from assistant.schemas import Lang
 from assistant.training import recommend_training
+from core.tables import Course as CourseRow
 from core.tables import Employee, Period, SalesDaily
-from core.tables_coaching import Course as CourseRow
 from kpi.errors import KpiError
 from kpi.grading import grade_team
 from kpi.pace import MetricKind, PaceResult, project_pace
+from kpi.rules import achievement_ratio
 from kpi.scoring import Direction, ScoreBreakdown
 from workflows.coaching_alerts import alerts_of, detect, warning_fact
 from workflows.coaching_data import (
@@ -85,12 +87,14 @@ def pace_of(line: Line, period: Period, direction: Direction, shape: list[float]
 
 
 def _progress(line: Line, direction: Direction) -> float | None:
-    if line.latest is None or not line.target:
+    """Latest actual against the target in percent (uncapped); None when it has no finite achievement."""
+    if line.latest is None or line.target is None:
         return None
-    value = line.latest[1]
-    if direction is Direction.HIGHER:
-        return round(100 * value / line.target, 1)
-    return round(100 * line.target / value, 1) if value > 0 else None
+    try:
+        ach = achievement_ratio(actual=line.latest[1], target=line.target, direction=direction)
+    except KpiError:
+        return None
+    return round(100 * ach, 1) if math.isfinite(ach) else None
 
 
 def _team_position(

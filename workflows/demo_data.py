@@ -1,7 +1,7 @@
 """A seeded, deterministic demo company for `make demo`, tests and benchmarks (plain Python/pandas only).
 
 `generate_demo_company(seed, today=..., n_employees=150)` returns a frozen `DemoCompany`. Row dicts use
-the column names of core/tables.py; foreign keys are natural codes (`department_code`, `parent_code`,
+the column names of the core/tables package; foreign keys are natural codes (`department_code`, `parent_code`,
 `position_code`, `manager_code`, `employee_code`, `shop_code`, `period_code`, `indicator_code`,
 `objective_code`, `parent_kr_code`) that the loader resolves to ids. Same seed + same `today` -> same data.
 `today` must lie in 2016-01-01..2035-07-01 (the lunar new-year table of forecasting.calendar) and

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.vocab import Direction
+from kpi.rules import achievement_ratio
 from workflows.demo_kpi_specs import SALES_CODES, SPECS, Spec, target_range
 
 Row = dict[str, Any]
@@ -33,13 +36,17 @@ class KpiLine:
 
 
 def achievement(value: np.ndarray, target: np.ndarray, direction: str) -> np.ndarray:
-    """Achievement as kpi.scoring computes it (before the cap): actual/target or target/actual."""
-    return value / target if direction == "higher" else target / np.maximum(value, 1e-9)
+    """Achievement per month as `kpi.rules.achievement_ratio` computes it (before the cap); NaN where missing."""
+    pairs = zip(value.tolist(), target.tolist(), strict=True)
+    return np.array([
+        math.nan if math.isnan(v) or math.isnan(t) else achievement_ratio(actual=v, target=t, direction=direction)
+        for v, t in pairs
+    ])
 
 
 def to_value(spec: Spec, target: np.ndarray, ach: np.ndarray, direction: str) -> np.ndarray:
     """The measured value that gives achievement `ach`, clipped to the indicator's bounds and rounded."""
-    raw = target * ach if direction == "higher" else target / ach
+    raw = target * ach if direction == Direction.HIGHER else target / ach
     return np.round(np.clip(raw, spec.lo, spec.hi if spec.hi is not None else np.inf), spec.decimals)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
+from kpi.rules import apportion
 
 
 @dataclass(frozen=True)
@@ -160,15 +160,6 @@ TRUE_WEIGHTS: dict[str, dict[str, float]] = {
 OUTCOME_NOISE = 0.3
 
 
-def scale_to_100(weights: list[int]) -> list[int]:
-    """Integer weights proportional to `weights` that sum to exactly 100 (largest remainder)."""
-    raw = np.asarray(weights, dtype=float) * 100.0 / float(sum(weights))
-    out = np.floor(raw).astype(int)
-    order = np.argsort(-(raw - out), kind="stable")
-    out[order[: 100 - int(out.sum())]] += 1
-    return [int(w) for w in out]
-
-
 def scorecard(department: str, position: str) -> list[tuple[str, str, int]]:
     """(block, indicator code, weight) of a person's monthly KPIs; 3-5 lines whose weights sum to 100."""
     template = TEMPLATES[department]
@@ -176,7 +167,7 @@ def scorecard(department: str, position: str) -> list[tuple[str, str, int]]:
         lines = [t for t in template if t[1] in ROLE_KPIS[position]]
     else:
         lines = list(template[:5])
-    weights = scale_to_100([w for _, _, w in lines])
+    weights = apportion([w for _, _, w in lines])
     return [(block, code, w) for (block, code, _), w in zip(lines, weights, strict=True)]
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.vocab import Direction
 from workflows.demo_kpi_rows import (
     MIN_WARNING_RUN,
     WARNING_DAYS,
@@ -54,7 +55,7 @@ def _targets(spec: Spec, direction: str, months: list[Row], today: date) -> np.n
     """Targets tighten by 2% a year: past months had easier targets than the current one."""
     years = np.array([(m["start_date"] - today).days / 365.25 for m in months])
     drift = 1 + 0.02 * years
-    raw = spec.target * drift if direction == "higher" else spec.target / drift
+    raw = spec.target * drift if direction == Direction.HIGHER else spec.target / drift
     if spec.hi is not None:
         raw = np.minimum(raw, spec.hi)
     return np.round(raw, spec.decimals)

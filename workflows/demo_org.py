@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from core.vocab import Role
+from kpi.rules import apportion
 from workflows.demo_names import make_names
 
 Row = dict[str, Any]
@@ -89,13 +91,9 @@ def positions() -> list[Row]:
 
 def headcounts(n_staff: int) -> dict[str, int]:
     """Split `n_staff` over the departments by their shares (largest remainder, at least 2 each)."""
-    shares = np.array([d[3] for d in DEPARTMENTS])
-    spare = n_staff - 2 * len(DEPARTMENTS)
-    raw = spare * shares / shares.sum()
-    counts = np.floor(raw).astype(int)
-    order = np.argsort(-(raw - counts), kind="stable")
-    counts[order[: spare - counts.sum()]] += 1
-    return {d[0]: int(c) + 2 for d, c in zip(DEPARTMENTS, counts, strict=True)}
+    # Two each first (a head and one more), then the rest by share.
+    counts = apportion([d[3] for d in DEPARTMENTS], n_staff - 2 * len(DEPARTMENTS))
+    return {d[0]: c + 2 for d, c in zip(DEPARTMENTS, counts, strict=True)}
 
 
 def _dept_slots(dept: str, size: int) -> list[tuple[str, int]]:
@@ -169,14 +167,14 @@ def users(staff: list[Row]) -> list[Row]:
 
     manager = first(lambda e: e["position_code"] == "ops_head")
     picks = (
-        ("admin", "admin", first(lambda e: e["position_code"] == "gm")),
-        ("hr", "hr", first(lambda e: e["position_code"] == "hr_head")),
-        ("manager", "manager", manager),
+        ("admin", Role.ADMIN.value, first(lambda e: e["position_code"] == "gm")),
+        ("hr", Role.HR.value, first(lambda e: e["position_code"] == "hr_head")),
+        ("manager", Role.MANAGER.value, manager),
         (
             "employee",
-            "employee",
+            Role.EMPLOYEE.value,
             first(lambda e: e["position_code"] == "ops_specialist" and e["manager_code"] == manager),
         ),
-        ("employee2", "employee", first(lambda e: e["position_code"] == "cs_agent")),
+        ("employee2", Role.EMPLOYEE.value, first(lambda e: e["position_code"] == "cs_agent")),
     )
     return [{"username": u, "role": r, "employee_code": c, "active": True} for u, r, c in picks]

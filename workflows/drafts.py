@@ -22,8 +22,7 @@ from assistant.schemas import GoalDraft as DraftModel
 from core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from core.security import Caller
 from core.settings import Settings
-from core.tables import Department, Period, User
-from core.tables_drafts import GoalDraft
+from core.tables import Department, GoalDraft, Period, User
 from workflows import audit, common
 from workflows.access import managed_department_ids
 from workflows.drafts_edit import apply_edits

@@ -10,6 +10,7 @@ from assistant.guards import check_draft, collect_facts
 from assistant.schemas import KPI, Comparator, DepartmentDraft, GoalDraft, KeyResult, RoleDraft, Target
 from assistant.texts import display_name, kpi_definition, target_text
 from core.errors import InvalidInput
+from core.vocab import Direction
 from workflows.drafts_schemas import KpiEdit
 
 Errors = list[dict[str, Any]]
@@ -30,7 +31,7 @@ def _set_target(k: KPI, e: KpiEdit) -> None:
     if e.target is not None:
         update["value"] = e.target
         if k.target.comparator == "=":
-            update["comparator"] = ">=" if k.direction == "higher" else "<="
+            update["comparator"] = ">=" if k.direction == Direction.HIGHER else "<="
     if e.target_low is not None:
         update["low"] = e.target_low
     if e.target_high is not None:
@@ -60,7 +61,7 @@ def _new_department_kpi(dd: DepartmentDraft, e: KpiEdit, lang: str, loc: list[An
         errors.append({"loc": loc + ["weight"], "msg": f"adding {e.code!r} needs a weight"})
         return None
     parent = e.parent_kr or dd.objectives[0].key_results[0].parent_kr or ""
-    cmp_: Comparator = ">=" if ind.direction == "higher" else "<="
+    cmp_: Comparator = ">=" if ind.direction == Direction.HIGHER else "<="
     return KPI(code=ind.code, name=ind.name(lang), definition="", weight=e.weight, direction=ind.direction,
                unit=ind.unit, target=Target(comparator=cmp_, source="manager"), parent_kr=parent,
                block="dynamic", link="support")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -33,8 +33,9 @@ from core.tables import (
     Position,
     SalesDaily,
     Shop,
+    TargetRange,
 )
-from core.tables_forecast import TargetRange
+from core.vocab import DIRECTIONS, DirectionName
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9_\-]{1,20}$")
 # Units whose level does not depend on the period's length: a month's value is a fair baseline for a quarter.
@@ -131,10 +132,10 @@ def _kr_from_row(kr_id: str, row: KeyResult, period_name: str, flags: list[str])
     if ind is not None and row.target is not None:
         # The numbers are structured; the title is untrusted text shown as data, flagged if it holds an instruction.
         flags += [f for f in parse_flags if f.startswith("untrusted_instruction")]
-        direction = row.direction if row.direction in ("higher", "lower") else ind.direction
+        direction = row.direction if row.direction in DIRECTIONS else ind.direction
         return DraftKR(id=kr_id, title=clean_untrusted(title), metric=ind.code, metric_name=ind.code,
                        baseline=row.baseline, target=row.target, unit=row.unit or ind.unit,
-                       direction=cast(Literal["higher", "lower"], direction), period=period_name)
+                       direction=cast(DirectionName, direction), period=period_name)
     flags += parse_flags
     if found is None:
         return None

@@ -6,9 +6,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from assistant.errors import ProviderError
-from assistant.llm import LLMConfig, LLMProvider, LLMResult, OfflineProvider, T, make_provider
+from assistant.llm import LLMConfig, LLMProvider, LLMResult, OfflineProvider, T
+from assistant.providers import make_provider
 from assistant.roles import department_name
-from core.settings import Settings
+from core.errors import InvalidInput
+from core.settings import Settings, get_settings
 
 
 def llm_config(settings: Settings, provider: str | None = None) -> LLMConfig:
@@ -22,6 +24,20 @@ def llm_config(settings: Settings, provider: str | None = None) -> LLMConfig:
         max_retries=settings.llm_max_retries,
         max_tokens=settings.llm_max_tokens,
     )
+
+
+def llm_config_from_env(provider: str | None = None) -> LLMConfig:
+    """LLMConfig from KPILOT_LLM_* (environment / .env through `core.settings`), readable without a secret."""
+    try:
+        settings = get_settings()
+    except ValueError:
+        # Drafting from the command line issues no tokens: a missing service secret must not stop it. The same
+        # KPILOT_LLM_* values are read with the secret check relaxed; bad LLM settings still fail below.
+        try:
+            settings = Settings(demo=True)
+        except ValueError as exc:
+            raise InvalidInput(f"invalid KPILOT_LLM_* settings: {exc}") from exc
+    return llm_config(settings, provider)
 
 
 def cache_key(config: LLMConfig) -> dict[str, Any]:

@@ -14,8 +14,7 @@ from assistant.schemas import GoalDraft as DraftModel
 from core.clock import clock_of
 from core.errors import Conflict, InvalidInput
 from core.security import MANAGER, Caller
-from core.tables import Employee, Indicator, KeyResult, KpiAssignment, Objective
-from core.tables_drafts import GoalDraft
+from core.tables import Employee, GoalDraft, Indicator, KeyResult, KpiAssignment, Objective
 from workflows import audit, common
 from workflows.drafts import check_version, compare_and_set, department_view, get_draft
 from workflows.drafts_edit import department_of

@@ -19,8 +19,7 @@ from core.clock import Clock, clock_of
 from core.db import session_scope
 from core.errors import InvalidInput, NotFound
 from core.security import Caller
-from core.tables import Period, PromoEvent, SalesDaily, Shop
-from core.tables_forecast import ForecastJob, TargetRange
+from core.tables import ForecastJob, Period, PromoEvent, SalesDaily, Shop, TargetRange
 from workflows import audit, common
 from workflows.access import managed_department_ids
 from workflows.forecasts_schemas import ForecastCreate

@@ -5,11 +5,13 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from core.vocab import DirectionName, OkrLevelName, PeriodKindName, RoleName
+
 T = TypeVar("T")
-Role = Literal["employee", "manager", "hr", "admin"]
-Direction = Literal["higher", "lower"]
-PeriodKind = Literal["month", "quarter", "year", "campaign"]
-Level = Literal["company", "department", "person"]
+Role = RoleName
+Direction = DirectionName
+PeriodKind = PeriodKindName
+Level = OkrLevelName
 Block = Literal["fixed", "dynamic", "collaboration"]
 # Bounds that every database accepts: ids fit a 32-bit integer, numbers are finite and of sane size.
 DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]

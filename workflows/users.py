@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import clock_of
 from core.errors import AuthenticationFailed, InvalidInput, NotFound
-from core.security import ALL_ROLES, Caller, create_token, hash_password, verify_password
+from core.security import ADMIN, ALL_ROLES, Caller, create_token, hash_password, verify_password
 from core.settings import DEMO_PASSWORD, Settings
 from core.tables import Employee, User
 from workflows import common
@@ -51,7 +51,7 @@ def create_user(
     """Create a user with a hashed password (audited; the caller commits)."""
     validate_new_user(session, role=role, employee_id=employee_id, password=password)
     user = User(username=username, password_hash=hash_password(password), role=role, employee_id=employee_id)
-    system = caller or Caller(user_id=0, username="system", role="admin", employee_id=None)
+    system = caller or Caller(user_id=0, username="system", role=ADMIN, employee_id=None)
     created = common.create(session, user, caller=system, entity="user")
     return created
 

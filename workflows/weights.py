@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 from core.clock import clock_of
 from core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from core.security import Caller
-from core.tables import Department
-from core.tables_weights import WeightProposal, WeightSet
+from core.tables import Department, WeightProposal, WeightSet
 from kpi.errors import KpiError
+from kpi.rules import round_to_100, weight_problems
 from workflows import audit, common
 from workflows.access import managed_department_ids
-from workflows.weights_data import OUTCOME, current_weights, history_frame, next_weight_set_version, round_to_100
+from workflows.weights_data import OUTCOME, current_weights, history_frame, next_weight_set_version
 from workflows.weights_schemas import WeightProposalApprove, WeightProposalCreate, WeightProposalReject
 
 # A department has one outcome per month, so two years give 24 rows. kpi's default minimum (10 rows per
@@ -33,7 +33,6 @@ from workflows.weights_schemas import WeightProposalApprove, WeightProposalCreat
 # and rely on kpi's small-sample warning and shrinkage toward today's weights for the rest.
 MIN_MONTHS = 18
 ROWS_PER_INDICATOR = 3
-SUM_TOLERANCE = 0.01
 
 
 def next_month(day: date) -> tuple[date, str]:
@@ -171,21 +170,12 @@ def _lost_race(session: Session, proposal_id: int) -> Exception:
 
 def checked_weights(proposal: WeightProposal, edited: dict[str, float]) -> dict[str, float]:
     """Edited weights if they name exactly the proposal's indicators, respect its bounds and sum to 100."""
-    errors: list[dict[str, object]] = []
     names = list(proposal.proposed_weights)
-    for code in sorted(set(edited) - set(names)):
-        errors.append({"loc": ["weights", code], "msg": f"not an indicator of this proposal ({', '.join(names)})"})
-    for code in names:
-        if code not in edited:
-            errors.append({"loc": ["weights", code], "msg": "missing: give a weight for every indicator"})
-    lo, hi = proposal.min_weight, proposal.max_weight
-    for code, w in edited.items():
-        if code in names and not lo - 1e-9 <= w <= hi + 1e-9:
-            errors.append({"loc": ["weights", code], "msg": f"{w:g} is outside the bounds {lo:g}-{hi:g}"})
-    total = sum(edited.values())
-    if abs(total - 100.0) > SUM_TOLERANCE:
-        errors.append({"loc": ["weights"], "msg": f"weights sum to {total:g}, not 100"})
-    if errors:
+    problems = weight_problems(edited, expected=names, bounds=(proposal.min_weight, proposal.max_weight))
+    if problems:
+        errors: list[dict[str, object]] = [
+            {"loc": ["weights", p.code] if p.code else ["weights"], "msg": p.message} for p in problems
+        ]
         raise InvalidInput("The edited weights break the proposal's constraints.", errors)
     return {code: float(edited[code]) for code in names}
 

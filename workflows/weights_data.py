@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from core.tables import Employee, Indicator, KpiActual, KpiAssignment, Period
-from core.tables_weights import DepartmentOutcome, WeightSet
+from core.tables import DepartmentOutcome, Employee, Indicator, KpiActual, KpiAssignment, Period, WeightSet
+from kpi.errors import InvalidKpiValueError
+from kpi.rules import achievement_ratio, round_to_100
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,24 +76,16 @@ def current_weights(session: Session, department_id: int) -> CurrentWeights | No
     return CurrentWeights(shares, f"assignments {newest.code}", None)
 
 
-def round_to_100(weights: dict[str, float]) -> dict[str, float]:
-    """Weights rounded to hundredths that sum to exactly 100 (largest remainder), keys in the given order."""
-    total = sum(weights.values())
-    raw = {k: v * 10_000.0 / total for k, v in weights.items()}
-    # Values already on a hundredth (e.g. 5.00 at the HR minimum) must not drift from float noise.
-    cents = {k: math.floor(v + 1e-6) for k, v in raw.items()}
-    short = 10_000 - sum(cents.values())
-    for k in sorted(raw, key=lambda k: -(raw[k] - cents[k]))[:max(short, 0)]:
-        cents[k] += 1
-    return {k: cents[k] / 100.0 for k in weights}
-
-
 def _achievement(value: float, target: float | None, direction: str) -> float | None:
-    if target is None or target <= 0 or value < 0:
+    """Uncapped achievement of one line for the history, None where it tells the regression nothing."""
+    if target is None:
         return None
-    if direction == "higher":
-        return value / target
-    return target / value if value > 0 else None
+    try:
+        ach = achievement_ratio(actual=value, target=target, direction=direction)
+    except InvalidKpiValueError:
+        return None  # a negative stored value has no achievement; the line is left out of the mean
+    # An unbounded ratio (x / 0) would swamp the monthly mean, so the line is left out instead.
+    return ach if math.isfinite(ach) else None
 
 
 def history_frame(session: Session, department_id: int, indicators: list[str]) -> pd.DataFrame:

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import Conflict, InvalidInput, NotFound
 from core.security import Caller
-from core.tables import Department, Period
-from core.tables_weights import DepartmentOutcome, WeightSet
+from core.tables import Department, DepartmentOutcome, Period, WeightSet
 from workflows import audit, common
 from workflows.access import managed_department_ids
 from workflows.weights import create_proposal

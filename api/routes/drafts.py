@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from api.deps import CanPublishDrafts, CanReadDrafts, CanWriteDrafts, IdempotencyKey, IfMatch, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page
-from core.tables_drafts import GoalDraft
+from core.tables import GoalDraft
 from workflows import common, drafts, drafts_publish
 from workflows.drafts_schemas import (
     DraftCreate,

@@ -16,8 +16,7 @@ from sqlalchemy import func, select
 
 from core.clock import get_clock
 from core.db import session_scope
-from core.tables import AuditEvent, KpiAssignment
-from core.tables_weights import WeightSet
+from core.tables import AuditEvent, KpiAssignment, WeightSet
 from tests.conftest import DEMO_USERS, PG_URL, fresh_db_url, make_settings
 
 URL = "/api/v1/weight-proposals"

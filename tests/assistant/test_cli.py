@@ -112,7 +112,7 @@ def test_offline_path_never_imports_langchain_or_sklearn() -> None:
     import sys
 
     code = (
-        "import sys\nfrom assistant.llm import make_provider\nfrom assistant.draft import draft_goals\n"
+        "import sys\nfrom assistant.providers import make_provider\nfrom assistant.draft import draft_goals\n"
         "draft_goals('KR1: 客服首次响应时间 ≤ 30 秒', provider=make_provider())\n"
         "print(sorted(m for m in ('langchain_openai', 'langchain_core', 'openai', 'sklearn') if m in sys.modules))"
     )

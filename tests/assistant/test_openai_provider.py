@@ -5,7 +5,8 @@ import pytest
 from assistant.draft import draft_goals
 from assistant.errors import ProviderError
 from assistant.guards import check_draft
-from assistant.llm import LLMConfig, make_provider
+from assistant.llm import LLMConfig
+from assistant.providers import make_provider
 from tests.assistant.fake_llm import ANSWERS, FakeLLMServer
 from tests.assistant.helpers import OKR_ZH, small_org
 

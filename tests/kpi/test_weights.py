@@ -20,7 +20,7 @@ from kpi.errors import (
     UnknownColumnError,
 )
 from kpi.weights import WeightsSettings, fit_weights
-from kpi.weights_math import project_bounded_simplex
+from kpi.weights.numerics import project_bounded_simplex
 from tests.kpi.conftest import synthetic_frame
 
 TRUE = [35.0, 25.0, 20.0, 12.0, 8.0]

@@ -14,8 +14,7 @@ from assistant.guards import ungrounded_numbers
 from assistant.report_facts import fact_numbers
 from assistant.texts import detect_language
 from core.db import session_factory
-from core.tables import Employee, Indicator, KpiActual, KpiAssignment, Period
-from core.tables_coaching import CoachingAlert
+from core.tables import CoachingAlert, Employee, Indicator, KpiActual, KpiAssignment, Period
 from workflows import coaching
 from workflows.coaching_alerts import detect
 from workflows.coaching_anomalies import anomaly_report

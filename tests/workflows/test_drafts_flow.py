@@ -10,9 +10,19 @@ from core.clock import get_clock
 from core.db import session_scope
 from core.errors import InvalidInput, PreconditionFailed
 from core.security import Caller
-from core.tables import Department, Employee, KeyResult, Objective, Period, Position, Shop, User
-from core.tables_drafts import GoalDraft
-from core.tables_forecast import ForecastJob, TargetRange
+from core.tables import (
+    Department,
+    Employee,
+    ForecastJob,
+    GoalDraft,
+    KeyResult,
+    Objective,
+    Period,
+    Position,
+    Shop,
+    TargetRange,
+    User,
+)
 from tests.conftest import make_settings
 from workflows import drafts
 from workflows.drafts_edit import apply_edits

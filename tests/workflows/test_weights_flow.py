@@ -13,11 +13,11 @@ from sqlalchemy import delete, func, select
 from core.db import session_factory, session_scope
 from core.errors import Conflict, InvalidInput, PreconditionFailed
 from core.security import Caller
-from core.tables import Company, Department, User
-from core.tables_weights import WeightProposal, WeightSet
+from core.tables import Company, Department, User, WeightProposal, WeightSet
+from kpi.rules import round_to_100
 from workflows import weights
 from workflows.demo_data import generate_demo_company
-from workflows.weights_data import current_weights, history_frame, round_to_100
+from workflows.weights_data import current_weights, history_frame
 from workflows.weights_schemas import WeightProposalApprove, WeightProposalCreate
 
 

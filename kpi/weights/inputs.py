@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from kpi.errors import (
     InvalidBoundsError,
-    InvalidWeightsError,
     MissingOutcomeError,
     NonNumericColumnError,
     UnknownColumnError,
 )
+from kpi.rules import validate_weights
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -83,18 +83,8 @@ def check_bounds(bounds: tuple[float, float], k: int) -> tuple[float, float]:
 
 
 def check_current(current: Mapping[str, float] | None, indicators: Sequence[str]) -> dict[str, float] | None:
-    """Current weights must name exactly the indicators, be >= 0 and sum to 100 (+-0.5)."""
+    """Current weights must name exactly the indicators, be >= 0 and sum to 100 (`kpi.rules` tolerance)."""
     if current is None:
         return None
-    unknown = sorted(set(current) - set(indicators))
-    missing = [c for c in indicators if c not in current]
-    if unknown or missing:
-        raise InvalidWeightsError(
-            f"current weights must cover exactly the indicators; unknown {unknown}, missing {missing}"
-        )
-    vals = {k: float(current[k]) for k in indicators}
-    if any(not math.isfinite(v) or v < 0 for v in vals.values()):
-        raise InvalidWeightsError(f"current weights must be numbers >= 0, got {vals}")
-    if abs(sum(vals.values()) - 100) > 0.5:
-        raise InvalidWeightsError(f"current weights must sum to 100, they sum to {sum(vals.values()):g}")
-    return vals
+    checked = validate_weights({k: float(v) for k, v in current.items()}, expected=indicators, label="current weights")
+    return {k: checked[k] for k in indicators}

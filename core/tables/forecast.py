@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.tables import Base, Versioned
+from core.tables.base import Base, Versioned
 
 
 class ForecastJob(Base, Versioned):

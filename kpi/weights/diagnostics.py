@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from kpi.weights_math import FloatArray
-from kpi.weights_result import WeightsWarning
+from kpi.weights.numerics import FloatArray
+from kpi.weights.result import WeightsWarning
 
 
 def collect_warnings(

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.tables import Base, Versioned
+from core.tables.base import Base, Versioned
 
 
 class Course(Base, Versioned):

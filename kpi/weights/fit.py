@@ -1,6 +1,6 @@
 """Indicator weights from data (issue 7): propose KPI weights with evidence; HR approves elsewhere.
 
-Estimator (also in plain words in `weights_result.METHOD_EN/ZH`): standardised indicators (lower-is-better
+Estimator (also in plain words in `kpi.weights.result.METHOD_EN/ZH`): standardised indicators (lower-is-better
 flipped) -> non-negative least squares -> shares rescaled to 100 and projected onto the HR bounds ->
 percentile bootstrap intervals -> precision-weighted shrinkage toward the current (or equal) weights ->
 out-of-sample Spearman correlation in K-fold CV for proposal, current and equal weights. Coefficient CIs come
@@ -10,16 +10,17 @@ from statsmodels OLS with HC3 errors on the same standardised indicators.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from kpi.errors import ConstantIndicatorError, InvalidSettingsError, TooFewRowsError, WeightsError
-from kpi.weights_cv import cross_validate
-from kpi.weights_input import check_bounds, check_columns, check_current, numeric_frame
-from kpi.weights_math import (
+from kpi.errors import ConstantIndicatorError, TooFewRowsError, WeightsError
+from kpi.weights.cv import cross_validate
+from kpi.weights.diagnostics import collect_warnings
+from kpi.weights.inputs import check_bounds, check_columns, check_current, numeric_frame
+from kpi.weights.numerics import (
     FloatArray,
     bootstrap_weights,
     importance_weights,
@@ -28,34 +29,13 @@ from kpi.weights_math import (
     standardise,
     vif,
 )
-from kpi.weights_result import METHOD_EN, METHOD_ZH, GroupProposal, GroupRefusal, WeightsReport
-from kpi.weights_warnings import collect_warnings
+from kpi.weights.result import METHOD_EN, METHOD_ZH, GroupProposal, GroupRefusal, WeightsReport
+from kpi.weights.settings import WeightsSettings
 
 if TYPE_CHECKING:
     import pandas as pd
 
 ALL_GROUP = "all"
-
-
-@dataclass(frozen=True)
-class WeightsSettings:
-    """Tuning of the regression; defaults suit monthly data of a 25-150 person company."""
-
-    n_boot: int = 200
-    level: float = 0.95
-    cv_folds: int = 5
-    prior_sd: float = 10.0  # percentage points: how far today's weights plausibly are from the right ones
-    min_rows: int | None = None  # default max(30, 10 x number of indicators)
-    small_n: int = 200
-    vif_warn: float = 5.0
-    seed: int = 0
-
-    def validate(self) -> None:
-        """Raise InvalidSettingsError on out-of-range settings."""
-        if self.n_boot < 10 or not 0.5 <= self.level < 1 or self.cv_folds < 2 or self.prior_sd <= 0:
-            raise InvalidSettingsError(
-                f"need n_boot >= 10, 0.5 <= level < 1, cv_folds >= 2, prior_sd > 0; got {asdict(self)}"
-            )
 
 
 def fit_weights(

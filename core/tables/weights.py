@@ -18,7 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.tables import Base, Versioned
+from core.tables.base import Base, Versioned
+from core.vocab import sql_in
 
 PROPOSAL_STATUSES = ("pending", "approved", "rejected")
 
@@ -41,7 +42,7 @@ class WeightProposal(Base, Versioned):
 
     __tablename__ = "weight_proposal"
     __table_args__ = (
-        CheckConstraint("status in ('pending','approved','rejected')", name="status"),
+        CheckConstraint(sql_in("status", PROPOSAL_STATUSES), name="status"),
         CheckConstraint("min_weight >= 0 AND min_weight <= max_weight AND max_weight <= 100", name="bounds"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kpi.weights_math import (
+from kpi.weights.numerics import (
     FloatArray,
     importance_weights,
     moments,
@@ -18,7 +18,7 @@ from kpi.weights_math import (
 )
 
 if TYPE_CHECKING:
-    from kpi.weights import WeightsSettings
+    from kpi.weights.settings import WeightsSettings
 
 
 def cross_validate(

@@ -6,9 +6,11 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.tables import Base, Versioned
+from core.tables.base import Base, Versioned
+from core.vocab import sql_in
 
 DRAFT_STATUSES = ("draft", "published")
+LANGUAGES = ("zh", "en")
 
 
 class GoalDraft(Base, Versioned):
@@ -21,8 +23,8 @@ class GoalDraft(Base, Versioned):
 
     __tablename__ = "goal_draft"
     __table_args__ = (
-        CheckConstraint("status in ('draft','published')", name="status"),
-        CheckConstraint("language in ('zh','en')", name="language"),
+        CheckConstraint(sql_in("status", DRAFT_STATUSES), name="status"),
+        CheckConstraint(sql_in("language", LANGUAGES), name="language"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)

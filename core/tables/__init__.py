@@ -1,0 +1,23 @@
+"""ORM tables, one module per topic; importing this package registers every table on Base.metadata.
+
+Alembic and the tests compare one schema, so every topic module is imported here, and the classes are
+re-exported so that `from core.tables import Employee` works whatever module a table lives in.
+"""
+
+from core.tables.audit import AuditEvent, AuditHead, IdempotencyRecord
+from core.tables.base import NAMING, Base, Versioned
+from core.tables.coaching import CoachingAlert, Course
+from core.tables.drafts import DRAFT_STATUSES, GoalDraft
+from core.tables.forecast import ForecastJob, TargetRange
+from core.tables.goals import Indicator, KeyResult, KpiActual, KpiAssignment, Objective, Period
+from core.tables.org import Company, Department, Employee, Position, User
+from core.tables.sales import PromoEvent, SalesDaily, Shop
+from core.tables.weights import PROPOSAL_STATUSES, DepartmentOutcome, WeightProposal, WeightSet
+
+__all__ = [
+    "DRAFT_STATUSES", "NAMING", "PROPOSAL_STATUSES",
+    "AuditEvent", "AuditHead", "Base", "CoachingAlert", "Company", "Course", "Department", "DepartmentOutcome",
+    "Employee", "ForecastJob", "GoalDraft", "IdempotencyRecord", "Indicator", "KeyResult", "KpiActual",
+    "KpiAssignment", "Objective", "Period", "Position", "PromoEvent", "SalesDaily", "Shop", "TargetRange",
+    "User", "Versioned", "WeightProposal", "WeightSet",
+]
