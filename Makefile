@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PACKAGES := core kpi forecasting assistant workflows api cli eval
+PACKAGES := core kpi forecasting assistant workflows demo api cli eval
 
 .PHONY: demo test test-all install lint typecheck bench-forecast eval clean
 

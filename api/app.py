@@ -14,7 +14,7 @@ from core.clock import clock_for
 from core.security import PERMISSIONS
 from core.settings import Settings, get_settings
 from core.vocab import ROLES
-from workflows.periods import CalendarKeeper
+from workflows.goals.calendar import CalendarKeeper
 
 DESCRIPTION = """
 kpilot turns sales history, the promotion calendar and company OKRs into goals people can act on.

@@ -12,7 +12,7 @@ from core.db import session_factory
 from core.errors import AuthenticationFailed, PermissionDenied
 from core.security import Caller, decode_token, role_may
 from core.settings import Settings
-from workflows import users as users_flow
+from workflows.org import users as users_flow
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -23,7 +23,7 @@ def _fail(
 def llm_config_from_env(provider: str) -> Any:
     """LLMConfig from the service settings (KPILOT_LLM_* / .env through `core.settings`), with `provider`."""
     from core.errors import InvalidInput
-    from workflows.drafts_llm import llm_config_from_env as read_llm_config
+    from workflows.drafts.llm import llm_config_from_env as read_llm_config
 
     try:
         return read_llm_config(provider)

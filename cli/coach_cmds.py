@@ -28,7 +28,7 @@ def report(
     from core.db import session_scope
     from core.settings import SettingsError, get_settings
     from core.tables import Employee
-    from workflows import coaching
+    from workflows.coaching import flows as coaching
 
     try:
         settings = get_settings()

@@ -58,7 +58,7 @@ def demo(
     """Demo mode: migrate the embedded database, load the demo company once, print the logins, serve."""
     from core.migrate import upgrade
     from core.settings import DEMO_PASSWORD, get_settings
-    from workflows import demo as demo_flow
+    from demo import load as demo_flow
 
     os.environ["KPILOT_DEMO"] = "1"
     get_settings.cache_clear()
@@ -119,7 +119,7 @@ def users_create(
     from core.db import session_scope
     from core.errors import Conflict, InvalidInput
     from core.tables import Employee
-    from workflows.users import create_user
+    from workflows.org.users import create_user
 
     settings = _settings()
     _require_migrated(settings.database_url)
@@ -147,7 +147,7 @@ def users_create(
 def audit_verify() -> None:
     """Re-hash the audit chain; exit 1 and list the problems if anything was edited or deleted."""
     from core.db import session_scope
-    from workflows.audit import verify_chain
+    from workflows.shared.audit import verify_chain
 
     settings = _settings()
     with session_scope(settings.database_url, write=False) as session:
@@ -167,7 +167,7 @@ def housekeeping() -> None:
     `kpilot serve` does this itself at start-up and every KPILOT_HOUSEKEEPING_INTERVAL_S seconds; run this
     from cron when no API process is up (e.g. shortly after midnight in the company's time zone)."""
     from core.clock import clock_for
-    from workflows.periods import run_calendar
+    from workflows.goals.calendar import run_calendar
 
     settings = _settings()
     _require_migrated(settings.database_url)

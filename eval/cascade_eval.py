@@ -139,7 +139,7 @@ def eval_cascade(
     """Grade the cascade on OKR sets and injection payloads; write eval/results/cascade_eval_<provider>.md/.csv."""
     from assistant.providers import make_provider
     from core.errors import InvalidInput
-    from workflows.drafts_llm import llm_config_from_env
+    from workflows.drafts.llm import llm_config_from_env
 
     try:
         prov = make_provider(llm_config_from_env(provider))

@@ -53,8 +53,8 @@ def _grade_reports(session: Session, lang: Lang, today: date) -> tuple[list[Row]
     from assistant.guards import ungrounded_numbers
     from assistant.report_facts import fact_numbers
     from assistant.texts import detect_language
-    from workflows.coaching_batch import company_reports
-    from workflows.coaching_plan import live_catalogue
+    from workflows.coaching.batch import company_reports
+    from workflows.coaching.plan import live_catalogue
 
     catalogue = live_catalogue(session)
     active = {c.code: c for c in catalogue.courses if c.active}
@@ -81,7 +81,7 @@ def _grade_reports(session: Session, lang: Lang, today: date) -> tuple[list[Row]
 def _counterfactual(session: Session, lang: Lang, today: date, before: dict[int, Snapshot]) -> Row:
     """Shuffle names, genders and birth years across employees (rolled back) and compare everything."""
     from core.tables import Employee
-    from workflows.coaching_batch import company_reports
+    from workflows.coaching.batch import company_reports
 
     emps = list(session.execute(select(Employee).order_by(Employee.id)).scalars())
     attrs = [(e.name_zh, e.name_en, e.gender, e.birth_year) for e in emps]
@@ -99,8 +99,8 @@ def _counterfactual(session: Session, lang: Lang, today: date, before: dict[int,
 
 def _planted(session: Session, today: date, seed: int) -> list[Row]:
     from core.tables import CoachingAlert, Employee, Period
-    from workflows.coaching_anomalies import anomaly_report
-    from workflows.demo_data import generate_demo_company
+    from demo.company import generate_demo_company
+    from workflows.coaching.anomalies import anomaly_report
 
     demo = generate_demo_company(seed, today=today)
     rows = []
@@ -141,7 +141,7 @@ def _planted(session: Session, today: date, seed: int) -> list[Row]:
 
 def _demo_database(workdir: Path, seed: int, say: Callable[[str], None]) -> str:
     from core.migrate import upgrade
-    from workflows.demo import load_demo_company
+    from demo.load import load_demo_company
 
     url = f"sqlite:///{workdir / 'coaching_eval.db'}"
     say("migrating a fresh SQLite database and loading the demo company ...")

@@ -84,7 +84,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 def demo_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated database with the demo company, shared by the API tests of one backend."""
     from core.migrate import upgrade
-    from workflows.demo import load_demo_company
+    from demo.load import load_demo_company
 
     url = fresh_db_url(backend, tmp_path_factory.mktemp("db"), "demo")
     upgrade(url)

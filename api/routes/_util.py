@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from core.security import Caller
-from workflows import common
+from workflows.shared import common
 
 
 class PageParams(BaseModel):

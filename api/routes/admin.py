@@ -8,9 +8,10 @@ from api.deps import CanReadAudit, CanReadUsers, CanWriteUsers, IdempotencyKey, 
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
 from core.tables import AuditEvent, User
-from workflows import audit, common
-from workflows import users as users_flow
-from workflows.schemas import AuditEventPublic, AuditVerifyPublic, Page, UserCreate, UserPublic, UserUpdate
+from workflows.org import users as users_flow
+from workflows.org.schemas import UserCreate, UserPublic, UserUpdate
+from workflows.shared import audit, common
+from workflows.shared.schemas import AuditEventPublic, AuditVerifyPublic, Page
 
 router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
 

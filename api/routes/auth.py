@@ -10,8 +10,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from api.deps import CanReadMe, Public, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from core.migrate import current_revision
-from workflows import users as users_flow
-from workflows.schemas import Health, Me, Token
+from workflows.org import users as users_flow
+from workflows.shared.schemas import Health, Me, Token
 
 router = APIRouter(prefix="/api/v1", tags=["auth"], responses=PROBLEM_RESPONSES)
 

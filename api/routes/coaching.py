@@ -19,8 +19,8 @@ from api.deps import (
 )
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
-from workflows import coaching
-from workflows.coaching_schemas import (
+from workflows.coaching import flows as coaching
+from workflows.coaching.schemas import (
     AlertPublic,
     AlertRunPublic,
     AnomalyReportPublic,
@@ -30,7 +30,7 @@ from workflows.coaching_schemas import (
     PeriodRef,
     PlanPublic,
 )
-from workflows.schemas import Page
+from workflows.shared.schemas import Page
 
 router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
 

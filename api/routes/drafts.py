@@ -9,8 +9,9 @@ from api.deps import CanPublishDrafts, CanReadDrafts, CanWriteDrafts, Idempotenc
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page
 from core.tables import GoalDraft
-from workflows import common, drafts, drafts_publish
-from workflows.drafts_schemas import (
+from workflows.drafts import flows as drafts
+from workflows.drafts import publish as drafts_publish
+from workflows.drafts.schemas import (
     DraftCreate,
     DraftStatus,
     DraftUpdate,
@@ -18,7 +19,8 @@ from workflows.drafts_schemas import (
     GoalDraftPublic,
     PublishResult,
 )
-from workflows.schemas import Page
+from workflows.shared import common
+from workflows.shared.schemas import Page
 
 router = APIRouter(prefix="/api/v1", tags=["goal drafts"], responses=PROBLEM_RESPONSES)
 

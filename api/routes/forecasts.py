@@ -9,9 +9,10 @@ from api.deps import CanReadForecast, CanRunForecast, IdempotencyKey, SessionDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page
 from core.clock import clock_of
-from workflows import common, forecasts
-from workflows.forecasts_schemas import ForecastCreate, ForecastJobPublic, TargetRangePublic
-from workflows.schemas import Page
+from workflows.forecasts import flows as forecasts
+from workflows.forecasts.schemas import ForecastCreate, ForecastJobPublic, TargetRangePublic
+from workflows.shared import common
+from workflows.shared.schemas import Page
 
 router = APIRouter(prefix="/api/v1", tags=["forecasts"], responses=PROBLEM_RESPONSES)
 MaybeId = Annotated[int | None, Query(ge=1, le=2_147_483_647)]

@@ -20,21 +20,20 @@ from api.deps import (
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
 from core.tables import Objective
-from workflows import common, goals
-from workflows.schemas import (
+from workflows.goals import flows as goals
+from workflows.goals.schemas import (
     IndicatorCreate,
     IndicatorPublic,
     IndicatorUpdate,
     KeyResultPublic,
-    Level,
     ObjectiveCreate,
     ObjectivePublic,
-    Page,
     PeriodCreate,
-    PeriodKind,
     PeriodPublic,
     PeriodUpdate,
 )
+from workflows.shared import common
+from workflows.shared.schemas import Level, Page, PeriodKind
 
 router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
 

@@ -9,16 +9,17 @@ from api.deps import CanReadKpi, CanWriteActuals, CanWriteKpi, IdempotencyKey, I
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
 from core.errors import InvalidInput
-from workflows import goals, imports
-from workflows.schemas import (
+from workflows.goals import flows as goals
+from workflows.goals import imports
+from workflows.goals.schemas import (
     ActualCreate,
     ActualPublic,
     AssignmentCreate,
     AssignmentPublic,
     AssignmentUpdate,
     ImportReport,
-    Page,
 )
+from workflows.shared.schemas import Page
 
 router = APIRouter(prefix="/api/v1", tags=["kpis"], responses=PROBLEM_RESPONSES)
 MAX_UPLOAD = 20_000_000

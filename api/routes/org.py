@@ -8,18 +8,18 @@ from fastapi.responses import JSONResponse
 from api.deps import CanReadOrg, CanWriteOrg, IdempotencyKey, IfMatch, SessionDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
-from workflows import org
-from workflows.access import get_visible_employee
-from workflows.schemas import (
+from workflows.org import flows as org
+from workflows.org.schemas import (
     DepartmentCreate,
     DepartmentPublic,
     DepartmentUpdate,
     EmployeeCreate,
     EmployeePublic,
     EmployeeUpdate,
-    Page,
     PositionPublic,
 )
+from workflows.shared.access import get_visible_employee
+from workflows.shared.schemas import Page
 
 router = APIRouter(prefix="/api/v1", tags=["org"], responses=PROBLEM_RESPONSES)
 

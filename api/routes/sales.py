@@ -12,8 +12,10 @@ from api.routes._util import Id, Paging, page
 from api.routes.kpis import read_upload
 from core.errors import NotFound
 from core.tables import SalesDaily, Shop
-from workflows import common, imports
-from workflows.schemas import ImportReport, Page, SalesDayPublic, ShopPublic
+from workflows.goals import imports
+from workflows.goals.schemas import ImportReport, SalesDayPublic, ShopPublic
+from workflows.shared import common
+from workflows.shared.schemas import Page
 
 router = APIRouter(prefix="/api/v1", tags=["sales"], responses=PROBLEM_RESPONSES)
 

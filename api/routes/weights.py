@@ -19,9 +19,12 @@ from api.deps import (
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page, with_etag
 from core.security import Caller
-from workflows import common, weights, weights_outcomes
-from workflows.schemas import ImportReport, Page
-from workflows.weights_schemas import (
+from workflows.goals.schemas import ImportReport
+from workflows.shared import common
+from workflows.shared.schemas import Page
+from workflows.weights import flows as weights
+from workflows.weights import outcomes as weights_outcomes
+from workflows.weights.schemas import (
     OutcomePublic,
     OutcomesPublic,
     OutcomesPut,

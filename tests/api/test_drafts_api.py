@@ -22,7 +22,7 @@ def drafts_db(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     """A demo company of our own: publishing adds assignments other API tests must not see."""
     from core.db import get_engine
     from core.migrate import upgrade
-    from workflows.demo import load_demo_company
+    from demo.load import load_demo_company
 
     url = fresh_db_url(backend, tmp_path_factory.mktemp("drafts"), "drafts_api")
     upgrade(url)

@@ -40,7 +40,7 @@ def drop_database(backend: str, url: str, name: str) -> None:
 @pytest.fixture(scope="module")
 def wdb(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from core.migrate import upgrade
-    from workflows.demo import load_demo_company
+    from demo.load import load_demo_company
 
     name = f"weights_api_{os.getpid()}"  # per process: other runs may share the PostgreSQL server
     url = fresh_db_url(backend, tmp_path_factory.mktemp("wdb"), name)

@@ -10,7 +10,7 @@ from core.migrate import upgrade
 from core.security import Caller
 from core.tables import AuditEvent
 from tests.conftest import fresh_db_url
-from workflows.audit import record, verify_chain
+from workflows.shared.audit import record, verify_chain
 
 ACTOR = Caller(user_id=1, username="hr", role="hr", employee_id=None)
 

@@ -15,10 +15,10 @@ from assistant.report_facts import fact_numbers
 from assistant.texts import detect_language
 from core.db import session_factory
 from core.tables import CoachingAlert, Employee, Indicator, KpiActual, KpiAssignment, Period
-from workflows import coaching
-from workflows.coaching_alerts import detect
-from workflows.coaching_anomalies import anomaly_report
-from workflows.demo_data import DemoCompany, generate_demo_company
+from demo.company import DemoCompany, generate_demo_company
+from workflows.coaching import flows as coaching
+from workflows.coaching.alerts import detect
+from workflows.coaching.anomalies import anomaly_report
 
 
 @pytest.fixture(scope="module")

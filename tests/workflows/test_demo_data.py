@@ -14,8 +14,8 @@ import pytest
 from assistant.catalogue import indicator_map
 from core import tables
 from core.errors import InvalidInput
+from demo.company import DemoCompany, generate_demo_company
 from forecasting.calendar import LUNAR_NEW_YEAR, cn_ecommerce_calendar
-from workflows.demo_data import DemoCompany, generate_demo_company
 
 TODAY = date(2026, 3, 15)
 META = {"non_ratio": ("department_code", "period_code", "outcome", "n_employees", "inflated")}

@@ -24,11 +24,11 @@ from core.tables import (
     User,
 )
 from tests.conftest import make_settings
-from workflows import drafts
-from workflows.drafts_edit import apply_edits
-from workflows.drafts_inputs import build_org, company_okr, forecast_ranges, kpi_actuals, sales_baselines
-from workflows.drafts_llm import cache_key, llm_config
-from workflows.drafts_schemas import DraftCreate, KpiEdit
+from workflows.drafts import flows as drafts
+from workflows.drafts.edit import apply_edits
+from workflows.drafts.inputs import build_org, company_okr, forecast_ranges, kpi_actuals, sales_baselines
+from workflows.drafts.llm import cache_key, llm_config
+from workflows.drafts.schemas import DraftCreate, KpiEdit
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from core.db import session_scope
 from core.tables import Department, KpiAssignment, Period
 from kpi import periods as cal
 from tests.conftest import DEMO_USERS, fresh_db_url, make_settings
-from workflows.periods import run_calendar
+from workflows.goals.calendar import run_calendar
 
 EDGES = {
     "first-of-month": "2027-02-01T09:00:00+08:00",
@@ -57,7 +57,7 @@ def _login(client: TestClient) -> dict[str, dict[str, str]]:
 def edge(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Edge]:
     from api.app import create_app
     from core.migrate import upgrade
-    from workflows.demo import load_demo_company
+    from demo.load import load_demo_company
 
     now = EDGES[request.param]
     clock = Clock(tz=SHANGHAI, pinned=parse_pin(now, SHANGHAI))

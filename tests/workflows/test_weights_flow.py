@@ -14,11 +14,11 @@ from core.db import session_factory, session_scope
 from core.errors import Conflict, InvalidInput, PreconditionFailed
 from core.security import Caller
 from core.tables import Company, Department, User, WeightProposal, WeightSet
+from demo.company import generate_demo_company
 from kpi.rules import round_to_100
-from workflows import weights
-from workflows.demo_data import generate_demo_company
-from workflows.weights_data import current_weights, history_frame
-from workflows.weights_schemas import WeightProposalApprove, WeightProposalCreate
+from workflows.weights import flows as weights
+from workflows.weights.data import current_weights, history_frame
+from workflows.weights.schemas import WeightProposalApprove, WeightProposalCreate
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +137,7 @@ def test_fifty_racing_approvals_one_wins(flow_db: str) -> None:
         sets = s.execute(select(WeightSet).where(WeightSet.department_id == dept)).scalars().all()
         assert len(sets) == int(sets_before or 0) + 1
         assert [ws.source_proposal_id for ws in sets].count(proposal.id) == 1
-    from workflows.audit import verify_chain
+    from workflows.shared.audit import verify_chain
 
     with session_scope(flow_db, write=False) as s:
         assert verify_chain(s).ok

@@ -1,0 +1,291 @@
+"""An employee's plan: facts first (score, trend, team position, pace, warnings), then report and training.
+
+The facts carry no name, gender or age, so the same numbers always give the same scores and words.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assistant.courses import Course, TrainingCatalogue, load_training_catalogue
+from assistant.llm import LLMProvider
+from assistant.report import write_report
+from assistant.report_facts import CUMULATIVE_CODES, IndicatorInfo, PaceFact, PersonFacts, TeamPosition, WarningFact
+from assistant.report_facts import build_facts as assemble_facts
+from assistant.report_texts import value_text
+from assistant.schemas import Lang
+from assistant.training import recommend_training
+from core.tables import Course as CourseRow
+from core.tables import Employee, Period, SalesDaily
+from kpi.errors import KpiError
+from kpi.grading import grade_team
+from kpi.pace import MetricKind, PaceResult, project_pace
+from kpi.rules import achievement_ratio
+from kpi.scoring import Direction, ScoreBreakdown
+from workflows.coaching.alerts import alerts_of, detect, warning_fact
+from workflows.coaching.data import (
+    Line,
+    PeriodChoice,
+    department_code,
+    indicator_info,
+    load_lines,
+    next_period_targets,
+    score_lines,
+    team_of,
+)
+from workflows.coaching.schemas import AlertPublic, PaceOut, PeriodRef, PlanKpi, PlanPublic
+
+
+def live_catalogue(session: Session) -> TrainingCatalogue:
+    """The shipped skill maps with the courses HR keeps in the `course` table."""
+    rows = session.execute(select(CourseRow).order_by(CourseRow.code)).scalars()
+    # Validating the row's attributes also checks its `format` string against the CourseFormat literal.
+    courses = [Course.model_validate(r, from_attributes=True) for r in rows]
+    return load_training_catalogue().with_courses(courses)
+
+
+def sales_shape(session: Session, period: Period) -> list[float] | None:
+    """Daily company sales of the same days 52 weeks earlier: the expected shape of a period's totals."""
+    shift = timedelta(days=364)
+    rows = dict(
+        session.execute(
+            select(SalesDaily.ds, func.sum(SalesDaily.sales))
+            .where(SalesDaily.ds >= period.start_date - shift, SalesDaily.ds <= period.end_date - shift)
+            .group_by(SalesDaily.ds)
+        ).all()
+    )
+    n = (period.end_date - period.start_date).days + 1
+    shape = [float(rows.get(period.start_date - shift + timedelta(days=i), 0.0) or 0.0) for i in range(n)]
+    return shape if len(rows) == n and sum(shape) > 0 else None
+
+
+def pace_of(line: Line, period: Period, direction: Direction, shape: list[float] | None) -> PaceResult | None:
+    """Projected period end of one running KPI, or None when there is nothing to project."""
+    if line.latest is None or line.target is None:
+        return None
+    as_of, value = line.latest
+    n = (period.end_date - period.start_date).days + 1
+    elapsed = min(max((as_of - period.start_date).days + 1, 0), n)
+    cumulative = line.code in CUMULATIVE_CODES
+    try:
+        return project_pace(
+            value,
+            line.target,
+            elapsed,
+            period_days=n,
+            direction=direction,
+            kind=MetricKind.CUMULATIVE if cumulative else MetricKind.RATE,
+            daily_shape=shape if cumulative else None,
+        )
+    except KpiError:
+        return None
+
+
+def _progress(line: Line, direction: Direction) -> float | None:
+    """Latest actual against the target in percent (uncapped); None when it has no finite achievement."""
+    if line.latest is None or line.target is None:
+        return None
+    try:
+        ach = achievement_ratio(actual=line.latest[1], target=line.target, direction=direction)
+    except KpiError:
+        return None
+    return round(100 * ach, 1) if math.isfinite(ach) else None
+
+
+def _team_position(
+    session: Session, emp: Employee, review: Period, info: dict[str, IndicatorInfo]
+) -> TeamPosition | None:
+    team = team_of(session, emp)
+    lines = load_lines(session, [review.id], team)
+    scores = {str(e): score_lines(ls, info).total for (e, _), ls in lines.items() if ls}
+    mine = scores.get(str(emp.id))
+    if mine is None:
+        return None
+    graded = grade_team(scores)
+    return TeamPosition(
+        rank=1 + sum(1 for s in scores.values() if s > mine),
+        size=len(scores),
+        team_mean=round(sum(scores.values()) / len(scores), 1),
+        grade=str(graded.grades[str(emp.id)]),
+        grade_method=str(graded.method_used),
+    )
+
+
+def _names(period: Period) -> tuple[str, str, str]:
+    return (period.code, period.name_zh, period.name_en)
+
+
+def _current(
+    session: Session,
+    emp: Employee,
+    current: Period | None,
+    info: dict[str, IndicatorInfo],
+    today: date,
+) -> tuple[list[Line], list[PaceFact], list[WarningFact], dict[int, PaceResult]]:
+    if current is None:
+        return [], [], [], {}
+    lines = load_lines(session, [current.id], [emp.id]).get((emp.id, current.id), [])
+    shape = sales_shape(session, current) if any(ln.code in CUMULATIVE_CODES for ln in lines) else None
+    paces: dict[int, PaceResult] = {}
+    facts: list[PaceFact] = []
+    for ln in lines:
+        meta = info.get(ln.code)
+        p = pace_of(ln, current, Direction(meta.direction), shape) if meta else None
+        if p is None or meta is None or ln.latest is None or ln.target is None:
+            continue
+        paces[ln.assignment_id] = p
+        facts.append(pace_fact(ln, meta, p))
+    # The running period's warnings and, early in a period, those of the final days of the one just ended.
+    warns = [warning_fact(f, info) for f in detect(session, today, {emp.id})]
+    return lines, facts, warns, paces
+
+
+def person_facts(
+    session: Session,
+    emp: Employee,
+    choice: PeriodChoice,
+    today: date,
+    info: dict[str, IndicatorInfo] | None = None,
+) -> tuple[PersonFacts | None, ScoreBreakdown | None, list[Line], dict[int, PaceResult]]:
+    """The facts of one person (None when no period has been reviewed yet), the breakdown and running lines."""
+    info = info if info is not None else indicator_info(session)
+    lines, pace, warns, paces = _current(session, emp, choice.current, info, today)
+    review = choice.review
+    if review is None:
+        return None, None, lines, paces
+    own = load_lines(session, [review.id, *[p.id for p in choice.previous]], [emp.id])
+    if not any(ln.latest is not None for ln in own.get((emp.id, review.id), [])):
+        return None, None, lines, paces  # nothing recorded yet: a plan, not a review (see `due_notes`)
+    breakdown = score_lines(own.get((emp.id, review.id), []), info, person_id=emp.code)
+    trend = [(p.code, score_lines(own[(emp.id, p.id)], info).total) for p in choice.previous if (emp.id, p.id) in own]
+    blocks = {ln.code: ln.block for ln in own.get((emp.id, review.id), [])}
+    facts = assemble_facts(
+        ref=emp.code,
+        department=department_code(session, emp.department_id),
+        period=_names(review),
+        breakdown=breakdown,
+        info=info,
+        blocks=blocks,
+        trend=trend,
+        team=_team_position(session, emp, review, info),
+        current=_names(choice.current) if choice.current is not None else None,
+        pace=pace,
+        warnings=warns,
+        next_targets=next_period_targets(session, [emp.id], review).get(emp.id),
+    )
+    return facts, breakdown, lines, paces
+
+
+def build_plan(
+    session: Session,
+    emp: Employee,
+    choice: PeriodChoice,
+    *,
+    lang: Lang,
+    today: date,
+    provider: LLMProvider | None = None,
+) -> PlanPublic:
+    """The employee's plan: running KPIs with progress, score breakdown, report, training and alerts."""
+    info = indicator_info(session)
+    facts, breakdown, lines, paces = person_facts(session, emp, choice, today, info)
+    kpis = []
+    for ln in lines:
+        meta = info.get(ln.code)
+        direction = Direction(meta.direction) if meta else Direction.HIGHER
+        p = paces.get(ln.assignment_id)
+        pace = (
+            None
+            if p is None
+            else PaceOut(
+                projected_end=p.projected_end,
+                status=str(p.status),
+                projected_achievement_pct=round(100 * p.projected_achievement, 1)
+                if p.projected_achievement not in (None, float("inf"))
+                else None,
+                explanation=p.explanation_zh if lang == "zh" else p.explanation_en,
+            )
+        )
+        kpis.append(
+            PlanKpi(
+                assignment_id=ln.assignment_id,
+                code=ln.code,
+                name=(meta.name_zh if lang == "zh" else meta.name_en) if meta else ln.code,
+                unit=meta.unit if meta else "",
+                direction=str(direction),
+                block=ln.block,
+                weight=ln.weight,
+                target=ln.target,
+                target_low=ln.target_low,
+                target_high=ln.target_high,
+                actual=ln.latest[1] if ln.latest else None,
+                as_of=ln.latest[0] if ln.latest else None,
+                progress_pct=_progress(ln, direction),
+                pace=pace,
+            )
+        )
+    report = training = None
+    notes: list[str] = []
+    if facts is not None:
+        report = write_report(facts, lang, provider=provider, forbidden=(emp.name_zh, emp.name_en))
+        training = recommend_training(facts, live_catalogue(session), lang)
+    else:
+        notes += due_notes(session, emp, choice, lines, info, lang)
+    alerts = alerts_of(session, emp.id, choice.current.id if choice.current else None)
+    return PlanPublic(
+        employee_id=emp.id,
+        language=lang,
+        current_period=PeriodRef.model_validate(choice.current) if choice.current else None,
+        kpis=kpis,
+        review_period=PeriodRef.model_validate(choice.review) if choice.review else None,
+        score=breakdown.to_dict() if breakdown is not None else None,
+        facts=facts,
+        report=report,
+        training=training or [],
+        alerts=[AlertPublic.model_validate(a) for a in alerts],
+        notes=notes,
+    )
+
+
+def pace_fact(ln: Any, meta: IndicatorInfo, p: Any) -> PaceFact:
+    """The report fact for one KPI's in-period pace (`ln` has latest and target; `p` is its PaceResult)."""
+    pct = round(100 * p.projected_achievement, 1) if p.projected_achievement not in (None, float("inf")) else None
+    return PaceFact(code=ln.code, name_zh=meta.name_zh, name_en=meta.name_en, unit=meta.unit,
+                    as_of=ln.latest[0].isoformat(), actual_to_date=ln.latest[1], target=ln.target,
+                    projected_pct=pct, status=str(p.status))
+
+
+def due_notes(
+    session: Session, emp: Employee, choice: PeriodChoice, lines: list[Line], info: dict[str, IndicatorInfo],
+    lang: str,
+) -> list[str]:
+    """What a person without a reviewable period is told instead of a score: what is due, and by when."""
+    def name(code: str) -> str:
+        meta = info.get(code)
+        return (meta.name_zh if lang == "zh" else meta.name_en) if meta else code
+
+    notes = []
+    review = choice.review
+    if review is None:
+        notes.append("还没有已结束的考核期：首次考核后才有评分、反馈报告和培训建议。" if lang == "zh" else
+                     "No ended period with KPIs yet: the score, report and training follow the first review.")
+    else:
+        missing = [name(ln.code) for ls in load_lines(session, [review.id], [emp.id]).values() for ln in ls]
+        period = review.name_zh if lang == "zh" else review.name_en
+        notes.append(
+            f"{period}还没有录入实际值（{'、'.join(missing)}），所以暂不评分；请尽快补录。" if lang == "zh" else
+            f"No actuals are recorded for {period} yet ({', '.join(missing)}), so there is no score yet; "
+            "please record them.")
+    current = choice.current
+    if current is not None:
+        for ln in lines:
+            meta = info.get(ln.code)
+            target = value_text(ln.target, meta.unit if meta else "", lang)
+            notes.append(f"{current.name_zh}：{name(ln.code)}目标 {target}，{current.end_date} 前完成。" if lang == "zh"
+                         else f"{current.name_en}: {name(ln.code)} target {target}, due by {current.end_date}.")
+    return notes
+

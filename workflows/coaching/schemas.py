@@ -1,0 +1,152 @@
+"""Pydantic I/O of the coaching feature: plans, alerts, anomaly flags and the course catalogue."""
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, Field
+
+from assistant.report import FeedbackReport
+from assistant.report_facts import PersonFacts
+from assistant.training import Recommendation
+from workflows.shared.schemas import Num, Public, Strict
+
+CourseFormat = Literal["online", "workshop", "coaching", "self_study", "on_the_job"]
+
+
+def _utc(value: datetime) -> datetime:
+    # Stored without a zone on SQLite; every timestamp the service writes is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class PeriodRef(Public):
+    id: int
+    code: str
+    kind: str
+    start_date: date
+    end_date: date
+    name_zh: str
+    name_en: str
+
+
+class PaceOut(BaseModel):
+    projected_end: float | None
+    projected_achievement_pct: float | None
+    status: str
+    explanation: str
+
+
+class PlanKpi(BaseModel):
+    assignment_id: int
+    code: str
+    name: str
+    unit: str
+    direction: str
+    block: str
+    weight: float
+    target: float | None
+    target_low: float | None
+    target_high: float | None
+    actual: float | None = Field(description="Latest reported value (cumulative to date for totals).")
+    as_of: date | None
+    progress_pct: float | None = Field(description="Achievement so far, direction-aware, uncapped.")
+    pace: PaceOut | None
+
+
+class AlertPublic(Public):
+    id: int
+    employee_id: int
+    manager_id: int | None
+    assignment_id: int
+    period_id: int
+    indicator_code: str
+    kind: str
+    start_date: date
+    end_date: date
+    days: int
+    ongoing: bool
+    evidence: list[Any]
+    explanation_zh: str
+    explanation_en: str
+    created_at: Annotated[datetime, AfterValidator(_utc)] | None = None
+
+
+class PlanPublic(BaseModel):
+    employee_id: int
+    language: Literal["zh", "en"]
+    current_period: PeriodRef | None
+    kpis: list[PlanKpi] = Field(description="My KPIs of the running period with targets and progress.")
+    review_period: PeriodRef | None
+    score: dict[str, Any] | None = Field(description="How every point of the reviewed period was computed.")
+    facts: PersonFacts | None
+    report: FeedbackReport | None
+    training: list[Recommendation]
+    alerts: list[AlertPublic]
+    notes: list[str] = Field(default_factory=list)
+
+
+class AlertRunPublic(BaseModel):
+    created: int
+    updated: int
+    ongoing: int
+
+
+class AnomalyFlagPublic(BaseModel):
+    check: str
+    code: str
+    subject: str
+    subject_name: str
+    period: str | None
+    severity: str
+    evidence: dict[str, float | int | str | None]
+    explanation_en: str
+    explanation_zh: str
+
+
+class CheckStatus(BaseModel):
+    code: str
+    status: Literal["ran", "skipped"]
+    reason: str
+
+
+class AnomalyReportPublic(BaseModel):
+    period: PeriodRef
+    flags: list[AnomalyFlagPublic]
+    checks: list[CheckStatus]
+    note: str = "Flags are evidence for a second review; no score or record was changed."
+
+
+class CourseCreate(Strict):
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.\-]+$")
+    title_zh: str = Field(min_length=1, max_length=200)
+    title_en: str = Field(min_length=1, max_length=200)
+    skills: list[str] = Field(min_length=1, max_length=10)
+    kpi_codes: list[str] = Field(default_factory=list, max_length=20)
+    departments: list[str] = Field(default_factory=list, max_length=20)
+    duration_hours: Num = Field(gt=0, le=1000)
+    format: CourseFormat
+    active: bool = True
+
+
+class CourseUpdate(Strict):
+    title_zh: str | None = Field(default=None, min_length=1, max_length=200)
+    title_en: str | None = Field(default=None, min_length=1, max_length=200)
+    skills: list[str] | None = Field(default=None, min_length=1, max_length=10)
+    kpi_codes: list[str] | None = Field(default=None, max_length=20)
+    departments: list[str] | None = Field(default=None, max_length=20)
+    duration_hours: Num | None = Field(default=None, gt=0, le=1000)
+    format: CourseFormat | None = None
+    active: bool | None = None
+
+
+class CoursePublic(Public):
+    id: int
+    code: str
+    title_zh: str
+    title_en: str
+    skills: list[str]
+    kpi_codes: list[str]
+    departments: list[str]
+    duration_hours: float
+    format: str
+    active: bool
+    version: int

@@ -1,0 +1,161 @@
+"""A manager's edits to a goal draft (weights, targets, parent links, adding or removing a KPI), applied to a
+copy and accepted only if the assistant's guards still pass on the whole cascade."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.catalogue import indicator_map
+from assistant.guards import check_draft, collect_facts
+from assistant.schemas import KPI, Comparator, DepartmentDraft, GoalDraft, KeyResult, RoleDraft, Target
+from assistant.texts import display_name, kpi_definition, target_text
+from core.errors import InvalidInput
+from core.vocab import Direction
+from workflows.drafts.schemas import KpiEdit
+
+Errors = list[dict[str, Any]]
+
+
+def department_of(draft: GoalDraft, code: str) -> DepartmentDraft:
+    """The department part of a draft (a stored draft always has it)."""
+    return next(d for d in draft.departments if d.code == code)
+
+
+def _mirror(dd: DepartmentDraft, code: str) -> KeyResult | None:
+    """The department key result that mirrors a department KPI (roles' KPIs link to it)."""
+    return next((kr for kr in dd.objectives[0].key_results if kr.metric == code), None)
+
+
+def _set_target(k: KPI, e: KpiEdit) -> None:
+    update: dict[str, Any] = {"source": "manager"}
+    if e.target is not None:
+        update["value"] = e.target
+        if k.target.comparator == "=":
+            update["comparator"] = ">=" if k.direction == Direction.HIGHER else "<="
+    if e.target_low is not None:
+        update["low"] = e.target_low
+    if e.target_high is not None:
+        update["high"] = e.target_high
+    k.target = k.target.model_copy(update=update)
+
+
+def _changes_target(e: KpiEdit) -> bool:
+    return any(v is not None for v in (e.target, e.target_low, e.target_high))
+
+
+def _apply(k: KPI, e: KpiEdit) -> None:
+    if e.weight is not None:
+        k.weight = e.weight
+    if e.parent_kr is not None:
+        k.parent_kr = e.parent_kr
+    if _changes_target(e):
+        _set_target(k, e)
+
+
+def _new_department_kpi(dd: DepartmentDraft, e: KpiEdit, lang: str, loc: list[Any], errors: Errors) -> KPI | None:
+    ind = indicator_map().get(e.code)
+    if ind is None:
+        errors.append({"loc": loc + ["code"], "msg": f"{e.code!r} is neither on the scorecard nor in the catalogue"})
+        return None
+    if e.weight is None:
+        errors.append({"loc": loc + ["weight"], "msg": f"adding {e.code!r} needs a weight"})
+        return None
+    parent = e.parent_kr or dd.objectives[0].key_results[0].parent_kr or ""
+    cmp_: Comparator = ">=" if ind.direction == Direction.HIGHER else "<="
+    return KPI(code=ind.code, name=ind.name(lang), definition="", weight=e.weight, direction=ind.direction,
+               unit=ind.unit, target=Target(comparator=cmp_, source="manager"), parent_kr=parent,
+               block="dynamic", link="support")
+
+
+def _edit_department(draft: GoalDraft, dd: DepartmentDraft, e: KpiEdit, loc: list[Any], errors: Errors) -> None:
+    k = next((x for x in dd.kpis if x.code == e.code), None)
+    if e.remove:
+        if k is None:
+            errors.append({"loc": loc + ["code"], "msg": f"{e.code!r} is not on the department scorecard"})
+        else:
+            dd.kpis.remove(k)  # its key result stays in the department OKR; roles are edited on their own
+        return
+    if k is None:
+        k = _new_department_kpi(dd, e, draft.language, loc, errors)
+        if k is None:
+            return
+        dd.kpis.append(k)
+        krs = dd.objectives[0].key_results
+        krs.append(KeyResult(id=f"{dd.code}-KR{len(krs) + 1}", title="", metric=k.code, metric_name=k.name,
+                             unit=k.unit, direction=k.direction, period=draft.period, parent_kr=k.parent_kr))
+    _apply(k, e)
+    k.definition = kpi_definition(k, draft.period, draft.language)
+    kr = _mirror(dd, k.code)
+    if kr is not None:
+        kr.target, kr.parent_kr = k.target.value, k.parent_kr
+        kr.title = f"{display_name(k, draft.language)} {target_text(k.target, k.unit, draft.language)}"
+    if _changes_target(e):  # a target is the department's; every role measured on the KPI follows it
+        for r in draft.roles:
+            for rk in r.kpis if r.department == dd.code else []:
+                if rk.code == k.code:
+                    rk.target = k.target.model_copy()
+                    rk.definition = kpi_definition(rk, draft.period, draft.language, role_name=r.role_name)
+
+
+def _edit_role(draft: GoalDraft, dd: DepartmentDraft, e: KpiEdit, loc: list[Any], errors: Errors) -> None:
+    role: RoleDraft | None = next((r for r in draft.roles if r.department == dd.code and r.role == e.role), None)
+    if role is None:
+        errors.append({"loc": loc + ["role"], "msg": f"{e.role!r} is not a role of department {dd.code}"})
+        return
+    k = next((x for x in role.kpis if x.code == e.code), None)
+    if e.remove:
+        if k is None:
+            errors.append({"loc": loc + ["code"], "msg": f"{e.code!r} is not on role {e.role}'s scorecard"})
+        else:
+            role.kpis.remove(k)
+        return
+    if k is None:
+        source = next((x for x in dd.kpis if x.code == e.code), None)
+        mirror = _mirror(dd, e.code)
+        if source is None or mirror is None or e.weight is None:
+            errors.append({"loc": loc + ["code"], "msg": f"a role KPI is one of the department's KPIs and needs a "
+                                                         f"weight; {e.code!r} cannot be added"})
+            return
+        k = source.model_copy(update={"parent_kr": mirror.id})
+        role.kpis.append(k)
+    _apply(k, e)
+    k.definition = kpi_definition(k, draft.period, draft.language, role_name=role.role_name)
+
+
+def _range_errors(draft: GoalDraft, dept: str) -> Errors:
+    out: Errors = []
+    kpis: list[tuple[str | None, KPI]] = [(None, k) for k in department_of(draft, dept).kpis]
+    kpis += [(r.role, k) for r in draft.roles if r.department == dept for k in r.kpis]
+    for role, k in kpis:
+        known = [v for v in (k.target.low, k.target.value, k.target.high) if v is not None]
+        if known != sorted(known):
+            out.append({"loc": ["kpis", role or "department", k.code],
+                        "msg": "target range must satisfy target_low <= target <= target_high"})
+    return out
+
+
+def apply_edits(draft: GoalDraft, dept: str, edits: list[KpiEdit]) -> GoalDraft:
+    """A copy of `draft` with `edits` applied to department `dept`; InvalidInput (with every problem) otherwise."""
+    new = draft.model_copy(deep=True)
+    dd = department_of(new, dept)
+    errors: Errors = []
+    for i, e in enumerate(edits):
+        loc: list[Any] = ["kpis", i]
+        if e.role is None:
+            _edit_department(new, dd, e, loc, errors)
+        else:
+            _edit_role(new, dd, e, loc, errors)
+    errors += _range_errors(new, dept)
+    if errors:
+        raise InvalidInput("Some edits do not fit the draft; nothing was changed.", errors)
+    by_role = {r.role: r for r in new.roles if r.department == dept}
+    for person in new.people:  # people carry copies of their role's KPIs
+        if person.department == dept and person.role in by_role:
+            person.kpis = [k.model_copy() for k in by_role[person.role].kpis]
+    # Texts written before the edit may quote the old numbers; those stay grounded facts.
+    new.facts = sorted(set(draft.facts) | set(collect_facts(new)))
+    problems = check_draft(new)
+    if problems:
+        raise InvalidInput(f"The edited draft breaks {len(problems)} rule(s); nothing was changed.",
+                           [{"loc": ["kpis"], "msg": p, "type": "guard"} for p in problems])
+    return new

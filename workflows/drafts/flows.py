@@ -1,0 +1,188 @@
+"""Goal drafts: a manager asks for their department's OKR and personal KPIs for a period, edits, publishes.
+
+Flow: read the inputs from the database (org, company OKRs of the period, forecast ranges, last period's
+actuals) -> hash them -> reuse an identical earlier result, or let the assistant cascade them (offline
+engine by default, an OpenAI-compatible model when configured; model failures come back as flagged
+fallbacks) -> store the draft. Edits are re-checked by the assistant's guards; publishing turns the draft
+into the department objective, its key results and KPI assignments (workflows/drafts_publish.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from assistant.draft import draft_from_company
+from assistant.errors import InputError
+from assistant.llm import LLMConfig
+from assistant.prompts import load_prompt
+from assistant.schemas import GoalDraft as DraftModel
+from core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+from core.security import Caller
+from core.settings import Settings
+from core.tables import Department, GoalDraft, Period
+from workflows.drafts.edit import apply_edits
+from workflows.drafts.inputs import DraftInputs, read_inputs
+from workflows.drafts.llm import DepartmentScopedProvider, build_provider, cache_key, llm_config
+from workflows.drafts.schemas import DraftCreate, DraftUpdate
+from workflows.shared import audit, common
+from workflows.shared.access import managed_department_ids
+
+ENGINE_VERSION = "1"  # bump when the service's mapping of inputs changes, so cached drafts are not reused
+PROMPT_IDS = ("cascade_department", "cascade_role")
+
+
+def _department_for(session: Session, caller: Caller, department_id: int) -> Department:
+    """A department the caller may plan for (HR/admin: any; managers: their tree); NotFound otherwise."""
+    dept = session.get(Department, department_id)
+    managed = managed_department_ids(session, caller)
+    if dept is None or (managed is not None and dept.id not in managed):
+        raise NotFound(f"Department {department_id} not found.")
+    return dept
+
+
+def input_hash(inputs: DraftInputs, *, department_id: int, period_id: int, lang: str,
+               provider: dict[str, Any]) -> str:
+    """A digest of everything that determines a draft: identical inputs may reuse an earlier result."""
+    payload = {
+        "engine": ENGINE_VERSION, "prompts": {p: load_prompt(p).version for p in PROMPT_IDS},
+        "department_id": department_id, "period_id": period_id, "lang": lang, "provider": provider,
+        "org": inputs.org.model_dump(mode="json"), "company": inputs.company.model_dump(mode="json"),
+        "inputs": inputs.summary(),
+    }
+    return common.request_hash(payload)
+
+
+def _cached(session: Session, digest: str) -> GoalDraft | None:
+    """The newest unedited draft of identical inputs; fallbacks are not reused, so a recovered model is asked."""
+    rows = session.execute(select(GoalDraft).where(GoalDraft.input_hash == digest, GoalDraft.edited.is_(False))
+                           .order_by(GoalDraft.id.desc())).scalars()
+    return next((r for r in rows if not any(str(f).startswith("fallback:") for f in r.flags)), None)
+
+
+def _generate(inputs: DraftInputs, lang: str, config: LLMConfig, flags: list[str]) -> DraftModel:
+    provider = DepartmentScopedProvider(build_provider(config, flags), inputs.department_code, lang)
+    try:
+        draft = draft_from_company(inputs.company, inputs.org, lang=lang, provider=provider,
+                                   forecasts=inputs.forecasts, actuals=inputs.actuals, flags=inputs.flags + flags)
+    except InputError as exc:  # e.g. the company KRs leave nothing to cascade
+        raise InvalidInput(f"The company OKRs of this period cannot be drafted: {exc}",
+                           [{"loc": ["period_id"], "msg": str(exc)}]) from exc
+    return draft
+
+
+def _audit_view(row: GoalDraft) -> dict[str, Any]:
+    """What the audit log keeps of a draft: who, what for, which inputs; not the (large) body."""
+    return {"department_id": row.department_id, "period_id": row.period_id, "language": row.language,
+            "provider": row.provider, "model": row.model, "status": row.status, "input_hash": row.input_hash,
+            "source_draft_id": row.source_draft_id, "flags": row.flags, "version": row.version}
+
+
+def create_draft(session: Session, caller: Caller, data: DraftCreate, settings: Settings | None) -> GoalDraft:
+    """Draft (or reuse an identical earlier draft of) a department's goals for a period; audited, caller commits."""
+    dept = _department_for(session, caller, data.department_id)
+    period = session.get(Period, data.period_id)
+    if period is None:
+        raise NotFound(f"Period {data.period_id} not found.")
+    inputs = read_inputs(session, dept, period, data.lang)
+    # No settings (the demo loader): the offline engine.
+    config = llm_config(settings) if settings is not None else LLMConfig()
+    digest = input_hash(inputs, department_id=dept.id, period_id=period.id, lang=data.lang,
+                        provider=cache_key(config))
+    source = _cached(session, digest)
+    if source is not None:
+        body = dict(source.draft)
+        body["calls"] = [{**c, "cached": True} for c in body.get("calls", [])]
+        flags, provider, model = list(source.flags), source.provider, source.model
+    else:
+        if config.provider != "offline":
+            # A model may take many seconds: end the reading transaction so SQLite's write lock is not held.
+            session.commit()
+        extra: list[str] = []
+        draft = _generate(inputs, data.lang, config, extra)
+        body, flags = draft.model_dump(mode="json"), list(draft.flags)
+        provider, model = draft.provider, (config.model if draft.provider != "offline" else "offline")
+    row = GoalDraft(department_id=dept.id, period_id=period.id, language=data.lang, provider=provider, model=model,
+                    status="draft", draft=body, flags=flags, inputs=inputs.summary(), input_hash=digest,
+                    edited=False, source_draft_id=source.id if source else None, created_by=caller.user_id,
+                    created_by_name=caller.username)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor=caller, action="create", entity="goal_draft", entity_id=row.id,
+                 after=_audit_view(row))
+    return row
+
+
+def list_drafts(
+    session: Session, caller: Caller, *, department_id: int | None, period_id: int | None, status: str | None,
+    limit: int, offset: int,
+) -> tuple[list[GoalDraft], int]:
+    """Drafts the caller may see (HR/admin: all; managers: their department tree), newest first."""
+    stmt = select(GoalDraft).order_by(GoalDraft.id.desc())
+    for column, value in ((GoalDraft.department_id, department_id), (GoalDraft.period_id, period_id),
+                          (GoalDraft.status, status)):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    managed = managed_department_ids(session, caller)
+    if managed is not None:
+        stmt = stmt.where(GoalDraft.department_id.in_(managed))
+    return common.paginate(session, stmt, limit=limit, offset=offset)
+
+
+def get_draft(session: Session, caller: Caller, draft_id: int) -> GoalDraft:
+    """A draft of a department the caller plans for; NotFound otherwise (same as a missing id)."""
+    row = session.get(GoalDraft, draft_id)
+    managed = managed_department_ids(session, caller)
+    if row is None or (managed is not None and row.department_id not in managed):
+        raise NotFound(f"Goal draft {draft_id} not found.")
+    return row
+
+
+def department_view(row: GoalDraft) -> dict[str, Any]:
+    """The department's part of a stored draft: its OKR, its roles' KPIs and each member's KPIs."""
+    body, code = row.draft, row.inputs["department_code"]
+    return {
+        "language": body["language"], "period": body.get("period"), "provider": body.get("provider"),
+        "company": body["company"],
+        "department": next(d for d in body["departments"] if d["code"] == code),
+        "roles": [r for r in body["roles"] if r["department"] == code],
+        "people": [p for p in body.get("people", []) if p["department"] == code],
+        "driver_splits": body.get("driver_splits", []),
+        "inputs": {k: v for k, v in row.inputs.items() if k != "kr_ids"},
+        "calls": body.get("calls", []),
+    }
+
+
+def check_version(row: GoalDraft, if_match: str | None) -> int:
+    """The If-Match version (428 when missing, 412 when stale) of a draft that is still a draft (409 if not)."""
+    expected = common.parse_if_match(if_match)
+    if row.status != "draft":
+        raise Conflict(f"Goal draft {row.id} is already {row.status}; ask for a new draft to change the goals.")
+    if row.version != expected:
+        raise PreconditionFailed(f"The goal draft changed since you read it (your version {expected}, now "
+                                 f"{row.version}); GET it again.")
+    return expected
+
+
+def compare_and_set(session: Session, row: GoalDraft, expected: int, values: dict[str, Any]) -> None:
+    """Write `values` only if the row is still at `expected` (a racing writer gets 412); no commit."""
+    stmt = (update(GoalDraft).where(GoalDraft.id == row.id, GoalDraft.version == expected)
+            .values(**values, version=expected + 1).execution_options(synchronize_session=False))
+    if session.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise PreconditionFailed(f"The goal draft changed since you read it (your version {expected}); GET it again.")
+    session.refresh(row)
+
+
+def update_draft(session: Session, caller: Caller, draft_id: int, data: DraftUpdate, if_match: str | None) -> GoalDraft:
+    """Edit weights, targets or parent links (If-Match); the assistant's guards must pass; audited, committed."""
+    row = get_draft(session, caller, draft_id)
+    expected = check_version(row, if_match)
+    edited = apply_edits(DraftModel.model_validate(row.draft), row.inputs["department_code"], data.kpis)
+    compare_and_set(session, row, expected, {"draft": edited.model_dump(mode="json"), "edited": True})
+    audit.record(session, actor=caller, action="update", entity="goal_draft", entity_id=row.id,
+                 before={"version": expected}, after={"edits": data.model_dump(mode="json"), **_audit_view(row)})
+    session.commit()
+    return row

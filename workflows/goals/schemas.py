@@ -1,0 +1,192 @@
+"""Goal schemas: periods, the indicator catalogue, objectives and key results, KPI assignments and actuals,
+imports, shops and daily sales (XCreate / XUpdate / XPublic)."""
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from workflows.shared.schemas import Block, DbId, Direction, Level, Num, PeriodKind, Public, Strict
+
+
+class PeriodCreate(Strict):
+    code: str = Field(min_length=1, max_length=40)
+    kind: PeriodKind
+    start_date: date
+    end_date: date
+    name_zh: str = Field(min_length=1, max_length=100)
+    name_en: str = Field(min_length=1, max_length=100)
+
+
+class PeriodUpdate(Strict):
+    name_zh: str | None = Field(default=None, min_length=1, max_length=100)
+    name_en: str | None = Field(default=None, min_length=1, max_length=100)
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+class PeriodPublic(Public):
+    id: int
+    code: str
+    kind: PeriodKind
+    start_date: date
+    end_date: date
+    name_zh: str
+    name_en: str
+    version: int
+
+
+class IndicatorCreate(Strict):
+    code: str = Field(min_length=1, max_length=60, pattern=r"^[a-z0-9_]+$")
+    name_zh: str = Field(min_length=1, max_length=200)
+    name_en: str = Field(min_length=1, max_length=200)
+    unit: str = Field(min_length=1, max_length=20)
+    direction: Direction
+    definition_zh: str = Field(default="", max_length=2000)
+    definition_en: str = Field(default="", max_length=2000)
+
+
+class IndicatorUpdate(Strict):
+    name_zh: str | None = Field(default=None, min_length=1, max_length=200)
+    name_en: str | None = Field(default=None, min_length=1, max_length=200)
+    unit: str | None = Field(default=None, min_length=1, max_length=20)
+    direction: Direction | None = None
+    definition_zh: str | None = Field(default=None, max_length=2000)
+    definition_en: str | None = Field(default=None, max_length=2000)
+
+
+class IndicatorPublic(Public):
+    id: int
+    code: str
+    name_zh: str
+    name_en: str
+    unit: str
+    direction: Direction
+    definition_zh: str
+    definition_en: str
+    version: int
+
+
+class KeyResultIn(Strict):
+    code: str = Field(min_length=1, max_length=20)
+    title: str = Field(min_length=1, max_length=2000)
+    indicator_code: str | None = Field(default=None, max_length=60)
+    baseline: Num | None = None
+    target: Num | None = None
+    unit: str | None = Field(default=None, max_length=20)
+    direction: Direction | None = None
+    parent_kr_id: DbId | None = None
+
+
+class KeyResultPublic(Public):
+    id: int
+    code: str
+    title: str
+    indicator_code: str | None
+    baseline: float | None
+    target: float | None
+    unit: str | None
+    direction: str | None
+    parent_kr_id: int | None
+
+
+class ObjectiveCreate(Strict):
+    level: Level
+    period_id: DbId
+    department_id: DbId | None = None
+    employee_id: DbId | None = None
+    code: str = Field(min_length=1, max_length=20)
+    title: str = Field(min_length=1, max_length=2000)
+    language: Literal["zh", "en"] = "zh"
+    key_results: list[KeyResultIn] = Field(default_factory=list, max_length=5)
+
+
+class ObjectiveUpdate(Strict):
+    title: str | None = Field(default=None, min_length=1, max_length=2000)
+
+
+class ObjectivePublic(Public):
+    id: int
+    level: Level
+    period_id: int
+    department_id: int | None
+    employee_id: int | None
+    code: str
+    title: str
+    language: str
+    version: int
+    key_results: list[KeyResultPublic] = Field(default_factory=list)
+
+
+class AssignmentCreate(Strict):
+    period_id: DbId
+    indicator_code: str = Field(min_length=1, max_length=60)
+    employee_id: DbId | None = None
+    department_id: DbId | None = None
+    parent_kr_id: DbId | None = None
+    block: Block = "fixed"
+    weight: float = Field(ge=0, le=100)
+    target: Num | None = None
+    target_low: Num | None = None
+    target_high: Num | None = None
+
+
+class AssignmentUpdate(Strict):
+    weight: float | None = Field(default=None, ge=0, le=100)
+    target: Num | None = None
+    target_low: Num | None = None
+    target_high: Num | None = None
+    block: Block | None = None
+    status: Literal["active", "closed"] | None = None
+
+
+class AssignmentPublic(Public):
+    id: int
+    period_id: int
+    indicator_id: int
+    employee_id: int | None
+    department_id: int | None
+    parent_kr_id: int | None
+    block: str
+    weight: float
+    target: float | None
+    target_low: float | None
+    target_high: float | None
+    status: str
+    version: int
+
+
+class ActualCreate(Strict):
+    as_of: date
+    value: Num
+
+
+class ActualPublic(Public):
+    id: int
+    assignment_id: int
+    as_of: date
+    value: float
+    source: str
+
+
+class ImportReport(BaseModel):
+    imported: int
+    file: str
+    errors: list[dict[str, object]] = Field(default_factory=list)
+
+
+class ShopPublic(Public):
+    id: int
+    code: str
+    name_zh: str
+    name_en: str
+    channel: str
+
+
+class SalesDayPublic(Public):
+    ds: date
+    sales: float
+    orders: int | None
+    visitors: int | None
+    is_open: bool
+    promo: bool

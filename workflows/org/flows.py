@@ -1,0 +1,110 @@
+"""Org use cases: departments and employees, each read scoped to what the caller may see."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.errors import InvalidInput, NotFound
+from core.security import Caller
+from core.tables import Company, Department, Employee, Position
+from workflows.org.schemas import DepartmentCreate, DepartmentUpdate, EmployeeCreate, EmployeeUpdate
+from workflows.shared import common
+from workflows.shared.access import get_visible_employee, subtree_employee_ids, visible_employee_ids
+
+
+def list_departments(session: Session, *, limit: int, offset: int) -> tuple[list[Department], int]:
+    """All departments (the org chart is not personal data)."""
+    return common.paginate(session, select(Department).order_by(Department.id), limit=limit, offset=offset)
+
+
+def get_department(session: Session, department_id: int) -> Department:
+    """A department or NotFound."""
+    dept = session.get(Department, department_id)
+    if dept is None:
+        raise NotFound(f"Department {department_id} not found.")
+    return dept
+
+
+def _check_parent(session: Session, dept_id: int | None, parent_id: int | None) -> None:
+    if parent_id is None:
+        return
+    if session.get(Department, parent_id) is None:
+        raise InvalidInput("Unknown parent department.", [{"loc": ["parent_id"], "msg": f"{parent_id} does not exist"}])
+    cursor: int | None = parent_id
+    while cursor is not None:  # walking up from the new parent must never reach the department itself
+        if cursor == dept_id:
+            raise InvalidInput("A department cannot sit under itself.", [{"loc": ["parent_id"], "msg": "cycle"}])
+        cursor = session.execute(select(Department.parent_id).where(Department.id == cursor)).scalar_one()
+
+
+def create_department(session: Session, caller: Caller, data: DepartmentCreate) -> Department:
+    """Create a department in the company (audited; caller commits)."""
+    company = session.execute(select(Company).order_by(Company.id)).scalars().first()
+    if company is None:
+        raise InvalidInput("No company exists yet; load one first (`kpilot demo` or an import).")
+    _check_parent(session, None, data.parent_id)
+    return common.create(session, Department(company_id=company.id, **data.model_dump()), caller=caller,
+                         entity="department")
+
+
+def update_department(
+    session: Session, caller: Caller, department_id: int, data: DepartmentUpdate, if_match: str | None,
+) -> Department:
+    """Rename or move a department (If-Match, audited)."""
+    dept = get_department(session, department_id)
+    changes = data.model_dump(exclude_unset=True)
+    if "parent_id" in changes:
+        _check_parent(session, dept.id, changes["parent_id"])
+    return common.update_versioned(session, dept, changes, if_match=if_match, caller=caller, entity="department")
+
+
+def list_positions(session: Session, *, limit: int, offset: int) -> tuple[list[Position], int]:
+    """All positions."""
+    return common.paginate(session, select(Position).order_by(Position.id), limit=limit, offset=offset)
+
+
+def list_employees(
+    session: Session, caller: Caller, *, department_id: int | None, limit: int, offset: int,
+) -> tuple[list[Employee], int]:
+    """Employees the caller may see: self (employee), reporting subtree (manager), everyone (HR/admin)."""
+    stmt = select(Employee).order_by(Employee.id)
+    visible = visible_employee_ids(session, caller)
+    if visible is not None:
+        stmt = stmt.where(Employee.id.in_(visible))
+    if department_id is not None:
+        stmt = stmt.where(Employee.department_id == department_id)
+    return common.paginate(session, stmt, limit=limit, offset=offset)
+
+
+def _check_refs(session: Session, employee_id: int | None, changes: dict[str, object]) -> None:
+    problems: list[dict[str, object]] = []
+    for field, model in (("department_id", Department), ("position_id", Position), ("manager_id", Employee)):
+        value = changes.get(field)
+        if value is not None and session.get(model, value) is None:
+            problems.append({"loc": [field], "msg": f"{value} does not exist"})
+    manager_id = changes.get("manager_id")
+    if employee_id is not None and isinstance(manager_id, int) and manager_id in subtree_employee_ids(
+        session, employee_id
+    ):
+        problems.append({"loc": ["manager_id"], "msg": "a person cannot report to themselves or to their own report"})
+    if problems:
+        raise InvalidInput("The employee references something that does not fit.", problems)
+
+
+def create_employee(session: Session, caller: Caller, data: EmployeeCreate) -> Employee:
+    """Hire: create an employee record (audited; caller commits)."""
+    company = session.execute(select(Company).order_by(Company.id)).scalars().first()
+    if company is None:
+        raise InvalidInput("No company exists yet; load one first.")
+    _check_refs(session, None, data.model_dump())
+    return common.create(session, Employee(company_id=company.id, **data.model_dump()), caller=caller,
+                         entity="employee")
+
+
+def update_employee(
+    session: Session, caller: Caller, employee_id: int, data: EmployeeUpdate, if_match: str | None,
+) -> Employee:
+    """Change an employee's record (If-Match, audited)."""
+    emp = get_visible_employee(session, caller, employee_id)
+    changes = data.model_dump(exclude_unset=True)
+    _check_refs(session, emp.id, changes)
+    return common.update_versioned(session, emp, changes, if_match=if_match, caller=caller, entity="employee")

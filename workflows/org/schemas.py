@@ -1,0 +1,95 @@
+"""Org and login schemas: users, departments, positions, employees (XCreate / XUpdate / XPublic)."""
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from workflows.shared.schemas import DbId, Public, Role, Strict
+
+
+class UserCreate(Strict):
+    username: str = Field(min_length=2, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")
+    password: str = Field(min_length=10, max_length=200)
+    role: Role
+    employee_id: DbId | None = None
+
+
+class UserUpdate(Strict):
+    role: Role | None = None
+    active: bool | None = None
+
+
+class UserPublic(Public):
+    id: int
+    username: str
+    role: Role
+    employee_id: int | None
+    active: bool
+    version: int
+
+
+class DepartmentCreate(Strict):
+    code: str = Field(min_length=1, max_length=40)
+    name_zh: str = Field(min_length=1, max_length=200)
+    name_en: str = Field(min_length=1, max_length=200)
+    parent_id: DbId | None = None
+
+
+class DepartmentUpdate(Strict):
+    name_zh: str | None = Field(default=None, min_length=1, max_length=200)
+    name_en: str | None = Field(default=None, min_length=1, max_length=200)
+    parent_id: DbId | None = None
+
+
+class DepartmentPublic(Public):
+    id: int
+    code: str
+    name_zh: str
+    name_en: str
+    parent_id: int | None
+    version: int
+
+
+class PositionPublic(Public):
+    id: int
+    department_id: int
+    code: str
+    title_zh: str
+    title_en: str
+    is_manager: bool
+    key_class: str
+    review_cycle: str
+
+
+class EmployeeCreate(Strict):
+    code: str = Field(min_length=1, max_length=40)
+    name_zh: str = Field(min_length=1, max_length=100)
+    name_en: str = Field(min_length=1, max_length=100)
+    department_id: DbId
+    position_id: DbId | None = None
+    manager_id: DbId | None = None
+    gender: Literal["female", "male", "other"] | None = None
+    birth_year: int | None = Field(default=None, ge=1930, le=2015)
+    hire_date: date | None = None
+
+
+class EmployeeUpdate(Strict):
+    name_zh: str | None = Field(default=None, min_length=1, max_length=100)
+    name_en: str | None = Field(default=None, min_length=1, max_length=100)
+    department_id: DbId | None = None
+    position_id: DbId | None = None
+    manager_id: DbId | None = None
+    active: bool | None = None
+
+
+class EmployeePublic(Public):
+    id: int
+    code: str
+    name_zh: str
+    name_en: str
+    department_id: int
+    position_id: int | None
+    manager_id: int | None
+    active: bool
+    version: int

@@ -1,0 +1,145 @@
+"""Helpers every workflow uses: row snapshots, optimistic updates, paging, idempotent creates."""
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, inspect, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.errors import Conflict, InvalidInput, PreconditionFailed, PreconditionRequired
+from core.security import Caller
+from core.tables import Base, IdempotencyRecord
+from workflows.shared import audit
+
+T = TypeVar("T", bound=Base)
+
+
+def snapshot(obj: Base) -> dict[str, Any]:
+    """The column values of a row, JSON-friendly (for audit before/after)."""
+    out: dict[str, Any] = {}
+    for col in inspect(obj).mapper.column_attrs:
+        value = getattr(obj, col.key)
+        if isinstance(value, date | datetime):
+            value = value.isoformat()
+        out[col.key] = value
+    out.pop("created_at", None)
+    out.pop("updated_at", None)
+    out.pop("password_hash", None)  # never copied into the audit log or a response
+    return out
+
+
+def parse_if_match(header: str | None) -> int:
+    """The version in an If-Match header (`"3"`, `W/"3"` or `3`); 428 when missing."""
+    if header is None or not header.strip():
+        raise PreconditionRequired("This update needs an If-Match header with the ETag you last read (GET it first).")
+    text = header.strip().removeprefix("W/").strip('"')
+    try:
+        return int(text)
+    except ValueError as exc:
+        raise PreconditionFailed(f"If-Match {header!r} is not a version this server issued.") from exc
+
+
+def etag(version: int) -> str:
+    """The ETag header value for a version."""
+    return f'"{version}"'
+
+
+def create(session: Session, obj: T, *, caller: Caller, entity: str) -> T:
+    """Insert and audit `obj` in the open transaction (the caller commits); a duplicate key becomes 409."""
+    session.add(obj)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict(f"A {entity} with the same unique key already exists, or a referenced id does not.") from exc
+    audit.record(session, actor=caller, action="create", entity=entity, entity_id=obj.id,  # type: ignore[attr-defined]
+                 after=snapshot(obj))
+    return obj
+
+
+def update_versioned(
+    session: Session, obj: T, changes: dict[str, Any], *, if_match: str | None, caller: Caller, entity: str,
+) -> T:
+    """Apply `changes` only if the row is still at the If-Match version (compare-and-set), audit, commit."""
+    expected = parse_if_match(if_match)
+    before = snapshot(obj)
+    if not changes:
+        raise InvalidInput("The update names no field to change.")
+    model = type(obj)
+    stmt = (
+        update(model)
+        .where(model.id == obj.id, model.version == expected)  # type: ignore[attr-defined]
+        .values(**changes, version=expected + 1)
+        .execution_options(synchronize_session=False)
+    )
+    try:
+        result = session.execute(stmt)
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict(f"The change would duplicate a unique {entity} key or reference a missing id.") from exc
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise PreconditionFailed(f"The {entity} changed since you read it (your version {expected}); GET it again.")
+    session.refresh(obj)
+    audit.record(session, actor=caller, action="update", entity=entity, entity_id=obj.id,  # type: ignore[attr-defined]
+                 before=before, after=snapshot(obj))
+    session.commit()
+    return obj
+
+
+def paginate(session: Session, stmt: Select[Any], *, limit: int, offset: int) -> tuple[list[Any], int]:
+    """One page of `stmt` and the total count."""
+    total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    rows = list(session.execute(stmt.limit(limit).offset(offset)).scalars())
+    return rows, int(total)
+
+
+def request_hash(payload: Any) -> str:
+    """A stable digest of a request body, to tell a retry from a different request with the same key."""
+    text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def run_once(
+    session: Session, *, caller: Caller, key: str | None, payload: Any,
+    produce: Callable[[], tuple[int, dict[str, Any]]],
+) -> tuple[int, dict[str, Any]]:
+    """Run a creating POST once per Idempotency-Key and commit; a retry gets the stored first response.
+
+    `produce` writes in the open transaction without committing; its rows and the idempotency record
+    commit together, so a crash leaves neither and a racing twin rolls back and replays the winner.
+    """
+    if not key:
+        result = produce()
+        session.commit()
+        return result
+    digest = request_hash(payload)
+    stored = _stored_response(session, caller.user_id, key, digest)
+    if stored is not None:
+        return stored
+    status, body = produce()
+    session.add(IdempotencyRecord(user_id=caller.user_id, key=key, request_hash=digest, status_code=status, body=body))
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        stored = _stored_response(session, caller.user_id, key, digest)
+        if stored is None:
+            raise
+        return stored
+    return status, body
+
+
+def _stored_response(session: Session, user_id: int, key: str, digest: str) -> tuple[int, dict[str, Any]] | None:
+    found = session.execute(
+        select(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+    ).scalar_one_or_none()
+    if found is None:
+        return None
+    if found.request_hash != digest:
+        raise Conflict("This Idempotency-Key was already used with a different request body; use a new key.")
+    return found.status_code, dict(found.body or {})

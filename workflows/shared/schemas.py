@@ -1,0 +1,85 @@
+"""Pydantic I/O schemas: XCreate (strict input), XUpdate (partial input), XPublic (output), Page[X]."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from core.vocab import DirectionName, OkrLevelName, PeriodKindName, RoleName
+
+T = TypeVar("T")
+Role = RoleName
+Direction = DirectionName
+PeriodKind = PeriodKindName
+Level = OkrLevelName
+Block = Literal["fixed", "dynamic", "collaboration"]
+# Bounds that every database accepts: ids fit a 32-bit integer, numbers are finite and of sane size.
+DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
+Num = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
+
+
+class Strict(BaseModel):
+    """Input: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL refuses NUL in text; refusing it here keeps both databases answering the same way.
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and "\x00" in v for v in items):
+            raise ValueError("text must not contain NUL characters")
+        return value
+
+
+class Public(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Page(BaseModel, Generic[T]):
+    data: list[T]
+    count: int = Field(description="Total number of matching items (all pages).")
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+
+
+class Me(BaseModel):
+    user_id: int
+    username: str
+    role: Role
+    employee_id: int | None
+
+
+def _utc(value: datetime) -> datetime:
+    # Stored without a zone (SQLite drops it); every timestamp the service writes is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class AuditEventPublic(Public):
+    id: int
+    at: Annotated[datetime, AfterValidator(_utc)]
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    before: dict[str, object] | None
+    after: dict[str, object] | None
+    hash: str
+
+
+class AuditVerifyPublic(BaseModel):
+    ok: bool
+    checked: int
+    problems: list[str]
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    database: str
+    migration: str | None
+    llm_provider: str
+    version: str

@@ -1,0 +1,243 @@
+"""Weight proposals: fit from stored history, read with department scope, approve or reject once (If-Match).
+
+Flow: HR asks for a proposal for a department -> the monthly history (mean achievement per indicator and
+the stored department outcome) goes through `kpi.fit_weights` -> the proposal is stored with the whole
+report as evidence, pending. HR approves it (optionally with edited weights inside the same constraints)
+or rejects it; approval adds a new version of the department's weight set, effective from the next month.
+Assignments already made are never touched, so past scores never change.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.clock import clock_of
+from core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+from core.security import Caller
+from core.tables import Department, WeightProposal, WeightSet
+from kpi.errors import KpiError
+from kpi.rules import round_to_100, weight_problems
+from workflows.shared import audit, common
+from workflows.shared.access import managed_department_ids
+from workflows.weights.data import OUTCOME, current_weights, history_frame, next_weight_set_version
+from workflows.weights.schemas import WeightProposalApprove, WeightProposalCreate, WeightProposalReject
+
+# A department has one outcome per month, so two years give 24 rows. kpi's default minimum (10 rows per
+# indicator) is meant for person-level data; for department-months we ask for 18 months or 3 per indicator,
+# and rely on kpi's small-sample warning and shrinkage toward today's weights for the rest.
+MIN_MONTHS = 18
+ROWS_PER_INDICATOR = 3
+
+
+def next_month(day: date) -> tuple[date, str]:
+    """The first day and code (YYYY-MM) of the month after `day`: new weights apply from there."""
+    first = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return first, f"{first.year:04d}-{first.month:02d}"
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe copy: NaN/inf become null (PostgreSQL's JSON refuses them)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+# --- creating a proposal -------------------------------------------------------------------------------------
+def _fit(
+    session: Session, department: Department, data: WeightProposalCreate,
+) -> tuple[dict[str, Any], dict[str, float], dict[str, float]]:
+    """(evidence, proposed weights, current weights) for a department, or InvalidInput saying why not."""
+    from kpi.weights import WeightsSettings, fit_weights
+
+    cur = current_weights(session, department.id)
+    if cur is None:
+        raise InvalidInput(f"Department {department.code!r} has no weight set and no KPI assignments to start from.",
+                           [{"loc": ["department_id"], "msg": "assign KPIs to the department first"}])
+    indicators = list(cur.weights)
+    frame = history_frame(session, department.id, indicators)
+    k = len(indicators)
+    settings = WeightsSettings(min_rows=max(MIN_MONTHS, ROWS_PER_INDICATOR * k))
+    try:
+        report = fit_weights(frame, outcome=OUTCOME, indicators=indicators, current=cur.weights,
+                             bounds=(data.min_weight, data.max_weight), settings=settings)
+    except KpiError as exc:
+        raise InvalidInput(f"No proposal for department {department.code!r}: {exc}",
+                           [{"loc": ["department_id"], "msg": str(exc), "type": type(exc).__name__}]) from exc
+    group = report.groups["all"]
+    evidence = report.to_dict()
+    evidence["data"] = {
+        "unit": "one row per completed month of the department",
+        "outcome": "department_outcome.value (business outcome index of the month)",
+        "indicators": "mean achievement of the department's KPI assignments in the month "
+                      "(actual/target, or target/actual for lower-is-better; uncapped)",
+        "current_weights_from": cur.source,
+        "min_rows": settings.min_rows,
+        "months": frame["period_code"].tolist(),
+        "rows": frame.to_dict("records"),
+    }
+    return _clean(evidence), round_to_100(group.weights), cur.weights
+
+
+def create_proposal(session: Session, caller: Caller | None, data: WeightProposalCreate) -> WeightProposal:
+    """Fit and store a pending proposal for a department (audited with its evidence; the caller commits)."""
+    department = session.get(Department, data.department_id)
+    if department is None:
+        raise NotFound(f"Department {data.department_id} not found.")
+    evidence, proposed, current = _fit(session, department, data)
+    effective_from, effective_period = next_month(clock_of(session).today())
+    proposal = WeightProposal(
+        department_id=department.id, template="department", status="pending", effective_from=effective_from,
+        effective_period=effective_period, min_weight=data.min_weight, max_weight=data.max_weight,
+        proposed_weights=proposed, current_weights=current, evidence=evidence, decision_note="",
+        created_by=caller.user_id if caller else None, created_by_name=caller.username if caller else "system",
+    )
+    session.add(proposal)
+    session.flush()
+    audit.record(session, actor=caller, action="create", entity="weight_proposal", entity_id=proposal.id,
+                 after=common.snapshot(proposal))
+    return proposal
+
+
+# --- reading ----------------------------------------------------------------------------------------------------
+def list_proposals(
+    session: Session, caller: Caller, *, status: str | None, department_id: int | None, limit: int, offset: int,
+) -> tuple[list[WeightProposal], int]:
+    """Proposals the caller may read, newest first."""
+    stmt = select(WeightProposal).order_by(WeightProposal.id.desc())
+    if status:
+        stmt = stmt.where(WeightProposal.status == status)
+    if department_id is not None:
+        stmt = stmt.where(WeightProposal.department_id == department_id)
+    visible = managed_department_ids(session, caller)
+    if visible is not None:
+        stmt = stmt.where(WeightProposal.department_id.in_(visible))
+    return common.paginate(session, stmt, limit=limit, offset=offset)
+
+
+def get_proposal(session: Session, caller: Caller, proposal_id: int) -> WeightProposal:
+    """A proposal the caller may read; another department's answers like a missing id (404)."""
+    proposal = session.get(WeightProposal, proposal_id)
+    visible = managed_department_ids(session, caller)
+    if proposal is None or (visible is not None and proposal.department_id not in visible):
+        raise NotFound(f"Weight proposal {proposal_id} not found.")
+    return proposal
+
+
+def list_weight_sets(
+    session: Session, caller: Caller, department_id: int, *, limit: int, offset: int,
+) -> tuple[list[WeightSet], int]:
+    """Every version of a department's weight set, newest first (old versions stay readable)."""
+    visible = managed_department_ids(session, caller)
+    if session.get(Department, department_id) is None or (visible is not None and department_id not in visible):
+        raise NotFound(f"Department {department_id} not found.")
+    stmt = select(WeightSet).where(WeightSet.department_id == department_id).order_by(WeightSet.version.desc())
+    return common.paginate(session, stmt, limit=limit, offset=offset)
+
+
+# --- deciding ----------------------------------------------------------------------------------------------------
+def _pending(session: Session, proposal_id: int, if_match: str | None) -> WeightProposal:
+    """The proposal if it may still be decided at the If-Match version: 428, 404, 409, 412 otherwise."""
+    expected = common.parse_if_match(if_match)
+    proposal = session.get(WeightProposal, proposal_id)
+    if proposal is None:
+        raise NotFound(f"Weight proposal {proposal_id} not found.")
+    if proposal.status != "pending":
+        raise Conflict(f"Weight proposal {proposal_id} was already {proposal.status} by {proposal.decided_by_name}; "
+                       "ask for a new proposal instead.")
+    if proposal.version != expected:
+        raise PreconditionFailed(f"The weight proposal changed since you read it (your version {expected}, now "
+                                 f"{proposal.version}); GET it again.")
+    return proposal
+
+
+def _lost_race(session: Session, proposal_id: int) -> Exception:
+    """What a decision that collided with a concurrent one should answer, read after rolling back."""
+    proposal = session.get(WeightProposal, proposal_id)
+    if proposal is not None and proposal.status != "pending":
+        return Conflict(f"Weight proposal {proposal_id} was decided by someone else at the same moment.")
+    return PreconditionFailed("The department's weights changed at the same moment; GET the proposal and retry.")
+
+
+def checked_weights(proposal: WeightProposal, edited: dict[str, float]) -> dict[str, float]:
+    """Edited weights if they name exactly the proposal's indicators, respect its bounds and sum to 100."""
+    names = list(proposal.proposed_weights)
+    problems = weight_problems(edited, expected=names, bounds=(proposal.min_weight, proposal.max_weight))
+    if problems:
+        errors: list[dict[str, object]] = [
+            {"loc": ["weights", p.code] if p.code else ["weights"], "msg": p.message} for p in problems
+        ]
+        raise InvalidInput("The edited weights break the proposal's constraints.", errors)
+    return {code: float(edited[code]) for code in names}
+
+
+def approve_proposal(
+    session: Session, caller: Caller, proposal_id: int, data: WeightProposalApprove, if_match: str | None,
+) -> WeightProposal:
+    """Approve once: a new weight-set version from next month, the proposal marked approved; audited, committed."""
+    proposal = _pending(session, proposal_id, if_match)
+    weights = checked_weights(proposal, data.weights) if data.weights is not None else dict(proposal.proposed_weights)
+    effective_from, effective_period = next_month(clock_of(session).today())
+    weight_set = WeightSet(
+        department_id=proposal.department_id, version=next_weight_set_version(session, proposal.department_id),
+        weights=weights, effective_from=effective_from, effective_period=effective_period, source="proposal",
+        source_proposal_id=proposal.id, created_by=caller.user_id, created_by_name=caller.username,
+    )
+    session.add(weight_set)
+    try:
+        # The (department, version) key serialises racing approvals: the loser fails here and rolls back.
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise _lost_race(session, proposal_id) from None
+    edited = data.weights is not None and weights != dict(proposal.proposed_weights)
+    audit.record(session, actor=caller, action="create", entity="weight_set", entity_id=weight_set.id,
+                 after=common.snapshot(weight_set))
+    audit.record(session, actor=caller, action="approve", entity="weight_proposal", entity_id=proposal.id,
+                 after=_decision_record(proposal, "approved", weights, edited, data.note, weight_set.version))
+    changes = {"status": "approved", "approved_weights": weights, "decided_by": caller.user_id,
+               "decided_by_name": caller.username, "decided_at": clock_of(session).now(), "decision_note": data.note,
+               "effective_from": effective_from, "effective_period": effective_period,
+               "weight_set_version": weight_set.version}
+    return common.update_versioned(session, proposal, changes, if_match=if_match, caller=caller,
+                                   entity="weight_proposal")
+
+
+def reject_proposal(
+    session: Session, caller: Caller, proposal_id: int, data: WeightProposalReject, if_match: str | None,
+) -> WeightProposal:
+    """Reject once (If-Match): the department keeps its weights; audited with the evidence seen, committed."""
+    proposal = _pending(session, proposal_id, if_match)
+    audit.record(session, actor=caller, action="reject", entity="weight_proposal", entity_id=proposal.id,
+                 after=_decision_record(proposal, "rejected", None, False, data.note, None))
+    changes = {"status": "rejected", "decided_by": caller.user_id, "decided_by_name": caller.username,
+               "decided_at": clock_of(session).now(), "decision_note": data.note}
+    return common.update_versioned(session, proposal, changes, if_match=if_match, caller=caller,
+                                   entity="weight_proposal")
+
+
+def _decision_record(
+    proposal: WeightProposal, status: str, weights: dict[str, float] | None, edited: bool, note: str,
+    weight_set_version: int | None,
+) -> dict[str, Any]:
+    """The audit trail of a decision: what was decided and the evidence the decider was shown."""
+    group = (proposal.evidence.get("groups") or {}).get("all", {})
+    return {
+        "proposal_id": proposal.id, "department_id": proposal.department_id, "status": status,
+        "decided_weights": weights, "edited": edited, "note": note, "weight_set_version": weight_set_version,
+        "evidence_shown": {
+            "proposed_weights": proposal.proposed_weights, "current_weights": proposal.current_weights,
+            "weights_ci": group.get("weights_ci"), "cv_score": group.get("cv_score"), "n": group.get("n"),
+            "warnings": [w.get("code") for w in group.get("warnings", [])],
+            "method_en": (proposal.evidence.get("method") or {}).get("en"),
+        },
+    }
