@@ -1,0 +1,1 @@
+"""Target ranges from stored sales: forecast jobs, their inputs, stored ranges and fan charts."""

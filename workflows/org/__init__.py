@@ -1,0 +1,1 @@
+"""Org chart and logins: departments, positions, employees, users, sign-in."""

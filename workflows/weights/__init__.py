@@ -1,0 +1,1 @@
+"""Data-driven indicator weights: department outcomes, proposals with evidence, HR's decision, weight-set versions."""
