@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -99,9 +102,29 @@ def _load(path: Path) -> Catalogue:
     return cat
 
 
+# The catalogue a caller put in force (the service's live catalogue, read from its database); None: the file.
+_ACTIVE: ContextVar[tuple[Indicator, ...] | None] = ContextVar("kpi_catalogue", default=None)
+
+
+@contextmanager
+def catalogue_scope(indicators: Sequence[Indicator]) -> Iterator[None]:
+    """Within the block, every catalogue lookup (drafts, parsing, guards) uses `indicators`, not the file."""
+    token = _ACTIVE.set(tuple(indicators))
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def active_catalogue() -> tuple[Indicator, ...]:
+    """The indicators in force: the scoped catalogue if one is set, else the shipped file's."""
+    scoped = _ACTIVE.get()
+    return scoped if scoped is not None else _load(CATALOGUE_PATH).indicators
+
+
 def load_catalogue(path: Path | None = None) -> list[Indicator]:
-    """All catalogue indicators, in file order (cached; the objects are immutable)."""
-    return list(_load(path or CATALOGUE_PATH).indicators)
+    """All catalogue indicators in order: the file at `path`, else the catalogue in force (immutable objects)."""
+    return list(_load(path).indicators) if path is not None else list(active_catalogue())
 
 
 def load_departments(path: Path | None = None) -> list[DepartmentInfo]:
@@ -110,8 +133,8 @@ def load_departments(path: Path | None = None) -> list[DepartmentInfo]:
 
 
 def indicator_map(path: Path | None = None) -> dict[str, Indicator]:
-    """Catalogue indicators keyed by code."""
-    return {i.code: i for i in _load(path or CATALOGUE_PATH).indicators}
+    """Catalogue indicators keyed by code (the file at `path`, else the catalogue in force)."""
+    return {i.code: i for i in load_catalogue(path)}
 
 
 def get_indicator(code: str) -> Indicator:

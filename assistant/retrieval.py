@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from assistant.catalogue import Indicator, load_catalogue
+from assistant.catalogue import Indicator, active_catalogue
 
 # Verbs and comparison words say how a metric should move, not which metric it is.
 _NOISE_RE = re.compile(
@@ -58,9 +58,12 @@ class CharTfidf:
         return [sum(v * row.get(g, 0.0) for g, v in q.items()) for row in self.rows]
 
 
-@lru_cache(maxsize=1)
 def _index() -> tuple[CharTfidf, tuple[Indicator, ...]]:
-    inds = tuple(load_catalogue())
+    return _index_of(active_catalogue())
+
+
+@lru_cache(maxsize=8)
+def _index_of(inds: tuple[Indicator, ...]) -> tuple[CharTfidf, tuple[Indicator, ...]]:
     return CharTfidf([_doc(i) for i in inds]), inds
 
 

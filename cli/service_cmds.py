@@ -162,7 +162,7 @@ def audit_verify() -> None:
 
 
 def housekeeping() -> None:
-    """Create periods through next quarter and roll KPIs into periods that have started (cron-safe).
+    """Seed the KPI catalogue, create periods through next quarter, roll KPIs into started periods (cron-safe).
 
     `kpilot serve` does this itself at start-up and every KPILOT_HOUSEKEEPING_INTERVAL_S seconds; run this
     from cron when no API process is up (e.g. shortly after midnight in the company's time zone)."""
@@ -173,7 +173,8 @@ def housekeeping() -> None:
     _require_migrated(settings.database_url)
     run = run_calendar(settings.database_url, clock_for(settings))
     made = ", ".join(run.periods_created) or "none"
-    typer.echo(f"{run.today}: periods created: {made}; KPI assignments rolled over: {run.assignments_rolled}")
+    typer.echo(f"{run.today}: periods created: {made}; KPI assignments rolled over: {run.assignments_rolled}; "
+               f"catalogue indicators added: {len(run.indicators_seeded)}")
 
 
 def register(app: typer.Typer) -> None:

@@ -8,11 +8,11 @@ from typing import Any
 
 import pandas as pd
 
-from assistant.catalogue import load_catalogue
 from demo.sales import event_spans
 from forecasting.calendar import cn_ecommerce_calendar
 from kpi import periods
 from kpi.periods import add_months, month_end, quarter_code, quarter_start
+from workflows.goals.catalogue import seed_rows
 
 Row = dict[str, Any]
 MONTHS_BACK = 24
@@ -61,9 +61,8 @@ def other_periods(months: list[Row], today: date) -> list[Row]:
 
 
 def indicators() -> list[Row]:
-    """The KPI catalogue as indicator table rows."""
-    keys = ("code", "name_zh", "name_en", "unit", "direction", "definition_zh", "definition_en")
-    return [{k: getattr(i, k) for k in keys} for i in load_catalogue()]
+    """The KPI catalogue as indicator table rows (the same seed the service uses)."""
+    return [dict(r) for r in seed_rows()]
 
 
 def _quarter_totals(sales: pd.DataFrame, start: date) -> pd.Series:

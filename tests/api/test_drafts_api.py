@@ -254,3 +254,25 @@ def test_openai_provider_on_a_dead_port_gives_a_flagged_fallback(drafts_db, monk
         _check_scorecards(body["draft"])
         again = _draft(c, h, ids["ops"], ids["quarter"])  # a fallback is never served from the cache
         assert again.status_code == 201 and again.json()["source_draft_id"] is None
+
+
+def test_an_indicator_hr_adds_through_the_api_can_go_on_a_draft(api, auth, drafts_db) -> None:  # type: ignore[no-untyped-def]
+    # One catalogue: the table the API edits is what drafts read, not only the shipped file.
+    new = {"code": "livestream_replay_views", "name_zh": "直播回放观看量", "name_en": "Live replay views",
+           "unit": "次", "direction": "higher", "definition_zh": "每月直播回放的观看次数"}
+    made = api.post("/api/v1/indicators", headers=auth["hr"], json=new)
+    assert made.status_code == 201, made.text
+    ids = _ids(drafts_db)
+    r = _draft(api, auth["hr"], ids["design"], ids["quarter"], lang="zh")
+    assert r.status_code == 201, r.text
+    url, kpis = f"{API}/{r.json()['id']}", r.json()["draft"]["department"]["kpis"]
+    # Swap the last department KPI for the new indicator at the same weight: the sum stays 100.
+    last = kpis[-1]
+    edit = {"kpis": [{"code": last["code"], "remove": True},
+                     {"code": new["code"], "weight": last["weight"], "target": 5000}]}
+    ok = api.patch(url, headers={**auth["hr"], "If-Match": r.headers["etag"]}, json=edit)
+    assert ok.status_code == 200, ok.text
+    added = {k["code"]: k for k in ok.json()["draft"]["department"]["kpis"]}[new["code"]]
+    assert added["name"] == new["name_zh"] and added["direction"] == "higher"
+    assert added["target"]["value"] == 5000 and last["code"] not in {
+        k["code"] for k in ok.json()["draft"]["department"]["kpis"]}

@@ -27,6 +27,7 @@ from workflows.drafts.edit import apply_edits
 from workflows.drafts.inputs import DraftInputs, read_inputs
 from workflows.drafts.llm import DepartmentScopedProvider, build_provider, cache_key, llm_config
 from workflows.drafts.schemas import DraftCreate, DraftUpdate
+from workflows.goals.catalogue import live_scope
 from workflows.shared import audit, common
 from workflows.shared.access import managed_department_ids
 
@@ -86,6 +87,13 @@ def create_draft(session: Session, caller: Caller, data: DraftCreate, settings: 
     period = session.get(Period, data.period_id)
     if period is None:
         raise NotFound(f"Period {data.period_id} not found.")
+    with live_scope(session):  # the catalogue the API edits, not only the shipped file
+        return _create_draft(session, caller, data, dept, period, settings)
+
+
+def _create_draft(
+    session: Session, caller: Caller, data: DraftCreate, dept: Department, period: Period, settings: Settings | None
+) -> GoalDraft:
     inputs = read_inputs(session, dept, period, data.lang)
     # No settings (the demo loader): the offline engine.
     config = llm_config(settings) if settings is not None else LLMConfig()
@@ -180,7 +188,8 @@ def update_draft(session: Session, caller: Caller, draft_id: int, data: DraftUpd
     """Edit weights, targets or parent links (If-Match); the assistant's guards must pass; audited, committed."""
     row = get_draft(session, caller, draft_id)
     expected = check_version(row, if_match)
-    edited = apply_edits(DraftModel.model_validate(row.draft), row.inputs["department_code"], data.kpis)
+    with live_scope(session):  # an indicator HR added through the API can be put on the scorecard
+        edited = apply_edits(DraftModel.model_validate(row.draft), row.inputs["department_code"], data.kpis)
     compare_and_set(session, row, expected, {"draft": edited.model_dump(mode="json"), "edited": True})
     audit.record(session, actor=caller, action="update", entity="goal_draft", entity_id=row.id,
                  before={"version": expected}, after={"edits": data.model_dump(mode="json"), **_audit_view(row)})

@@ -17,6 +17,7 @@ from core.security import MANAGER, Caller
 from core.tables import Employee, GoalDraft, Indicator, KeyResult, KpiAssignment, Objective
 from workflows.drafts.edit import department_of
 from workflows.drafts.flows import check_version, compare_and_set, department_view, get_draft
+from workflows.goals.catalogue import live_scope
 from workflows.shared import audit, common
 
 
@@ -77,7 +78,8 @@ def publish_draft(session: Session, caller: Caller, draft_id: int, if_match: str
     row = get_draft(session, caller, draft_id)
     expected = check_version(row, if_match)
     draft = DraftModel.model_validate(row.draft)
-    problems = check_draft(draft)
+    with live_scope(session):
+        problems = check_draft(draft)
     if problems:  # stored drafts passed the guards; this only trips if the row was altered behind the service
         raise InvalidInput("The stored draft no longer passes the guards; ask for a new draft.",
                            [{"loc": ["draft"], "msg": p} for p in problems])

@@ -1,6 +1,7 @@
 """The calendar keeps itself ahead of the people who use it.
 
 Flow of `keep_calendar` (run by the API at start-up and then every few minutes, and by `kpilot housekeeping`):
+0. the KPI catalogue table holds every shipped indicator (HR's own and edited ones are left as they are);
 1. periods exist before they start: every month, quarter and year through the end of next quarter, so a
    manager can draft next quarter's goals in the last weeks of this one;
 2. on the first day of a period people already have its KPIs: whoever has no assignment in a period that
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from core.clock import Clock, clock_of
 from core.db import session_scope
 from core.tables import Employee, Indicator, KeyResult, KpiAssignment, Objective, Period
 from kpi import periods as calendar
+from workflows.goals.catalogue import ensure_catalogue
 from workflows.shared import audit, common
 
 ROLLED_KINDS = ("month", "quarter", "year")
@@ -37,6 +39,7 @@ class CalendarRun:
     today: date
     periods_created: list[str]
     assignments_rolled: int
+    indicators_seeded: list[str] = field(default_factory=list)
 
 
 def ensure_periods(session: Session, today: date) -> list[str]:
@@ -130,12 +133,13 @@ def started_periods(session: Session, today: date) -> list[Period]:
 def keep_calendar(session: Session, today: date | None = None) -> CalendarRun:
     """Periods ahead and KPIs rolled into started periods, on the session clock's today; caller commits."""
     today = today or clock_of(session).today()
+    seeded = ensure_catalogue(session)
     created = ensure_periods(session, today)
     rolled = sum(roll_over(session, p) for p in started_periods(session, today))
-    if created or rolled:
+    if created or rolled or seeded:
         audit.record(session, actor=None, action="housekeeping", entity="calendar", entity_id=today.isoformat(),
-                     after={"periods_created": created, "assignments_rolled": rolled})
-    return CalendarRun(today=today, periods_created=created, assignments_rolled=rolled)
+                     after={"periods_created": created, "assignments_rolled": rolled, "indicators_seeded": seeded})
+    return CalendarRun(today=today, periods_created=created, assignments_rolled=rolled, indicators_seeded=seeded)
 
 
 def run_calendar(url: str, clock: Clock | None = None) -> CalendarRun:
