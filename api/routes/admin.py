@@ -41,10 +41,7 @@ def update_user(
     user_id: Id, body: UserUpdate, session: SessionDep, caller: CanWriteUsers,
     if_match: IfMatch = None,
 ) -> JSONResponse:
-    user = users_flow.get_user(session, user_id)
-    changed = common.update_versioned(session, user, body.model_dump(exclude_unset=True), if_match=if_match,
-                                      caller=caller, entity="user")
-    return with_etag(UserPublic, changed)
+    return with_etag(UserPublic, users_flow.update_user(session, caller, user_id, body, if_match))
 
 
 @router.get("/audit-events", response_model=Page[AuditEventPublic], tags=["audit"],

@@ -8,7 +8,6 @@ from fastapi.responses import JSONResponse
 from api.deps import CanPublishDrafts, CanReadDrafts, CanWriteDrafts, IdempotencyKey, IfMatch, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page
-from core.tables import GoalDraft
 from workflows.drafts import flows as drafts
 from workflows.drafts import publish as drafts_publish
 from workflows.drafts.schemas import (
@@ -25,12 +24,6 @@ from workflows.shared.schemas import Page
 router = APIRouter(prefix="/api/v1", tags=["goal drafts"], responses=PROBLEM_RESPONSES)
 
 
-def _detail(row: GoalDraft) -> dict[str, Any]:
-    data = GoalDraftPublic.model_validate(row).model_dump(mode="json")
-    data["draft"] = drafts.department_view(row)
-    return data
-
-
 def _answer(data: dict[str, Any], status: int = 200) -> JSONResponse:
     return JSONResponse(data, status_code=status, headers={"ETag": common.etag(int(data["version"]))})
 
@@ -41,11 +34,7 @@ def create_draft(
     body: DraftCreate, session: SessionDep, settings: SettingsDep, caller: CanWriteDrafts,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    def produce() -> tuple[int, dict[str, Any]]:
-        return 201, _detail(drafts.create_draft(session, caller, body, settings))
-
-    status, data = common.run_once(session, caller=caller, key=key,
-                                   payload={"op": "goal-draft", **body.model_dump(mode="json")}, produce=produce)
+    status, data = drafts.request_draft(session, caller, body, settings, key)
     return _answer(data, status)
 
 
@@ -65,7 +54,7 @@ def list_drafts(
 @router.get("/goal-drafts/{draft_id}", response_model=GoalDraftDetail,
             summary="One goal draft with the department's OKR, role KPIs and each member's KPIs (ETag)")
 def get_draft(draft_id: Id, session: SessionDep, caller: CanReadDrafts) -> JSONResponse:
-    return _answer(_detail(drafts.get_draft(session, caller, draft_id)))
+    return _answer(drafts.detail(drafts.get_draft(session, caller, draft_id)))
 
 
 @router.patch("/goal-drafts/{draft_id}", response_model=GoalDraftDetail,
@@ -74,7 +63,7 @@ def update_draft(
     draft_id: Id, body: DraftUpdate, session: SessionDep, caller: CanWriteDrafts,
     if_match: IfMatch = None,
 ) -> JSONResponse:
-    return _answer(_detail(drafts.update_draft(session, caller, draft_id, body, if_match)))
+    return _answer(drafts.detail(drafts.update_draft(session, caller, draft_id, body, if_match)))
 
 
 @router.post("/goal-drafts/{draft_id}/publish", response_model=PublishResult,
@@ -83,9 +72,5 @@ def publish_draft(
     draft_id: Id, session: SessionDep, caller: CanPublishDrafts,
     if_match: IfMatch = None, key: IdempotencyKey = None,
 ) -> JSONResponse:
-    def produce() -> tuple[int, dict[str, Any]]:
-        return 200, drafts_publish.publish_draft(session, caller, draft_id, if_match)
-
-    status, data = common.run_once(session, caller=caller, key=key, payload={"op": f"publish-goal-draft:{draft_id}"},
-                                   produce=produce)
+    status, data = drafts_publish.publish(session, caller, draft_id, if_match, key)
     return _answer(data, status)

@@ -1,6 +1,6 @@
 """Forecast routes: request target ranges (background job), follow the job, read ranges, fetch fan charts."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Query
 from fastapi.responses import JSONResponse, Response
@@ -11,7 +11,6 @@ from api.routes._util import Id, Paging, page
 from core.clock import clock_of
 from workflows.forecasts import flows as forecasts
 from workflows.forecasts.schemas import ForecastCreate, ForecastJobPublic, TargetRangePublic
-from workflows.shared import common
 from workflows.shared.schemas import Page
 
 router = APIRouter(prefix="/api/v1", tags=["forecasts"], responses=PROBLEM_RESPONSES)
@@ -25,13 +24,7 @@ def request_forecast(
     body: ForecastCreate, session: SessionDep, settings: SettingsDep, background: BackgroundTasks,
     caller: CanRunForecast, key: IdempotencyKey = None,
 ) -> JSONResponse:
-    def produce() -> tuple[int, dict[str, Any]]:
-        job = forecasts.request_forecast(session, caller, body)
-        session.flush()
-        return 202, forecasts.job_view(session, job)
-
-    status, data = common.run_once(session, caller=caller, key=key, payload=body.model_dump(mode="json"),
-                                   produce=produce)
+    status, data = forecasts.request(session, caller, body, key)
     if data["status"] == "queued":
         background.add_task(forecasts.run_job, settings.database_url, int(data["id"]), n_jobs=settings.forecast_n_jobs,
                             history_days=settings.forecast_history_days, clock=clock_of(session))

@@ -1,10 +1,9 @@
 """Goal routes: periods, the KPI catalogue and OKRs."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from sqlalchemy.orm import Session
 
 from api.deps import (
     CanReadCatalogue,
@@ -19,13 +18,11 @@ from api.deps import (
 )
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
-from core.tables import Objective
 from workflows.goals import flows as goals
 from workflows.goals.schemas import (
     IndicatorCreate,
     IndicatorPublic,
     IndicatorUpdate,
-    KeyResultPublic,
     ObjectiveCreate,
     ObjectivePublic,
     PeriodCreate,
@@ -94,13 +91,6 @@ def update_indicator(
     return with_etag(IndicatorPublic, goals.update_indicator(session, caller, indicator_id, body, if_match))
 
 
-def _objective_out(session: Session, obj: Objective) -> dict[str, Any]:
-    data = ObjectivePublic.model_validate(obj).model_dump(mode="json")
-    data["key_results"] = [KeyResultPublic.model_validate(k).model_dump(mode="json")
-                           for k in goals.key_results(session, obj.id)]
-    return data
-
-
 @router.get("/objectives", response_model=Page[ObjectivePublic], tags=["okr"],
             summary="OKRs you may read: the company's, your department's, yours and your reports'")
 def list_objectives(
@@ -110,13 +100,13 @@ def list_objectives(
 ) -> dict:
     items, count = goals.list_objectives(session, caller, period_id=period_id, level=level,
                                          limit=p.limit, offset=p.offset)
-    return {"data": [_objective_out(session, o) for o in items], "count": count}
+    return {"data": [goals.objective_view(session, o) for o in items], "count": count}
 
 
 @router.get("/objectives/{objective_id}", response_model=ObjectivePublic, tags=["okr"], summary="One objective")
 def get_objective(objective_id: Id, session: SessionDep, caller: CanReadOkr) -> JSONResponse:
     obj = goals.get_objective(session, caller, objective_id)
-    return JSONResponse(_objective_out(session, obj), headers={"ETag": common.etag(obj.version)})
+    return JSONResponse(goals.objective_view(session, obj), headers={"ETag": common.etag(obj.version)})
 
 
 @router.post("/objectives", response_model=ObjectivePublic, status_code=201, tags=["okr"],
@@ -124,11 +114,5 @@ def get_objective(objective_id: Id, session: SessionDep, caller: CanReadOkr) -> 
 def create_objective(
     body: ObjectiveCreate, session: SessionDep, caller: CanWriteOkr, key: IdempotencyKey = None,
 ) -> JSONResponse:
-    def produce() -> tuple[int, dict[str, Any]]:
-        obj = goals.create_objective(session, caller, body)
-        session.flush()
-        return 201, _objective_out(session, obj)
-
-    status, data = common.run_once(session, caller=caller, key=key, payload=body.model_dump(mode="json"),
-                                   produce=produce)
+    status, data = goals.create_objective_once(session, caller, body, key)
     return JSONResponse(data, status_code=status, headers={"ETag": common.etag(int(data["version"]))})

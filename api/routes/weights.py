@@ -1,11 +1,9 @@
 """Weight routes: data-driven proposals HR approves or rejects (If-Match, Idempotency-Key), weight sets, outcomes."""
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from sqlalchemy.orm import Session
 
 from api.deps import (
     CanDecideWeights,
@@ -18,7 +16,6 @@ from api.deps import (
 )
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page, with_etag
-from core.security import Caller
 from workflows.goals.schemas import ImportReport
 from workflows.shared import common
 from workflows.shared.schemas import Page
@@ -40,17 +37,10 @@ from workflows.weights.schemas import (
 router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES, tags=["weights"])
 
 
-def _replayable(
-    session: Session, caller: Caller, key: str | None, payload: dict[str, Any], status: int,
-    make: Callable[[], dict[str, Any]],
-) -> JSONResponse:
-    """Run a writing POST once per Idempotency-Key; a retry gets the first answer (and its ETag) again."""
-
-    def produce() -> tuple[int, dict[str, Any]]:
-        return status, make()
-
-    code, data = common.run_once(session, caller=caller, key=key, payload=payload, produce=produce)
-    return JSONResponse(data, status_code=code, headers={"ETag": common.etag(int(data["version"]))})
+def _answer(answer: tuple[int, dict[str, Any]]) -> JSONResponse:
+    """The use case's answer (or a retry's replay of it), with the ETag of the proposal's version."""
+    status, data = answer
+    return JSONResponse(data, status_code=status, headers={"ETag": common.etag(int(data["version"]))})
 
 
 @router.post("/weight-proposals", response_model=WeightProposalDetail, status_code=201,
@@ -59,11 +49,7 @@ def create_proposal(
     body: WeightProposalCreate, session: SessionDep, caller: CanProposeWeights,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    def make() -> dict[str, Any]:
-        proposal = weights.create_proposal(session, caller, body)
-        return WeightProposalDetail.model_validate(proposal).model_dump(mode="json")
-
-    return _replayable(session, caller, key, {"op": "propose", **body.model_dump(mode="json")}, 201, make)
+    return _answer(weights.propose(session, caller, body, key))
 
 
 @router.get("/weight-proposals", response_model=Page[WeightProposalPublic],
@@ -90,12 +76,7 @@ def approve_proposal(
     proposal_id: Id, body: WeightProposalApprove, session: SessionDep, caller: CanDecideWeights,
     if_match: IfMatch = None, key: IdempotencyKey = None,
 ) -> JSONResponse:
-    def make() -> dict[str, Any]:
-        proposal = weights.approve_proposal(session, caller, proposal_id, body, if_match)
-        return WeightProposalPublic.model_validate(proposal).model_dump(mode="json")
-
-    payload = {"op": f"approve:{proposal_id}", **body.model_dump(mode="json")}
-    return _replayable(session, caller, key, payload, 200, make)
+    return _answer(weights.approve(session, caller, proposal_id, body, if_match, key))
 
 
 @router.post("/weight-proposals/{proposal_id}/reject", response_model=WeightProposalPublic,
@@ -104,12 +85,7 @@ def reject_proposal(
     proposal_id: Id, body: WeightProposalReject, session: SessionDep, caller: CanDecideWeights,
     if_match: IfMatch = None, key: IdempotencyKey = None,
 ) -> JSONResponse:
-    def make() -> dict[str, Any]:
-        proposal = weights.reject_proposal(session, caller, proposal_id, body, if_match)
-        return WeightProposalPublic.model_validate(proposal).model_dump(mode="json")
-
-    payload = {"op": f"reject:{proposal_id}", **body.model_dump(mode="json")}
-    return _replayable(session, caller, key, payload, 200, make)
+    return _answer(weights.reject(session, caller, proposal_id, body, if_match, key))
 
 
 @router.get("/departments/{department_id}/weight-sets", response_model=Page[WeightSetPublic],
@@ -135,5 +111,4 @@ def put_outcomes(
     department_id: Id, body: OutcomesPut, session: SessionDep, caller: CanWriteOutcomes,
 ) -> ImportReport:
     count = weights_outcomes.put_outcomes(session, caller, department_id, body)
-    session.commit()
     return ImportReport(imported=count, file="(request body)")

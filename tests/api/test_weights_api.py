@@ -282,3 +282,39 @@ def test_outcomes_can_be_read_and_replaced(wc, who, depts) -> None:  # type: ign
     assert wc.get(path, headers=who["manager"]).status_code == 404
     bad = wc.put(path, headers=who["hr"], json={"outcomes": [{"period_id": 2_000_000_000, "value": 1}]})
     assert bad.status_code == 422
+
+
+def test_a_retried_approval_after_a_lost_response_gets_the_first_answer(wc, who, depts, wdb) -> None:  # type: ignore[no-untyped-def]
+    """The decision and its Idempotency-Key record are one transaction: if the record cannot be written, the
+    decision is not kept either, so the client's retry does the work and then keeps getting that one answer."""
+    from sqlalchemy import event
+
+    from core.tables import IdempotencyRecord, WeightProposal
+
+    p = _propose(wc, who, depts["live"])
+    url, key = f"{URL}/{p['id']}/approve", f"approve-{uuid.uuid4()}"
+    headers = {**who["hr"], "If-Match": f'"{p["version"]}"', "Idempotency-Key": key}
+
+    def lose_the_record(*_args: object) -> None:
+        raise RuntimeError("connection lost while writing the idempotency record")
+
+    event.listen(IdempotencyRecord, "before_insert", lose_the_record, once=True)
+    try:
+        lost = wc.post(url, headers=headers, json={"note": "first try"})
+    finally:
+        if event.contains(IdempotencyRecord, "before_insert", lose_the_record):
+            event.remove(IdempotencyRecord, "before_insert", lose_the_record)
+    assert lost.status_code == 500
+    with session_scope(wdb, write=False) as s:
+        kept = s.get(WeightProposal, p["id"])
+        assert kept is not None and kept.status == "pending" and kept.version == p["version"]  # nothing half-done
+
+    first = wc.post(url, headers=headers, json={"note": "first try"})
+    assert first.status_code == 200, first.text
+    # The response is lost on the way back; the client retries with the same key and the same If-Match.
+    retry = wc.post(url, headers=headers, json={"note": "first try"})
+    assert retry.status_code == 200 and retry.json() == first.json()
+    assert retry.headers["etag"] == first.headers["etag"]
+    with session_scope(wdb, write=False) as s:
+        sets = s.execute(select(func.count(WeightSet.id)).where(WeightSet.source_proposal_id == p["id"])).scalar()
+    assert sets == 1

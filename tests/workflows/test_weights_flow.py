@@ -122,7 +122,7 @@ def test_fifty_racing_approvals_one_wins(flow_db: str) -> None:
         start.wait()  # all fifty leave together, so reads and writes really overlap
         with factory() as session:
             try:
-                weights.approve_proposal(session, caller, proposal.id, WeightProposalApprove(), '"1"')
+                weights.approve(session, caller, proposal.id, WeightProposalApprove(), '"1"', None)
             except (PreconditionFailed, Conflict) as exc:
                 return type(exc).__name__
             return "ok"

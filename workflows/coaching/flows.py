@@ -167,4 +167,6 @@ def update_course(session: Session, caller: Caller, course_id: int, data: Course
         if key in changes and changes[key] is None:
             raise InvalidInput(f"{key} cannot be null.", [{"loc": [key], "msg": "null"}])
     _validate(session, changes.get("skills"), changes.get("kpi_codes"), changes.get("departments"))
-    return common.update_versioned(session, course, changes, if_match=if_match, caller=caller, entity="course")
+    common.update_versioned(session, course, changes, if_match=if_match, caller=caller, entity="course")
+    session.commit()
+    return course

@@ -26,7 +26,7 @@ from core.tables import Department, GoalDraft, Period
 from workflows.drafts.edit import apply_edits
 from workflows.drafts.inputs import DraftInputs, read_inputs
 from workflows.drafts.llm import DepartmentScopedProvider, build_provider, cache_key, llm_config
-from workflows.drafts.schemas import DraftCreate, DraftUpdate
+from workflows.drafts.schemas import DraftCreate, DraftUpdate, GoalDraftPublic
 from workflows.goals.catalogue import live_scope
 from workflows.shared import audit, common
 from workflows.shared.access import managed_department_ids
@@ -79,6 +79,22 @@ def _audit_view(row: GoalDraft) -> dict[str, Any]:
     return {"department_id": row.department_id, "period_id": row.period_id, "language": row.language,
             "provider": row.provider, "model": row.model, "status": row.status, "input_hash": row.input_hash,
             "source_draft_id": row.source_draft_id, "flags": row.flags, "version": row.version}
+
+
+def request_draft(
+    session: Session, caller: Caller, data: DraftCreate, settings: Settings | None, key: str | None
+) -> tuple[int, dict[str, Any]]:
+    """A manager asks for a draft: one transaction with the Idempotency-Key record; a retry gets the first."""
+    payload = {"op": "goal-draft", **data.model_dump(mode="json")}
+    return common.run_once(session, caller=caller, key=key, payload=payload,
+                           produce=lambda: (201, detail(create_draft(session, caller, data, settings))))
+
+
+def detail(row: GoalDraft) -> dict[str, Any]:
+    """A draft as the API shows it: its record and the department's view of the draft."""
+    data = GoalDraftPublic.model_validate(row).model_dump(mode="json")
+    data["draft"] = department_view(row)
+    return data
 
 
 def create_draft(session: Session, caller: Caller, data: DraftCreate, settings: Settings | None) -> GoalDraft:

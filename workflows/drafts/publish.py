@@ -115,3 +115,12 @@ def publish_draft(session: Session, caller: Caller, draft_id: int, if_match: str
                         "assignments": len(made), "skipped_employee_ids": skipped})
     return {"id": row.id, "status": row.status, "version": row.version, "objective_id": obj.id,
             "key_result_ids": list(dept_krs.values()), "assignment_ids": made, "skipped_employee_ids": skipped}
+
+
+def publish(
+    session: Session, caller: Caller, draft_id: int, if_match: str | None, key: str | None
+) -> tuple[int, dict[str, Any]]:
+    """The publish use case: everything above and the Idempotency-Key record commit as one transaction."""
+    return common.run_once(session, caller=caller, key=key, payload={"op": f"publish-goal-draft:{draft_id}"},
+                           produce=lambda: (200, publish_draft(session, caller, draft_id, if_match)))
+

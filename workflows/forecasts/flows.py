@@ -110,6 +110,17 @@ def build_frames(
     return hist, future.reset_index(drop=True)
 
 
+def request(session: Session, caller: Caller, data: ForecastCreate, key: str | None) -> tuple[int, dict[str, Any]]:
+    """Queue a job in one transaction with the Idempotency-Key record (the adapter then starts `run_job`)."""
+
+    def produce() -> tuple[int, dict[str, Any]]:
+        job = request_forecast(session, caller, data)
+        session.flush()
+        return 202, job_view(session, job)
+
+    return common.run_once(session, caller=caller, key=key, payload=data.model_dump(mode="json"), produce=produce)
+
+
 def run_job(url: str, job_id: int, *, n_jobs: int = 1, history_days: int = 1095, clock: Clock | None = None) -> None:
     """Run one queued job to `done` or `failed`; never raises (its outcome is the job's status).
 

@@ -1,7 +1,7 @@
 """Goal-system use cases: periods, the KPI catalogue, OKRs with key results, KPI assignments and actuals."""
 
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -15,7 +15,9 @@ from workflows.goals.schemas import (
     AssignmentUpdate,
     IndicatorCreate,
     IndicatorUpdate,
+    KeyResultPublic,
     ObjectiveCreate,
+    ObjectivePublic,
     PeriodCreate,
     PeriodUpdate,
 )
@@ -63,7 +65,9 @@ def update_period(session: Session, caller: Caller, period_id: int, data: Period
     period = get_period(session, period_id)
     changes = data.model_dump(exclude_unset=True)
     _check_dates(changes.get("start_date", period.start_date), changes.get("end_date", period.end_date))
-    return common.update_versioned(session, period, changes, if_match=if_match, caller=caller, entity="period")
+    common.update_versioned(session, period, changes, if_match=if_match, caller=caller, entity="period")
+    session.commit()
+    return period
 
 
 # --- KPI catalogue --------------------------------------------------------------------------------------
@@ -87,8 +91,10 @@ def update_indicator(
 ) -> Indicator:
     """Edit a catalogue indicator (If-Match, audited)."""
     ind = get_indicator(session, indicator_id)
-    return common.update_versioned(session, ind, data.model_dump(exclude_unset=True), if_match=if_match,
-                                   caller=caller, entity="indicator")
+    common.update_versioned(session, ind, data.model_dump(exclude_unset=True), if_match=if_match, caller=caller,
+                            entity="indicator")
+    session.commit()
+    return ind
 
 
 # --- who may see or plan what -----------------------------------------------------------------------------
@@ -183,6 +189,27 @@ def create_objective(session: Session, caller: Caller, data: ObjectiveCreate) ->
 
 
 # --- KPI assignments and actuals ------------------------------------------------------------------------------
+def objective_view(session: Session, obj: Objective) -> dict[str, Any]:
+    """An objective with its key results, as the API shows it."""
+    data = ObjectivePublic.model_validate(obj).model_dump(mode="json")
+    data["key_results"] = [KeyResultPublic.model_validate(k).model_dump(mode="json")
+                           for k in key_results(session, obj.id)]
+    return data
+
+
+def create_objective_once(
+    session: Session, caller: Caller, data: ObjectiveCreate, key: str | None
+) -> tuple[int, dict[str, Any]]:
+    """Create an objective with its key results in one transaction with the Idempotency-Key record."""
+
+    def produce() -> tuple[int, dict[str, Any]]:
+        obj = create_objective(session, caller, data)
+        session.flush()
+        return 201, objective_view(session, obj)
+
+    return common.run_once(session, caller=caller, key=key, payload=data.model_dump(mode="json"), produce=produce)
+
+
 def list_assignments(
     session: Session, caller: Caller, *, period_id: int | None, employee_id: int | None, limit: int, offset: int,
 ) -> tuple[list[KpiAssignment], int]:
@@ -249,7 +276,9 @@ def update_assignment(
     changes = data.model_dump(exclude_unset=True)
     _check_range(changes.get("target_low", a.target_low), changes.get("target", a.target),
                  changes.get("target_high", a.target_high))
-    return common.update_versioned(session, a, changes, if_match=if_match, caller=caller, entity="kpi_assignment")
+    common.update_versioned(session, a, changes, if_match=if_match, caller=caller, entity="kpi_assignment")
+    session.commit()
+    return a
 
 
 def list_actuals(session: Session, caller: Caller, assignment_id: int) -> list[KpiActual]:

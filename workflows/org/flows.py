@@ -54,7 +54,9 @@ def update_department(
     changes = data.model_dump(exclude_unset=True)
     if "parent_id" in changes:
         _check_parent(session, dept.id, changes["parent_id"])
-    return common.update_versioned(session, dept, changes, if_match=if_match, caller=caller, entity="department")
+    common.update_versioned(session, dept, changes, if_match=if_match, caller=caller, entity="department")
+    session.commit()
+    return dept
 
 
 def list_positions(session: Session, *, limit: int, offset: int) -> tuple[list[Position], int]:
@@ -107,4 +109,6 @@ def update_employee(
     emp = get_visible_employee(session, caller, employee_id)
     changes = data.model_dump(exclude_unset=True)
     _check_refs(session, emp.id, changes)
-    return common.update_versioned(session, emp, changes, if_match=if_match, caller=caller, entity="employee")
+    common.update_versioned(session, emp, changes, if_match=if_match, caller=caller, entity="employee")
+    session.commit()
+    return emp

@@ -10,6 +10,7 @@ from core.errors import AuthenticationFailed, InvalidInput, NotFound
 from core.security import ADMIN, ALL_ROLES, Caller, create_token, hash_password, verify_password
 from core.settings import DEMO_PASSWORD, Settings
 from core.tables import Employee, User
+from workflows.org.schemas import UserUpdate
 from workflows.shared import common
 
 
@@ -61,6 +62,15 @@ def public_view(user: User) -> dict[str, Any]:
     data = common.snapshot(user)
     data.pop("password_hash", None)
     return data
+
+
+def update_user(session: Session, caller: Caller, user_id: int, data: UserUpdate, if_match: str | None) -> User:
+    """An admin changes a user's role or disables them (If-Match, audited, one commit)."""
+    user = get_user(session, user_id)
+    common.update_versioned(session, user, data.model_dump(exclude_unset=True), if_match=if_match, caller=caller,
+                            entity="user")
+    session.commit()
+    return user
 
 
 def get_user(session: Session, user_id: int) -> User:

@@ -64,7 +64,8 @@ def create(session: Session, obj: T, *, caller: Caller, entity: str) -> T:
 def update_versioned(
     session: Session, obj: T, changes: dict[str, Any], *, if_match: str | None, caller: Caller, entity: str,
 ) -> T:
-    """Apply `changes` only if the row is still at the If-Match version (compare-and-set), audit, commit."""
+    """Apply `changes` only if the row is still at the If-Match version (compare-and-set) and audit it, in the
+    open transaction: the use case that called it commits, once."""
     expected = parse_if_match(if_match)
     before = snapshot(obj)
     if not changes:
@@ -87,7 +88,6 @@ def update_versioned(
     session.refresh(obj)
     audit.record(session, actor=caller, action="update", entity=entity, entity_id=obj.id,  # type: ignore[attr-defined]
                  before=before, after=snapshot(obj))
-    session.commit()
     return obj
 
 
@@ -108,10 +108,11 @@ def run_once(
     session: Session, *, caller: Caller, key: str | None, payload: Any,
     produce: Callable[[], tuple[int, dict[str, Any]]],
 ) -> tuple[int, dict[str, Any]]:
-    """Run a creating POST once per Idempotency-Key and commit; a retry gets the stored first response.
+    """Run a writing use case once per Idempotency-Key and commit: the one transaction of the use case.
 
     `produce` writes in the open transaction without committing; its rows and the idempotency record
-    commit together, so a crash leaves neither and a racing twin rolls back and replays the winner.
+    commit together, so a crash or a failed write leaves neither (a retry then does the work) and a racing
+    twin rolls back and replays the winner's answer.
     """
     if not key:
         result = produce()

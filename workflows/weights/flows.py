@@ -26,7 +26,13 @@ from kpi.rules import round_to_100, weight_problems
 from workflows.shared import audit, common
 from workflows.shared.access import managed_department_ids
 from workflows.weights.data import OUTCOME, current_weights, history_frame, next_weight_set_version
-from workflows.weights.schemas import WeightProposalApprove, WeightProposalCreate, WeightProposalReject
+from workflows.weights.schemas import (
+    WeightProposalApprove,
+    WeightProposalCreate,
+    WeightProposalDetail,
+    WeightProposalPublic,
+    WeightProposalReject,
+)
 
 # A department has one outcome per month, so two years give 24 rows. kpi's default minimum (10 rows per
 # indicator) is meant for person-level data; for department-months we ask for 18 months or 3 per indicator,
@@ -183,7 +189,8 @@ def checked_weights(proposal: WeightProposal, edited: dict[str, float]) -> dict[
 def approve_proposal(
     session: Session, caller: Caller, proposal_id: int, data: WeightProposalApprove, if_match: str | None,
 ) -> WeightProposal:
-    """Approve once: a new weight-set version from next month, the proposal marked approved; audited, committed."""
+    """Approve once: a new weight-set version from next month, the proposal marked approved; audited (the
+    caller commits: see `approve`)."""
     proposal = _pending(session, proposal_id, if_match)
     weights = checked_weights(proposal, data.weights) if data.weights is not None else dict(proposal.proposed_weights)
     effective_from, effective_period = next_month(clock_of(session).today())
@@ -215,7 +222,8 @@ def approve_proposal(
 def reject_proposal(
     session: Session, caller: Caller, proposal_id: int, data: WeightProposalReject, if_match: str | None,
 ) -> WeightProposal:
-    """Reject once (If-Match): the department keeps its weights; audited with the evidence seen, committed."""
+    """Reject once (If-Match): the department keeps its weights; audited with the evidence seen (the caller
+    commits: see `reject`)."""
     proposal = _pending(session, proposal_id, if_match)
     audit.record(session, actor=caller, action="reject", entity="weight_proposal", entity_id=proposal.id,
                  after=_decision_record(proposal, "rejected", None, False, data.note, None))
@@ -241,3 +249,44 @@ def _decision_record(
             "method_en": (proposal.evidence.get("method") or {}).get("en"),
         },
     }
+
+
+# --- the use cases the API calls: one transaction each, with the Idempotency-Key record inside it -------------
+Answer = tuple[int, dict[str, Any]]
+
+
+def propose(session: Session, caller: Caller, data: WeightProposalCreate, key: str | None) -> Answer:
+    """HR asks for a proposal: fit, store and audit it; a retry with the same key gets the first answer."""
+    return common.run_once(session, caller=caller, key=key, payload={"op": "propose", **data.model_dump(mode="json")},
+                           produce=lambda: (201, _detail(create_proposal(session, caller, data))))
+
+
+def approve(
+    session: Session, caller: Caller, proposal_id: int, data: WeightProposalApprove, if_match: str | None,
+    key: str | None,
+) -> Answer:
+    """HR approves (If-Match): decision, new weight set, audit events and the key's record commit together."""
+    payload = {"op": f"approve:{proposal_id}", **data.model_dump(mode="json")}
+    return common.run_once(session, caller=caller, key=key, payload=payload,
+                           produce=lambda: (200, _public(approve_proposal(session, caller, proposal_id, data,
+                                                                          if_match))))
+
+
+def reject(
+    session: Session, caller: Caller, proposal_id: int, data: WeightProposalReject, if_match: str | None,
+    key: str | None,
+) -> Answer:
+    """HR rejects (If-Match): the decision and the key's record commit together."""
+    payload = {"op": f"reject:{proposal_id}", **data.model_dump(mode="json")}
+    return common.run_once(session, caller=caller, key=key, payload=payload,
+                           produce=lambda: (200, _public(reject_proposal(session, caller, proposal_id, data,
+                                                                         if_match))))
+
+
+def _detail(proposal: WeightProposal) -> dict[str, Any]:
+    return WeightProposalDetail.model_validate(proposal).model_dump(mode="json")
+
+
+def _public(proposal: WeightProposal) -> dict[str, Any]:
+    return WeightProposalPublic.model_validate(proposal).model_dump(mode="json")
+

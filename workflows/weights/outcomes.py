@@ -33,7 +33,7 @@ def list_outcomes(session: Session, caller: Caller, department_id: int) -> list[
 
 
 def put_outcomes(session: Session, caller: Caller, department_id: int, data: OutcomesPut) -> int:
-    """Insert or replace a department's outcome per period (audited; the caller commits); returns the count."""
+    """Insert or replace a department's outcome per period (audited, one commit); returns the count."""
     _department(session, caller, department_id)
     period_ids = [o.period_id for o in data.outcomes]
     if len(set(period_ids)) != len(period_ids):
@@ -61,4 +61,5 @@ def put_outcomes(session: Session, caller: Caller, department_id: int, data: Out
             raise Conflict("Outcomes of this department changed at the same moment; send them again.") from exc
         audit.record(session, actor=caller, action="update" if before else "create", entity="department_outcome",
                      entity_id=row.id, before=before, after=common.snapshot(row))
+    session.commit()  # the use case owns its one transaction
     return len(data.outcomes)
