@@ -1,14 +1,17 @@
-"""Shared fixtures: a migrated database per backend (SQLite always, PostgreSQL when configured), the demo
-company loaded once per backend, an app and a client, and logins for the demo users."""
+"""Shared fixtures: the demo company loaded once per backend (SQLite always, PostgreSQL when configured) as a
+template, a private copy of it for every test module that asks for `demo_url` (so no module depends on
+another's writes), an app, a client and logins for the demo users on that copy."""
 
 import atexit
 import contextlib
 import os
+import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.settings import Settings
@@ -80,26 +83,87 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+def _dispose(url: str) -> None:
+    """Close every pooled connection to `url` (a template must have none; a file must be complete)."""
+    from core.db import get_engine
+
+    get_engine(url).dispose()
+    get_engine(url, True).dispose()
+
+
+_DATABASES: list[str] = []
+
+
+def _drop_databases() -> None:
+    engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for name in reversed(_DATABASES):  # copies before their template
+            with contextlib.suppress(SQLAlchemyError):
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def pg_database(name: str, template: str | None = None) -> str:
+    """A new PostgreSQL database (optionally a copy of `template`), dropped when the run ends."""
+    name = f"{name}_{os.getpid()}"
+    engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    engine.dispose()
+    if not _DATABASES:
+        atexit.register(_drop_databases)
+    _DATABASES.append(name)
+    return str(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
+
+
+def copy_database(backend: str, template_url: str, tmp: Path, name: str) -> str:
+    """A private copy of a prepared database: a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL."""
+    _dispose(template_url)
+    if backend == "postgres":
+        return pg_database(f"kpilot_{name}", template=make_url(template_url).database)
+    src = Path(template_url.split("///", 1)[1])
+    with sqlite3.connect(src) as conn:  # fold the write-ahead log into the file before copying it
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    dst = tmp / f"{name}.db"
+    shutil.copyfile(src, dst)
+    return f"sqlite:///{dst}"
+
+
 @pytest.fixture(scope="session")
-def demo_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A migrated database with the demo company, shared by the API tests of one backend."""
+def demo_template(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo company loaded once per backend; tests never use it directly, only copies of it."""
     from core.migrate import upgrade
     from demo.load import load_demo_company
 
-    url = fresh_db_url(backend, tmp_path_factory.mktemp("db"), "demo")
+    if backend == "postgres":
+        url = pg_database("kpilot_demo_template")
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'demo.db'}"
     upgrade(url)
     load_demo_company(url, seed=7)
+    _dispose(url)
     return url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
+def demo_url(backend: str, demo_template: str, request: pytest.FixtureRequest,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """This test module's own copy of the demo company: no module sees another's writes."""
+    name = request.module.__name__.rsplit(".", 1)[-1]
+    url = copy_database(backend, demo_template, tmp_path_factory.mktemp(name), name)
+    yield url
+    _dispose(url)
+
+
+@pytest.fixture(scope="module")
 def app(demo_url: str):  # type: ignore[no-untyped-def]
     from api.app import create_app
 
     return create_app(make_settings(demo_url))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def client(app) -> Iterator[object]:  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
@@ -107,7 +171,7 @@ def client(app) -> Iterator[object]:  # type: ignore[no-untyped-def]
         yield c
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def tokens(client) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
     """Authorization headers for each demo user."""
     out = {}

@@ -12,25 +12,15 @@ from assistant.texts import detect_language
 from core.clock import get_clock
 from core.db import session_scope
 from core.tables import Department, Employee, KeyResult, Objective, Period
-from tests.conftest import DEMO_USERS, fresh_db_url, make_settings
+from tests.conftest import DEMO_USERS, make_settings
 
 API = "/api/v1/goal-drafts"
 
 
 @pytest.fixture(scope="module")
-def drafts_db(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A demo company of our own: publishing adds assignments other API tests must not see."""
-    from core.db import get_engine
-    from core.migrate import upgrade
-    from demo.load import load_demo_company
-
-    url = fresh_db_url(backend, tmp_path_factory.mktemp("drafts"), "drafts_api")
-    upgrade(url)
-    load_demo_company(url, seed=7)
-    yield url
-    # Close this database's pooled connections now rather than when the engine cache drops the engine.
-    get_engine(url).dispose()
-    get_engine(url, True).dispose()
+def drafts_db(demo_url: str) -> str:
+    """This module's own copy of the demo company: publishing adds assignments."""
+    return demo_url
 
 
 @pytest.fixture(scope="module")

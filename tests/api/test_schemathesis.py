@@ -19,7 +19,7 @@ CONFIG = schemathesis.Config.from_dict({"checks": {"positive_data_acceptance": {
     "expected-statuses": ["2xx", "401", "403", "404", "409", "412", "422", "428"]}}})
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def api_schema(app):  # type: ignore[no-untyped-def]
     return schemathesis.openapi.from_asgi("/openapi.json", app, config=CONFIG)
 

@@ -2,7 +2,6 @@
 versioned weight sets, audit, and fifty concurrent approvals. Runs on its own freshly loaded demo database
 per backend, so the shared demo (fuzzed by other tests) cannot decide the demo proposal first."""
 
-import os
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -17,37 +16,15 @@ from sqlalchemy import func, select
 from core.clock import get_clock
 from core.db import session_scope
 from core.tables import AuditEvent, KpiAssignment, WeightSet
-from tests.conftest import DEMO_USERS, PG_URL, fresh_db_url, make_settings
+from tests.conftest import DEMO_USERS, make_settings
 
 URL = "/api/v1/weight-proposals"
 
 
-def drop_database(backend: str, url: str, name: str) -> None:
-    """Close the pooled connections of `url` and drop its PostgreSQL schema."""
-    from sqlalchemy import create_engine, text
-
-    from core.db import get_engine
-
-    get_engine(url).dispose()
-    get_engine(url, True).dispose()
-    if backend == "postgres":
-        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "kpilot_{name}" CASCADE'))
-        admin.dispose()
-
-
 @pytest.fixture(scope="module")
-def wdb(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from core.migrate import upgrade
-    from demo.load import load_demo_company
-
-    name = f"weights_api_{os.getpid()}"  # per process: other runs may share the PostgreSQL server
-    url = fresh_db_url(backend, tmp_path_factory.mktemp("wdb"), name)
-    upgrade(url)
-    load_demo_company(url, seed=7)
-    yield url
-    drop_database(backend, url, name)
+def wdb(demo_url: str) -> str:
+    """This module's own copy of the demo company: decisions add weight sets."""
+    return demo_url
 
 
 @pytest.fixture(scope="module")

@@ -63,7 +63,7 @@ def edge(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     clock = Clock(tz=SHANGHAI, pinned=parse_pin(now, SHANGHAI))
     url = fresh_db_url("sqlite", tmp_path_factory.mktemp("edge"), request.param)
     upgrade(url)
-    assert load_demo_company(url, seed=11, clock=clock, n_employees=60)
+    assert load_demo_company(url, seed=11, clock=clock, n_employees=30)
     with TestClient(create_app(make_settings(url, today=now)), raise_server_exceptions=False) as client:
         yield Edge(url, now, clock.today(), client, _login(client))
 
