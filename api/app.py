@@ -56,11 +56,24 @@ class BodyLimit:
             await self._reject(send)
 
     async def _reject(self, send: Send) -> None:
-        body = json.dumps({"type": "about:blank", "title": "Content Too Large", "status": 413,
-                           "detail": f"The request body is larger than {self.max_bytes} bytes."}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/problem+json"),
-                                (b"content-length", str(len(body)).encode())]})
+        body = json.dumps(
+            {
+                "type": "about:blank",
+                "title": "Content Too Large",
+                "status": 413,
+                "detail": f"The request body is larger than {self.max_bytes} bytes.",
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/problem+json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
@@ -86,8 +99,7 @@ def document_permissions(routers: list[APIRouter]) -> None:
             if not isinstance(route, APIRoute) or "**Who may call:**" in (route.description or ""):
                 continue
             perm = _permission_of(route)
-            who = "anyone" if perm == "public" else ", ".join(
-                r for r in ROLES if r in PERMISSIONS.get(perm or "", ()))
+            who = "anyone" if perm == "public" else ", ".join(r for r in ROLES if r in PERMISSIONS.get(perm or "", ()))
             route.description = f"{route.description or ''}\n\n**Who may call:** {who or 'nobody'} (`{perm}`)".strip()
 
 
@@ -106,8 +118,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.housekeeping_interval_s > 0:
             keeper.stop()
 
-    app = FastAPI(title="kpilot", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
-                  responses={422: {"description": "Validation error (problem+json)"}})
+    app = FastAPI(
+        title="kpilot",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        responses={422: {"description": "Validation error (problem+json)"}},
+    )
     app.state.settings = settings
     app.state.clock = clock
     errors.install(app)

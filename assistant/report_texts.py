@@ -141,12 +141,18 @@ def _warning_step(w: WarningFact, lang: str) -> str:
     # Days inside the run without data: say so rather than call the run "consecutive days".
     span = w.span_days or w.days
     if lang == "zh":
-        run = (f"已连续 {w.days} 天" if span <= w.days
-               else f"在 {span} 天里连续 {w.days} 个有数据的日子（其余日子无数据）")
-        return (f"{w.name_zh}{run}（{w.start} 至 {w.end}）偏离预期区间（最新 {latest}，预期界限 {bound}）："
-                "请本周与经理一起复盘原因。")
-    run = (f"for {w.days} consecutive days" if span <= w.days
-           else f"on {w.days} consecutive days with data within {span} days (no data on the others)")
+        run = (
+            f"已连续 {w.days} 天" if span <= w.days else f"在 {span} 天里连续 {w.days} 个有数据的日子（其余日子无数据）"
+        )
+        return (
+            f"{w.name_zh}{run}（{w.start} 至 {w.end}）偏离预期区间（最新 {latest}，预期界限 {bound}）："
+            "请本周与经理一起复盘原因。"
+        )
+    run = (
+        f"for {w.days} consecutive days"
+        if span <= w.days
+        else f"on {w.days} consecutive days with data within {span} days (no data on the others)"
+    )
     return (
         f"{w.name_en} has been outside its expected range {run} ({w.start} to "
         f"{w.end}; latest {latest}, expected limit {bound}): review the cause with your manager this week."

@@ -30,8 +30,11 @@ def _require_migrated(url: str) -> None:
 
     current, head = current_revision(url), head_revision(url)
     if current != head:
-        typer.echo(f"kpilot: the database is at revision {current or 'none'}, the code needs {head}. "
-                   "Run `kpilot db upgrade` first.", err=True)
+        typer.echo(
+            f"kpilot: the database is at revision {current or 'none'}, the code needs {head}. "
+            "Run `kpilot db upgrade` first.",
+            err=True,
+        )
         raise typer.Exit(2)
 
 
@@ -65,11 +68,14 @@ def demo(
     settings = _settings()
     typer.echo(f"kpilot demo: database {settings.database_url}", err=True)
     upgrade(settings.database_url)
-    loaded = demo_flow.load_demo_company(settings.database_url, seed=seed,
-                                         progress=lambda msg: typer.echo(f"  {msg}", err=True))
+    loaded = demo_flow.load_demo_company(
+        settings.database_url, seed=seed, progress=lambda msg: typer.echo(f"  {msg}", err=True)
+    )
     typer.echo("kpilot demo: demo company " + ("loaded" if loaded else "already present, reused"), err=True)
-    typer.echo(f"Demo logins (password `{DEMO_PASSWORD}`): admin, hr, manager (head of operations), "
-               "employee (operations specialist), employee2 (customer service)")
+    typer.echo(
+        f"Demo logins (password `{DEMO_PASSWORD}`): admin, hr, manager (head of operations), "
+        "employee (operations specialist), employee2 (customer service)"
+    )
     if serve_api:
         h, p = host or settings.host, port or settings.port
         typer.echo(f"Serving on http://{h}:{p}  (docs: http://{h}:{p}/docs; stop with Ctrl-C)")
@@ -123,8 +129,11 @@ def users_create(
 
     settings = _settings()
     _require_migrated(settings.database_url)
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt(
-        "Password", hide_input=True, confirmation_prompt=True)
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if password_stdin
+        else typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    )
     with session_scope(settings.database_url) as session:
         emp_id = None
         if employee_code:
@@ -133,11 +142,13 @@ def users_create(
                 typer.echo(f"kpilot: no employee with code {employee_code!r}", err=True)
                 raise typer.Exit(2)
         try:
-            user = create_user(session, caller=None, username=username, password=password, role=role,
-                               employee_id=emp_id)
+            user = create_user(
+                session, caller=None, username=username, password=password, role=role, employee_id=emp_id
+            )
         except (InvalidInput, Conflict) as exc:
-            details = "; ".join(f"{'.'.join(map(str, p.get('loc', [])))}: {p.get('msg')}"
-                                for p in getattr(exc, "errors", []))
+            details = "; ".join(
+                f"{'.'.join(map(str, p.get('loc', [])))}: {p.get('msg')}" for p in getattr(exc, "errors", [])
+            )
             typer.echo(f"kpilot: {exc} {details}".strip(), err=True)
             raise typer.Exit(2) from exc
     typer.echo(f"created user {user.username} (id {user.id}, role {user.role})")
@@ -173,8 +184,10 @@ def housekeeping() -> None:
     _require_migrated(settings.database_url)
     run = run_calendar(settings.database_url, clock_for(settings))
     made = ", ".join(run.periods_created) or "none"
-    typer.echo(f"{run.today}: periods created: {made}; KPI assignments rolled over: {run.assignments_rolled}; "
-               f"catalogue indicators added: {len(run.indicators_seeded)}")
+    typer.echo(
+        f"{run.today}: periods created: {made}; KPI assignments rolled over: {run.assignments_rolled}; "
+        f"catalogue indicators added: {len(run.indicators_seeded)}"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -14,9 +14,7 @@ from cli.groups import eval_app
 if TYPE_CHECKING:
     from kpi.weights.result import WeightsReport
 
-weights_app = typer.Typer(
-    help="Indicator weights from data: propose weights with evidence.", no_args_is_help=True
-)
+weights_app = typer.Typer(help="Indicator weights from data: propose weights with evidence.", no_args_is_help=True)
 
 
 def _fail(message: str) -> NoReturn:
@@ -61,9 +59,7 @@ def fit(
     data: Annotated[Path, typer.Argument(help="CSV file: one row per person (or team) and period.")],
     outcome: Annotated[str, typer.Option(help="Column with the business outcome.")],
     indicators: Annotated[str, typer.Option(help="Comma-separated indicator columns.")],
-    lower_is_better: Annotated[
-        str, typer.Option(help="Comma-separated indicators where lower is better.")
-    ] = "",
+    lower_is_better: Annotated[str, typer.Option(help="Comma-separated indicators where lower is better.")] = "",
     current: Annotated[str, typer.Option(help="Current weights, e.g. a=40,b=30,c=30 (sum 100).")] = "",
     group: Annotated[str, typer.Option(help="Column to fit separately per value (e.g. department).")] = "",
     bounds: Annotated[str, typer.Option(help="Minimum and maximum weight in percent.")] = "5,40",

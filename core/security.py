@@ -23,7 +23,7 @@ HR_ADMIN = frozenset({HR, ADMIN})
 # Object-level checks (own records, reporting subtree) come on top, in the workflows.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "me:read": ALL_ROLES,
-    "org:read": ALL_ROLES,          # scoped: employees see themselves, managers their subtree
+    "org:read": ALL_ROLES,  # scoped: employees see themselves, managers their subtree
     "org:write": HR_ADMIN,
     "users:read": HR_ADMIN,
     "users:write": frozenset({ADMIN}),
@@ -32,28 +32,28 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "catalogue:read": ALL_ROLES,
     "catalogue:write": HR_ADMIN,
     "okr:read": ALL_ROLES,
-    "okr:write": STAFF,             # scoped: managers their own department
-    "kpi:read": ALL_ROLES,          # scoped
-    "kpi:write": STAFF,             # scoped
-    "actuals:write": STAFF,         # scoped
+    "okr:write": STAFF,  # scoped: managers their own department
+    "kpi:read": ALL_ROLES,  # scoped
+    "kpi:write": STAFF,  # scoped
+    "actuals:write": STAFF,  # scoped
     "sales:read": STAFF,
     "sales:write": HR_ADMIN,
     "audit:read": HR_ADMIN,
-    "plan:read": ALL_ROLES,         # scoped: my plan; managers their reporting line; HR/admin everyone
-    "alerts:read": ALL_ROLES,       # scoped like plans
+    "plan:read": ALL_ROLES,  # scoped: my plan; managers their reporting line; HR/admin everyone
+    "alerts:read": ALL_ROLES,  # scoped like plans
     "alerts:run": HR_ADMIN,
     "anomalies:read": HR_ADMIN,
     "courses:read": ALL_ROLES,
     "courses:write": HR_ADMIN,
-    "weights:read": STAFF,          # scoped: managers their departments' proposals and weight sets
+    "weights:read": STAFF,  # scoped: managers their departments' proposals and weight sets
     "weights:propose": HR_ADMIN,
     "weights:decide": HR_ADMIN,
     "outcomes:write": HR_ADMIN,
-    "forecast:run": STAFF,          # scoped: managers their departments' shops
+    "forecast:run": STAFF,  # scoped: managers their departments' shops
     "forecast:read": STAFF,
-    "drafts:read": STAFF,           # scoped: managers their department tree; employees read published KPIs instead
-    "drafts:write": STAFF,          # scoped like drafts:read
-    "drafts:publish": STAFF,        # scoped; a manager's own KPIs are never set by themselves
+    "drafts:read": STAFF,  # scoped: managers their department tree; employees read published KPIs instead
+    "drafts:write": STAFF,  # scoped like drafts:read
+    "drafts:publish": STAFF,  # scoped; a manager's own KPIs are never set by themselves
 }
 
 
@@ -95,8 +95,12 @@ def decode_token(token: str, *, secret: str, now: datetime) -> int:
     """The user id inside a valid token that has not expired at `now`; AuthenticationFailed otherwise."""
     try:
         # Expiry is checked against the service clock, not the library's own reading of the wall clock.
-        payload = jwt.decode(token, secret, algorithms=[ALGORITHM],
-                             options={"require": ["sub", "exp"], "verify_exp": False, "verify_iat": False})
+        payload = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            options={"require": ["sub", "exp"], "verify_exp": False, "verify_iat": False},
+        )
         expired = int(payload["exp"]) <= now.timestamp()
         user_id = int(payload["sub"])
     except (jwt.PyJWTError, ValueError, TypeError) as exc:

@@ -43,7 +43,6 @@ class Settings(ClockSettings):
     llm_max_retries: int = Field(default=2, ge=0, le=10)
     llm_max_tokens: int = Field(default=4000, ge=100)
 
-
     housekeeping_interval_s: float = Field(
         default=600, ge=0, description="Seconds between calendar runs in `serve` (periods ahead, roll-over); 0: off."
     )

@@ -163,9 +163,7 @@ def generate_demo_company(seed: int = 7, *, today: date | None = None, n_employe
             [{"field": "today", "value": today.isoformat()}],
         )
     # Independent streams per part, so changing one part's draws leaves the others as they were.
-    org_rng, camp_rng, sales_rng, kpi_rng = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)
-    )
+    org_rng, camp_rng, sales_rng, kpi_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4))
     staff = demo_org.employees(org_rng, n_employees, today)
     start, _ = demo_sales.sales_window(today)
     campaigns = demo_sales.shop_campaigns(camp_rng, start, demo_goals.campaign_end(today))

@@ -180,18 +180,15 @@ def company_okrs(
 def link_assignments(assignments: list[Row], krs: list[Row], staff: list[Row], today: date) -> None:
     """Set parent_kr_code ('O1.KR2') on this quarter's assignments: same indicator, else the dept's KR."""
     running = quarter_code(today)
-    by_indicator = {kr["indicator_code"]: f"{kr['objective_code']}.{kr['code']}" for kr in krs
-                    if kr["period_code"] == running}
+    by_indicator = {
+        kr["indicator_code"]: f"{kr['objective_code']}.{kr['code']}" for kr in krs if kr["period_code"] == running
+    }
     dept = {e["code"]: e["department_code"] for e in staff}
     q_start = quarter_start(today)
-    in_quarter = {
-        f"{d.year}-{d.month:02d}" for d in (q_start, add_months(q_start, 1), add_months(q_start, 2))
-    }
+    in_quarter = {f"{d.year}-{d.month:02d}" for d in (q_start, add_months(q_start, 1), add_months(q_start, 2))}
     for a in assignments:
         if a["period_code"] in in_quarter:
-            a["parent_kr_code"] = by_indicator.get(
-                a["indicator_code"], DEPT_DEFAULT_KR[dept[a["employee_code"]]]
-            )
+            a["parent_kr_code"] = by_indicator.get(a["indicator_code"], DEPT_DEFAULT_KR[dept[a["employee_code"]]])
 
 
 PLAN_AHEAD = timedelta(days=183)

@@ -38,10 +38,12 @@ class KpiLine:
 def achievement(value: np.ndarray, target: np.ndarray, direction: str) -> np.ndarray:
     """Achievement per month as `kpi.rules.achievement_ratio` computes it (before the cap); NaN where missing."""
     pairs = zip(value.tolist(), target.tolist(), strict=True)
-    return np.array([
-        math.nan if math.isnan(v) or math.isnan(t) else achievement_ratio(actual=v, target=t, direction=direction)
-        for v, t in pairs
-    ])
+    return np.array(
+        [
+            math.nan if math.isnan(v) or math.isnan(t) else achievement_ratio(actual=v, target=t, direction=direction)
+            for v, t in pairs
+        ]
+    )
 
 
 def to_value(spec: Spec, target: np.ndarray, ach: np.ndarray, direction: str) -> np.ndarray:
@@ -142,7 +144,5 @@ def line_rows(
         values = _current_values(rng, ln, as_of, period, mtd_sales)
         if warned and not late:
             values = _plant_warning(target, low, values)
-        actuals += [
-            key | {"as_of": d, "value": v, "source": "demo"} for d, v in zip(as_of, values, strict=True)
-        ]
+        actuals += [key | {"as_of": d, "value": v, "source": "demo"} for d, v in zip(as_of, values, strict=True)]
     return assignments, actuals

@@ -102,9 +102,7 @@ def _lines(
         for block, code, weight in scorecard(dept, emp["position_code"]):
             spec, direction = SPECS[code], directions[code]
             eps = rng.normal(size=n)
-            ach = np.clip(
-                1 + spec.spread * (0.5 * ability[emp["code"]] + shocks[dept, code] + 0.7 * eps), 0.3, 3
-            )
+            ach = np.clip(1 + spec.spread * (0.5 * ability[emp["code"]] + shocks[dept, code] + 0.7 * eps), 0.3, 3)
             if dept == "hq" and code in SALES_CODES:
                 target, value = from_sales[code]
             else:
@@ -143,9 +141,7 @@ def _outcomes(
                     row[code] = float("nan")
                     continue
                 true_mean[code] = float(np.mean([true_ach[i][m] for i, _ in held]))
-                reported = [
-                    achievement(ln.value[m : m + 1], ln.target[m : m + 1], ln.direction)[0] for _, ln in held
-                ]
+                reported = [achievement(ln.value[m : m + 1], ln.target[m : m + 1], ln.direction)[0] for _, ln in held]
                 row[code] = float(np.mean(reported))
             signal = sum(w * (true_mean[c] - 1) for c, w in weights.items())
             row["outcome"] = round(100 * (1 + signal) + rng.normal(0, OUTCOME_NOISE), 2)
@@ -173,7 +169,12 @@ def _inflated_team(staff: list[Row]) -> tuple[str, set[str]]:
 
 
 def _anomalies(
-    lead: str, team: set[str], inflated_month: Row, warned: list[KpiLine], warn_month: Row, warn_dates: list[date],
+    lead: str,
+    team: set[str],
+    inflated_month: Row,
+    warned: list[KpiLine],
+    warn_month: Row,
+    warn_dates: list[date],
     warn_index: int,
 ) -> list[Row]:
     """What was planted where, for tests and for the coaching demo."""

@@ -62,22 +62,44 @@ def _load_org(session: Session, demo: DemoCompany) -> None:
     session.flush()
     for row in demo.departments:  # parents come before children in the generator's order
         parent = row["parent_code"]
-        session.add(Department(company_id=company.id, code=row["code"], name_zh=row["name_zh"],
-                               name_en=row["name_en"], parent_id=_ids(session, Department).get(parent)))
+        session.add(
+            Department(
+                company_id=company.id,
+                code=row["code"],
+                name_zh=row["name_zh"],
+                name_en=row["name_en"],
+                parent_id=_ids(session, Department).get(parent),
+            )
+        )
         session.flush()
     depts = _ids(session, Department)
     _bulk(session, Position, _swap(demo.positions, department_id=("department_code", depts)))
     positions = _ids(session, Position)
     staff = [{**r, "company_id": company.id} for r in demo.employees]
-    _bulk(session, Employee, _swap([{**r, "manager_code": None} for r in staff],
-                                   department_id=("department_code", depts), position_id=("position_code", positions)))
+    _bulk(
+        session,
+        Employee,
+        _swap(
+            [{**r, "manager_code": None} for r in staff],
+            department_id=("department_code", depts),
+            position_id=("position_code", positions),
+        ),
+    )
     emps = _ids(session, Employee)
     for row in demo.employees:
         if row["manager_code"]:
             session.get(Employee, emps[row["code"]]).manager_id = emps[row["manager_code"]]  # type: ignore[union-attr]
     password = hash_password(DEMO_PASSWORD)
-    users = [{"username": u["username"], "role": u["role"], "active": u["active"], "password_hash": password,
-              "employee_id": emps[u["employee_code"]]} for u in demo.users]
+    users = [
+        {
+            "username": u["username"],
+            "role": u["role"],
+            "active": u["active"],
+            "password_hash": password,
+            "employee_id": emps[u["employee_code"]],
+        }
+        for u in demo.users
+    ]
     _bulk(session, User, users)
     session.flush()
 
@@ -97,30 +119,74 @@ def _load_goals(session: Session, demo: DemoCompany) -> None:
     _bulk(session, Indicator, demo.indicators)
     periods, depts, emps = _ids(session, Period), _ids(session, Department), _ids(session, Employee)
     objectives = [{k: v for k, v in o.items() if k != "parent_kr_code"} for o in demo.objectives]
-    _bulk(session, Objective, _swap(objectives, period_id=("period_code", periods),
-                                    department_id=("department_code", depts), employee_id=("employee_code", emps)))
+    _bulk(
+        session,
+        Objective,
+        _swap(
+            objectives,
+            period_id=("period_code", periods),
+            department_id=("department_code", depts),
+            employee_id=("employee_code", emps),
+        ),
+    )
     # Objective codes (O1..O4) repeat from quarter to quarter: key results find theirs by (period, code).
-    obj_ids = {(p, c): i for p, c, i in session.execute(
-        select(Period.code, Objective.code, Objective.id).join(Period, Objective.period_id == Period.id))}
-    _bulk(session, KeyResult, [{**{k: v for k, v in kr.items() if k not in ("period_code", "objective_code")},
-                                "objective_id": obj_ids[(kr["period_code"], kr["objective_code"])]}
-                               for kr in demo.key_results])
-    running = quarter_code(demo.today)
-    krs = {f"{o}.{k}": kr_id for o, k, kr_id in session.execute(
-        select(Objective.code, KeyResult.code, KeyResult.id).join(Objective, KeyResult.objective_id == Objective.id)
-        .join(Period, Objective.period_id == Period.id).where(Period.code == running))}
-    inds = _ids(session, Indicator)
-    _bulk(session, KpiAssignment, _swap(
-        demo.kpi_assignments, period_id=("period_code", periods), indicator_id=("indicator_code", inds),
-        employee_id=("employee_code", emps), department_id=("department_code", depts),
-        parent_kr_id=("parent_kr_code", krs)))
-    key_to_id = {
-        (p, i, e): aid for aid, p, i, e in session.execute(
-            select(KpiAssignment.id, KpiAssignment.period_id, KpiAssignment.indicator_id, KpiAssignment.employee_id))
+    obj_ids = {
+        (p, c): i
+        for p, c, i in session.execute(
+            select(Period.code, Objective.code, Objective.id).join(Period, Objective.period_id == Period.id)
+        )
     }
-    actuals = [{"assignment_id": key_to_id[(periods[a["period_code"]], inds[a["indicator_code"]],
-                                            emps[a["employee_code"]])],
-                "as_of": a["as_of"], "value": a["value"], "source": a["source"]} for a in demo.kpi_actuals]
+    _bulk(
+        session,
+        KeyResult,
+        [
+            {
+                **{k: v for k, v in kr.items() if k not in ("period_code", "objective_code")},
+                "objective_id": obj_ids[(kr["period_code"], kr["objective_code"])],
+            }
+            for kr in demo.key_results
+        ],
+    )
+    running = quarter_code(demo.today)
+    krs = {
+        f"{o}.{k}": kr_id
+        for o, k, kr_id in session.execute(
+            select(Objective.code, KeyResult.code, KeyResult.id)
+            .join(Objective, KeyResult.objective_id == Objective.id)
+            .join(Period, Objective.period_id == Period.id)
+            .where(Period.code == running)
+        )
+    }
+    inds = _ids(session, Indicator)
+    _bulk(
+        session,
+        KpiAssignment,
+        _swap(
+            demo.kpi_assignments,
+            period_id=("period_code", periods),
+            indicator_id=("indicator_code", inds),
+            employee_id=("employee_code", emps),
+            department_id=("department_code", depts),
+            parent_kr_id=("parent_kr_code", krs),
+        ),
+    )
+    key_to_id = {
+        (p, i, e): aid
+        for aid, p, i, e in session.execute(
+            select(KpiAssignment.id, KpiAssignment.period_id, KpiAssignment.indicator_id, KpiAssignment.employee_id)
+        )
+    }
+    actuals = [
+        {
+            "assignment_id": key_to_id[
+                (periods[a["period_code"]], inds[a["indicator_code"]], emps[a["employee_code"]])
+            ],
+            "as_of": a["as_of"],
+            "value": a["value"],
+            "source": a["source"],
+        }
+        for a in demo.kpi_actuals
+    ]
     _bulk(session, KpiActual, actuals)
 
 
@@ -138,14 +204,22 @@ def load_demo_company(
         say(f"generating the demo company (seed {seed})")
         demo = generate_demo_company(seed, today=clock.today(), n_employees=n_employees)
         steps: list[tuple[str, Callable[[Session, DemoCompany], None]]] = [
-            ("org chart and logins", _load_org), ("shops, daily sales and promotions", _load_sales),
+            ("org chart and logins", _load_org),
+            ("shops, daily sales and promotions", _load_sales),
             ("periods, KPI catalogue, OKRs, KPI assignments and actuals", _load_goals),
             ("department outcomes, weight sets and a weight proposal for operations", load_demo_weights),
             ("early-warning alerts of the running month", load_demo_alerts),
-            ("a goal draft for operations this quarter, ready for review", load_demo_drafts)]
+            ("a goal draft for operations this quarter, ready for review", load_demo_drafts),
+        ]
         for i, (what, step) in enumerate(steps, 1):
             say(f"[{i}/{len(steps)}] loading {what}")
             step(session, demo)
-        audit.record(session, actor=None, action="demo_load", entity="company", entity_id="demo",
-                     after={"seed": seed, "today": demo.today.isoformat(), **demo.counts()})
+        audit.record(
+            session,
+            actor=None,
+            action="demo_load",
+            entity="company",
+            entity_id="demo",
+            after={"seed": seed, "today": demo.today.isoformat(), **demo.counts()},
+        )
     return True

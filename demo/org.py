@@ -74,12 +74,8 @@ MIN_EMPLOYEES = 1 + 2 * len(DEPARTMENTS)
 
 def departments() -> list[Row]:
     """The department tree: the head office root and the seven departments under it."""
-    rows: list[Row] = [
-        {"code": ROOT_CODE, "name_zh": "总经办", "name_en": "Head office", "parent_code": None}
-    ]
-    rows += [
-        {"code": c, "name_zh": zh, "name_en": en, "parent_code": ROOT_CODE} for c, zh, en, *_ in DEPARTMENTS
-    ]
+    rows: list[Row] = [{"code": ROOT_CODE, "name_zh": "总经办", "name_en": "Head office", "parent_code": None}]
+    rows += [{"code": c, "name_zh": zh, "name_en": en, "parent_code": ROOT_CODE} for c, zh, en, *_ in DEPARTMENTS]
     return rows
 
 

@@ -223,10 +223,7 @@ def _shop_sales(rng: np.random.Generator, shop: ShopModel, cal: pd.DataFrame, to
         * rng.lognormal(0.0, 0.07, n)
     )
     conversion = (
-        shop.conversion
-        * (1 + shop.conversion_lift * lift)
-        * np.where(pause, 0.35, 1.0)
-        * rng.lognormal(0.0, 0.05, n)
+        shop.conversion * (1 + shop.conversion_lift * lift) * np.where(pause, 0.35, 1.0) * rng.lognormal(0.0, 0.05, n)
     )
     aov = shop.aov * season_aov * (1 + 0.08 * intensity) * rng.lognormal(0.0, 0.03, n)
     is_open = ~(_closed_days(ds) & shop.closes_for_new_year)

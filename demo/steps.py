@@ -25,18 +25,34 @@ def load_demo_weights(session: Session, demo: DemoCompany) -> None:
     depts = dict(session.execute(select(Department.code, Department.id)).all())
     periods = dict(session.execute(select(Period.code, Period.id)).all())
     outcomes = demo.department_outcomes
-    session.add_all([
-        DepartmentOutcome(department_id=depts[r.department_code], period_id=periods[r.period_code],
-                          value=float(r.outcome), source="demo")
-        for r in outcomes.itertuples() if r.department_code in depts and r.period_code in periods
-    ])
+    session.add_all(
+        [
+            DepartmentOutcome(
+                department_id=depts[r.department_code],
+                period_id=periods[r.period_code],
+                value=float(r.outcome),
+                source="demo",
+            )
+            for r in outcomes.itertuples()
+            if r.department_code in depts and r.period_code in periods
+        ]
+    )
     first_month = min(p["start_date"] for p in demo.periods if p["kind"] == "month")
     effective_from, effective_period = first_month, f"{first_month.year:04d}-{first_month.month:02d}"
     for code, lines in TEMPLATES.items():
         if code in depts:
-            session.add(WeightSet(department_id=depts[code], version=1, weights={c: float(w) for _, c, w in lines},
-                                  effective_from=effective_from, effective_period=effective_period, source="template",
-                                  created_by=None, created_by_name="system"))
+            session.add(
+                WeightSet(
+                    department_id=depts[code],
+                    version=1,
+                    weights={c: float(w) for _, c, w in lines},
+                    effective_from=effective_from,
+                    effective_period=effective_period,
+                    source="template",
+                    created_by=None,
+                    created_by_name="system",
+                )
+            )
     session.flush()
     create_proposal(session, None, WeightProposalCreate(department_id=depts[DEMO_PROPOSAL_DEPARTMENT]))
 

@@ -21,9 +21,7 @@ NOISE = {"low": 0.5, "high": 1.5}  # noise SD; the signal SD is about 0.5 when i
 RHO = (0.0, 0.5)
 
 
-def synthetic(
-    n: int, weights: list[float], noise_sd: float, rho: float, rng: np.random.Generator
-) -> pd.DataFrame:
+def synthetic(n: int, weights: list[float], noise_sd: float, rho: float, rng: np.random.Generator) -> pd.DataFrame:
     """Indicators in different units with equicorrelation rho; outcome = sum(w_j z_j) / 100 + noise."""
     k = len(weights)
     cov = rho * np.ones((k, k)) + (1 - rho) * np.eye(k)

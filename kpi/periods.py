@@ -52,16 +52,23 @@ def quarter_code(d: date) -> str:
 def month(d: date) -> PeriodSpec:
     """The month containing `d`."""
     s = d.replace(day=1)
-    return PeriodSpec(f"{s.year}-{s.month:02d}", "month", s, month_end(s), f"{s.year}年{s.month}月",
-                      f"{EN_MONTHS[s.month - 1]} {s.year}")
+    return PeriodSpec(
+        f"{s.year}-{s.month:02d}",
+        "month",
+        s,
+        month_end(s),
+        f"{s.year}年{s.month}月",
+        f"{EN_MONTHS[s.month - 1]} {s.year}",
+    )
 
 
 def quarter(d: date) -> PeriodSpec:
     """The quarter containing `d`."""
     s = quarter_start(d)
     n = (s.month - 1) // 3 + 1
-    return PeriodSpec(quarter_code(s), "quarter", s, month_end(add_months(s, 2)), f"{s.year}年第{n}季度",
-                      f"{s.year} Q{n}")
+    return PeriodSpec(
+        quarter_code(s), "quarter", s, month_end(add_months(s, 2)), f"{s.year}年第{n}季度", f"{s.year} Q{n}"
+    )
 
 
 def year(d: date) -> PeriodSpec:

@@ -147,8 +147,9 @@ def demo_template(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str
 
 
 @pytest.fixture(scope="module")
-def demo_url(backend: str, demo_template: str, request: pytest.FixtureRequest,
-             tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def demo_url(
+    backend: str, demo_template: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """This test module's own copy of the demo company: no module sees another's writes."""
     name = request.module.__name__.rsplit(".", 1)[-1]
     url = copy_database(backend, demo_template, tmp_path_factory.mktemp(name), name)

@@ -14,7 +14,12 @@ def test_import_contracts_are_kept() -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     result = subprocess.run(
         [str(lint_imports), "--no-cache", "--no-logo", str(ROOT / "pyproject.toml")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     report = result.stdout + result.stderr
     assert result.returncode == 0, f"an import breaks a layer contract (see `lint-imports`):\n{report}"

@@ -32,7 +32,11 @@ def with_etag(schema: type[BaseModel], obj: Any, status_code: int = 200) -> JSON
 
 
 def created(
-    session: Session, caller: Caller, key: str | None, body: BaseModel, schema: type[BaseModel],
+    session: Session,
+    caller: Caller,
+    key: str | None,
+    body: BaseModel,
+    schema: type[BaseModel],
     make: Callable[[], Any],
 ) -> JSONResponse:
     """Run a create once per Idempotency-Key and answer 201 (a retry gets the first answer again)."""
@@ -40,8 +44,9 @@ def created(
     def produce() -> tuple[int, dict[str, Any]]:
         return 201, schema.model_validate(make()).model_dump(mode="json")
 
-    status, data = common.run_once(session, caller=caller, key=key, payload=body.model_dump(mode="json"),
-                                   produce=produce)
+    status, data = common.run_once(
+        session, caller=caller, key=key, payload=body.model_dump(mode="json"), produce=produce
+    )
     headers = {"ETag": common.etag(int(data["version"]))} if "version" in data else {}
     return JSONResponse(data, status_code=status, headers=headers)
 

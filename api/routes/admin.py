@@ -28,31 +28,58 @@ def get_user(user_id: Id, session: SessionDep, _caller: CanReadUsers) -> JSONRes
 
 @router.post("/users", response_model=UserPublic, status_code=201, tags=["users"], summary="Create a user (admin)")
 def create_user(
-    body: UserCreate, session: SessionDep, caller: CanWriteUsers, key: IdempotencyKey = None,
+    body: UserCreate,
+    session: SessionDep,
+    caller: CanWriteUsers,
+    key: IdempotencyKey = None,
 ) -> JSONResponse:
-    return created(session, caller, key, body, UserPublic, lambda: users_flow.create_user(
-        session, caller=caller, username=body.username, password=body.password, role=body.role,
-        employee_id=body.employee_id))
+    return created(
+        session,
+        caller,
+        key,
+        body,
+        UserPublic,
+        lambda: users_flow.create_user(
+            session,
+            caller=caller,
+            username=body.username,
+            password=body.password,
+            role=body.role,
+            employee_id=body.employee_id,
+        ),
+    )
 
 
-@router.patch("/users/{user_id}", response_model=UserPublic, tags=["users"],
-              summary="Change a user's role or disable them (admin, If-Match)")
+@router.patch(
+    "/users/{user_id}",
+    response_model=UserPublic,
+    tags=["users"],
+    summary="Change a user's role or disable them (admin, If-Match)",
+)
 def update_user(
-    user_id: Id, body: UserUpdate, session: SessionDep, caller: CanWriteUsers,
+    user_id: Id,
+    body: UserUpdate,
+    session: SessionDep,
+    caller: CanWriteUsers,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     return with_etag(UserPublic, users_flow.update_user(session, caller, user_id, body, if_match))
 
 
-@router.get("/audit-events", response_model=Page[AuditEventPublic], tags=["audit"],
-            summary="The audit log, newest first")
+@router.get(
+    "/audit-events", response_model=Page[AuditEventPublic], tags=["audit"], summary="The audit log, newest first"
+)
 def list_audit(session: SessionDep, _caller: CanReadAudit, p: Paging) -> dict:
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
     return page(AuditEventPublic, common.paginate(session, stmt, limit=p.limit, offset=p.offset))
 
 
-@router.get("/audit-events/verify", response_model=AuditVerifyPublic, tags=["audit"],
-            summary="Re-hash the audit chain and report tampering")
+@router.get(
+    "/audit-events/verify",
+    response_model=AuditVerifyPublic,
+    tags=["audit"],
+    summary="Re-hash the audit chain and report tampering",
+)
 def verify_audit(session: SessionDep, _caller: CanReadAudit) -> AuditVerifyPublic:
     report = audit.verify_chain(session)
     return AuditVerifyPublic(ok=report.ok, checked=report.checked, problems=report.problems)

@@ -16,8 +16,12 @@ from workflows.shared.schemas import Health, Me, Token
 router = APIRouter(prefix="/api/v1", tags=["auth"], responses=PROBLEM_RESPONSES)
 
 
-@router.post("/auth/token", response_model=Token, dependencies=[Depends(Public())],
-             summary="Log in with username and password (OAuth2 password form); returns a bearer token")
+@router.post(
+    "/auth/token",
+    response_model=Token,
+    dependencies=[Depends(Public())],
+    summary="Log in with username and password (OAuth2 password form); returns a bearer token",
+)
 def login(session: SessionDep, settings: SettingsDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
     token = users_flow.login(session, settings, username=form.username, password=form.password)
     return Token(access_token=token)
@@ -28,8 +32,13 @@ def me(caller: CanReadMe) -> Me:
     return Me.model_validate(caller, from_attributes=True)  # validates the role string against `Role`
 
 
-@router.get("/health", response_model=Health, dependencies=[Depends(Public())], tags=["health"],
-            summary="Database reachability, schema revision and the configured LLM provider")
+@router.get(
+    "/health",
+    response_model=Health,
+    dependencies=[Depends(Public())],
+    tags=["health"],
+    summary="Database reachability, schema revision and the configured LLM provider",
+)
 def health(session: SessionDep, settings: SettingsDep) -> Health:
     try:
         session.execute(text("SELECT 1"))
@@ -38,5 +47,10 @@ def health(session: SessionDep, settings: SettingsDep) -> Health:
     except SQLAlchemyError:  # health reports the failure instead of raising it
         revision, database = None, "unreachable"
     backend = "sqlite" if settings.is_sqlite else "postgresql"
-    return Health(status="ok" if database == "ok" else "degraded", database=f"{backend}: {database}",
-                  migration=revision, llm_provider=settings.llm_provider, version="0.1.0")
+    return Health(
+        status="ok" if database == "ok" else "degraded",
+        database=f"{backend}: {database}",
+        migration=revision,
+        llm_provider=settings.llm_provider,
+        version="0.1.0",
+    )

@@ -28,49 +28,77 @@ def _answer(data: dict[str, Any], status: int = 200) -> JSONResponse:
     return JSONResponse(data, status_code=status, headers={"ETag": common.etag(int(data["version"]))})
 
 
-@router.post("/goal-drafts", response_model=GoalDraftDetail, status_code=201,
-             summary="Draft a department's OKR and personal KPIs for a period (managers: their departments)")
+@router.post(
+    "/goal-drafts",
+    response_model=GoalDraftDetail,
+    status_code=201,
+    summary="Draft a department's OKR and personal KPIs for a period (managers: their departments)",
+)
 def create_draft(
-    body: DraftCreate, session: SessionDep, settings: SettingsDep, caller: CanWriteDrafts,
+    body: DraftCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: CanWriteDrafts,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     status, data = drafts.request_draft(session, caller, body, settings, key)
     return _answer(data, status)
 
 
-@router.get("/goal-drafts", response_model=Page[GoalDraftPublic],
-            summary="Goal drafts you may see: HR/admin all, managers their departments' (employees may not)")
+@router.get(
+    "/goal-drafts",
+    response_model=Page[GoalDraftPublic],
+    summary="Goal drafts you may see: HR/admin all, managers their departments' (employees may not)",
+)
 def list_drafts(
-    session: SessionDep, caller: CanReadDrafts, p: Paging,
+    session: SessionDep,
+    caller: CanReadDrafts,
+    p: Paging,
     department_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     period_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     status: Annotated[DraftStatus | None, Query()] = None,
 ) -> dict[str, Any]:
-    rows = drafts.list_drafts(session, caller, department_id=department_id, period_id=period_id, status=status,
-                              limit=p.limit, offset=p.offset)
+    rows = drafts.list_drafts(
+        session, caller, department_id=department_id, period_id=period_id, status=status, limit=p.limit, offset=p.offset
+    )
     return page(GoalDraftPublic, rows)
 
 
-@router.get("/goal-drafts/{draft_id}", response_model=GoalDraftDetail,
-            summary="One goal draft with the department's OKR, role KPIs and each member's KPIs (ETag)")
+@router.get(
+    "/goal-drafts/{draft_id}",
+    response_model=GoalDraftDetail,
+    summary="One goal draft with the department's OKR, role KPIs and each member's KPIs (ETag)",
+)
 def get_draft(draft_id: Id, session: SessionDep, caller: CanReadDrafts) -> JSONResponse:
     return _answer(drafts.detail(drafts.get_draft(session, caller, draft_id)))
 
 
-@router.patch("/goal-drafts/{draft_id}", response_model=GoalDraftDetail,
-              summary="Edit KPI weights, targets or parent links (If-Match); the guards must still pass (422)")
+@router.patch(
+    "/goal-drafts/{draft_id}",
+    response_model=GoalDraftDetail,
+    summary="Edit KPI weights, targets or parent links (If-Match); the guards must still pass (422)",
+)
 def update_draft(
-    draft_id: Id, body: DraftUpdate, session: SessionDep, caller: CanWriteDrafts,
+    draft_id: Id,
+    body: DraftUpdate,
+    session: SessionDep,
+    caller: CanWriteDrafts,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     return _answer(drafts.detail(drafts.update_draft(session, caller, draft_id, body, if_match)))
 
 
-@router.post("/goal-drafts/{draft_id}/publish", response_model=PublishResult,
-             summary="Publish once (If-Match): the department objective, key results and everyone's KPIs")
+@router.post(
+    "/goal-drafts/{draft_id}/publish",
+    response_model=PublishResult,
+    summary="Publish once (If-Match): the department objective, key results and everyone's KPIs",
+)
 def publish_draft(
-    draft_id: Id, session: SessionDep, caller: CanPublishDrafts,
-    if_match: IfMatch = None, key: IdempotencyKey = None,
+    draft_id: Id,
+    session: SessionDep,
+    caller: CanPublishDrafts,
+    if_match: IfMatch = None,
+    key: IdempotencyKey = None,
 ) -> JSONResponse:
     status, data = drafts_publish.publish(session, caller, draft_id, if_match, key)
     return _answer(data, status)

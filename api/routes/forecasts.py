@@ -17,17 +17,31 @@ router = APIRouter(prefix="/api/v1", tags=["forecasts"], responses=PROBLEM_RESPO
 MaybeId = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
 
 
-@router.post("/forecasts", response_model=ForecastJobPublic, status_code=202,
-             summary="Forecast a period's target range (conservative/base/stretch) for a shop or all your shops; "
-                     "runs in the background")
+@router.post(
+    "/forecasts",
+    response_model=ForecastJobPublic,
+    status_code=202,
+    summary="Forecast a period's target range (conservative/base/stretch) for a shop or all your shops; "
+    "runs in the background",
+)
 def request_forecast(
-    body: ForecastCreate, session: SessionDep, settings: SettingsDep, background: BackgroundTasks,
-    caller: CanRunForecast, key: IdempotencyKey = None,
+    body: ForecastCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
+    caller: CanRunForecast,
+    key: IdempotencyKey = None,
 ) -> JSONResponse:
     status, data = forecasts.request(session, caller, body, key)
     if data["status"] == "queued":
-        background.add_task(forecasts.run_job, settings.database_url, int(data["id"]), n_jobs=settings.forecast_n_jobs,
-                            history_days=settings.forecast_history_days, clock=clock_of(session))
+        background.add_task(
+            forecasts.run_job,
+            settings.database_url,
+            int(data["id"]),
+            n_jobs=settings.forecast_n_jobs,
+            history_days=settings.forecast_history_days,
+            clock=clock_of(session),
+        )
     return JSONResponse(data, status_code=status, headers={"Location": f"/api/v1/forecasts/{data['id']}"})
 
 
@@ -42,18 +56,30 @@ def get_forecast(job_id: Id, session: SessionDep, caller: CanReadForecast) -> di
     return forecasts.job_view(session, forecasts.get_job(session, caller, job_id))
 
 
-@router.get("/forecasts/{job_id}/chart.png", response_class=Response, summary="Fan chart PNG of one shop",
-            responses={200: {"content": {"image/png": {}}, "description": "PNG image"}})
+@router.get(
+    "/forecasts/{job_id}/chart.png",
+    response_class=Response,
+    summary="Fan chart PNG of one shop",
+    responses={200: {"content": {"image/png": {}}, "description": "PNG image"}},
+)
 def forecast_chart(
-    job_id: Id, session: SessionDep, caller: CanReadForecast, shop_id: MaybeId = None,
+    job_id: Id,
+    session: SessionDep,
+    caller: CanReadForecast,
+    shop_id: MaybeId = None,
 ) -> Response:
     return Response(forecasts.chart_png(session, caller, job_id, shop_id), media_type="image/png")
 
 
 @router.get("/target-ranges", response_model=Page[TargetRangePublic], summary="Proposed target ranges you may read")
 def list_target_ranges(
-    session: SessionDep, caller: CanReadForecast, p: Paging,
-    period_id: MaybeId = None, shop_id: MaybeId = None,
+    session: SessionDep,
+    caller: CanReadForecast,
+    p: Paging,
+    period_id: MaybeId = None,
+    shop_id: MaybeId = None,
 ) -> dict:
-    return page(TargetRangePublic, forecasts.list_ranges(session, caller, period_id=period_id, shop_id=shop_id,
-                                                         limit=p.limit, offset=p.offset))
+    return page(
+        TargetRangePublic,
+        forecasts.list_ranges(session, caller, period_id=period_id, shop_id=shop_id, limit=p.limit, offset=p.offset),
+    )

@@ -37,7 +37,9 @@ router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
 
 @router.get("/periods", response_model=Page[PeriodPublic], tags=["periods"], summary="List periods, newest first")
 def list_periods(
-    session: SessionDep, _caller: CanReadPeriods, p: Paging,
+    session: SessionDep,
+    _caller: CanReadPeriods,
+    p: Paging,
     kind: Annotated[PeriodKind | None, Query()] = None,
 ) -> dict:
     return page(PeriodPublic, goals.list_periods(session, kind=kind, limit=p.limit, offset=p.offset))
@@ -50,21 +52,28 @@ def get_period(period_id: Id, session: SessionDep, _caller: CanReadPeriods) -> J
 
 @router.post("/periods", response_model=PeriodPublic, status_code=201, tags=["periods"], summary="Create a period")
 def create_period(
-    body: PeriodCreate, session: SessionDep, caller: CanWritePeriods, key: IdempotencyKey = None,
+    body: PeriodCreate,
+    session: SessionDep,
+    caller: CanWritePeriods,
+    key: IdempotencyKey = None,
 ) -> JSONResponse:
     return created(session, caller, key, body, PeriodPublic, lambda: goals.create_period(session, caller, body))
 
 
 @router.patch("/periods/{period_id}", response_model=PeriodPublic, tags=["periods"], summary="Change a period")
 def update_period(
-    period_id: Id, body: PeriodUpdate, session: SessionDep, caller: CanWritePeriods,
+    period_id: Id,
+    body: PeriodUpdate,
+    session: SessionDep,
+    caller: CanWritePeriods,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     return with_etag(PeriodPublic, goals.update_period(session, caller, period_id, body, if_match))
 
 
-@router.get("/indicators", response_model=Page[IndicatorPublic], tags=["catalogue"],
-            summary="The bilingual KPI catalogue")
+@router.get(
+    "/indicators", response_model=Page[IndicatorPublic], tags=["catalogue"], summary="The bilingual KPI catalogue"
+)
 def list_indicators(session: SessionDep, _caller: CanReadCatalogue, p: Paging) -> dict:
     return page(IndicatorPublic, goals.list_indicators(session, limit=p.limit, offset=p.offset))
 
@@ -74,32 +83,54 @@ def get_indicator(indicator_id: Id, session: SessionDep, _caller: CanReadCatalog
     return with_etag(IndicatorPublic, goals.get_indicator(session, indicator_id))
 
 
-@router.post("/indicators", response_model=IndicatorPublic, status_code=201, tags=["catalogue"],
-             summary="Add an indicator to the catalogue")
+@router.post(
+    "/indicators",
+    response_model=IndicatorPublic,
+    status_code=201,
+    tags=["catalogue"],
+    summary="Add an indicator to the catalogue",
+)
 def create_indicator(
-    body: IndicatorCreate, session: SessionDep, caller: CanWriteCatalogue, key: IdempotencyKey = None,
+    body: IndicatorCreate,
+    session: SessionDep,
+    caller: CanWriteCatalogue,
+    key: IdempotencyKey = None,
 ) -> JSONResponse:
     return created(session, caller, key, body, IndicatorPublic, lambda: goals.create_indicator(session, caller, body))
 
 
-@router.patch("/indicators/{indicator_id}", response_model=IndicatorPublic, tags=["catalogue"],
-              summary="Edit an indicator (If-Match)")
+@router.patch(
+    "/indicators/{indicator_id}",
+    response_model=IndicatorPublic,
+    tags=["catalogue"],
+    summary="Edit an indicator (If-Match)",
+)
 def update_indicator(
-    indicator_id: Id, body: IndicatorUpdate, session: SessionDep, caller: CanWriteCatalogue,
+    indicator_id: Id,
+    body: IndicatorUpdate,
+    session: SessionDep,
+    caller: CanWriteCatalogue,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     return with_etag(IndicatorPublic, goals.update_indicator(session, caller, indicator_id, body, if_match))
 
 
-@router.get("/objectives", response_model=Page[ObjectivePublic], tags=["okr"],
-            summary="OKRs you may read: the company's, your department's, yours and your reports'")
+@router.get(
+    "/objectives",
+    response_model=Page[ObjectivePublic],
+    tags=["okr"],
+    summary="OKRs you may read: the company's, your department's, yours and your reports'",
+)
 def list_objectives(
-    session: SessionDep, caller: CanReadOkr, p: Paging,
+    session: SessionDep,
+    caller: CanReadOkr,
+    p: Paging,
     period_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     level: Annotated[Level | None, Query()] = None,
 ) -> dict:
-    items, count = goals.list_objectives(session, caller, period_id=period_id, level=level,
-                                         limit=p.limit, offset=p.offset)
+    items, count = goals.list_objectives(
+        session, caller, period_id=period_id, level=level, limit=p.limit, offset=p.offset
+    )
     return {"data": [goals.objective_view(session, o) for o in items], "count": count}
 
 
@@ -109,10 +140,18 @@ def get_objective(objective_id: Id, session: SessionDep, caller: CanReadOkr) -> 
     return JSONResponse(goals.objective_view(session, obj), headers={"ETag": common.etag(obj.version)})
 
 
-@router.post("/objectives", response_model=ObjectivePublic, status_code=201, tags=["okr"],
-             summary="Create an objective with its key results (managers: own department and reports)")
+@router.post(
+    "/objectives",
+    response_model=ObjectivePublic,
+    status_code=201,
+    tags=["okr"],
+    summary="Create an objective with its key results (managers: own department and reports)",
+)
 def create_objective(
-    body: ObjectiveCreate, session: SessionDep, caller: CanWriteOkr, key: IdempotencyKey = None,
+    body: ObjectiveCreate,
+    session: SessionDep,
+    caller: CanWriteOkr,
+    key: IdempotencyKey = None,
 ) -> JSONResponse:
     status, data = goals.create_objective_once(session, caller, body, key)
     return JSONResponse(data, status_code=status, headers={"ETag": common.etag(int(data["version"]))})

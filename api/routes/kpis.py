@@ -25,15 +25,24 @@ router = APIRouter(prefix="/api/v1", tags=["kpis"], responses=PROBLEM_RESPONSES)
 MAX_UPLOAD = 20_000_000
 
 
-@router.get("/kpi-assignments", response_model=Page[AssignmentPublic],
-            summary="KPI assignments you may read (yours, your reports', your department's)")
+@router.get(
+    "/kpi-assignments",
+    response_model=Page[AssignmentPublic],
+    summary="KPI assignments you may read (yours, your reports', your department's)",
+)
 def list_assignments(
-    session: SessionDep, caller: CanReadKpi, p: Paging,
+    session: SessionDep,
+    caller: CanReadKpi,
+    p: Paging,
     period_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     employee_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> dict:
-    return page(AssignmentPublic, goals.list_assignments(session, caller, period_id=period_id,
-                                                         employee_id=employee_id, limit=p.limit, offset=p.offset))
+    return page(
+        AssignmentPublic,
+        goals.list_assignments(
+            session, caller, period_id=period_id, employee_id=employee_id, limit=p.limit, offset=p.offset
+        ),
+    )
 
 
 @router.get("/kpi-assignments/{assignment_id}", response_model=AssignmentPublic, summary="One KPI assignment")
@@ -41,37 +50,59 @@ def get_assignment(assignment_id: Id, session: SessionDep, caller: CanReadKpi) -
     return with_etag(AssignmentPublic, goals.get_assignment(session, caller, assignment_id))
 
 
-@router.post("/kpi-assignments", response_model=AssignmentPublic, status_code=201,
-             summary="Give a KPI to a person or department (managers: their reports and department)")
+@router.post(
+    "/kpi-assignments",
+    response_model=AssignmentPublic,
+    status_code=201,
+    summary="Give a KPI to a person or department (managers: their reports and department)",
+)
 def create_assignment(
-    body: AssignmentCreate, session: SessionDep, caller: CanWriteKpi, key: IdempotencyKey = None,
+    body: AssignmentCreate,
+    session: SessionDep,
+    caller: CanWriteKpi,
+    key: IdempotencyKey = None,
 ) -> JSONResponse:
     return created(session, caller, key, body, AssignmentPublic, lambda: goals.create_assignment(session, caller, body))
 
 
-@router.patch("/kpi-assignments/{assignment_id}", response_model=AssignmentPublic,
-              summary="Change weight or target (If-Match)")
+@router.patch(
+    "/kpi-assignments/{assignment_id}", response_model=AssignmentPublic, summary="Change weight or target (If-Match)"
+)
 def update_assignment(
-    assignment_id: Id, body: AssignmentUpdate, session: SessionDep, caller: CanWriteKpi,
+    assignment_id: Id,
+    body: AssignmentUpdate,
+    session: SessionDep,
+    caller: CanWriteKpi,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     return with_etag(AssignmentPublic, goals.update_assignment(session, caller, assignment_id, body, if_match))
 
 
-@router.get("/kpi-assignments/{assignment_id}/actuals", response_model=list[ActualPublic],
-            summary="Measured values of a KPI assignment")
+@router.get(
+    "/kpi-assignments/{assignment_id}/actuals",
+    response_model=list[ActualPublic],
+    summary="Measured values of a KPI assignment",
+)
 def list_actuals(assignment_id: Id, session: SessionDep, caller: CanReadKpi) -> list[ActualPublic]:
     return [ActualPublic.model_validate(a) for a in goals.list_actuals(session, caller, assignment_id)]
 
 
-@router.post("/kpi-assignments/{assignment_id}/actuals", response_model=ActualPublic, status_code=201,
-             summary="Record a measured value (one per date)")
+@router.post(
+    "/kpi-assignments/{assignment_id}/actuals",
+    response_model=ActualPublic,
+    status_code=201,
+    summary="Record a measured value (one per date)",
+)
 def record_actual(
-    assignment_id: Id, body: ActualCreate, session: SessionDep, caller: CanWriteActuals,
+    assignment_id: Id,
+    body: ActualCreate,
+    session: SessionDep,
+    caller: CanWriteActuals,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    return created(session, caller, key, body, ActualPublic,
-                   lambda: goals.record_actual(session, caller, assignment_id, body))
+    return created(
+        session, caller, key, body, ActualPublic, lambda: goals.record_actual(session, caller, assignment_id, body)
+    )
 
 
 async def read_upload(file: UploadFile) -> bytes:
@@ -82,10 +113,15 @@ async def read_upload(file: UploadFile) -> bytes:
     return content
 
 
-@router.post("/imports/actuals", response_model=ImportReport,
-             summary="Import KPI actuals from CSV (employee_code, period_code, indicator_code, as_of, value)")
+@router.post(
+    "/imports/actuals",
+    response_model=ImportReport,
+    summary="Import KPI actuals from CSV (employee_code, period_code, indicator_code, as_of, value)",
+)
 async def import_actuals(
-    session: SessionDep, caller: CanWriteActuals, file: Annotated[UploadFile, File()],
+    session: SessionDep,
+    caller: CanWriteActuals,
+    file: Annotated[UploadFile, File()],
 ) -> ImportReport:
     content = await read_upload(file)
     name = file.filename or "upload.csv"

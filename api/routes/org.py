@@ -36,14 +36,20 @@ def get_department(department_id: Id, session: SessionDep, _caller: CanReadOrg) 
 
 @router.post("/departments", response_model=DepartmentPublic, status_code=201, summary="Create a department")
 def create_department(
-    body: DepartmentCreate, session: SessionDep, caller: CanWriteOrg, key: IdempotencyKey = None,
+    body: DepartmentCreate,
+    session: SessionDep,
+    caller: CanWriteOrg,
+    key: IdempotencyKey = None,
 ) -> JSONResponse:
     return created(session, caller, key, body, DepartmentPublic, lambda: org.create_department(session, caller, body))
 
 
 @router.patch("/departments/{department_id}", response_model=DepartmentPublic, summary="Change a department")
 def update_department(
-    department_id: Id, body: DepartmentUpdate, session: SessionDep, caller: CanWriteOrg,
+    department_id: Id,
+    body: DepartmentUpdate,
+    session: SessionDep,
+    caller: CanWriteOrg,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     return with_etag(DepartmentPublic, org.update_department(session, caller, department_id, body, if_match))
@@ -54,14 +60,20 @@ def list_positions(session: SessionDep, _caller: CanReadOrg, p: Paging) -> dict:
     return page(PositionPublic, org.list_positions(session, limit=p.limit, offset=p.offset))
 
 
-@router.get("/employees", response_model=Page[EmployeePublic],
-            summary="Employees you may see: yourself, your reporting line (managers), everyone (HR/admin)")
+@router.get(
+    "/employees",
+    response_model=Page[EmployeePublic],
+    summary="Employees you may see: yourself, your reporting line (managers), everyone (HR/admin)",
+)
 def list_employees(
-    session: SessionDep, caller: CanReadOrg, p: Paging,
+    session: SessionDep,
+    caller: CanReadOrg,
+    p: Paging,
     department_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> dict:
-    return page(EmployeePublic, org.list_employees(session, caller, department_id=department_id,
-                                                   limit=p.limit, offset=p.offset))
+    return page(
+        EmployeePublic, org.list_employees(session, caller, department_id=department_id, limit=p.limit, offset=p.offset)
+    )
 
 
 @router.get("/employees/{employee_id}", response_model=EmployeePublic, summary="One employee (404 if not yours)")
@@ -71,14 +83,20 @@ def get_employee(employee_id: Id, session: SessionDep, caller: CanReadOrg) -> JS
 
 @router.post("/employees", response_model=EmployeePublic, status_code=201, summary="Create an employee")
 def create_employee(
-    body: EmployeeCreate, session: SessionDep, caller: CanWriteOrg, key: IdempotencyKey = None,
+    body: EmployeeCreate,
+    session: SessionDep,
+    caller: CanWriteOrg,
+    key: IdempotencyKey = None,
 ) -> JSONResponse:
     return created(session, caller, key, body, EmployeePublic, lambda: org.create_employee(session, caller, body))
 
 
 @router.patch("/employees/{employee_id}", response_model=EmployeePublic, summary="Change an employee (If-Match)")
 def update_employee(
-    employee_id: Id, body: EmployeeUpdate, session: SessionDep, caller: CanWriteOrg,
+    employee_id: Id,
+    body: EmployeeUpdate,
+    session: SessionDep,
+    caller: CanWriteOrg,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     return with_etag(EmployeePublic, org.update_employee(session, caller, employee_id, body, if_match))

@@ -27,7 +27,10 @@ def list_shops(session: SessionDep, _caller: CanReadSales, p: Paging) -> dict:
 
 @router.get("/shops/{shop_id}/sales", response_model=Page[SalesDayPublic], summary="Daily sales of a shop")
 def shop_sales(
-    shop_id: Id, session: SessionDep, _caller: CanReadSales, p: Paging,
+    shop_id: Id,
+    session: SessionDep,
+    _caller: CanReadSales,
+    p: Paging,
     start: Annotated[date | None, Query(alias="from")] = None,
     end: Annotated[date | None, Query(alias="to")] = None,
 ) -> dict:
@@ -41,10 +44,15 @@ def shop_sales(
     return page(SalesDayPublic, common.paginate(session, stmt, limit=p.limit, offset=p.offset))
 
 
-@router.post("/imports/sales", response_model=ImportReport,
-             summary="Import daily sales from CSV (shop_code, ds, sales[, orders, visitors, is_open, promo])")
+@router.post(
+    "/imports/sales",
+    response_model=ImportReport,
+    summary="Import daily sales from CSV (shop_code, ds, sales[, orders, visitors, is_open, promo])",
+)
 async def import_sales(
-    session: SessionDep, caller: CanWriteSales, file: Annotated[UploadFile, File()],
+    session: SessionDep,
+    caller: CanWriteSales,
+    file: Annotated[UploadFile, File()],
 ) -> ImportReport:
     content = await read_upload(file)
     name = file.filename or "upload.csv"

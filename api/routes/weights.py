@@ -43,72 +43,117 @@ def _answer(answer: tuple[int, dict[str, Any]]) -> JSONResponse:
     return JSONResponse(data, status_code=status, headers={"ETag": common.etag(int(data["version"]))})
 
 
-@router.post("/weight-proposals", response_model=WeightProposalDetail, status_code=201,
-             summary="Propose indicator weights for a department from its stored history (HR/admin)")
+@router.post(
+    "/weight-proposals",
+    response_model=WeightProposalDetail,
+    status_code=201,
+    summary="Propose indicator weights for a department from its stored history (HR/admin)",
+)
 def create_proposal(
-    body: WeightProposalCreate, session: SessionDep, caller: CanProposeWeights,
+    body: WeightProposalCreate,
+    session: SessionDep,
+    caller: CanProposeWeights,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     return _answer(weights.propose(session, caller, body, key))
 
 
-@router.get("/weight-proposals", response_model=Page[WeightProposalPublic],
-            summary="Weight proposals: HR/admin all, managers their departments' (employees may not)")
+@router.get(
+    "/weight-proposals",
+    response_model=Page[WeightProposalPublic],
+    summary="Weight proposals: HR/admin all, managers their departments' (employees may not)",
+)
 def list_proposals(
-    session: SessionDep, caller: CanReadWeights, p: Paging,
+    session: SessionDep,
+    caller: CanReadWeights,
+    p: Paging,
     status: Annotated[ProposalStatus | None, Query()] = None,
     department_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> dict[str, Any]:
-    rows = weights.list_proposals(session, caller, status=status, department_id=department_id,
-                                  limit=p.limit, offset=p.offset)
+    rows = weights.list_proposals(
+        session, caller, status=status, department_id=department_id, limit=p.limit, offset=p.offset
+    )
     return page(WeightProposalPublic, rows)
 
 
-@router.get("/weight-proposals/{proposal_id}", response_model=WeightProposalDetail,
-            summary="One proposal with its evidence; the ETag is what approve/reject need as If-Match")
+@router.get(
+    "/weight-proposals/{proposal_id}",
+    response_model=WeightProposalDetail,
+    summary="One proposal with its evidence; the ETag is what approve/reject need as If-Match",
+)
 def get_proposal(proposal_id: Id, session: SessionDep, caller: CanReadWeights) -> JSONResponse:
     return with_etag(WeightProposalDetail, weights.get_proposal(session, caller, proposal_id))
 
 
-@router.post("/weight-proposals/{proposal_id}/approve", response_model=WeightProposalPublic,
-             summary="Approve (optionally with edited weights): a new weight-set version from next month")
+@router.post(
+    "/weight-proposals/{proposal_id}/approve",
+    response_model=WeightProposalPublic,
+    summary="Approve (optionally with edited weights): a new weight-set version from next month",
+)
 def approve_proposal(
-    proposal_id: Id, body: WeightProposalApprove, session: SessionDep, caller: CanDecideWeights,
-    if_match: IfMatch = None, key: IdempotencyKey = None,
+    proposal_id: Id,
+    body: WeightProposalApprove,
+    session: SessionDep,
+    caller: CanDecideWeights,
+    if_match: IfMatch = None,
+    key: IdempotencyKey = None,
 ) -> JSONResponse:
     return _answer(weights.approve(session, caller, proposal_id, body, if_match, key))
 
 
-@router.post("/weight-proposals/{proposal_id}/reject", response_model=WeightProposalPublic,
-             summary="Reject a proposal: the department keeps its weights")
+@router.post(
+    "/weight-proposals/{proposal_id}/reject",
+    response_model=WeightProposalPublic,
+    summary="Reject a proposal: the department keeps its weights",
+)
 def reject_proposal(
-    proposal_id: Id, body: WeightProposalReject, session: SessionDep, caller: CanDecideWeights,
-    if_match: IfMatch = None, key: IdempotencyKey = None,
+    proposal_id: Id,
+    body: WeightProposalReject,
+    session: SessionDep,
+    caller: CanDecideWeights,
+    if_match: IfMatch = None,
+    key: IdempotencyKey = None,
 ) -> JSONResponse:
     return _answer(weights.reject(session, caller, proposal_id, body, if_match, key))
 
 
-@router.get("/departments/{department_id}/weight-sets", response_model=Page[WeightSetPublic],
-            summary="Every version of a department's indicator weights, newest first")
+@router.get(
+    "/departments/{department_id}/weight-sets",
+    response_model=Page[WeightSetPublic],
+    summary="Every version of a department's indicator weights, newest first",
+)
 def list_weight_sets(
-    department_id: Id, session: SessionDep, caller: CanReadWeights, p: Paging,
+    department_id: Id,
+    session: SessionDep,
+    caller: CanReadWeights,
+    p: Paging,
 ) -> dict[str, Any]:
-    return page(WeightSetPublic, weights.list_weight_sets(session, caller, department_id,
-                                                          limit=p.limit, offset=p.offset))
+    return page(
+        WeightSetPublic, weights.list_weight_sets(session, caller, department_id, limit=p.limit, offset=p.offset)
+    )
 
 
-@router.get("/departments/{department_id}/outcomes", response_model=OutcomesPublic,
-            summary="A department's monthly business outcomes (what proposals are fitted against)")
+@router.get(
+    "/departments/{department_id}/outcomes",
+    response_model=OutcomesPublic,
+    summary="A department's monthly business outcomes (what proposals are fitted against)",
+)
 def list_outcomes(department_id: Id, session: SessionDep, caller: CanReadWeights) -> dict[str, Any]:
     rows = weights_outcomes.list_outcomes(session, caller, department_id)
     data = [OutcomePublic(period_id=o.period_id, period_code=code, value=o.value, source=o.source) for o, code in rows]
     return {"department_id": department_id, "data": data, "count": len(data)}
 
 
-@router.put("/departments/{department_id}/outcomes", response_model=ImportReport,
-            summary="Store a department's outcome per period (insert or replace; HR/admin)")
+@router.put(
+    "/departments/{department_id}/outcomes",
+    response_model=ImportReport,
+    summary="Store a department's outcome per period (insert or replace; HR/admin)",
+)
 def put_outcomes(
-    department_id: Id, body: OutcomesPut, session: SessionDep, caller: CanWriteOutcomes,
+    department_id: Id,
+    body: OutcomesPut,
+    session: SessionDep,
+    caller: CanWriteOutcomes,
 ) -> ImportReport:
     count = weights_outcomes.put_outcomes(session, caller, department_id, body)
     return ImportReport(imported=count, file="(request body)")

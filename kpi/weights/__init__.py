@@ -9,6 +9,14 @@ from kpi.weights.result import METHOD_EN, METHOD_ZH, GroupProposal, GroupRefusal
 from kpi.weights.settings import WeightsSettings
 
 __all__ = [
-    "ALL_GROUP", "METHOD_EN", "METHOD_ZH", "GroupProposal", "GroupRefusal", "WeightsReport", "WeightsSettings",
-    "WeightsWarning", "fit_group", "fit_weights",
+    "ALL_GROUP",
+    "METHOD_EN",
+    "METHOD_ZH",
+    "GroupProposal",
+    "GroupRefusal",
+    "WeightsReport",
+    "WeightsSettings",
+    "WeightsWarning",
+    "fit_group",
+    "fit_weights",
 ]

@@ -18,8 +18,14 @@ def org_snapshot(url: str) -> dict[str, object]:
         dept_parent = dict(s.execute(select(Department.id, Department.parent_id)).all())
         assignments = {a.id: (a.employee_id, a.department_id) for a in s.execute(select(KpiAssignment)).scalars()}
         objectives = {o.id: (o.level, o.employee_id, o.department_id) for o in s.execute(select(Objective)).scalars()}
-    return {"users": users, "managers": managers, "emp_dept": emp_dept, "dept_parent": dept_parent,
-            "assignments": assignments, "objectives": objectives}
+    return {
+        "users": users,
+        "managers": managers,
+        "emp_dept": emp_dept,
+        "dept_parent": dept_parent,
+        "assignments": assignments,
+        "objectives": objectives,
+    }
 
 
 def reports_of(managers: dict[int, int | None], root: int) -> set[int]:

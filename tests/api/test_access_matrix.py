@@ -68,10 +68,17 @@ def test_objectives_never_leak(client, tokens, demo_url, username) -> None:
         assert client.get(f"/api/v1/objectives/{oid}", headers=tokens[username]).status_code == 404
 
 
-@pytest.mark.parametrize(("username", "path"), [
-    ("employee", "/api/v1/users"), ("employee", "/api/v1/audit-events"), ("employee", "/api/v1/shops"),
-    ("manager", "/api/v1/users"), ("manager", "/api/v1/audit-events"), ("employee2", "/api/v1/audit-events/verify"),
-])
+@pytest.mark.parametrize(
+    ("username", "path"),
+    [
+        ("employee", "/api/v1/users"),
+        ("employee", "/api/v1/audit-events"),
+        ("employee", "/api/v1/shops"),
+        ("manager", "/api/v1/users"),
+        ("manager", "/api/v1/audit-events"),
+        ("employee2", "/api/v1/audit-events/verify"),
+    ],
+)
 def test_role_without_permission_gets_403(client, tokens, username, path) -> None:
     r = client.get(path, headers=tokens[username])
     assert r.status_code == 403
@@ -90,17 +97,21 @@ def test_manager_cannot_plan_outside_their_reports(client, tokens, demo_url) -> 
     if own_kpis:  # a manager does not set or edit their own targets
         aid = min(own_kpis)
         etag = client.get(f"/api/v1/kpi-assignments/{aid}", headers=tokens["manager"]).headers["etag"]
-        r = client.patch(f"/api/v1/kpi-assignments/{aid}", headers={**tokens["manager"], "If-Match": etag},
-                         json={"weight": 99})
+        r = client.patch(
+            f"/api/v1/kpi-assignments/{aid}", headers={**tokens["manager"], "If-Match": etag}, json={"weight": 99}
+        )
         assert r.status_code == 404
 
 
 def test_employee_cannot_write_anything(client, tokens) -> None:
     h = tokens["employee"]
-    assert client.post("/api/v1/departments", headers=h, json={"code": "x", "name_zh": "x", "name_en": "x"}
-                       ).status_code == 403
-    assert client.patch("/api/v1/employees/1", headers={**h, "If-Match": '"1"'}, json={"name_en": "x"}
-                        ).status_code == 403
+    assert (
+        client.post("/api/v1/departments", headers=h, json={"code": "x", "name_zh": "x", "name_en": "x"}).status_code
+        == 403
+    )
+    assert (
+        client.patch("/api/v1/employees/1", headers={**h, "If-Match": '"1"'}, json={"name_en": "x"}).status_code == 403
+    )
     assert client.post("/api/v1/kpi-assignments", headers=h, json={}).status_code in (403, 422)
 
 

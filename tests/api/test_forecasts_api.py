@@ -25,15 +25,23 @@ def fast_client(demo_url, tokens):  # type: ignore[no-untyped-def]
 def _current_month(url: str) -> tuple[int, date]:
     today = get_clock().today()
     with session_scope(url, write=False) as s:
-        p = s.execute(select(Period).where(Period.kind == "month", Period.start_date <= today - timedelta(days=1),
-                                           Period.end_date >= today - timedelta(days=1))).scalar_one()
+        p = s.execute(
+            select(Period).where(
+                Period.kind == "month",
+                Period.start_date <= today - timedelta(days=1),
+                Period.end_date >= today - timedelta(days=1),
+            )
+        ).scalar_one()
         return p.id, p.end_date
 
 
 def _shops_of(url: str, dept_codes: set[str]) -> dict[int, str]:
     with session_scope(url, write=False) as s:
-        rows = s.execute(select(Shop.id, Shop.code).join(Department, Department.id == Shop.department_id)
-                         .where(Department.code.in_(dept_codes))).all()
+        rows = s.execute(
+            select(Shop.id, Shop.code)
+            .join(Department, Department.id == Shop.department_id)
+            .where(Department.code.in_(dept_codes))
+        ).all()
     return dict(rows)
 
 
@@ -48,8 +56,9 @@ def test_manager_forecast_runs_and_stores_ranges_for_own_shops(fast_client, toke
     for rng in job["ranges"]:
         assert 0 < rng["conservative"] <= rng["base"] <= rng["stretch"]
         assert rng["quantiles"] == [0.2, 0.5, 0.8] and len(rng["data_hash"]) == 64
-    listed = fast_client.get("/api/v1/target-ranges", headers=tokens["manager"],
-                             params={"period_id": period_id}).json()["data"]
+    listed = fast_client.get(
+        "/api/v1/target-ranges", headers=tokens["manager"], params={"period_id": period_id}
+    ).json()["data"]
     assert {x["job_id"] for x in listed} >= {job["id"]}
     chart = fast_client.get(f"/api/v1/forecasts/{job['id']}/chart.png", headers=tokens["manager"])
     assert chart.status_code == 200 and chart.headers["content-type"] == "image/png"
@@ -63,8 +72,9 @@ def test_manager_cannot_forecast_or_read_other_departments_shops(fast_client, to
     shop = min(foreign)
     r = fast_client.post("/api/v1/forecasts", headers=tokens["manager"], json={"period_id": period_id, "shop_id": shop})
     assert r.status_code == 404
-    hr_job = fast_client.post("/api/v1/forecasts", headers=tokens["hr"],
-                              json={"period_id": period_id, "shop_id": shop}).json()
+    hr_job = fast_client.post(
+        "/api/v1/forecasts", headers=tokens["hr"], json={"period_id": period_id, "shop_id": shop}
+    ).json()
     assert fast_client.get(f"/api/v1/forecasts/{hr_job['id']}", headers=tokens["manager"]).status_code == 404
     assert fast_client.get(f"/api/v1/forecasts/{hr_job['id']}", headers=tokens["hr"]).json()["status"] == "done"
     ranges = fast_client.get("/api/v1/target-ranges", headers=tokens["manager"], params={"shop_id": shop}).json()
@@ -74,21 +84,25 @@ def test_manager_cannot_forecast_or_read_other_departments_shops(fast_client, to
 def test_employees_cannot_trigger_or_read_forecasts(fast_client, tokens, demo_url) -> None:
     period_id, _ = _current_month(demo_url)
     for user in ("employee", "employee2"):
-        assert fast_client.post("/api/v1/forecasts", headers=tokens[user], json={"period_id": period_id}
-                                ).status_code == 403
+        assert (
+            fast_client.post("/api/v1/forecasts", headers=tokens[user], json={"period_id": period_id}).status_code
+            == 403
+        )
         assert fast_client.get("/api/v1/target-ranges", headers=tokens[user]).status_code == 403
 
 
 def test_past_period_is_refused_with_a_reason(fast_client, tokens, demo_url) -> None:
     with session_scope(demo_url, write=False) as s:
-        old = s.execute(select(Period.id).where(Period.end_date < get_clock().today() - timedelta(days=40))
-                        .limit(1)).scalar_one()
+        old = s.execute(
+            select(Period.id).where(Period.end_date < get_clock().today() - timedelta(days=40)).limit(1)
+        ).scalar_one()
     r = fast_client.post("/api/v1/forecasts", headers=tokens["hr"], json={"period_id": old})
     assert r.status_code == 422 and "period" in r.json()["detail"]
 
 
 def test_bad_quantiles_are_422(fast_client, tokens, demo_url) -> None:
     period_id, _ = _current_month(demo_url)
-    r = fast_client.post("/api/v1/forecasts", headers=tokens["hr"],
-                         json={"period_id": period_id, "quantiles": [0.8, 0.5, 0.2]})
+    r = fast_client.post(
+        "/api/v1/forecasts", headers=tokens["hr"], json={"period_id": period_id, "quantiles": [0.8, 0.5, 0.2]}
+    )
     assert r.status_code == 422

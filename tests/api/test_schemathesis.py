@@ -9,14 +9,20 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.core.failures import FailureGroup
 
-SETTINGS = settings(max_examples=12, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=list(HealthCheck))
+SETTINGS = settings(
+    max_examples=12, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 
 
 # Every check runs. "Valid data accepted" is told that schema-valid input may still break a business
 # rule (422: an id that does not exist, a period ending before it starts) or lack/miss a version (428/412).
-CONFIG = schemathesis.Config.from_dict({"checks": {"positive_data_acceptance": {
-    "expected-statuses": ["2xx", "401", "403", "404", "409", "412", "422", "428"]}}})
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "checks": {
+            "positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "404", "409", "412", "422", "428"]}
+        }
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -51,5 +57,13 @@ def test_stateful_links(api_schema, tokens) -> None:  # type: ignore[no-untyped-
         def get_call_kwargs(self, case):  # type: ignore[no-untyped-def]
             return {"headers": headers}
 
-    Authed.run(settings=settings(max_examples=10, stateful_step_count=4, deadline=None, derandomize=True,
-                                 database=None, suppress_health_check=list(HealthCheck)))
+    Authed.run(
+        settings=settings(
+            max_examples=10,
+            stateful_step_count=4,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )

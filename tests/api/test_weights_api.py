@@ -109,8 +109,15 @@ def test_fresh_demo_has_a_pending_ops_proposal_that_hr_approves(wc, who, depts, 
     assert _assignments_fingerprint(wdb) == before_assignments  # past scores never change
 
     with session_scope(wdb, write=False) as s:
-        events = s.execute(select(AuditEvent).where(AuditEvent.entity == "weight_proposal",
-                                                    AuditEvent.entity_id == str(body["id"]))).scalars().all()
+        events = (
+            s.execute(
+                select(AuditEvent).where(
+                    AuditEvent.entity == "weight_proposal", AuditEvent.entity_id == str(body["id"])
+                )
+            )
+            .scalars()
+            .all()
+        )
     actions = {e.action: e for e in events}
     assert {"create", "approve", "update"} <= set(actions)
     approved, created = actions["approve"].after or {}, actions["create"].after or {}
@@ -215,8 +222,7 @@ def test_edited_weights_must_keep_the_constraints(wc, who, depts) -> None:  # ty
         r = wc.post(url, headers=h, json={"weights": weights})
         assert r.status_code == 422, (case, r.text)
         assert r.json()["errors"], case
-    nan = ('{"weights": {' + ", ".join(f'"{c}": ' + ("NaN" if c == codes[0] else str(w)) for c, w in good.items())
-           + "}}")
+    nan = '{"weights": {' + ", ".join(f'"{c}": ' + ("NaN" if c == codes[0] else str(w)) for c, w in good.items()) + "}}"
     r = wc.post(url, headers={**h, "Content-Type": "application/json"}, content=nan.encode())
     assert r.status_code == 422, r.text
     assert wc.get(f"{URL}/{p['id']}", headers=who["hr"]).json()["status"] == "pending"

@@ -48,15 +48,19 @@ def test_idempotency_key_makes_a_retry_return_the_first_result(client, tokens, d
 def test_duplicate_unique_code_is_409(client, tokens) -> None:
     h = tokens["hr"]
     first = _new_department(client, h).json()
-    dup = client.post("/api/v1/departments", headers=h,
-                      json={"code": first["code"], "name_zh": "重复", "name_en": "Dup"})
+    dup = client.post(
+        "/api/v1/departments", headers=h, json={"code": first["code"], "name_zh": "重复", "name_en": "Dup"}
+    )
     assert dup.status_code == 409
     assert "Traceback" not in dup.text and "INSERT" not in dup.text.upper()
 
 
 def test_unknown_fields_are_rejected(client, tokens) -> None:
-    r = client.post("/api/v1/departments", headers=tokens["hr"],
-                    json={"code": "x-unknown", "name_zh": "x", "name_en": "x", "budget": 1})
+    r = client.post(
+        "/api/v1/departments",
+        headers=tokens["hr"],
+        json={"code": "x-unknown", "name_zh": "x", "name_en": "x", "budget": 1},
+    )
     assert r.status_code == 422
     body = r.json()
     assert body["status"] == 422 and r.headers["content-type"] == "application/problem+json"
@@ -64,8 +68,9 @@ def test_unknown_fields_are_rejected(client, tokens) -> None:
 
 
 def test_malformed_json_is_400_problem(client, tokens) -> None:
-    r = client.post("/api/v1/departments", headers={**tokens["hr"], "Content-Type": "application/json"},
-                    content=b'{"code": "x",')
+    r = client.post(
+        "/api/v1/departments", headers={**tokens["hr"], "Content-Type": "application/json"}, content=b'{"code": "x",'
+    )
     assert r.status_code == 400
     assert r.headers["content-type"] == "application/problem+json"
 
@@ -81,8 +86,9 @@ def test_department_cannot_become_its_own_ancestor(client, tokens) -> None:
     h = tokens["hr"]
     parent = _new_department(client, h).json()
     child = _new_department(client, h, parent_id=parent["id"]).json()
-    r = client.patch(f"/api/v1/departments/{parent['id']}", headers={**h, "If-Match": '"1"'},
-                     json={"parent_id": child["id"]})
+    r = client.patch(
+        f"/api/v1/departments/{parent['id']}", headers={**h, "If-Match": '"1"'}, json={"parent_id": child["id"]}
+    )
     assert r.status_code == 422
 
 
@@ -90,12 +96,21 @@ def test_every_change_is_audited_with_before_and_after(client, tokens, demo_url)
     h = tokens["hr"]
     created = _new_department(client, h)
     dept = created.json()
-    client.patch(f"/api/v1/departments/{dept['id']}", headers={**h, "If-Match": created.headers["etag"]},
-                 json={"name_en": "Audited"})
+    client.patch(
+        f"/api/v1/departments/{dept['id']}",
+        headers={**h, "If-Match": created.headers["etag"]},
+        json={"name_en": "Audited"},
+    )
     with session_scope(demo_url, write=False) as s:
-        events = s.execute(select(AuditEvent).where(AuditEvent.entity == "department",
-                                                    AuditEvent.entity_id == str(dept["id"]))
-                           .order_by(AuditEvent.id)).scalars().all()
+        events = (
+            s.execute(
+                select(AuditEvent)
+                .where(AuditEvent.entity == "department", AuditEvent.entity_id == str(dept["id"]))
+                .order_by(AuditEvent.id)
+            )
+            .scalars()
+            .all()
+        )
     assert [e.action for e in events] == ["create", "update"]
     assert events[1].actor == "hr"
     assert events[1].before["name_en"] == "Test dept" and events[1].after["name_en"] == "Audited"
@@ -134,11 +149,25 @@ def test_same_kpi_twice_for_one_person_and_period_is_409(client, tokens, demo_ur
     snap = org_snapshot(demo_url)
     _, manager_emp = snap["users"]["manager"]
     report = min(reports_of(snap["managers"], manager_emp) - {manager_emp})
-    period = client.post("/api/v1/periods", headers=tokens["hr"], json={
-        "code": "dup-" + uuid.uuid4().hex[:8], "kind": "campaign", "start_date": "2031-06-01",
-        "end_date": "2031-06-18", "name_zh": "测试活动", "name_en": "Test campaign"}).json()["id"]
-    body = {"period_id": period, "indicator_code": "conversion_rate", "employee_id": report, "weight": 30,
-            "target": 3.5}
+    period = client.post(
+        "/api/v1/periods",
+        headers=tokens["hr"],
+        json={
+            "code": "dup-" + uuid.uuid4().hex[:8],
+            "kind": "campaign",
+            "start_date": "2031-06-01",
+            "end_date": "2031-06-18",
+            "name_zh": "测试活动",
+            "name_en": "Test campaign",
+        },
+    ).json()["id"]
+    body = {
+        "period_id": period,
+        "indicator_code": "conversion_rate",
+        "employee_id": report,
+        "weight": 30,
+        "target": 3.5,
+    }
     first = client.post("/api/v1/kpi-assignments", headers=tokens["manager"], json=body)
     assert first.status_code == 201, first.text
     again = client.post("/api/v1/kpi-assignments", headers=tokens["manager"], json=body)

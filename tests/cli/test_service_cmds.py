@@ -37,15 +37,17 @@ def test_db_upgrade_then_current(db_env: str) -> None:
 def test_users_create_hashes_the_password_and_refuses_bad_roles(db_env: str) -> None:
     runner = CliRunner()
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    ok = runner.invoke(app, ["users", "create", "li.hr", "--role", "hr", "--password-stdin"],
-                       input="a-long-password-123\n")
+    ok = runner.invoke(
+        app, ["users", "create", "li.hr", "--role", "hr", "--password-stdin"], input="a-long-password-123\n"
+    )
     assert ok.exit_code == 0, ok.output
     with session_scope(db_env, write=False) as s:
         user = s.execute(select(User).where(User.username == "li.hr")).scalar_one()
         assert user.role == "hr" and user.password_hash != "a-long-password-123"
         assert verify_password("a-long-password-123", user.password_hash)
-    bad = runner.invoke(app, ["users", "create", "x.y", "--role", "boss", "--password-stdin"],
-                        input="a-long-password-123\n")
+    bad = runner.invoke(
+        app, ["users", "create", "x.y", "--role", "boss", "--password-stdin"], input="a-long-password-123\n"
+    )
     assert bad.exit_code == 2 and "unknown role" in bad.output
     short = runner.invoke(app, ["users", "create", "x.z", "--role", "hr", "--password-stdin"], input="short\n")
     assert short.exit_code == 2 and "10 characters" in short.output

@@ -21,8 +21,15 @@ def chained(backend: str, tmp_path: Path) -> str:
     upgrade(url)
     for i in range(5):
         with session_scope(url) as s:
-            record(s, actor=ACTOR, action="update", entity="kpi_assignment", entity_id=i,
-                   before={"weight": 30.0, "name": "转化率"}, after={"weight": 30.0 + i})
+            record(
+                s,
+                actor=ACTOR,
+                action="update",
+                entity="kpi_assignment",
+                entity_id=i,
+                before={"weight": 30.0, "name": "转化率"},
+                after={"weight": 30.0 + i},
+            )
     return url
 
 

@@ -214,7 +214,9 @@ def test_next_steps_quote_the_target_assigned_for_the_next_period(session: Sessi
                 assert "尚未下达" in step
             else:
                 shown = plain_numbers(step.split("下期目标", 1)[1])
-                assert any(abs(v - assigned) <= 0.01 * abs(assigned) or abs(v * 1e4 - assigned) <= 0.01 * abs(assigned)
-                           for v in shown), (step, assigned)
+                assert any(
+                    abs(v - assigned) <= 0.01 * abs(assigned) or abs(v * 1e4 - assigned) <= 0.01 * abs(assigned)
+                    for v in shown
+                ), (step, assigned)
             return
     pytest.fail("no report named a next-period target")

@@ -68,9 +68,7 @@ def test_department_and_manager_trees_have_one_root_and_no_cycles(demo: DemoComp
         assert boss[code] is None or boss[code] in boss
         assert _walk_to_root(boss, code)[-1] == roots[0]
         assert (
-            _walk_to_root(
-                dept_parent, next(e["department_code"] for e in demo.employees if e["code"] == code)
-            )[-1]
+            _walk_to_root(dept_parent, next(e["department_code"] for e in demo.employees if e["code"] == code))[-1]
             == "hq"
         )
 
@@ -128,9 +126,7 @@ def test_every_monthly_scorecard_has_three_to_five_kpis_summing_to_100(demo: Dem
 def test_all_codes_exist_in_the_catalogue(demo: DemoCompany) -> None:
     known = set(indicator_map())
     assert {i["code"] for i in demo.indicators} == known
-    used = {a["indicator_code"] for a in demo.kpi_assignments} | {
-        k["indicator_code"] for k in demo.key_results
-    }
+    used = {a["indicator_code"] for a in demo.kpi_assignments} | {k["indicator_code"] for k in demo.key_results}
     used |= {c for w in demo.true_weights.values() for c in w}
     used |= set(demo.department_outcomes.columns) - set(META["non_ratio"])
     assert used <= known, used - known
@@ -234,21 +230,16 @@ def test_promo_flags_and_events_follow_the_calendar(demo: DemoCompany) -> None:
     kinds = {(e["kind"], e["shop_code"] is None) for e in demo.promo_events}
     assert kinds == {("platform", True), ("shop", False)}
     assert any(
-        "双11" in e["name"] and e["start_date"] <= date(2025, 11, 11) <= e["end_date"]
-        for e in demo.promo_events
+        "双11" in e["name"] and e["start_date"] <= date(2025, 11, 11) <= e["end_date"] for e in demo.promo_events
     )
     assert all(e["start_date"] <= e["end_date"] for e in demo.promo_events)
 
 
 def test_periods_cover_months_quarters_and_campaigns(demo: DemoCompany) -> None:
     codes = {p["code"]: p for p in demo.periods}
-    assert {"2026-03", "2024-03", "2026-Q1", "2024-Q1", "2025-618", "2025-double11", "2026-double11"} <= set(
-        codes
-    )
+    assert {"2026-03", "2024-03", "2026-Q1", "2024-Q1", "2025-618", "2025-double11", "2026-double11"} <= set(codes)
     assert codes["2025-double11"]["start_date"] <= date(2025, 11, 11) <= codes["2025-double11"]["end_date"]
-    assert codes["2026-Q1"]["start_date"] == date(2026, 1, 1) and codes["2026-Q1"]["end_date"] == date(
-        2026, 3, 31
-    )
+    assert codes["2026-Q1"]["start_date"] == date(2026, 1, 1) and codes["2026-Q1"]["end_date"] == date(2026, 3, 31)
     assert len(codes) == len(demo.periods)
 
 
@@ -280,9 +271,7 @@ def test_actuals_are_month_end_for_past_months_and_in_period_for_the_current(dem
         assert a["value"] >= 0
     assert {a["as_of"] for a in current} == {date(2026, 3, 7)} | {date(2026, 3, d) for d in range(8, 15)}
     gm = next(e["code"] for e in demo.employees if e["manager_code"] is None)
-    gmv = sorted(
-        (a["as_of"], a["value"]) for a in current if a["employee_code"] == gm and a["indicator_code"] == "gmv"
-    )
+    gmv = sorted((a["as_of"], a["value"]) for a in current if a["employee_code"] == gm and a["indicator_code"] == "gmv")
     march = demo.sales[demo.sales["ds"] >= "2026-03-01"]["sales"].sum()
     assert gmv[-1][1] == pytest.approx(march, rel=1e-6) and gmv[0][1] < gmv[-1][1]
 

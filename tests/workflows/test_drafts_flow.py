@@ -1,6 +1,5 @@
 """The goal-draft workflow on a freshly loaded demo: what goes into the assistant, edits, races and settings."""
 
-
 import pytest
 from sqlalchemy import select
 
@@ -45,8 +44,9 @@ def _caller(s, username: str) -> Caller:  # type: ignore[no-untyped-def]
 
 def _quarter(s) -> Period:  # type: ignore[no-untyped-def]
     today = get_clock().today()
-    return s.execute(select(Period).where(Period.kind == "quarter", Period.start_date <= today,
-                                          Period.end_date >= today)).scalar_one()
+    return s.execute(
+        select(Period).where(Period.kind == "quarter", Period.start_date <= today, Period.end_date >= today)
+    ).scalar_one()
 
 
 def _dept(s, code: str) -> Department:  # type: ignore[no-untyped-def]
@@ -66,9 +66,11 @@ def test_org_has_every_department_and_the_members_by_role(flow_db: str) -> None:
     with session_scope(flow_db, write=False) as s:
         ops = _dept(s, "ops")
         org, code = build_org(s, ops, "zh")
-        staff = s.execute(select(Employee.id, Position.code, Position.is_manager)
-                          .join(Position, Position.id == Employee.position_id)
-                          .where(Employee.department_id == ops.id, Employee.active.is_(True))).all()
+        staff = s.execute(
+            select(Employee.id, Position.code, Position.is_manager)
+            .join(Position, Position.id == Employee.position_id)
+            .where(Employee.department_id == ops.id, Employee.active.is_(True))
+        ).all()
     assert code == "ops"
     assert org.department_codes() == ["ops", "design", "cs", "warehouse", "ads", "live", "hr"]
     roles = {r.code: {int(p.id) for p in r.people} for r in org.departments[0].roles}
@@ -82,8 +84,13 @@ def test_company_okrs_come_from_the_structured_key_results(flow_db: str) -> None
     with session_scope(flow_db, write=False) as s:
         period = _quarter(s)
         company, kr_ids, flags = company_okr(s, period, "en")
-        rows = s.execute(select(KeyResult).join(Objective).where(Objective.level == "company",
-                                                                 Objective.period_id == period.id)).scalars().all()
+        rows = (
+            s.execute(
+                select(KeyResult).join(Objective).where(Objective.level == "company", Objective.period_id == period.id)
+            )
+            .scalars()
+            .all()
+        )
         by_id = {r.id: r for r in rows}
     assert flags == [] and company.period == period.name_en
     assert sorted(kr_ids.values()) == sorted(by_id)
@@ -117,8 +124,19 @@ def test_forecast_ranges_need_every_shop(flow_db: str) -> None:
         s.add(job)
         s.flush()
         for i, shop in enumerate(shops):
-            s.add(TargetRange(job_id=job.id, shop_id=shop, period_id=period.id, conservative=90.0 + i, base=100.0 + i,
-                              stretch=110.0 + i, quantiles=[0.2, 0.5, 0.8], model="t", data_hash="0" * 64))
+            s.add(
+                TargetRange(
+                    job_id=job.id,
+                    shop_id=shop,
+                    period_id=period.id,
+                    conservative=90.0 + i,
+                    base=100.0 + i,
+                    stretch=110.0 + i,
+                    quantiles=[0.2, 0.5, 0.8],
+                    model="t",
+                    data_hash="0" * 64,
+                )
+            )
             s.flush()
             flags: list[str] = []
             got = forecast_ranges(s, period, flags)
@@ -146,22 +164,33 @@ def test_edits_cascade_targets_to_roles_and_refuse_bad_ranges(flow_db: str) -> N
     assert people and all(p.kpis == next(r for r in edited.roles if r.role == "ops_specialist").kpis for p in people)
     assert draft.departments == DraftModel.model_validate(row.draft).departments  # the input is not mutated
     with pytest.raises(InvalidInput) as bad:
-        apply_edits(draft, "ops", [KpiEdit(code=code, target=50.0, target_low=60.0),
-                                   KpiEdit(role="nobody", code=code, weight=5),
-                                   KpiEdit(code="not_a_kpi", weight=5)])
+        apply_edits(
+            draft,
+            "ops",
+            [
+                KpiEdit(code=code, target=50.0, target_low=60.0),
+                KpiEdit(role="nobody", code=code, weight=5),
+                KpiEdit(code="not_a_kpi", weight=5),
+            ],
+        )
     msgs = " | ".join(str(e["msg"]) for e in bad.value.errors)
     assert "target_low <= target" in msgs and "not a role" in msgs and "neither on the scorecard" in msgs
     role = next(r for r in draft.roles if r.department == "ops" and not r.role.endswith("lead"))
     with pytest.raises(InvalidInput, match="breaks"):  # a role with 6 KPIs and weights over 100
-        apply_edits(draft, "ops", [KpiEdit(role=role.role, code=k.code, remove=True) for k in role.kpis[:1]]
-                    + [KpiEdit(role=role.role, code=role.kpis[1].code, weight=99)])
+        apply_edits(
+            draft,
+            "ops",
+            [KpiEdit(role=role.role, code=k.code, remove=True) for k in role.kpis[:1]]
+            + [KpiEdit(role=role.role, code=role.kpis[1].code, weight=99)],
+        )
 
 
 def test_racing_edits_one_wins_the_other_gets_412(flow_db: str) -> None:
     with session_scope(flow_db) as s:
         caller = _caller(s, "hr")
-        row = drafts.create_draft(s, caller, DraftCreate(department_id=_dept(s, "warehouse").id,
-                                                         period_id=_quarter(s).id, lang="en"), None)
+        row = drafts.create_draft(
+            s, caller, DraftCreate(department_id=_dept(s, "warehouse").id, period_id=_quarter(s).id, lang="en"), None
+        )
         draft_id = row.id
     with session_scope(flow_db) as a, session_scope(flow_db) as b:
         theirs = b.get(GoalDraft, draft_id)  # read at version 1 ...
@@ -175,20 +204,37 @@ def test_racing_edits_one_wins_the_other_gets_412(flow_db: str) -> None:
 
 
 def test_llm_settings_map_onto_the_assistant_config(monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = make_settings("sqlite://", llm_provider="openai", llm_base_url="http://127.0.0.1:1/v1",
-                             llm_api_key="sk-test", llm_model="qwen2.5", llm_timeout_s=7, llm_max_retries=1,
-                             llm_max_tokens=900)
+    settings = make_settings(
+        "sqlite://",
+        llm_provider="openai",
+        llm_base_url="http://127.0.0.1:1/v1",
+        llm_api_key="sk-test",
+        llm_model="qwen2.5",
+        llm_timeout_s=7,
+        llm_max_retries=1,
+        llm_max_tokens=900,
+    )
     cfg = llm_config(settings)
     assert (cfg.provider, cfg.base_url, cfg.api_key, cfg.model, cfg.timeout_s, cfg.max_retries, cfg.max_tokens) == (
-        "openai", "http://127.0.0.1:1/v1", "sk-test", "qwen2.5", 7, 1, 900)
+        "openai",
+        "http://127.0.0.1:1/v1",
+        "sk-test",
+        "qwen2.5",
+        7,
+        1,
+        900,
+    )
     assert "sk-test" not in str(cache_key(cfg))
     assert cache_key(llm_config(settings, "offline")) == {"provider": "offline"}
     # The CLI reads the same settings, even without a service secret configured.
     from cli.cascade_cmds import llm_config_from_env
     from core.settings import get_settings
 
-    for var, value in {"KPILOT_LLM_MODEL": "llama3.1", "KPILOT_LLM_MAX_TOKENS": "777",
-                       "KPILOT_LLM_BASE_URL": "http://127.0.0.1:2/v1"}.items():
+    for var, value in {
+        "KPILOT_LLM_MODEL": "llama3.1",
+        "KPILOT_LLM_MAX_TOKENS": "777",
+        "KPILOT_LLM_BASE_URL": "http://127.0.0.1:2/v1",
+    }.items():
         monkeypatch.setenv(var, value)
     monkeypatch.delenv("KPILOT_SECRET_KEY", raising=False)
     monkeypatch.delenv("KPILOT_DEMO", raising=False)
@@ -198,4 +244,8 @@ def test_llm_settings_map_onto_the_assistant_config(monkeypatch: pytest.MonkeyPa
     finally:
         get_settings.cache_clear()
     assert (cli_cfg.provider, cli_cfg.model, cli_cfg.max_tokens, cli_cfg.base_url) == (
-        "openai", "llama3.1", 777, "http://127.0.0.1:2/v1")
+        "openai",
+        "llama3.1",
+        777,
+        "http://127.0.0.1:2/v1",
+    )

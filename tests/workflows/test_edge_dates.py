@@ -111,11 +111,15 @@ def test_manager_drafts_the_running_quarter_without_setup(edge: Edge) -> None:
     with session_scope(edge.url, write=False) as s:
         ops = s.execute(select(Department.id).where(Department.code == "ops")).scalar_one()
         quarter = s.execute(select(Period.id).where(Period.code == cal.quarter(edge.today).code)).scalar_one()
-        nxt = s.execute(select(Period.id).where(
-            Period.code == cal.quarter(cal.add_months(edge.today, 3)).code)).scalar_one()
+        nxt = s.execute(
+            select(Period.id).where(Period.code == cal.quarter(cal.add_months(edge.today, 3)).code)
+        ).scalar_one()
     for period in (quarter, nxt):
-        r = edge.client.post("/api/v1/goal-drafts", headers=edge.headers["manager"],
-                             json={"department_id": ops, "period_id": period, "lang": "zh"})
+        r = edge.client.post(
+            "/api/v1/goal-drafts",
+            headers=edge.headers["manager"],
+            json={"department_id": ops, "period_id": period, "lang": "zh"},
+        )
         assert r.status_code == 201, r.text
         assert r.json()["draft"]["people"]
 
@@ -125,8 +129,11 @@ def test_approved_weights_take_effect_next_company_month(edge: Edge) -> None:
     pending = edge.client.get("/api/v1/weight-proposals", headers=hr, params={"status": "pending"}).json()["data"]
     assert pending
     detail = edge.client.get(f"/api/v1/weight-proposals/{pending[0]['id']}", headers=hr)
-    ok = edge.client.post(f"/api/v1/weight-proposals/{pending[0]['id']}/approve",
-                          headers={**hr, "If-Match": detail.headers["etag"]}, json={"note": "edge"})
+    ok = edge.client.post(
+        f"/api/v1/weight-proposals/{pending[0]['id']}/approve",
+        headers={**hr, "If-Match": detail.headers["etag"]},
+        json={"note": "edge"},
+    )
     assert ok.status_code == 200, ok.text
     # 31 December 20:00 UTC is already January in Shanghai: the new weights start in February, not January.
     assert ok.json()["effective_period"] == cal.month(cal.add_months(edge.today, 1)).code
@@ -140,8 +147,10 @@ def test_on_the_next_period_s_first_day_people_already_have_their_kpis(edge: Edg
     with session_scope(edge.url, write=False) as s:
         month = s.execute(select(Period).where(Period.code == cal.month(first).code)).scalar_one()
         prev = s.execute(select(Period).where(Period.code == cal.month(edge.today).code)).scalar_one()
-        counts = {p.code: s.execute(select(func.count(KpiAssignment.id)).where(
-            KpiAssignment.period_id == p.id)).scalar_one() for p in (month, prev)}
+        counts = {
+            p.code: s.execute(select(func.count(KpiAssignment.id)).where(KpiAssignment.period_id == p.id)).scalar_one()
+            for p in (month, prev)
+        }
         ahead = s.execute(select(Period.code).where(Period.code == cal.quarter(cal.add_months(first, 3)).code))
         assert ahead.scalar_one_or_none() is not None
     assert counts[month.code] == counts[prev.code] > 0

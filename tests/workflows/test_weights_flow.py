@@ -70,8 +70,13 @@ def test_current_weights_come_from_the_latest_set_else_from_assignments(flow_db:
         s.rollback()
     assert derived is not None and derived.source.startswith("assignments ")
     assert abs(sum(derived.weights.values()) - 100) < 1e-9
-    assert set(derived.weights) == {"hiring_fill_rate", "training_plan_completion", "team_attrition",
-                                    "cross_dept_satisfaction", "training_completion"}
+    assert set(derived.weights) == {
+        "hiring_fill_rate",
+        "training_plan_completion",
+        "team_attrition",
+        "cross_dept_satisfaction",
+        "training_completion",
+    }
 
 
 def test_kpi_refusals_become_invalid_input(flow_db: str) -> None:
@@ -84,14 +89,23 @@ def test_kpi_refusals_become_invalid_input(flow_db: str) -> None:
         s.flush()
         with pytest.raises(InvalidInput) as bare:
             weights.create_proposal(s, caller, WeightProposalCreate(department_id=dept.id))
-        s.add(WeightSet(department_id=dept.id, version=1, weights={"csat": 40.0, "roas": 30.0, "aov": 30.0},
-                        effective_from=date(2024, 1, 1), effective_period="2024-01", created_by_name="test"))
+        s.add(
+            WeightSet(
+                department_id=dept.id,
+                version=1,
+                weights={"csat": 40.0, "roas": 30.0, "aov": 30.0},
+                effective_from=date(2024, 1, 1),
+                effective_period="2024-01",
+                created_by_name="test",
+            )
+        )
         s.flush()
         with pytest.raises(InvalidInput) as missing:
             weights.create_proposal(s, caller, WeightProposalCreate(department_id=dept.id))
         with pytest.raises(InvalidInput) as bounds:
-            weights.create_proposal(s, caller, WeightProposalCreate(department_id=_dept(flow_db, "cs"),
-                                                                    min_weight=25, max_weight=30))
+            weights.create_proposal(
+                s, caller, WeightProposalCreate(department_id=_dept(flow_db, "cs"), min_weight=25, max_weight=30)
+            )
         s.rollback()
     assert "no weight set and no KPI assignments" in str(bare.value)
     assert missing.value.errors[0]["type"] == "MissingOutcomeError"
@@ -101,10 +115,19 @@ def test_kpi_refusals_become_invalid_input(flow_db: str) -> None:
 def _pending_proposal(url: str, dept_code: str) -> WeightProposal:
     """A pending proposal inserted directly (the race is about deciding, not fitting)."""
     with session_scope(url) as s:
-        p = WeightProposal(department_id=_dept(url, dept_code), status="pending", effective_from=date(2030, 1, 1),
-                           effective_period="2030-01", min_weight=5, max_weight=60,
-                           proposed_weights={"a": 50.0, "b": 50.0}, current_weights=None,
-                           evidence={"groups": {}}, decision_note="", created_by_name="test")
+        p = WeightProposal(
+            department_id=_dept(url, dept_code),
+            status="pending",
+            effective_from=date(2030, 1, 1),
+            effective_period="2030-01",
+            min_weight=5,
+            max_weight=60,
+            proposed_weights={"a": 50.0, "b": 50.0},
+            current_weights=None,
+            evidence={"groups": {}},
+            decision_note="",
+            created_by_name="test",
+        )
         s.add(p)
     return p
 

@@ -225,7 +225,15 @@ def alerts_of(session: Session, employee_id: int, period_id: int | None) -> list
 def warning_fact(found: FoundWarning, info: dict[str, IndicatorInfo]) -> WarningFact:
     """A stored-or-detected warning as a report fact."""
     meta, ev, w = info[found.line.code], found.warning.evidence[-1], found.warning.to_dict()
-    return WarningFact(code=found.line.code, name_zh=meta.name_zh, name_en=meta.name_en, unit=meta.unit,
-                       start=str(w["start"]), end=str(w["end"]), days=found.warning.days, latest_value=ev.value,
-                       bound=round(ev.bound, 4), ongoing=found.warning.ongoing)
-
+    return WarningFact(
+        code=found.line.code,
+        name_zh=meta.name_zh,
+        name_en=meta.name_en,
+        unit=meta.unit,
+        start=str(w["start"]),
+        end=str(w["end"]),
+        days=found.warning.days,
+        latest_value=ev.value,
+        bound=round(ev.bound, 4),
+        ongoing=found.warning.ongoing,
+    )

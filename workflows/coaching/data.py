@@ -156,9 +156,7 @@ def department_code(session: Session, department_id: int) -> str:
     return str(session.execute(select(Department.code).where(Department.id == department_id)).scalar_one())
 
 
-def next_period_targets(
-    session: Session, employee_ids: Iterable[int], review: Period
-) -> dict[int, dict[str, float]]:
+def next_period_targets(session: Session, employee_ids: Iterable[int], review: Period) -> dict[int, dict[str, float]]:
     """Targets assigned in the period after `review` (same kind, starting the day after it ends), by person
     and indicator code: what "next period's target" means in a report."""
     nxt = session.execute(
@@ -172,4 +170,3 @@ def next_period_targets(
             if ln.target is not None:
                 out[emp][ln.code] = ln.target
     return out
-

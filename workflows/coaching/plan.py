@@ -254,16 +254,29 @@ def build_plan(
 def pace_fact(ln: Any, meta: IndicatorInfo, p: Any) -> PaceFact:
     """The report fact for one KPI's in-period pace (`ln` has latest and target; `p` is its PaceResult)."""
     pct = round(100 * p.projected_achievement, 1) if p.projected_achievement not in (None, float("inf")) else None
-    return PaceFact(code=ln.code, name_zh=meta.name_zh, name_en=meta.name_en, unit=meta.unit,
-                    as_of=ln.latest[0].isoformat(), actual_to_date=ln.latest[1], target=ln.target,
-                    projected_pct=pct, status=str(p.status))
+    return PaceFact(
+        code=ln.code,
+        name_zh=meta.name_zh,
+        name_en=meta.name_en,
+        unit=meta.unit,
+        as_of=ln.latest[0].isoformat(),
+        actual_to_date=ln.latest[1],
+        target=ln.target,
+        projected_pct=pct,
+        status=str(p.status),
+    )
 
 
 def due_notes(
-    session: Session, emp: Employee, choice: PeriodChoice, lines: list[Line], info: dict[str, IndicatorInfo],
+    session: Session,
+    emp: Employee,
+    choice: PeriodChoice,
+    lines: list[Line],
+    info: dict[str, IndicatorInfo],
     lang: str,
 ) -> list[str]:
     """What a person without a reviewable period is told instead of a score: what is due, and by when."""
+
     def name(code: str) -> str:
         meta = info.get(code)
         return (meta.name_zh if lang == "zh" else meta.name_en) if meta else code
@@ -271,21 +284,28 @@ def due_notes(
     notes = []
     review = choice.review
     if review is None:
-        notes.append("还没有已结束的考核期：首次考核后才有评分、反馈报告和培训建议。" if lang == "zh" else
-                     "No ended period with KPIs yet: the score, report and training follow the first review.")
+        notes.append(
+            "还没有已结束的考核期：首次考核后才有评分、反馈报告和培训建议。"
+            if lang == "zh"
+            else "No ended period with KPIs yet: the score, report and training follow the first review."
+        )
     else:
         missing = [name(ln.code) for ls in load_lines(session, [review.id], [emp.id]).values() for ln in ls]
         period = review.name_zh if lang == "zh" else review.name_en
         notes.append(
-            f"{period}还没有录入实际值（{'、'.join(missing)}），所以暂不评分；请尽快补录。" if lang == "zh" else
-            f"No actuals are recorded for {period} yet ({', '.join(missing)}), so there is no score yet; "
-            "please record them.")
+            f"{period}还没有录入实际值（{'、'.join(missing)}），所以暂不评分；请尽快补录。"
+            if lang == "zh"
+            else f"No actuals are recorded for {period} yet ({', '.join(missing)}), so there is no score yet; "
+            "please record them."
+        )
     current = choice.current
     if current is not None:
         for ln in lines:
             meta = info.get(ln.code)
             target = value_text(ln.target, meta.unit if meta else "", lang)
-            notes.append(f"{current.name_zh}：{name(ln.code)}目标 {target}，{current.end_date} 前完成。" if lang == "zh"
-                         else f"{current.name_en}: {name(ln.code)} target {target}, due by {current.end_date}.")
+            notes.append(
+                f"{current.name_zh}：{name(ln.code)}目标 {target}，{current.end_date} 前完成。"
+                if lang == "zh"
+                else f"{current.name_en}: {name(ln.code)} target {target}, due by {current.end_date}."
+            )
     return notes
-

@@ -62,9 +62,18 @@ def _new_department_kpi(dd: DepartmentDraft, e: KpiEdit, lang: str, loc: list[An
         return None
     parent = e.parent_kr or dd.objectives[0].key_results[0].parent_kr or ""
     cmp_: Comparator = ">=" if ind.direction == Direction.HIGHER else "<="
-    return KPI(code=ind.code, name=ind.name(lang), definition="", weight=e.weight, direction=ind.direction,
-               unit=ind.unit, target=Target(comparator=cmp_, source="manager"), parent_kr=parent,
-               block="dynamic", link="support")
+    return KPI(
+        code=ind.code,
+        name=ind.name(lang),
+        definition="",
+        weight=e.weight,
+        direction=ind.direction,
+        unit=ind.unit,
+        target=Target(comparator=cmp_, source="manager"),
+        parent_kr=parent,
+        block="dynamic",
+        link="support",
+    )
 
 
 def _edit_department(draft: GoalDraft, dd: DepartmentDraft, e: KpiEdit, loc: list[Any], errors: Errors) -> None:
@@ -81,8 +90,18 @@ def _edit_department(draft: GoalDraft, dd: DepartmentDraft, e: KpiEdit, loc: lis
             return
         dd.kpis.append(k)
         krs = dd.objectives[0].key_results
-        krs.append(KeyResult(id=f"{dd.code}-KR{len(krs) + 1}", title="", metric=k.code, metric_name=k.name,
-                             unit=k.unit, direction=k.direction, period=draft.period, parent_kr=k.parent_kr))
+        krs.append(
+            KeyResult(
+                id=f"{dd.code}-KR{len(krs) + 1}",
+                title="",
+                metric=k.code,
+                metric_name=k.name,
+                unit=k.unit,
+                direction=k.direction,
+                period=draft.period,
+                parent_kr=k.parent_kr,
+            )
+        )
     _apply(k, e)
     k.definition = kpi_definition(k, draft.period, draft.language)
     kr = _mirror(dd, k.code)
@@ -113,8 +132,12 @@ def _edit_role(draft: GoalDraft, dd: DepartmentDraft, e: KpiEdit, loc: list[Any]
         source = next((x for x in dd.kpis if x.code == e.code), None)
         mirror = _mirror(dd, e.code)
         if source is None or mirror is None or e.weight is None:
-            errors.append({"loc": loc + ["code"], "msg": f"a role KPI is one of the department's KPIs and needs a "
-                                                         f"weight; {e.code!r} cannot be added"})
+            errors.append(
+                {
+                    "loc": loc + ["code"],
+                    "msg": f"a role KPI is one of the department's KPIs and needs a weight; {e.code!r} cannot be added",
+                }
+            )
             return
         k = source.model_copy(update={"parent_kr": mirror.id})
         role.kpis.append(k)
@@ -129,8 +152,12 @@ def _range_errors(draft: GoalDraft, dept: str) -> Errors:
     for role, k in kpis:
         known = [v for v in (k.target.low, k.target.value, k.target.high) if v is not None]
         if known != sorted(known):
-            out.append({"loc": ["kpis", role or "department", k.code],
-                        "msg": "target range must satisfy target_low <= target <= target_high"})
+            out.append(
+                {
+                    "loc": ["kpis", role or "department", k.code],
+                    "msg": "target range must satisfy target_low <= target <= target_high",
+                }
+            )
     return out
 
 
@@ -156,6 +183,8 @@ def apply_edits(draft: GoalDraft, dept: str, edits: list[KpiEdit]) -> GoalDraft:
     new.facts = sorted(set(draft.facts) | set(collect_facts(new)))
     problems = check_draft(new)
     if problems:
-        raise InvalidInput(f"The edited draft breaks {len(problems)} rule(s); nothing was changed.",
-                           [{"loc": ["kpis"], "msg": p, "type": "guard"} for p in problems])
+        raise InvalidInput(
+            f"The edited draft breaks {len(problems)} rule(s); nothing was changed.",
+            [{"loc": ["kpis"], "msg": p, "type": "guard"} for p in problems],
+        )
     return new

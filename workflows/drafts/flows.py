@@ -44,13 +44,17 @@ def _department_for(session: Session, caller: Caller, department_id: int) -> Dep
     return dept
 
 
-def input_hash(inputs: DraftInputs, *, department_id: int, period_id: int, lang: str,
-               provider: dict[str, Any]) -> str:
+def input_hash(inputs: DraftInputs, *, department_id: int, period_id: int, lang: str, provider: dict[str, Any]) -> str:
     """A digest of everything that determines a draft: identical inputs may reuse an earlier result."""
     payload = {
-        "engine": ENGINE_VERSION, "prompts": {p: load_prompt(p).version for p in PROMPT_IDS},
-        "department_id": department_id, "period_id": period_id, "lang": lang, "provider": provider,
-        "org": inputs.org.model_dump(mode="json"), "company": inputs.company.model_dump(mode="json"),
+        "engine": ENGINE_VERSION,
+        "prompts": {p: load_prompt(p).version for p in PROMPT_IDS},
+        "department_id": department_id,
+        "period_id": period_id,
+        "lang": lang,
+        "provider": provider,
+        "org": inputs.org.model_dump(mode="json"),
+        "company": inputs.company.model_dump(mode="json"),
         "inputs": inputs.summary(),
     }
     return common.request_hash(payload)
@@ -58,27 +62,47 @@ def input_hash(inputs: DraftInputs, *, department_id: int, period_id: int, lang:
 
 def _cached(session: Session, digest: str) -> GoalDraft | None:
     """The newest unedited draft of identical inputs; fallbacks are not reused, so a recovered model is asked."""
-    rows = session.execute(select(GoalDraft).where(GoalDraft.input_hash == digest, GoalDraft.edited.is_(False))
-                           .order_by(GoalDraft.id.desc())).scalars()
+    rows = session.execute(
+        select(GoalDraft)
+        .where(GoalDraft.input_hash == digest, GoalDraft.edited.is_(False))
+        .order_by(GoalDraft.id.desc())
+    ).scalars()
     return next((r for r in rows if not any(str(f).startswith("fallback:") for f in r.flags)), None)
 
 
 def _generate(inputs: DraftInputs, lang: str, config: LLMConfig, flags: list[str]) -> DraftModel:
     provider = DepartmentScopedProvider(build_provider(config, flags), inputs.department_code, lang)
     try:
-        draft = draft_from_company(inputs.company, inputs.org, lang=lang, provider=provider,
-                                   forecasts=inputs.forecasts, actuals=inputs.actuals, flags=inputs.flags + flags)
+        draft = draft_from_company(
+            inputs.company,
+            inputs.org,
+            lang=lang,
+            provider=provider,
+            forecasts=inputs.forecasts,
+            actuals=inputs.actuals,
+            flags=inputs.flags + flags,
+        )
     except InputError as exc:  # e.g. the company KRs leave nothing to cascade
-        raise InvalidInput(f"The company OKRs of this period cannot be drafted: {exc}",
-                           [{"loc": ["period_id"], "msg": str(exc)}]) from exc
+        raise InvalidInput(
+            f"The company OKRs of this period cannot be drafted: {exc}", [{"loc": ["period_id"], "msg": str(exc)}]
+        ) from exc
     return draft
 
 
 def _audit_view(row: GoalDraft) -> dict[str, Any]:
     """What the audit log keeps of a draft: who, what for, which inputs; not the (large) body."""
-    return {"department_id": row.department_id, "period_id": row.period_id, "language": row.language,
-            "provider": row.provider, "model": row.model, "status": row.status, "input_hash": row.input_hash,
-            "source_draft_id": row.source_draft_id, "flags": row.flags, "version": row.version}
+    return {
+        "department_id": row.department_id,
+        "period_id": row.period_id,
+        "language": row.language,
+        "provider": row.provider,
+        "model": row.model,
+        "status": row.status,
+        "input_hash": row.input_hash,
+        "source_draft_id": row.source_draft_id,
+        "flags": row.flags,
+        "version": row.version,
+    }
 
 
 def request_draft(
@@ -86,8 +110,13 @@ def request_draft(
 ) -> tuple[int, dict[str, Any]]:
     """A manager asks for a draft: one transaction with the Idempotency-Key record; a retry gets the first."""
     payload = {"op": "goal-draft", **data.model_dump(mode="json")}
-    return common.run_once(session, caller=caller, key=key, payload=payload,
-                           produce=lambda: (201, detail(create_draft(session, caller, data, settings))))
+    return common.run_once(
+        session,
+        caller=caller,
+        key=key,
+        payload=payload,
+        produce=lambda: (201, detail(create_draft(session, caller, data, settings))),
+    )
 
 
 def detail(row: GoalDraft) -> dict[str, Any]:
@@ -113,8 +142,7 @@ def _create_draft(
     inputs = read_inputs(session, dept, period, data.lang)
     # No settings (the demo loader): the offline engine.
     config = llm_config(settings) if settings is not None else LLMConfig()
-    digest = input_hash(inputs, department_id=dept.id, period_id=period.id, lang=data.lang,
-                        provider=cache_key(config))
+    digest = input_hash(inputs, department_id=dept.id, period_id=period.id, lang=data.lang, provider=cache_key(config))
     source = _cached(session, digest)
     if source is not None:
         body = dict(source.draft)
@@ -128,25 +156,45 @@ def _create_draft(
         draft = _generate(inputs, data.lang, config, extra)
         body, flags = draft.model_dump(mode="json"), list(draft.flags)
         provider, model = draft.provider, (config.model if draft.provider != "offline" else "offline")
-    row = GoalDraft(department_id=dept.id, period_id=period.id, language=data.lang, provider=provider, model=model,
-                    status="draft", draft=body, flags=flags, inputs=inputs.summary(), input_hash=digest,
-                    edited=False, source_draft_id=source.id if source else None, created_by=caller.user_id,
-                    created_by_name=caller.username)
+    row = GoalDraft(
+        department_id=dept.id,
+        period_id=period.id,
+        language=data.lang,
+        provider=provider,
+        model=model,
+        status="draft",
+        draft=body,
+        flags=flags,
+        inputs=inputs.summary(),
+        input_hash=digest,
+        edited=False,
+        source_draft_id=source.id if source else None,
+        created_by=caller.user_id,
+        created_by_name=caller.username,
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor=caller, action="create", entity="goal_draft", entity_id=row.id,
-                 after=_audit_view(row))
+    audit.record(session, actor=caller, action="create", entity="goal_draft", entity_id=row.id, after=_audit_view(row))
     return row
 
 
 def list_drafts(
-    session: Session, caller: Caller, *, department_id: int | None, period_id: int | None, status: str | None,
-    limit: int, offset: int,
+    session: Session,
+    caller: Caller,
+    *,
+    department_id: int | None,
+    period_id: int | None,
+    status: str | None,
+    limit: int,
+    offset: int,
 ) -> tuple[list[GoalDraft], int]:
     """Drafts the caller may see (HR/admin: all; managers: their department tree), newest first."""
     stmt = select(GoalDraft).order_by(GoalDraft.id.desc())
-    for column, value in ((GoalDraft.department_id, department_id), (GoalDraft.period_id, period_id),
-                          (GoalDraft.status, status)):
+    for column, value in (
+        (GoalDraft.department_id, department_id),
+        (GoalDraft.period_id, period_id),
+        (GoalDraft.status, status),
+    ):
         if value is not None:
             stmt = stmt.where(column == value)
     managed = managed_department_ids(session, caller)
@@ -168,7 +216,9 @@ def department_view(row: GoalDraft) -> dict[str, Any]:
     """The department's part of a stored draft: its OKR, its roles' KPIs and each member's KPIs."""
     body, code = row.draft, row.inputs["department_code"]
     return {
-        "language": body["language"], "period": body.get("period"), "provider": body.get("provider"),
+        "language": body["language"],
+        "period": body.get("period"),
+        "provider": body.get("provider"),
         "company": body["company"],
         "department": next(d for d in body["departments"] if d["code"] == code),
         "roles": [r for r in body["roles"] if r["department"] == code],
@@ -185,15 +235,20 @@ def check_version(row: GoalDraft, if_match: str | None) -> int:
     if row.status != "draft":
         raise Conflict(f"Goal draft {row.id} is already {row.status}; ask for a new draft to change the goals.")
     if row.version != expected:
-        raise PreconditionFailed(f"The goal draft changed since you read it (your version {expected}, now "
-                                 f"{row.version}); GET it again.")
+        raise PreconditionFailed(
+            f"The goal draft changed since you read it (your version {expected}, now {row.version}); GET it again."
+        )
     return expected
 
 
 def compare_and_set(session: Session, row: GoalDraft, expected: int, values: dict[str, Any]) -> None:
     """Write `values` only if the row is still at `expected` (a racing writer gets 412); no commit."""
-    stmt = (update(GoalDraft).where(GoalDraft.id == row.id, GoalDraft.version == expected)
-            .values(**values, version=expected + 1).execution_options(synchronize_session=False))
+    stmt = (
+        update(GoalDraft)
+        .where(GoalDraft.id == row.id, GoalDraft.version == expected)
+        .values(**values, version=expected + 1)
+        .execution_options(synchronize_session=False)
+    )
     if session.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
         raise PreconditionFailed(f"The goal draft changed since you read it (your version {expected}); GET it again.")
@@ -207,7 +262,14 @@ def update_draft(session: Session, caller: Caller, draft_id: int, data: DraftUpd
     with live_scope(session):  # an indicator HR added through the API can be put on the scorecard
         edited = apply_edits(DraftModel.model_validate(row.draft), row.inputs["department_code"], data.kpis)
     compare_and_set(session, row, expected, {"draft": edited.model_dump(mode="json"), "edited": True})
-    audit.record(session, actor=caller, action="update", entity="goal_draft", entity_id=row.id,
-                 before={"version": expected}, after={"edits": data.model_dump(mode="json"), **_audit_view(row)})
+    audit.record(
+        session,
+        actor=caller,
+        action="update",
+        entity="goal_draft",
+        entity_id=row.id,
+        before={"version": expected},
+        after={"edits": data.model_dump(mode="json"), **_audit_view(row)},
+    )
     session.commit()
     return row

@@ -101,12 +101,15 @@ def build_org(session: Session, department: Department, lang: str) -> tuple[Org,
     if code is None:
         raise InvalidInput(
             f"Department {department.code!r} matches no catalogue department, so the assistant cannot draft for it.",
-            [{"loc": ["department_id"], "msg": "use one of ops, design, cs, warehouse, ads, live, hr"}])
-    positions = {p.id: p for p in session.execute(select(Position).where(Position.department_id == department.id))
-                 .scalars()}
+            [{"loc": ["department_id"], "msg": "use one of ops, design, cs, warehouse, ads, live, hr"}],
+        )
+    positions = {
+        p.id: p for p in session.execute(select(Position).where(Position.department_id == department.id)).scalars()
+    }
     roles: dict[str, OrgRole] = {}
-    staff = session.execute(select(Employee).where(Employee.department_id == department.id,
-                                                   Employee.active.is_(True)).order_by(Employee.id)).scalars()
+    staff = session.execute(
+        select(Employee).where(Employee.department_id == department.id, Employee.active.is_(True)).order_by(Employee.id)
+    ).scalars()
     for emp in staff:
         role_code, role_name = _role_of(code, positions.get(emp.position_id or 0))
         role = roles.setdefault(role_code, OrgRole(code=role_code, name=role_name))
@@ -133,9 +136,17 @@ def _kr_from_row(kr_id: str, row: KeyResult, period_name: str, flags: list[str])
         # The numbers are structured; the title is untrusted text shown as data, flagged if it holds an instruction.
         flags += [f for f in parse_flags if f.startswith("untrusted_instruction")]
         direction = row.direction if row.direction in DIRECTIONS else ind.direction
-        return DraftKR(id=kr_id, title=clean_untrusted(title), metric=ind.code, metric_name=ind.code,
-                       baseline=row.baseline, target=row.target, unit=row.unit or ind.unit,
-                       direction=cast(DirectionName, direction), period=period_name)
+        return DraftKR(
+            id=kr_id,
+            title=clean_untrusted(title),
+            metric=ind.code,
+            metric_name=ind.code,
+            baseline=row.baseline,
+            target=row.target,
+            unit=row.unit or ind.unit,
+            direction=cast(DirectionName, direction),
+            period=period_name,
+        )
     flags += parse_flags
     if found is None:
         return None
@@ -145,17 +156,22 @@ def _kr_from_row(kr_id: str, row: KeyResult, period_name: str, flags: list[str])
 def company_okr(session: Session, period: Period, lang: str) -> tuple[CompanyOKR, dict[str, int], list[str]]:
     """The company OKRs of `period` as the assistant's input, the KR id map and parsing flags."""
     period_name = period.name_zh if lang == "zh" else period.name_en
-    objectives = list(session.execute(select(Objective).where(Objective.level == "company",
-                                                              Objective.period_id == period.id)
-                                      .order_by(Objective.id)).scalars())
+    objectives = list(
+        session.execute(
+            select(Objective)
+            .where(Objective.level == "company", Objective.period_id == period.id)
+            .order_by(Objective.id)
+        ).scalars()
+    )
     flags: list[str] = []
     kr_ids: dict[str, int] = {}
     out: list[DraftObjective] = []
     for obj in objectives:
         oid = obj.code if SAFE_ID.match(obj.code) else f"O{obj.id}"
         krs: list[DraftKR] = []
-        for row in session.execute(select(KeyResult).where(KeyResult.objective_id == obj.id)
-                                   .order_by(KeyResult.id)).scalars():
+        for row in session.execute(
+            select(KeyResult).where(KeyResult.objective_id == obj.id).order_by(KeyResult.id)
+        ).scalars():
             kr_id = f"{oid}.{row.code}" if SAFE_ID.match(row.code) else f"KR{row.id}"
             kr_id = kr_id if kr_id not in kr_ids else f"KR{row.id}"
             kr = _kr_from_row(kr_id, row, period_name, flags)
@@ -167,8 +183,14 @@ def company_okr(session: Session, period: Period, lang: str) -> tuple[CompanyOKR
     if not out:
         raise InvalidInput(
             f"Period {period.code!r} has no measurable company key result to draft from.",
-            [{"loc": ["period_id"], "msg": "HR/admin first create the company OKRs of this period "
-                                           "(POST /api/v1/objectives, level company, KRs with a number)"}])
+            [
+                {
+                    "loc": ["period_id"],
+                    "msg": "HR/admin first create the company OKRs of this period "
+                    "(POST /api/v1/objectives, level company, KRs with a number)",
+                }
+            ],
+        )
     return CompanyOKR(period=period_name, objectives=out), kr_ids, flags
 
 
@@ -183,8 +205,10 @@ def sales_baselines(session: Session, period: Period, company: CompanyOKR, flags
     """Visitors, conversion, AOV and sales over the same dates a year earlier (sales KRs are year on year)."""
     start, end = _year_before(period.start_date), _year_before(period.end_date)
     sales, orders, visitors = session.execute(
-        select(func.sum(SalesDaily.sales), func.sum(SalesDaily.orders), func.sum(SalesDaily.visitors))
-        .where(SalesDaily.ds >= start, SalesDaily.ds <= end)).one()
+        select(func.sum(SalesDaily.sales), func.sum(SalesDaily.orders), func.sum(SalesDaily.visitors)).where(
+            SalesDaily.ds >= start, SalesDaily.ds <= end
+        )
+    ).one()
     if not sales or not orders or not visitors:
         return {}
     for kr in company.all_krs():
@@ -192,26 +216,32 @@ def sales_baselines(session: Session, period: Period, company: CompanyOKR, flags
         if kr.metric == "gmv" and kr.baseline and abs(float(sales) / kr.baseline - 1) > SALES_BASELINE_TOLERANCE:
             flags.append(f"sales_baseline_mismatch:{kr.id}")
             return {}
-    return {"gmv": round(float(sales), 2), "visitors": float(visitors),
-            "conversion_rate": round(100 * float(orders) / float(visitors), 4),
-            "aov": round(float(sales) / float(orders), 2)}
+    return {
+        "gmv": round(float(sales), 2),
+        "visitors": float(visitors),
+        "conversion_rate": round(100 * float(orders) / float(visitors), 4),
+        "aov": round(float(sales) / float(orders), 2),
+    }
 
 
 def kpi_actuals(session: Session, period: Period) -> dict[str, float]:
     """Mean latest actual per indicator in the last period with actuals before `period` (level units only)."""
     prev = session.execute(
-        select(Period).join(KpiAssignment, KpiAssignment.period_id == Period.id)
+        select(Period)
+        .join(KpiAssignment, KpiAssignment.period_id == Period.id)
         .join(KpiActual, KpiActual.assignment_id == KpiAssignment.id)
         .where(Period.end_date < period.start_date)
         .order_by(Period.end_date.desc(), case((Period.kind == period.kind, 0), else_=1), Period.id.desc())
-        .limit(1)).scalar_one_or_none()
+        .limit(1)
+    ).scalar_one_or_none()
     if prev is None:
         return {}
     rows = session.execute(
         select(KpiActual.assignment_id, Indicator.code, KpiActual.as_of, KpiActual.value)
         .join(KpiAssignment, KpiAssignment.id == KpiActual.assignment_id)
         .join(Indicator, Indicator.id == KpiAssignment.indicator_id)
-        .where(KpiAssignment.period_id == prev.id)).all()
+        .where(KpiAssignment.period_id == prev.id)
+    ).all()
     latest: dict[int, tuple[str, date, float]] = {}
     for aid, code, as_of, value in rows:
         if aid not in latest or as_of > latest[aid][1]:
@@ -227,10 +257,11 @@ def kpi_actuals(session: Session, period: Period) -> dict[str, float]:
 
 def forecast_ranges(session: Session, period: Period, flags: list[str]) -> dict[str, DraftRange]:
     """The company sales range of the period from the newest forecast of every shop (all shops, or none)."""
-    rows = session.execute(select(TargetRange).where(TargetRange.period_id == period.id,
-                                                     TargetRange.metric == "sales",
-                                                     TargetRange.status != "rejected")
-                           .order_by(TargetRange.id)).scalars()
+    rows = session.execute(
+        select(TargetRange)
+        .where(TargetRange.period_id == period.id, TargetRange.metric == "sales", TargetRange.status != "rejected")
+        .order_by(TargetRange.id)
+    ).scalars()
     newest = {r.shop_id: r for r in rows}
     if not newest:
         return {}
@@ -251,5 +282,6 @@ def read_inputs(session: Session, department: Department, period: Period, lang: 
     actuals = kpi_actuals(session, period)
     actuals.update(sales_baselines(session, period, company, flags))
     forecasts = forecast_ranges(session, period, flags)
-    return DraftInputs(department_code=code, org=org, company=company, kr_ids=kr_ids, forecasts=forecasts,
-                       actuals=actuals, flags=flags)
+    return DraftInputs(
+        department_code=code, org=org, company=company, kr_ids=kr_ids, forecasts=forecasts, actuals=actuals, flags=flags
+    )

@@ -44,8 +44,12 @@ def cache_key(config: LLMConfig) -> dict[str, Any]:
     """What about the provider changes a draft (part of the input hash); never the API key."""
     if config.provider == "offline":
         return {"provider": "offline"}
-    return {"provider": config.provider, "model": config.model, "base_url": config.base_url,
-            "max_tokens": config.max_tokens}
+    return {
+        "provider": config.provider,
+        "model": config.model,
+        "base_url": config.base_url,
+        "max_tokens": config.max_tokens,
+    }
 
 
 def build_provider(config: LLMConfig, flags: list[str]) -> LLMProvider:

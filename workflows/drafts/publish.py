@@ -27,48 +27,92 @@ def _indicator_ids(session: Session, caller: Caller, kpis: list[KPI], lang: str)
     ids = dict(session.execute(select(Indicator.code, Indicator.id).where(Indicator.code.in_(codes))).all())
     for k in kpis:
         if k.code not in ids:
-            ind = Indicator(code=k.code[:60], name_zh=k.name[:200], name_en=k.name[:200], unit=(k.unit or "-")[:20],
-                            direction=k.direction, definition_zh=k.definition if lang == "zh" else "",
-                            definition_en=k.definition if lang == "en" else "")
+            ind = Indicator(
+                code=k.code[:60],
+                name_zh=k.name[:200],
+                name_en=k.name[:200],
+                unit=(k.unit or "-")[:20],
+                direction=k.direction,
+                definition_zh=k.definition if lang == "zh" else "",
+                definition_en=k.definition if lang == "en" else "",
+            )
             ids[k.code] = common.create(session, ind, caller=caller, entity="indicator").id
     return ids
 
 
 def _refuse_duplicates(session: Session, row: GoalDraft, dept_id: int, people: list[int], ind_ids: set[int]) -> None:
     """409 when this department already has published goals or KPIs for the period (publish once)."""
-    other = session.execute(select(GoalDraft.id).where(
-        GoalDraft.department_id == dept_id, GoalDraft.period_id == row.period_id,
-        GoalDraft.status == "published")).scalar()
+    other = session.execute(
+        select(GoalDraft.id).where(
+            GoalDraft.department_id == dept_id, GoalDraft.period_id == row.period_id, GoalDraft.status == "published"
+        )
+    ).scalar()
     if other is not None:
         raise Conflict(f"Goal draft {other} was already published for this department and period.")
-    clash = session.execute(select(KpiAssignment.id).where(
-        KpiAssignment.period_id == row.period_id, KpiAssignment.indicator_id.in_(ind_ids),
-        or_(KpiAssignment.department_id == dept_id, KpiAssignment.employee_id.in_(people)))).scalars().first()
+    clash = (
+        session.execute(
+            select(KpiAssignment.id).where(
+                KpiAssignment.period_id == row.period_id,
+                KpiAssignment.indicator_id.in_(ind_ids),
+                or_(KpiAssignment.department_id == dept_id, KpiAssignment.employee_id.in_(people)),
+            )
+        )
+        .scalars()
+        .first()
+    )
     if clash is not None:
-        raise Conflict(f"KPI assignment {clash} already gives one of these KPIs for this period; change or close "
-                       "the existing assignments instead (PATCH /api/v1/kpi-assignments/{id}).")
+        raise Conflict(
+            f"KPI assignment {clash} already gives one of these KPIs for this period; change or close "
+            "the existing assignments instead (PATCH /api/v1/kpi-assignments/{id})."
+        )
 
 
 def _assignment(row: GoalDraft, k: KPI, indicator_id: int, parent_id: int | None, **owner: int) -> KpiAssignment:
     t = k.target
-    return KpiAssignment(period_id=row.period_id, indicator_id=indicator_id, parent_kr_id=parent_id,
-                         block=k.block or "fixed", weight=float(k.weight), target=t.value, target_low=t.low,
-                         target_high=t.high, **owner)
+    return KpiAssignment(
+        period_id=row.period_id,
+        indicator_id=indicator_id,
+        parent_kr_id=parent_id,
+        block=k.block or "fixed",
+        weight=float(k.weight),
+        target=t.value,
+        target_low=t.low,
+        target_high=t.high,
+        **owner,
+    )
 
 
-def _objective(session: Session, caller: Caller, row: GoalDraft, dd: DepartmentDraft,
-               kr_ids: dict[str, int]) -> tuple[Objective, dict[str, int]]:
+def _objective(
+    session: Session, caller: Caller, row: GoalDraft, dd: DepartmentDraft, kr_ids: dict[str, int]
+) -> tuple[Objective, dict[str, int]]:
     """The department objective and its key results, each linked to the company KR it serves."""
     source = dd.objectives[0]
-    obj = common.create(session, Objective(level="department", period_id=row.period_id,
-                                           department_id=row.department_id, code=source.id[:20],
-                                           title=source.title, language=row.language),
-                        caller=caller, entity="objective")
+    obj = common.create(
+        session,
+        Objective(
+            level="department",
+            period_id=row.period_id,
+            department_id=row.department_id,
+            code=source.id[:20],
+            title=source.title,
+            language=row.language,
+        ),
+        caller=caller,
+        entity="objective",
+    )
     dept_krs: dict[str, int] = {}
     for kr in source.key_results:
-        made = KeyResult(objective_id=obj.id, parent_kr_id=kr_ids.get(kr.parent_kr or ""), code=kr.id[:20],
-                         title=kr.title, indicator_code=kr.metric, baseline=kr.baseline, target=kr.target,
-                         unit=kr.unit[:20] if kr.unit else None, direction=kr.direction)
+        made = KeyResult(
+            objective_id=obj.id,
+            parent_kr_id=kr_ids.get(kr.parent_kr or ""),
+            code=kr.id[:20],
+            title=kr.title,
+            indicator_code=kr.metric,
+            baseline=kr.baseline,
+            target=kr.target,
+            unit=kr.unit[:20] if kr.unit else None,
+            direction=kr.direction,
+        )
         dept_krs[kr.id] = common.create(session, made, caller=caller, entity="key_result").id
     return obj, dept_krs
 
@@ -81,13 +125,20 @@ def publish_draft(session: Session, caller: Caller, draft_id: int, if_match: str
     with live_scope(session):
         problems = check_draft(draft)
     if problems:  # stored drafts passed the guards; this only trips if the row was altered behind the service
-        raise InvalidInput("The stored draft no longer passes the guards; ask for a new draft.",
-                           [{"loc": ["draft"], "msg": p} for p in problems])
+        raise InvalidInput(
+            "The stored draft no longer passes the guards; ask for a new draft.",
+            [{"loc": ["draft"], "msg": p} for p in problems],
+        )
     code = row.inputs["department_code"]
     dd = department_of(draft, code)
     members = {int(p["person_id"]) for p in department_view(row)["people"]}
-    active = set(session.execute(select(Employee.id).where(Employee.id.in_(members), Employee.active.is_(True),
-                                                           Employee.department_id == row.department_id)).scalars())
+    active = set(
+        session.execute(
+            select(Employee.id).where(
+                Employee.id.in_(members), Employee.active.is_(True), Employee.department_id == row.department_id
+            )
+        ).scalars()
+    )
     # A manager never sets their own KPIs (their manager or HR does); people who left are skipped too.
     skipped = sorted(e for e in members if e not in active or (caller.role == MANAGER and e == caller.employee_id))
     people = [p for p in draft.people if p.department == code and int(p.person_id) not in skipped]
@@ -96,31 +147,69 @@ def publish_draft(session: Session, caller: Caller, draft_id: int, if_match: str
     _refuse_duplicates(session, row, row.department_id, [int(p.person_id) for p in people], set(ind_ids.values()))
     kr_ids: dict[str, int] = row.inputs["kr_ids"]
     obj, dept_krs = _objective(session, caller, row, dd, kr_ids)
-    assignments = [_assignment(row, k, ind_ids[k.code], kr_ids.get(k.parent_kr), department_id=row.department_id)
-            for k in dd.kpis]
-    assignments += [_assignment(row, k, ind_ids[k.code], dept_krs.get(k.parent_kr) or kr_ids.get(k.parent_kr),
-                         employee_id=int(p.person_id)) for p in people for k in p.kpis]
+    assignments = [
+        _assignment(row, k, ind_ids[k.code], kr_ids.get(k.parent_kr), department_id=row.department_id) for k in dd.kpis
+    ]
+    assignments += [
+        _assignment(
+            row, k, ind_ids[k.code], dept_krs.get(k.parent_kr) or kr_ids.get(k.parent_kr), employee_id=int(p.person_id)
+        )
+        for p in people
+        for k in p.kpis
+    ]
     session.add_all(assignments)
     session.flush()  # one batch; duplicates were refused above
     for a in assignments:
-        audit.record(session, actor=caller, action="create", entity="kpi_assignment", entity_id=a.id,
-                     after=common.snapshot(a))
+        audit.record(
+            session, actor=caller, action="create", entity="kpi_assignment", entity_id=a.id, after=common.snapshot(a)
+        )
     made = [a.id for a in assignments]
-    compare_and_set(session, row, expected, {
-        "status": "published", "published_by": caller.user_id, "published_by_name": caller.username,
-        "published_at": clock_of(session).now(), "objective_id": obj.id})
-    audit.record(session, actor=caller, action="publish", entity="goal_draft", entity_id=row.id,
-                 before={"status": "draft", "version": expected},
-                 after={"status": "published", "version": row.version, "objective_id": obj.id,
-                        "assignments": len(made), "skipped_employee_ids": skipped})
-    return {"id": row.id, "status": row.status, "version": row.version, "objective_id": obj.id,
-            "key_result_ids": list(dept_krs.values()), "assignment_ids": made, "skipped_employee_ids": skipped}
+    compare_and_set(
+        session,
+        row,
+        expected,
+        {
+            "status": "published",
+            "published_by": caller.user_id,
+            "published_by_name": caller.username,
+            "published_at": clock_of(session).now(),
+            "objective_id": obj.id,
+        },
+    )
+    audit.record(
+        session,
+        actor=caller,
+        action="publish",
+        entity="goal_draft",
+        entity_id=row.id,
+        before={"status": "draft", "version": expected},
+        after={
+            "status": "published",
+            "version": row.version,
+            "objective_id": obj.id,
+            "assignments": len(made),
+            "skipped_employee_ids": skipped,
+        },
+    )
+    return {
+        "id": row.id,
+        "status": row.status,
+        "version": row.version,
+        "objective_id": obj.id,
+        "key_result_ids": list(dept_krs.values()),
+        "assignment_ids": made,
+        "skipped_employee_ids": skipped,
+    }
 
 
 def publish(
     session: Session, caller: Caller, draft_id: int, if_match: str | None, key: str | None
 ) -> tuple[int, dict[str, Any]]:
     """The publish use case: everything above and the Idempotency-Key record commit as one transaction."""
-    return common.run_once(session, caller=caller, key=key, payload={"op": f"publish-goal-draft:{draft_id}"},
-                           produce=lambda: (200, publish_draft(session, caller, draft_id, if_match)))
-
+    return common.run_once(
+        session,
+        caller=caller,
+        key=key,
+        payload={"op": f"publish-goal-draft:{draft_id}"},
+        produce=lambda: (200, publish_draft(session, caller, draft_id, if_match)),
+    )

@@ -83,4 +83,5 @@ class PublishResult(BaseModel):
     key_result_ids: list[int]
     assignment_ids: list[int]
     skipped_employee_ids: list[int] = Field(
-        description="People not given KPIs: a manager never sets their own (their manager or HR does).")
+        description="People not given KPIs: a manager never sets their own (their manager or HR does)."
+    )

@@ -42,17 +42,27 @@ def request_forecast(session: Session, caller: Caller, data: ForecastCreate) -> 
     if period is None:
         raise NotFound(f"Period {data.period_id} not found.")
     allowed = plannable_shop_ids(session, caller)
-    if data.shop_id is not None and (session.get(Shop, data.shop_id) is None
-                                     or (allowed is not None and data.shop_id not in allowed)):
+    if data.shop_id is not None and (
+        session.get(Shop, data.shop_id) is None or (allowed is not None and data.shop_id not in allowed)
+    ):
         raise NotFound(f"Shop {data.shop_id} not found.")
     if data.shop_id is None and allowed is not None and not allowed:
         raise NotFound("You plan for no shop; ask HR to link your department to its shops.")
     last = session.execute(select(SalesDaily.ds).order_by(SalesDaily.ds.desc()).limit(1)).scalar()
     if last is None or period.end_date <= last:
-        raise InvalidInput("That period has no days after the stored sales history; pick a current or future "
-                           "period.", [{"loc": ["period_id"], "msg": f"ends {period.end_date}, history ends {last}"}])
-    job = ForecastJob(shop_id=data.shop_id, period_id=period.id, quantiles=list(data.quantiles), level=data.level,
-                      requested_by=caller.user_id, requested_by_name=caller.username, status="queued")
+        raise InvalidInput(
+            "That period has no days after the stored sales history; pick a current or future period.",
+            [{"loc": ["period_id"], "msg": f"ends {period.end_date}, history ends {last}"}],
+        )
+    job = ForecastJob(
+        shop_id=data.shop_id,
+        period_id=period.id,
+        quantiles=list(data.quantiles),
+        level=data.level,
+        requested_by=caller.user_id,
+        requested_by_name=caller.username,
+        status="queued",
+    )
     return common.create(session, job, caller=caller, entity="forecast_job")
 
 
@@ -73,8 +83,9 @@ def regressor_calendar(session: Session, shops: list[Shop], start: date, end: da
     base = cn_ecommerce_calendar(start, end)
     frames = []
     for shop in shops:
-        events = session.execute(select(PromoEvent).where(or_(PromoEvent.shop_id == shop.id,
-                                                              PromoEvent.shop_id.is_(None)))).scalars()
+        events = session.execute(
+            select(PromoEvent).where(or_(PromoEvent.shop_id == shop.id, PromoEvent.shop_id.is_(None)))
+        ).scalars()
         own = [{"name": e.name, "start": e.start_date, "end": e.end_date} for e in events]
         frames.append(combine_calendars(base, own).assign(unique_id=shop.code))
     cal = pd.concat(frames, ignore_index=True)
@@ -84,17 +95,28 @@ def regressor_calendar(session: Session, shops: list[Shop], start: date, end: da
 
 
 def build_frames(
-    session: Session, shops: list[Shop], end: date, *, history_days: int = 1095,
+    session: Session,
+    shops: list[Shop],
+    end: date,
+    *,
+    history_days: int = 1095,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Long-format history (`unique_id, ds, y, open` + regressors) of the last `history_days` days, and the
     horizon calendar up to `end`."""
-    last_day = session.execute(select(SalesDaily.ds).where(SalesDaily.shop_id.in_([s.id for s in shops]))
-                               .order_by(SalesDaily.ds.desc()).limit(1)).scalar()
+    last_day = session.execute(
+        select(SalesDaily.ds)
+        .where(SalesDaily.shop_id.in_([s.id for s in shops]))
+        .order_by(SalesDaily.ds.desc())
+        .limit(1)
+    ).scalar()
     since = (last_day or end) - timedelta(days=history_days - 1)
     rows = session.execute(
         select(Shop.code, SalesDaily.ds, SalesDaily.sales, SalesDaily.is_open)
-        .join(Shop, Shop.id == SalesDaily.shop_id).where(SalesDaily.shop_id.in_([s.id for s in shops]))
-        .where(SalesDaily.ds >= since).order_by(Shop.code, SalesDaily.ds)).all()
+        .join(Shop, Shop.id == SalesDaily.shop_id)
+        .where(SalesDaily.shop_id.in_([s.id for s in shops]))
+        .where(SalesDaily.ds >= since)
+        .order_by(Shop.code, SalesDaily.ds)
+    ).all()
     hist = pd.DataFrame(rows, columns=["unique_id", "ds", "y", "open"])
     if hist.empty:
         raise InvalidInput("No sales history is stored for the chosen shop(s); import sales first.")
@@ -102,8 +124,10 @@ def build_frames(
     hist["open"] = hist["open"].astype(int)
     start, last = hist["ds"].min().date(), hist["ds"].max().date()
     if (last - start).days < MIN_HISTORY_DAYS:
-        raise InvalidInput(f"Only {(last - start).days + 1} days of sales history; at least {MIN_HISTORY_DAYS} "
-                           "are needed for a target range.")
+        raise InvalidInput(
+            f"Only {(last - start).days + 1} days of sales history; at least {MIN_HISTORY_DAYS} "
+            "are needed for a target range."
+        )
     regs = regressor_calendar(session, shops, start, end)
     hist = hist.merge(regs, on=["unique_id", "ds"], how="left")
     future = regs[regs["ds"] > pd.Timestamp(last)].assign(open=1)  # planned closures are not stored: open
@@ -146,10 +170,18 @@ def run_job(url: str, job_id: int, *, n_jobs: int = 1, history_days: int = 1095,
             log.exception("forecast job %s failed", job_id)
         with session_scope(url, clock=clock) as session:
             job = session.get(ForecastJob, job_id)
-            job.status, job.finished_at = "failed", clock_of(session).now()  # type: ignore[union-attr]
-            job.message = str(exc) if known else "Internal error while forecasting; it was logged."  # type: ignore[union-attr]
-            audit.record(session, actor=None, action="forecast_failed", entity="forecast_job", entity_id=job_id,
-                         after={"message": job.message})  # type: ignore[union-attr]
+            if job is None:  # deleted while it ran: nothing left to mark
+                return
+            job.status, job.finished_at = "failed", clock_of(session).now()
+            job.message = str(exc) if known else "Internal error while forecasting; it was logged."
+            audit.record(
+                session,
+                actor=None,
+                action="forecast_failed",
+                entity="forecast_job",
+                entity_id=job_id,
+                after={"message": job.message},
+            )
 
 
 @dataclass(frozen=True)
@@ -172,8 +204,17 @@ def _inputs(session: Session, job: ForecastJob, history_days: int) -> _Inputs:
     shops = _shops_for(session, job, plannable_shop_ids(session, requester) if requester else None)
     hist, future = build_frames(session, shops, period.end_date, history_days=history_days)
     q = tuple(float(x) for x in job.quantiles)
-    return _Inputs(period.id, period.code, period.start_date, period.end_date, {s.code: s.id for s in shops},
-                   hist, future, (q[0], q[1], q[2]), job.level)
+    return _Inputs(
+        period.id,
+        period.code,
+        period.start_date,
+        period.end_date,
+        {s.code: s.id for s in shops},
+        hist,
+        future,
+        (q[0], q[1], q[2]),
+        job.level,
+    )
 
 
 def _fit(inputs: _Inputs, n_jobs: int) -> tuple[Any, pd.DataFrame]:
@@ -183,8 +224,9 @@ def _fit(inputs: _Inputs, n_jobs: int) -> tuple[Any, pd.DataFrame]:
     last = inputs.hist["ds"].max().date()
     first_open = max(inputs.start, last + timedelta(days=1))
     model = AutoForecaster(horizon=len(inputs.future["ds"].unique()), n_jobs=n_jobs).fit(inputs.hist)
-    ranges = target_ranges(model, X=inputs.future, period=[(inputs.period_code, first_open, inputs.end)],
-                           quantiles=inputs.quantiles)
+    ranges = target_ranges(
+        model, X=inputs.future, period=[(inputs.period_code, first_open, inputs.end)], quantiles=inputs.quantiles
+    )
     return ranges, model.predict(X=inputs.future, level=(inputs.level,))
 
 
@@ -194,19 +236,44 @@ def _store(session: Session, job: ForecastJob, inputs: _Inputs, result: tuple[An
     sold = _sold_so_far(inputs.hist, inputs.start, last)
     for r in ranges.ranges:
         done = sold.get(r.unique_id, 0.0)
-        session.add(TargetRange(
-            job_id=job.id, shop_id=inputs.shop_ids[r.unique_id], period_id=inputs.period_id,
-            conservative=r.conservative + done, base=r.base + done, stretch=r.stretch + done,
-            quantiles=list(r.quantiles), model=r.model, data_hash=r.data_hash, backtest_mase=r.backtest_mase,
-            backtest_daily_coverage=r.backtest_daily_coverage, backtest_total_coverage=r.backtest_total_coverage))
+        session.add(
+            TargetRange(
+                job_id=job.id,
+                shop_id=inputs.shop_ids[r.unique_id],
+                period_id=inputs.period_id,
+                conservative=r.conservative + done,
+                base=r.base + done,
+                stretch=r.stretch + done,
+                quantiles=list(r.quantiles),
+                model=r.model,
+                data_hash=r.data_hash,
+                backtest_mase=r.backtest_mase,
+                backtest_daily_coverage=r.backtest_daily_coverage,
+                backtest_total_coverage=r.backtest_total_coverage,
+            )
+        )
     lo, hi = f"lo-{inputs.level}", f"hi-{inputs.level}"
-    job.daily = [{"shop_code": row.unique_id, "ds": row.ds.date().isoformat(), "p50": float(row.p50),
-                  "lo": float(row[lo]), "hi": float(row[hi])} for _, row in daily.iterrows()]
+    job.daily = [
+        {
+            "shop_code": row.unique_id,
+            "ds": row.ds.date().isoformat(),
+            "p50": float(row.p50),
+            "lo": float(row[lo]),
+            "hi": float(row[hi]),
+        }
+        for _, row in daily.iterrows()
+    ]
     job.status, job.finished_at = "done", clock_of(session).now()
     job.data_hash, job.history_end = ranges.data_hash, last
     job.message = f"{len(ranges.ranges)} target range(s); models: {sorted({r.model for r in ranges.ranges})}"
-    audit.record(session, actor=None, action="forecast_done", entity="forecast_job",
-                 entity_id=job.id, after={"ranges": len(ranges.ranges), "data_hash": ranges.data_hash})
+    audit.record(
+        session,
+        actor=None,
+        action="forecast_done",
+        entity="forecast_job",
+        entity_id=job.id,
+        after={"ranges": len(ranges.ranges), "data_hash": ranges.data_hash},
+    )
 
 
 def _requester(session: Session, job: ForecastJob) -> Caller | None:
@@ -244,12 +311,14 @@ def list_jobs(session: Session, caller: Caller, *, limit: int, offset: int) -> t
 
 def job_ranges(session: Session, job: ForecastJob) -> list[TargetRange]:
     """The target ranges a job proposed."""
-    return list(session.execute(select(TargetRange).where(TargetRange.job_id == job.id)
-                                .order_by(TargetRange.shop_id)).scalars())
+    return list(
+        session.execute(select(TargetRange).where(TargetRange.job_id == job.id).order_by(TargetRange.shop_id)).scalars()
+    )
 
 
-def list_ranges(session: Session, caller: Caller, *, period_id: int | None, shop_id: int | None,
-                limit: int, offset: int) -> tuple[list[TargetRange], int]:
+def list_ranges(
+    session: Session, caller: Caller, *, period_id: int | None, shop_id: int | None, limit: int, offset: int
+) -> tuple[list[TargetRange], int]:
     """Proposed target ranges the caller may read, newest first."""
     stmt = select(TargetRange).order_by(TargetRange.id.desc())
     allowed = plannable_shop_ids(session, caller)
@@ -270,22 +339,41 @@ def chart_png(session: Session, caller: Caller, job_id: int, shop_id: int | None
     if job.status != "done" or not job.daily:
         raise NotFound(f"Forecast {job_id} has no chart yet (status {job.status}).")
     codes = sorted({d["shop_code"] for d in job.daily})
-    shop = session.get(Shop, shop_id) if shop_id is not None else session.execute(
-        select(Shop).where(Shop.code == codes[0])).scalar_one()
+    shop = (
+        session.get(Shop, shop_id)
+        if shop_id is not None
+        else session.execute(select(Shop).where(Shop.code == codes[0])).scalar_one()
+    )
     if shop is None or shop.code not in codes:
         raise NotFound(f"Shop {shop_id} is not in forecast {job_id}.")
     daily = pd.DataFrame([d for d in job.daily if d["shop_code"] == shop.code])
-    fc = pd.DataFrame({"unique_id": shop.code, "ds": pd.to_datetime(daily["ds"]), "p50": daily["p50"],
-                       f"lo-{job.level}": daily["lo"], f"hi-{job.level}": daily["hi"]})
-    hist_rows = session.execute(select(SalesDaily.ds, SalesDaily.sales).where(SalesDaily.shop_id == shop.id)
-                                .order_by(SalesDaily.ds.desc()).limit(120)).all()
+    fc = pd.DataFrame(
+        {
+            "unique_id": shop.code,
+            "ds": pd.to_datetime(daily["ds"]),
+            "p50": daily["p50"],
+            f"lo-{job.level}": daily["lo"],
+            f"hi-{job.level}": daily["hi"],
+        }
+    )
+    hist_rows = session.execute(
+        select(SalesDaily.ds, SalesDaily.sales)
+        .where(SalesDaily.shop_id == shop.id)
+        .order_by(SalesDaily.ds.desc())
+        .limit(120)
+    ).all()
     hist = pd.DataFrame(hist_rows, columns=["ds", "y"]).assign(unique_id=shop.code)
     hist["ds"] = pd.to_datetime(hist["ds"])
     # Only the charted days' calendar is needed, not a rebuild of the whole history frame.
     cal = regressor_calendar(session, [shop], fc["ds"].min().date(), fc["ds"].max().date())
     promo = cal.loc[cal["promo"] == 1, "ds"].tolist()
-    return fan_chart(hist.sort_values("ds"), fc, unique_id=shop.code, promo_days=promo,
-                     title=f"{shop.name_en} · {job.metric} · p50 and {job.level}% band")
+    return fan_chart(
+        hist.sort_values("ds"),
+        fc,
+        unique_id=shop.code,
+        promo_days=promo,
+        title=f"{shop.name_en} · {job.metric} · p50 and {job.level}% band",
+    )
 
 
 def job_view(session: Session, job: ForecastJob) -> dict[str, Any]:

@@ -12,7 +12,8 @@ class ForecastCreate(Strict):
     period_id: DbId
     shop_id: DbId | None = Field(default=None, description="One shop, or null for every shop you plan for.")
     quantiles: tuple[float, float, float] = Field(
-        default=(0.2, 0.5, 0.8), description="Conservative, base and stretch quantiles of the period total.")
+        default=(0.2, 0.5, 0.8), description="Conservative, base and stretch quantiles of the period total."
+    )
     level: int = Field(default=80, ge=50, le=99, description="Daily interval level for the fan chart.")
 
     @field_validator("quantiles")

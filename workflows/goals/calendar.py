@@ -53,8 +53,9 @@ def ensure_periods(session: Session, today: date) -> list[str]:
         row = Period(**spec.row())
         session.add(row)
         session.flush()
-        audit.record(session, actor=None, action="create", entity="period", entity_id=row.id,
-                     after=common.snapshot(row))
+        audit.record(
+            session, actor=None, action="create", entity="period", entity_id=row.id, after=common.snapshot(row)
+        )
         made.append(spec.code)
     return made
 
@@ -65,8 +66,12 @@ def _covering_krs(session: Session, period: Period) -> dict[tuple[int | None, st
         select(Objective.department_id, Objective.level, KeyResult.indicator_code, KeyResult.id)
         .join(KeyResult, KeyResult.objective_id == Objective.id)
         .join(Period, Objective.period_id == Period.id)
-        .where(Period.start_date <= period.start_date, Period.end_date >= period.end_date,
-               Objective.level.in_(("company", "department")), KeyResult.indicator_code.is_not(None))
+        .where(
+            Period.start_date <= period.start_date,
+            Period.end_date >= period.end_date,
+            Objective.level.in_(("company", "department")),
+            KeyResult.indicator_code.is_not(None),
+        )
         .order_by(KeyResult.id)
     ).all()
     out: dict[tuple[int | None, str], int] = {}
@@ -76,8 +81,13 @@ def _covering_krs(session: Session, period: Period) -> dict[tuple[int | None, st
     return out
 
 
-def _parent(old: KpiAssignment, krs: dict[tuple[int | None, str], int], kr_covers: set[int],
-            dept_of: dict[int, int], code_of: dict[int, str]) -> int | None:
+def _parent(
+    old: KpiAssignment,
+    krs: dict[tuple[int | None, str], int],
+    kr_covers: set[int],
+    dept_of: dict[int, int],
+    code_of: dict[int, str],
+) -> int | None:
     """The KR a rolled assignment serves: the old one if it still covers the period, else one measuring the
     same indicator (the owner's department first, then the company), else none."""
     if old.parent_kr_id in kr_covers:
@@ -93,16 +103,21 @@ def roll_over(session: Session, period: Period) -> int:
     prev = session.execute(select(Period).where(Period.code == prev_code)).scalar_one_or_none()
     if prev is None:
         return 0
-    old_rows = list(session.execute(select(KpiAssignment).where(
-        KpiAssignment.period_id == prev.id, KpiAssignment.status.in_(("active", "closed")))).scalars())
+    old_rows = list(
+        session.execute(
+            select(KpiAssignment).where(
+                KpiAssignment.period_id == prev.id, KpiAssignment.status.in_(("active", "closed"))
+            )
+        ).scalars()
+    )
     if not old_rows:
         return 0
-    present = set(session.execute(
-        select(KpiAssignment.employee_id, KpiAssignment.department_id).where(KpiAssignment.period_id == period.id)
-    ).all())
-    active = dict(
-        session.execute(select(Employee.id, Employee.department_id).where(Employee.active.is_(True))).all()
+    present = set(
+        session.execute(
+            select(KpiAssignment.employee_id, KpiAssignment.department_id).where(KpiAssignment.period_id == period.id)
+        ).all()
     )
+    active = dict(session.execute(select(Employee.id, Employee.department_id).where(Employee.active.is_(True))).all())
     krs = _covering_krs(session, period)
     code_of = dict(session.execute(select(Indicator.id, Indicator.code)).all())
     made = 0
@@ -111,23 +126,41 @@ def roll_over(session: Session, period: Period) -> int:
         if owner in present or (old.employee_id is not None and old.employee_id not in active):
             continue
         new = KpiAssignment(
-            period_id=period.id, indicator_id=old.indicator_id, employee_id=old.employee_id,
-            department_id=old.department_id, parent_kr_id=_parent(old, krs, set(krs.values()), active, code_of),
-            block=old.block, weight=old.weight, target=old.target, target_low=old.target_low,
-            target_high=old.target_high, status="active")
+            period_id=period.id,
+            indicator_id=old.indicator_id,
+            employee_id=old.employee_id,
+            department_id=old.department_id,
+            parent_kr_id=_parent(old, krs, set(krs.values()), active, code_of),
+            block=old.block,
+            weight=old.weight,
+            target=old.target,
+            target_low=old.target_low,
+            target_high=old.target_high,
+            status="active",
+        )
         session.add(new)
         session.flush()
-        audit.record(session, actor=None, action="rollover", entity="kpi_assignment", entity_id=new.id,
-                     after={**common.snapshot(new), "from_assignment_id": old.id, "from_period": prev.code})
+        audit.record(
+            session,
+            actor=None,
+            action="rollover",
+            entity="kpi_assignment",
+            entity_id=new.id,
+            after={**common.snapshot(new), "from_assignment_id": old.id, "from_period": prev.code},
+        )
         made += 1
     return made
 
 
 def started_periods(session: Session, today: date) -> list[Period]:
     """Periods of the rolled kinds running on `today`."""
-    return list(session.execute(select(Period).where(
-        Period.kind.in_(ROLLED_KINDS), Period.start_date <= today, Period.end_date >= today)
-        .order_by(Period.start_date)).scalars())
+    return list(
+        session.execute(
+            select(Period)
+            .where(Period.kind.in_(ROLLED_KINDS), Period.start_date <= today, Period.end_date >= today)
+            .order_by(Period.start_date)
+        ).scalars()
+    )
 
 
 def keep_calendar(session: Session, today: date | None = None) -> CalendarRun:
@@ -137,8 +170,14 @@ def keep_calendar(session: Session, today: date | None = None) -> CalendarRun:
     created = ensure_periods(session, today)
     rolled = sum(roll_over(session, p) for p in started_periods(session, today))
     if created or rolled or seeded:
-        audit.record(session, actor=None, action="housekeeping", entity="calendar", entity_id=today.isoformat(),
-                     after={"periods_created": created, "assignments_rolled": rolled, "indicators_seeded": seeded})
+        audit.record(
+            session,
+            actor=None,
+            action="housekeeping",
+            entity="calendar",
+            entity_id=today.isoformat(),
+            after={"periods_created": created, "assignments_rolled": rolled, "indicators_seeded": seeded},
+        )
     return CalendarRun(today=today, periods_created=created, assignments_rolled=rolled, indicators_seeded=seeded)
 
 
@@ -175,8 +214,9 @@ class CalendarKeeper:
             log.exception("calendar housekeeping failed; retrying at the next tick")
             return
         if run.periods_created or run.assignments_rolled:
-            log.info("calendar: periods %s created, %d assignments rolled over",
-                     run.periods_created, run.assignments_rolled)
+            log.info(
+                "calendar: periods %s created, %d assignments rolled over", run.periods_created, run.assignments_rolled
+            )
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval_s):

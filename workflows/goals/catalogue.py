@@ -36,8 +36,9 @@ def ensure_catalogue(session: Session) -> list[str]:
         ind = IndicatorRow(**row)
         session.add(ind)
         session.flush()
-        audit.record(session, actor=None, action="create", entity="indicator", entity_id=ind.id,
-                     after=common.snapshot(ind))
+        audit.record(
+            session, actor=None, action="create", entity="indicator", entity_id=ind.id, after=common.snapshot(ind)
+        )
         made.append(row["code"])
     return made
 
@@ -46,9 +47,13 @@ def _merged(row: IndicatorRow, shipped: Indicator | None) -> Indicator:
     """The table's row (the truth for names, unit, direction, definitions) with the file's metadata."""
     words = Synonyms(zh=(row.name_zh,), en=(row.name_en,))
     return Indicator(
-        code=row.code, name_zh=row.name_zh, name_en=row.name_en, unit=row.unit,
+        code=row.code,
+        name_zh=row.name_zh,
+        name_en=row.name_en,
+        unit=row.unit,
         direction=row.direction,  # type: ignore[arg-type]  # the table's CHECK constraint allows only these
-        definition_zh=row.definition_zh or "", definition_en=row.definition_en or "",
+        definition_zh=row.definition_zh or "",
+        definition_en=row.definition_en or "",
         departments=shipped.departments if shipped else DEPARTMENT_CODES,
         synonyms=shipped.synonyms if shipped else words,
         level=shipped.level if shipped else "person",

@@ -50,8 +50,9 @@ def get_period(session: Session, period_id: int) -> Period:
 
 def _check_dates(start: date | None, end: date | None) -> None:
     if start is not None and end is not None and start > end:
-        raise InvalidInput("A period must not end before it starts.",
-                           [{"loc": ["end_date"], "msg": "before start_date"}])
+        raise InvalidInput(
+            "A period must not end before it starts.", [{"loc": ["end_date"], "msg": "before start_date"}]
+        )
 
 
 def create_period(session: Session, caller: Caller, data: PeriodCreate) -> Period:
@@ -87,12 +88,17 @@ def create_indicator(session: Session, caller: Caller, data: IndicatorCreate) ->
 
 
 def update_indicator(
-    session: Session, caller: Caller, indicator_id: int, data: IndicatorUpdate, if_match: str | None,
+    session: Session,
+    caller: Caller,
+    indicator_id: int,
+    data: IndicatorUpdate,
+    if_match: str | None,
 ) -> Indicator:
     """Edit a catalogue indicator (If-Match, audited)."""
     ind = get_indicator(session, indicator_id)
-    common.update_versioned(session, ind, data.model_dump(exclude_unset=True), if_match=if_match, caller=caller,
-                            entity="indicator")
+    common.update_versioned(
+        session, ind, data.model_dump(exclude_unset=True), if_match=if_match, caller=caller, entity="indicator"
+    )
     session.commit()
     return ind
 
@@ -131,13 +137,21 @@ def _owner_check(level: str | None, department_id: int | None, employee_id: int 
         raise InvalidInput("Give either employee_id or department_id, not both.", [{"loc": ["employee_id"]}])
     expected = {"company": (False, False), "department": (True, False), "person": (False, True)}
     if level is not None and expected[level] != (department_id is not None, employee_id is not None):
-        raise InvalidInput(f"A {level}-level objective needs exactly the matching owner id.",
-                           [{"loc": ["level"], "msg": "company: none; department: department_id; person: employee_id"}])
+        raise InvalidInput(
+            f"A {level}-level objective needs exactly the matching owner id.",
+            [{"loc": ["level"], "msg": "company: none; department: department_id; person: employee_id"}],
+        )
 
 
 # --- OKRs --------------------------------------------------------------------------------------------------
 def list_objectives(
-    session: Session, caller: Caller, *, period_id: int | None, level: str | None, limit: int, offset: int,
+    session: Session,
+    caller: Caller,
+    *,
+    period_id: int | None,
+    level: str | None,
+    limit: int,
+    offset: int,
 ) -> tuple[list[Objective], int]:
     """Objectives the caller may read."""
     stmt = select(Objective).order_by(Objective.id)
@@ -150,11 +164,13 @@ def list_objectives(
         depts = set(managed_department_ids(session, caller) or set())
         own = session.execute(select(Employee.department_id).where(Employee.id == caller.employee_id)).scalar()
         depts |= {own} if own is not None else set()
-        stmt = stmt.where(or_(
-            Objective.level == "company",
-            Objective.employee_id.in_(visible),
-            (Objective.level == "department") & Objective.department_id.in_(depts),
-        ))
+        stmt = stmt.where(
+            or_(
+                Objective.level == "company",
+                Objective.employee_id.in_(visible),
+                (Objective.level == "department") & Objective.department_id.in_(depts),
+            )
+        )
     return common.paginate(session, stmt, limit=limit, offset=offset)
 
 
@@ -168,8 +184,11 @@ def get_objective(session: Session, caller: Caller, objective_id: int) -> Object
 
 def key_results(session: Session, objective_id: int) -> list[KeyResult]:
     """The key results of one objective."""
-    return list(session.execute(select(KeyResult).where(KeyResult.objective_id == objective_id)
-                                .order_by(KeyResult.id)).scalars())
+    return list(
+        session.execute(
+            select(KeyResult).where(KeyResult.objective_id == objective_id).order_by(KeyResult.id)
+        ).scalars()
+    )
 
 
 def create_objective(session: Session, caller: Caller, data: ObjectiveCreate) -> Objective:
@@ -179,10 +198,13 @@ def create_objective(session: Session, caller: Caller, data: ObjectiveCreate) ->
     _ensure_may_plan(session, caller, data.department_id, data.employee_id)
     for kr in data.key_results:
         if kr.parent_kr_id is not None and session.get(KeyResult, kr.parent_kr_id) is None:
-            raise InvalidInput("A key result names a parent that does not exist.",
-                               [{"loc": ["key_results", kr.code, "parent_kr_id"], "msg": f"{kr.parent_kr_id}"}])
-    obj = common.create(session, Objective(**data.model_dump(exclude={"key_results"})), caller=caller,
-                        entity="objective")
+            raise InvalidInput(
+                "A key result names a parent that does not exist.",
+                [{"loc": ["key_results", kr.code, "parent_kr_id"], "msg": f"{kr.parent_kr_id}"}],
+            )
+    obj = common.create(
+        session, Objective(**data.model_dump(exclude={"key_results"})), caller=caller, entity="objective"
+    )
     for kr in data.key_results:
         common.create(session, KeyResult(objective_id=obj.id, **kr.model_dump()), caller=caller, entity="key_result")
     return obj
@@ -192,8 +214,9 @@ def create_objective(session: Session, caller: Caller, data: ObjectiveCreate) ->
 def objective_view(session: Session, obj: Objective) -> dict[str, Any]:
     """An objective with its key results, as the API shows it."""
     data = ObjectivePublic.model_validate(obj).model_dump(mode="json")
-    data["key_results"] = [KeyResultPublic.model_validate(k).model_dump(mode="json")
-                           for k in key_results(session, obj.id)]
+    data["key_results"] = [
+        KeyResultPublic.model_validate(k).model_dump(mode="json") for k in key_results(session, obj.id)
+    ]
     return data
 
 
@@ -211,7 +234,13 @@ def create_objective_once(
 
 
 def list_assignments(
-    session: Session, caller: Caller, *, period_id: int | None, employee_id: int | None, limit: int, offset: int,
+    session: Session,
+    caller: Caller,
+    *,
+    period_id: int | None,
+    employee_id: int | None,
+    limit: int,
+    offset: int,
 ) -> tuple[list[KpiAssignment], int]:
     """Assignments the caller may read."""
     stmt = select(KpiAssignment).order_by(KpiAssignment.id)
@@ -243,19 +272,33 @@ def create_assignment(session: Session, caller: Caller, data: AssignmentCreate) 
     get_period(session, data.period_id)
     ind = session.execute(select(Indicator).where(Indicator.code == data.indicator_code)).scalar_one_or_none()
     if ind is None:
-        raise InvalidInput("Unknown indicator.", [{"loc": ["indicator_code"], "msg": f"{data.indicator_code!r} is not "
-                                                   "in the catalogue (GET /api/v1/indicators)"}])
+        raise InvalidInput(
+            "Unknown indicator.",
+            [
+                {
+                    "loc": ["indicator_code"],
+                    "msg": f"{data.indicator_code!r} is not in the catalogue (GET /api/v1/indicators)",
+                }
+            ],
+        )
     _check_range(data.target_low, data.target, data.target_high)
     # The table's unique key cannot catch this: the unused owner column is NULL, and NULLs never collide.
-    twin = session.execute(select(KpiAssignment.id).where(
-        KpiAssignment.period_id == data.period_id, KpiAssignment.indicator_id == ind.id,
-        KpiAssignment.employee_id.is_(None) if data.employee_id is None
-        else KpiAssignment.employee_id == data.employee_id,
-        KpiAssignment.department_id.is_(None) if data.department_id is None
-        else KpiAssignment.department_id == data.department_id)).first()
+    twin = session.execute(
+        select(KpiAssignment.id).where(
+            KpiAssignment.period_id == data.period_id,
+            KpiAssignment.indicator_id == ind.id,
+            KpiAssignment.employee_id.is_(None)
+            if data.employee_id is None
+            else KpiAssignment.employee_id == data.employee_id,
+            KpiAssignment.department_id.is_(None)
+            if data.department_id is None
+            else KpiAssignment.department_id == data.department_id,
+        )
+    ).first()
     if twin is not None:
-        raise Conflict(f"This owner already has {data.indicator_code!r} in that period (assignment {twin[0]}); "
-                       "PATCH it instead.")
+        raise Conflict(
+            f"This owner already has {data.indicator_code!r} in that period (assignment {twin[0]}); PATCH it instead."
+        )
     values = data.model_dump(exclude={"indicator_code"})
     return common.create(session, KpiAssignment(indicator_id=ind.id, **values), caller=caller, entity="kpi_assignment")
 
@@ -263,19 +306,28 @@ def create_assignment(session: Session, caller: Caller, data: AssignmentCreate) 
 def _check_range(low: float | None, mid: float | None, high: float | None) -> None:
     known = [v for v in (low, mid, high) if v is not None]
     if known != sorted(known):
-        raise InvalidInput("Target range must satisfy target_low <= target <= target_high.",
-                           [{"loc": ["target_low"], "msg": "range out of order"}])
+        raise InvalidInput(
+            "Target range must satisfy target_low <= target <= target_high.",
+            [{"loc": ["target_low"], "msg": "range out of order"}],
+        )
 
 
 def update_assignment(
-    session: Session, caller: Caller, assignment_id: int, data: AssignmentUpdate, if_match: str | None,
+    session: Session,
+    caller: Caller,
+    assignment_id: int,
+    data: AssignmentUpdate,
+    if_match: str | None,
 ) -> KpiAssignment:
     """Change a weight or target (If-Match, audited)."""
     a = get_assignment(session, caller, assignment_id)
     _ensure_may_plan(session, caller, a.department_id, a.employee_id)
     changes = data.model_dump(exclude_unset=True)
-    _check_range(changes.get("target_low", a.target_low), changes.get("target", a.target),
-                 changes.get("target_high", a.target_high))
+    _check_range(
+        changes.get("target_low", a.target_low),
+        changes.get("target", a.target),
+        changes.get("target_high", a.target_high),
+    )
     common.update_versioned(session, a, changes, if_match=if_match, caller=caller, entity="kpi_assignment")
     session.commit()
     return a
@@ -284,8 +336,11 @@ def update_assignment(
 def list_actuals(session: Session, caller: Caller, assignment_id: int) -> list[KpiActual]:
     """The measured values of an assignment the caller may read."""
     get_assignment(session, caller, assignment_id)
-    return list(session.execute(select(KpiActual).where(KpiActual.assignment_id == assignment_id)
-                                .order_by(KpiActual.as_of)).scalars())
+    return list(
+        session.execute(
+            select(KpiActual).where(KpiActual.assignment_id == assignment_id).order_by(KpiActual.as_of)
+        ).scalars()
+    )
 
 
 def record_actual(session: Session, caller: Caller, assignment_id: int, data: ActualCreate) -> KpiActual:

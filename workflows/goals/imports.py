@@ -31,8 +31,10 @@ def _rows(content: bytes, required: tuple[str, ...], filename: str) -> Iterator[
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in required if c not in header]
     if missing:
-        raise InvalidInput(f"{filename}: missing column(s) {', '.join(missing)}; the header must have "
-                           f"{', '.join(required)}.", [{"line": 1, "msg": f"missing {missing}"}])
+        raise InvalidInput(
+            f"{filename}: missing column(s) {', '.join(missing)}; the header must have {', '.join(required)}.",
+            [{"line": 1, "msg": f"missing {missing}"}],
+        )
     reader.fieldnames = header
     for row in reader:
         yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}
@@ -46,7 +48,10 @@ def _number(raw: str, column: str) -> float:
 
 
 def _collect(
-    content: bytes, required: tuple[str, ...], filename: str, parse: Callable[[dict[str, str]], Any],
+    content: bytes,
+    required: tuple[str, ...],
+    filename: str,
+    parse: Callable[[dict[str, str]], Any],
 ) -> list[Any]:
     parsed, errors = [], []
     for line, row in _rows(content, required, filename):
@@ -79,8 +84,10 @@ def import_actuals(session: Session, caller: Caller, *, content: bytes, filename
             raise ValueError(f"unknown employee_code {row['employee_code']!r}")
         key = (emp, periods.get(row["period_code"]), indicators.get(row["indicator_code"]))
         if key not in assignments:
-            raise ValueError(f"{row['employee_code']} has no KPI {row['indicator_code']!r} in period "
-                             f"{row['period_code']!r}; create the assignment first")
+            raise ValueError(
+                f"{row['employee_code']} has no KPI {row['indicator_code']!r} in period "
+                f"{row['period_code']!r}; create the assignment first"
+            )
         return assignments[key], date.fromisoformat(row["as_of"]), _number(row["value"], "value")
 
     rows = _collect(content, ACTUAL_COLUMNS, filename, parse)
@@ -93,8 +100,9 @@ def import_actuals(session: Session, caller: Caller, *, content: bytes, filename
         if found is not None:
             found.value, found.source = value, "import"
         else:
-            existing[(assignment_id, as_of)] = KpiActual(assignment_id=assignment_id, as_of=as_of, value=value,
-                                                         source="import")
+            existing[(assignment_id, as_of)] = KpiActual(
+                assignment_id=assignment_id, as_of=as_of, value=value, source="import"
+            )
             session.add(existing[(assignment_id, as_of)])
     _audit_import(session, caller, "kpi_actual", filename, content, len(rows))
     session.commit()
@@ -122,10 +130,13 @@ def import_sales(session: Session, caller: Caller, *, content: bytes, filename: 
         if sales < 0:
             raise ValueError("sales must not be negative (record refunds separately)")
         return {
-            "shop_id": shops[row["shop_code"]], "ds": date.fromisoformat(row["ds"]), "sales": sales,
+            "shop_id": shops[row["shop_code"]],
+            "ds": date.fromisoformat(row["ds"]),
+            "sales": sales,
             "orders": int(row["orders"]) if row.get("orders") else None,
             "visitors": int(row["visitors"]) if row.get("visitors") else None,
-            "is_open": _flag(row.get("is_open", ""), True), "promo": _flag(row.get("promo", ""), False),
+            "is_open": _flag(row.get("is_open", ""), True),
+            "promo": _flag(row.get("promo", ""), False),
         }
 
     rows = _collect(content, SALES_COLUMNS, filename, parse)
@@ -150,5 +161,11 @@ def import_sales(session: Session, caller: Caller, *, content: bytes, filename: 
 
 def _audit_import(session: Session, caller: Caller, entity: str, filename: str, content: bytes, n: int) -> None:
     digest = hashlib.sha256(content).hexdigest()
-    audit.record(session, actor=caller, action="import", entity=entity, entity_id=filename[:60],
-                 after={"rows": n, "sha256": digest})
+    audit.record(
+        session,
+        actor=caller,
+        action="import",
+        entity=entity,
+        entity_id=filename[:60],
+        after={"rows": n, "sha256": digest},
+    )

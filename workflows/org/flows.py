@@ -42,12 +42,17 @@ def create_department(session: Session, caller: Caller, data: DepartmentCreate) 
     if company is None:
         raise InvalidInput("No company exists yet; load one first (`kpilot demo` or an import).")
     _check_parent(session, None, data.parent_id)
-    return common.create(session, Department(company_id=company.id, **data.model_dump()), caller=caller,
-                         entity="department")
+    return common.create(
+        session, Department(company_id=company.id, **data.model_dump()), caller=caller, entity="department"
+    )
 
 
 def update_department(
-    session: Session, caller: Caller, department_id: int, data: DepartmentUpdate, if_match: str | None,
+    session: Session,
+    caller: Caller,
+    department_id: int,
+    data: DepartmentUpdate,
+    if_match: str | None,
 ) -> Department:
     """Rename or move a department (If-Match, audited)."""
     dept = get_department(session, department_id)
@@ -65,7 +70,12 @@ def list_positions(session: Session, *, limit: int, offset: int) -> tuple[list[P
 
 
 def list_employees(
-    session: Session, caller: Caller, *, department_id: int | None, limit: int, offset: int,
+    session: Session,
+    caller: Caller,
+    *,
+    department_id: int | None,
+    limit: int,
+    offset: int,
 ) -> tuple[list[Employee], int]:
     """Employees the caller may see: self (employee), reporting subtree (manager), everyone (HR/admin)."""
     stmt = select(Employee).order_by(Employee.id)
@@ -84,8 +94,10 @@ def _check_refs(session: Session, employee_id: int | None, changes: dict[str, ob
         if value is not None and session.get(model, value) is None:
             problems.append({"loc": [field], "msg": f"{value} does not exist"})
     manager_id = changes.get("manager_id")
-    if employee_id is not None and isinstance(manager_id, int) and manager_id in subtree_employee_ids(
-        session, employee_id
+    if (
+        employee_id is not None
+        and isinstance(manager_id, int)
+        and manager_id in subtree_employee_ids(session, employee_id)
     ):
         problems.append({"loc": ["manager_id"], "msg": "a person cannot report to themselves or to their own report"})
     if problems:
@@ -98,12 +110,17 @@ def create_employee(session: Session, caller: Caller, data: EmployeeCreate) -> E
     if company is None:
         raise InvalidInput("No company exists yet; load one first.")
     _check_refs(session, None, data.model_dump())
-    return common.create(session, Employee(company_id=company.id, **data.model_dump()), caller=caller,
-                         entity="employee")
+    return common.create(
+        session, Employee(company_id=company.id, **data.model_dump()), caller=caller, entity="employee"
+    )
 
 
 def update_employee(
-    session: Session, caller: Caller, employee_id: int, data: EmployeeUpdate, if_match: str | None,
+    session: Session,
+    caller: Caller,
+    employee_id: int,
+    data: EmployeeUpdate,
+    if_match: str | None,
 ) -> Employee:
     """Change an employee's record (If-Match, audited)."""
     emp = get_visible_employee(session, caller, employee_id)

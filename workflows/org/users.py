@@ -29,8 +29,9 @@ def login(session: Session, settings: Settings, *, username: str, password: str)
         raise AuthenticationFailed("Wrong username or password.")
     if password == DEMO_PASSWORD and not settings.demo:
         raise AuthenticationFailed("The demo password is refused outside demo mode; ask an admin to reset yours.")
-    return create_token(user_id=user.id, secret=settings.secret_key, ttl_minutes=settings.token_ttl_minutes,
-                        now=clock_of(session).now())
+    return create_token(
+        user_id=user.id, secret=settings.secret_key, ttl_minutes=settings.token_ttl_minutes, now=clock_of(session).now()
+    )
 
 
 def validate_new_user(session: Session, *, role: str, employee_id: int | None, password: str) -> None:
@@ -47,7 +48,13 @@ def validate_new_user(session: Session, *, role: str, employee_id: int | None, p
 
 
 def create_user(
-    session: Session, *, caller: Caller | None, username: str, password: str, role: str, employee_id: int | None,
+    session: Session,
+    *,
+    caller: Caller | None,
+    username: str,
+    password: str,
+    role: str,
+    employee_id: int | None,
 ) -> User:
     """Create a user with a hashed password (audited; the caller commits)."""
     validate_new_user(session, role=role, employee_id=employee_id, password=password)
@@ -67,8 +74,9 @@ def public_view(user: User) -> dict[str, Any]:
 def update_user(session: Session, caller: Caller, user_id: int, data: UserUpdate, if_match: str | None) -> User:
     """An admin changes a user's role or disables them (If-Match, audited, one commit)."""
     user = get_user(session, user_id)
-    common.update_versioned(session, user, data.model_dump(exclude_unset=True), if_match=if_match, caller=caller,
-                            entity="user")
+    common.update_versioned(
+        session, user, data.model_dump(exclude_unset=True), if_match=if_match, caller=caller, entity="user"
+    )
     session.commit()
     return user
 

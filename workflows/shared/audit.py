@@ -30,17 +30,29 @@ def _utc_text(at: datetime) -> str:
 def event_hash(prev_hash: str, ev: AuditEvent) -> str:
     """The digest of one event chained to the previous one."""
     body = {
-        "prev": prev_hash, "at": _utc_text(ev.at), "actor": ev.actor, "actor_user_id": ev.actor_user_id,
-        "action": ev.action, "entity": ev.entity, "entity_id": ev.entity_id,
-        "before": ev.before, "after": ev.after,
+        "prev": prev_hash,
+        "at": _utc_text(ev.at),
+        "actor": ev.actor,
+        "actor_user_id": ev.actor_user_id,
+        "action": ev.action,
+        "entity": ev.entity,
+        "entity_id": ev.entity_id,
+        "before": ev.before,
+        "after": ev.after,
     }
     text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def record(
-    session: Session, *, actor: Caller | None, action: str, entity: str, entity_id: object,
-    before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+    session: Session,
+    *,
+    actor: Caller | None,
+    action: str,
+    entity: str,
+    entity_id: object,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit event in the current transaction (the caller commits)."""
     # Bumping the head row first takes its lock, so concurrent writers queue instead of forking the chain.
@@ -50,10 +62,15 @@ def record(
         session.flush()
     head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one()
     ev = AuditEvent(
-        at=clock_of(session).now().replace(tzinfo=None), actor_user_id=actor.user_id if actor else None,
-        actor=actor.username if actor else "system", action=action, entity=entity, entity_id=str(entity_id),
+        at=clock_of(session).now().replace(tzinfo=None),
+        actor_user_id=actor.user_id if actor else None,
+        actor=actor.username if actor else "system",
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
         before=_canonical(before) if before is not None else None,
-        after=_canonical(after) if after is not None else None, prev_hash=head.last_hash,
+        after=_canonical(after) if after is not None else None,
+        prev_hash=head.last_hash,
     )
     ev.hash = event_hash(head.last_hash, ev)
     session.add(ev)

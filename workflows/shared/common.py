@@ -56,13 +56,25 @@ def create(session: Session, obj: T, *, caller: Caller, entity: str) -> T:
     except IntegrityError as exc:
         session.rollback()
         raise Conflict(f"A {entity} with the same unique key already exists, or a referenced id does not.") from exc
-    audit.record(session, actor=caller, action="create", entity=entity, entity_id=obj.id,  # type: ignore[attr-defined]
-                 after=snapshot(obj))
+    audit.record(
+        session,
+        actor=caller,
+        action="create",
+        entity=entity,
+        entity_id=obj.id,  # type: ignore[attr-defined]
+        after=snapshot(obj),
+    )
     return obj
 
 
 def update_versioned(
-    session: Session, obj: T, changes: dict[str, Any], *, if_match: str | None, caller: Caller, entity: str,
+    session: Session,
+    obj: T,
+    changes: dict[str, Any],
+    *,
+    if_match: str | None,
+    caller: Caller,
+    entity: str,
 ) -> T:
     """Apply `changes` only if the row is still at the If-Match version (compare-and-set) and audit it, in the
     open transaction: the use case that called it commits, once."""
@@ -86,8 +98,15 @@ def update_versioned(
         session.rollback()
         raise PreconditionFailed(f"The {entity} changed since you read it (your version {expected}); GET it again.")
     session.refresh(obj)
-    audit.record(session, actor=caller, action="update", entity=entity, entity_id=obj.id,  # type: ignore[attr-defined]
-                 before=before, after=snapshot(obj))
+    audit.record(
+        session,
+        actor=caller,
+        action="update",
+        entity=entity,
+        entity_id=obj.id,  # type: ignore[attr-defined]
+        before=before,
+        after=snapshot(obj),
+    )
     return obj
 
 
@@ -105,7 +124,11 @@ def request_hash(payload: Any) -> str:
 
 
 def run_once(
-    session: Session, *, caller: Caller, key: str | None, payload: Any,
+    session: Session,
+    *,
+    caller: Caller,
+    key: str | None,
+    payload: Any,
     produce: Callable[[], tuple[int, dict[str, Any]]],
 ) -> tuple[int, dict[str, Any]]:
     """Run a writing use case once per Idempotency-Key and commit: the one transaction of the use case.

@@ -59,15 +59,19 @@ def current_weights(session: Session, department_id: int) -> CurrentWeights | No
     if ws is not None:
         return CurrentWeights({k: float(v) for k, v in ws.weights.items()}, f"weight_set v{ws.version}", ws.version)
     newest = session.execute(
-        select(Period.id, Period.code).join(KpiAssignment, KpiAssignment.period_id == Period.id)
-        .where(_owned(department_id), Period.kind == "month").order_by(Period.start_date.desc()).limit(1)
+        select(Period.id, Period.code)
+        .join(KpiAssignment, KpiAssignment.period_id == Period.id)
+        .where(_owned(department_id), Period.kind == "month")
+        .order_by(Period.start_date.desc())
+        .limit(1)
     ).first()
     if newest is None:
         return None
     rows = session.execute(
         select(Indicator.code, func.sum(KpiAssignment.weight))
         .join(Indicator, Indicator.id == KpiAssignment.indicator_id)
-        .where(_owned(department_id), KpiAssignment.period_id == newest.id).group_by(Indicator.code)
+        .where(_owned(department_id), KpiAssignment.period_id == newest.id)
+        .group_by(Indicator.code)
     ).all()
     total = sum(float(w) for _, w in rows)
     if total <= 0:
@@ -122,13 +126,16 @@ def history_frame(session: Session, department_id: int, indicators: list[str]) -
 
 
 def _latest_actuals(
-    session: Session, assignment_ids: list[int], ends: dict[int, date], period_of: dict[int, int],
+    session: Session,
+    assignment_ids: list[int],
+    ends: dict[int, date],
+    period_of: dict[int, int],
 ) -> dict[int, float]:
     """The last value recorded on or before the period end, per assignment."""
     out: dict[int, tuple[date, float]] = {}
     chunk = 5000  # keeps the IN list well under every driver's parameter limit
     for start in range(0, len(assignment_ids), chunk):
-        ids = assignment_ids[start:start + chunk]
+        ids = assignment_ids[start : start + chunk]
         for aid, as_of, value in session.execute(
             select(KpiActual.assignment_id, KpiActual.as_of, KpiActual.value).where(KpiActual.assignment_id.in_(ids))
         ):

@@ -60,32 +60,44 @@ def _clean(value: Any) -> Any:
 
 # --- creating a proposal -------------------------------------------------------------------------------------
 def _fit(
-    session: Session, department: Department, data: WeightProposalCreate,
+    session: Session,
+    department: Department,
+    data: WeightProposalCreate,
 ) -> tuple[dict[str, Any], dict[str, float], dict[str, float]]:
     """(evidence, proposed weights, current weights) for a department, or InvalidInput saying why not."""
     from kpi.weights import WeightsSettings, fit_weights
 
     cur = current_weights(session, department.id)
     if cur is None:
-        raise InvalidInput(f"Department {department.code!r} has no weight set and no KPI assignments to start from.",
-                           [{"loc": ["department_id"], "msg": "assign KPIs to the department first"}])
+        raise InvalidInput(
+            f"Department {department.code!r} has no weight set and no KPI assignments to start from.",
+            [{"loc": ["department_id"], "msg": "assign KPIs to the department first"}],
+        )
     indicators = list(cur.weights)
     frame = history_frame(session, department.id, indicators)
     k = len(indicators)
     settings = WeightsSettings(min_rows=max(MIN_MONTHS, ROWS_PER_INDICATOR * k))
     try:
-        report = fit_weights(frame, outcome=OUTCOME, indicators=indicators, current=cur.weights,
-                             bounds=(data.min_weight, data.max_weight), settings=settings)
+        report = fit_weights(
+            frame,
+            outcome=OUTCOME,
+            indicators=indicators,
+            current=cur.weights,
+            bounds=(data.min_weight, data.max_weight),
+            settings=settings,
+        )
     except KpiError as exc:
-        raise InvalidInput(f"No proposal for department {department.code!r}: {exc}",
-                           [{"loc": ["department_id"], "msg": str(exc), "type": type(exc).__name__}]) from exc
+        raise InvalidInput(
+            f"No proposal for department {department.code!r}: {exc}",
+            [{"loc": ["department_id"], "msg": str(exc), "type": type(exc).__name__}],
+        ) from exc
     group = report.groups["all"]
     evidence = report.to_dict()
     evidence["data"] = {
         "unit": "one row per completed month of the department",
         "outcome": "department_outcome.value (business outcome index of the month)",
         "indicators": "mean achievement of the department's KPI assignments in the month "
-                      "(actual/target, or target/actual for lower-is-better; uncapped)",
+        "(actual/target, or target/actual for lower-is-better; uncapped)",
         "current_weights_from": cur.source,
         "min_rows": settings.min_rows,
         "months": frame["period_code"].tolist(),
@@ -102,21 +114,42 @@ def create_proposal(session: Session, caller: Caller | None, data: WeightProposa
     evidence, proposed, current = _fit(session, department, data)
     effective_from, effective_period = next_month(clock_of(session).today())
     proposal = WeightProposal(
-        department_id=department.id, template="department", status="pending", effective_from=effective_from,
-        effective_period=effective_period, min_weight=data.min_weight, max_weight=data.max_weight,
-        proposed_weights=proposed, current_weights=current, evidence=evidence, decision_note="",
-        created_by=caller.user_id if caller else None, created_by_name=caller.username if caller else "system",
+        department_id=department.id,
+        template="department",
+        status="pending",
+        effective_from=effective_from,
+        effective_period=effective_period,
+        min_weight=data.min_weight,
+        max_weight=data.max_weight,
+        proposed_weights=proposed,
+        current_weights=current,
+        evidence=evidence,
+        decision_note="",
+        created_by=caller.user_id if caller else None,
+        created_by_name=caller.username if caller else "system",
     )
     session.add(proposal)
     session.flush()
-    audit.record(session, actor=caller, action="create", entity="weight_proposal", entity_id=proposal.id,
-                 after=common.snapshot(proposal))
+    audit.record(
+        session,
+        actor=caller,
+        action="create",
+        entity="weight_proposal",
+        entity_id=proposal.id,
+        after=common.snapshot(proposal),
+    )
     return proposal
 
 
 # --- reading ----------------------------------------------------------------------------------------------------
 def list_proposals(
-    session: Session, caller: Caller, *, status: str | None, department_id: int | None, limit: int, offset: int,
+    session: Session,
+    caller: Caller,
+    *,
+    status: str | None,
+    department_id: int | None,
+    limit: int,
+    offset: int,
 ) -> tuple[list[WeightProposal], int]:
     """Proposals the caller may read, newest first."""
     stmt = select(WeightProposal).order_by(WeightProposal.id.desc())
@@ -140,7 +173,12 @@ def get_proposal(session: Session, caller: Caller, proposal_id: int) -> WeightPr
 
 
 def list_weight_sets(
-    session: Session, caller: Caller, department_id: int, *, limit: int, offset: int,
+    session: Session,
+    caller: Caller,
+    department_id: int,
+    *,
+    limit: int,
+    offset: int,
 ) -> tuple[list[WeightSet], int]:
     """Every version of a department's weight set, newest first (old versions stay readable)."""
     visible = managed_department_ids(session, caller)
@@ -158,11 +196,15 @@ def _pending(session: Session, proposal_id: int, if_match: str | None) -> Weight
     if proposal is None:
         raise NotFound(f"Weight proposal {proposal_id} not found.")
     if proposal.status != "pending":
-        raise Conflict(f"Weight proposal {proposal_id} was already {proposal.status} by {proposal.decided_by_name}; "
-                       "ask for a new proposal instead.")
+        raise Conflict(
+            f"Weight proposal {proposal_id} was already {proposal.status} by {proposal.decided_by_name}; "
+            "ask for a new proposal instead."
+        )
     if proposal.version != expected:
-        raise PreconditionFailed(f"The weight proposal changed since you read it (your version {expected}, now "
-                                 f"{proposal.version}); GET it again.")
+        raise PreconditionFailed(
+            f"The weight proposal changed since you read it (your version {expected}, now "
+            f"{proposal.version}); GET it again."
+        )
     return proposal
 
 
@@ -187,7 +229,11 @@ def checked_weights(proposal: WeightProposal, edited: dict[str, float]) -> dict[
 
 
 def approve_proposal(
-    session: Session, caller: Caller, proposal_id: int, data: WeightProposalApprove, if_match: str | None,
+    session: Session,
+    caller: Caller,
+    proposal_id: int,
+    data: WeightProposalApprove,
+    if_match: str | None,
 ) -> WeightProposal:
     """Approve once: a new weight-set version from next month, the proposal marked approved; audited (the
     caller commits: see `approve`)."""
@@ -195,9 +241,15 @@ def approve_proposal(
     weights = checked_weights(proposal, data.weights) if data.weights is not None else dict(proposal.proposed_weights)
     effective_from, effective_period = next_month(clock_of(session).today())
     weight_set = WeightSet(
-        department_id=proposal.department_id, version=next_weight_set_version(session, proposal.department_id),
-        weights=weights, effective_from=effective_from, effective_period=effective_period, source="proposal",
-        source_proposal_id=proposal.id, created_by=caller.user_id, created_by_name=caller.username,
+        department_id=proposal.department_id,
+        version=next_weight_set_version(session, proposal.department_id),
+        weights=weights,
+        effective_from=effective_from,
+        effective_period=effective_period,
+        source="proposal",
+        source_proposal_id=proposal.id,
+        created_by=caller.user_id,
+        created_by_name=caller.username,
     )
     session.add(weight_set)
     try:
@@ -207,44 +259,92 @@ def approve_proposal(
         session.rollback()
         raise _lost_race(session, proposal_id) from None
     edited = data.weights is not None and weights != dict(proposal.proposed_weights)
-    audit.record(session, actor=caller, action="create", entity="weight_set", entity_id=weight_set.id,
-                 after=common.snapshot(weight_set))
-    audit.record(session, actor=caller, action="approve", entity="weight_proposal", entity_id=proposal.id,
-                 after=_decision_record(proposal, "approved", weights, edited, data.note, weight_set.version))
-    changes = {"status": "approved", "approved_weights": weights, "decided_by": caller.user_id,
-               "decided_by_name": caller.username, "decided_at": clock_of(session).now(), "decision_note": data.note,
-               "effective_from": effective_from, "effective_period": effective_period,
-               "weight_set_version": weight_set.version}
-    return common.update_versioned(session, proposal, changes, if_match=if_match, caller=caller,
-                                   entity="weight_proposal")
+    audit.record(
+        session,
+        actor=caller,
+        action="create",
+        entity="weight_set",
+        entity_id=weight_set.id,
+        after=common.snapshot(weight_set),
+    )
+    audit.record(
+        session,
+        actor=caller,
+        action="approve",
+        entity="weight_proposal",
+        entity_id=proposal.id,
+        after=_decision_record(proposal, "approved", weights, edited, data.note, weight_set.version),
+    )
+    changes = {
+        "status": "approved",
+        "approved_weights": weights,
+        "decided_by": caller.user_id,
+        "decided_by_name": caller.username,
+        "decided_at": clock_of(session).now(),
+        "decision_note": data.note,
+        "effective_from": effective_from,
+        "effective_period": effective_period,
+        "weight_set_version": weight_set.version,
+    }
+    return common.update_versioned(
+        session, proposal, changes, if_match=if_match, caller=caller, entity="weight_proposal"
+    )
 
 
 def reject_proposal(
-    session: Session, caller: Caller, proposal_id: int, data: WeightProposalReject, if_match: str | None,
+    session: Session,
+    caller: Caller,
+    proposal_id: int,
+    data: WeightProposalReject,
+    if_match: str | None,
 ) -> WeightProposal:
     """Reject once (If-Match): the department keeps its weights; audited with the evidence seen (the caller
     commits: see `reject`)."""
     proposal = _pending(session, proposal_id, if_match)
-    audit.record(session, actor=caller, action="reject", entity="weight_proposal", entity_id=proposal.id,
-                 after=_decision_record(proposal, "rejected", None, False, data.note, None))
-    changes = {"status": "rejected", "decided_by": caller.user_id, "decided_by_name": caller.username,
-               "decided_at": clock_of(session).now(), "decision_note": data.note}
-    return common.update_versioned(session, proposal, changes, if_match=if_match, caller=caller,
-                                   entity="weight_proposal")
+    audit.record(
+        session,
+        actor=caller,
+        action="reject",
+        entity="weight_proposal",
+        entity_id=proposal.id,
+        after=_decision_record(proposal, "rejected", None, False, data.note, None),
+    )
+    changes = {
+        "status": "rejected",
+        "decided_by": caller.user_id,
+        "decided_by_name": caller.username,
+        "decided_at": clock_of(session).now(),
+        "decision_note": data.note,
+    }
+    return common.update_versioned(
+        session, proposal, changes, if_match=if_match, caller=caller, entity="weight_proposal"
+    )
 
 
 def _decision_record(
-    proposal: WeightProposal, status: str, weights: dict[str, float] | None, edited: bool, note: str,
+    proposal: WeightProposal,
+    status: str,
+    weights: dict[str, float] | None,
+    edited: bool,
+    note: str,
     weight_set_version: int | None,
 ) -> dict[str, Any]:
     """The audit trail of a decision: what was decided and the evidence the decider was shown."""
     group = (proposal.evidence.get("groups") or {}).get("all", {})
     return {
-        "proposal_id": proposal.id, "department_id": proposal.department_id, "status": status,
-        "decided_weights": weights, "edited": edited, "note": note, "weight_set_version": weight_set_version,
+        "proposal_id": proposal.id,
+        "department_id": proposal.department_id,
+        "status": status,
+        "decided_weights": weights,
+        "edited": edited,
+        "note": note,
+        "weight_set_version": weight_set_version,
         "evidence_shown": {
-            "proposed_weights": proposal.proposed_weights, "current_weights": proposal.current_weights,
-            "weights_ci": group.get("weights_ci"), "cv_score": group.get("cv_score"), "n": group.get("n"),
+            "proposed_weights": proposal.proposed_weights,
+            "current_weights": proposal.current_weights,
+            "weights_ci": group.get("weights_ci"),
+            "cv_score": group.get("cv_score"),
+            "n": group.get("n"),
             "warnings": [w.get("code") for w in group.get("warnings", [])],
             "method_en": (proposal.evidence.get("method") or {}).get("en"),
         },
@@ -257,30 +357,51 @@ Answer = tuple[int, dict[str, Any]]
 
 def propose(session: Session, caller: Caller, data: WeightProposalCreate, key: str | None) -> Answer:
     """HR asks for a proposal: fit, store and audit it; a retry with the same key gets the first answer."""
-    return common.run_once(session, caller=caller, key=key, payload={"op": "propose", **data.model_dump(mode="json")},
-                           produce=lambda: (201, _detail(create_proposal(session, caller, data))))
+    return common.run_once(
+        session,
+        caller=caller,
+        key=key,
+        payload={"op": "propose", **data.model_dump(mode="json")},
+        produce=lambda: (201, _detail(create_proposal(session, caller, data))),
+    )
 
 
 def approve(
-    session: Session, caller: Caller, proposal_id: int, data: WeightProposalApprove, if_match: str | None,
+    session: Session,
+    caller: Caller,
+    proposal_id: int,
+    data: WeightProposalApprove,
+    if_match: str | None,
     key: str | None,
 ) -> Answer:
     """HR approves (If-Match): decision, new weight set, audit events and the key's record commit together."""
     payload = {"op": f"approve:{proposal_id}", **data.model_dump(mode="json")}
-    return common.run_once(session, caller=caller, key=key, payload=payload,
-                           produce=lambda: (200, _public(approve_proposal(session, caller, proposal_id, data,
-                                                                          if_match))))
+    return common.run_once(
+        session,
+        caller=caller,
+        key=key,
+        payload=payload,
+        produce=lambda: (200, _public(approve_proposal(session, caller, proposal_id, data, if_match))),
+    )
 
 
 def reject(
-    session: Session, caller: Caller, proposal_id: int, data: WeightProposalReject, if_match: str | None,
+    session: Session,
+    caller: Caller,
+    proposal_id: int,
+    data: WeightProposalReject,
+    if_match: str | None,
     key: str | None,
 ) -> Answer:
     """HR rejects (If-Match): the decision and the key's record commit together."""
     payload = {"op": f"reject:{proposal_id}", **data.model_dump(mode="json")}
-    return common.run_once(session, caller=caller, key=key, payload=payload,
-                           produce=lambda: (200, _public(reject_proposal(session, caller, proposal_id, data,
-                                                                         if_match))))
+    return common.run_once(
+        session,
+        caller=caller,
+        key=key,
+        payload=payload,
+        produce=lambda: (200, _public(reject_proposal(session, caller, proposal_id, data, if_match))),
+    )
 
 
 def _detail(proposal: WeightProposal) -> dict[str, Any]:
@@ -289,4 +410,3 @@ def _detail(proposal: WeightProposal) -> dict[str, Any]:
 
 def _public(proposal: WeightProposal) -> dict[str, Any]:
     return WeightProposalPublic.model_validate(proposal).model_dump(mode="json")
-

@@ -26,8 +26,10 @@ def list_outcomes(session: Session, caller: Caller, department_id: int) -> list[
     """A department's stored outcomes with their period codes, oldest first (managers: own departments)."""
     _department(session, caller, department_id)
     rows = session.execute(
-        select(DepartmentOutcome, Period.code).join(Period, Period.id == DepartmentOutcome.period_id)
-        .where(DepartmentOutcome.department_id == department_id).order_by(Period.start_date)
+        select(DepartmentOutcome, Period.code)
+        .join(Period, Period.id == DepartmentOutcome.period_id)
+        .where(DepartmentOutcome.department_id == department_id)
+        .order_by(Period.start_date)
     ).all()
     return [(o, code) for o, code in rows]
 
@@ -41,16 +43,24 @@ def put_outcomes(session: Session, caller: Caller, department_id: int, data: Out
     known = set(session.execute(select(Period.id).where(Period.id.in_(period_ids))).scalars())
     missing = [i for i, p in enumerate(period_ids) if p not in known]
     if missing:
-        raise InvalidInput("Unknown period.", [{"loc": ["outcomes", i, "period_id"], "msg": "no such period"}
-                                               for i in missing])
-    existing = {o.period_id: o for o in session.execute(select(DepartmentOutcome).where(
-        DepartmentOutcome.department_id == department_id, DepartmentOutcome.period_id.in_(period_ids))).scalars()}
+        raise InvalidInput(
+            "Unknown period.", [{"loc": ["outcomes", i, "period_id"], "msg": "no such period"} for i in missing]
+        )
+    existing = {
+        o.period_id: o
+        for o in session.execute(
+            select(DepartmentOutcome).where(
+                DepartmentOutcome.department_id == department_id, DepartmentOutcome.period_id.in_(period_ids)
+            )
+        ).scalars()
+    }
     for item in data.outcomes:
         row = existing.get(item.period_id)
         before = common.snapshot(row) if row is not None else None
         if row is None:
-            row = DepartmentOutcome(department_id=department_id, period_id=item.period_id, value=item.value,
-                                    source="api")
+            row = DepartmentOutcome(
+                department_id=department_id, period_id=item.period_id, value=item.value, source="api"
+            )
             session.add(row)
         else:
             row.value, row.source = item.value, "api"
@@ -59,7 +69,14 @@ def put_outcomes(session: Session, caller: Caller, department_id: int, data: Out
         except IntegrityError as exc:  # another request stored the same period at the same moment
             session.rollback()
             raise Conflict("Outcomes of this department changed at the same moment; send them again.") from exc
-        audit.record(session, actor=caller, action="update" if before else "create", entity="department_outcome",
-                     entity_id=row.id, before=before, after=common.snapshot(row))
+        audit.record(
+            session,
+            actor=caller,
+            action="update" if before else "create",
+            entity="department_outcome",
+            entity_id=row.id,
+            before=before,
+            after=common.snapshot(row),
+        )
     session.commit()  # the use case owns its one transaction
     return len(data.outcomes)

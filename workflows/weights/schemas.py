@@ -28,9 +28,11 @@ class WeightProposalCreate(Strict):
 
 class WeightProposalApprove(Strict):
     weights: dict[IndicatorCode, Percent] | None = Field(
-        default=None, max_length=50,
+        default=None,
+        max_length=50,
         description="Edited weights (indicator code -> %); they must name exactly the proposal's indicators, "
-                    "stay within its bounds and sum to 100. Omit to approve the proposal as it stands.")
+        "stay within its bounds and sum to 100. Omit to approve the proposal as it stands.",
+    )
     note: str = Field(default="", max_length=2000)
 
 
@@ -62,7 +64,8 @@ class WeightProposalPublic(Public):
 class WeightProposalDetail(WeightProposalPublic):
     evidence: dict[str, Any] = Field(
         description="The regression report (method in zh/en, weights with intervals, coefficients, "
-                    "cross-validated fit vs current and equal weights, warnings) and the monthly data used.")
+        "cross-validated fit vs current and equal weights, warnings) and the monthly data used."
+    )
 
 
 class WeightSetPublic(Public):
