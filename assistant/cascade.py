@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -156,17 +157,27 @@ class _Item:
     assignment: Assignment | None
 
 
-def _template_items(tpl: DeptTemplate, assigned: list[Assignment]) -> list[_Item]:
-    tpl_codes = {c for _, c, _ in tpl.items()}
+def _scorecard_lines(tpl: DeptTemplate, weights: Mapping[str, float] | None) -> list[tuple[Block, str, float]]:
+    """The department's scorecard lines: HR's approved weight set when there is one (each indicator in the
+    template's block for it, else fixed), else the template's defaults."""
+    if not weights:
+        return [(blk, code, float(w)) for blk, code, w in tpl.items()]
+    block_of = {code: blk for blk, code, _ in tpl.items()}
+    fixed: Block = "fixed"
+    return [(block_of.get(code, fixed), code, float(w)) for code, w in weights.items()]
+
+
+def _template_items(lines: list[tuple[Block, str, float]], assigned: list[Assignment]) -> list[_Item]:
+    tpl_codes = {c for _, c, _ in lines}
     by_code = {a.code: a for a in reversed(assigned)}
     extras = [a for a in assigned if a.code not in tpl_codes]
     extras = list({a.code: a for a in reversed(extras)}.values())[::-1]
     items: list[_Item] = []
-    for block, code, w in tpl.items():
+    for block, code, w in lines:
         if block == "dynamic" and extras and code not in by_code:
             continue  # the dynamic slot holds this period's company KRs instead of the example
         items.append(_Item(code, block, w, by_code.get(code)))
-    dyn = tpl.blocks["dynamic"].weight if "dynamic" in tpl.blocks else 20
+    dyn = sum(w for blk, _, w in lines if blk == "dynamic") or 20
     dyn_left = dyn - sum(i.weight for i in items if i.block == "dynamic")
     items += [_Item(a.code, "dynamic", max(dyn_left, 1) / len(extras), a) for a in extras]
     return items
@@ -207,11 +218,13 @@ def department_kpis(
     actuals: dict[str, float],
     flags: list[str],
     derived: dict[str, float] | None = None,
+    approved: Mapping[str, float] | None = None,
 ) -> list[KPI]:
-    """A department scorecard: template blocks with company KRs in them, <= 5 KPIs, weights summing to 100."""
+    """A department scorecard: template blocks (or HR's `approved` weights) with company KRs in them, <= 5 KPIs,
+    weights summing to 100."""
     tpl = get_template(dept)
     if tpl is not None:
-        items = _template_items(tpl, assigned)
+        items = _template_items(_scorecard_lines(tpl, approved), assigned)
     else:
         uniq = list({a.code: a for a in reversed(assigned)}.values())[::-1]
         items = [_Item(a.code, None, 1.0, a) for a in uniq]

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from assistant.cascade import assign, department_kpis
 from assistant.errors import GuardError, InputError
+from assistant.forecast_targets import driver_ranges, judge_company_targets
 from assistant.guards import check_draft, check_text, collect_facts, wrap_untrusted
 from assistant.llm import LLMProvider, OfflineProvider
 from assistant.numbers import fmt_number
@@ -67,8 +68,11 @@ def draft_from_company(
     forecasts: Mapping[str, TargetRange] | None = None,
     actuals: Mapping[str, float] | None = None,
     flags: list[str] | None = None,
+    weights: Mapping[str, Mapping[str, float]] | None = None,
 ) -> GoalDraft:
-    """Cascade already-parsed company OKRs; raises GuardError if the result breaks a rule (a bug)."""
+    """Cascade already-parsed company OKRs; raises GuardError if the result breaks a rule (a bug).
+
+    `weights` are HR's approved indicator weights per department code; they replace the template's defaults."""
     if lang not in ("zh", "en"):
         raise InputError(f"language must be 'zh' or 'en', not {lang!r}")
     org = org or default_org()
@@ -79,11 +83,17 @@ def draft_from_company(
     if not depts:
         raise InputError("the org has no departments")
     assignments, splits = assign(company, depts, act, flags)
+    if "gmv" in fc:
+        # The sales range reaches the driver KPIs: visitors, conversion and AOV get ranges whose products match.
+        for split in splits:
+            fc = {**driver_ranges(split, fc["gmv"]), **fc}
+        for kr_id, p in judge_company_targets(company, fc, lang, flags).items():
+            next(kr for kr in company.all_krs() if kr.id == kr_id).probability = p
     dept_drafts: dict[str, DepartmentDraft] = {}
     derived = derived_targets(splits)
     for code in depts:
         mine = [a for a in assignments if a.dept == code]
-        kpis = department_kpis(code, mine, company, lang, fc, act, flags, derived)
+        kpis = department_kpis(code, mine, company, lang, fc, act, flags, derived, (weights or {}).get(code))
         dept_drafts[code] = build_department(code, kpis, mine, company.period, lang)
     roles = build_roles(org, dept_drafts, company.period, lang)
     draft = GoalDraft(

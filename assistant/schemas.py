@@ -51,6 +51,9 @@ class KeyResult(BaseModel):
     direction: DirectionName = "higher"
     period: str | None = None
     parent_kr: str | None = None
+    probability: float | None = None  # chance of reaching the target under the period's forecast, when there is one
+    so_far: float | None = None  # in a running period: the metric over the days already past
+    needed_rest: float | None = None  # ... and the level the rest of the period needs to reach the target
 
 
 class Objective(BaseModel):

@@ -8,6 +8,7 @@ import yaml
 
 from assistant.catalogue import DATA_DIR, indicator_map
 from assistant.driver_tree import DriverSplit
+from assistant.forecast_targets import probability_reached
 from assistant.schemas import Comparator, KeyResult, Target, TargetRange
 from core.vocab import Direction
 
@@ -57,7 +58,7 @@ def support_target(
             value=f.base,
             low=f.conservative,
             high=f.stretch,
-            probability=f.probability,
+            probability=probability_reached(f.base, f, ind.direction),
             comparator=cmp_,
             source="forecast",
         )
@@ -71,14 +72,17 @@ def support_target(
 
 
 def with_forecast(t: Target, code: str, forecasts: dict[str, TargetRange]) -> Target:
+    """`t` with the forecast's conservative / stretch range and the chance of reaching its value under it."""
     if code not in forecasts:
         return t
     f = forecasts[code]
+    value = t.value if t.value is not None else f.base
+    ind = indicator_map().get(code)
     return t.model_copy(
         update={
             "low": f.conservative,
             "high": f.stretch,
-            "probability": f.probability,
-            "value": t.value if t.value is not None else f.base,
+            "probability": probability_reached(value, f, ind.direction if ind else "higher"),
+            "value": value,
         }
     )

@@ -47,6 +47,10 @@ class Settings(ClockSettings):
         default=600, ge=0, description="Seconds between calendar runs in `serve` (periods ahead, roll-over); 0: off."
     )
 
+    draft_forecast: bool = Field(
+        default=True, description="A goal draft without a full sales range starts a forecast of every shop."
+    )
+
     forecast_n_jobs: int = Field(default=1, ge=1, le=64)
     forecast_history_days: int = Field(default=1095, ge=90, le=3650, description="Sales history used per forecast.")
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from core.security import Caller
 from core.tables import Department, DepartmentOutcome, Period, User, WeightSet
 from demo.company import DemoCompany
-from demo.kpi_specs import TEMPLATES
+from demo.kpi_specs import TEMPLATES, scorecard
 from kpi.periods import quarter_code
 from workflows.coaching.alerts import run_alerts
 from workflows.drafts.flows import create_draft
@@ -39,8 +39,10 @@ def load_demo_weights(session: Session, demo: DemoCompany) -> None:
     )
     first_month = min(p["start_date"] for p in demo.periods if p["kind"] == "month")
     effective_from, effective_period = first_month, f"{first_month.year:04d}-{first_month.month:02d}"
-    for code, lines in TEMPLATES.items():
+    for code in TEMPLATES:
         if code in depts:
+            # The department's scorecard is its head's: at most 5 KPIs (DOMAIN §2), weights summing to 100.
+            lines = scorecard(code, f"{code}_head")
             session.add(
                 WeightSet(
                     department_id=depts[code],

@@ -2,12 +2,13 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, BackgroundTasks, Query
 from fastapi.responses import JSONResponse
 
 from api.deps import CanPublishDrafts, CanReadDrafts, CanWriteDrafts, IdempotencyKey, IfMatch, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page
+from core.clock import clock_of
 from workflows.drafts import flows as drafts
 from workflows.drafts import publish as drafts_publish
 from workflows.drafts.schemas import (
@@ -18,6 +19,7 @@ from workflows.drafts.schemas import (
     GoalDraftPublic,
     PublishResult,
 )
+from workflows.forecasts import flows as forecasts
 from workflows.shared import common
 from workflows.shared.schemas import Page
 
@@ -38,10 +40,20 @@ def create_draft(
     body: DraftCreate,
     session: SessionDep,
     settings: SettingsDep,
+    background: BackgroundTasks,
     caller: CanWriteDrafts,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     status, data = drafts.request_draft(session, caller, body, settings, key)
+    if data.get("forecast_job_id"):  # the forecast the draft started runs after the answer (a no-op once done)
+        background.add_task(
+            forecasts.run_job,
+            settings.database_url,
+            int(data["forecast_job_id"]),
+            n_jobs=settings.forecast_n_jobs,
+            history_days=settings.forecast_history_days,
+            clock=clock_of(session),
+        )
     return _answer(data, status)
 
 

@@ -48,12 +48,12 @@ def request_forecast(
 @router.get("/forecasts", response_model=Page[ForecastJobPublic], summary="Forecast jobs you may read")
 def list_forecasts(session: SessionDep, caller: CanReadForecast, p: Paging) -> dict:
     items, count = forecasts.list_jobs(session, caller, limit=p.limit, offset=p.offset)
-    return {"data": [forecasts.job_view(session, j) for j in items], "count": count}
+    return {"data": [forecasts.job_view(session, j, caller) for j in items], "count": count}
 
 
 @router.get("/forecasts/{job_id}", response_model=ForecastJobPublic, summary="A forecast job's status and ranges")
 def get_forecast(job_id: Id, session: SessionDep, caller: CanReadForecast) -> dict:
-    return forecasts.job_view(session, forecasts.get_job(session, caller, job_id))
+    return forecasts.job_view(session, forecasts.get_job(session, caller, job_id), caller)
 
 
 @router.get(

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text, func
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.tables.base import Base, Versioned
@@ -15,6 +15,8 @@ class ForecastJob(Base, Versioned):
     __tablename__ = "forecast_job"
     id: Mapped[int] = mapped_column(primary_key=True)
     shop_id: Mapped[int | None] = mapped_column(ForeignKey("shop.id"), index=True)  # None: every shop
+    # Every shop whoever asked (a goal draft needs the company's whole range), not only the requester's.
+    all_shops: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
     metric: Mapped[str] = mapped_column(String(20), default="sales")
     status: Mapped[str] = mapped_column(String(12), default="queued")  # queued/running/done/failed

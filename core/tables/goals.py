@@ -8,6 +8,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -93,6 +94,8 @@ class KpiAssignment(Base, Versioned):
     target_low: Mapped[float | None] = mapped_column(Float)
     target_high: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(12), default="active")
+    # The department weight-set version the weight came from (None: a template, a draft edit or by hand).
+    weight_set_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class KpiActual(Base):

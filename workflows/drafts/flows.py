@@ -27,6 +27,7 @@ from workflows.drafts.edit import apply_edits
 from workflows.drafts.inputs import DraftInputs, read_inputs
 from workflows.drafts.llm import DepartmentScopedProvider, build_provider, cache_key, llm_config
 from workflows.drafts.schemas import DraftCreate, DraftUpdate, GoalDraftPublic
+from workflows.forecasts.flows import company_forecast
 from workflows.goals.catalogue import live_scope
 from workflows.shared import audit, common
 from workflows.shared.access import managed_department_ids
@@ -81,6 +82,7 @@ def _generate(inputs: DraftInputs, lang: str, config: LLMConfig, flags: list[str
             forecasts=inputs.forecasts,
             actuals=inputs.actuals,
             flags=inputs.flags + flags,
+            weights={inputs.department_code: inputs.weights} if inputs.weights else None,
         )
     except InputError as exc:  # e.g. the company KRs leave nothing to cascade
         raise InvalidInput(
@@ -123,6 +125,7 @@ def detail(row: GoalDraft) -> dict[str, Any]:
     """A draft as the API shows it: its record and the department's view of the draft."""
     data = GoalDraftPublic.model_validate(row).model_dump(mode="json")
     data["draft"] = department_view(row)
+    data["forecast_job_id"] = (row.inputs or {}).get("forecast_job_id")
     return data
 
 
@@ -140,6 +143,12 @@ def _create_draft(
     session: Session, caller: Caller, data: DraftCreate, dept: Department, period: Period, settings: Settings | None
 ) -> GoalDraft:
     inputs = read_inputs(session, dept, period, data.lang)
+    if not inputs.forecasts and settings is not None and settings.draft_forecast:
+        # The sales range needs every shop's forecast: start (or join) one for all shops, whoever asks.
+        job = company_forecast(session, caller, period)
+        if job is not None:
+            inputs.forecast_job_id = job.id
+            inputs.flags.append(f"forecast_pending:{job.id}")
     # No settings (the demo loader): the offline engine.
     config = llm_config(settings) if settings is not None else LLMConfig()
     digest = input_hash(inputs, department_id=dept.id, period_id=period.id, lang=data.lang, provider=cache_key(config))

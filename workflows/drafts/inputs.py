@@ -20,6 +20,7 @@ from assistant.schemas import KeyResult as DraftKR
 from assistant.schemas import Objective as DraftObjective
 from assistant.schemas import TargetRange as DraftRange
 from assistant.templates import get_template
+from core.clock import clock_of
 from core.errors import InvalidInput
 from core.tables import (
     Department,
@@ -36,6 +37,7 @@ from core.tables import (
     TargetRange,
 )
 from core.vocab import DIRECTIONS, DirectionName
+from workflows.weights.data import weight_set_in_force
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9_\-]{1,20}$")
 # Units whose level does not depend on the period's length: a month's value is a fair baseline for a quarter.
@@ -56,6 +58,9 @@ class DraftInputs:
     forecasts: dict[str, DraftRange] = field(default_factory=dict)
     actuals: dict[str, float] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)  # HR's approved weight set in force, if any
+    weight_set_version: int | None = None
+    forecast_job_id: int | None = None  # the all-shops forecast this draft started or waits for
 
     def summary(self) -> dict[str, Any]:
         """JSON-ready record of the inputs (stored with the draft, and hashed for the cache)."""
@@ -65,6 +70,9 @@ class DraftInputs:
             "forecasts": {k: v.model_dump() for k, v in sorted(self.forecasts.items())},
             "actuals": dict(sorted(self.actuals.items())),
             "flags": self.flags,
+            "weights": dict(sorted(self.weights.items())),
+            "weight_set_version": self.weight_set_version,
+            "forecast_job_id": self.forecast_job_id,
         }
 
 
@@ -224,6 +232,56 @@ def sales_baselines(session: Session, period: Period, company: CompanyOKR, flags
     }
 
 
+def _totals(session: Session, start: date, end: date) -> tuple[float, float, float]:
+    """Sales, orders and visitors of every shop over [start, end]."""
+    sales, orders, visitors = session.execute(
+        select(func.sum(SalesDaily.sales), func.sum(SalesDaily.orders), func.sum(SalesDaily.visitors)).where(
+            SalesDaily.ds >= start, SalesDaily.ds <= end
+        )
+    ).one()
+    return float(sales or 0), float(orders or 0), float(visitors or 0)
+
+
+def _needed(code: str, target: float, done: tuple[float, float, float], rest: tuple[float, float, float]) -> float:
+    """The level the rest of the period needs so the whole period reaches `target` (`rest` is the expected
+    volume of the remaining days: sales, orders, visitors)."""
+    s1, o1, v1 = done
+    s2, o2, v2 = rest
+    if code == "gmv":
+        return target - s1
+    if code == "aov" and o2 > 0:
+        return (target * (o1 + o2) - s1) / o2
+    if code == "conversion_rate" and v2 > 0:
+        return (target / 100 * (v1 + v2) - o1) / v2 * 100
+    return float("nan")
+
+
+def mid_period(session: Session, period: Period, company: CompanyOKR, today: date, flags: list[str]) -> None:
+    """In a running period, each sales KR learns what was reached so far and what the rest must reach; the
+    rest's volume is last year's same days scaled by this period's growth so far."""
+    yesterday = today - timedelta(days=1)
+    if not period.start_date <= yesterday < period.end_date:
+        return
+    done = _totals(session, period.start_date, yesterday)
+    before = _totals(session, _year_before(period.start_date), _year_before(yesterday))
+    later = _totals(session, _year_before(yesterday) + timedelta(days=1), _year_before(period.end_date))
+    if not done[1] or not before[1]:
+        return
+    rest = tuple(lt * (d / b if b else 1.0) for lt, d, b in zip(later, done, before, strict=True))
+    reached = {"gmv": done[0], "aov": done[0] / done[1], "conversion_rate": 100 * done[1] / max(done[2], 1.0)}
+    for kr in company.all_krs():
+        if kr.metric not in reached or kr.target is None:
+            continue
+        need = _needed(kr.metric, kr.target, done, rest)  # type: ignore[arg-type]
+        if need != need:  # NaN: no volume expected in the rest of the period
+            continue
+        kr.so_far, kr.needed_rest = round(reached[kr.metric], 2), round(need, 2)
+        flags.append(
+            f"mid_period:{kr.id} ({kr.metric} {kr.so_far} from {period.start_date} to {yesterday}; "
+            f"the rest of the period needs {kr.needed_rest} to reach {kr.target})"
+        )
+
+
 def kpi_actuals(session: Session, period: Period) -> dict[str, float]:
     """Mean latest actual per indicator in the last period with actuals before `period` (level units only)."""
     prev = session.execute(
@@ -269,7 +327,8 @@ def forecast_ranges(session: Session, period: Period, flags: list[str]) -> dict[
     if set(newest) != shops:
         flags.append(f"forecast_partial:gmv ({len(newest)} of {len(shops)} shops)")
         return {}
-    # Shop quantiles added up are not the quantiles of the total, so no probability is claimed for the range.
+    # Shop quantiles added up are the total's quantiles only if the shops move together, which makes the range
+    # (and so the chances the draft states) wider than it is for shops that vary independently.
     flags.append("forecast_summed_over_shops:gmv")
     total = {k: round(sum(getattr(r, k) for r in newest.values()), 2) for k in ("conservative", "base", "stretch")}
     return {"gmv": DraftRange(**total)}
@@ -279,9 +338,19 @@ def read_inputs(session: Session, department: Department, period: Period, lang: 
     """Read everything a draft for `department` and `period` is computed from."""
     org, code = build_org(session, department, lang)
     company, kr_ids, flags = company_okr(session, period, lang)
+    mid_period(session, period, company, clock_of(session).today(), flags)
     actuals = kpi_actuals(session, period)
     actuals.update(sales_baselines(session, period, company, flags))
     forecasts = forecast_ranges(session, period, flags)
+    weight_set = weight_set_in_force(session, department.id, period.start_date)
     return DraftInputs(
-        department_code=code, org=org, company=company, kr_ids=kr_ids, forecasts=forecasts, actuals=actuals, flags=flags
+        department_code=code,
+        org=org,
+        company=company,
+        kr_ids=kr_ids,
+        forecasts=forecasts,
+        actuals=actuals,
+        flags=flags,
+        weights={k: float(v) for k, v in weight_set.weights.items()} if weight_set else {},
+        weight_set_version=weight_set.version if weight_set else None,
     )

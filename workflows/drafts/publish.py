@@ -70,6 +70,7 @@ def _refuse_duplicates(session: Session, row: GoalDraft, dept_id: int, people: l
 def _assignment(row: GoalDraft, k: KPI, indicator_id: int, parent_id: int | None, **owner: int) -> KpiAssignment:
     t = k.target
     return KpiAssignment(
+        weight_set_version=row.inputs.get("weight_set_version"),
         period_id=row.period_id,
         indicator_id=indicator_id,
         parent_kr_id=parent_id,

@@ -73,6 +73,11 @@ class GoalDraftDetail(GoalDraftPublic):
     """A goal draft with the department's part of the cascade: its OKR, role KPIs and each member's KPIs."""
 
     draft: dict[str, Any]
+    forecast_job_id: int | None = Field(
+        default=None,
+        description="The all-shops forecast this draft started or waits for (GET /api/v1/forecasts/{id}); "
+        "ask for the draft again when it is done to get target ranges.",
+    )
 
 
 class PublishResult(BaseModel):

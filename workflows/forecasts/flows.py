@@ -140,7 +140,7 @@ def request(session: Session, caller: Caller, data: ForecastCreate, key: str | N
     def produce() -> tuple[int, dict[str, Any]]:
         job = request_forecast(session, caller, data)
         session.flush()
-        return 202, job_view(session, job)
+        return 202, job_view(session, job, caller)
 
     return common.run_once(session, caller=caller, key=key, payload=data.model_dump(mode="json"), produce=produce)
 
@@ -201,7 +201,8 @@ def _inputs(session: Session, job: ForecastJob, history_days: int) -> _Inputs:
     period = session.get(Period, job.period_id)
     assert period is not None  # a foreign key guarantees it
     requester = _requester(session, job)
-    shops = _shops_for(session, job, plannable_shop_ids(session, requester) if requester else None)
+    scope = None if job.all_shops or requester is None else plannable_shop_ids(session, requester)
+    shops = _shops_for(session, job, scope)
     hist, future = build_frames(session, shops, period.end_date, history_days=history_days)
     q = tuple(float(x) for x in job.quantiles)
     return _Inputs(
@@ -376,10 +377,48 @@ def chart_png(session: Session, caller: Caller, job_id: int, shop_id: int | None
     )
 
 
-def job_view(session: Session, job: ForecastJob) -> dict[str, Any]:
-    """A job with its ranges, JSON-ready."""
+def job_view(session: Session, job: ForecastJob, caller: Caller | None = None) -> dict[str, Any]:
+    """A job with the ranges `caller` may see (a manager: their shops' only), JSON-ready."""
     from workflows.forecasts.schemas import ForecastJobPublic, TargetRangePublic
 
+    allowed = plannable_shop_ids(session, caller) if caller is not None else None
+    ranges = [r for r in job_ranges(session, job) if allowed is None or r.shop_id in allowed]
     data = ForecastJobPublic.model_validate(job).model_dump(mode="json")
-    data["ranges"] = [TargetRangePublic.model_validate(r).model_dump(mode="json") for r in job_ranges(session, job)]
+    data["ranges"] = [TargetRangePublic.model_validate(r).model_dump(mode="json") for r in ranges]
     return data
+
+
+def company_forecast(session: Session, caller: Caller, period: Period) -> ForecastJob | None:
+    """The job a draft waits for: None when every shop has a range for `period`; else a queued or running
+    all-shops job for it, or a new one (queued, audited; whoever asks, since the company KR needs all shops)."""
+    shops = set(session.execute(select(Shop.id)).scalars())
+    ranged = set(
+        session.execute(
+            select(TargetRange.shop_id).where(TargetRange.period_id == period.id, TargetRange.metric == "sales")
+        ).scalars()
+    )
+    if not shops or shops <= ranged:
+        return None
+    pending = session.execute(
+        select(ForecastJob).where(
+            ForecastJob.period_id == period.id,
+            ForecastJob.all_shops.is_(True),
+            ForecastJob.status.in_(("queued", "running")),
+        )
+    ).scalar()
+    if pending is not None:
+        return pending
+    last = session.execute(select(SalesDaily.ds).order_by(SalesDaily.ds.desc()).limit(1)).scalar()
+    if last is None or period.end_date <= last:
+        return None  # nothing to forecast: the period is over or there is no sales history
+    job = ForecastJob(
+        shop_id=None,
+        all_shops=True,
+        period_id=period.id,
+        quantiles=[0.1, 0.5, 0.9],
+        level=80,
+        requested_by=caller.user_id,
+        requested_by_name=f"{caller.username} (goal draft)",
+        status="queued",
+    )
+    return common.create(session, job, caller=caller, entity="forecast_job")

@@ -6,7 +6,9 @@ Flow of `keep_calendar` (run by the API at start-up and then every few minutes, 
    manager can draft next quarter's goals in the last weeks of this one;
 2. on the first day of a period people already have its KPIs: whoever has no assignment in a period that
    has started gets last period's scorecard rolled over (a published draft for the period, which creates its
-   own assignments, takes precedence because the roll-over only fills gaps).
+   own assignments, takes precedence because the roll-over only fills gaps), weighted by the department's
+   weight set in force when HR approved a newer one;
+3. closed months get their business outcome from the stored sales, ready for the next weight proposal.
 Every row made here is audited with the system as the actor. The caller commits.
 """
 
@@ -27,6 +29,8 @@ from core.tables import Employee, Indicator, KeyResult, KpiAssignment, Objective
 from kpi import periods as calendar
 from workflows.goals.catalogue import ensure_catalogue
 from workflows.shared import audit, common
+from workflows.weights.data import reweighted, weight_set_in_force
+from workflows.weights.outcomes import derive_outcomes
 
 ROLLED_KINDS = ("month", "quarter", "year")
 log = logging.getLogger("kpilot.calendar")
@@ -40,6 +44,7 @@ class CalendarRun:
     periods_created: list[str]
     assignments_rolled: int
     indicators_seeded: list[str] = field(default_factory=list)
+    outcomes_derived: int = 0
 
 
 def ensure_periods(session: Session, today: date) -> list[str]:
@@ -120,36 +125,76 @@ def roll_over(session: Session, period: Period) -> int:
     active = dict(session.execute(select(Employee.id, Employee.department_id).where(Employee.active.is_(True))).all())
     krs = _covering_krs(session, period)
     code_of = dict(session.execute(select(Indicator.id, Indicator.code)).all())
-    made = 0
+    cards: dict[tuple[int | None, int | None], list[KpiAssignment]] = {}
     for old in old_rows:
         owner = (old.employee_id, old.department_id)
         if owner in present or (old.employee_id is not None and old.employee_id not in active):
             continue
-        new = KpiAssignment(
-            period_id=period.id,
-            indicator_id=old.indicator_id,
-            employee_id=old.employee_id,
-            department_id=old.department_id,
-            parent_kr_id=_parent(old, krs, set(krs.values()), active, code_of),
-            block=old.block,
-            weight=old.weight,
-            target=old.target,
-            target_low=old.target_low,
-            target_high=old.target_high,
-            status="active",
-        )
-        session.add(new)
-        session.flush()
-        audit.record(
-            session,
-            actor=None,
-            action="rollover",
-            entity="kpi_assignment",
-            entity_id=new.id,
-            after={**common.snapshot(new), "from_assignment_id": old.id, "from_period": prev.code},
-        )
-        made += 1
+        cards.setdefault(owner, []).append(old)
+    made = 0
+    for (emp, dept), lines in cards.items():
+        weights, version = _weights_in_force(session, lines, dept or active.get(emp or 0), period, code_of)
+        for old in lines:
+            made += _roll_line(
+                session,
+                old,
+                period,
+                prev,
+                weights[old.id],
+                version,
+                _parent(old, krs, set(krs.values()), active, code_of),
+            )
     return made
+
+
+def _weights_in_force(
+    session: Session, lines: list[KpiAssignment], department_id: int | None, period: Period, code_of: dict[int, str]
+) -> tuple[dict[int, float], int | None]:
+    """A rolled scorecard's weights by assignment id: re-weighted by the department's weight set in force at the
+    period's start when that set is newer than the one the old lines were made with, else unchanged."""
+    ws = weight_set_in_force(session, department_id, period.start_date) if department_id else None
+    made_with = {line.weight_set_version for line in lines}
+    if ws is None or made_with == {ws.version}:
+        return {line.id: line.weight for line in lines}, lines[0].weight_set_version
+    new = reweighted({code_of[line.indicator_id]: line.weight for line in lines}, ws.weights)
+    return {line.id: new[code_of[line.indicator_id]] for line in lines}, ws.version
+
+
+def _roll_line(
+    session: Session,
+    old: KpiAssignment,
+    period: Period,
+    prev: Period,
+    weight: float,
+    version: int | None,
+    parent_kr_id: int | None,
+) -> int:
+    """One assignment copied into `period` with its new weight, audited; returns 1."""
+    new = KpiAssignment(
+        period_id=period.id,
+        indicator_id=old.indicator_id,
+        employee_id=old.employee_id,
+        department_id=old.department_id,
+        parent_kr_id=parent_kr_id,
+        block=old.block,
+        weight=weight,
+        weight_set_version=version,
+        target=old.target,
+        target_low=old.target_low,
+        target_high=old.target_high,
+        status="active",
+    )
+    session.add(new)
+    session.flush()
+    audit.record(
+        session,
+        actor=None,
+        action="rollover",
+        entity="kpi_assignment",
+        entity_id=new.id,
+        after={**common.snapshot(new), "from_assignment_id": old.id, "from_period": prev.code},
+    )
+    return 1
 
 
 def started_periods(session: Session, today: date) -> list[Period]:
@@ -169,16 +214,28 @@ def keep_calendar(session: Session, today: date | None = None) -> CalendarRun:
     seeded = ensure_catalogue(session)
     created = ensure_periods(session, today)
     rolled = sum(roll_over(session, p) for p in started_periods(session, today))
-    if created or rolled or seeded:
+    outcomes = derive_outcomes(session, today)
+    if created or rolled or seeded or outcomes:
         audit.record(
             session,
             actor=None,
             action="housekeeping",
             entity="calendar",
             entity_id=today.isoformat(),
-            after={"periods_created": created, "assignments_rolled": rolled, "indicators_seeded": seeded},
+            after={
+                "periods_created": created,
+                "assignments_rolled": rolled,
+                "indicators_seeded": seeded,
+                "outcomes_derived": outcomes,
+            },
         )
-    return CalendarRun(today=today, periods_created=created, assignments_rolled=rolled, indicators_seeded=seeded)
+    return CalendarRun(
+        today=today,
+        periods_created=created,
+        assignments_rolled=rolled,
+        indicators_seeded=seeded,
+        outcomes_derived=outcomes,
+    )
 
 
 def run_calendar(url: str, clock: Clock | None = None) -> CalendarRun:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.tables import DepartmentOutcome, Employee, Indicator, KpiActual, KpiAssignment, Period, WeightSet
 from kpi.errors import InvalidKpiValueError
-from kpi.rules import achievement_ratio, round_to_100
+from kpi.rules import achievement_ratio, apportion, round_to_100
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,6 +39,27 @@ def latest_weight_set(session: Session, department_id: int) -> WeightSet | None:
     """The newest weight-set version of a department, or None."""
     stmt = select(WeightSet).where(WeightSet.department_id == department_id).order_by(WeightSet.version.desc())
     return session.execute(stmt.limit(1)).scalar_one_or_none()
+
+
+def weight_set_in_force(session: Session, department_id: int, on: date) -> WeightSet | None:
+    """The department's weight set that applies on `on`: the newest version effective by then, or None.
+
+    An approval takes effect from the next month, so a period that started earlier keeps the older set."""
+    stmt = (
+        select(WeightSet)
+        .where(WeightSet.department_id == department_id, WeightSet.effective_from <= on)
+        .order_by(WeightSet.version.desc())
+    )
+    return session.execute(stmt.limit(1)).scalar_one_or_none()
+
+
+def reweighted(lines: dict[str, float], weight_set: dict[str, float]) -> dict[str, float]:
+    """A scorecard's weights under a department weight set: indicators in the set take its weight, the others
+    keep theirs, and the whole is scaled back to 100 in whole points (largest remainder, none dropped to 0)."""
+    raw = [float(weight_set.get(code, w)) for code, w in lines.items()]
+    if sum(raw) <= 0:
+        return dict(lines)
+    return {code: float(w) for code, w in zip(lines, apportion(raw, at_least_one=True), strict=True)}
 
 
 def next_weight_set_version(session: Session, department_id: int) -> int:

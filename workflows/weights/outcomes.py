@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict, InvalidInput, NotFound
 from core.security import Caller
-from core.tables import Department, DepartmentOutcome, Period
+from core.tables import Department, DepartmentOutcome, Period, SalesDaily, Shop
 from workflows.shared import audit, common
 from workflows.shared.access import managed_department_ids
 from workflows.weights.schemas import OutcomesPut
@@ -80,3 +82,61 @@ def put_outcomes(session: Session, caller: Caller, department_id: int, data: Out
         )
     session.commit()  # the use case owns its one transaction
     return len(data.outcomes)
+
+
+def derive_outcomes(session: Session, today: date) -> int:
+    """Closed months get their business outcome without a manual export: for a department that owns shops,
+    100 x its shops' sales in the month / the same month a year earlier (a growth index, like the demo's).
+    Departments without shops keep HR's own figures (PUT .../outcomes). Audited; the caller commits."""
+    owners = sorted({d for d in session.execute(select(Shop.department_id)).scalars() if d is not None})
+    months = list(
+        session.execute(
+            select(Period).where(
+                Period.kind == "month", Period.end_date < today, Period.end_date >= today - timedelta(days=400)
+            )
+        ).scalars()
+    )
+    made = 0
+    for dept in owners:
+        have = set(
+            session.execute(
+                select(DepartmentOutcome.period_id).where(DepartmentOutcome.department_id == dept)
+            ).scalars()
+        )
+        for month in months:
+            if month.id in have:
+                continue
+            now, before = (
+                _shop_sales(session, dept, month.start_date, month.end_date),
+                _shop_sales(session, dept, _year_before(month.start_date), _year_before(month.end_date)),
+            )
+            if now <= 0 or before <= 0:
+                continue
+            row = DepartmentOutcome(
+                department_id=dept, period_id=month.id, value=round(100 * now / before, 2), source="sales"
+            )
+            session.add(row)
+            session.flush()
+            audit.record(
+                session,
+                actor=None,
+                action="create",
+                entity="department_outcome",
+                entity_id=row.id,
+                after=common.snapshot(row),
+            )
+            made += 1
+    return made
+
+
+def _shop_sales(session: Session, department_id: int, start: date, end: date) -> float:
+    total = session.execute(
+        select(func.sum(SalesDaily.sales))
+        .join(Shop, Shop.id == SalesDaily.shop_id)
+        .where(Shop.department_id == department_id, SalesDaily.ds >= start, SalesDaily.ds <= end)
+    ).scalar()
+    return float(total or 0)
+
+
+def _year_before(d: date) -> date:
+    return d.replace(year=d.year - 1) if not (d.month == 2 and d.day == 29) else date(d.year - 1, 2, 28)
