@@ -86,3 +86,20 @@ def eval_coaching(
 def register(app: typer.Typer) -> None:
     """Add `kpilot coach ...` (the eval command registers itself on the shared eval sub-app)."""
     app.add_typer(coach_app, name="coach")
+
+
+@eval_app.command("loop")
+def eval_loop(
+    seed: Annotated[int, typer.Option(help="Demo company seed.")] = 7,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress messages.")] = False,
+) -> None:
+    """Run the loop on the demo for two quarters: weights used, sales ranges and chances, target sources."""
+    from eval.loop_eval import run_loop_eval
+    from eval.loop_eval import write_results as write_loop
+
+    def say(msg: str) -> None:
+        if not quiet:
+            print(f"[eval loop] {msg}", file=sys.stderr, flush=True)
+
+    typer.echo(write_loop(run_loop_eval(seed=seed, say=say)), nl=False)
+    typer.echo("written: eval/results/loop_eval.md, eval/results/loop_eval.csv", err=True)
