@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from core.clock import clock_for
 from core.db import session_scope
-from core.tables import Department, Employee, GoalDraft, Indicator, KpiAssignment, Period, User
+from core.tables import Department, DepartmentOutcome, Employee, GoalDraft, Indicator, KpiAssignment, Period, User
 from tests.conftest import DEMO_USERS, make_settings
 from workflows.goals.calendar import run_calendar
 from workflows.weights.data import reweighted
@@ -148,6 +148,19 @@ def test_the_loop_from_weights_to_scores(now, demo_url) -> None:  # type: ignore
     dec = clock_for(make_settings(demo_url, today="2026-12-01"))
     run = run_calendar(demo_url, dec)
     assert run.assignments_rolled > 0
+    # ... and November, now closed, gets its outcome from the stored sales for the next weight proposal.
+    assert run.outcomes_derived > 0
+    with session_scope(demo_url, write=False) as s:
+        derived = (
+            s.execute(
+                select(DepartmentOutcome.value)
+                .join(Period, Period.id == DepartmentOutcome.period_id)
+                .where(Period.code == "2026-11", DepartmentOutcome.source == "sales")
+            )
+            .scalars()
+            .all()
+        )
+    assert derived and all(50 < v < 200 for v in derived)
 
     def card(month: str) -> dict[str, KpiAssignment]:
         with session_scope(demo_url, write=False) as s:
