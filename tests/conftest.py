@@ -172,12 +172,17 @@ def client(app) -> Iterator[object]:  # type: ignore[no-untyped-def]
         yield c
 
 
-@pytest.fixture(scope="module")
-def tokens(client) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
-    """Authorization headers for each demo user."""
+def demo_logins(client) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
+    """Authorization headers for each demo user, logged in through `client`."""
     out = {}
     for user in DEMO_USERS:
         r = client.post("/api/v1/auth/token", data={"username": user, "password": "kpilot-demo"})
         assert r.status_code == 200, r.text
         out[user] = {"Authorization": f"Bearer {r.json()['access_token']}"}
     return out
+
+
+@pytest.fixture(scope="module")
+def tokens(client) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
+    """Authorization headers for each demo user."""
+    return demo_logins(client)

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from api.deps import CanPublishDrafts, CanReadDrafts, CanWriteDrafts, IdempotencyKey, IfMatch, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page
-from core.clock import clock_of
+from api.routes.forecasts import run_after_answer
 from workflows.drafts import flows as drafts
 from workflows.drafts import publish as drafts_publish
 from workflows.drafts.schemas import (
@@ -19,7 +19,6 @@ from workflows.drafts.schemas import (
     GoalDraftPublic,
     PublishResult,
 )
-from workflows.forecasts import flows as forecasts
 from workflows.shared import common
 from workflows.shared.schemas import Page
 
@@ -46,14 +45,7 @@ def create_draft(
 ) -> JSONResponse:
     status, data = drafts.request_draft(session, caller, body, settings, key)
     if data.get("forecast_job_id"):  # the forecast the draft started runs after the answer (a no-op once done)
-        background.add_task(
-            forecasts.run_job,
-            settings.database_url,
-            int(data["forecast_job_id"]),
-            n_jobs=settings.forecast_n_jobs,
-            history_days=settings.forecast_history_days,
-            clock=clock_of(session),
-        )
+        run_after_answer(background, settings, session, int(data["forecast_job_id"]))
     return _answer(data, status)
 
 

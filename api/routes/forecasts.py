@@ -4,17 +4,31 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Query
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
 
 from api.deps import CanReadForecast, CanRunForecast, IdempotencyKey, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page
 from core.clock import clock_of
+from core.settings import Settings
 from workflows.forecasts import flows as forecasts
 from workflows.forecasts.schemas import ForecastCreate, ForecastJobPublic, TargetRangePublic
 from workflows.shared.schemas import Page
 
 router = APIRouter(prefix="/api/v1", tags=["forecasts"], responses=PROBLEM_RESPONSES)
 MaybeId = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
+
+
+def run_after_answer(background: BackgroundTasks, settings: Settings, session: Session, job_id: int) -> None:
+    """Run a queued forecast job once the answer is sent (a no-op if the job already ran)."""
+    background.add_task(
+        forecasts.run_job,
+        settings.database_url,
+        job_id,
+        n_jobs=settings.forecast_n_jobs,
+        history_days=settings.forecast_history_days,
+        clock=clock_of(session),
+    )
 
 
 @router.post(
@@ -34,14 +48,7 @@ def request_forecast(
 ) -> JSONResponse:
     status, data = forecasts.request(session, caller, body, key)
     if data["status"] == "queued":
-        background.add_task(
-            forecasts.run_job,
-            settings.database_url,
-            int(data["id"]),
-            n_jobs=settings.forecast_n_jobs,
-            history_days=settings.forecast_history_days,
-            clock=clock_of(session),
-        )
+        run_after_answer(background, settings, session, int(data["id"]))
     return JSONResponse(data, status_code=status, headers={"Location": f"/api/v1/forecasts/{data['id']}"})
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from core.clock import clock_for
 from core.db import session_scope
 from core.tables import Department, DepartmentOutcome, Employee, GoalDraft, Indicator, KpiAssignment, Period, User
-from tests.conftest import DEMO_USERS, make_settings
+from tests.conftest import demo_logins, make_settings
 from workflows.goals.calendar import run_calendar
 from workflows.weights.data import reweighted
 
@@ -29,19 +29,10 @@ def _client(url: str, today: str) -> TestClient:
     return TestClient(create_app(make_settings(url, today=today)), raise_server_exceptions=False)
 
 
-def _login(client: TestClient) -> dict[str, dict[str, str]]:
-    out = {}
-    for user in DEMO_USERS:
-        r = client.post("/api/v1/auth/token", data={"username": user, "password": "kpilot-demo"})
-        assert r.status_code == 200, r.text
-        out[user] = {"Authorization": f"Bearer {r.json()['access_token']}"}
-    return out
-
-
 @pytest.fixture(scope="module")
 def now(demo_url: str) -> Iterator[tuple[TestClient, dict[str, dict[str, str]]]]:
     with _client(demo_url, "2026-11-18T10:00:00+08:00") as c:
-        yield c, _login(c)
+        yield c, demo_logins(c)
 
 
 def _ids(url: str) -> dict[str, int]:
@@ -194,7 +185,7 @@ def test_actuals_after_the_quarter_are_scored_with_the_published_weights(now, de
         for a, code, d in lines
     )
     with _client(demo_url, "2027-04-02T10:00:00+08:00") as later:
-        auth = _login(later)
+        auth = demo_logins(later)
         imported = later.post(
             "/api/v1/imports/actuals",
             headers=auth["hr"],

@@ -20,7 +20,7 @@ from core.clock import Clock, clock_for, parse_pin, zone
 from core.db import session_scope
 from core.tables import Department, KpiAssignment, Period
 from kpi import periods as cal
-from tests.conftest import DEMO_USERS, fresh_db_url, make_settings
+from tests.conftest import demo_logins, fresh_db_url, make_settings
 from workflows.goals.calendar import run_calendar
 
 EDGES = {
@@ -44,15 +44,6 @@ class Edge:
     headers: dict[str, dict[str, str]]
 
 
-def _login(client: TestClient) -> dict[str, dict[str, str]]:
-    out = {}
-    for user in DEMO_USERS:
-        r = client.post("/api/v1/auth/token", data={"username": user, "password": "kpilot-demo"})
-        assert r.status_code == 200, r.text
-        out[user] = {"Authorization": f"Bearer {r.json()['access_token']}"}
-    return out
-
-
 @pytest.fixture(scope="module", params=sorted(EDGES), ids=sorted(EDGES))
 def edge(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Edge]:
     from api.app import create_app
@@ -65,7 +56,7 @@ def edge(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     upgrade(url)
     assert load_demo_company(url, seed=11, clock=clock, n_employees=30)
     with TestClient(create_app(make_settings(url, today=now)), raise_server_exceptions=False) as client:
-        yield Edge(url, now, clock.today(), client, _login(client))
+        yield Edge(url, now, clock.today(), client, demo_logins(client))
 
 
 def test_the_company_day_is_the_shanghai_day(edge: Edge) -> None:

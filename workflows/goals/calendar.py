@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import Clock, clock_of
 from core.db import session_scope
+from core.errors import Conflict
 from core.tables import Employee, Indicator, KeyResult, KpiAssignment, Objective, Period
 from kpi import periods as calendar
 from workflows.goals.catalogue import ensure_catalogue
@@ -55,12 +56,7 @@ def ensure_periods(session: Session, today: date) -> list[str]:
     for spec in wanted:
         if spec.code in have:
             continue
-        row = Period(**spec.row())
-        session.add(row)
-        session.flush()
-        audit.record(
-            session, actor=None, action="create", entity="period", entity_id=row.id, after=common.snapshot(row)
-        )
+        common.create(session, Period(**spec.row()), caller=None, entity="period")
         made.append(spec.code)
     return made
 
@@ -267,7 +263,7 @@ class CalendarKeeper:
     def _run_once(self) -> None:
         try:
             run = run_calendar(self.url, self.clock)
-        except SQLAlchemyError:
+        except (SQLAlchemyError, Conflict):  # e.g. another API worker made the same period at the same moment
             log.exception("calendar housekeeping failed; retrying at the next tick")
             return
         if run.periods_created or run.assignments_rolled:

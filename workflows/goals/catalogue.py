@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from assistant.catalogue import CATALOGUE_PATH, DEPARTMENT_CODES, Indicator, Synonyms, catalogue_scope, load_catalogue
 from core.tables import Indicator as IndicatorRow
-from workflows.shared import audit, common
+from workflows.shared import common
 
 SEEDED_FIELDS = ("code", "name_zh", "name_en", "unit", "direction", "definition_zh", "definition_en")
 
@@ -33,12 +33,7 @@ def ensure_catalogue(session: Session) -> list[str]:
     for row in seed_rows():
         if row["code"] in have:
             continue
-        ind = IndicatorRow(**row)
-        session.add(ind)
-        session.flush()
-        audit.record(
-            session, actor=None, action="create", entity="indicator", entity_id=ind.id, after=common.snapshot(ind)
-        )
+        common.create(session, IndicatorRow(**row), caller=None, entity="indicator")
         made.append(row["code"])
     return made
 

@@ -48,8 +48,9 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def create(session: Session, obj: T, *, caller: Caller, entity: str) -> T:
-    """Insert and audit `obj` in the open transaction (the caller commits); a duplicate key becomes 409."""
+def create(session: Session, obj: T, *, caller: Caller | None, entity: str) -> T:
+    """Insert and audit `obj` in the open transaction (the caller commits; `caller` None: the system); a
+    duplicate key becomes 409."""
     session.add(obj)
     try:
         session.flush()

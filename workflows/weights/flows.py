@@ -128,16 +128,7 @@ def create_proposal(session: Session, caller: Caller | None, data: WeightProposa
         created_by=caller.user_id if caller else None,
         created_by_name=caller.username if caller else "system",
     )
-    session.add(proposal)
-    session.flush()
-    audit.record(
-        session,
-        actor=caller,
-        action="create",
-        entity="weight_proposal",
-        entity_id=proposal.id,
-        after=common.snapshot(proposal),
-    )
+    common.create(session, proposal, caller=caller, entity="weight_proposal")
     return proposal
 
 

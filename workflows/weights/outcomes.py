@@ -115,16 +115,7 @@ def derive_outcomes(session: Session, today: date) -> int:
             row = DepartmentOutcome(
                 department_id=dept, period_id=month.id, value=round(100 * now / before, 2), source="sales"
             )
-            session.add(row)
-            session.flush()
-            audit.record(
-                session,
-                actor=None,
-                action="create",
-                entity="department_outcome",
-                entity_id=row.id,
-                after=common.snapshot(row),
-            )
+            common.create(session, row, caller=None, entity="department_outcome")
             made += 1
     return made
 
