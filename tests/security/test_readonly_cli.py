@@ -29,10 +29,7 @@ def test_without_a_database_they_say_so_and_create_nothing(bare_env: Path, comma
 
 
 def test_coach_report_needs_no_signing_key(bare_env: Path, demo_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    if not demo_url.startswith("sqlite"):
-        monkeypatch.setenv("DATABASE_URL", demo_url)
-    else:
-        monkeypatch.setenv("DATABASE_URL", demo_url)
+    monkeypatch.setenv("DATABASE_URL", demo_url)  # the only setting given
     from sqlalchemy import select
 
     from core.db import session_scope
