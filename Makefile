@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := core kpi forecasting assistant workflows demo api cli eval
 
-.PHONY: demo test test-all install lint typecheck bench-forecast eval clean
+.PHONY: demo test test-security test-all install lint typecheck bench-forecast eval clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "kpilot needs Python 3.11 ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 2; }
@@ -21,6 +21,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
+
+test-security: $(STAMP)  # the attacker's cases alone (they also run in `make test`)
+	$(BIN)/python -m pytest -q tests/security
 
 test-all: $(STAMP)
 	$(BIN)/python -m pytest -q

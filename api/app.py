@@ -15,6 +15,7 @@ from core.security import PERMISSIONS
 from core.settings import Settings, get_settings
 from core.vocab import ROLES
 from workflows.goals.calendar import CalendarKeeper
+from workflows.org.secrets import demo_signing_key
 
 DESCRIPTION = """
 kpilot turns sales history, the promotion calendar and company OKRs into goals people can act on.
@@ -107,6 +108,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for `settings` (default: the environment's)."""
     settings = settings or get_settings()
     clock = clock_for(settings)
+    audit_keys = settings.audit_keys  # from the configured keys only, never from the demo key in the database
+    if settings.demo and not settings.has_real_secret:
+        # A demo never signs tokens with a known constant: each demo database gets its own random key.
+        settings = settings.model_copy(update={"secret_key": demo_signing_key(settings.database_url)})
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -127,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.clock = clock
+    app.state.audit_keys = audit_keys
     errors.install(app)
     modules = (auth, org, goals, kpis, sales, admin, forecasts, weights, coaching, drafts)
     document_permissions([m.router for m in modules])

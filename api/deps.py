@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from core.clock import Clock
 from core.db import session_factory
 from core.errors import AuthenticationFailed, PermissionDenied
-from core.security import Caller, decode_token, role_may
+from core.keys import bind_audit_keys
+from core.security import Caller, decode_claims, role_may
 from core.settings import Settings
 from workflows.org import users as users_flow
 
@@ -39,6 +40,7 @@ ClockDep = Annotated[Clock, Depends(get_app_clock)]
 def get_session(request: Request, settings: SettingsDep, clock: ClockDep) -> Iterator[Session]:
     """A session per request, carrying the app's clock; writing requests take the write lock up front on SQLite."""
     session = session_factory(settings.database_url, request.method in WRITE_METHODS, clock)()
+    bind_audit_keys(session, request.app.state.audit_keys)
     try:
         yield session
     finally:
@@ -55,11 +57,16 @@ def get_caller(
     """The authenticated caller, or 401."""
     if not token:
         raise AuthenticationFailed("Not authenticated: send `Authorization: Bearer <token>` from /api/v1/auth/token.")
-    user_id = decode_token(token, secret=settings.secret_key, now=clock.now())
-    return users_flow.caller_for(session, user_id)
+    user_id, stamp = decode_claims(token, secret=settings.secret_key, now=clock.now())
+    return users_flow.caller_for(session, user_id, stamp)
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it (set `--forwarded-allow-ips` behind a trusted proxy)."""
+    return request.client.host if request.client else "unknown"
 
 
 class Require:
@@ -85,6 +92,7 @@ class Public:
 
 # The caller, after checking one permission each (core.security.PERMISSIONS): `caller: CanReadOrg`.
 CanReadMe = Annotated[Caller, Depends(Require("me:read"))]
+CanChangePassword = Annotated[Caller, Depends(Require("me:password"))]
 CanReadOrg = Annotated[Caller, Depends(Require("org:read"))]
 CanWriteOrg = Annotated[Caller, Depends(Require("org:write"))]
 CanReadUsers = Annotated[Caller, Depends(Require("users:read"))]

@@ -23,10 +23,13 @@ STATUS: dict[type[e.KpilotError], int] = {
     e.PreconditionFailed: 412,
     e.PreconditionRequired: 428,
     e.InvalidInput: 422,
+    e.TooManyAttempts: 429,
 }
 
 
-def problem(status: int, detail: str, *, title: str | None = None, **extra: Any) -> JSONResponse:
+def problem(
+    status: int, detail: str, *, title: str | None = None, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
     """A problem+json response."""
     body: dict[str, Any] = {
         "type": "about:blank",
@@ -35,7 +38,7 @@ def problem(status: int, detail: str, *, title: str | None = None, **extra: Any)
         "detail": detail,
     }
     body.update(extra)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {**({"WWW-Authenticate": "Bearer"} if status == 401 else {}), **(headers or {})}
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
@@ -60,9 +63,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(e.KpilotError)
     async def _domain(_request: Request, exc: e.KpilotError) -> JSONResponse:
         extra: dict[str, Any] = {}
+        headers: dict[str, str] = {}
         if isinstance(exc, e.InvalidInput) and exc.errors:
             extra["errors"] = exc.errors
-        return problem(_status_for(exc), str(exc) or HTTPStatus(_status_for(exc)).phrase, **extra)
+        if isinstance(exc, e.TooManyAttempts):
+            headers["Retry-After"] = str(exc.retry_after)
+        status = _status_for(exc)
+        return problem(status, str(exc) or HTTPStatus(status).phrase, headers=headers, **extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -107,4 +114,5 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     413: _doc("Request body too large"),
     422: _doc("Invalid input"),
     428: _doc("If-Match required"),
+    429: _doc("Too many failed attempts; retry after the Retry-After seconds"),
 }

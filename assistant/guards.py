@@ -154,3 +154,23 @@ def check_generated_texts(draft: GoalDraft) -> list[str]:
     for where, text in generated_texts(draft):
         problems += check_text(text, facts, draft.language, where=where)
     return problems
+
+
+# What a rejected answer may tell a reader: the rule it broke, never the model's own words or numbers.
+PUBLIC_REASONS = (
+    ("not in the computed facts", "numbers not in the computed facts"),
+    ("not in the requested language", "text is not in the requested language"),
+    ("data delimiters", "text contains data delimiters"),
+    ("empty text", "empty text"),
+    ("mentions", "mentions a word it must not"),
+    ("does not match the schema", "answer does not match the schema"),
+)
+
+
+def public_problem(problem: str) -> str:
+    """A guard problem without model-written content: `where: rule` (where is the service's own label)."""
+    for needle, reason in PUBLIC_REASONS:
+        if needle in problem:
+            where = problem.split(": ", 1)[0]
+            return reason if needle in where or where == problem else f"{where}: {reason}"
+    return "answer broke a rule"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.number_words import word_numbers
+
 MULTIPLIERS: dict[str, float] = {
     "亿": 1e8,
     "千万": 1e7,
@@ -122,8 +124,8 @@ def find_quantities(text: str) -> list[Quantity]:
 
 
 def plain_numbers(text: str) -> list[float]:
-    """Numbers in free text after applying multipliers, used by the grounding guard."""
-    return [q.value for q in find_quantities(text)]
+    """Numbers in free text after applying multipliers, digits or words (五十, fifty), for the grounding guard."""
+    return [q.value for q in find_quantities(text)] + word_numbers(text)
 
 
 def fmt_number(value: float, unit: str | None = None, lang: str = "en") -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -12,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from assistant.guards import public_problem
 from assistant.llm import LLMConfig, LLMResult, T
 from assistant.prompts import load_prompt
 from assistant.schemas import CallRecord
@@ -22,6 +24,10 @@ _CACHE_LOCK = threading.Lock()  # API workers share the cache across threads
 CIRCUIT_THRESHOLD = 2
 CIRCUIT_OPEN_S = 60.0
 _TRANSPORT_PREFIX = "transport: "
+# A reply that is not a chat completion at all (no choices, wrong types) surfaces from the SDK or LangChain
+# as one of these while reading it: it is the server's fault, so it becomes a flagged fallback, never a 500.
+MALFORMED_REPLY = (IndexError, KeyError, TypeError, AttributeError)
+log = logging.getLogger("kpilot.llm")
 
 
 def _model_errors() -> tuple[type[BaseException], ...]:
@@ -122,11 +128,14 @@ class OpenAIProvider:
                     _CACHE.popitem(last=False)
             return LLMResult(value=value, record=record)
         record.outcome = "fallback"
-        record.error = (error or "; ".join(problems))[:500]
+        # Operators see everything in the log; readers of the draft or report only which rule failed.
+        log.warning("LLM answer to %s rejected, fallback used: %s", prompt.id, (error or "; ".join(problems))[:4000])
+        public = [public_problem(p) for p in problems]
+        record.error = (_public_error(error) if error else "; ".join(dict.fromkeys(public)))[:500]
         self._failures = self._failures + 1 if error and error.startswith(_TRANSPORT_PREFIX) else 0
         if self._failures >= CIRCUIT_THRESHOLD:
             self._open_until = time.monotonic() + CIRCUIT_OPEN_S
-        return LLMResult(value=fallback, record=record, fallback=True, problems=problems)
+        return LLMResult(value=fallback, record=record, fallback=True, problems=public)
 
     def _ask(
         self, messages: list[Any], schema: type[T], check: Callable[[T], list[str]], record: CallRecord
@@ -144,6 +153,10 @@ class OpenAIProvider:
                 out = {"raw": None, "parsed": None, "parsing_error": exc}
             except _model_errors() as exc:
                 return None, problems, f"{_TRANSPORT_PREFIX}{type(exc).__name__}: {exc}"
+            except MALFORMED_REPLY as exc:
+                out = {"raw": None, "parsed": None, "parsing_error": f"malformed reply ({type(exc).__name__}: {exc})"}
+            if not isinstance(out, dict):
+                out = {"raw": None, "parsed": None, "parsing_error": "malformed reply"}
             raw = out.get("raw")
             usage = getattr(raw, "usage_metadata", None) or {}
             record.input_tokens += int(usage.get("input_tokens", 0))
@@ -169,3 +182,10 @@ class OpenAIProvider:
                 ),
             ]
         return None, problems, None
+
+
+def _public_error(error: str) -> str:
+    """A provider failure as readers may see it: the kind of failure, not the server's or model's text."""
+    if error.startswith(_TRANSPORT_PREFIX):
+        return _TRANSPORT_PREFIX + error.removeprefix(_TRANSPORT_PREFIX).split(":", 1)[0]
+    return error

@@ -25,16 +25,12 @@ def report(
     from sqlalchemy import select
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
+    from cli.groups import read_only_settings
     from core.db import session_scope
-    from core.settings import SettingsError, get_settings
     from core.tables import Employee
     from workflows.coaching import flows as coaching
 
-    try:
-        settings = get_settings()
-    except (SettingsError, ValueError) as exc:
-        typer.echo(f"error: configuration: {exc}", err=True)
-        raise typer.Exit(2) from exc
+    settings = read_only_settings()  # reads only: no signing key needed, and never creates a database file
     try:
         with session_scope(settings.database_url, write=False) as session:
             emp = session.execute(select(Employee).where(Employee.code == employee_code)).scalar_one_or_none()

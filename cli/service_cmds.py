@@ -1,4 +1,4 @@
-"""Service commands: serve, demo, housekeeping, db, users, audit."""
+"""Service commands: serve, demo, housekeeping, db, users, audit (verify reads only; seal signs)."""
 
 import os
 import sys
@@ -60,7 +60,8 @@ def demo(
 ) -> None:
     """Demo mode: migrate the embedded database, load the demo company once, print the logins, serve."""
     from core.migrate import upgrade
-    from core.settings import DEMO_PASSWORD, get_settings
+    from core.passwords import DEMO_PASSWORD
+    from core.settings import get_settings
     from demo import load as demo_flow
 
     os.environ["KPILOT_DEMO"] = "1"
@@ -124,6 +125,7 @@ def users_create(
 
     from core.db import session_scope
     from core.errors import Conflict, InvalidInput
+    from core.keys import bind_audit_keys
     from core.tables import Employee
     from workflows.org.users import create_user
 
@@ -135,6 +137,7 @@ def users_create(
         else typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     )
     with session_scope(settings.database_url) as session:
+        bind_audit_keys(session, settings.audit_keys)
         emp_id = None
         if employee_code:
             emp_id = session.execute(select(Employee.id).where(Employee.code == employee_code)).scalar()
@@ -143,7 +146,13 @@ def users_create(
                 raise typer.Exit(2)
         try:
             user = create_user(
-                session, caller=None, username=username, password=password, role=role, employee_id=emp_id
+                session,
+                caller=None,
+                username=username,
+                password=password,
+                role=role,
+                employee_id=emp_id,
+                demo=settings.demo,
             )
         except (InvalidInput, Conflict) as exc:
             details = "; ".join(
@@ -156,20 +165,48 @@ def users_create(
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Re-hash the audit chain; exit 1 and list the problems if anything was edited or deleted."""
+    """Re-hash the audit chain and check its signatures; exit 1 and list the problems if anything was edited,
+    deleted, re-chained or truncated. Reads only: needs DATABASE_URL and KPILOT_AUDIT_KEY, not the signing key."""
+    from cli.groups import read_only_settings
     from core.db import session_scope
+    from core.keys import bind_audit_keys
     from workflows.shared.audit import verify_chain
 
-    settings = _settings()
+    settings = read_only_settings()
     with session_scope(settings.database_url, write=False) as session:
-        report = verify_chain(session)
+        report = verify_chain(bind_audit_keys(session, settings.audit_keys))
     if report.ok:
-        typer.echo(f"audit chain intact: {report.checked} events verified")
+        how = (
+            "hashes and signatures checked"
+            if report.signed
+            else "hashes only: no audit key configured, set KPILOT_AUDIT_KEY to check the signatures too"
+        )
+        typer.echo(f"audit chain intact: {report.checked} events verified ({how})")
         return
     typer.echo(f"audit chain BROKEN ({len(report.problems)} problem(s) in {report.checked} events):", err=True)
     for problem in report.problems:
         typer.echo(f"  - {problem}", err=True)
     raise typer.Exit(1)
+
+
+@audit_app.command("seal")
+def audit_seal() -> None:
+    """Sign every audit event and the chain head with the current audit key: once after upgrading to signed
+    chains, and after rotating KPILOT_AUDIT_KEY (keep the old key in KPILOT_AUDIT_OLD_KEYS while sealing)."""
+    from core.db import session_scope
+    from core.errors import Conflict, InvalidInput
+    from core.keys import bind_audit_keys
+    from workflows.shared.audit import seal
+
+    settings = _settings()
+    _require_migrated(settings.database_url)
+    try:
+        with session_scope(settings.database_url) as session:
+            resigned = seal(bind_audit_keys(session, settings.audit_keys), actor=None)
+    except (Conflict, InvalidInput) as exc:
+        typer.echo(f"kpilot: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"audit chain sealed: {resigned} event(s) signed with the current key")
 
 
 def housekeeping() -> None:

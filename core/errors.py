@@ -17,6 +17,14 @@ class AuthenticationFailed(KpilotError):
     """Missing, expired or wrong credentials."""
 
 
+class TooManyAttempts(KpilotError):
+    """Too many failed attempts in a short time; `retry_after` says in how many seconds to try again."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class Conflict(KpilotError):
     """The request conflicts with the current state (duplicate key, already decided)."""
 

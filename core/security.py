@@ -1,7 +1,9 @@
 """Passwords, tokens, roles and the permission table every route declares against."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 import jwt
 from argon2 import PasswordHasher
@@ -23,10 +25,11 @@ HR_ADMIN = frozenset({HR, ADMIN})
 # Object-level checks (own records, reporting subtree) come on top, in the workflows.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "me:read": ALL_ROLES,
+    "me:password": ALL_ROLES,  # one's own password, knowing the current one
     "org:read": ALL_ROLES,  # scoped: employees see themselves, managers their subtree
     "org:write": HR_ADMIN,
     "users:read": HR_ADMIN,
-    "users:write": frozenset({ADMIN}),
+    "users:write": frozenset({ADMIN}),  # includes resetting someone's password (audited)
     "periods:read": ALL_ROLES,
     "periods:write": HR_ADMIN,
     "catalogue:read": ALL_ROLES,
@@ -77,6 +80,12 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+@cache
+def dummy_hash() -> str:
+    """A real argon2 hash to verify against when a user does not exist, so both answers take as long."""
+    return _hasher.hash("kpilot: no such user, but spend the same time")
+
+
 def verify_password(password: str, password_hash: str) -> bool:
     """True when `password` matches `password_hash`."""
     try:
@@ -85,14 +94,26 @@ def verify_password(password: str, password_hash: str) -> bool:
         return False
 
 
-def create_token(*, user_id: int, secret: str, ttl_minutes: int, now: datetime) -> str:
-    """A signed bearer token for `user_id`, issued at `now` (the service clock's)."""
-    payload = {"sub": str(user_id), "iat": now, "exp": now + timedelta(minutes=ttl_minutes)}
+def password_stamp(password_hash: str) -> str:
+    """A short digest of a user's password hash, carried in tokens: changing the password revokes them."""
+    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:16]
+
+
+def create_token(*, user_id: int, secret: str, ttl_minutes: int, now: datetime, stamp: str | None = None) -> str:
+    """A signed bearer token for `user_id`, issued at `now` (the service clock's), bound to a password stamp."""
+    payload: dict[str, object] = {"sub": str(user_id), "iat": now, "exp": now + timedelta(minutes=ttl_minutes)}
+    if stamp is not None:
+        payload["pwd"] = stamp
     return jwt.encode(payload, secret, algorithm=ALGORITHM)
 
 
 def decode_token(token: str, *, secret: str, now: datetime) -> int:
     """The user id inside a valid token that has not expired at `now`; AuthenticationFailed otherwise."""
+    return decode_claims(token, secret=secret, now=now)[0]
+
+
+def decode_claims(token: str, *, secret: str, now: datetime) -> tuple[int, str | None]:
+    """(user id, password stamp) of a valid, unexpired token; AuthenticationFailed otherwise."""
     try:
         # Expiry is checked against the service clock, not the library's own reading of the wall clock.
         payload = jwt.decode(
@@ -103,11 +124,12 @@ def decode_token(token: str, *, secret: str, now: datetime) -> int:
         )
         expired = int(payload["exp"]) <= now.timestamp()
         user_id = int(payload["sub"])
+        stamp = payload.get("pwd")
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise AuthenticationFailed("invalid or expired token") from exc
     if expired:
         raise AuthenticationFailed("invalid or expired token")
-    return user_id
+    return user_id, str(stamp) if stamp is not None else None
 
 
 def role_may(role: str, permission: str) -> bool:

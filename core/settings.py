@@ -8,9 +8,8 @@ from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from core.clock import ClockSettings
+from core.keys import MIN_SECRET_CHARS, PLACEHOLDER_SECRETS, AuditKeys, audit_keys_for, is_real_secret
 
-PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "kpilot-demo-secret"})
-DEMO_PASSWORD = "kpilot-demo"
 DEFAULT_DB_PATH = Path("var") / "kpilot.db"
 
 
@@ -29,6 +28,8 @@ class Settings(ClockSettings):
         validation_alias=AliasChoices("KPILOT_DATABASE_URL", "DATABASE_URL"),
     )
     secret_key: str = "change-me"
+    audit_key: str = Field(default="", description="HMAC key of the audit chain; default: derived from secret_key.")
+    audit_old_keys: str = Field(default="", description="Earlier audit (or secret) keys, comma-separated.")
     token_ttl_minutes: int = Field(default=480, ge=1, le=7 * 24 * 60)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -62,14 +63,33 @@ class Settings(ClockSettings):
                 "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`), "
                 "or run with KPILOT_DEMO=1 for a local demo."
             )
-        if not self.demo and len(self.secret_key) < 32:
-            raise SettingsError("KPILOT_SECRET_KEY must be at least 32 characters outside demo mode.")
+        if not self.demo and len(self.secret_key) < MIN_SECRET_CHARS:
+            raise SettingsError(f"KPILOT_SECRET_KEY must be at least {MIN_SECRET_CHARS} characters outside demo mode.")
         return self
+
+    @property
+    def has_real_secret(self) -> bool:
+        """False for a placeholder secret (allowed only in demo mode, which then uses a per-database key)."""
+        return is_real_secret(self.secret_key)
+
+    @property
+    def audit_keys(self) -> AuditKeys | None:
+        """The keys that sign and verify the audit chain (None: no key configured, chain unsigned)."""
+        return audit_keys_for(self.audit_key, self.audit_old_keys, self.secret_key)
 
     @property
     def is_sqlite(self) -> bool:
         """True when the database is an embedded SQLite file."""
         return self.database_url.startswith("sqlite")
+
+
+class ReadSettings(Settings):
+    """Settings of commands that only read (`audit verify`, `coach report`): no signing key is needed, so a
+    missing or placeholder one is not an error. Never use these to sign tokens."""
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> "ReadSettings":
+        return self
 
 
 @lru_cache

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from core.clock import Clock, get_clock
 from core.db import session_scope
+from core.passwords import DEMO_PASSWORD
 from core.security import hash_password
-from core.settings import DEMO_PASSWORD
 from core.tables import (
     Company,
     Department,

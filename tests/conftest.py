@@ -30,6 +30,11 @@ os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 TEST_NOW = "2026-11-18T10:00:00+08:00"
 os.environ["KPILOT_TODAY"] = TEST_NOW
 os.environ.pop("KPILOT_TIMEZONE", None)
+# The audit chain is signed in every test database (the key a deployment keeps outside its database).
+TEST_AUDIT_KEY = "test-audit-key-kept-outside-the-database-0123456789"
+os.environ["KPILOT_AUDIT_KEY"] = TEST_AUDIT_KEY
+for _var in ("KPILOT_AUDIT_OLD_KEYS", "KPILOT_SECRET_KEY"):
+    os.environ.pop(_var, None)
 
 
 def _drop_schemas(names: list[str]) -> None:

@@ -1,15 +1,16 @@
 """Users (admin) and the audit log (HR/admin)."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from api.deps import CanReadAudit, CanReadUsers, CanWriteUsers, IdempotencyKey, IfMatch, SessionDep
+from api.deps import CanReadAudit, CanReadUsers, CanWriteUsers, IdempotencyKey, IfMatch, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
 from core.tables import AuditEvent, User
+from workflows.org import login as login_flow
 from workflows.org import users as users_flow
-from workflows.org.schemas import UserCreate, UserPublic, UserUpdate
+from workflows.org.schemas import PasswordReset, UserCreate, UserPublic, UserUpdate
 from workflows.shared import audit, common
 from workflows.shared.schemas import AuditEventPublic, AuditVerifyPublic, Page
 
@@ -30,6 +31,7 @@ def get_user(user_id: Id, session: SessionDep, _caller: CanReadUsers) -> JSONRes
 def create_user(
     body: UserCreate,
     session: SessionDep,
+    settings: SettingsDep,
     caller: CanWriteUsers,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
@@ -46,6 +48,7 @@ def create_user(
             password=body.password,
             role=body.role,
             employee_id=body.employee_id,
+            demo=settings.demo,
         ),
     )
 
@@ -66,6 +69,19 @@ def update_user(
     return with_etag(UserPublic, users_flow.update_user(session, caller, user_id, body, if_match))
 
 
+@router.post(
+    "/users/{user_id}/password",
+    status_code=204,
+    tags=["users"],
+    summary="Reset someone's password (admin, audited); their tokens stop working",
+)
+def reset_password(
+    user_id: Id, body: PasswordReset, session: SessionDep, settings: SettingsDep, caller: CanWriteUsers
+) -> Response:
+    login_flow.reset_password(session, settings, caller, user_id, body.new_password)
+    return Response(status_code=204)
+
+
 @router.get(
     "/audit-events", response_model=Page[AuditEventPublic], tags=["audit"], summary="The audit log, newest first"
 )
@@ -82,4 +98,4 @@ def list_audit(session: SessionDep, _caller: CanReadAudit, p: Paging) -> dict:
 )
 def verify_audit(session: SessionDep, _caller: CanReadAudit) -> AuditVerifyPublic:
     report = audit.verify_chain(session)
-    return AuditVerifyPublic(ok=report.ok, checked=report.checked, problems=report.problems)
+    return AuditVerifyPublic(ok=report.ok, checked=report.checked, problems=report.problems, signed=report.signed)

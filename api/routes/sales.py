@@ -1,6 +1,5 @@
 """Sales history routes: shops, daily sales and the CSV import."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile
@@ -15,7 +14,7 @@ from core.tables import SalesDaily, Shop
 from workflows.goals import imports
 from workflows.goals.schemas import ImportReport, SalesDayPublic, ShopPublic
 from workflows.shared import common
-from workflows.shared.schemas import Page
+from workflows.shared.schemas import Day, Page
 
 router = APIRouter(prefix="/api/v1", tags=["sales"], responses=PROBLEM_RESPONSES)
 
@@ -31,8 +30,8 @@ def shop_sales(
     session: SessionDep,
     _caller: CanReadSales,
     p: Paging,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
+    start: Annotated[Day | None, Query(alias="from")] = None,
+    end: Annotated[Day | None, Query(alias="to")] = None,
 ) -> dict:
     if session.get(Shop, shop_id) is None:
         raise NotFound(f"Shop {shop_id} not found.")

@@ -12,6 +12,7 @@ from core.tables.forecast import ForecastJob, TargetRange
 from core.tables.goals import Indicator, KeyResult, KpiActual, KpiAssignment, Objective, Period
 from core.tables.org import Company, Department, Employee, Position, User
 from core.tables.sales import PromoEvent, SalesDaily, Shop
+from core.tables.security import LoginThrottle, ServiceSecret
 from core.tables.weights import PROPOSAL_STATUSES, DepartmentOutcome, WeightProposal, WeightSet
 
 __all__ = [
@@ -34,11 +35,13 @@ __all__ = [
     "KeyResult",
     "KpiActual",
     "KpiAssignment",
+    "LoginThrottle",
     "Objective",
     "Period",
     "Position",
     "PromoEvent",
     "SalesDaily",
+    "ServiceSecret",
     "Shop",
     "TargetRange",
     "User",

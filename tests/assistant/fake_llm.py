@@ -74,6 +74,15 @@ def _completion(body: dict[str, Any], content: str, finish: str = "stop") -> dic
     }
 
 
+MALFORMED_REPLIES: dict[str, Any] = {
+    "no_choices": lambda c: {**c, "choices": []},
+    "empty_body": lambda c: {},
+    "choices_not_a_list": lambda c: {**c, "choices": "none"},
+    "message_wrong_type": lambda c: {**c, "choices": [{"index": 0, "message": 42, "finish_reason": "stop"}]},
+    "empty_content": lambda c: c,
+}
+
+
 def make_handler(state: FakeLLM) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:  # keep test output clean
@@ -106,6 +115,8 @@ def make_handler(state: FakeLLM) -> type[BaseHTTPRequestHandler]:
                 return self._send(500, {"error": {"message": "boom", "type": "server_error"}})
             if mode == "slow":
                 time.sleep(state.delay_s or 3.0)
+            if mode in MALFORMED_REPLIES:  # a 200 that is not a usable chat completion at all
+                return self._send(200, MALFORMED_REPLIES[mode](_completion(body, "")))
             good = json.dumps(answer_for(body), ensure_ascii=False)
             content = {
                 "valid": good,

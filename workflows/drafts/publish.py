@@ -13,7 +13,7 @@ from assistant.schemas import KPI, DepartmentDraft
 from assistant.schemas import GoalDraft as DraftModel
 from core.clock import clock_of
 from core.errors import Conflict, InvalidInput
-from core.security import MANAGER, Caller
+from core.security import Caller
 from core.tables import Employee, GoalDraft, Indicator, KeyResult, KpiAssignment, Objective
 from workflows.drafts.edit import department_of
 from workflows.drafts.flows import check_version, compare_and_set, department_view, get_draft
@@ -140,8 +140,8 @@ def publish_draft(session: Session, caller: Caller, draft_id: int, if_match: str
             )
         ).scalars()
     )
-    # A manager never sets their own KPIs (their manager or HR does); people who left are skipped too.
-    skipped = sorted(e for e in members if e not in active or (caller.role == MANAGER and e == caller.employee_id))
+    # Nobody sets their own KPIs (separation of duties: their manager or HR does); people who left are skipped too.
+    skipped = sorted(e for e in members if e not in active or e == caller.employee_id)
     people = [p for p in draft.people if p.department == code and int(p.person_id) not in skipped]
     all_kpis = dd.kpis + [k for p in people for k in p.kpis]
     ind_ids = _indicator_ids(session, caller, all_kpis, row.language)

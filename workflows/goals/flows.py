@@ -116,13 +116,21 @@ def _may_read_owner(session: Session, caller: Caller, department_id: int | None,
     return department_id in managed or department_id == own
 
 
-def _ensure_may_plan(session: Session, caller: Caller, department_id: int | None, employee_id: int | None) -> None:
-    """Managers plan for their own department tree and their reports (not themselves); HR/admin for all."""
+def ensure_not_self(caller: Caller, employee_id: int | None) -> None:
+    """Separation of duties: nobody sets their own KPIs, targets or actuals, whatever their role."""
+    if employee_id is not None and employee_id == caller.employee_id:
+        # 404 like any record one may not write, whatever the role; the detail says why.
+        raise NotFound("Not found among the records you may change: nobody sets their own KPIs, targets or actuals.")
+
+
+def ensure_may_plan(session: Session, caller: Caller, department_id: int | None, employee_id: int | None) -> None:
+    """Managers plan for their own department tree and their reports; HR/admin for all; nobody for themselves."""
+    ensure_not_self(caller, employee_id)
     if caller.sees_everything:
         return
     allowed = caller.role == MANAGER
     if employee_id is not None:
-        allowed = allowed and employee_id != caller.employee_id and can_see_employee(session, caller, employee_id)
+        allowed = allowed and can_see_employee(session, caller, employee_id)
     elif department_id is not None:
         allowed = allowed and department_id in (managed_department_ids(session, caller) or set())
     else:
@@ -195,7 +203,7 @@ def create_objective(session: Session, caller: Caller, data: ObjectiveCreate) ->
     """Create an objective with its key results (audited; caller commits)."""
     _owner_check(data.level, data.department_id, data.employee_id)
     get_period(session, data.period_id)
-    _ensure_may_plan(session, caller, data.department_id, data.employee_id)
+    ensure_may_plan(session, caller, data.department_id, data.employee_id)
     for kr in data.key_results:
         if kr.parent_kr_id is not None and session.get(KeyResult, kr.parent_kr_id) is None:
             raise InvalidInput(
@@ -268,7 +276,7 @@ def create_assignment(session: Session, caller: Caller, data: AssignmentCreate) 
     _owner_check(None, data.department_id, data.employee_id)
     if data.employee_id is None and data.department_id is None:
         raise InvalidInput("Name the owner: employee_id or department_id.", [{"loc": ["employee_id"]}])
-    _ensure_may_plan(session, caller, data.department_id, data.employee_id)
+    ensure_may_plan(session, caller, data.department_id, data.employee_id)
     get_period(session, data.period_id)
     ind = session.execute(select(Indicator).where(Indicator.code == data.indicator_code)).scalar_one_or_none()
     if ind is None:
@@ -321,7 +329,7 @@ def update_assignment(
 ) -> KpiAssignment:
     """Change a weight or target (If-Match, audited)."""
     a = get_assignment(session, caller, assignment_id)
-    _ensure_may_plan(session, caller, a.department_id, a.employee_id)
+    ensure_may_plan(session, caller, a.department_id, a.employee_id)
     changes = data.model_dump(exclude_unset=True)
     _check_range(
         changes.get("target_low", a.target_low),
@@ -346,6 +354,16 @@ def list_actuals(session: Session, caller: Caller, assignment_id: int) -> list[K
 def record_actual(session: Session, caller: Caller, assignment_id: int, data: ActualCreate) -> KpiActual:
     """Record a measured value (one per assignment and date; audited; caller commits)."""
     a = get_assignment(session, caller, assignment_id)
-    _ensure_may_plan(session, caller, a.department_id, a.employee_id)
+    ensure_may_plan(session, caller, a.department_id, a.employee_id)
+    check_as_of(get_period(session, a.period_id), data.as_of, ["as_of"])
     actual = KpiActual(assignment_id=a.id, as_of=data.as_of, value=data.value, source="api")
     return common.create(session, actual, caller=caller, entity="kpi_actual")
+
+
+def check_as_of(period: Period, as_of: date, loc: list[str | int]) -> None:
+    """A measured value belongs to a day inside its assignment's period."""
+    if not period.start_date <= as_of <= period.end_date:
+        raise InvalidInput(
+            f"as_of {as_of} is outside period {period.code} ({period.start_date} to {period.end_date}).",
+            [{"loc": loc, "msg": f"must be between {period.start_date} and {period.end_date}"}],
+        )

@@ -4,6 +4,7 @@ import csv
 import hashlib
 import io
 import math
+import re
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
@@ -11,15 +12,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidInput
+from core.clock import clock_of
+from core.errors import InvalidInput, NotFound
 from core.security import Caller
 from core.tables import Employee, Indicator, KpiActual, KpiAssignment, Period, SalesDaily, Shop
+from workflows.goals.flows import ensure_may_plan
 from workflows.shared import audit
-from workflows.shared.access import can_see_employee
 
 ACTUAL_COLUMNS = ("employee_code", "period_code", "indicator_code", "as_of", "value")
 SALES_COLUMNS = ("shop_code", "ds", "sales")
 MAX_ERRORS = 50
+MAX_ABS = 1e15  # the same bound as the API's numbers
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+SALES_YEARS_BACK = 20  # sales history older than this is not plausible for the shops kpilot serves
 
 
 def _rows(content: bytes, required: tuple[str, ...], filename: str) -> Iterator[tuple[int, dict[str, str]]]:
@@ -28,7 +34,13 @@ def _rows(content: bytes, required: tuple[str, ...], filename: str) -> Iterator[
     except UnicodeDecodeError as exc:
         raise InvalidInput(f"{filename} is not UTF-8 text; save it as UTF-8 CSV and retry.") from exc
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in reader.fieldnames or []]
+    try:
+        header = [h.strip() for h in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise InvalidInput(
+            f"{filename}: the header cannot be read as CSV ({exc}).", [{"line": 1, "msg": str(exc)}]
+        ) from exc
+
     missing = [c for c in required if c not in header]
     if missing:
         raise InvalidInput(
@@ -36,15 +48,53 @@ def _rows(content: bytes, required: tuple[str, ...], filename: str) -> Iterator[
             [{"line": 1, "msg": f"missing {missing}"}],
         )
     reader.fieldnames = header
-    for row in reader:
+    while True:
+        first_line = reader.line_num + 1  # where the next record starts
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # e.g. a field over the csv module's size limit, or a stray NUL
+            raise InvalidInput(
+                f"{filename}: line {first_line} cannot be read as CSV ({exc}); nothing was imported.",
+                [{"line": first_line, "msg": str(exc)}],
+            ) from exc
         yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}
 
 
 def _number(raw: str, column: str) -> float:
-    value = float(raw.replace(",", ""))
-    if not math.isfinite(value):
-        raise ValueError(f"{column} must be a finite number")
+    """A plain decimal number: a dot for decimals, no thousands separators (so "1,5" is never read as 15)."""
+    if not NUMBER.fullmatch(raw):
+        raise ValueError(
+            f"{column} {raw[:40]!r} is not a plain number; write e.g. 1234.5 "
+            "(a dot for decimals, no thousands separators or decimal commas)"
+        )
+    value = float(raw)
+    if not math.isfinite(value) or abs(value) > MAX_ABS:
+        raise ValueError(f"{column} must be a finite number of at most {MAX_ABS:g}")
     return value
+
+
+def _count(raw: str, column: str) -> int | None:
+    """An optional whole number that cannot be negative (orders, visitors)."""
+    if raw == "":
+        return None
+    if not raw.isascii() or not raw.isdigit():
+        raise ValueError(f"{column} {raw[:40]!r} must be a whole number of zero or more")
+    value = int(raw)
+    if value > MAX_ABS:
+        raise ValueError(f"{column} must be at most {MAX_ABS:g}")
+    return value
+
+
+def _day(raw: str, column: str, earliest: date, latest: date) -> date:
+    """An ISO date (YYYY-MM-DD) between `earliest` and `latest`."""
+    if not ISO_DATE.fullmatch(raw):
+        raise ValueError(f"{column} {raw[:40]!r} is not a date; write YYYY-MM-DD")
+    day = date.fromisoformat(raw)
+    if not earliest <= day <= latest:
+        raise ValueError(f"{column} {day} is outside {earliest} to {latest}")
+    return day
 
 
 def _collect(
@@ -71,7 +121,7 @@ def _collect(
 def import_actuals(session: Session, caller: Caller, *, content: bytes, filename: str) -> int:
     """Upsert KPI actuals (employee_code, period_code, indicator_code, as_of, value); commits once."""
     employees = dict(session.execute(select(Employee.code, Employee.id)).all())
-    periods = dict(session.execute(select(Period.code, Period.id)).all())
+    periods = {p.code: p for p in session.execute(select(Period)).scalars()}
     indicators = dict(session.execute(select(Indicator.code, Indicator.id)).all())
     assignments = {
         (a.employee_id, a.period_id, a.indicator_id): a.id
@@ -79,18 +129,29 @@ def import_actuals(session: Session, caller: Caller, *, content: bytes, filename
     }
 
     def parse(row: dict[str, str]) -> tuple[int, date, float]:
+        # The same rights as POST /kpi-assignments/{id}/actuals, row by row: never one's own, only one's scope.
         emp = employees.get(row["employee_code"])
-        if emp is None or not can_see_employee(session, caller, emp):
+        if emp is None:
             raise ValueError(f"unknown employee_code {row['employee_code']!r}")
-        key = (emp, periods.get(row["period_code"]), indicators.get(row["indicator_code"]))
-        if key not in assignments:
+        if emp == caller.employee_id:
+            raise ValueError(f"{row['employee_code']} is you: nobody imports their own actuals (separation of duties)")
+        try:
+            ensure_may_plan(session, caller, None, emp)
+        except NotFound as exc:  # "not yours" reads exactly like "does not exist"
+            raise ValueError(f"unknown employee_code {row['employee_code']!r}") from exc
+        period = periods.get(row["period_code"])
+        key = (emp, period.id if period else None, indicators.get(row["indicator_code"]))
+        if period is None or key not in assignments:
             raise ValueError(
                 f"{row['employee_code']} has no KPI {row['indicator_code']!r} in period "
                 f"{row['period_code']!r}; create the assignment first"
             )
-        return assignments[key], date.fromisoformat(row["as_of"]), _number(row["value"], "value")
+        as_of = _day(row["as_of"], "as_of", period.start_date, period.end_date)
+        return assignments[key], as_of, _number(row["value"], "value")
 
     rows = _collect(content, ACTUAL_COLUMNS, filename, parse)
+    if len({(r[0], r[1]) for r in rows}) != len(rows):
+        raise InvalidInput(f"{filename} lists the same KPI and day twice; keep one row per KPI and day.")
     existing = {
         (x.assignment_id, x.as_of): x
         for x in session.execute(select(KpiActual).where(KpiActual.assignment_id.in_({r[0] for r in rows}))).scalars()
@@ -122,6 +183,9 @@ def _flag(raw: str, default: bool) -> bool:
 def import_sales(session: Session, caller: Caller, *, content: bytes, filename: str) -> int:
     """Upsert daily sales (shop_code, ds, sales[, orders, visitors, is_open, promo]); commits once."""
     shops = dict(session.execute(select(Shop.code, Shop.id)).all())
+    # Sales are history: a day after today (or decades ago) is a typo that would break every forecast.
+    today = clock_of(session).today()
+    earliest = today.replace(year=today.year - SALES_YEARS_BACK, day=1)
 
     def parse(row: dict[str, str]) -> dict[str, Any]:
         if row["shop_code"] not in shops:
@@ -131,10 +195,10 @@ def import_sales(session: Session, caller: Caller, *, content: bytes, filename: 
             raise ValueError("sales must not be negative (record refunds separately)")
         return {
             "shop_id": shops[row["shop_code"]],
-            "ds": date.fromisoformat(row["ds"]),
+            "ds": _day(row["ds"], "ds", earliest, today),
             "sales": sales,
-            "orders": int(row["orders"]) if row.get("orders") else None,
-            "visitors": int(row["visitors"]) if row.get("visitors") else None,
+            "orders": _count(row.get("orders", ""), "orders"),
+            "visitors": _count(row.get("visitors", ""), "visitors"),
             "is_open": _flag(row.get("is_open", ""), True),
             "promo": _flag(row.get("promo", ""), False),
         }

@@ -6,14 +6,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from workflows.shared.schemas import Block, DbId, Direction, Level, Num, PeriodKind, Public, Strict
+from workflows.shared.schemas import Block, Day, DbId, Direction, Level, Num, PeriodKind, Public, Strict
 
 
 class PeriodCreate(Strict):
     code: str = Field(min_length=1, max_length=40)
     kind: PeriodKind
-    start_date: date
-    end_date: date
+    start_date: Day
+    end_date: Day
     name_zh: str = Field(min_length=1, max_length=100)
     name_en: str = Field(min_length=1, max_length=100)
 
@@ -21,8 +21,8 @@ class PeriodCreate(Strict):
 class PeriodUpdate(Strict):
     name_zh: str | None = Field(default=None, min_length=1, max_length=100)
     name_en: str | None = Field(default=None, min_length=1, max_length=100)
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
 
 
 class PeriodPublic(Public):
@@ -157,7 +157,7 @@ class AssignmentPublic(Public):
 
 
 class ActualCreate(Strict):
-    as_of: date
+    as_of: Day
     value: Num
 
 

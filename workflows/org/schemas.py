@@ -1,11 +1,10 @@
 """Org and login schemas: users, departments, positions, employees (XCreate / XUpdate / XPublic)."""
 
-from datetime import date
 from typing import Literal
 
 from pydantic import Field
 
-from workflows.shared.schemas import DbId, Public, Role, Strict
+from workflows.shared.schemas import Day, DbId, Public, Role, Strict
 
 
 class UserCreate(Strict):
@@ -13,6 +12,15 @@ class UserCreate(Strict):
     password: str = Field(min_length=10, max_length=200)
     role: Role
     employee_id: DbId | None = None
+
+
+class PasswordChange(Strict):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=1, max_length=200)
+
+
+class PasswordReset(Strict):
+    new_password: str = Field(min_length=1, max_length=200)
 
 
 class UserUpdate(Strict):
@@ -71,7 +79,7 @@ class EmployeeCreate(Strict):
     manager_id: DbId | None = None
     gender: Literal["female", "male", "other"] | None = None
     birth_year: int | None = Field(default=None, ge=1930, le=2015)
-    hire_date: date | None = None
+    hire_date: Day | None = None
 
 
 class EmployeeUpdate(Strict):

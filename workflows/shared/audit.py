@@ -1,4 +1,10 @@
-"""The append-only, hash-chained audit log: written inside the caller's transaction, verified on demand."""
+"""The append-only, hash-chained audit log: written inside the caller's transaction, verified on demand.
+
+Each event stores the SHA-256 of its content chained to the previous event's hash; with an audit key
+configured (core.keys) every event hash and the head (count, newest hash) are also signed with an HMAC. The
+plain chain shows edits and deletions; the signatures show what a database writer could otherwise fake:
+an edited event whose successors were re-chained, and newest events deleted with the head fixed to match.
+"""
 
 import hashlib
 import json
@@ -10,6 +16,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
+from core.errors import Conflict, InvalidInput
+from core.keys import AuditKeys, audit_keys_of
 from core.security import Caller
 from core.tables import AuditEvent, AuditHead
 
@@ -60,7 +68,9 @@ def record(
     if bumped.rowcount == 0:  # type: ignore[attr-defined]
         session.add(AuditHead(id=1, last_hash=GENESIS, count=1))
         session.flush()
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one()
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).execution_options(populate_existing=True)
+    ).scalar_one()
     ev = AuditEvent(
         at=clock_of(session).now().replace(tzinfo=None),
         actor_user_id=actor.user_id if actor else None,
@@ -73,10 +83,27 @@ def record(
         prev_hash=head.last_hash,
     )
     ev.hash = event_hash(head.last_hash, ev)
+    keys = audit_keys_of(session)
+    ev.key_id, ev.mac = _sign(keys, event_message(ev.hash))
     session.add(ev)
     head.last_hash = ev.hash
+    head.key_id, head.mac = _sign(keys, head_message(head.count, ev.hash))
     session.flush()
     return ev
+
+
+def event_message(digest: str) -> str:
+    """What an event's signature covers: its hash (which covers its content and its predecessor)."""
+    return f"event:{digest}"
+
+
+def head_message(count: int, last_hash: str) -> str:
+    """What the head's signature covers: how many events the log holds and the newest one's hash."""
+    return f"head:{count}:{last_hash}"
+
+
+def _sign(keys: AuditKeys | None, message: str) -> tuple[str | None, str | None]:
+    return keys.sign(message) if keys is not None else (None, None)
 
 
 @dataclass(frozen=True)
@@ -86,10 +113,14 @@ class ChainReport:
     ok: bool
     checked: int
     problems: list[str]
+    signed: bool = False  # whether signatures were checked (an audit key was configured)
+    last_hash: str = GENESIS
 
 
 def verify_chain(session: Session) -> ChainReport:
-    """Re-hash every event in order; report edits, deletions and a head that does not match."""
+    """Re-hash every event in order; report edits, deletions, a head that does not match and, with the
+    audit key, every event or head whose signature a database writer forged, dropped or replayed."""
+    keys = audit_keys_of(session)
     problems: list[str] = []
     prev = GENESIS
     count = 0
@@ -99,6 +130,8 @@ def verify_chain(session: Session) -> ChainReport:
             problems.append(f"event {ev.id}: previous-hash link broken (an event before it was deleted or edited)")
         if event_hash(ev.prev_hash, ev) != ev.hash:
             problems.append(f"event {ev.id}: content does not match its hash (the event was edited)")
+        if keys is not None and (why := keys.check(ev.key_id, event_message(ev.hash), ev.mac)):
+            problems.append(f"event {ev.id}: {why} (written or re-chained without the audit key)")
         prev = ev.hash
     head = session.get(AuditHead, 1)
     if head is not None:
@@ -106,6 +139,37 @@ def verify_chain(session: Session) -> ChainReport:
             problems.append("the newest event is missing: the chain head points at an event that is not there")
         if head.count != count:
             problems.append(f"the log should hold {head.count} events but holds {count}")
+        if keys is not None and (why := keys.check(head.key_id, head_message(head.count, head.last_hash), head.mac)):
+            problems.append(f"the chain head: {why} (events were truncated or the head rewritten)")
     elif count:
         problems.append("events exist but the chain head is missing")
-    return ChainReport(ok=not problems, checked=count, problems=problems)
+    return ChainReport(ok=not problems, checked=count, problems=problems, signed=keys is not None, last_hash=prev)
+
+
+def seal(session: Session, actor: Caller | None) -> int:
+    """Sign every event and the head with the current audit key (after an upgrade or a key rotation).
+
+    Refuses unless the chain is intact apart from unsigned events or events signed with an older key, so a
+    seal never blesses tampering. Returns how many events were (re-)signed; the caller commits."""
+    keys = audit_keys_of(session)
+    if keys is None:
+        raise InvalidInput("No audit key is configured: set KPILOT_AUDIT_KEY (or a real KPILOT_SECRET_KEY) first.")
+    report = verify_chain(session)
+    blocking = [p for p in report.problems if "not signed" not in p]
+    if blocking:
+        raise Conflict("The audit chain is not intact; nothing was sealed: " + "; ".join(blocking[:5]))
+    resigned = 0
+    for ev in session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars():
+        if ev.key_id != keys.current_id or keys.check(ev.key_id, event_message(ev.hash), ev.mac):
+            ev.key_id, ev.mac = keys.sign(event_message(ev.hash))
+            resigned += 1
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="seal",
+        entity="audit_chain",
+        entity_id=keys.current_id,
+        after={"resigned": resigned},
+    )
+    return resigned

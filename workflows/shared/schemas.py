@@ -1,9 +1,10 @@
 """Pydantic I/O schemas: XCreate (strict input), XUpdate (partial input), XPublic (output), Page[X]."""
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from core.vocab import DirectionName, OkrLevelName, PeriodKindName, RoleName
 
@@ -16,6 +17,27 @@ Block = Literal["fixed", "dynamic", "collaboration"]
 # Bounds that every database accepts: ids fit a 32-bit integer, numbers are finite and of sane size.
 DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 Num = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+EARLIEST_DAY, LATEST_DAY = date(1990, 1, 1), date(2100, 12, 31)
+
+
+def _iso_day(value: Any) -> Any:
+    """Only YYYY-MM-DD text (or a date) is a day: `0` or `1700000000` is not read as a Unix timestamp."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and ISO_DAY.fullmatch(value.strip()):
+        return value.strip()
+    raise ValueError("write the date as YYYY-MM-DD")
+
+
+def _plausible_day(value: date) -> date:
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise ValueError(f"the date must be between {EARLIEST_DAY} and {LATEST_DAY}")
+    return value
+
+
+# A business date: ISO text only, within the years a company's records can plausibly cover.
+Day = Annotated[date, BeforeValidator(_iso_day), AfterValidator(_plausible_day)]
 
 
 class Strict(BaseModel):
@@ -75,6 +97,7 @@ class AuditVerifyPublic(BaseModel):
     ok: bool
     checked: int
     problems: list[str]
+    signed: bool = Field(description="Whether the keyed signatures were checked too (an audit key is configured).")
 
 
 class Health(BaseModel):

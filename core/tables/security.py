@@ -1,0 +1,27 @@
+"""ORM tables of login protection and service secrets: failed-login counters and the demo signing key."""
+
+from sqlalchemy import Float, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.tables.base import Base
+
+
+class LoginThrottle(Base):
+    """Failed logins of one user name or one client address in the current window (epoch seconds, UTC)."""
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (UniqueConstraint("scope", "key", name="uq_login_throttle_scope_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(10))  # "user" or "address"
+    key: Mapped[str] = mapped_column(String(64))  # a SHA-256 of the name or address: fixed size, no PII
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[float] = mapped_column(Float)
+    locked_until: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class ServiceSecret(Base):
+    """A secret generated for this database (today only the demo's token signing key)."""
+
+    __tablename__ = "service_secret"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
