@@ -150,6 +150,7 @@ def write_results(rows: list[LoopRow], out_dir: Path = RESULTS_DIR) -> str:
         "forecast c / b / s",
         "chance",
         "KPIs",
+        "% with a range",
     ] + [f"% from {s}" for s in SOURCES]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
@@ -162,6 +163,7 @@ def write_results(rows: list[LoopRow], out_dir: Path = RESULTS_DIR) -> str:
             r.forecast_range,
             r.probability,
             str(r.kpis),
+            f"{r.ranged:g}",
         ] + [f"{r.shares[s]:g}" for s in SOURCES]
         lines.append("| " + " | ".join(cells) + " |")
     md = "# The loop on the demo company, two quarters\n\n" + "\n".join(lines) + "\n"
