@@ -16,7 +16,7 @@ import typer
 
 from cli.groups import eval_app
 
-HINT = "check the column names with --id-col/--date-col/--value-col and the rows named above"
+HINT = "fix the lines named above and run again"
 
 
 def register(app: typer.Typer) -> None:
@@ -91,6 +91,9 @@ def forecast(
     plot: Annotated[Path | None, typer.Option(help="Directory for one fan chart PNG per series.")] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
     n_jobs: Annotated[int, typer.Option(help="Parallel jobs for per-series models.")] = 1,
+    non_negative: Annotated[
+        bool, typer.Option(help="Refuse negative values (by default they are valid: returns, refunds).")
+    ] = False,
 ) -> None:
     """Forecast every series over the calendar dates after its history; write quantiles and totals."""
     from forecasting.errors import ForecastingError
@@ -116,25 +119,30 @@ def forecast(
             plot,
             quiet,
             n_jobs,
+            non_negative,
         )
     except ForecastingError as exc:
-        _fail(str(exc))
+        _fail(str(exc), exc.hint)
 
 
 def _run_forecast(history: Path, calendar: Path, out: Path, id_col: str, date_col: str, value_col: str,
                   open_col: str | None, levels: tuple[int, ...], totals_out: Path | None, period: str,
-                  plot: Path | None, quiet: bool, n_jobs: int) -> None:  # fmt: skip
+                  plot: Path | None, quiet: bool, n_jobs: int, nonnegative: bool = False) -> None:  # fmt: skip
     from forecasting.auto import AutoForecaster
     from forecasting.batch import batch_forecast
     from forecasting.files import read_inputs, write_plots
     from forecasting.targets import period_totals
 
     started = time.perf_counter()
-    hist, cal, regressors = read_inputs(history, calendar, id_col, date_col, value_col, open_col)
+    hist, cal, regressors = read_inputs(
+        history, calendar, id_col, date_col, value_col, open_col, nonnegative=nonnegative
+    )
     model = AutoForecaster(horizon=cal.attrs["horizon"], n_jobs=n_jobs)
     with progress(quiet, total=12) as step:
         step(f"{hist['unique_id'].nunique()} series, regressors {regressors or 'none'}")
         result = batch_forecast(model, hist, cal, level=levels, n_jobs=n_jobs)
+        for note in dict.fromkeys(result.paths.notes):  # what was done with imperfect input, always shown
+            typer.echo(f"note: {note}", err=True)
         step("writing")
         with atomic_path(out) as tmp:
             result.forecast.to_csv(tmp, index=False, date_format="%Y-%m-%d", float_format="%.2f")

@@ -80,6 +80,7 @@ def batch_forecast(
 def _merge_paths(parts: list[Paths]) -> Paths:
     if len(parts) == 1:
         return parts[0]
+    notes = tuple(note for p in parts for note in p.notes)
     dates = pd.DatetimeIndex(sorted(set().union(*[set(p.ds) for p in parts])))
     n_paths = parts[0].values.shape[1]
     ids: list[str] = []
@@ -96,4 +97,4 @@ def _merge_paths(parts: list[Paths]) -> Paths:
         values.append(v)
         point.append(pt)
         is_open.append(op)
-    return Paths(ids, dates, np.concatenate(values), np.concatenate(point), np.concatenate(is_open))
+    return Paths(ids, dates, np.concatenate(values), np.concatenate(point), np.concatenate(is_open), notes)
