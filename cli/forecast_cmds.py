@@ -159,37 +159,66 @@ def _run_forecast(history: Path, calendar: Path, out: Path, id_col: str, date_co
         typer.echo(f"wrote {out} ({rows} rows) in {time.perf_counter() - started:.0f} s; models {models}", err=True)
 
 
+FREQS = ("daily", "weekly", "monthly", "generated")
+
+
 def eval_forecast(
     stores: Annotated[str, typer.Option(help="Number of stores (a seeded sample) or 'all'.")] = "100",
-    windows: Annotated[int, typer.Option(help="Backtest windows scored (0: no backtest).")] = 3,
-    horizon: Annotated[int, typer.Option(help="Days per window.")] = 42,
+    windows: Annotated[int, typer.Option(help="Backtest windows scored (0: no backtest; daily only).")] = 3,
+    horizon: Annotated[int, typer.Option(help="Days per window (daily only).")] = 42,
+    freq: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="daily (Rossmann, ours vs seasonal naive), weekly / monthly (Rossmann summed to weeks / months) "
+            "or generated (a generated weekly panel): the last three side by side with AutoETS, MSTL and a "
+            "reference gradient-boosting model. Repeatable."
+        ),
+    ] = None,
     data_dir: Annotated[Path, typer.Option(help="Folder with the Rossmann files.")] = Path("../shared/data/rossmann"),
     results_dir: Annotated[Path, typer.Option(help="Where the table is written.")] = Path("eval/results"),
     forecast_out: Annotated[
         Path | None, typer.Option(help="Also forecast all stores over the calendar file into this CSV.")
     ] = None,
 ) -> None:
-    """Rolling-origin backtest on Rossmann: our model next to seasonal naive; writes eval/results/."""
+    """Rolling-origin backtests on Rossmann (daily, weekly, monthly) and a generated weekly panel; writes
+    one table per data set to eval/results/."""
     from eval.forecast_bench import HISTORY_FILE, run, write_inputs
 
-    if not (data_dir / HISTORY_FILE).is_file():
+    freqs = list(dict.fromkeys(freq or ["daily"]))
+    unknown = [f for f in freqs if f not in FREQS]
+    if unknown:
+        _fail(
+            f"--freq {unknown[0]!r} is not one of {', '.join(FREQS)}", "pass --freq daily, weekly, monthly or generated"
+        )
+    have_data = (data_dir / HISTORY_FILE).is_file()
+    if not have_data and freqs != ["generated"]:
         typer.echo(f"skipped: {data_dir / HISTORY_FILE} not found (the benchmark needs ../shared/data)", err=True)
-        raise typer.Exit(code=0)
-    if windows > 0:
-        n = None if stores == "all" else int(stores)
-        handler = logging.StreamHandler(sys.stderr)  # one line per backtest window as progress
-        logger = logging.getLogger("forecasting")
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-        try:
-            table = run(data_dir, n, windows, horizon, results_dir, lambda msg: typer.echo(msg, err=True))
-        finally:
-            logger.removeHandler(handler)
-        sys.stdout.write(table)
-    if forecast_out is not None:
+        freqs = [f for f in freqs if f == "generated"]
+        if not freqs:
+            raise typer.Exit(code=0)
+    n = None if stores == "all" else int(stores)
+    handler = logging.StreamHandler(sys.stderr)  # one line per backtest window as progress
+    logger = logging.getLogger("forecasting")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        for name in freqs:
+            if name == "daily" and windows > 0:
+                table = run(data_dir, n, windows, horizon, results_dir, lambda msg: typer.echo(msg, err=True))
+            elif name != "daily":
+                from eval.forecast_freq import run as run_freq
+
+                table = run_freq(name, data_dir, n, results_dir, lambda msg: typer.echo(msg, err=True))
+            else:
+                continue
+            sys.stdout.write(table + "\n")
+    finally:
+        logger.removeHandler(handler)
+    if forecast_out is not None and have_data:
         # The same path as `kpilot forecast`, on the Rossmann files plus the store.csv regressors.
         with tempfile.TemporaryDirectory() as tmp:
             hist, cal = write_inputs(data_dir, Path(tmp))
             totals = forecast_out.with_name(forecast_out.stem + "_totals.csv")
             _run_forecast(hist, cal, forecast_out, "Store", "Date", "Sales", "Open", (80,), totals, "horizon",
                           None, False, 1)  # fmt: skip
+

@@ -164,7 +164,7 @@ def build_features(
         feats[f"lvl{w}"] = values - base
     feats["enc_level"] = enc_level - base
     spy = freq.steps_per_year
-    half = 3 if kind == "D" else 1
+    half = {"D": 3, "W": 1, "M": 0}[kind]  # a month a year ago is its own season: no smoothing
     if spy - half >= lag:
         year_ago = _window_mean(ly, keys, spy - half, 2 * half + 1)
         year_ago_base = _window_mean(ly, keys, spy + lag, bw)
