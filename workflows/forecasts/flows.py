@@ -266,6 +266,9 @@ def _store(session: Session, job: ForecastJob, inputs: _Inputs, result: tuple[An
     job.status, job.finished_at = "done", clock_of(session).now()
     job.data_hash, job.history_end = ranges.data_hash, last
     job.message = f"{len(ranges.ranges)} target range(s); models: {sorted({r.model for r in ranges.ranges})}"
+    widened = ranges.recalibrated()
+    if widened:  # honest intervals: say which shops' backtests missed the nominal coverage
+        job.message += f"; intervals widened for {widened}: their backtests missed the nominal coverage"
     audit.record(
         session,
         actor=None,
