@@ -23,6 +23,7 @@ def register(app: typer.Typer) -> None:
     """Add `forecast` to the main app and `forecast` to `kpilot eval`."""
     app.command("forecast")(forecast)
     eval_app.command("forecast")(eval_forecast)
+    eval_app.command("forecast-scale")(eval_forecast_scale)
 
 
 @contextmanager
@@ -222,3 +223,16 @@ def eval_forecast(
             _run_forecast(hist, cal, forecast_out, "Store", "Date", "Sales", "Open", (80,), totals, "horizon",
                           None, False, 1)  # fmt: skip
 
+
+def eval_forecast_scale(
+    series: Annotated[int, typer.Option(help="Number of generated daily series.")] = 10_000,
+    group_size: Annotated[int, typer.Option(help="Series per group (one global model each).")] = 1000,
+    workers: Annotated[int, typer.Option(help="Worker processes of the LocalCluster.")] = 2,
+    compare_local: Annotated[bool, typer.Option(help="Also time the same run in this process.")] = False,
+    results_dir: Annotated[Path, typer.Option(help="Where the table is written.")] = Path("eval/results"),
+) -> None:
+    """Series per second of batch_forecast on a dask.distributed LocalCluster (generated daily series)."""
+    from eval.forecast_scale import run
+
+    table = run(series, group_size, workers, results_dir, lambda msg: typer.echo(msg, err=True), compare_local)
+    sys.stdout.write(table)
