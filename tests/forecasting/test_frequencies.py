@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from eval.forecast_freq import aggregate_rossmann, generated_weekly
+from forecasting.features import _trend_shift
 from forecasting.gbm import GlobalGBM
 from forecasting.panel import prepare_history
 from forecasting.targets import target_ranges
@@ -72,3 +73,11 @@ def test_rossmann_style_days_sum_to_complete_weeks_and_months() -> None:
     months = aggregate_rossmann(daily, "MS")
     assert list(months["ds"]) == [pd.Timestamp("2015-01-01"), pd.Timestamp("2015-02-01")]
     assert months.loc[0, "holiday_days"] == 1 and months.loc[1, "y"] == 2800
+
+
+def test_trend_shift_is_the_last_years_growth_carried_to_the_row() -> None:
+    ly = pd.Series(np.log(1000) + 0.4 * np.arange(900) / 364)  # 40% log growth a year
+    keys = np.zeros(900, dtype=int)
+    shift = _trend_shift(ly, keys, lag=120, spy=364, bw=28)
+    assert not shift[: 120 + 364].any()  # no growth estimate without a year before the recent one
+    np.testing.assert_allclose(shift[-1], 0.4 * (120 + 13.5) / 364, rtol=1e-6)
