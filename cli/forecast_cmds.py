@@ -90,6 +90,7 @@ def forecast(
     totals_out: Annotated[Path | None, typer.Option(help="Where to write period totals.")] = None,
     period: Annotated[str, typer.Option(help="Period of the totals: horizon or month.")] = "horizon",
     plot: Annotated[Path | None, typer.Option(help="Directory for one fan chart PNG per series.")] = None,
+    lang: Annotated[str, typer.Option(help="Language of the fan charts: zh or en.")] = "en",
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
     n_jobs: Annotated[int, typer.Option(help="Parallel jobs for per-series models.")] = 1,
     non_negative: Annotated[
@@ -102,6 +103,8 @@ def forecast(
     levels = tuple(level or [80])
     if period not in ("horizon", "month"):
         _fail(f"--period must be horizon or month, not {period!r}", "use --period horizon or --period month")
+    if lang not in ("zh", "en"):
+        _fail(f"--lang must be zh or en, not {lang!r}", "use --lang zh or --lang en")
     for path in (history, calendar):
         if not path.is_file():
             _fail(f"{path} does not exist", "pass the path of an existing CSV file")
@@ -121,6 +124,7 @@ def forecast(
             quiet,
             n_jobs,
             non_negative,
+            lang,
         )
     except ForecastingError as exc:
         _fail(str(exc), exc.hint)
@@ -128,7 +132,8 @@ def forecast(
 
 def _run_forecast(history: Path, calendar: Path, out: Path, id_col: str, date_col: str, value_col: str,
                   open_col: str | None, levels: tuple[int, ...], totals_out: Path | None, period: str,
-                  plot: Path | None, quiet: bool, n_jobs: int, nonnegative: bool = False) -> None:  # fmt: skip
+                  plot: Path | None, quiet: bool, n_jobs: int, nonnegative: bool = False,
+                  lang: str = "en") -> None:  # fmt: skip
     from forecasting.auto import AutoForecaster
     from forecasting.batch import batch_forecast
     from forecasting.files import read_inputs, write_plots
@@ -153,7 +158,7 @@ def _run_forecast(history: Path, calendar: Path, out: Path, id_col: str, date_co
                 totals.to_csv(tmp, index=False, date_format="%Y-%m-%d", float_format="%.2f")
         if plot is not None:
             step("drawing fan charts")
-            write_plots(plot, hist, result.forecast, cal)
+            write_plots(plot, hist, result.forecast, cal, lang)
     if not quiet:
         models = result.model_names().value_counts().to_dict()
         rows = len(result.forecast)

@@ -67,7 +67,9 @@ def run(
         rows.append(("in-process (joblib, 1 job)", time.perf_counter() - started))
     progress(f"{n_series} series on a LocalCluster of {workers} worker processes x 1 thread")
     with (
-        LocalCluster(n_workers=workers, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster,
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, host="127.0.0.1", dashboard_address="127.0.0.1:0"
+        ) as cluster,
         Client(cluster),
     ):
         started = time.perf_counter()

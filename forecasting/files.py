@@ -93,15 +93,17 @@ def _promo_days(cal: pd.DataFrame, sid: str) -> list[pd.Timestamp]:
     return list(pd.to_datetime(rows.loc[on, DS]))
 
 
-def write_plots(folder: Path, history: pd.DataFrame, forecast: pd.DataFrame, calendar: pd.DataFrame) -> int:
-    """One `<series>.png` fan chart per series (written atomically); returns how many."""
+def write_plots(
+    folder: Path, history: pd.DataFrame, forecast: pd.DataFrame, calendar: pd.DataFrame, lang: str = "en"
+) -> int:
+    """One `<series>.png` fan chart per series in `lang` (written atomically); returns how many."""
     from forecasting.plot import fan_chart
 
     folder.mkdir(parents=True, exist_ok=True)
     hist = history.assign(**{Y: pd.to_numeric(history[Y], errors="coerce")})
     count = 0
     for sid, fc in forecast.groupby(ID, sort=True):
-        png = fan_chart(hist, fc, unique_id=str(sid), promo_days=_promo_days(calendar, str(sid)))
+        png = fan_chart(hist, fc, unique_id=str(sid), promo_days=_promo_days(calendar, str(sid)), lang=lang)
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(sid)) or "series"
         tmp = folder / f".{name}.png.tmp"
         tmp.write_bytes(png)

@@ -37,7 +37,7 @@ def _args(hist: Path, cal: Path, out: Path, *extra: str) -> list[str]:
 def test_forecast_writes_quantiles_totals_and_charts(files: tuple[Path, Path], tmp_path: Path) -> None:
     hist, cal = files
     out, totals, plots = tmp_path / "fc.csv", tmp_path / "totals.csv", tmp_path / "plots"
-    extra = ["--level", "90", "--totals-out", str(totals), "--period", "month", "--plot", str(plots)]
+    extra = ["--level", "90", "--totals-out", str(totals), "--period", "month", "--plot", str(plots), "--lang", "zh"]
     result = runner.invoke(app, _args(hist, cal, out, *extra))
     assert result.exit_code == 0, result.output
     fc = pd.read_csv(out, dtype={"unique_id": str})

@@ -17,7 +17,7 @@ def test_batch_forecast_runs_on_a_local_dask_cluster() -> None:
     local = batch_forecast(model, history, calendar, group_size=2)
     with (
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0"
         ) as cluster,
         Client(cluster) as client,
     ):
