@@ -16,13 +16,14 @@ import typer
 
 from cli.groups import eval_app
 
-HINT = "check the column names with --id-col/--date-col/--value-col and the rows named above"
+HINT = "fix the lines named above and run again"
 
 
 def register(app: typer.Typer) -> None:
     """Add `forecast` to the main app and `forecast` to `kpilot eval`."""
     app.command("forecast")(forecast)
     eval_app.command("forecast")(eval_forecast)
+    eval_app.command("forecast-scale")(eval_forecast_scale)
 
 
 @contextmanager
@@ -89,8 +90,12 @@ def forecast(
     totals_out: Annotated[Path | None, typer.Option(help="Where to write period totals.")] = None,
     period: Annotated[str, typer.Option(help="Period of the totals: horizon or month.")] = "horizon",
     plot: Annotated[Path | None, typer.Option(help="Directory for one fan chart PNG per series.")] = None,
+    lang: Annotated[str, typer.Option(help="Language of the fan charts: zh or en.")] = "en",
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
     n_jobs: Annotated[int, typer.Option(help="Parallel jobs for per-series models.")] = 1,
+    non_negative: Annotated[
+        bool, typer.Option(help="Refuse negative values (by default they are valid: returns, refunds).")
+    ] = False,
 ) -> None:
     """Forecast every series over the calendar dates after its history; write quantiles and totals."""
     from forecasting.errors import ForecastingError
@@ -98,6 +103,8 @@ def forecast(
     levels = tuple(level or [80])
     if period not in ("horizon", "month"):
         _fail(f"--period must be horizon or month, not {period!r}", "use --period horizon or --period month")
+    if lang not in ("zh", "en"):
+        _fail(f"--lang must be zh or en, not {lang!r}", "use --lang zh or --lang en")
     for path in (history, calendar):
         if not path.is_file():
             _fail(f"{path} does not exist", "pass the path of an existing CSV file")
@@ -116,25 +123,32 @@ def forecast(
             plot,
             quiet,
             n_jobs,
+            non_negative,
+            lang,
         )
     except ForecastingError as exc:
-        _fail(str(exc))
+        _fail(str(exc), exc.hint)
 
 
 def _run_forecast(history: Path, calendar: Path, out: Path, id_col: str, date_col: str, value_col: str,
                   open_col: str | None, levels: tuple[int, ...], totals_out: Path | None, period: str,
-                  plot: Path | None, quiet: bool, n_jobs: int) -> None:  # fmt: skip
+                  plot: Path | None, quiet: bool, n_jobs: int, nonnegative: bool = False,
+                  lang: str = "en") -> None:  # fmt: skip
     from forecasting.auto import AutoForecaster
     from forecasting.batch import batch_forecast
     from forecasting.files import read_inputs, write_plots
     from forecasting.targets import period_totals
 
     started = time.perf_counter()
-    hist, cal, regressors = read_inputs(history, calendar, id_col, date_col, value_col, open_col)
+    hist, cal, regressors = read_inputs(
+        history, calendar, id_col, date_col, value_col, open_col, nonnegative=nonnegative
+    )
     model = AutoForecaster(horizon=cal.attrs["horizon"], n_jobs=n_jobs)
     with progress(quiet, total=12) as step:
         step(f"{hist['unique_id'].nunique()} series, regressors {regressors or 'none'}")
         result = batch_forecast(model, hist, cal, level=levels, n_jobs=n_jobs)
+        for note in dict.fromkeys(result.paths.notes):  # what was done with imperfect input, always shown
+            typer.echo(f"note: {note}", err=True)
         step("writing")
         with atomic_path(out) as tmp:
             result.forecast.to_csv(tmp, index=False, date_format="%Y-%m-%d", float_format="%.2f")
@@ -144,44 +158,86 @@ def _run_forecast(history: Path, calendar: Path, out: Path, id_col: str, date_co
                 totals.to_csv(tmp, index=False, date_format="%Y-%m-%d", float_format="%.2f")
         if plot is not None:
             step("drawing fan charts")
-            write_plots(plot, hist, result.forecast, cal)
+            write_plots(plot, hist, result.forecast, cal, lang)
     if not quiet:
         models = result.model_names().value_counts().to_dict()
         rows = len(result.forecast)
         typer.echo(f"wrote {out} ({rows} rows) in {time.perf_counter() - started:.0f} s; models {models}", err=True)
 
 
+FREQS = ("daily", "weekly", "monthly", "generated")
+
+
 def eval_forecast(
     stores: Annotated[str, typer.Option(help="Number of stores (a seeded sample) or 'all'.")] = "100",
-    windows: Annotated[int, typer.Option(help="Backtest windows scored (0: no backtest).")] = 3,
-    horizon: Annotated[int, typer.Option(help="Days per window.")] = 42,
+    windows: Annotated[int, typer.Option(help="Backtest windows scored (0: no backtest; daily only).")] = 3,
+    horizon: Annotated[int, typer.Option(help="Days per window (daily only).")] = 42,
+    freq: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="daily (Rossmann, ours vs seasonal naive), weekly / monthly (Rossmann summed to weeks / months) "
+            "or generated (a generated weekly panel): the last three side by side with AutoETS, MSTL and a "
+            "reference gradient-boosting model. Repeatable."
+        ),
+    ] = None,
     data_dir: Annotated[Path, typer.Option(help="Folder with the Rossmann files.")] = Path("../shared/data/rossmann"),
     results_dir: Annotated[Path, typer.Option(help="Where the table is written.")] = Path("eval/results"),
     forecast_out: Annotated[
         Path | None, typer.Option(help="Also forecast all stores over the calendar file into this CSV.")
     ] = None,
 ) -> None:
-    """Rolling-origin backtest on Rossmann: our model next to seasonal naive; writes eval/results/."""
+    """Rolling-origin backtests on Rossmann (daily, weekly, monthly) and a generated weekly panel; writes
+    one table per data set to eval/results/."""
     from eval.forecast_bench import HISTORY_FILE, run, write_inputs
 
-    if not (data_dir / HISTORY_FILE).is_file():
+    freqs = list(dict.fromkeys(freq or ["daily"]))
+    unknown = [f for f in freqs if f not in FREQS]
+    if unknown:
+        _fail(
+            f"--freq {unknown[0]!r} is not one of {', '.join(FREQS)}", "pass --freq daily, weekly, monthly or generated"
+        )
+    have_data = (data_dir / HISTORY_FILE).is_file()
+    if not have_data and freqs != ["generated"]:
         typer.echo(f"skipped: {data_dir / HISTORY_FILE} not found (the benchmark needs ../shared/data)", err=True)
-        raise typer.Exit(code=0)
-    if windows > 0:
-        n = None if stores == "all" else int(stores)
-        handler = logging.StreamHandler(sys.stderr)  # one line per backtest window as progress
-        logger = logging.getLogger("forecasting")
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-        try:
-            table = run(data_dir, n, windows, horizon, results_dir, lambda msg: typer.echo(msg, err=True))
-        finally:
-            logger.removeHandler(handler)
-        sys.stdout.write(table)
-    if forecast_out is not None:
+        freqs = [f for f in freqs if f == "generated"]
+        if not freqs:
+            raise typer.Exit(code=0)
+    n = None if stores == "all" else int(stores)
+    handler = logging.StreamHandler(sys.stderr)  # one line per backtest window as progress
+    logger = logging.getLogger("forecasting")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        for name in freqs:
+            if name == "daily" and windows > 0:
+                table = run(data_dir, n, windows, horizon, results_dir, lambda msg: typer.echo(msg, err=True))
+            elif name != "daily":
+                from eval.forecast_freq import run as run_freq
+
+                table = run_freq(name, data_dir, n, results_dir, lambda msg: typer.echo(msg, err=True))
+            else:
+                continue
+            sys.stdout.write(table + "\n")
+    finally:
+        logger.removeHandler(handler)
+    if forecast_out is not None and have_data:
         # The same path as `kpilot forecast`, on the Rossmann files plus the store.csv regressors.
         with tempfile.TemporaryDirectory() as tmp:
             hist, cal = write_inputs(data_dir, Path(tmp))
             totals = forecast_out.with_name(forecast_out.stem + "_totals.csv")
             _run_forecast(hist, cal, forecast_out, "Store", "Date", "Sales", "Open", (80,), totals, "horizon",
                           None, False, 1)  # fmt: skip
+
+
+def eval_forecast_scale(
+    series: Annotated[int, typer.Option(help="Number of generated daily series.")] = 10_000,
+    group_size: Annotated[int, typer.Option(help="Series per group (one global model each).")] = 1000,
+    workers: Annotated[int, typer.Option(help="Worker processes of the LocalCluster.")] = 2,
+    compare_local: Annotated[bool, typer.Option(help="Also time the same run in this process.")] = False,
+    results_dir: Annotated[Path, typer.Option(help="Where the table is written.")] = Path("eval/results"),
+) -> None:
+    """Series per second of batch_forecast on a dask.distributed LocalCluster (generated daily series)."""
+    from eval.forecast_scale import run
+
+    table = run(series, group_size, workers, results_dir, lambda msg: typer.echo(msg, err=True), compare_local)
+    sys.stdout.write(table)

@@ -87,7 +87,7 @@ class AutoForecaster(BaseForecaster):
         chosen = [bt.loc[bt[ID].map(self.choice_) == name] for name, bt in backtests.items() if len(bt)]
         self.backtest_ = pd.concat(chosen, ignore_index=True) if chosen else pd.DataFrame()
         self.calibration_ = (
-            Calibration.from_backtest(self.backtest_, h, seed=self.seed)
+            Calibration.from_backtest(self.backtest_, h, seed=self.seed, signed=panel.signed)
             if len(self.backtest_)
             else Calibration.fallback(h, 0.25)
         )

@@ -9,7 +9,7 @@ Subclasses implement `_fit_point(panel)` and `_predict_point(panel, future) -> y
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,7 @@ class Paths:
     values: np.ndarray
     point: np.ndarray
     is_open: np.ndarray
+    notes: tuple[str, ...] = ()
 
 
 class BaseForecaster(BaseEstimator):  # type: ignore[misc]
@@ -58,7 +59,7 @@ class BaseForecaster(BaseEstimator):  # type: ignore[misc]
         self._fit_point(panel)
         self.panel_ = panel
         self.backtest_ = backtest
-        self.calibration_ = Calibration.from_backtest(backtest, h, seed=self.seed)
+        self.calibration_ = Calibration.from_backtest(backtest, h, seed=self.seed, signed=panel.signed)
         return self
 
     def predict(
@@ -71,12 +72,15 @@ class BaseForecaster(BaseEstimator):  # type: ignore[misc]
         """Joint sample paths over the horizon, from which any period total's quantiles follow."""
         self._check_fitted()
         future = prepare_future(self.panel_, h, X, open_col=self.open_col)
-        return self._paths(self.panel_, future, self.calibration_)
+        paths = self._paths(self.panel_, future, self.calibration_)
+        return replace(paths, notes=self.panel_.notes + tuple(future.attrs.get("notes", ())))
 
     # --- helpers shared with backtests and the benchmark ------------------------------------------
     def point_forecast(self, panel: Panel, future: pd.DataFrame) -> np.ndarray:
-        """Point forecast for the rows of `future`; closed days exactly 0."""
-        yhat = np.clip(np.asarray(self._predict_point(panel, future), dtype=float), 0, None)
+        """Point forecast for the rows of `future`; closed days exactly 0, below 0 only for `panel.signed` series."""
+        yhat = np.asarray(self._predict_point(panel, future), dtype=float)
+        signed = future[ID].isin(panel.signed).to_numpy() if panel.signed else np.zeros(len(future), dtype=bool)
+        yhat = np.where(signed, yhat, np.clip(yhat, 0, None))
         return np.where(future[OPEN].to_numpy() == 0, 0.0, yhat)
 
     def _paths(self, panel: Panel, future: pd.DataFrame, calibration: Calibration) -> Paths:

@@ -1,8 +1,10 @@
 """Forecast many series by mapping a model over groups of series with joblib.
 
 Each group gets its own clone of the model (a global model is global within its group). With
-`n_jobs > 1` groups run in parallel processes; under `joblib.parallel_config(backend="dask")` the same
-code runs on a Dask cluster. One group (the default for up to `group_size` series) is the plain fit.
+`n_jobs > 1` groups run in parallel processes; with `backend="dask"` (or under
+`joblib.parallel_config(backend="dask")`) the same code sends each group to the workers of the current
+`dask.distributed.Client`, e.g. one on a `LocalCluster` or `Client("tcp://scheduler:8786")`. One group
+(the default for up to `group_size` series) is the plain fit.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, parallel_config
 from sklearn.base import clone
 
 from forecasting.base import BaseForecaster, Paths, quantile_frame
@@ -56,8 +58,12 @@ def batch_forecast(
     level: tuple[int, ...] = (80,),
     group_size: int = 2000,
     n_jobs: int = 1,
+    backend: str | None = None,
 ) -> BatchResult:
-    """Fit a clone of `model` per group of series and forecast; results are concatenated."""
+    """Fit a clone of `model` per group of series and forecast; results are concatenated.
+
+    `backend`: None (joblib's default, processes when `n_jobs > 1`) or "dask" (every group on the workers
+    of the current dask.distributed Client; `n_jobs` is then ignored)."""
     ids = sorted(history[ID].astype(str).unique().tolist())
     groups = _groups(ids, group_size)
     hist_ids = history[ID].astype(str)
@@ -72,7 +78,11 @@ def batch_forecast(
         )
         for g in groups
     )
-    results = Parallel(n_jobs=n_jobs if len(groups) > 1 else 1)(jobs)
+    if backend == "dask":
+        with parallel_config(backend="dask"):
+            results = Parallel(n_jobs=-1)(jobs)
+    else:
+        results = Parallel(n_jobs=n_jobs if len(groups) > 1 else 1)(jobs)
     forecast = pd.concat([r[1] for r in results], ignore_index=True)
     return BatchResult(forecast, _merge_paths([r[2] for r in results]), [r[0] for r in results])
 
@@ -80,6 +90,7 @@ def batch_forecast(
 def _merge_paths(parts: list[Paths]) -> Paths:
     if len(parts) == 1:
         return parts[0]
+    notes = tuple(note for p in parts for note in p.notes)
     dates = pd.DatetimeIndex(sorted(set().union(*[set(p.ds) for p in parts])))
     n_paths = parts[0].values.shape[1]
     ids: list[str] = []
@@ -96,4 +107,4 @@ def _merge_paths(parts: list[Paths]) -> Paths:
         values.append(v)
         point.append(pt)
         is_open.append(op)
-    return Paths(ids, dates, np.concatenate(values), np.concatenate(point), np.concatenate(is_open))
+    return Paths(ids, dates, np.concatenate(values), np.concatenate(point), np.concatenate(is_open), notes)

@@ -225,3 +225,38 @@ def combine_calendars(
         out = out.merge(pd.DataFrame({"unique_id": user["unique_id"].unique()}), how="cross")
     merged = out.merge(user, on=keys, how="left")
     return merged.sort_values(keys).reset_index(drop=True)
+
+
+EVENT_NAMES = {
+    "zh": {
+        "nianhuo": "年货节",
+        "spring_festival_pause": "春节物流暂停",
+        "women_day": "3.8 女王节",
+        "618": "618",
+        "99": "99 大促",
+        "double11": "双11",
+        "double12": "双12",
+    },
+    "en": {
+        "nianhuo": "New Year goods fair",
+        "spring_festival_pause": "Spring Festival pause",
+        "women_day": "Women's Day 3.8",
+        "618": "618",
+        "99": "99 sale",
+        "double11": "Singles' Day 11.11",
+        "double12": "Double 12",
+    },
+}
+
+
+def promotion_spans(cal: pd.DataFrame, lang: str = "zh") -> list[tuple[str, date, date]]:
+    """(name, first day, last day) of each run of one event (platform event, else the shop's own) in a
+    frame from `combine_calendars`, platform events named in `lang`; for labelling charts."""
+    names = EVENT_NAMES.get(lang, EVENT_NAMES["en"])
+    platform = cal["event"].map(lambda e: names.get(str(e), str(e)) if isinstance(e, str) else None)
+    own = cal["shop_event"] if "shop_event" in cal.columns else pd.Series(None, index=cal.index)
+    label = platform.where(platform.notna(), own).fillna("").astype(str).to_numpy(dtype=object)
+    change = np.flatnonzero(np.r_[True, label[1:] != label[:-1]])
+    ends = np.r_[change[1:] - 1, len(label) - 1]
+    days = pd.to_datetime(cal["ds"]).dt.date.to_numpy()
+    return [(str(label[a]), days[a], days[b]) for a, b in zip(change, ends, strict=True) if label[a]]

@@ -1,8 +1,12 @@
 """Validate and prepare long-format input: `unique_id, ds, y` history plus a regressor/calendar frame.
 
-Every check raises a `DataValidationError` subclass whose message names the series and the rows (index
-labels of the frame the caller passed) to fix. Gaps (missing dates inside a series, e.g. a store closed
-for months) are not errors: `complete_grid` adds the missing steps with `y = NaN` and models skip them.
+Every check raises a `DataValidationError` subclass whose message names the series and the rows to fix, in
+the caller's words: a frame read from a file (`files.read_inputs`) carries `attrs["source"]` (the file
+name), `attrs["names"]` (our column name -> the user's) and file line numbers as its index, so messages say
+"sales.csv: negative 'Weekly_Sales' in Store '3' lines 12, 40"; a plain frame gets its index labels.
+Negative values are valid (returns, refunds) unless the caller asks `check_nonnegative`. Gaps (missing
+dates inside a series, e.g. a store closed for months) are not errors: `complete_grid` adds the missing
+steps with `y = NaN` and models skip them.
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ import pandas as pd
 from forecasting.errors import (
     DataValidationError,
     DuplicateDatesError,
+    EmptyInputError,
+    IrregularDatesError,
+    MissingColumnsError,
     MissingRegressorsError,
     NegativeValuesError,
     UnparseableDatesError,
@@ -42,21 +49,50 @@ DAILY = Frequency("D", 7, 364)
 
 
 def _rows(index: pd.Index) -> str:
-    labels = [str(i) for i in index[:_MAX_LISTED]]
-    more = f" and {len(index) - _MAX_LISTED} more" if len(index) > _MAX_LISTED else ""
-    return ", ".join(labels) + more
+    """'3, 4, 9' or '3-40' for runs of consecutive labels, at most 10 items then 'and N more'."""
+    labels = list(index)
+    if labels and all(isinstance(i, int | np.integer) for i in labels):
+        runs: list[list[int]] = []
+        for i in sorted(int(x) for x in labels):
+            if runs and i == runs[-1][1] + 1:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i])
+        items = [f"{a}" if a == b else f"{a}-{b}" for a, b in runs]
+    else:
+        items = [str(i) for i in labels]
+    more = f" and {len(items) - _MAX_LISTED} more" if len(items) > _MAX_LISTED else ""
+    return ", ".join(items[:_MAX_LISTED]) + more
 
 
-def _by_series(frame: pd.DataFrame, mask: pd.Series) -> str:
-    """'series A rows 3, 4; series B rows 9' for the rows where mask is true."""
+def user_name(frame: pd.DataFrame, col: str) -> str:
+    """The user's name of one of our columns (`y` -> 'Weekly_Sales' for a frame read from a file)."""
+    names = frame.attrs.get("names") or {}
+    return str(names.get(col) or col)
+
+
+def row_word(frame: pd.DataFrame) -> str:
+    """'lines' when the index holds file line numbers, else 'rows'."""
+    return "lines" if frame.attrs.get("source") else "rows"
+
+
+def where(frame: pd.DataFrame, what: str) -> str:
+    """The file name of a frame read from a file, else `what` ('history', 'calendar')."""
+    return str(frame.attrs.get("source") or what)
+
+
+def by_series(frame: pd.DataFrame, mask: pd.Series) -> str:
+    """`Store 'A' lines 3, 4; Store 'B' lines 9` for the rows where mask is true."""
     bad = frame.loc[mask]
-    parts = [f"series {sid!r} rows {_rows(grp.index)}" for sid, grp in list(bad.groupby(ID, sort=True))[:5]]
+    who, word = user_name(frame, ID), row_word(frame)
+    who = "series" if who == ID else who
+    parts = [f"{who} {sid!r} {word} {_rows(grp.index)}" for sid, grp in list(bad.groupby(ID, sort=True))[:5]]
     extra = bad[ID].nunique() - len(parts)
     return "; ".join(parts) + (f"; and {extra} more series" if extra > 0 else "")
 
 
-def parse_dates(values: pd.Series, what: str) -> pd.Series:
-    """Parse a date column, naming the rows that are not dates."""
+def parse_dates(values: pd.Series, what: str, word: str = "rows") -> pd.Series:
+    """Parse a date column, naming the rows (or file `word="lines"`) that are not dates."""
     if pd.api.types.is_datetime64_any_dtype(values):
         parsed = values
     else:
@@ -64,7 +100,7 @@ def parse_dates(values: pd.Series, what: str) -> pd.Series:
     bad = parsed.isna()
     if bad.any():
         examples = ", ".join(repr(v) for v in values[bad].head(3).tolist())
-        raise UnparseableDatesError(f"{what}: rows {_rows(values.index[bad])} are not dates ({examples})")
+        raise UnparseableDatesError(f"{what}: {word} {_rows(values.index[bad])} are not dates ({examples})")
     return parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
 
 
@@ -76,27 +112,42 @@ def standardise(
     value_col: str | None = Y,
     what: str = "history",
 ) -> pd.DataFrame:
-    """Rename to `unique_id, ds[, y]`, parse dates, check duplicates and negative values."""
+    """Rename to `unique_id, ds[, y]`, parse dates, check duplicates and non-numeric values.
+
+    Rows keep the caller's index labels (file line numbers for a file), sorted by series and date."""
+    where_ = where(df, what)
     need = [id_col, date_col] + ([value_col] if value_col else [])
     missing = [c for c in need if c not in df.columns]
     if missing:
-        raise DataValidationError(f"{what}: missing columns {missing}; found {list(df.columns)[:20]}")
+        shown = [user_name(df, c) for c in missing]
+        raise MissingColumnsError(f"{where_}: missing columns {shown}; found {list(df.columns)[:20]}")
+    if df.empty:
+        raise EmptyInputError(f"{where_}: no data rows")
     out = df.rename(columns={id_col: ID, date_col: DS, **({value_col: Y} if value_col else {})})
+    if not out.index.is_unique:
+        out = out.reset_index(drop=True)
     out[ID] = out[ID].astype(str)
-    out[DS] = parse_dates(out[DS], f"{what} column {date_col!r}").dt.normalize()
+    out[DS] = parse_dates(out[DS], f"{where_} column {user_name(out, DS)!r}", row_word(out)).dt.normalize()
     dup = out.duplicated([ID, DS], keep=False)
     if dup.any():
-        raise DuplicateDatesError(f"{what}: the same date twice in {_by_series(out, dup)}")
+        raise DuplicateDatesError(f"{where_}: the same date twice in {by_series(out, dup)}")
     if value_col:
         y = pd.to_numeric(out[Y], errors="coerce")
         bad = y.isna() & out[Y].notna() & (out[Y].astype(str).str.strip() != "")
         if bad.any():
-            raise DataValidationError(f"{what}: non-numeric {value_col!r} in {_by_series(out, bad)}")
+            examples = ", ".join(repr(v) for v in out.loc[bad, Y].head(3).tolist())
+            raise DataValidationError(
+                f"{where_}: {user_name(out, Y)!r} is not a number ({examples}) in {by_series(out, bad)}"
+            )
         out[Y] = y.astype(float)
-        neg = out[Y] < 0
-        if neg.any():
-            raise NegativeValuesError(f"{what}: negative {value_col!r} in {_by_series(out, neg)}")
-    return out.sort_values([ID, DS], kind="stable").reset_index(drop=True)
+    return out.sort_values([ID, DS], kind="stable")
+
+
+def check_nonnegative(df: pd.DataFrame, what: str = "history") -> None:
+    """Refuse negative values (only when the caller says the series cannot be negative)."""
+    neg = pd.to_numeric(df[Y], errors="coerce") < 0
+    if neg.any():
+        raise NegativeValuesError(f"{where(df, what)}: negative {user_name(df, Y)!r} in {by_series(df, neg)}")
 
 
 def infer_frequency(ds: pd.Series) -> Frequency:
@@ -113,7 +164,7 @@ def infer_frequency(ds: pd.Series) -> Frequency:
         return Frequency(f"W-{weekday}", 52, 52)
     if 28 <= step <= 31:
         return Frequency("MS", 12, 12)
-    raise DataValidationError(f"dates are {step} days apart; use daily, weekly or monthly data")
+    raise IrregularDatesError(f"dates are mostly {step} days apart; use daily, weekly or monthly data")
 
 
 def complete_grid(df: pd.DataFrame, freq: Frequency, end: pd.Timestamp | None = None) -> pd.DataFrame:
@@ -131,17 +182,48 @@ def complete_grid(df: pd.DataFrame, freq: Frequency, end: pd.Timestamp | None = 
 
 
 def check_future(history: pd.DataFrame, future: pd.DataFrame, regressors: list[str]) -> None:
-    """Every series needs horizon rows, and every regressor a value on every horizon row."""
+    """Every series needs horizon rows, and every regressor column must be in the horizon frame."""
     missing_cols = [c for c in regressors if c not in future.columns]
     if missing_cols:
-        raise MissingRegressorsError(f"calendar: regressors {missing_cols} are in the history but not the horizon")
+        raise MissingRegressorsError(
+            f"{where(future, 'calendar')}: columns {missing_cols} are in the history but not in the calendar"
+        )
     without = sorted(set(history[ID]) - set(future[ID]))
     if without:
-        raise MissingRegressorsError(f"calendar has no horizon rows for series {without[:_MAX_LISTED]}")
-    nan = future[regressors].isna().any(axis=1) if regressors else pd.Series(False, index=future.index)
-    if nan.any():
-        cols = [c for c in regressors if future.loc[nan, c].isna().any()]
-        raise MissingRegressorsError(f"calendar: regressors {cols} are empty in {_by_series(future, nan)}")
+        who = user_name(future, ID)
+        raise MissingRegressorsError(
+            f"{where(future, 'calendar')} has no dates after the history for {who} {without[:_MAX_LISTED]}"
+            + (f" and {len(without) - _MAX_LISTED} more" if len(without) > _MAX_LISTED else "")
+        )
+
+
+def empty_regressors(frame: pd.DataFrame, regressors: list[str], what: str) -> dict[str, str]:
+    """Per regressor with empty values: "'MarkDown1' is empty in 120 of 400 lines (Store '1' lines 2-40; ...)"."""
+    found = {}
+    for col in regressors:
+        nan = frame[col].isna()
+        if nan.any():
+            found[col] = (
+                f"{where(frame, what)}: {col!r} is empty in {int(nan.sum())} of {len(frame)} {row_word(frame)} "
+                f"({by_series(frame, nan)})"
+            )
+    return found
+
+
+def fill_horizon(history: pd.DataFrame, future: pd.DataFrame, regressors: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """Empty regressor values in the horizon (coded, numeric frames): kept empty where the history has empty
+    values of that column too (the models learnt what empty means), else the most common history value."""
+    notes = []
+    out = future.copy()
+    for col, text in empty_regressors(future, regressors, "calendar").items():
+        if history[col].isna().any():
+            notes.append(f"{text}: kept empty, as in the history")
+            continue
+        mode = history[col].mode(dropna=True)
+        value = float(mode.iloc[0]) if len(mode) else 0.0
+        out[col] = out[col].fillna(value)
+        notes.append(f"{text}: filled with the most common history value {value:g}")
+    return out, notes
 
 
 Codes = dict[str, dict[str, float] | None]
@@ -174,8 +256,11 @@ def apply_codes(frame: pd.DataFrame, codes: Codes) -> pd.DataFrame:
             values = pd.to_numeric(out[col], errors="coerce").astype(float)
             bad = values.isna() & out[col].notna()
             if bad.any():
-                where = _by_series(out, bad) if ID in out.columns else f"rows {_rows(out.index[bad])}"
-                raise DataValidationError(f"regressor {col!r} is numeric in the history but not in {where}")
+                rows = by_series(out, bad) if ID in out.columns else f"{row_word(out)} {_rows(out.index[bad])}"
+                examples = ", ".join(repr(v) for v in out.loc[bad, col].head(3).tolist())
+                raise DataValidationError(
+                    f"{where(out, 'calendar')}: {col!r} is numeric in the history but not ({examples}) in {rows}"
+                )
             out[col] = values
         else:
             unseen = float(len(mapping))

@@ -75,6 +75,21 @@ def _run_position(flag: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return np.asarray(np.where(flag, pos, -pos).clip(-DIST_CAP, DIST_CAP), dtype=float)
 
 
+MAX_GROWTH = 0.7  # log growth per year the trend shift extrapolates at most (about x2 or /2)
+
+
+def _trend_shift(ly: pd.Series, keys: np.ndarray, lag: int, spy: int, bw: int) -> np.ndarray:
+    """The series' log growth from the centre of the base window to the row: the growth per step between
+    the two years ending `lag` steps earlier, times the distance. 0 without two years of history.
+
+    Trees cannot extrapolate a trend: without this a shop growing 15% a year is forecast flat relative to a
+    level several months old (the longer the horizon, the larger the miss)."""
+    recent = _window_mean(ly, keys, lag, spy)
+    prior = _window_mean(ly, keys, lag + spy, spy)
+    growth = np.clip((recent - prior) / spy, -MAX_GROWTH / spy, MAX_GROWTH / spy)
+    return np.asarray(np.nan_to_num(growth * (lag + (bw - 1) / 2), nan=0.0), dtype=float)
+
+
 @dataclass(frozen=True)
 class Encodings:
     """Per-series target encodings learned at fit time (log scale, relative to the series mean)."""
@@ -145,8 +160,11 @@ def build_features(
     lag: int,
     enc: Encodings,
     base_window: int | None = None,
+    trend: bool = False,
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    """Feature matrix and base level for every row of `full` (sorted by series and date, no gaps)."""
+    """Feature matrix and base level for every row of `full` (sorted by series and date, no gaps).
+
+    With `trend`, the base level is carried forward along the series' own growth (see `_trend_shift`)."""
     kind = _kind(freq)
     ids = full[ID].to_numpy()
     keys = pd.factorize(ids)[0]
@@ -160,11 +178,13 @@ def build_features(
     for w in LEVEL_WINDOWS[kind]:
         base = np.where(np.isnan(base), levels[w], base)
     base = np.where(np.isnan(base), enc_level, base)
+    spy = freq.steps_per_year
+    if trend:
+        base = base + _trend_shift(ly, keys, lag, spy, bw)
     for w, values in levels.items():
         feats[f"lvl{w}"] = values - base
     feats["enc_level"] = enc_level - base
-    spy = freq.steps_per_year
-    half = 3 if kind == "D" else 1
+    half = {"D": 3, "W": 1, "M": 0}[kind]  # a month a year ago is its own season: no smoothing
     if spy - half >= lag:
         year_ago = _window_mean(ly, keys, spy - half, 2 * half + 1)
         year_ago_base = _window_mean(ly, keys, spy + lag, bw)

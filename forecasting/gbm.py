@@ -20,7 +20,9 @@ class GlobalGBM(BaseForecaster):
 
     Trained on open, observed days of all series at once; intervals come from the calibrated residual
     paths of the base class. `base_window` is the number of steps of the lagged level that the target is
-    taken relative to (default 28 days, 13 weeks or 3 months). `lag` (default: the calibration horizon)
+    taken relative to (default 28 days, 13 weeks or 3 months); with `trend=True` that level is carried
+    forward along the series' growth of the last year (off by default: measured, it helped weekly Rossmann,
+    hurt monthly and left daily unchanged; see forecasting/README.md). `lag` (default: the calibration horizon)
     must be at least the horizon you predict; longer horizons still work but their level features thin
     out.
     """
@@ -37,6 +39,7 @@ class GlobalGBM(BaseForecaster):
         loss: str = "absolute_error",
         max_train_rows: int | None = 1_500_000,
         base_window: int | None = None,
+        trend: bool = False,
         n_paths: int = 500,
         seed: int = 0,
         open_col: str = OPEN,
@@ -51,6 +54,7 @@ class GlobalGBM(BaseForecaster):
         self.loss = loss
         self.max_train_rows = max_train_rows
         self.base_window = base_window
+        self.trend = trend
         self.n_paths = n_paths
         self.seed = seed
         self.open_col = open_col
@@ -60,7 +64,7 @@ class GlobalGBM(BaseForecaster):
 
     def _features(self, frame: pd.DataFrame, panel: Panel) -> tuple[pd.DataFrame, np.ndarray]:
         lag = self._lag(panel)
-        return build_features(frame, panel.regressors, panel.freq, lag, self.encodings_, self.base_window)
+        return build_features(frame, panel.regressors, panel.freq, lag, self.encodings_, self.base_window, self.trend)
 
     def _fit_point(self, panel: Panel) -> None:
         frame = panel.frame
@@ -90,15 +94,17 @@ class GlobalGBM(BaseForecaster):
     def _predict_point(self, panel: Panel, future: pd.DataFrame) -> np.ndarray:
         hist = panel.frame
         start = hist[DS].max()
-        # Only the last year(s) of history feed the lagged features of the horizon rows.
-        keep_from = start - pd.Timedelta(days=800) if panel.freq.alias == "D" else hist[DS].min()
+        # Only the last year(s) of history feed the lagged features of the horizon rows (the trend shift
+        # compares the two years before the lag, so it needs those too).
+        days = 800 if not self.trend else max(800, self._lag(panel) + 2 * panel.freq.steps_per_year + 60)
+        keep_from = start - pd.Timedelta(days=days) if panel.freq.alias == "D" else hist[DS].min()
         fut = future.assign(**{Y: np.nan})
         full = pd.concat([hist.loc[hist[DS] >= keep_from], fut[hist.columns]], ignore_index=True)
         full = full.sort_values([ID, DS], kind="stable").reset_index(drop=True)
         if not _contiguous(full, panel):
             full = complete_grid(full, panel.freq)
         X, base = build_features(
-            full, panel.regressors, panel.freq, self._lag(panel), self.encodings_, self.base_window
+            full, panel.regressors, panel.freq, self._lag(panel), self.encodings_, self.base_window, self.trend
         )
         with _threads(len(X)):
             pred = np.expm1(base + self.model_.predict(X[self.feature_names_]))

@@ -12,7 +12,7 @@ Series-windows forecast without their recent history (see MIN_RECENT_OBS) are le
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -21,30 +21,47 @@ from forecasting.data import ID
 
 SHRINK_OBS = 20  # pseudo-observations of the pooled scale added to each series' own
 MIN_PATH_OBS = 3
+MIN_POOL = 30  # fewer backtest paths than this are topped up with the documented guess
 # Series-windows whose h steps before the cutoff were mostly unobserved (a store back from a months-long
 # gap, a series just started) were forecast without their lag features: their errors describe that
 # situation, not the forecast being calibrated, so they are left out of the residual pool and scales.
 MIN_RECENT_OBS = 0.5
 
 
+def slog(x: np.ndarray) -> np.ndarray:
+    """sign(x) * log1p(|x|): log1p for sales, and defined for returns (negative values) too."""
+    return np.asarray(np.sign(x) * np.log1p(np.abs(x)))
+
+
+def sexp(v: np.ndarray) -> np.ndarray:
+    """The inverse of `slog`."""
+    return np.asarray(np.sign(v) * np.expm1(np.abs(v)))
+
+
 @dataclass(frozen=True)
 class Calibration:
-    """Per-series residual scales and a pool of normalised residual paths (n_pool x h)."""
+    """Per-series residual scales and a pool of normalised residual paths (n_pool x h).
+
+    `signed` series (negative values in their history) may have paths below 0; the others are floored at 0."""
 
     h: int
     scale: dict[str, float]
     default_scale: float
     pool: np.ndarray
+    signed: frozenset[str] = frozenset()
+    n_backtest_paths: int = 0
 
     @classmethod
-    def from_backtest(cls, bt: pd.DataFrame, h: int, *, seed: int = 0) -> Calibration:
+    def from_backtest(
+        cls, bt: pd.DataFrame, h: int, *, seed: int = 0, signed: frozenset[str] = frozenset()
+    ) -> Calibration:
         """Build from a backtest frame with `unique_id, cutoff, step, y, yhat, open[, recent_obs]` (steps 1..h)."""
         ok = bt.loc[(bt["open"] == 1) & bt["y"].notna() & bt["yhat"].notna() & (bt["step"] <= h)]
         if "recent_obs" in ok and (ok["recent_obs"] >= MIN_RECENT_OBS).any():
             ok = ok.loc[ok["recent_obs"] >= MIN_RECENT_OBS]
         if ok.empty:
-            return cls.fallback(h, 0.25)
-        r = np.log1p(ok["y"].to_numpy(float)) - np.log1p(np.clip(ok["yhat"].to_numpy(float), 0, None))
+            return replace(cls.fallback(h, 0.25, seed=seed), signed=signed)
+        r = slog(ok["y"].to_numpy(float)) - slog(ok["yhat"].to_numpy(float))
         absr = pd.Series(np.abs(r), index=ok.index)
         stats = absr.groupby(ok[ID]).agg(["sum", "count"])
         # Shrink towards the typical series (the median scale), not the pooled mean that a few erratic
@@ -55,20 +72,24 @@ class Calibration:
         frame = pd.DataFrame({ID: ok[ID].to_numpy(), "cutoff": ok["cutoff"].to_numpy(), "step": ok["step"], "z": z})
         wide = frame.pivot_table(index=[ID, "cutoff"], columns="step", values="z", aggfunc="first")
         wide = wide.reindex(columns=range(1, h + 1))
-        pool = _fill_gaps(wide.to_numpy(float), np.random.default_rng(seed))
+        rng = np.random.default_rng(seed)
+        pool = _fill_gaps(wide.to_numpy(float), rng)
+        n_paths = len(pool)
         if len(pool) == 0:
-            return cls.fallback(h, pooled)
+            return replace(cls.fallback(h, pooled, seed=seed), signed=signed)
+        if len(pool) < MIN_POOL:
+            # A handful of backtest paths (one shop, one window) cannot show the spread of errors, and
+            # centring one path would leave none: top the pool up with the documented guess below.
+            pool = np.vstack([pool, _guess_paths(rng, MIN_POOL - len(pool), h)])
         # Centre each step on zero: the median path is the model's own forecast. Backtest windows hold
         # errors of older fits and other seasons (Christmas); their mean bias did not carry over.
         pool = pool - np.median(pool, axis=0, keepdims=True)
-        return cls(h, scale.to_dict(), pooled, pool.astype(np.float32))
+        return cls(h, scale.to_dict(), pooled, pool.astype(np.float32), signed, n_paths)
 
     @classmethod
     def fallback(cls, h: int, scale: float, *, seed: int = 0) -> Calibration:
         """Without backtests: standard normal daily noise plus a shared level shift (documented guess)."""
-        rng = np.random.default_rng(seed)
-        pool = rng.standard_normal((1000, h)) * 0.8 + rng.standard_normal((1000, 1)) * 0.6
-        return cls(h, {}, float(scale), (pool * np.sqrt(np.pi / 2)).astype(np.float32))
+        return cls(h, {}, float(scale), _guess_paths(np.random.default_rng(seed), 1000, h).astype(np.float32))
 
     def series_scale(self, sid: str) -> float:
         """The residual scale of a series (the pooled one for series without backtests)."""
@@ -78,21 +99,34 @@ class Calibration:
         """Joint paths (n_series, n_paths, H) around `point` (n_series, H); closed days exactly 0."""
         n, horizon = point.shape
         out = np.empty((n, n_paths, horizon), dtype=np.float32)
-        base = np.log1p(np.clip(point, 0, None))
+        base = slog(point)
         for i, sid in enumerate(ids):
             rng = np.random.default_rng([seed, i])
             z = self._draw(rng, n_paths, horizon)
-            vals = np.expm1(base[i][None, :] + self.series_scale(sid) * z)
+            vals = sexp(base[i][None, :] + self.series_scale(sid) * z)
+            if sid not in self.signed:
+                vals = np.clip(vals, 0.0, None)
             vals[:, ~is_open[i]] = 0.0
             vals[:, np.isnan(point[i])] = np.nan
             out[i] = vals
         return out
 
     def _draw(self, rng: np.random.Generator, n_paths: int, horizon: int) -> np.ndarray:
-        """Whole pool paths; horizons longer than h chain independent whole paths (block bootstrap)."""
+        """Whole pool paths; horizons longer than h chain whole paths (block bootstrap) whose level errors
+        add up: block k carries the sum of the mean errors of blocks 1..k-1, so the level uncertainty
+        grows like a random walk beyond the calibrated horizon instead of staying flat."""
         blocks = -(-horizon // self.h)
-        z = np.concatenate([self.pool[rng.integers(len(self.pool), size=n_paths)] for _ in range(blocks)], axis=1)
-        return z[:, :horizon]
+        parts, carry = [], np.zeros((n_paths, 1), dtype=np.float32)
+        for _ in range(blocks):
+            block = self.pool[rng.integers(len(self.pool), size=n_paths)]
+            parts.append(block + carry)
+            carry = carry + block.mean(axis=1, keepdims=True)
+        return np.concatenate(parts, axis=1)[:, :horizon]
+
+
+def _guess_paths(rng: np.random.Generator, n: int, h: int) -> np.ndarray:
+    """Standard normal daily noise plus a shared level shift, scaled so that E|z| is about 1 like the pool's."""
+    return np.asarray((rng.standard_normal((n, h)) * 0.8 + rng.standard_normal((n, 1)) * 0.6) * np.sqrt(np.pi / 2))
 
 
 def _fill_gaps(wide: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -15,6 +15,7 @@ from threadpoolctl import threadpool_limits
 
 from forecasting.base import BaseForecaster, history_values
 from forecasting.data import DS, ID, OPEN, Frequency, Y
+from forecasting.intervals import sexp, slog
 from forecasting.panel import Panel
 
 MIN_SARIMAX_OBS = 20
@@ -91,7 +92,7 @@ def _fit_sarimax(y: np.ndarray, exog: np.ndarray | None) -> Any:
     # Single-threaded BLAS: the matrices are tiny, and threads fighting for cores made fits 20x slower.
     with warnings.catch_warnings(), threadpool_limits(1, user_api="blas"):
         warnings.simplefilter("ignore")  # convergence chatter on short series is expected
-        model = SARIMAX(np.log1p(y), exog=exog, order=(1, 1, 1), trend="n")
+        model = SARIMAX(slog(y), exog=exog, order=(1, 1, 1), trend="n")
         return model.fit(disp=False, maxiter=50)
 
 
@@ -163,5 +164,5 @@ class SarimaxForecaster(BaseForecaster):
             with warnings.catch_warnings(), threadpool_limits(1, user_api="blas"):
                 warnings.simplefilter("ignore")
                 fc = np.asarray(self.results_[sid].forecast(steps=steps, exog=exog))
-            out[rows.index.to_numpy()] = np.expm1(np.clip(fc[pos - 1], -50, 50))
+            out[rows.index.to_numpy()] = sexp(np.clip(fc[pos - 1], -50, 50))
         return out

@@ -17,11 +17,14 @@ from forecasting.data import (
     apply_codes,
     check_future,
     complete_grid,
+    empty_regressors,
+    fill_horizon,
     fit_codes,
     infer_frequency,
     standardise,
+    where,
 )
-from forecasting.errors import DataValidationError
+from forecasting.errors import DataValidationError, EmptyInputError
 
 
 @dataclass(frozen=True)
@@ -29,13 +32,17 @@ class Panel:
     """History of many series: `unique_id, ds, y, open, <regressors>` on a complete grid per series.
 
     `open` is 1.0 on trading days, 0.0 on closed days (forecast exactly 0) and NaN in gaps.
-    Every series runs from its first date to the panel's last date `end`.
+    Every series runs from its first date to the panel's last date `end`. `signed` holds the series with
+    negative values in their history (returns, refunds): only their forecasts and paths may go below 0.
+    `notes` says what was done with imperfect input (empty regressor values), in the user's words.
     """
 
     frame: pd.DataFrame
     freq: Frequency
     regressors: list[str]
     codes: Codes = field(default_factory=dict)
+    signed: frozenset[str] = frozenset()
+    notes: tuple[str, ...] = ()
 
     @property
     def end(self) -> pd.Timestamp:
@@ -70,12 +77,18 @@ def prepare_history(df: pd.DataFrame, X: pd.DataFrame | None = None, *, open_col
     if X is not None:
         xs = standardise(X, value_col=None, what="history regressors")
         dup_cols = [c for c in xs.columns if c in hist.columns and c not in (ID, DS)]
-        hist = hist.merge(xs.drop(columns=dup_cols), on=[ID, DS], how="left")
+        hist = hist.merge(xs.drop(columns=dup_cols), on=[ID, DS], how="left", validate="one_to_one")
+        hist.attrs = dict(df.attrs)
     if hist[Y].notna().sum() == 0:
-        raise DataValidationError("history has no values")
+        raise EmptyInputError(f"{where(hist, 'history')}: the value column has no values")
     regressors = [c for c in hist.columns if c not in (ID, DS, Y, open_col)]
     codes = fit_codes(hist, regressors)
     hist = apply_codes(hist, codes)
+    notes = tuple(
+        f"{text}: kept empty (gradient boosting learns what an empty value means; SARIMAX and flags read it as 0)"
+        for text in empty_regressors(hist, regressors, "history").values()
+    )
+    signed = frozenset(hist.loc[hist[Y] < 0, ID].unique().tolist())
     if open_col in hist.columns:
         hist[OPEN] = (pd.to_numeric(hist.pop(open_col), errors="coerce").fillna(1.0) != 0).astype(float)
     else:
@@ -83,14 +96,15 @@ def prepare_history(df: pd.DataFrame, X: pd.DataFrame | None = None, *, open_col
     hist.loc[hist[OPEN] == 0, Y] = 0.0
     freq = _modal_frequency(hist)
     grid = complete_grid(hist[[ID, DS, Y, OPEN, *regressors]], freq, end=hist[DS].max())
-    return Panel(grid, freq, regressors, codes)
+    return Panel(grid, freq, regressors, codes, signed, notes)
 
 
 def prepare_future(
     panel: Panel, h: int | None = None, X: pd.DataFrame | None = None, *, open_col: str = OPEN
 ) -> pd.DataFrame:
     """The horizon frame `unique_id, ds, open, <regressors>`: rows of `X` after the history ends,
-    or `h` steps per series when there are no regressors."""
+    or `h` steps per series when there are no regressors. What was done with empty regressor values is
+    in `attrs["notes"]` of the result."""
     if X is None:
         if panel.regressors:
             raise DataValidationError(f"the model uses regressors {panel.regressors}: pass their horizon values X")
@@ -108,8 +122,11 @@ def prepare_future(
         fut = fut.loc[fut[DS] <= last]
     check_future(panel.frame, fut, panel.regressors)
     fut = apply_codes(fut, panel.codes)
+    fut, notes = fill_horizon(panel.frame, fut, panel.regressors)
     if open_col in fut.columns:
         fut[OPEN] = (pd.to_numeric(fut.pop(open_col), errors="coerce").fillna(1.0) != 0).astype(float)
     else:
         fut[OPEN] = 1.0
-    return fut[[ID, DS, OPEN, *panel.regressors]].reset_index(drop=True)
+    out = fut[[ID, DS, OPEN, *panel.regressors]].reset_index(drop=True)
+    out.attrs = {"notes": tuple(notes)}
+    return out

@@ -1,6 +1,6 @@
 """Forecast routes: request target ranges (background job), follow the job, read ranges, fetch fan charts."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Query
 from fastapi.responses import JSONResponse, Response
@@ -74,8 +74,9 @@ def forecast_chart(
     session: SessionDep,
     caller: CanReadForecast,
     shop_id: MaybeId = None,
+    lang: Annotated[Literal["zh", "en"], Query(description="Language of the chart's text.")] = "zh",
 ) -> Response:
-    return Response(forecasts.chart_png(session, caller, job_id, shop_id), media_type="image/png")
+    return Response(forecasts.chart_png(session, caller, job_id, shop_id, lang), media_type="image/png")
 
 
 @router.get("/target-ranges", response_model=Page[TargetRangePublic], summary="Proposed target ranges you may read")

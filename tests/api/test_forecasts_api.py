@@ -63,6 +63,8 @@ def test_manager_forecast_runs_and_stores_ranges_for_own_shops(fast_client, toke
     chart = fast_client.get(f"/api/v1/forecasts/{job['id']}/chart.png", headers=tokens["manager"])
     assert chart.status_code == 200 and chart.headers["content-type"] == "image/png"
     assert chart.content[:8] == b"\x89PNG\r\n\x1a\n"
+    english = fast_client.get(f"/api/v1/forecasts/{job['id']}/chart.png?lang=en", headers=tokens["manager"])
+    assert english.status_code == 200 and english.content[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_manager_cannot_forecast_or_read_other_departments_shops(fast_client, tokens, demo_url) -> None:

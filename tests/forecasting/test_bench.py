@@ -26,3 +26,8 @@ def test_eval_forecast_on_a_few_stores(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     table = (tmp_path / "forecast_rossmann_5stores.md").read_text()
     assert "| SeasonalNaive |" in table and "| GlobalGBM |" in table
+
+
+def test_eval_forecast_rejects_an_unknown_frequency(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "forecast", "--freq", "hourly", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2 and "--freq 'hourly' is not one of daily, weekly, monthly, generated" in result.output

@@ -12,6 +12,7 @@ from forecasting.base import BaseForecaster
 from forecasting.errors import ForecastingError, NotFittedError
 from forecasting.gbm import GlobalGBM
 from forecasting.models import SarimaxForecaster, SeasonalNaive
+from forecasting.stats import AutoETS, MSTLForecaster
 from tests.forecasting.helpers import make_daily, make_weekly
 
 H = 14
@@ -22,6 +23,8 @@ def _models() -> list[BaseForecaster]:
         SeasonalNaive(horizon=H, n_paths=200),
         SarimaxForecaster(horizon=H, calibration_windows=2, max_history=150, n_paths=200),
         GlobalGBM(horizon=H, max_iter=40, n_paths=200),
+        AutoETS(horizon=H, calibration_windows=2, n_paths=200),
+        MSTLForecaster(horizon=H, calibration_windows=2, n_paths=200),
         AutoForecaster(models=[SeasonalNaive(), GlobalGBM(max_iter=40)], horizon=H, n_paths=200),
     ]
 

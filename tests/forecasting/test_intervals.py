@@ -55,7 +55,7 @@ def test_windows_without_recent_history_are_left_out() -> None:
     clean = _backtest_frame(recent_bad=1.0)
     clean = clean.loc[~((clean["unique_id"] == "b") & (clean["cutoff"] == clean["cutoff"].min()))]
     expected = Calibration.from_backtest(clean, H)
-    assert len(with_gap.pool) == 3 and len(kept.pool) == 4
+    assert with_gap.n_backtest_paths == 3 and kept.n_backtest_paths == 4
     assert with_gap.series_scale("b") == expected.series_scale("b")
     assert kept.series_scale("b") > 2 * with_gap.series_scale("b")
     np.testing.assert_allclose(with_gap.pool, expected.pool)
@@ -64,4 +64,25 @@ def test_windows_without_recent_history_are_left_out() -> None:
 def test_all_windows_without_recent_history_still_calibrate() -> None:
     bt = _backtest_frame(recent_bad=0.0).assign(recent_obs=0.0)
     cal = Calibration.from_backtest(bt, H)
-    assert len(cal.pool) == 4
+    assert cal.n_backtest_paths == 4
+
+
+def test_a_single_backtest_path_still_gives_a_band() -> None:
+    one = _backtest_frame(recent_bad=1.0)
+    one = one.loc[(one["unique_id"] == "a") & (one["cutoff"] == one["cutoff"].min())]
+    cal = Calibration.from_backtest(one, H)
+    assert cal.n_backtest_paths == 1 and len(cal.pool) == 30
+    paths = cal.sample(["a"], np.full((1, H), 1000.0), np.ones((1, H), dtype=bool), 200, 0)
+    totals = paths.sum(axis=2)[0]
+    assert np.quantile(totals, 0.8) > 1.01 * np.quantile(totals, 0.2)
+
+
+def test_uncertainty_grows_beyond_the_calibrated_horizon() -> None:
+    cal = Calibration.from_backtest(_backtest_frame(recent_bad=1.0), H)
+    paths = cal.sample(["a"], np.full((1, 10 * H), 1000.0), np.ones((1, 10 * H), dtype=bool), 2000, 0)[0]
+    first, last = paths[:, :H].sum(axis=1), paths[:, -H:].sum(axis=1)
+
+    def width(x: np.ndarray) -> float:
+        return float(np.quantile(x, 0.9) - np.quantile(x, 0.1))
+
+    assert width(last) > 1.5 * width(first)

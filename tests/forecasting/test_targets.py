@@ -90,3 +90,30 @@ def test_batch_over_groups_matches_columns_and_keeps_every_series() -> None:
     assert result.model_names().to_dict() == {f"shop{i}": "SeasonalNaive" for i in range(3)}
     totals = period_totals(result.paths, "horizon")
     assert len(totals) == 3
+
+
+def test_shops_that_miss_their_backtest_coverage_get_wider_ranges_and_say_so() -> None:
+    history, calendar = make_daily(n_series=2, days=400, horizon=H)
+    grow = history["unique_id"] == "shop1"
+    step = (history["ds"] - history["ds"].min()).dt.days
+    history.loc[grow & (step >= 400 - H), "y"] *= 1.8  # a jump in the last backtest window only
+    model = SeasonalNaive(horizon=H, n_paths=300).fit(history)
+    plain = target_ranges(model, X=calendar, period="horizon", recalibrate=False)
+    fixed = target_ranges(model, X=calendar, period="horizon")
+    acc = {r.unique_id: r.backtest_total_coverage for r in plain.ranges}
+    assert acc["shop1"] is not None and acc["shop1"] < 0.8
+    assert fixed.recalibrated() == ["shop1"] and not plain.recalibrated()
+    before, after = plain.ranges[1], fixed.ranges[1]
+    assert after.interval_widening > 1 and after.nominal_coverage == 0.8
+    assert after.stretch - after.conservative > 1.2 * (before.stretch - before.conservative)
+    assert any("'shop1'" in note and "widened" in note for note in fixed.notes)
+    assert fixed.ranges[0] == plain.ranges[0]
+
+
+def test_a_period_far_beyond_the_backtests_still_has_a_widening_range() -> None:
+    history, _ = make_daily(n_series=1, days=400, horizon=0)
+    model = SeasonalNaive(horizon=28, n_paths=300).fit(history.drop(columns=["promo", "holiday"]))
+    ranges = target_ranges(model, h=540, period="month").ranges
+    widths = [(r.stretch - r.conservative) / r.base for r in ranges if r.base > 0]
+    assert all(w > 0.01 for w in widths)
+    assert widths[-1] > widths[0]

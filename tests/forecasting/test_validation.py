@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from forecasting.data import infer_frequency
+from forecasting.data import check_nonnegative, infer_frequency
 from forecasting.errors import (
     DataValidationError,
     DuplicateDatesError,
+    EmptyInputError,
     ForecastingError,
     MissingRegressorsError,
     NegativeValuesError,
@@ -31,11 +32,21 @@ def test_duplicate_dates_name_series_and_rows(data: tuple[pd.DataFrame, pd.DataF
         prepare_history(dup)
 
 
-def test_negative_values_name_series_and_rows(data: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+def test_negative_values_are_valid_unless_refused(data: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     history, _ = data
-    history.loc[70, "y"] = -3
+    history.loc[70, "y"] = -3  # a return exceeding the day's sales
+    panel = prepare_history(history)
+    assert panel.signed == frozenset({"shop1"}) and (panel.frame["y"] == -3).sum() == 1
     with pytest.raises(NegativeValuesError, match="series 'shop1' rows 70"):
-        prepare_history(history)
+        check_nonnegative(history)
+
+
+def test_empty_input_is_a_clear_error(data: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    history, _ = data
+    with pytest.raises(EmptyInputError, match="no data rows"):
+        prepare_history(history.iloc[:0])
+    with pytest.raises(EmptyInputError, match="has no values"):
+        prepare_history(history.assign(y=float("nan")))
 
 
 def test_unparseable_dates_name_rows(data: tuple[pd.DataFrame, pd.DataFrame]) -> None:
@@ -55,15 +66,32 @@ def test_missing_columns_are_listed(data: tuple[pd.DataFrame, pd.DataFrame]) -> 
 def test_regressors_missing_in_the_horizon(data: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     history, calendar = data
     panel = prepare_history(history)
-    with pytest.raises(MissingRegressorsError, match=r"\['promo'\] are in the history but not the horizon"):
+    with pytest.raises(MissingRegressorsError, match=r"\['promo'\] are in the history but not in the calendar"):
         prepare_future(panel, X=calendar.drop(columns="promo"))
-    calendar.loc[2, "promo"] = None
-    with pytest.raises(MissingRegressorsError, match="series 'shop0' rows 2"):
-        prepare_future(panel, X=calendar)
-    with pytest.raises(MissingRegressorsError, match="no horizon rows for series"):
+    with pytest.raises(MissingRegressorsError, match=r"no dates after the history for unique_id \['shop1'\]"):
         prepare_future(panel, X=calendar.loc[calendar["unique_id"] == "shop0"])
     with pytest.raises(DataValidationError, match="pass their horizon values"):
         prepare_future(panel, h=7)
+
+
+def test_empty_regressor_values_are_handled_and_reported(data: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    history, calendar = data
+    calendar.loc[[2, 3], "promo"] = None  # never empty in the history: the most common value
+    future = prepare_future(prepare_history(history), X=calendar)
+    assert future["promo"].notna().all()
+    assert "'promo' is empty in 2 of 14 rows (series 'shop0' rows 2-3)" in future.attrs["notes"][0]
+    assert "filled with the most common history value 0" in future.attrs["notes"][0]
+    history.loc[[5, 6, 7], "promo"] = None  # empty in the history too: kept empty, as learnt
+    panel = prepare_history(history)
+    assert "'promo' is empty in 3 of 120 rows (series 'shop0' rows 5-7)" in panel.notes[0]
+    future = prepare_future(panel, X=calendar)
+    assert future["promo"].isna().sum() == 2 and "kept empty, as in the history" in future.attrs["notes"][0]
+    paths = (
+        SeasonalNaive(horizon=7, n_paths=20)
+        .fit(history.drop(columns="holiday"))
+        .predict_paths(X=calendar.drop(columns="holiday"))
+    )
+    assert len(paths.notes) == 2
 
 
 def test_all_errors_share_one_root() -> None:
@@ -90,7 +118,9 @@ def test_text_regressors_get_stable_codes() -> None:
     assert future.loc[0, "holiday"] == 2.0
     calendar["promo"] = calendar["promo"].astype(object)
     calendar.loc[1, "promo"] = "yes"
-    with pytest.raises(DataValidationError, match="'promo' is numeric in the history but not in series 'shop0' rows 1"):
+    with pytest.raises(
+        DataValidationError, match=r"'promo' is numeric in the history but not \('yes'\) in series 'shop0' rows 1"
+    ):
         prepare_future(panel, X=calendar)
 
 

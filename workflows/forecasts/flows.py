@@ -267,6 +267,9 @@ def _store(session: Session, job: ForecastJob, inputs: _Inputs, result: tuple[An
     job.status, job.finished_at = "done", clock_of(session).now()
     job.data_hash, job.history_end = ranges.data_hash, last
     job.message = f"{len(ranges.ranges)} target range(s); models: {sorted({r.model for r in ranges.ranges})}"
+    widened = ranges.recalibrated()
+    if widened:  # honest intervals: say which shops' backtests missed the nominal coverage
+        job.message += f"; intervals widened for {widened}: their backtests missed the nominal coverage"
     audit.record(
         session,
         actor=None,
@@ -332,8 +335,10 @@ def list_ranges(
     return common.paginate(session, stmt, limit=limit, offset=offset)
 
 
-def chart_png(session: Session, caller: Caller, job_id: int, shop_id: int | None) -> bytes:
-    """The fan chart of one shop of a finished job: recent history, p50, band, promo days shaded."""
+def chart_png(session: Session, caller: Caller, job_id: int, shop_id: int | None, lang: str = "zh") -> bytes:
+    """The fan chart of one shop of a finished job in the reader's language: recent history, p50, band,
+    promotions shaded and named."""
+    from forecasting.calendar import cn_ecommerce_calendar, combine_calendars, promotion_spans
     from forecasting.plot import fan_chart
 
     job = get_job(session, caller, job_id)
@@ -366,14 +371,21 @@ def chart_png(session: Session, caller: Caller, job_id: int, shop_id: int | None
     hist = pd.DataFrame(hist_rows, columns=["ds", "y"]).assign(unique_id=shop.code)
     hist["ds"] = pd.to_datetime(hist["ds"])
     # Only the charted days' calendar is needed, not a rebuild of the whole history frame.
-    cal = regressor_calendar(session, [shop], fc["ds"].min().date(), fc["ds"].max().date())
-    promo = cal.loc[cal["promo"] == 1, "ds"].tolist()
+    start, end = min(hist["ds"].min(), fc["ds"].min()).date(), fc["ds"].max().date()
+    events = session.execute(
+        select(PromoEvent).where(or_(PromoEvent.shop_id == shop.id, PromoEvent.shop_id.is_(None)))
+    ).scalars()
+    own = [{"name": e.name, "start": e.start_date, "end": e.end_date} for e in events]
+    spans = promotion_spans(combine_calendars(cn_ecommerce_calendar(start, end), own), lang)
+    name = shop.name_zh if lang == "zh" else shop.name_en
+    title = f"{name} · 销售额预测 · 中位数与 {job.level}% 区间" if lang == "zh" else None
     return fan_chart(
         hist.sort_values("ds"),
         fc,
         unique_id=shop.code,
-        promo_days=promo,
-        title=f"{shop.name_en} · {job.metric} · p50 and {job.level}% band",
+        promotions=spans,
+        title=title or f"{name} · {job.metric} · median and {job.level}% band",
+        lang=lang,
     )
 
 

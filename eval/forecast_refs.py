@@ -1,0 +1,79 @@
+"""A reference global gradient-boosting forecaster for the benchmarks (not the product's model).
+
+What a user of mlforecast would set up first: one scikit-learn HistGradientBoostingRegressor over all
+series, direct strategy (every lag >= the horizon), the target scaled by each series' training mean
+(mlforecast's LocalStandardScaler idea), lags h..h+3, the lag one season back (when it is >= h), a
+rolling mean over one season at lag h, calendar fields and the known regressors as they are; squared
+error loss. Intervals come from the same calibrated sample paths as every other model in the benchmark.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import HistGradientBoostingRegressor
+from threadpoolctl import threadpool_limits
+
+from forecasting.base import BaseForecaster
+from forecasting.data import DS, ID, OPEN, Y, complete_grid
+from forecasting.panel import Panel
+
+
+class LagGBM(BaseForecaster):
+    """Reference global gradient boosting on lagged values (see the module docstring)."""
+
+    def __init__(
+        self,
+        horizon: int | None = None,
+        calibration_windows: int = 3,
+        max_iter: int = 300,
+        n_paths: int = 500,
+        seed: int = 0,
+        open_col: str = OPEN,
+    ) -> None:
+        self.horizon = horizon
+        self.calibration_windows = calibration_windows
+        self.max_iter = max_iter
+        self.n_paths = n_paths
+        self.seed = seed
+        self.open_col = open_col
+
+    def _features(self, frame: pd.DataFrame, panel: Panel) -> pd.DataFrame:
+        h = self._calibration_horizon(panel)
+        season = panel.freq.season_length
+        keys = frame[ID].to_numpy()
+        scaled = frame[Y].where(frame[OPEN] == 1) / self.mean_.reindex(keys).to_numpy()
+        grouped = scaled.groupby(keys)
+        feats = {f"lag{k}": grouped.shift(k).to_numpy() for k in range(h, h + 4)}
+        if season >= h:
+            feats["lag_season"] = grouped.shift(season).to_numpy()
+        feats["roll_season"] = (
+            grouped.shift(h).groupby(keys).transform(lambda s: s.rolling(season, min_periods=1).mean()).to_numpy()
+        )
+        ds = frame[DS]
+        feats["month"] = ds.dt.month.to_numpy(float)
+        feats["week"] = ds.dt.isocalendar().week.to_numpy(float)
+        feats["dow"] = ds.dt.day_of_week.to_numpy(float)
+        feats["open"] = frame[OPEN].to_numpy(float)
+        for col in panel.regressors:
+            feats[f"x_{col}"] = frame[col].to_numpy(float)
+        return pd.DataFrame(feats, index=frame.index)
+
+    def _fit_point(self, panel: Panel) -> None:
+        f = panel.frame
+        self.mean_ = f[Y].where(f[OPEN] == 1).groupby(f[ID]).mean().abs().clip(lower=1e-6)
+        X = self._features(f, panel)
+        target = (f[Y].where(f[OPEN] == 1) / self.mean_.reindex(f[ID]).to_numpy()).to_numpy()
+        rows = np.isfinite(target)
+        model = HistGradientBoostingRegressor(max_iter=self.max_iter, learning_rate=0.05, random_state=self.seed)
+        with threadpool_limits(1, user_api="openmp"):
+            self.model_ = model.fit(X.loc[rows], target[rows])
+
+    def _predict_point(self, panel: Panel, future: pd.DataFrame) -> np.ndarray:
+        hist = panel.frame
+        full = pd.concat([hist, future.assign(**{Y: np.nan})[hist.columns]], ignore_index=True)
+        full = complete_grid(full.sort_values([ID, DS], kind="stable"), panel.freq)
+        with threadpool_limits(1, user_api="openmp"):
+            pred = self.model_.predict(self._features(full, panel)) * self.mean_.reindex(full[ID]).to_numpy()
+        lookup = pd.Series(pred, index=pd.MultiIndex.from_frame(full[[ID, DS]]))
+        return np.asarray(lookup.reindex(pd.MultiIndex.from_frame(future[[ID, DS]])).to_numpy(), dtype=float)
