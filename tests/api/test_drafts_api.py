@@ -12,7 +12,7 @@ from assistant.texts import detect_language
 from core.clock import get_clock
 from core.db import session_scope
 from core.tables import Department, Employee, KeyResult, Objective, Period
-from tests.conftest import DEMO_USERS, make_settings
+from tests.conftest import demo_logins, make_settings
 
 API = "/api/v1/goal-drafts"
 
@@ -33,12 +33,7 @@ def api(drafts_db: str) -> Iterator[TestClient]:
 
 @pytest.fixture(scope="module")
 def auth(api: TestClient) -> dict[str, dict[str, str]]:
-    out = {}
-    for user in DEMO_USERS:
-        r = api.post("/api/v1/auth/token", data={"username": user, "password": "kpilot-demo"})
-        assert r.status_code == 200, r.text
-        out[user] = {"Authorization": f"Bearer {r.json()['access_token']}"}
-    return out
+    return demo_logins(api)
 
 
 def _ids(url: str) -> dict[str, int]:

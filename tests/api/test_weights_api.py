@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from core.clock import get_clock
 from core.db import session_scope
 from core.tables import AuditEvent, KpiAssignment, WeightSet
-from tests.conftest import DEMO_USERS, make_settings
+from tests.conftest import demo_logins, make_settings
 
 URL = "/api/v1/weight-proposals"
 
@@ -42,12 +42,7 @@ def wc(wapp: FastAPI) -> Iterator[TestClient]:
 
 @pytest.fixture(scope="module")
 def who(wc: TestClient) -> dict[str, dict[str, str]]:
-    out = {}
-    for user in DEMO_USERS:
-        r = wc.post("/api/v1/auth/token", data={"username": user, "password": "kpilot-demo"})
-        assert r.status_code == 200, r.text
-        out[user] = {"Authorization": f"Bearer {r.json()['access_token']}"}
-    return out
+    return demo_logins(wc)
 
 
 @pytest.fixture(scope="module")

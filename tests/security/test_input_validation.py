@@ -12,7 +12,7 @@ from api.app import create_app
 from core.clock import get_clock
 from core.db import session_scope
 from core.tables import KpiActual, KpiAssignment, Period, SalesDaily, Shop, User
-from tests.conftest import DEMO_USERS, make_settings
+from tests.conftest import demo_logins, make_settings
 
 HEADER = "shop_code,ds,sales,orders,visitors\n"
 
@@ -25,11 +25,7 @@ def web(demo_url: str) -> Iterator[TestClient]:
 
 @pytest.fixture(scope="module")
 def auth(web: TestClient) -> dict[str, dict[str, str]]:
-    out = {}
-    for user in DEMO_USERS:
-        r = web.post("/api/v1/auth/token", data={"username": user, "password": "kpilot-demo"})
-        out[user] = {"Authorization": f"Bearer {r.json()['access_token']}"}
-    return out
+    return demo_logins(web)
 
 
 def _shop(url: str) -> tuple[int, str]:
