@@ -5,17 +5,21 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
-from assistant.catalogue import indicator_map, load_departments
-from assistant.driver_tree import DriverSplit, split_sales
+import yaml
+
+from assistant.catalogue import DATA_DIR, indicator_map, load_departments
+from assistant.driver_tree import DRIVER_CODES, DriverSplit, FixedDriver, consistency_error, split_sales
 from assistant.schemas import KPI, CompanyOKR, KeyResult, Target, TargetRange
 from assistant.targets import kr_target, support_target, with_forecast
 from assistant.templates import Block, DeptTemplate, get_template
-from core.vocab import DirectionName
+from core.vocab import Direction, DirectionName
 from kpi.rules import apportion
 
 MAX_KPIS = 5
+DRIVER_TOLERANCE = 0.01
 SALES_CODES = ("gmv", "sales_growth")
 
 
@@ -62,9 +66,9 @@ def _sales_factor(kr: KeyResult, actuals: dict[str, float]) -> tuple[float | Non
     """Growth factor (target / baseline) of a sales KR, and the absolute sales target when known."""
     if kr.metric == "sales_growth" and kr.target is not None and kr.unit == "%":
         return 1 + kr.target / 100, None
-    target = kr.target if kr.unit in ("CNY", None) else None
-    if target is not None and kr.baseline:
-        return target / kr.baseline, target
+    target = kr.target if kr.unit in ("CNY", None) else None  # a foreign-currency target has no CNY baseline
+    if kr.target is not None and kr.baseline:
+        return kr.target / kr.baseline, target
     if kr.change_pct is not None:
         return 1 + kr.change_pct / 100, target
     if target is not None and actuals.get("gmv"):
@@ -72,46 +76,102 @@ def _sales_factor(kr: KeyResult, actuals: dict[str, float]) -> tuple[float | Non
     return None, target
 
 
+def _stated_factor(kr: KeyResult, base: float | None) -> FixedDriver | None:
+    """A driver target the company wrote in a KR of its own ("AOV from 38 to 45", "conversion +10%")."""
+    if kr.target is not None and kr.target > 0:
+        ref = kr.baseline or base
+        if ref:
+            return FixedDriver(kr_id=kr.id, factor=kr.target / ref, level=kr.target, baseline=kr.baseline)
+        return None  # a level without any baseline: no growth to take out of the sales factor
+    if kr.change_pct is not None:
+        level = base * (1 + kr.change_pct / 100) if base else None
+        return FixedDriver(kr_id=kr.id, factor=1 + kr.change_pct / 100, level=level, baseline=base)
+    if kr.change_pp is not None and base:
+        return FixedDriver(kr_id=kr.id, factor=(base + kr.change_pp) / base, level=base + kr.change_pp, baseline=base)
+    return None
+
+
+def stated_drivers(company: CompanyOKR, actuals: dict[str, float]) -> dict[str, tuple[KeyResult, FixedDriver]]:
+    """Drivers of the sales tree the company set targets for itself, by driver name (first KR wins)."""
+    out: dict[str, tuple[KeyResult, FixedDriver]] = {}
+    for kr in company.all_krs():
+        driver = next((d for d, code in DRIVER_CODES.items() if code == kr.metric), None)
+        if driver is None or driver in out:
+            continue
+        fixed = _stated_factor(kr, actuals.get(kr.metric or ""))
+        if fixed is not None:
+            out[driver] = (kr, fixed)
+    return out
+
+
+def _driver_assignments(
+    kr: KeyResult, split: DriverSplit, stated: dict[str, tuple[KeyResult, FixedDriver]]
+) -> list[Assignment]:
+    cat = indicator_map()
+    out = []
+    for d in split.drivers:
+        ind = cat[d.code]
+        source = stated[d.driver][0] if d.fixed_by else kr
+        tgt = Target(
+            value=d.target,
+            change_pct=d.growth_pct,
+            baseline=d.baseline,
+            comparator=">=",
+            source="kr" if d.fixed_by else "driver_tree",
+            basis=source.basis or split.basis,  # type: ignore[arg-type]
+        )
+        link: Literal["direct", "driver"] = "direct" if d.fixed_by else "driver"
+        out.append(Assignment(d.owner, source, d.code, ind.name_zh, ind.name_en, False, d.unit, "higher", tgt, link))
+    return out
+
+
+def _split_first_sales_kr(
+    company: CompanyOKR, depts: list[str], actuals: dict[str, float], flags: list[str]
+) -> tuple[list[Assignment], list[DriverSplit], set[str]]:
+    """The sales driver tree for the company's sales KR (one tree: several sales KRs state one thing); the
+    drivers the company stated keep their KRs' targets, the rest are solved. Returns the assignments, the
+    split and the KR ids it serves."""
+    stated = stated_drivers(company, actuals)
+    for kr in company.all_krs():
+        if kr.metric not in SALES_CODES:
+            continue
+        factor, sales_target = _sales_factor(kr, actuals)
+        if not factor or factor <= 0:
+            flags.append(f"driver_split_unavailable:{kr.id}")
+            continue
+        split = split_sales(
+            kr.id,
+            factor=factor,
+            departments=set(depts),
+            sales_target=sales_target,
+            baselines=actuals,
+            fixed={d: f for d, (_, f) in stated.items()},
+            basis=kr.basis or "yoy",  # sales KRs compare with the same period last year unless they say otherwise
+        )
+        if split.over_determined() and consistency_error(split) > DRIVER_TOLERANCE:
+            flags.append(f"explicit_drivers_inconsistent:{kr.id}")
+        flags += [
+            f"driver_solved_down:{kr.id}:{d.code} ({d.growth_pct:+g}%)"
+            for d in split.drivers
+            if not d.fixed_by and d.growth_pct < 0 < factor - 1
+        ]
+        served = {kr.id} | {d.fixed_by for d in split.drivers if d.fixed_by}
+        return _driver_assignments(kr, split, stated), [split], served
+    return [], [], set()
+
+
 def assign(
     company: CompanyOKR, depts: list[str], actuals: dict[str, float], flags: list[str]
 ) -> tuple[list[Assignment], list[DriverSplit]]:
-    """Hand every company KR to the department(s) that control it; split sales KRs with the driver tree."""
-    out: list[Assignment] = []
-    splits: list[DriverSplit] = []
+    """Hand every company KR to the department that controls its metric; the sales KR goes through the driver
+    tree, where KRs the company wrote for visitors, conversion or AOV keep their own targets. One assignment
+    per metric: a second KR on a metric already assigned is served by the same KPI's department as an extra
+    department KR."""
+    out, splits, served = _split_first_sales_kr(company, depts, actuals, flags)
     cat = indicator_map()
     for kr in company.all_krs():
-        if kr.metric in SALES_CODES:
-            factor, sales_target = _sales_factor(kr, actuals)
-            if factor and factor > 0:
-                split = split_sales(
-                    kr.id, factor=factor, departments=set(depts), sales_target=sales_target, baselines=actuals
-                )
-                splits.append(split)
-                for d in split.drivers:
-                    ind = cat[d.code]
-                    tgt = Target(
-                        value=d.target,
-                        change_pct=d.growth_pct,
-                        baseline=d.baseline,
-                        comparator=">=",
-                        source="driver_tree",
-                    )
-                    out.append(
-                        Assignment(
-                            d.owner,
-                            kr,
-                            d.code,
-                            ind.name_zh,
-                            ind.name_en,
-                            False,
-                            d.unit,
-                            "higher",
-                            tgt,
-                            "driver",
-                        )
-                    )
-                continue
-            flags.append(f"driver_split_unavailable:{kr.id}")
+        if kr.id in served:
+            continue
         found = cat.get(kr.metric or "")
         owner = _owner(kr, depts, flags)
         if found is None:
@@ -198,15 +258,47 @@ def _cap(items: list[_Item], flags: list[str], dept: str) -> list[_Item]:
     return items
 
 
-def _support_parent(dept: str, assigned: list[Assignment], company: CompanyOKR) -> str:
-    if assigned:
-        return assigned[0].kr.id
+@lru_cache(maxsize=1)
+def kpi_links() -> dict[str, tuple[str, ...]]:
+    """Company metrics each department KPI serves, most direct first (assistant/data/kpi_links.yaml)."""
+    raw = yaml.safe_load((DATA_DIR / "kpi_links.yaml").read_text("utf-8")) or {}
+    return {str(k): tuple(str(m) for m in v or ()) for k, v in raw.items()}
+
+
+def support_parent(code: str, dept: str, assigned: list[Assignment], company: CompanyOKR) -> str:
+    """The most specific company KR a KPI no KR names serves: the KR of the driver it moves, else of a metric it
+    serves (kpi_links.yaml), else the department's own KR, else the sales KR, else the first KR."""
     krs = company.all_krs()
+    by_metric: dict[str, str] = {}
     for kr in krs:
-        ind = indicator_map().get(kr.metric or "")
-        if ind and dept in ind.departments:
-            return kr.id
+        by_metric.setdefault(kr.metric or "", kr.id)
+    ind = indicator_map().get(code)
+    wanted: list[str] = []
+    if ind is not None and ind.driver:
+        wanted += [DRIVER_CODES.get(ind.driver, ""), *SALES_CODES]
+    wanted += kpi_links().get(code, ())
+    for metric in wanted:
+        if metric in by_metric:
+            return by_metric[metric]
+    own = [a for a in assigned if a.dept == dept]
+    if own:
+        return own[0].kr.id
+    for metric in SALES_CODES:
+        if metric in by_metric:
+            return by_metric[metric]
     return krs[0].id
+
+
+def _flag_target(dept: str, kpi: KPI, actuals: dict[str, float], flags: list[str]) -> None:
+    """Say when a target is below what the team already achieves, or is a template number to set."""
+    t, actual = kpi.target, actuals.get(kpi.code)
+    if t.source == "template":
+        flags.append(f"needs_target:{dept}:{kpi.code}")
+    if t.value is None or actual is None:
+        return
+    worse = t.value < actual if kpi.direction == Direction.HIGHER else t.value > actual
+    if worse:
+        flags.append(f"target_below_actual:{dept}:{kpi.code} ({t.value:g} vs {actual:g})")
 
 
 def department_kpis(
@@ -221,7 +313,7 @@ def department_kpis(
     approved: Mapping[str, float] | None = None,
 ) -> list[KPI]:
     """A department scorecard: template blocks (or HR's `approved` weights) with company KRs in them, <= 5 KPIs,
-    weights summing to 100."""
+    weights summing to 100, one KPI per metric."""
     tpl = get_template(dept)
     if tpl is not None:
         items = _template_items(_scorecard_lines(tpl, approved), assigned)
@@ -230,42 +322,39 @@ def department_kpis(
         items = [_Item(a.code, None, 1.0, a) for a in uniq]
     items = _cap(items, flags, dept)
     weights = apportion([i.weight for i in items], at_least_one=True)
-    parent = _support_parent(dept, assigned, company)
     cat = indicator_map()
     kpis = []
     for item, w in zip(items, weights, strict=True):
         a = item.assignment
         if a is not None:
             name = a.name_zh if lang == "zh" else a.name_en
-            kpis.append(
-                KPI(
-                    code=a.code,
-                    name=name,
-                    is_new=a.is_new,
-                    definition="",
-                    weight=w,
-                    direction=a.direction,
-                    unit=a.unit,
-                    target=with_forecast(a.target, a.code, forecasts),
-                    parent_kr=a.kr.id,
-                    block=item.block,
-                    link=a.link,
-                )
+            kpi = KPI(
+                code=a.code,
+                name=name,
+                is_new=a.is_new,
+                definition="",
+                weight=w,
+                direction=a.direction,
+                unit=a.unit,
+                target=with_forecast(a.target, a.code, forecasts),
+                parent_kr=a.kr.id,
+                block=item.block,
+                link=a.link,
             )
         else:
             ind = cat[item.code]
-            kpis.append(
-                KPI(
-                    code=ind.code,
-                    name=ind.name(lang),
-                    definition="",
-                    weight=w,
-                    direction=ind.direction,
-                    unit=ind.unit,
-                    target=support_target(ind.code, forecasts, actuals, derived),
-                    parent_kr=parent,
-                    block=item.block,
-                    link="support",
-                )
+            kpi = KPI(
+                code=ind.code,
+                name=ind.name(lang),
+                definition="",
+                weight=w,
+                direction=ind.direction,
+                unit=ind.unit,
+                target=support_target(ind.code, forecasts, actuals, derived),
+                parent_kr=support_parent(ind.code, dept, assigned, company),
+                block=item.block,
+                link="support",
             )
+        _flag_target(dept, kpi, actuals, flags)
+        kpis.append(kpi)
     return kpis

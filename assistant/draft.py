@@ -15,7 +15,7 @@ from assistant.llm import LLMProvider, OfflineProvider
 from assistant.numbers import fmt_number
 from assistant.okr_input import parse_okr_text
 from assistant.org import Org, default_org
-from assistant.roles import build_department, build_roles, instantiate_people
+from assistant.roles import build_department, build_roles, instantiate_people, reword
 from assistant.schemas import KPI, CompanyOKR, DepartmentDraft, GoalDraft, Lang, RoleDraft, TargetRange
 from assistant.targets import derived_targets
 from assistant.texts import target_text
@@ -89,13 +89,14 @@ def draft_from_company(
             fc = {**driver_ranges(split, fc["gmv"]), **fc}
         for kr_id, p in judge_company_targets(company, fc, lang, flags).items():
             next(kr for kr in company.all_krs() if kr.id == kr_id).probability = p
+    # 1. Numbers: company KRs, driver tree, forecasts and actuals -> department scorecards -> roles -> people.
     dept_drafts: dict[str, DepartmentDraft] = {}
-    derived = derived_targets(splits)
+    derived = derived_targets(splits, act)
     for code in depts:
         mine = [a for a in assignments if a.dept == code]
         kpis = department_kpis(code, mine, company, lang, fc, act, flags, derived, (weights or {}).get(code))
-        dept_drafts[code] = build_department(code, kpis, mine, company.period, lang)
-    roles = build_roles(org, dept_drafts, company.period, lang)
+        dept_drafts[code] = build_department(code, kpis, mine, lang)
+    roles = build_roles(org, dept_drafts, lang)
     draft = GoalDraft(
         language=cast(Lang, lang),
         period=company.period,
@@ -106,9 +107,11 @@ def draft_from_company(
         driver_splits=splits,
         flags=flags,
     )
+    draft.people = instantiate_people(org, draft.roles)
+    # 2. Words: every template text from those numbers; a model may then rephrase them (checked, else kept).
+    reword(draft)
     draft.facts = collect_facts(draft)
     _apply_wording(draft, provider)
-    draft.people = instantiate_people(org, draft.roles)
     problems = check_draft(draft)
     if problems:
         raise GuardError(f"draft failed {len(problems)} guard(s): {problems[0]}", failures=problems)

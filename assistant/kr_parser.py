@@ -32,6 +32,14 @@ _PERIOD_PATTERNS = [
 PERIOD_RE = re.compile("|".join(f"(?:{p})" for p in _PERIOD_PATTERNS), re.IGNORECASE)
 # Windows inside a metric name ("48小时发货", "within 30 days", "30天内") are part of the definition.
 _WINDOW_RE = re.compile(r"\d+\s*(?:小时|天|日)\s*(?:内|发货|以内)|within \d+\s*(?:h|hours|days)", re.IGNORECASE)
+_YOY_RE = re.compile(
+    r"同比|去年同期|year[- ]on[- ]year|year[- ]over[- ]year|\byoy\b|vs\.? last year|than last year", re.I
+)
+_POP_RE = re.compile(
+    r"环比|较上期|较上月|较上季度?|比上期|month[- ]on[- ]month|quarter[- ]on[- ]quarter|\b(?:mom|qoq)\b|"
+    r"vs\.? (?:the )?(?:last|previous) (?:month|quarter|period)",
+    re.I,
+)
 LABEL_RE = re.compile(r"^\s*(?:KR|O|Objective|Key result)\s*(\d+)\s*[:：.、)\]-]?\s*", re.IGNORECASE)
 
 # "不低于" contains "低于": lower-bound phrases are checked before upper-bound ones.
@@ -108,6 +116,7 @@ class ParsedKR:
     direction: DirectionName | None = None
     comparator: str = "="
     period: str | None = None
+    basis: str | None = None  # "yoy" (同比) or "pop" (环比 / 较上期) when the text says which
     metric_text: str = ""
     numbers: list[float] = field(default_factory=list)
 
@@ -147,6 +156,7 @@ def parse_kr(text: str) -> ParsedKR:
     if kr.target is None:
         _read_changes_and_targets(kr, cleaned, qs)
     _read_direction(kr, cleaned)
+    kr.basis = "yoy" if _YOY_RE.search(body) else ("pop" if _POP_RE.search(body) else None)
     return kr
 
 
@@ -211,6 +221,8 @@ def _read_changes_and_targets(kr: ParsedKR, cleaned: str, qs: list[Quantity]) ->
                 ),
             )
         )
+        if is_change and re.search(r"(?:到|至|\bto)\s*$", before, re.IGNORECASE):
+            is_change = False  # "降低到 1%", "raise to 5%": a level to reach, not a change by
         if is_change and kr.change is None:
             clause = re.split(r"[,，;；。]", cleaned[: q.start])[-1]
             sign = -1.0 if _has(clause, _DOWN_CHANGE) and "+" not in before else 1.0

@@ -35,6 +35,15 @@ UNIT_WORDS: dict[str, str] = {
     "%": "%",
     "％": "%",
     "percent": "%",
+    "美元": "USD",
+    "usd": "USD",
+    "USD": "USD",
+    "欧元": "EUR",
+    "eur": "EUR",
+    "EUR": "EUR",
+    "港币": "HKD",
+    "港元": "HKD",
+    "HKD": "HKD",
     "元": "CNY",
     "块": "CNY",
     "rmb": "CNY",
@@ -84,8 +93,24 @@ UNIT_WORDS: dict[str, str] = {
 }
 _MULT_RE = "|".join(sorted((re.escape(k) for k in MULTIPLIERS), key=len, reverse=True))
 _UNIT_RE = "|".join(sorted((re.escape(k) for k in UNIT_WORDS), key=len, reverse=True))
+# Currency written before the number: "$4.5M", "US$ 3k", "HK$", "€2m", "¥1.2亿", "RMB 500".
+CURRENCY_PREFIXES: dict[str, str] = {
+    "US$": "USD",
+    "USD": "USD",
+    "HK$": "HKD",
+    "HKD": "HKD",
+    "$": "USD",
+    "€": "EUR",
+    "EUR": "EUR",
+    "¥": "CNY",
+    "￥": "CNY",
+    "RMB": "CNY",
+    "CNY": "CNY",
+}
+CURRENCIES = frozenset({"CNY", "USD", "EUR", "HKD"})
+_CUR_RE = "|".join(re.escape(k) for k in sorted(CURRENCY_PREFIXES, key=len, reverse=True))
 NUMBER_RE = re.compile(
-    r"(?P<cur>[¥￥$])?\s*(?P<num>\d+(?:[,，]\d{3})*(?:\.\d+)?)"
+    rf"(?:(?P<cur>{_CUR_RE})\s*)?(?P<num>\d+(?:[,，]\d{{3}})*(?:\.\d+)?)"
     rf"(?:\s*(?P<mult>{_MULT_RE})(?![a-zA-Z]))?"
     rf"(?:\s*(?P<unit>{_UNIT_RE})(?![a-zA-Z]))?"
 )
@@ -117,8 +142,8 @@ def find_quantities(text: str) -> list[Quantity]:
         if mult:
             value *= MULTIPLIERS[mult]
         unit = UNIT_WORDS.get(unit_word) if unit_word else None
-        if m.group("cur"):
-            unit = "CNY"
+        if m.group("cur") and unit not in CURRENCIES:
+            unit = CURRENCY_PREFIXES[m.group("cur")]
         out.append(Quantity(value=value, unit=unit, start=m.start(), end=m.end(), raw=m.group(0)))
     return out
 
@@ -130,6 +155,8 @@ def plain_numbers(text: str) -> list[float]:
 
 def fmt_number(value: float, unit: str | None = None, lang: str = "en") -> str:
     """Render a computed number for text: compact, no float noise, 亿/万 in Chinese money."""
+    if unit in FOREIGN:
+        return f"{FOREIGN[unit]}{_trim(value)}"
     if unit == "CNY" and lang == "zh" and abs(value) >= 1e8:
         return f"{_trim(value / 1e8)} 亿元"
     if unit == "CNY" and lang == "zh" and abs(value) >= 1e4:
@@ -147,6 +174,9 @@ def fmt_number(value: float, unit: str | None = None, lang: str = "en") -> str:
         "score": (" 分" if lang == "zh" else " points"),
     }
     return text + suffix.get(unit or "", "")
+
+
+FOREIGN = {"USD": "US$", "EUR": "€", "HKD": "HK$"}
 
 
 def _trim(value: float) -> str:

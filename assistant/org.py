@@ -17,6 +17,7 @@ class Person(BaseModel):
 
     id: str
     name: str
+    history: dict[str, float] = Field(default_factory=dict)  # their own last actual per KPI code, if known
 
 
 class OrgRole(BaseModel):

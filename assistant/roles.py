@@ -1,15 +1,31 @@
-"""Department drafts with their OKR, role-level KPIs, and people instantiated from roles."""
+"""From a department's scorecard down to roles and people, numbers only; `reword` then writes every template
+text from those numbers, so a draft's texts can always be rebuilt after an edit.
+
+A lead carries the team's outcome (the department's targets); a specialist carries a personal share: amounts
+and counts are split over the people measured on them (by each person's own history when every one of them
+has one, else evenly), rates and levels stay the department's. A role's own edit (`override`) survives
+changes of the department's scorecard."""
 
 from __future__ import annotations
 
 from assistant.cascade import Assignment
 from assistant.catalogue import load_departments
+from assistant.numbers import CURRENCIES
 from assistant.org import Org, OrgDepartment, OrgRole
-from assistant.schemas import KPI, DepartmentDraft, KeyResult, Objective, PersonDraft, RoleDraft
-from assistant.targets import kr_target
+from assistant.schemas import KPI, DepartmentDraft, GoalDraft, KeyResult, Objective, PersonDraft, RoleDraft, Target
+from assistant.targets import improved, kr_target
 from assistant.templates import RoleTemplate, get_template
 from assistant.texts import department_objective, display_name, kpi_definition, target_text
+from core.vocab import Direction
 from kpi.rules import apportion
+
+# Amounts that add up over people; averages and ratios in money (AOV, cost per conversion) do not.
+NON_ADDITIVE = frozenset({"aov", "cost_per_conversion", "live_gmv_per_session", "gmv_per_session"})
+
+
+def is_additive(kpi: KPI) -> bool:
+    """True when a KPI's level is a sum over people (sales, visitors, units), so a person gets a share of it."""
+    return (kpi.unit == "count" or kpi.unit in CURRENCIES) and kpi.code not in NON_ADDITIVE
 
 
 def department_name(code: str, lang: str) -> str:
@@ -17,57 +33,80 @@ def department_name(code: str, lang: str) -> str:
     return next((d.name(lang) for d in load_departments() if d.code == code), code)
 
 
-def build_department(
-    code: str, kpis: list[KPI], assigned: list[Assignment], period: str | None, lang: str
-) -> DepartmentDraft:
-    """A department's OKR: one objective whose KRs mirror its KPIs and trace to company KRs."""
-    krs = []
-    for i, k in enumerate(kpis, start=1):
-        k.definition = kpi_definition(k, period, lang)
-        t = k.target
+def build_department(code: str, kpis: list[KPI], assigned: list[Assignment], lang: str) -> DepartmentDraft:
+    """A department's OKR: one objective whose KRs mirror its KPIs and trace to company KRs (texts come later)."""
+    for k in kpis:
+        k.scope = "team"
+    krs = [_mirror_kr(f"{code}-KR{i}", k) for i, k in enumerate(kpis, start=1)]
+    # A company KR that no KPI serves (the scorecard was full) still needs its own visible link.
+    served = {k.parent_kr for k in kpis}
+    have = {k.code for k in kpis}
+    for a in assigned:
+        if a.kr.id in served or a.code in have:
+            continue
+        served.add(a.kr.id)
+        t = kr_target(a.kr)
         krs.append(
             KeyResult(
-                id=f"{code}-KR{i}",
-                title=f"{display_name(k, lang)} {target_text(t, k.unit, lang)}",
-                metric=k.code,
-                metric_name=k.name,
-                baseline=t.baseline,
+                id=f"{code}-KR{len(krs) + 1}",
+                title="",
+                metric=a.code,
+                metric_name=a.name_zh if lang == "zh" else a.name_en,
                 target=t.value,
                 change_pct=t.change_pct,
-                change_pp=t.change_pp,
-                unit=k.unit,
-                direction=k.direction,
-                period=period,
-                parent_kr=k.parent_kr,
+                unit=a.unit,
+                direction=a.direction,
+                parent_kr=a.kr.id,
             )
         )
-    # A company KR merged into a KPI that already serves another KR still needs its own visible link.
-    served = {k.parent_kr for k in kpis}
-    for a in assigned:
-        if a.kr.id not in served:
-            served.add(a.kr.id)
-            t = kr_target(a.kr)
-            krs.append(
-                KeyResult(
-                    id=f"{code}-KR{len(krs) + 1}",
-                    title=f"{a.name_zh if lang == 'zh' else a.name_en} {target_text(t, a.unit, lang)}"
-                    if not a.is_new
-                    else target_text(t, a.unit, lang) or a.kr.id,
-                    metric=a.code,
-                    metric_name=a.name_en,
-                    target=t.value,
-                    change_pct=t.change_pct,
-                    unit=a.unit,
-                    direction=a.direction,
-                    period=period,
-                    parent_kr=a.kr.id,
-                )
-            )
-    name = department_name(code, lang)
-    obj = Objective(id=f"{code}-O1", title=department_objective(name, kpis, period, lang), key_results=krs)
+    obj = Objective(id=f"{code}-O1", title="", key_results=krs)
     return DepartmentDraft(
-        code=code, name=name, objectives=[obj], kpis=kpis, template_applied=get_template(code) is not None
+        code=code,
+        name=department_name(code, lang),
+        objectives=[obj],
+        kpis=kpis,
+        template_applied=get_template(code) is not None,
     )
+
+
+def _mirror_kr(kr_id: str, k: KPI) -> KeyResult:
+    t = k.target
+    return KeyResult(
+        id=kr_id,
+        title="",
+        metric=k.code,
+        metric_name=k.name,
+        baseline=t.baseline,
+        target=t.value,
+        change_pct=t.change_pct,
+        change_pp=t.change_pp,
+        unit=k.unit,
+        direction=k.direction,
+        parent_kr=k.parent_kr,
+        basis=t.basis,
+    )
+
+
+def sync_department_krs(dd: DepartmentDraft) -> None:
+    """Make the department's KRs mirror its KPIs again after an edit. A KR whose KPI left the scorecard stays
+    only while it is the sole link to its company KR; ids of kept KRs never change."""
+    obj = dd.objectives[0]
+    by_metric = {kr.metric: kr for kr in obj.key_results}
+    codes = {k.code for k in dd.kpis}
+    served = {k.parent_kr for k in dd.kpis}
+    numbers = [int(x) for kr in obj.key_results if (x := kr.id.rsplit("KR", 1)[-1]).isdigit()]
+    n = max(numbers + [0])
+    krs: list[KeyResult] = []
+    for k in dd.kpis:
+        old = by_metric.get(k.code)
+        if old is None:
+            n += 1
+        krs.append(_mirror_kr(old.id if old else f"{dd.code}-KR{n}", k))
+    for kr in obj.key_results:
+        if kr.metric not in codes and kr.parent_kr not in served:
+            served.add(kr.parent_kr or "")
+            krs.append(kr)
+    obj.key_results = krs
 
 
 def _role_template(dept: str, role_code: str, role_name: str | None) -> RoleTemplate | None:
@@ -80,10 +119,16 @@ def _role_template(dept: str, role_code: str, role_name: str | None) -> RoleTemp
     return None
 
 
-def _role_kpis(
-    dd: DepartmentDraft, rt: RoleTemplate | None, period: str | None, lang: str, role_label: str | None
-) -> list[KPI]:
-    chosen = dd.kpis if rt is None or rt.lead else [k for k in dd.kpis if k.code in rt.focus or k.link != "support"]
+def _is_lead(dept: str, role_code: str, role_name: str | None) -> bool:
+    rt = _role_template(dept, role_code, role_name)
+    return bool(rt and rt.lead)
+
+
+def role_kpis(dd: DepartmentDraft, rt: RoleTemplate | None, sharers: int) -> list[KPI]:
+    """A role's KPIs from its department's: the lead's are the team's; a specialist's are their focus KPIs with
+    additive targets split over the `sharers` people who carry them."""
+    lead = rt is not None and rt.lead
+    chosen = dd.kpis if rt is None or lead else [k for k in dd.kpis if k.code in rt.focus or k.link != "support"]
     if len(chosen) < 2:
         chosen = dd.kpis
     parent_by_code: dict[str, str] = {}
@@ -91,18 +136,49 @@ def _role_kpis(
         parent_by_code.setdefault(kr.metric or "", kr.id)
     out = []
     for k, w in zip(chosen, apportion([k.weight for k in chosen], at_least_one=True), strict=True):
-        rk = k.model_copy(update={"weight": w, "parent_kr": parent_by_code[k.code]})
-        rk.definition = kpi_definition(rk, period, lang, role_name=role_label)
-        out.append(rk)
+        target = k.target
+        personal = not lead and rt is not None
+        if personal and is_additive(k) and sharers > 1:
+            target = share_target(k.target, 1 / sharers)
+        out.append(
+            k.model_copy(
+                update={
+                    "weight": w,
+                    "parent_kr": parent_by_code[k.code],
+                    "target": target,
+                    "scope": "personal" if personal else "team",
+                    "definition": "",
+                    "override": False,
+                }
+            )
+        )
     return out
 
 
-def build_roles(org: Org, departments: dict[str, DepartmentDraft], period: str | None, lang: str) -> list[RoleDraft]:
+def share_target(t: Target, share: float) -> Target:
+    """A share of an additive target (its range too); growth rates and comparators stay."""
+
+    def part(x: float | None) -> float | None:
+        return None if x is None else round(x * share, 2)
+
+    return t.model_copy(
+        update={"value": part(t.value), "low": part(t.low), "high": part(t.high), "baseline": part(t.baseline)}
+    )
+
+
+def _sharers(od: OrgDepartment) -> int:
+    """People who split the department's amounts: everyone but the leads (at least 1)."""
+    return max(1, sum(len(r.people) for r in od.roles if not _is_lead(od.code, r.code, r.name)))
+
+
+def build_roles(org: Org, departments: dict[str, DepartmentDraft], lang: str) -> list[RoleDraft]:
     """KPIs per distinct (department, role): leads carry the scorecard, specialists their focus KPIs."""
     out: list[RoleDraft] = []
     for od in org.departments:
         dd = departments[od.code]
-        for role in _org_roles(od):
+        roles = _org_roles(od)
+        sharers = _sharers(od) if od.roles else 1
+        for role in roles:
             rt = _role_template(od.code, role.code, role.name)
             label = rt.name(lang) if rt else None
             out.append(
@@ -111,10 +187,53 @@ def build_roles(org: Org, departments: dict[str, DepartmentDraft], period: str |
                     role=role.code,
                     role_name=label or role.name or role.code,
                     headcount=len(role.people),
-                    kpis=_role_kpis(dd, rt, period, lang, label),
+                    kpis=role_kpis(dd, rt, sharers),
                 )
             )
     return out
+
+
+def refresh_roles(draft: GoalDraft, dept: str) -> None:
+    """After an edit: every role of `dept` follows the department's scorecard again, except what the role's
+    own edits set: KPIs it changed (`override`) keep their numbers and the others share the remaining weight;
+    KPIs it removed (`excluded`) stay off."""
+    dd = next(d for d in draft.departments if d.code == dept)
+    od = org_of(draft, dept)
+    sharers = _sharers(od) if od.roles else 1
+    dept_codes = {k.code for k in dd.kpis}
+    for r in draft.roles:
+        if r.department != dept:
+            continue
+        own = {k.code: k for k in r.kpis if k.override and k.code in dept_codes}
+        fresh = [
+            own.get(k.code, k)
+            for k in role_kpis(dd, _role_template(dept, r.role, r.role_name), sharers)
+            if k.code not in r.excluded
+        ]
+        fresh += [k for c, k in own.items() if c not in {x.code for x in fresh}]
+        free = [k for k in fresh if not k.override]
+        left = 100 - sum(k.weight for k in fresh if k.override)
+        if free and left > 0:
+            for k, w in zip(free, apportion([k.weight for k in free], total=left, at_least_one=True), strict=True):
+                k.weight = w
+        r.kpis = fresh
+
+
+def org_of(draft: GoalDraft, dept: str) -> OrgDepartment:
+    """The department's roles and people as a stored draft knows them."""
+    from assistant.org import Person
+
+    roles = []
+    for r in draft.roles:
+        if r.department != dept:
+            continue
+        people = [
+            Person(id=p.person_id, name=p.name, history=p.history)
+            for p in draft.people
+            if p.department == dept and p.role == r.role
+        ]
+        roles.append(OrgRole(code=r.role, name=r.role_name, people=people))
+    return OrgDepartment(code=dept, roles=roles)
 
 
 def _org_roles(od: OrgDepartment) -> list[OrgRole]:
@@ -124,18 +243,96 @@ def _org_roles(od: OrgDepartment) -> list[OrgRole]:
     return [OrgRole(code=r.code, name=r.name_en) for r in tpl.roles] if tpl else [OrgRole(code="member")]
 
 
+def _personal(k: KPI, mine: dict[str, float], everyone: list[dict[str, float]]) -> KPI:
+    """A person's copy of a role KPI. Amounts: their share of the role's total by their own history, when
+    everyone in the role has one. Rates and levels: someone already better than the team's target gets their
+    own next step (5% better, or a quarter of the way to the scale's ceiling) instead."""
+    t = k.target
+    if k.scope != "personal" or k.override or t.value is None:
+        return k
+    own = mine.get(k.code)
+    if own is None:
+        return k
+    if is_additive(k):
+        known = [h.get(k.code) for h in everyone]
+        vals = [x for x in known if x is not None and x > 0]
+        if len(vals) != len(known) or own <= 0:
+            return k
+        return k.model_copy(update={"target": share_target(t, len(vals) * own / sum(vals))})
+    step = improved(k.code, own, k.direction, k.unit)
+    ahead = step > t.value if k.direction == Direction.HIGHER else step < t.value
+    if not ahead:
+        return k
+    return k.model_copy(update={"target": t.model_copy(update={"value": step, "baseline": own, "source": "history"})})
+
+
 def instantiate_people(org: Org, roles: list[RoleDraft]) -> list[PersonDraft]:
-    """One PersonDraft per person, copying their role's KPIs (no extra LLM cost per head)."""
+    """One PersonDraft per person from their role's KPIs, with individual targets from their own history."""
     by_pair = {(r.department, r.role): r for r in roles}
-    return [
-        PersonDraft(
-            person_id=p.id,
-            name=p.name,
-            department=od.code,
-            role=role.code,
-            kpis=by_pair[(od.code, role.code)].kpis,
-        )
-        for od in org.departments
-        for role in od.roles
-        for p in role.people
-    ]
+    out = []
+    for od in org.departments:
+        for role in od.roles:
+            rd = by_pair[(od.code, role.code)]
+            histories = [p.history for p in role.people]
+            for p in role.people:
+                out.append(
+                    PersonDraft(
+                        person_id=p.id,
+                        name=p.name,
+                        department=od.code,
+                        role=role.code,
+                        kpis=[_personal(k, p.history, histories) for k in rd.kpis],
+                        history=dict(p.history),
+                    )
+                )
+    return out
+
+
+def refresh_people(draft: GoalDraft, dept: str) -> None:
+    """People of `dept` follow their roles again (after any edit)."""
+    od = org_of(draft, dept)
+    fresh = {
+        p.person_id: p
+        for p in instantiate_people(Org(departments=[od]), [r for r in draft.roles if r.department == dept])
+    }
+    draft.people = [fresh.get(p.person_id, p) if p.department == dept else p for p in draft.people]
+
+
+def reword(draft: GoalDraft, *, departments: list[str] | None = None) -> None:
+    """Write every template text of the draft from its numbers: department KR titles, objectives and KPI
+    definitions, role and person definitions. Run after planning and after every edit."""
+    lang, period = draft.language, draft.period
+    for dd in draft.departments:
+        if departments is not None and dd.code not in departments:
+            continue
+        by_metric = {k.code: k for k in dd.kpis}
+        for k in dd.kpis:
+            k.definition = kpi_definition(k, period, lang)
+        for kr in dd.objectives[0].key_results:
+            mirrored = by_metric.get(kr.metric or "")
+            if mirrored is not None:
+                kr.title = f"{display_name(mirrored, lang)} {target_text(mirrored.target, mirrored.unit, lang)}"
+            else:
+                name = kr.metric_name if not kr.metric or not kr.metric.startswith("new_") else display_name_new(lang)
+                t = Target(
+                    value=kr.target, change_pct=kr.change_pct, comparator=">=" if kr.direction == "higher" else "<="
+                )
+                kr.title = f"{name} {target_text(t, kr.unit, lang)}".strip()
+            kr.period = period
+        dd.objectives[0].title = department_objective(dd.name, dd.kpis, period, lang)
+    for r in draft.roles:
+        if departments is not None and r.department not in departments:
+            continue
+        for k in r.kpis:
+            k.definition = kpi_definition(k, period, lang, role_name=r.role_name)
+    names = {(r.department, r.role): r.role_name for r in draft.roles}
+    for p in draft.people:
+        if departments is not None and p.department not in departments:
+            continue
+        for k in p.kpis:
+            k.definition = kpi_definition(k, period, lang, role_name=names.get((p.department, p.role)))
+
+
+def display_name_new(lang: str) -> str:
+    """How generated text names a user's new metric (its typed name is data, not text we write)."""
+    return "新指标" if lang == "zh" else "new metric"

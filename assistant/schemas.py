@@ -11,6 +11,8 @@ from core.vocab import DirectionName
 
 Lang = Literal["zh", "en"]
 Comparator = Literal[">=", "<=", "="]
+# Which comparison a change or baseline refers to: same period last year, or the period just before.
+Basis = Literal["yoy", "pop"]
 
 
 class TargetRange(BaseModel):
@@ -34,6 +36,7 @@ class Target(BaseModel):
     probability: float | None = None
     comparator: Comparator = "="
     source: str = "kr"
+    basis: Basis | None = None
 
 
 class KeyResult(BaseModel):
@@ -51,6 +54,7 @@ class KeyResult(BaseModel):
     direction: DirectionName = "higher"
     period: str | None = None
     parent_kr: str | None = None
+    basis: Basis | None = None
     probability: float | None = None  # chance of reaching the target under the period's forecast, when there is one
     so_far: float | None = None  # in a running period: the metric over the days already past
     needed_rest: float | None = None  # ... and the level the rest of the period needs to reach the target
@@ -89,6 +93,8 @@ class KPI(BaseModel):
     parent_kr: str
     block: Literal["fixed", "dynamic", "collaboration"] | None = None
     link: Literal["direct", "driver", "support"] = "direct"
+    scope: Literal["team", "personal"] | None = None  # a lead carries the team's outcome, a specialist their own
+    override: bool = False  # a role's own edit, kept when the department's scorecard changes
 
 
 class DepartmentDraft(BaseModel):
@@ -109,6 +115,7 @@ class RoleDraft(BaseModel):
     role_name: str
     headcount: int = 0
     kpis: list[KPI]
+    excluded: list[str] = Field(default_factory=list)  # department KPIs this role's manager took off its card
 
 
 class PersonDraft(BaseModel):
@@ -119,6 +126,7 @@ class PersonDraft(BaseModel):
     department: str
     role: str
     kpis: list[KPI]
+    history: dict[str, float] = Field(default_factory=dict)  # the actuals their individual targets came from
 
 
 class CallRecord(BaseModel):

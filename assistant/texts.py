@@ -35,16 +35,25 @@ def detect_language(text: str) -> str:
 
 
 def period_text(period: str | None, lang: str) -> str:
-    """The period in the requested language ('6月' -> 'June'), or a neutral phrase when unknown."""
+    """The period in the requested language, year kept ('2027年6月' -> 'June 2027', '2027年第一季度' -> 'Q1 2027'),
+    or a neutral phrase when unknown."""
     if not period:
         return "本期" if lang == "zh" else "this period"
     if lang == "en" and _CJK_RE.search(period):
-        m = re.match(r"(\d{1,2})\s*月", period)
+        year_m = re.search(r"(20\d\d)\s*年?", period)
+        year = f" {year_m.group(1)}" if year_m else ""
+        rest = period[year_m.end() :] if year_m else period
+        m = re.match(r"\s*(\d{1,2})\s*月", rest)
         if m and 1 <= int(m.group(1)) <= 12:
-            return _MONTHS_EN[int(m.group(1)) - 1]
-        q = re.match(r"第([一二三四1-4])季度", period)
+            return _MONTHS_EN[int(m.group(1)) - 1] + year
+        q = re.match(r"\s*(?:第([一二三四1-4])季度|Q([1-4]))", rest)
         if q:
-            return f"Q{_CN_DIGITS.get(q.group(1), q.group(1))}"
+            return f"Q{_CN_DIGITS.get(q.group(1) or '', q.group(1) or q.group(2))}{year}"
+        h = re.match(r"\s*([上下])半年", rest)
+        if h:
+            return ("H1" if h.group(1) == "上" else "H2") + year
+        if year and not rest.strip():
+            return year.strip()
         return "this period"
     return period
 
@@ -56,11 +65,7 @@ def target_text(t: Target, unit: str | None, lang: str) -> str:
         sym = {">=": "≥ ", "<=": "≤ ", "=": ""}[t.comparator]
         parts.append(sym + fmt_number(t.value, unit, lang))
     if t.change_pct is not None:
-        parts.append(
-            f"较上期{'提升' if t.change_pct >= 0 else '降低'} {fmt_number(abs(t.change_pct))}%"
-            if lang == "zh"
-            else f"{t.change_pct:+g}% vs. last period"
-        )
+        parts.append(change_text(t.change_pct, t.basis, lang))
     if t.change_pp is not None:
         parts.append(
             f"提升 {fmt_number(t.change_pp)} 个百分点" if lang == "zh" else f"{t.change_pp:+g} percentage points"
@@ -69,6 +74,15 @@ def target_text(t: Target, unit: str | None, lang: str) -> str:
         lo, hi = fmt_number(t.low, unit, lang), fmt_number(t.high, unit, lang)
         parts.append(f"区间 {lo} ~ {hi}" if lang == "zh" else f"range {lo} to {hi}")
     return "，".join(parts) if lang == "zh" else ", ".join(parts)
+
+
+def change_text(pct: float, basis: str | None, lang: str) -> str:
+    """A relative change that says what it compares with: '同比提升 8.2%', '+8.2% vs. last period'."""
+    if lang == "zh":
+        word = {"yoy": "同比", "pop": "较上期"}.get(basis or "", "")
+        return f"{word}{'提升' if pct >= 0 else '降低'} {fmt_number(abs(pct))}%"
+    tail = {"yoy": " year on year", "pop": " vs. last period"}.get(basis or "", "")
+    return f"{pct:+g}%{tail}"
 
 
 def display_name(kpi: KPI, lang: str) -> str:
@@ -91,10 +105,12 @@ def kpi_definition(kpi: KPI, period: str | None, lang: str, *, role_name: str | 
     tgt = target_text(kpi.target, kpi.unit, lang)
     if lang == "zh":
         better = "越高越好" if kpi.direction == Direction.HIGHER else "越低越好"
-        who = f"{role_name}：" if role_name else ""
+        scope = {"team": "（团队目标）", "personal": "（个人目标）"}.get(kpi.scope or "", "")
+        who = f"{role_name}{scope}：" if role_name else ""
         return f"{who}{name}（{measure}）；{when}目标：{tgt}；{better}；支撑 {kpi.parent_kr}。"
     better = "higher is better" if kpi.direction == Direction.HIGHER else "lower is better"
-    who = f"{role_name}: " if role_name else ""
+    scope = {"team": " (team target)", "personal": " (personal target)"}.get(kpi.scope or "", "")
+    who = f"{role_name}{scope}: " if role_name else ""
     return f"{who}{name} ({measure}); target for {when}: {tgt}; {better}; serves {kpi.parent_kr}."
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from assistant.catalogue import indicator_map
 from assistant.guards import check_draft, collect_facts
+from assistant.roles import refresh_people, refresh_roles, reword, sync_department_krs
 from assistant.schemas import KPI, Comparator, DepartmentDraft, GoalDraft, KeyResult, RoleDraft, Target
-from assistant.texts import display_name, kpi_definition, target_text
 from core.errors import InvalidInput
 from core.vocab import Direction
 from workflows.drafts.schemas import KpiEdit
@@ -82,38 +82,14 @@ def _edit_department(draft: GoalDraft, dd: DepartmentDraft, e: KpiEdit, loc: lis
         if k is None:
             errors.append({"loc": loc + ["code"], "msg": f"{e.code!r} is not on the department scorecard"})
         else:
-            dd.kpis.remove(k)  # its key result stays in the department OKR; roles are edited on their own
+            dd.kpis.remove(k)  # roles and people follow; its KR stays only while it is a company KR's sole link
         return
     if k is None:
         k = _new_department_kpi(dd, e, draft.language, loc, errors)
         if k is None:
             return
         dd.kpis.append(k)
-        krs = dd.objectives[0].key_results
-        krs.append(
-            KeyResult(
-                id=f"{dd.code}-KR{len(krs) + 1}",
-                title="",
-                metric=k.code,
-                metric_name=k.name,
-                unit=k.unit,
-                direction=k.direction,
-                period=draft.period,
-                parent_kr=k.parent_kr,
-            )
-        )
     _apply(k, e)
-    k.definition = kpi_definition(k, draft.period, draft.language)
-    kr = _mirror(dd, k.code)
-    if kr is not None:
-        kr.target, kr.parent_kr = k.target.value, k.parent_kr
-        kr.title = f"{display_name(k, draft.language)} {target_text(k.target, k.unit, draft.language)}"
-    if _changes_target(e):  # a target is the department's; every role measured on the KPI follows it
-        for r in draft.roles:
-            for rk in r.kpis if r.department == dd.code else []:
-                if rk.code == k.code:
-                    rk.target = k.target.model_copy()
-                    rk.definition = kpi_definition(rk, draft.period, draft.language, role_name=r.role_name)
 
 
 def _edit_role(draft: GoalDraft, dd: DepartmentDraft, e: KpiEdit, loc: list[Any], errors: Errors) -> None:
@@ -127,6 +103,7 @@ def _edit_role(draft: GoalDraft, dd: DepartmentDraft, e: KpiEdit, loc: list[Any]
             errors.append({"loc": loc + ["code"], "msg": f"{e.code!r} is not on role {e.role}'s scorecard"})
         else:
             role.kpis.remove(k)
+            role.excluded.append(k.code)  # stays off this role when the department's scorecard changes
         return
     if k is None:
         source = next((x for x in dd.kpis if x.code == e.code), None)
@@ -141,8 +118,10 @@ def _edit_role(draft: GoalDraft, dd: DepartmentDraft, e: KpiEdit, loc: list[Any]
             return
         k = source.model_copy(update={"parent_kr": mirror.id})
         role.kpis.append(k)
+        if e.code in role.excluded:
+            role.excluded.remove(e.code)
     _apply(k, e)
-    k.definition = kpi_definition(k, draft.period, draft.language, role_name=role.role_name)
+    k.override = True  # the role's own numbers, kept when the department's scorecard changes
 
 
 def _range_errors(draft: GoalDraft, dept: str) -> Errors:
@@ -175,11 +154,11 @@ def apply_edits(draft: GoalDraft, dept: str, edits: list[KpiEdit]) -> GoalDraft:
     errors += _range_errors(new, dept)
     if errors:
         raise InvalidInput("Some edits do not fit the draft; nothing was changed.", errors)
-    by_role = {r.role: r for r in new.roles if r.department == dept}
-    for person in new.people:  # people carry copies of their role's KPIs
-        if person.department == dept and person.role in by_role:
-            person.kpis = [k.model_copy() for k in by_role[person.role].kpis]
-    # Texts written before the edit may quote the old numbers; those stay grounded facts.
+    # The department's numbers changed: its KRs, roles and people follow, then every text is rebuilt from them.
+    sync_department_krs(dd)
+    refresh_roles(new, dept)
+    refresh_people(new, dept)
+    reword(new, departments=[dept])
     new.facts = sorted(set(draft.facts) | set(collect_facts(new)))
     problems = check_draft(new)
     if problems:
