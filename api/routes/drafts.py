@@ -34,6 +34,13 @@ def _answer(data: dict[str, Any], status: int = 200) -> JSONResponse:
     response_model=GoalDraftDetail,
     status_code=201,
     summary="Draft a department's OKR and personal KPIs for a period (managers: their departments)",
+    responses={
+        200: {
+            "model": GoalDraftDetail,
+            "description": "An open draft of identical inputs exists: it is returned (`existing: true`); "
+            "send `again: true` to draft anew.",
+        }
+    },
 )
 def create_draft(
     body: DraftCreate,

@@ -243,11 +243,12 @@ def test_injection_in_an_okr_title_stays_data(api, auth, drafts_db) -> None:  # 
     view = r.json()["draft"]
     _check_scorecards(view)
     titles = [kr["title"] for o in view["company"]["objectives"] for kr in o["key_results"]]
-    assert evil_en in titles  # shown as the data it is ...
+    assert "First response time <= 25 s" in titles  # the KR is kept, its instruction cut out ...
+    assert not any("Ignore" in t or "French" in t for t in titles)
     assert not any(evil_zh in t for t in titles)  # ... and a KR that is only an instruction is dropped
     assert all(detect_language(k["definition"]) == "zh" for k in view["department"]["kpis"])
     flags = r.json()["flags"]
-    assert "untrusted_instruction_ignored:O1.KR1" in flags
+    assert "untrusted_instruction_removed:O1.KR1" in flags
     assert any(f.endswith(":O1.KR3") for f in flags)  # dropped with a flag saying so
     assert all(k["weight"] > 0 for p in view["people"] for k in p["kpis"])
 

@@ -118,3 +118,109 @@ def test_guard_failure_is_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(draft_mod, "check_draft", lambda d: ["weights sum to 90"])
     with pytest.raises(GuardError):
         draft_goals(OKR_ZH, lang="zh")
+
+
+ISSUE_OKR = (
+    "O1: 2027年Q1 健康增长\nKR1: GMV 达到 450 万元，同比增长 25%\nKR2: 客单价从 180 提升到 190 元\n"
+    "KR3: 转化率从 2% 提升到 2.1%\nO2: 口碑\nKR4: 差评 48 小时内处理完毕的比例达到 95%"
+)
+ISSUE_ACTUALS = {"visitors": 1_000_000.0, "conversion_rate": 2.0, "aov": 180.0, "visitors_prev_period": 800_000.0}
+
+
+def _kpis(d, dept):  # type: ignore[no-untyped-def]
+    return {k.code: k for dd in d.departments if dd.code == dept for k in dd.kpis}
+
+
+def test_explicit_driver_krs_keep_their_targets_and_only_the_rest_is_solved() -> None:
+    d = draft_goals(ISSUE_OKR, lang="zh", actuals=ISSUE_ACTUALS)
+    (split,) = d.driver_splits
+    by = {x.code: x for x in split.drivers}
+    assert (by["aov"].target, by["aov"].fixed_by) == (190.0, "KR2")
+    assert (by["conversion_rate"].target, by["conversion_rate"].fixed_by) == (2.1, "KR3")
+    assert by["visitors"].fixed_by is None
+    assert math.isclose(split.product_level() or 0, 4_500_000, rel_tol=0.01)  # the product still makes the target
+    ops = _kpis(d, "ops")
+    assert (ops["aov"].target.value, ops["aov"].parent_kr) == (190.0, "KR2")
+    assert (ops["conversion_rate"].target.value, ops["conversion_rate"].parent_kr) == (2.1, "KR3")
+    assert _kpis(d, "ads")["visitors"].parent_kr == "KR1"
+    for dd in d.departments:  # one KPI and one department KR per metric
+        metrics = [kr.metric for kr in dd.objectives[0].key_results]
+        assert len(metrics) == len(set(metrics)), dd.code
+        assert len(dd.kpis) == len({k.code for k in dd.kpis})
+
+
+def test_every_stated_driver_that_does_not_multiply_back_is_flagged() -> None:
+    text = ISSUE_OKR + "\nKR5: 访客数达到 900000"
+    d = draft_goals(text, lang="zh", actuals=ISSUE_ACTUALS)
+    assert any(f.startswith("explicit_drivers_inconsistent:KR1") for f in d.flags)
+
+
+def test_kpis_serve_the_most_specific_kr_through_the_controlling_department() -> None:
+    d = draft_goals(ISSUE_OKR, lang="zh", actuals=ISSUE_ACTUALS)
+    cs = _kpis(d, "cs")
+    assert cs["bad_review_handling_rate"].parent_kr == "KR4" and cs["bad_review_handling_rate"].target.value == 95
+    assert cs["csat"].parent_kr == "KR4"  # a CS template KPI serves the service KR, not the sales KR
+    assert _kpis(d, "design")["main_image_ctr"].parent_kr == "KR1"  # it moves visitors, a driver of sales
+    assert _kpis(d, "design")["ontime_delivery"].parent_kr == "KR3"  # pages on time serve conversion
+    assert "bad_review_handling_rate" not in _kpis(d, "ops")
+
+
+def test_traffic_growth_is_period_over_period_and_says_so() -> None:
+    d = draft_goals(ISSUE_OKR, lang="zh", actuals=ISSUE_ACTUALS)
+    visitors = _kpis(d, "ads")["visitors"].target
+    tg = _kpis(d, "ops")["traffic_growth"].target
+    assert visitors.basis == "yoy" and tg.basis == "pop"
+    assert tg.value == round((visitors.value / 800_000 - 1) * 100, 1)  # type: ignore[operator]
+    assert "同比" in _kpis(d, "ads")["visitors"].definition
+    without_prev = {k: v for k, v in ISSUE_ACTUALS.items() if k != "visitors_prev_period"}
+    d2 = draft_goals(ISSUE_OKR, lang="zh", actuals=without_prev)
+    assert _kpis(d2, "ops")["traffic_growth"].target.source != "driver_tree"  # no year-on-year number for it
+
+
+def test_bounded_scales_stay_inside_and_low_targets_are_flagged() -> None:
+    actuals = {**ISSUE_ACTUALS, "csat": 4.9, "picking_accuracy": 99.9, "resolution_rate": 99.0}
+    d = draft_goals(ISSUE_OKR, lang="zh", actuals=actuals)
+    assert 4.9 < _kpis(d, "cs")["csat"].target.value < 5  # type: ignore[operator]
+    assert 99.9 < _kpis(d, "warehouse")["picking_accuracy"].target.value < 100  # type: ignore[operator]
+    low = draft_goals("KR1: 问题解决率达到 90%", lang="zh", actuals=actuals)
+    assert any(f.startswith("target_below_actual:cs:resolution_rate") for f in low.flags)
+
+
+def test_template_amounts_are_marked_as_needing_a_target() -> None:
+    d = draft_goals(ISSUE_OKR, lang="zh", actuals=ISSUE_ACTUALS)
+    ads = _kpis(d, "ads")
+    assert ads["ad_revenue"].target.source == "template" and "needs_target:ads:ad_revenue" in d.flags
+    assert _kpis(d, "design")["ontime_delivery"].target.source == "norm"  # a rate norm from DOMAIN.md §3
+
+
+def test_leads_carry_team_outcomes_and_specialists_personal_shares() -> None:
+    org = org_from_data(
+        {
+            "departments": [
+                {
+                    "code": "ads",
+                    "roles": [
+                        {"code": "ads_lead", "people": [{"id": "L", "name": "Lead"}]},
+                        {
+                            "code": "ad_specialist",
+                            "people": [
+                                {"id": "A", "name": "A", "history": {"roas": 4.0}},
+                                {"id": "B", "name": "B", "history": {"roas": 2.0}},
+                            ],
+                        },
+                    ],
+                },
+                {"code": "ops"},
+            ]
+        }
+    )
+    d = draft_goals("KR1: GMV 达到 450 万元，同比增长 25%\nKR2: 投产比不低于 3", org, lang="zh", actuals=ISSUE_ACTUALS)
+    roles = {r.role: {k.code: k for k in r.kpis} for r in d.roles if r.department == "ads"}
+    team = roles["ads_lead"]["visitors"].target.value
+    assert roles["ads_lead"]["visitors"].scope == "team"
+    assert roles["ad_specialist"]["visitors"].scope == "personal"
+    assert roles["ad_specialist"]["visitors"].target.value == round(team / 2, 2)  # type: ignore[operator]
+    people = {p.person_id: {k.code: k for k in p.kpis} for p in d.people}
+    assert people["A"]["roas"].target.value == 4.2  # already above the team's 3: their own next step
+    assert people["B"]["roas"].target.value == 3  # below it: the team's target
+    assert "个人目标" in roles["ad_specialist"]["visitors"].definition

@@ -32,7 +32,7 @@ from workflows.goals.catalogue import live_scope
 from workflows.shared import audit, common
 from workflows.shared.access import managed_department_ids
 
-ENGINE_VERSION = "1"  # bump when the service's mapping of inputs changes, so cached drafts are not reused
+ENGINE_VERSION = "2"  # bump when the service's mapping of inputs changes, so cached drafts are not reused
 PROMPT_IDS = ("cascade_department", "cascade_role")
 
 
@@ -59,6 +59,21 @@ def input_hash(inputs: DraftInputs, *, department_id: int, period_id: int, lang:
         "inputs": inputs.summary(),
     }
     return common.request_hash(payload)
+
+
+def _open_identical(session: Session, department_id: int, period_id: int, digest: str) -> GoalDraft | None:
+    """The newest still-open draft of the same department, period and inputs (edited or not)."""
+    return session.execute(
+        select(GoalDraft)
+        .where(
+            GoalDraft.department_id == department_id,
+            GoalDraft.period_id == period_id,
+            GoalDraft.input_hash == digest,
+            GoalDraft.status == "draft",
+        )
+        .order_by(GoalDraft.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def _cached(session: Session, digest: str) -> GoalDraft | None:
@@ -117,8 +132,16 @@ def request_draft(
         caller=caller,
         key=key,
         payload=payload,
-        produce=lambda: (201, detail(create_draft(session, caller, data, settings))),
+        produce=lambda: _created_or_existing(session, caller, data, settings),
     )
+
+
+def _created_or_existing(
+    session: Session, caller: Caller, data: DraftCreate, settings: Settings | None
+) -> tuple[int, dict[str, Any]]:
+    """201 for a new draft; 200 with `existing: true` when an identical open draft is returned instead."""
+    row, created = draft_or_existing(session, caller, data, settings)
+    return (201 if created else 200), {**detail(row), "existing": not created}
 
 
 def detail(row: GoalDraft) -> dict[str, Any]:
@@ -130,7 +153,15 @@ def detail(row: GoalDraft) -> dict[str, Any]:
 
 
 def create_draft(session: Session, caller: Caller, data: DraftCreate, settings: Settings | None) -> GoalDraft:
-    """Draft (or reuse an identical earlier draft of) a department's goals for a period; audited, caller commits."""
+    """Draft a department's goals for a period, or return the open draft of identical inputs; caller commits."""
+    return draft_or_existing(session, caller, data, settings)[0]
+
+
+def draft_or_existing(
+    session: Session, caller: Caller, data: DraftCreate, settings: Settings | None
+) -> tuple[GoalDraft, bool]:
+    """(draft, created): a new draft (or one reusing an identical earlier draft's body), or the still-open
+    draft of identical inputs unless `data.again`; a new draft is audited; the caller commits."""
     dept = _department_for(session, caller, data.department_id)
     period = session.get(Period, data.period_id)
     if period is None:
@@ -141,7 +172,7 @@ def create_draft(session: Session, caller: Caller, data: DraftCreate, settings: 
 
 def _create_draft(
     session: Session, caller: Caller, data: DraftCreate, dept: Department, period: Period, settings: Settings | None
-) -> GoalDraft:
+) -> tuple[GoalDraft, bool]:
     inputs = read_inputs(session, dept, period, data.lang)
     if not inputs.forecasts and settings is not None and settings.draft_forecast:
         # The sales range needs every shop's forecast: start (or join) one for all shops, whoever asks.
@@ -152,6 +183,10 @@ def _create_draft(
     # No settings (the demo loader): the offline engine.
     config = llm_config(settings) if settings is not None else LLMConfig()
     digest = input_hash(inputs, department_id=dept.id, period_id=period.id, lang=data.lang, provider=cache_key(config))
+    if not data.again:
+        open_draft = _open_identical(session, dept.id, period.id, digest)
+        if open_draft is not None:
+            return open_draft, False
     source = _cached(session, digest)
     if source is not None:
         body = dict(source.draft)
@@ -184,7 +219,7 @@ def _create_draft(
     session.add(row)
     session.flush()
     audit.record(session, actor=caller, action="create", entity="goal_draft", entity_id=row.id, after=_audit_view(row))
-    return row
+    return row, True
 
 
 def list_drafts(

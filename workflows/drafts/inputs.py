@@ -15,6 +15,7 @@ from assistant.catalogue import indicator_map
 from assistant.errors import InputError, UnknownDepartmentError
 from assistant.okr_input import clean_untrusted, parse_okr_text
 from assistant.org import Org, OrgDepartment, OrgRole, Person, resolve_department
+from assistant.targets import PREV_VISITORS
 from assistant.schemas import CompanyOKR
 from assistant.schemas import KeyResult as DraftKR
 from assistant.schemas import Objective as DraftObjective
@@ -130,7 +131,7 @@ def build_org(session: Session, department: Department, lang: str) -> tuple[Org,
     return Org(name="company", departments=depts), code
 
 
-def _kr_from_row(kr_id: str, row: KeyResult, period_name: str, flags: list[str]) -> DraftKR | None:
+def _kr_from_row(kr_id: str, row: KeyResult, period_name: str, flags: list[str], lang: str) -> DraftKR | None:
     """A stored key result as the assistant's KR: its structured numbers when it has them, else its parsed title."""
     title = " ".join(row.title.split())
     try:
@@ -144,6 +145,9 @@ def _kr_from_row(kr_id: str, row: KeyResult, period_name: str, flags: list[str])
         # The numbers are structured; the title is untrusted text shown as data, flagged if it holds an instruction.
         flags += [f for f in parse_flags if f.startswith("untrusted_instruction")]
         direction = row.direction if row.direction in DIRECTIONS else ind.direction
+        injected = any(f.startswith("untrusted_instruction") for f in parse_flags)
+        if injected:  # the instruction is cut out of the title too; nothing of it reaches a page or a model
+            title = found.title if found is not None else ind.name(lang)
         return DraftKR(
             id=kr_id,
             title=clean_untrusted(title),
@@ -182,7 +186,7 @@ def company_okr(session: Session, period: Period, lang: str) -> tuple[CompanyOKR
         ).scalars():
             kr_id = f"{oid}.{row.code}" if SAFE_ID.match(row.code) else f"KR{row.id}"
             kr_id = kr_id if kr_id not in kr_ids else f"KR{row.id}"
-            kr = _kr_from_row(kr_id, row, period_name, flags)
+            kr = _kr_from_row(kr_id, row, period_name, flags, lang)
             if kr is not None:
                 kr_ids[kr_id] = row.id
                 krs.append(kr)
@@ -224,7 +228,12 @@ def sales_baselines(session: Session, period: Period, company: CompanyOKR, flags
         if kr.metric == "gmv" and kr.baseline and abs(float(sales) / kr.baseline - 1) > SALES_BASELINE_TOLERANCE:
             flags.append(f"sales_baseline_mismatch:{kr.id}")
             return {}
+    length = period.end_date - period.start_date
+    before_start, before_end = period.start_date - length - timedelta(days=1), period.start_date - timedelta(days=1)
+    _, _, prev_visitors = _totals(session, before_start, before_end)
+    extra = {PREV_VISITORS: prev_visitors} if prev_visitors > 0 else {}
     return {
+        **extra,
         "gmv": round(float(sales), 2),
         "visitors": float(visitors),
         "conversion_rate": round(100 * float(orders) / float(visitors), 4),
@@ -282,8 +291,9 @@ def mid_period(session: Session, period: Period, company: CompanyOKR, today: dat
         )
 
 
-def kpi_actuals(session: Session, period: Period) -> dict[str, float]:
-    """Mean latest actual per indicator in the last period with actuals before `period` (level units only)."""
+def _previous_latest(session: Session, period: Period) -> list[tuple[int | None, str, float]]:
+    """(employee id, indicator code, latest value) of every assignment of the last period with actuals before
+    `period` (a period of the same kind preferred)."""
     prev = session.execute(
         select(Period)
         .join(KpiAssignment, KpiAssignment.period_id == Period.id)
@@ -293,24 +303,40 @@ def kpi_actuals(session: Session, period: Period) -> dict[str, float]:
         .limit(1)
     ).scalar_one_or_none()
     if prev is None:
-        return {}
+        return []
     rows = session.execute(
-        select(KpiActual.assignment_id, Indicator.code, KpiActual.as_of, KpiActual.value)
+        select(KpiActual.assignment_id, KpiAssignment.employee_id, Indicator.code, KpiActual.as_of, KpiActual.value)
         .join(KpiAssignment, KpiAssignment.id == KpiActual.assignment_id)
         .join(Indicator, Indicator.id == KpiAssignment.indicator_id)
         .where(KpiAssignment.period_id == prev.id)
     ).all()
-    latest: dict[int, tuple[str, date, float]] = {}
-    for aid, code, as_of, value in rows:
-        if aid not in latest or as_of > latest[aid][1]:
-            latest[aid] = (code, as_of, value)
+    latest: dict[int, tuple[int | None, str, date, float]] = {}
+    for aid, emp, code, as_of, value in rows:
+        if aid not in latest or as_of > latest[aid][2]:
+            latest[aid] = (emp, code, as_of, float(value))
     cat = indicator_map()
+    return [
+        (emp, code, value)
+        for emp, code, _, value in latest.values()
+        if (ind := cat.get(code)) is not None and ind.unit in LEVEL_UNITS and code not in SALES_DRIVER_CODES
+    ]
+
+
+def kpi_actuals(session: Session, period: Period) -> dict[str, float]:
+    """Mean latest actual per indicator in the last period with actuals before `period` (level units only)."""
     values: dict[str, list[float]] = {}
-    for code, _, value in latest.values():
-        ind = cat.get(code)
-        if ind is not None and ind.unit in LEVEL_UNITS and code not in SALES_DRIVER_CODES:
-            values.setdefault(code, []).append(float(value))
+    for _, code, value in _previous_latest(session, period):
+        values.setdefault(code, []).append(value)
     return {code: round(sum(v) / len(v), 2) for code, v in sorted(values.items())}
+
+
+def person_histories(session: Session, period: Period) -> dict[str, dict[str, float]]:
+    """Each person's own latest actual per indicator last period: their individual targets start from it."""
+    out: dict[str, dict[str, float]] = {}
+    for emp, code, value in _previous_latest(session, period):
+        if emp is not None:
+            out.setdefault(str(emp), {})[code] = round(value, 4)
+    return out
 
 
 def forecast_ranges(session: Session, period: Period, flags: list[str]) -> dict[str, DraftRange]:
@@ -337,6 +363,9 @@ def forecast_ranges(session: Session, period: Period, flags: list[str]) -> dict[
 def read_inputs(session: Session, department: Department, period: Period, lang: str) -> DraftInputs:
     """Read everything a draft for `department` and `period` is computed from."""
     org, code = build_org(session, department, lang)
+    histories = person_histories(session, period)
+    for person in (p for d in org.departments for r in d.roles for p in r.people):
+        person.history = histories.get(person.id, {})
     company, kr_ids, flags = company_okr(session, period, lang)
     mid_period(session, period, company, clock_of(session).today(), flags)
     actuals = kpi_actuals(session, period)

@@ -22,6 +22,10 @@ class DraftCreate(Strict):
     department_id: DbId
     period_id: DbId
     lang: Literal["zh", "en"] = Field(default="zh", description="Language of the generated texts.")
+    again: bool = Field(
+        default=False,
+        description="Draft anew even when an open draft of identical inputs exists (default: that draft is returned).",
+    )
 
 
 class KpiEdit(Strict):
@@ -77,6 +81,9 @@ class GoalDraftDetail(GoalDraftPublic):
         default=None,
         description="The all-shops forecast this draft started or waits for (GET /api/v1/forecasts/{id}); "
         "ask for the draft again when it is done to get target ranges.",
+    )
+    existing: bool = Field(
+        default=False, description="True when an open draft of identical inputs was returned instead of a new one."
     )
 
 
