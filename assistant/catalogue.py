@@ -133,8 +133,19 @@ def load_departments(path: Path | None = None) -> list[DepartmentInfo]:
 
 
 def indicator_map(path: Path | None = None) -> dict[str, Indicator]:
-    """Catalogue indicators keyed by code (the file at `path`, else the catalogue in force)."""
-    return {i.code: i for i in load_catalogue(path)}
+    """Catalogue indicators keyed by code (the file at `path`, else the catalogue in force); a fresh dict, so a
+    caller may change its copy."""
+    inds = _load(path).indicators if path is not None else active_catalogue()
+    found = _KEYED.get(id(inds))
+    if found is None or found[0] is not inds:
+        if len(_KEYED) > 32:
+            _KEYED.clear()
+        found = _KEYED[id(inds)] = (inds, {i.code: i for i in inds})
+    return dict(found[1])
+
+
+# Keyed views of the catalogues seen, by the identity of their (immutable) indicator sequence.
+_KEYED: dict[int, tuple[Sequence[Indicator], dict[str, Indicator]]] = {}
 
 
 def get_indicator(code: str) -> Indicator:

@@ -3,6 +3,7 @@ grounded numbers, language; plus the delimiter that keeps untrusted text as data
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
@@ -61,12 +62,18 @@ def collect_facts(draft: GoalDraft) -> list[float]:
 
 def ungrounded_numbers(text: str, facts: Iterable[float]) -> list[float]:
     """Numbers in `text` that match no fact (relative tolerance 0.05%, for rounded display)."""
-    fs = list(facts)
+    fs = facts if isinstance(facts, list) and _is_sorted(facts) else sorted(facts)
     bad = []
     for x in plain_numbers(text):
-        if not any(abs(x - f) <= max(1e-6, 5e-4 * abs(f)) for f in fs):
+        # Only the facts next to x in sorted order can be within the (small, relative) tolerance.
+        i = bisect.bisect_left(fs, x)
+        if not any(abs(x - f) <= max(1e-6, 5e-4 * abs(f)) for f in fs[max(0, i - 2) : i + 2]):
             bad.append(x)
     return bad
+
+
+def _is_sorted(xs: list[float]) -> bool:
+    return all(a <= b for a, b in zip(xs, xs[1:], strict=False))
 
 
 def check_text(text: str, facts: Iterable[float], lang: str, *, where: str = "text") -> list[str]:

@@ -27,7 +27,9 @@ def default_targets() -> dict[str, float]:
 DEFINED_BASIS: dict[str, Basis] = {"sales_growth": "yoy", "traffic_growth": "pop"}
 # Scales with a ceiling: percentages stop at 100, CSAT is a 1-5 score.
 SCALE_MAX: dict[str, float] = {"csat": 5.0}
-# Share of the distance to a scale's ceiling a team is asked to close in one period (x1.05 would overshoot it).
+# Percentages that are not shares of a whole: attainment and growth may pass 100%.
+OPEN_PERCENTAGES = frozenset({"campaign_result", "new_product_plan", "sales_growth", "traffic_growth"})
+# Share of the distance to a scale's ceiling a team near it is asked to close in one period.
 GAP_SHARE = 0.25
 IMPROVEMENT = 0.05
 SCALE_FREE_UNITS = frozenset({"%", "score", "s", "min", "h", "day", "ratio", "times"})
@@ -37,7 +39,7 @@ def upper_bound(code: str, unit: str | None) -> float | None:
     """The ceiling of an indicator's scale, if it has one."""
     if code in SCALE_MAX:
         return SCALE_MAX[code]
-    return 100.0 if unit == "%" else None
+    return 100.0 if unit == "%" and code not in OPEN_PERCENTAGES else None
 
 
 def kr_target(kr: KeyResult) -> Target:
@@ -73,12 +75,16 @@ def improved(code: str, actual: float, direction: str, unit: str | None) -> floa
     """A next-period target from the last actual: 5% better, or a quarter of the way to a scale's ceiling."""
     if direction != Direction.HIGHER:
         return round(actual * (1 - IMPROVEMENT), 2)
+    step = actual * (1 + IMPROVEMENT)
     top = upper_bound(code, unit)
     if top is None:
-        return round(actual * (1 + IMPROVEMENT), 2)
+        return round(step, 2)
     if actual >= top:
         return top
-    return min(round(actual + GAP_SHARE * (top - actual), 2), round(top - 0.01, 2))
+    gap = top - actual
+    if step - actual > gap / 2:  # near the ceiling x1.05 would overshoot or nearly close it (CSAT 4.9, accuracy 99.8%)
+        step = actual + GAP_SHARE * gap
+    return min(round(step, 2), round(top - 0.01, 2))
 
 
 def _bounded(value: float | None, code: str, unit: str | None) -> float | None:

@@ -148,7 +148,14 @@ def test_english_draft_and_identical_inputs_reuse_the_stored_result(api, auth, d
     _check_scorecards(view)
     assert view["language"] == "en"
     assert all(detect_language(k["definition"]) == "en" for r in view["roles"] for k in r["kpis"])
-    second = _draft(api, auth["hr"], ids["cs"], ids["quarter"], lang="en")
+    same = _draft(api, auth["hr"], ids["cs"], ids["quarter"], lang="en")  # an identical request: the open draft
+    assert same.status_code == 200 and same.json()["existing"] is True
+    assert same.json()["id"] == first.json()["id"] and first.json()["existing"] is False
+    second = api.post(
+        API,
+        headers=auth["hr"],
+        json={"department_id": ids["cs"], "period_id": ids["quarter"], "lang": "en", "again": True},
+    )
     assert second.status_code == 201
     assert second.json()["id"] != first.json()["id"]
     assert second.json()["source_draft_id"] == first.json()["id"]

@@ -161,7 +161,8 @@ def test_edits_cascade_targets_to_roles_and_refuse_bad_ranges(flow_db: str) -> N
         for k in (k for k in r.kpis if k.code == code):
             assert (k.target.low, k.target.value, k.target.high) == (40.0, 42.0, 45.0) and "42" in k.definition
     people = [p for p in edited.people if p.role == "ops_specialist"]
-    assert people and all(p.kpis == next(r for r in edited.roles if r.role == "ops_specialist").kpis for p in people)
+    role_card = [(k.code, k.weight) for k in next(r for r in edited.roles if r.role == "ops_specialist").kpis]
+    assert people and all([(k.code, k.weight) for k in p.kpis] == role_card for p in people)
     assert draft.departments == DraftModel.model_validate(row.draft).departments  # the input is not mutated
     with pytest.raises(InvalidInput) as bad:
         apply_edits(
@@ -183,6 +184,69 @@ def test_edits_cascade_targets_to_roles_and_refuse_bad_ranges(flow_db: str) -> N
             [KpiEdit(role=role.role, code=k.code, remove=True) for k in role.kpis[:1]]
             + [KpiEdit(role=role.role, code=role.kpis[1].code, weight=99)],
         )
+
+
+def _first_draft(flow_db: str) -> DraftModel:
+    with session_scope(flow_db, write=False) as s:
+        row = s.execute(select(GoalDraft).order_by(GoalDraft.id)).scalars().first()
+        assert row is not None
+        return DraftModel.model_validate(row.draft)
+
+
+def test_department_weight_edits_and_kpi_swaps_reach_roles_and_people(flow_db: str) -> None:
+    draft = _first_draft(flow_db)
+    ops = next(d for d in draft.departments if d.code == "ops")
+    lead = next(r for r in draft.roles if r.department == "ops" and r.role.endswith("lead"))
+    assert [k.code for k in lead.kpis] == [k.code for k in ops.kpis]
+    a, b = ops.kpis[0], ops.kpis[1]
+    weights = [KpiEdit(code=a.code, weight=a.weight + 5), KpiEdit(code=b.code, weight=b.weight - 5)]
+    edited = apply_edits(draft, "ops", weights)
+    new_lead = next(r for r in edited.roles if r.role == lead.role and r.department == "ops")
+    assert {k.code: k.weight for k in new_lead.kpis}[a.code] == a.weight + 5  # the lead carries the scorecard
+    # Swap: take the last KPI off, put a catalogue KPI on with its weight.
+    gone = ops.kpis[-1]
+    swap = [KpiEdit(code=gone.code, remove=True), KpiEdit(code="click_through_rate", weight=gone.weight, target=4.5)]
+    swapped = apply_edits(draft, "ops", swap)
+    for card in [r.kpis for r in swapped.roles if r.department == "ops"] + [
+        p.kpis for p in swapped.people if p.department == "ops"
+    ]:
+        assert gone.code not in {k.code for k in card} and sum(k.weight for k in card) == 100
+    lead_card = next(r for r in swapped.roles if r.role == lead.role and r.department == "ops").kpis
+    assert "click_through_rate" in {k.code for k in lead_card}
+    new_ops = next(d for d in swapped.departments if d.code == "ops")
+    assert {kr.metric for kr in new_ops.objectives[0].key_results} >= {"click_through_rate"}
+    assert check_draft(swapped) == []
+
+
+def test_texts_are_rebuilt_from_the_numbers_after_an_edit(flow_db: str) -> None:
+    draft = _first_draft(flow_db)
+    ops = next(d for d in draft.departments if d.code == "ops")
+    k = next(x for x in ops.kpis if x.target.value is not None and x.unit == "%")
+    edited = apply_edits(draft, "ops", [KpiEdit(code=k.code, target=12.34)])
+    new_ops = next(d for d in edited.departments if d.code == "ops")
+    texts = [new_ops.objectives[0].title] + [kr.title for kr in new_ops.objectives[0].key_results]
+    texts += [x.definition for x in new_ops.kpis if x.code == k.code]
+    texts += [x.definition for r in edited.roles if r.department == "ops" for x in r.kpis if x.code == k.code]
+    mirror = next(kr for kr in new_ops.objectives[0].key_results if kr.metric == k.code)
+    assert "12.34" in mirror.title and mirror.target == 12.34
+    old = f"{k.target.value:g}%"
+    assert all(old not in t for t in texts if k.name in t), texts
+
+
+def test_a_role_override_survives_a_department_edit(flow_db: str) -> None:
+    draft = _first_draft(flow_db)
+    role = next(r for r in draft.roles if r.department == "ops" and not r.role.endswith("lead"))
+    mine = role.kpis[0]
+    with_override = apply_edits(draft, "ops", [KpiEdit(role=role.role, code=mine.code, target=77.0)])
+    ops = next(d for d in draft.departments if d.code == "ops")
+    other = next(k for k in ops.kpis if k.code != mine.code and k.target.value is not None)
+    after = apply_edits(
+        with_override, "ops", [KpiEdit(code=mine.code, target=55.0), KpiEdit(code=other.code, target=9)]
+    )
+    card = {k.code: k for k in next(r for r in after.roles if r.role == role.role and r.department == "ops").kpis}
+    assert card[mine.code].target.value == 77.0 and card[mine.code].override
+    if other.code in card:
+        assert card[other.code].target.value == 9
 
 
 def test_racing_edits_one_wins_the_other_gets_412(flow_db: str) -> None:

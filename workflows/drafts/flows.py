@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from assistant.catalogue import active_catalogue
 from assistant.draft import draft_from_company
 from assistant.errors import InputError
 from assistant.llm import LLMConfig
@@ -57,13 +58,15 @@ def input_hash(inputs: DraftInputs, *, department_id: int, period_id: int, lang:
         "org": inputs.org.model_dump(mode="json"),
         "company": inputs.company.model_dump(mode="json"),
         "inputs": inputs.summary(),
+        # The catalogue in force: an indicator HR adds or renames changes what a draft may contain.
+        "catalogue": [i.model_dump(mode="json") for i in active_catalogue()],
     }
     return common.request_hash(payload)
 
 
 def _open_identical(session: Session, department_id: int, period_id: int, digest: str) -> GoalDraft | None:
     """The newest still-open draft of the same department, period and inputs (edited or not)."""
-    return session.execute(
+    rows = session.execute(
         select(GoalDraft)
         .where(
             GoalDraft.department_id == department_id,
@@ -72,8 +75,9 @@ def _open_identical(session: Session, department_id: int, period_id: int, digest
             GoalDraft.status == "draft",
         )
         .order_by(GoalDraft.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    ).scalars()
+    # A draft the model failed on (flagged fallback) is not returned: asking again asks the model again.
+    return next((r for r in rows if not any(str(f).startswith("fallback:") for f in r.flags)), None)
 
 
 def _cached(session: Session, digest: str) -> GoalDraft | None:
