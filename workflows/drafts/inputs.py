@@ -15,11 +15,11 @@ from assistant.catalogue import indicator_map
 from assistant.errors import InputError, UnknownDepartmentError
 from assistant.okr_input import clean_untrusted, parse_okr_text
 from assistant.org import Org, OrgDepartment, OrgRole, Person, resolve_department
-from assistant.targets import PREV_VISITORS
 from assistant.schemas import CompanyOKR
 from assistant.schemas import KeyResult as DraftKR
 from assistant.schemas import Objective as DraftObjective
 from assistant.schemas import TargetRange as DraftRange
+from assistant.targets import PREV_VISITORS
 from assistant.templates import get_template
 from core.clock import clock_of
 from core.errors import InvalidInput
