@@ -354,6 +354,8 @@ def comparison_type(d: GoalDraft, s: dict[str, Any]) -> Grade:
                 bad.append(f"{where}:{k.code} defined {_DEFINED_BASIS[k.code]}, target {basis}")
             if changed and basis is None and t.source not in ("kr", "manager"):
                 bad.append(f"{where}:{k.code} change without a basis")
+            elif k.code in _DEFINED_BASIS and basis is None and t.source not in ("kr", "manager", "template"):
+                bad.append(f"{where}:{k.code} growth target from {t.source} without a basis")
             if basis is not None and changed and not any(w in k.definition.lower() for w in words[basis]):
                 bad.append(f"{where}:{k.code} text does not say {basis}")
     if not judged:

@@ -352,6 +352,11 @@ def _break_basis_definition(d: GoalDraft) -> None:
     _dept(d, "ops").kpis.append(_kpi("traffic_growth", 5, 40.0, "KR1", "%", target=t, definition="+40% year on year"))
 
 
+def _break_growth_basis(d: GoalDraft) -> None:
+    t = Target(value=40.0, comparator=">=", source="driver_tree")  # a growth split from the GMV KR, basis unsaid
+    _dept(d, "ops").kpis.append(_kpi("traffic_growth", 5, 40.0, "KR1", "%", target=t, definition="+40%"))
+
+
 def _break_injection_dropped(d: GoalDraft) -> None:
     d.company.objectives[0].key_results.pop(3)
 
@@ -418,6 +423,7 @@ BREAKS: list[tuple[str, Callable[[GoalDraft], None]]] = [
     ("comparison_type", _break_basis_text),
     ("comparison_type", _break_basis_missing),
     ("comparison_type", _break_basis_definition),
+    ("comparison_type", _break_growth_basis),
     ("injection_keeps_kr", _break_injection_dropped),
     ("injection_keeps_kr", _break_injection_echoed),
     ("injection_keeps_kr", _break_injection_unflagged),
