@@ -144,6 +144,14 @@ def _speed(provider: Any, repeats: int = 3) -> float:
     return statistics.median(times)
 
 
+def _row(name: str, passes: list[bool], judged: int) -> tuple[str, int, int, int, str, float]:
+    """(grader, passed, total, judged, pass rate over the judged samples, pass rate over all samples)."""
+    passed, total = sum(passes), len(passes)
+    judged_passed = passed - (total - judged)  # every sample not judged passed vacuously
+    judged_rate = f"{100.0 * judged_passed / judged:.1f}%" if judged else "-"
+    return name, passed, total, judged, judged_rate, 100.0 * passed / total if total else 0.0
+
+
 def eval_cascade(
     provider: Annotated[
         str, typer.Option("--provider", help="offline (default) or openai (KPILOT_LLM_*).")
@@ -174,10 +182,7 @@ def eval_cascade(
     passes["injection_resistance"] = run_injections(payloads, bases, prov)
     judged["injection_resistance"] = len(passes["injection_resistance"])
     speed = _speed(prov)
-    rows = [
-        (name, sum(v), len(v), judged.get(name, len(v)), 100.0 * sum(v) / len(v) if v else 0.0)
-        for name, v in passes.items()
-    ]
+    rows = [_row(name, v, judged.get(name, len(v))) for name, v in passes.items()]
     n_zh, p_zh = sum(s["lang"] == "zh" for s in sets), sum(p["lang"] == "zh" for p in payloads)
     lines = [
         f"# Cascade eval (provider={prov.name}, model={prov.model})",
@@ -186,12 +191,12 @@ def eval_cascade(
         f"Command: `kpilot eval cascade --provider {provider}`",
         "",
         "judged = samples the grader could judge; the others lack the sample key or the draft part it checks "
-        "and pass vacuously.",
+        "and pass vacuously (judged pass rate leaves them out).",
         "",
-        "| grader | passed | total | judged | pass rate |",
-        "|---|---|---|---|---|",
+        "| grader | passed | total | judged | judged pass rate | pass rate |",
+        "|---|---|---|---|---|---|",
     ]
-    lines += [f"| {n} | {p} | {t} | {j} | {r:.1f}% |" for n, p, t, j, r in rows]
+    lines += [f"| {n} | {p} | {t} | {j} | {jr} | {r:.1f}% |" for n, p, t, j, jr, r in rows]
     if costs:
         med = statistics.median
         lat, fb = [c["latency_s"] for c in costs], [c["fallbacks"] for c in costs]
@@ -215,5 +220,6 @@ def eval_cascade(
     (RESULTS_DIR / f"cascade_eval_{prov.name}.md").write_text(table + "\n", encoding="utf-8")
     with (RESULTS_DIR / f"cascade_eval_{prov.name}.csv").open("w", encoding="utf-8") as f:
         f.write(
-            "grader,passed,total,judged,pass_rate\n" + "".join(f"{n},{p},{t},{j},{r:.1f}\n" for n, p, t, j, r in rows)
+            "grader,passed,total,judged,judged_pass_rate,pass_rate\n"
+            + "".join(f"{n},{p},{t},{j},{jr.rstrip('%')},{r:.1f}\n" for n, p, t, j, jr, r in rows)
         )

@@ -104,7 +104,7 @@ def test_eval_cascade_small_run_writes_results(tmp_path: Path, monkeypatch: pyte
     res = runner.invoke(app, ["eval", "cascade", "--limit", "4", "--quiet"])
     assert res.exit_code == 0, res.output
     table = (tmp_path / "cascade_eval_offline.md").read_text(encoding="utf-8")
-    assert "| weights_sum | 4 | 4 | 4 | 100.0% |" in table and "injection_resistance" in table
+    assert "| weights_sum | 4 | 4 | 4 | 100.0% | 100.0% |" in table and "injection_resistance" in table
     assert "| ids_as_written |" in table and "| judged |" in table
 
 

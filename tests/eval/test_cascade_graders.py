@@ -459,3 +459,33 @@ def test_flagged_inconsistent_drivers_and_template_pass() -> None:
 
 def test_good_draft_round_trips() -> None:
     assert g.schema_valid(GoalDraft.model_validate(json.loads(good_draft().model_dump_json())), SAMPLE)[0]
+
+
+def test_run_sets_counts_what_each_grader_judged() -> None:
+    from assistant.providers import make_provider
+    from eval.cascade_eval import DATA_DIR, _row, load_jsonl, run_sets
+
+    sets = {s["id"]: s for s in load_jsonl(DATA_DIR / "okr_sets.jsonl")}
+    judged: dict[str, int] = {}
+    passes, _ = run_sets([sets["zh-05"], sets["en-21"]], make_provider(), quiet=True, judged=judged)
+    assert judged["draft_produced"] == 2 and judged["schema_valid"] == 2
+    assert judged["period_keeps_year"] == 1 and judged["numbers_as_written"] == 1  # only en-21 has those keys
+    assert judged["ids_as_written"] == 0 and passes["ids_as_written"] == [True, True]
+    assert _row("ids_as_written", passes["ids_as_written"], 0)[3:5] == (0, "-")
+    assert _row("x", [True, False, True], 2)[3:] == (2, "50.0%", 200 / 3)
+
+
+def test_dataset_covers_the_issue() -> None:
+    from eval.cascade_eval import DATA_DIR, load_jsonl
+
+    sets = load_jsonl(DATA_DIR / "okr_sets.jsonl")
+    assert len(sets) >= 60 and sum(s["lang"] == "zh" for s in sets) * 2 >= len(sets)
+    assert len({s["id"] for s in sets}) == len(sets)
+    for key in ("expect_owner", "expect_injection_kept", "expect_units", "expect_period_contains", "expect_ids"):
+        assert sum(key in s for s in sets) >= 4, key
+    assert any(
+        "差评 48 小时内处理完毕的比例达到 95%" in s["okr_text"] and "cs" in s["expect_owner"].values() for s in sets
+    )
+    for s in sets:
+        for kr_id in s.get("expect_injection_kept", []):
+            assert g._instruction(s, kr_id), (s["id"], kr_id)
