@@ -131,7 +131,7 @@ _KR_BASIS = {
     ),
     "pop": re.compile(
         r"环比|较上期|比上期|上个?季度|上个?月|previous period|last period|period[- ]on[- ]period"
-        r"|quarter[- ]on[- ]quarter|month[- ]on[- ]month|\bqoq\b|\bmom\b",
+        r"|quarter[- ]on[- ]quarter|month[- ]on[- ]month|\bqoq\b",
         re.I,
     ),
 }
