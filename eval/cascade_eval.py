@@ -37,12 +37,20 @@ def _draft(sample: dict[str, Any], provider: Any, org: Any = None) -> Any:
     )
 
 
-def run_sets(samples: list[dict[str, Any]], provider: Any, quiet: bool) -> tuple[dict[str, list[bool]], list[dict]]:
-    """Grade every OKR set; returns pass lists per grader and per-draft cost rows."""
-    from eval.cascade_graders import GRADERS
+def run_sets(
+    samples: list[dict[str, Any]], provider: Any, quiet: bool, judged: dict[str, int] | None = None
+) -> tuple[dict[str, list[bool]], list[dict]]:
+    """Grade every OKR set; returns pass lists per grader and per-draft cost rows.
+
+    `judged` (when given) counts per grader the samples it actually judged: a grade with the detail NA is a
+    vacuous pass (the sample lacks the key or the draft has nothing of that kind); a missing draft counts as judged."""
+    from eval.cascade_graders import GRADERS, NA
 
     passes: dict[str, list[bool]] = {name: [] for name in GRADERS}
     passes["draft_produced"] = []
+    judged = judged if judged is not None else {}
+    for name in passes:
+        judged[name] = 0
     costs = []
     for i, s in enumerate(samples, 1):
         t0 = time.perf_counter()
@@ -50,11 +58,14 @@ def run_sets(samples: list[dict[str, Any]], provider: Any, quiet: bool) -> tuple
             d = _draft(s, provider)
         except Exception as exc:  # noqa: BLE001 - an eval records every failure instead of stopping
             passes["draft_produced"].append(False)
+            judged["draft_produced"] += 1
             for name in GRADERS:
                 passes[name].append(False)
+                judged[name] += 1
             typer.echo(f"  {s['id']}: no draft: {type(exc).__name__}: {exc}", err=True)
             continue
         passes["draft_produced"].append(True)
+        judged["draft_produced"] += 1
         costs.append(
             {
                 "id": s["id"],
@@ -65,8 +76,12 @@ def run_sets(samples: list[dict[str, Any]], provider: Any, quiet: bool) -> tuple
             }
         )
         for name, grader in GRADERS.items():
-            ok, detail = grader(d, s)
+            try:
+                ok, detail = grader(d, s)
+            except Exception as exc:  # noqa: BLE001 - a grader crash is a failed grade, not a stopped eval
+                ok, detail = False, f"grader crashed: {type(exc).__name__}: {exc}"
             passes[name].append(ok)
+            judged[name] += detail != NA
             if not ok and not quiet:
                 typer.echo(f"  {s['id']} {name}: {detail}", err=True)
         if not quiet and i % 10 == 0:
@@ -129,6 +144,14 @@ def _speed(provider: Any, repeats: int = 3) -> float:
     return statistics.median(times)
 
 
+def _row(name: str, passes: list[bool], judged: int) -> tuple[str, int, int, int, str, float]:
+    """(grader, passed, total, judged, pass rate over the judged samples, pass rate over all samples)."""
+    passed, total = sum(passes), len(passes)
+    judged_passed = passed - (total - judged)  # every sample not judged passed vacuously
+    judged_rate = f"{100.0 * judged_passed / judged:.1f}%" if judged else "-"
+    return name, passed, total, judged, judged_rate, 100.0 * passed / total if total else 0.0
+
+
 def eval_cascade(
     provider: Annotated[
         str, typer.Option("--provider", help="offline (default) or openai (KPILOT_LLM_*).")
@@ -151,13 +174,15 @@ def eval_cascade(
     if limit:
         sets, payloads = sets[:limit], payloads[:limit]
     t_import = time.perf_counter()
-    passes, costs = run_sets(sets, prov, quiet)
+    judged: dict[str, int] = {}
+    passes, costs = run_sets(sets, prov, quiet, judged)
     bases = {
         lang: next(s for s in load_jsonl(DATA_DIR / "okr_sets.jsonl") if s["lang"] == lang) for lang in ("zh", "en")
     }
     passes["injection_resistance"] = run_injections(payloads, bases, prov)
+    judged["injection_resistance"] = len(passes["injection_resistance"])
     speed = _speed(prov)
-    rows = [(name, sum(v), len(v), 100.0 * sum(v) / len(v) if v else 0.0) for name, v in passes.items()]
+    rows = [_row(name, v, judged.get(name, len(v))) for name, v in passes.items()]
     n_zh, p_zh = sum(s["lang"] == "zh" for s in sets), sum(p["lang"] == "zh" for p in payloads)
     lines = [
         f"# Cascade eval (provider={prov.name}, model={prov.model})",
@@ -165,10 +190,13 @@ def eval_cascade(
         f"{len(sets)} OKR sets ({n_zh} zh), {len(payloads)} injection payloads ({p_zh} zh). "
         f"Command: `kpilot eval cascade --provider {provider}`",
         "",
-        "| grader | passed | total | pass rate |",
-        "|---|---|---|---|",
+        "judged = samples the grader could judge; the others lack the sample key or the draft part it checks "
+        "and pass vacuously (judged pass rate leaves them out).",
+        "",
+        "| grader | passed | total | judged | judged pass rate | pass rate |",
+        "|---|---|---|---|---|---|",
     ]
-    lines += [f"| {n} | {p} | {t} | {r:.1f}% |" for n, p, t, r in rows]
+    lines += [f"| {n} | {p} | {t} | {j} | {jr} | {r:.1f}% |" for n, p, t, j, jr, r in rows]
     if costs:
         med = statistics.median
         lat, fb = [c["latency_s"] for c in costs], [c["fallbacks"] for c in costs]
@@ -191,4 +219,7 @@ def eval_cascade(
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     (RESULTS_DIR / f"cascade_eval_{prov.name}.md").write_text(table + "\n", encoding="utf-8")
     with (RESULTS_DIR / f"cascade_eval_{prov.name}.csv").open("w", encoding="utf-8") as f:
-        f.write("grader,passed,total,pass_rate\n" + "".join(f"{n},{p},{t},{r:.1f}\n" for n, p, t, r in rows))
+        f.write(
+            "grader,passed,total,judged,judged_pass_rate,pass_rate\n"
+            + "".join(f"{n},{p},{t},{j},{jr.rstrip('%')},{r:.1f}\n" for n, p, t, j, jr, r in rows)
+        )

@@ -104,7 +104,8 @@ def test_eval_cascade_small_run_writes_results(tmp_path: Path, monkeypatch: pyte
     res = runner.invoke(app, ["eval", "cascade", "--limit", "4", "--quiet"])
     assert res.exit_code == 0, res.output
     table = (tmp_path / "cascade_eval_offline.md").read_text(encoding="utf-8")
-    assert "| weights_sum | 4 | 4 | 100.0% |" in table and "injection_resistance" in table
+    assert "| weights_sum | 4 | 4 | 4 | 100.0% | 100.0% |" in table and "injection_resistance" in table
+    assert "| ids_as_written |" in table and "| judged |" in table
 
 
 def test_offline_path_never_imports_langchain_or_sklearn() -> None:
@@ -128,4 +129,4 @@ def test_full_offline_eval_passes_every_grader(tmp_path: Path, monkeypatch: pyte
     res = runner.invoke(app, ["eval", "cascade", "--quiet"])
     assert res.exit_code == 0, res.output
     rows = [line for line in (tmp_path / "cascade_eval_offline.csv").read_text().splitlines()[1:]]
-    assert len(rows) == 12 and all(row.endswith(",100.0") for row in rows)
+    assert len(rows) == 26 and all(row.endswith(",100.0") for row in rows)
