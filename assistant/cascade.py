@@ -12,8 +12,9 @@ import yaml
 
 from assistant.catalogue import DATA_DIR, indicator_map, load_departments
 from assistant.driver_tree import DRIVER_CODES, DriverSplit, FixedDriver, consistency_error, split_sales
+from assistant.numbers import CURRENCIES
 from assistant.schemas import KPI, CompanyOKR, KeyResult, Target, TargetRange
-from assistant.targets import kr_target, support_target, with_forecast
+from assistant.targets import kr_target, support_target, upper_bound, with_forecast
 from assistant.templates import Block, DeptTemplate, get_template
 from core.vocab import Direction, DirectionName
 from kpi.rules import apportion
@@ -77,12 +78,15 @@ def _sales_factor(kr: KeyResult, actuals: dict[str, float]) -> tuple[float | Non
 
 
 def _stated_factor(kr: KeyResult, base: float | None) -> FixedDriver | None:
-    """A driver target the company wrote in a KR of its own ("AOV from 38 to 45", "conversion +10%")."""
+    """A driver target the company wrote in a KR of its own ("AOV from 38 to 45", "conversion +10%").
+
+    A level with no baseline anywhere ("客单价提升到 168 元" and no AOV data) is kept as written and taken as
+    no growth: the other drivers carry the sales growth."""
     if kr.target is not None and kr.target > 0:
         ref = kr.baseline or base
-        if ref:
-            return FixedDriver(kr_id=kr.id, factor=kr.target / ref, level=kr.target, baseline=kr.baseline)
-        return None  # a level without any baseline: no growth to take out of the sales factor
+        return FixedDriver(
+            kr_id=kr.id, factor=kr.target / ref if ref else 1.0, level=kr.target, baseline=kr.baseline or base
+        )
     if kr.change_pct is not None:
         level = base * (1 + kr.change_pct / 100) if base else None
         return FixedDriver(kr_id=kr.id, factor=1 + kr.change_pct / 100, level=level, baseline=base)
@@ -91,37 +95,50 @@ def _stated_factor(kr: KeyResult, base: float | None) -> FixedDriver | None:
     return None
 
 
-def stated_drivers(company: CompanyOKR, actuals: dict[str, float]) -> dict[str, tuple[KeyResult, FixedDriver]]:
-    """Drivers of the sales tree the company set targets for itself, by driver name (first KR wins)."""
+def stated_drivers(
+    company: CompanyOKR, actuals: dict[str, float], basis: str, flags: list[str]
+) -> tuple[dict[str, tuple[KeyResult, FixedDriver]], dict[str, KeyResult]]:
+    """Drivers of the sales tree the company set targets for itself, by driver name (first KR wins), and every
+    company KR on a driver's metric. A change stated against another comparison than the sales KR's (visitors
+    +15% vs. last period in a year-on-year tree) cannot be multiplied with it: that driver is solved (its KPI
+    still serves that KR), and flagged."""
     out: dict[str, tuple[KeyResult, FixedDriver]] = {}
+    named: dict[str, KeyResult] = {}
     for kr in company.all_krs():
         driver = next((d for d, code in DRIVER_CODES.items() if code == kr.metric), None)
-        if driver is None or driver in out:
+        if driver is None or driver in named:
+            continue
+        named[driver] = kr
+        if kr.basis and kr.basis != basis and kr.target is None:
+            flags.append(f"driver_basis_differs:{kr.id} ({kr.basis} vs {basis})")
             continue
         fixed = _stated_factor(kr, actuals.get(kr.metric or ""))
         if fixed is not None:
             out[driver] = (kr, fixed)
-    return out
+    return out, named
 
 
-def _driver_assignments(
-    kr: KeyResult, split: DriverSplit, stated: dict[str, tuple[KeyResult, FixedDriver]]
-) -> list[Assignment]:
+def _driver_assignments(kr: KeyResult, split: DriverSplit, named: dict[str, KeyResult]) -> list[Assignment]:
     cat = indicator_map()
     out = []
     for d in split.drivers:
         ind = cat[d.code]
-        source = stated[d.driver][0] if d.fixed_by else kr
+        source = named.get(d.driver, kr)  # the KR on exactly this metric, else the sales KR
         tgt = Target(
             value=d.target,
-            change_pct=d.growth_pct,
+            change_pct=None if d.fixed_by and d.baseline is None else d.growth_pct,
             baseline=d.baseline,
             comparator=">=",
             source="kr" if d.fixed_by else "driver_tree",
-            basis=source.basis or split.basis,  # type: ignore[arg-type]
+            basis=(source.basis or split.basis) if d.fixed_by else split.basis,  # type: ignore[arg-type]
         )
         link: Literal["direct", "driver"] = "direct" if d.fixed_by else "driver"
-        out.append(Assignment(d.owner, source, d.code, ind.name_zh, ind.name_en, False, d.unit, "higher", tgt, link))
+        unit = d.unit
+        if d.fixed_by and source.unit in CURRENCIES:
+            unit = source.unit  # "AOV from $35 to $42" stays in dollars
+        elif d.driver == "aov" and kr.unit in CURRENCIES:
+            unit = kr.unit  # an AOV solved from a sales target in dollars is in dollars
+        out.append(Assignment(d.owner, source, d.code, ind.name_zh, ind.name_en, False, unit, "higher", tgt, link))
     return out
 
 
@@ -131,10 +148,10 @@ def _split_first_sales_kr(
     """The sales driver tree for the company's sales KR (one tree: several sales KRs state one thing); the
     drivers the company stated keep their KRs' targets, the rest are solved. Returns the assignments, the
     split and the KR ids it serves."""
-    stated = stated_drivers(company, actuals)
     for kr in company.all_krs():
         if kr.metric not in SALES_CODES:
             continue
+        stated, named = stated_drivers(company, actuals, kr.basis or "yoy", flags)
         factor, sales_target = _sales_factor(kr, actuals)
         if not factor or factor <= 0:
             flags.append(f"driver_split_unavailable:{kr.id}")
@@ -155,8 +172,9 @@ def _split_first_sales_kr(
             for d in split.drivers
             if not d.fixed_by and d.growth_pct < 0 < factor - 1
         ]
-        served = {kr.id} | {d.fixed_by for d in split.drivers if d.fixed_by}
-        return _driver_assignments(kr, split, stated), [split], served
+        served = {kr.id} | {k.id for k in named.values()}
+        flags += [f"driver_baseline_unknown:{f.kr_id}" for _, f in stated.values() if f.baseline is None]
+        return _driver_assignments(kr, split, named), [split], served
     return [], [], set()
 
 
@@ -273,7 +291,7 @@ def support_parent(code: str, dept: str, assigned: list[Assignment], company: Co
     for kr in krs:
         by_metric.setdefault(kr.metric or "", kr.id)
     ind = indicator_map().get(code)
-    wanted: list[str] = []
+    wanted: list[str] = [code]  # a KR on exactly this metric first
     if ind is not None and ind.driver:
         wanted += [DRIVER_CODES.get(ind.driver, ""), *SALES_CODES]
     wanted += kpi_links().get(code, ())
@@ -287,6 +305,23 @@ def support_parent(code: str, dept: str, assigned: list[Assignment], company: Co
         if metric in by_metric:
             return by_metric[metric]
     return krs[0].id
+
+
+def _level_from_change(
+    dept: str, code: str, unit: str | None, t: Target, actuals: dict[str, float], flags: list[str]
+) -> Target:
+    """A KR's change ("满意度提升 5%") as a level on last period's actual, kept inside the scale: a change that
+    would pass the ceiling (CSAT 4.8 x 1.05 = 5.04) stops at it and is flagged."""
+    actual = actuals.get(code)
+    if t.value is not None or actual is None or (t.change_pct is None and t.change_pp is None):
+        return t
+    level = actual * (1 + t.change_pct / 100) if t.change_pct is not None else actual + (t.change_pp or 0)
+    top = upper_bound(code, unit)
+    if top is not None and level > top:
+        flags.append(f"target_capped_at_scale:{dept}:{code} ({level:g} > {top:g})")
+        level = top
+    lower = (t.change_pct if t.change_pct is not None else t.change_pp or 0) < 0
+    return t.model_copy(update={"value": round(level, 4), "baseline": actual, "comparator": "<=" if lower else ">="})
 
 
 def _flag_target(dept: str, kpi: KPI, actuals: dict[str, float], flags: list[str]) -> None:
@@ -336,7 +371,9 @@ def department_kpis(
                 weight=w,
                 direction=a.direction,
                 unit=a.unit,
-                target=with_forecast(a.target, a.code, forecasts),
+                target=with_forecast(
+                    _level_from_change(dept, a.code, a.unit, a.target, actuals, flags), a.code, forecasts
+                ),
                 parent_kr=a.kr.id,
                 block=item.block,
                 link=a.link,

@@ -91,7 +91,7 @@ def draft_from_company(
             next(kr for kr in company.all_krs() if kr.id == kr_id).probability = p
     # 1. Numbers: company KRs, driver tree, forecasts and actuals -> department scorecards -> roles -> people.
     dept_drafts: dict[str, DepartmentDraft] = {}
-    derived = derived_targets(splits, act)
+    derived = derived_targets(splits, act, company.all_krs())
     for code in depts:
         mine = [a for a in assignments if a.dept == code]
         kpis = department_kpis(code, mine, company, lang, fc, act, flags, derived, (weights or {}).get(code))

@@ -10,7 +10,12 @@ from core.vocab import DirectionName
 
 # Period words are removed before numbers are read, so "Q3", "6月", "双11" or "618" never become targets.
 _PERIOD_PATTERNS = [
-    r"20\d\d\s*年?\s*(?:Q[1-4]|H[12])?",
+    r"20\d\d\s*年\s*(?:Q[1-4]|H[12]|(?:1[0-2]|[1-9])\s*月(?:份)?|第[一二三四1-4]季度|[一二三四]季度|[上下]半年)?",
+    r"20\d\d\s*(?:Q[1-4]|H[12])\b",
+    # A bare year (2020-2039) unless it is an amount: "2000 万", "2025 件", "2,030".
+    r"(?<![\d.,])20[23]\d\b(?!\s*(?:[万亿千百kKmMwW元件单人次个%]|[.,]\d|(?:units?|orders?|pcs|pieces|items|"
+    r"people|visitors|sessions|customers|buyers|SKUs?)\b))",
+    r"Double\s*(?:11|12|Eleven|Twelve)|Singles'?\s*Day",
     r"Q[1-4]",
     r"H[12]",
     r"第[一二三四1-4]季度",

@@ -9,7 +9,7 @@ import yaml
 
 from assistant.catalogue import indicator_map
 from assistant.errors import InputError, NoMeasurableKRError
-from assistant.kr_parser import ParsedKR, _strip_periods, parse_kr
+from assistant.kr_parser import PERIOD_RE, ParsedKR, parse_kr
 from assistant.retrieval import best_indicator, clean_query
 from assistant.schemas import Basis, CompanyOKR, KeyResult, Objective
 from core.vocab import DirectionName
@@ -208,7 +208,7 @@ def _build(raw: list[dict[str, object]]) -> tuple[CompanyOKR, list[str]]:
 def _company_period(raw: list[dict[str, object]], objectives: list[Objective]) -> str | None:
     """The period the OKRs are for, as written; one that names the year ("2027 Q1") beats one that does not."""
     found = [kr.period for o in objectives for kr in o.key_results if kr.period]
-    found += [p for o in raw if (p := _strip_periods(str(o.get("title", "")))[1])]
+    found += [m.group(0).strip() for o in raw for m in PERIOD_RE.finditer(str(o.get("title", "")))]
     with_year = [p for p in found if re.search(r"20\d\d", p)]
     if with_year and found and not re.search(r"20\d\d", found[0]):
         year = re.search(r"20\d\d", with_year[0])

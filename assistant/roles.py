@@ -9,11 +9,11 @@ changes of the department's scorecard."""
 from __future__ import annotations
 
 from assistant.cascade import Assignment
-from assistant.catalogue import load_departments
+from assistant.catalogue import indicator_map, load_departments
 from assistant.numbers import CURRENCIES
 from assistant.org import Org, OrgDepartment, OrgRole
 from assistant.schemas import KPI, DepartmentDraft, GoalDraft, KeyResult, Objective, PersonDraft, RoleDraft, Target
-from assistant.targets import improved, kr_target
+from assistant.targets import improved, kr_target, support_target
 from assistant.templates import RoleTemplate, get_template
 from assistant.texts import department_objective, display_name, kpi_definition, target_text
 from core.vocab import Direction
@@ -124,16 +124,27 @@ def _is_lead(dept: str, role_code: str, role_name: str | None) -> bool:
     return bool(rt and rt.lead)
 
 
-def role_kpis(dd: DepartmentDraft, rt: RoleTemplate | None, sharers: int) -> list[KPI]:
+def role_kpis(dd: DepartmentDraft, rt: RoleTemplate | None, sharers: int, has_lead: bool = True) -> list[KPI]:
     """A role's KPIs from its department's: the lead's are the team's; a specialist's are their focus KPIs with
-    additive targets split over the `sharers` people who carry them."""
+    additive targets split over the `sharers` people who carry them (and the shop-wide outcomes too when the
+    team has no lead to carry them)."""
     lead = rt is not None and rt.lead
-    chosen = dd.kpis if rt is None or lead else [k for k in dd.kpis if k.code in rt.focus or k.link != "support"]
+    if rt is None:
+        chosen = dd.kpis
+    elif lead:  # the team's outcomes; a member's own learning KPI becomes the team's training plan
+        chosen = _team_versions(dd.kpis)
+    else:  # personal KPIs; the shop-wide outcomes (conversion, AOV, GMV) are the lead's
+        mine = [k for k in dd.kpis if k.code in rt.focus or k.link != "support"]
+        chosen = [k for k in mine if _level(k) != "company"] if has_lead else mine
+        chosen = chosen if len(chosen) >= 2 else mine
     if len(chosen) < 2:
         chosen = dd.kpis
     parent_by_code: dict[str, str] = {}
     for kr in dd.objectives[0].key_results:
         parent_by_code.setdefault(kr.metric or "", kr.id)
+    for code, replaced in TEAM_VERSION.items():  # a team version serves the department KR of what it replaces
+        if code in parent_by_code and replaced not in parent_by_code:
+            parent_by_code[replaced] = parent_by_code[code]
     out = []
     for k, w in zip(chosen, apportion([k.weight for k in chosen], at_least_one=True), strict=True):
         target = k.target
@@ -155,6 +166,53 @@ def role_kpis(dd: DepartmentDraft, rt: RoleTemplate | None, sharers: int) -> lis
     return out
 
 
+# A lead is measured on the team's version of a member's own learning KPI (DOMAIN.md §3: CS leads also on
+# training-plan completion): member's KPI -> the lead's.
+TEAM_VERSION: dict[str, str] = {
+    "training_completion": "training_plan_completion",
+    "product_knowledge_score": "training_plan_completion",
+    "new_tool_learning": "training_plan_completion",
+}
+
+
+def _team_versions(kpis: list[KPI]) -> list[KPI]:
+    """The lead's card: the department's KPIs, each member-level learning KPI replaced by the team's training
+    plan (once; a second one is left off and its weight re-shared)."""
+    out: list[KPI] = []
+    have = {k.code for k in kpis}
+    for k in kpis:
+        team = TEAM_VERSION.get(k.code)
+        if team is None:
+            out.append(k)
+        elif team not in have:
+            have.add(team)
+            ind = indicator_map()[team]
+            target = support_target(team, {}, {})
+            out.append(
+                k.model_copy(
+                    update={
+                        "code": team,
+                        "name": ind.name(_lang_of(k)),
+                        "unit": ind.unit,
+                        "direction": ind.direction,
+                        "target": target,
+                        "is_new": False,
+                    }
+                )
+            )
+    return out if len(out) >= 2 else kpis
+
+
+def _lang_of(k: KPI) -> str:
+    return "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in k.name) else "en"
+
+
+def _level(k: KPI) -> str:
+    """Where an indicator naturally lives (company, department, person); a new KPI counts as department."""
+    ind = indicator_map().get(k.code)
+    return ind.level if ind is not None else "department"
+
+
 def share_target(t: Target, share: float) -> Target:
     """A share of an additive target (its range too); growth rates and comparators stay."""
 
@@ -164,6 +222,10 @@ def share_target(t: Target, share: float) -> Target:
     return t.model_copy(
         update={"value": part(t.value), "low": part(t.low), "high": part(t.high), "baseline": part(t.baseline)}
     )
+
+
+def _has_lead(od: OrgDepartment) -> bool:
+    return not od.roles or any(_is_lead(od.code, r.code, r.name) for r in od.roles)
 
 
 def _sharers(od: OrgDepartment) -> int:
@@ -187,7 +249,7 @@ def build_roles(org: Org, departments: dict[str, DepartmentDraft], lang: str) ->
                     role=role.code,
                     role_name=label or role.name or role.code,
                     headcount=len(role.people),
-                    kpis=role_kpis(dd, rt, sharers),
+                    kpis=role_kpis(dd, rt, sharers, _has_lead(od)),
                 )
             )
     return out
@@ -207,7 +269,7 @@ def refresh_roles(draft: GoalDraft, dept: str) -> None:
         own = {k.code: k for k in r.kpis if k.override and k.code in dept_codes}
         fresh = [
             own.get(k.code, k)
-            for k in role_kpis(dd, _role_template(dept, r.role, r.role_name), sharers)
+            for k in role_kpis(dd, _role_template(dept, r.role, r.role_name), sharers, _has_lead(od))
             if k.code not in r.excluded
         ]
         fresh += [k for c, k in own.items() if c not in {x.code for x in fresh}]

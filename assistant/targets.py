@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import yaml
@@ -56,9 +56,15 @@ def kr_target(kr: KeyResult) -> Target:
     )
 
 
-def derived_targets(splits: list[DriverSplit], actuals: Mapping[str, float] | None = None) -> dict[str, float]:
-    """Template KPIs whose target follows from a driver split: traffic growth (defined period over period) is
-    the visitors target against the previous period's visitors, never the year-on-year growth."""
+def derived_targets(
+    splits: list[DriverSplit], actuals: Mapping[str, float] | None = None, krs: Sequence[KeyResult] = ()
+) -> dict[str, float]:
+    """Template KPIs whose target follows from the plan: traffic growth (defined period over period) is a
+    company KR's visitors change against the last period, or the visitors target against the previous period's
+    visitors; never the year-on-year growth."""
+    stated = next((kr for kr in krs if kr.metric == "visitors" and kr.basis == "pop" and kr.change_pct), None)
+    if stated is not None:
+        return {"traffic_growth": float(stated.change_pct or 0)}
     prev = (actuals or {}).get(PREV_VISITORS)
     for split in splits:
         for d in split.drivers:

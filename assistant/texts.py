@@ -46,7 +46,7 @@ def period_text(period: str | None, lang: str) -> str:
         m = re.match(r"\s*(\d{1,2})\s*月", rest)
         if m and 1 <= int(m.group(1)) <= 12:
             return _MONTHS_EN[int(m.group(1)) - 1] + year
-        q = re.match(r"\s*(?:第([一二三四1-4])季度|Q([1-4]))", rest)
+        q = re.match(r"\s*(?:第?([一二三四1-4])季度|Q([1-4]))", rest)
         if q:
             return f"Q{_CN_DIGITS.get(q.group(1) or '', q.group(1) or q.group(2))}{year}"
         h = re.match(r"\s*([上下])半年", rest)

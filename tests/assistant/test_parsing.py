@@ -139,7 +139,10 @@ def test_user_ids_and_the_year_are_kept() -> None:
         "O1: 2027年一季度开门红\nO1.KR1: Q1 GMV 达到 450 万元\nKR1.2: 转化率提升到 3%\nO2-KR1: 复购率达到 30%"
     )
     assert [k.id for k in company.all_krs()] == ["O1.KR1", "KR1.2", "O2-KR1"]
-    assert company.period == "2027 Q1"
+    assert company.period == "2027年一季度"
+    from assistant.texts import period_text
+
+    assert period_text(company.period, "en") == "Q1 2027"
 
 
 @pytest.mark.parametrize(
