@@ -201,7 +201,7 @@ def bench(
                 rows.append(row(db, workers, mix, run))
                 progress(f"{db} x{workers} {mix} {rate:g}/s: " + _fmt(rows[-1]))
                 time.sleep(2)  # let the previous run's stragglers finish
-        over = overload(base, ctx, rate=4 * max(rates), duration_s=duration_s)
+        over = overload(base, ctx, rate=2 * max(rates), duration_s=duration_s)
         rows.append(row(db, workers, "read overload", over[0]))
         progress(f"{db} x{workers} overload: {_fmt(rows[-1])}; recovery {over[1]['recovery_s']:.2f} s")
     return rows, over[1]

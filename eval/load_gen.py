@@ -86,7 +86,9 @@ async def open_loop(
     """Send request `make(i)` at time i/rate for `duration_s` seconds; wait for the answers (up to
     `timeout_s` each; no answer counts as status 0)."""
     run = Run(rate, duration_s)
-    limits = httpx.Limits(max_connections=2000, max_keepalive_connections=200)
+    # A few hundred connections: httpx's pool slows down badly with thousands (the client would become the
+    # bottleneck); a request waiting for a client connection still counts its wait (latency runs from when due).
+    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
     async with httpx.AsyncClient(base_url=base_url, timeout=timeout_s, limits=limits) as client:
         tasks = []
         start = time.perf_counter()
