@@ -64,6 +64,7 @@ class OpenAIProvider:
         self.tokens_used = 0
         self.deadline = float("inf")  # this request's (see LLMConfig): starts with its first call
         import langchain_openai  # noqa: F401 - loaded now (about 2 s), not inside the first call's deadline
+
         self._clients: dict[float, Any] = {}
         self._not_before = 0.0  # monotonic time before which the server asked not to be called (Retry-After)
         self._circuit = _Circuit()  # repeated transport errors within this request skip the rest

@@ -71,7 +71,7 @@ def prepare_demo(url: str) -> None:
 
 
 @contextmanager
-def served(url: str, *, workers: int = 1, **env: str) -> Iterator[str]:
+def served(url: str, env: dict[str, str], *, workers: int = 1) -> Iterator[str]:
     """A running `kpilot serve` on a free port; yields its base URL and stops it afterwards."""
     port = free_port()
     proc = kpilot(
@@ -193,7 +193,7 @@ def bench(
     """The read and write mixes at each rate, then an overload and the recovery after it."""
     rows: list[dict[str, Any]] = []
     env = {"KPILOT_DRAFT_FORECAST": "0", "KPILOT_HOUSEKEEPING_INTERVAL_S": "0"}
-    with served(url, workers=workers, **env) as base:
+    with served(url, env, workers=workers) as base:
         ctx = context(base)
         for mix, make in (("read", read_mix(ctx)), ("write", write_mix(ctx))):
             for rate in rates:

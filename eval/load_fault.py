@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 
 from eval.load_bench import kpilot, served, service_env
 
-LEASE_S = 6
+LEASE_S = 10
 
 
 def _job_row(url: str, forecast_job_id: int) -> dict[str, Any] | None:
@@ -33,13 +33,13 @@ def _job_row(url: str, forecast_job_id: int) -> dict[str, Any] | None:
 
 def fault_run(url: str, db: str, progress: Callable[[str], None], *, limit_s: float = 600.0) -> dict[str, Any]:
     """Two workers, one forecast job; SIGKILL the worker that claimed it 2 s into the fit; follow the job."""
-    env = {"KPILOT_JOBS_EMBEDDED": "0", "KPILOT_JOBS_LEASE_S": str(LEASE_S), "KPILOT_FORECAST_HISTORY_DAYS": "365"}
+    env = {"KPILOT_JOBS_EMBEDDED": "0", "KPILOT_JOBS_LEASE_S": str(LEASE_S), "KPILOT_FORECAST_HISTORY_DAYS": "120"}
     workers = [
         kpilot("worker", env=service_env(url, **env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(2)
     ]
     try:
-        with served(url, **env) as base, httpx.Client(base_url=base, timeout=30) as c:
+        with served(url, env) as base, httpx.Client(base_url=base, timeout=30) as c:
             token = c.post("/api/v1/auth/token", data={"username": "hr", "password": "kpilot-demo"}).json()
             auth = {"Authorization": f"Bearer {token['access_token']}"}
             period = _next_period(c, auth)
