@@ -56,7 +56,7 @@ def eval_load(
                 faults.append(fault_run(url, backend, say))
     if faults:
         text = fault_table(faults)
-        (RESULTS_DIR / "load_fault.md").write_text(text, encoding="utf-8")
+        (RESULTS_DIR / f"load_fault_{'_'.join(backends)}.md").write_text(text, encoding="utf-8")
         typer.echo(text)
 
 

@@ -106,7 +106,9 @@ def finish(url: str, job: Claimed, worker: str, error: str | None = None) -> str
     are left. Returns the new status (None: this worker had lost the job meanwhile)."""
     status = "done" if error is None else ("queued" if job.attempt < job.max_attempts else "failed")
     with session_scope(url) as session:
-        values: dict[str, Any] = {"status": status, "error": error, "lease_until": None}
+        values: dict[str, Any] = {"status": status, "lease_until": None}
+        if error is not None:  # a success keeps the note of an earlier lost attempt, if any
+            values["error"] = error
         if status != "queued":
             values["finished_at"] = clock_of(session).now()
         done = session.execute(
