@@ -94,7 +94,8 @@ def fault_table(results: list[dict[str, Any]]) -> str:
     """The markdown report of the fault runs."""
     keys = list(results[0])
     out = ["# Fault run: a worker killed (SIGKILL) during a forecast job", "",
-           "Command: `kpilot eval load --fault-only` (also part of `kpilot eval load`). Two `kpilot worker` "
+           f"Command: `kpilot eval load --db {results[0]['db']} --fault-only` (also part of `kpilot eval load`). "
+           "Two `kpilot worker` "
            "processes, the API with KPILOT_JOBS_EMBEDDED=0; the worker that claimed the job is killed 2 s into it.",
            "", "| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]  # fmt: skip
     for r in results:
