@@ -4,17 +4,20 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
 from api.routes import admin, auth, coaching, drafts, forecasts, goals, kpis, org, sales, weights
+from api.shedding import LoadShedder
 from core.clock import clock_for
 from core.security import PERMISSIONS
 from core.settings import Settings, get_settings
 from core.vocab import ROLES
 from workflows.goals.calendar import CalendarKeeper
+from workflows.jobs.worker import embedded_worker
 from workflows.org.secrets import demo_signing_key
 
 DESCRIPTION = """
@@ -117,9 +120,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Periods ahead and KPIs rolled into started periods, now and then every few minutes, in a thread.
         keeper = CalendarKeeper(settings.database_url, clock, settings.housekeeping_interval_s)
+        # More threads than requests run at once: a request never waits for a thread held by a waiting one.
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = max(limiter.total_tokens, 2 * settings.max_concurrent_requests + 8)
+        worker = embedded_worker(settings, clock)
         if settings.housekeeping_interval_s > 0:
             keeper.start()
+        if worker is not None:
+            worker.start()
         yield
+        if worker is not None:
+            worker.stop()
         if settings.housekeeping_interval_s > 0:
             keeper.stop()
 
@@ -139,4 +150,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in modules:
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(  # outermost: shed before reading a body
+        LoadShedder,
+        limit=settings.max_concurrent_requests,
+        queue=settings.request_queue,
+        wait_s=settings.request_queue_wait_s,
+    )
     return app

@@ -8,6 +8,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core import errors as e
@@ -24,7 +26,9 @@ STATUS: dict[type[e.KpilotError], int] = {
     e.PreconditionRequired: 428,
     e.InvalidInput: 422,
     e.TooManyAttempts: 429,
+    e.Busy: 503,
 }
+BUSY_RETRY_AFTER_S = 1
 
 
 def problem(
@@ -66,7 +70,7 @@ def install(app: FastAPI) -> None:
         headers: dict[str, str] = {}
         if isinstance(exc, e.InvalidInput) and exc.errors:
             extra["errors"] = exc.errors
-        if isinstance(exc, e.TooManyAttempts):
+        if isinstance(exc, e.TooManyAttempts | e.Busy):
             headers["Retry-After"] = str(exc.retry_after)
         status = _status_for(exc)
         return problem(status, str(exc) or HTTPStatus(status).phrase, headers=headers, **extra)
@@ -82,10 +86,32 @@ def install(app: FastAPI) -> None:
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return problem(exc.status_code, str(exc.detail))
 
+    @app.exception_handler(SQLAlchemyTimeout)
+    async def _pool_timeout(_request: Request, _exc: SQLAlchemyTimeout) -> JSONResponse:
+        # No pooled connection came free in time: the service is at capacity, not broken.
+        return busy("The service is at capacity (no free database connection); retry shortly.")
+
+    @app.exception_handler(OperationalError)
+    async def _operational(request: Request, exc: OperationalError) -> JSONResponse:
+        if is_lock_error(exc):  # another process held SQLite's write lock past the busy timeout
+            return busy("The database is busy with other writes; retry shortly.")
+        return await _unexpected(request, exc)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:  # noqa: BLE001 - the one edge
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return problem(500, "An internal error occurred. It has been logged; please retry or contact support.")
+
+
+def busy(detail: str, retry_after: int = BUSY_RETRY_AFTER_S) -> JSONResponse:
+    """503 Service Unavailable with Retry-After: load was shed; the same request may be sent again later."""
+    return problem(503, detail, headers={"Retry-After": str(retry_after)})
+
+
+def is_lock_error(exc: OperationalError) -> bool:
+    """True for SQLite's "database is locked"/"busy" (a lock wait that ran out, not a broken database)."""
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 class Problem(BaseModel):
@@ -115,4 +141,5 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: _doc("Invalid input"),
     428: _doc("If-Match required"),
     429: _doc("Too many failed attempts; retry after the Retry-After seconds"),
+    503: _doc("At capacity: the request was shed; retry after the Retry-After seconds"),
 }

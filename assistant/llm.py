@@ -26,11 +26,15 @@ class LLMConfig:
     base_url: str | None = None
     api_key: str | None = None
     model: str = "gpt-4o-mini"
-    timeout_s: float = 30.0
-    max_retries: int = 2
+    timeout_s: float = 30.0  # one HTTP attempt
+    max_retries: int = 2  # retries after a 429/5xx/timeout, each only if it can finish before the deadline
     max_tokens: int = 1024
-    token_budget: int = 200_000
+    # One provider object serves one request (a draft, a report): `deadline_s` bounds the wall time of all its
+    # calls (retries, Retry-After waits and repairs included) and `token_budget` the tokens they may spend.
+    # Past either, every further call returns the deterministic fallback, flagged with the reason.
+    token_budget: int = 20_000
     temperature: float | None = 0.2
+    deadline_s: float = 60.0
 
 
 @dataclass

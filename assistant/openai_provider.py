@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -24,6 +26,7 @@ _CACHE_LOCK = threading.Lock()  # API workers share the cache across threads
 CIRCUIT_THRESHOLD = 2
 CIRCUIT_OPEN_S = 60.0
 _TRANSPORT_PREFIX = "transport: "
+MIN_ATTEMPT_S = 0.5  # an attempt with less time than this left cannot get an answer: stop instead
 # A reply that is not a chat completion at all (no choices, wrong types) surfaces from the SDK or LangChain
 # as one of these while reading it: it is the server's fault, so it becomes a flagged fallback, never a 500.
 MALFORMED_REPLY = (IndexError, KeyError, TypeError, AttributeError)
@@ -56,28 +59,79 @@ class OpenAIProvider:
     name = "openai"
 
     def __init__(self, config: LLMConfig) -> None:
-        from langchain_openai import ChatOpenAI
-        from pydantic import SecretStr
-
         self.config = config
         self.model = config.model
         self.tokens_used = 0
-        self._failures = 0
-        self._open_until = 0.0
-        kwargs: dict[str, Any] = {"max_tokens": config.max_tokens}  # sent as max_completion_tokens
-        if config.temperature is not None and not config.model.startswith("gpt-5"):
-            kwargs["temperature"] = config.temperature
-        # base_url always explicit: OPENAI_BASE_URL and friends must not redirect traffic (LLM.md rule 2).
-        self._llm = ChatOpenAI(
-            model=config.model,
-            base_url=config.base_url,
-            api_key=SecretStr(config.api_key or "unused"),
-            timeout=config.timeout_s,
-            max_retries=config.max_retries,
-            use_responses_api=False,
-            stream_usage=True,
-            **kwargs,
+        self.deadline = float("inf")  # this request's (see LLMConfig): starts with its first call
+        import langchain_openai  # noqa: F401 - loaded now (about 2 s), not inside the first call's deadline
+
+        self._clients: dict[float, Any] = {}
+        self._not_before = 0.0  # monotonic time before which the server asked not to be called (Retry-After)
+        self._circuit = _Circuit()  # repeated transport errors within this request skip the rest
+
+    def _client(self, timeout_s: float) -> Any:
+        """A ChatOpenAI whose one attempt gives up after `timeout_s` (rounded up to 0.1 s); it never retries by
+        itself: `_invoke` retries only when the retry can finish before the deadline."""
+        from langchain_openai import ChatOpenAI
+        from pydantic import SecretStr
+
+        seconds = max(0.1, math.ceil(timeout_s * 10) / 10)
+        if seconds not in self._clients:
+            kwargs: dict[str, Any] = {"max_tokens": self.config.max_tokens}  # sent as max_completion_tokens
+            if self.config.temperature is not None and not self.config.model.startswith("gpt-5"):
+                kwargs["temperature"] = self.config.temperature
+            # base_url always explicit: OPENAI_BASE_URL and friends must not redirect traffic (LLM.md rule 2).
+            self._clients[seconds] = ChatOpenAI(
+                model=self.config.model,
+                base_url=self.config.base_url,
+                api_key=SecretStr(self.config.api_key or "unused"),
+                timeout=seconds,
+                max_retries=0,
+                use_responses_api=False,
+                stream_usage=True,
+                **kwargs,
+            )
+        return self._clients[seconds]
+
+    def _invoke(self, messages: list[Any], schema: type[T]) -> Any:
+        """One structured answer within the deadline: retries 429/5xx/timeouts (Retry-After obeyed) while the
+        retry can still finish in time; raises DeadlineExceeded when it cannot."""
+        import openai
+
+        retryable = (
+            openai.RateLimitError,
+            openai.InternalServerError,
+            openai.APITimeoutError,
+            openai.APIConnectionError,
         )
+        tries = 0
+        while True:
+            self._respect_retry_after()
+            left = self.deadline - time.monotonic()
+            if left < MIN_ATTEMPT_S:
+                raise DeadlineExceeded(f"LLM deadline of {self.config.deadline_s:g} s for this request reached")
+            llm = self._client(min(self.config.timeout_s, left))
+            try:
+                return llm.with_structured_output(schema, method="json_schema", include_raw=True).invoke(messages)
+            except retryable as exc:
+                tries += 1
+                asked = _retry_after(exc)
+                wait = asked if asked is not None else min(8.0, 0.5 * 2**tries)
+                self._not_before = time.monotonic() + wait  # later calls of this request wait too
+                if tries > self.config.max_retries:
+                    raise
+
+    def _respect_retry_after(self) -> None:
+        """Sleep until the server's Retry-After has passed, or raise DeadlineExceeded if it ends too late."""
+        wait = self._not_before - time.monotonic()
+        if wait <= 0:
+            return
+        if time.monotonic() + wait + MIN_ATTEMPT_S > self.deadline:
+            raise DeadlineExceeded(
+                f"LLM deadline of {self.config.deadline_s:g} s for this request reached "
+                f"(the server asked to wait {wait:.0f} s more)"
+            )
+        time.sleep(wait)
 
     def _key(self, prompt_id: str, version: str, variables: Mapping[str, str], schema: type[BaseModel]) -> str:
         blob = json.dumps(
@@ -114,14 +168,16 @@ class OpenAIProvider:
             record.cached = True
             return LLMResult(value=schema.model_validate(hit[0].model_dump()), record=record)
         started = time.perf_counter()
-        if time.monotonic() < self._open_until:
+        if self.deadline == float("inf"):
+            self.deadline = time.monotonic() + self.config.deadline_s
+        if time.monotonic() < self._circuit.open_until:
             # Circuit open: the server just failed repeatedly; don't make every department wait for a timeout.
             record.outcome, record.error = "fallback", "circuit open after repeated transport errors"
             return LLMResult(value=fallback, record=record, fallback=True)
         value, problems, error = self._ask(prompt.to_chat_prompt().format_messages(**variables), schema, check, record)
         record.latency_ms = round((time.perf_counter() - started) * 1000, 1)
         if value is not None and not problems:
-            self._failures = 0
+            self._circuit.failures = 0
             with _CACHE_LOCK:
                 _CACHE[key] = (value, record.input_tokens, record.output_tokens)
                 while len(_CACHE) > _CACHE_SIZE:
@@ -132,9 +188,10 @@ class OpenAIProvider:
         log.warning("LLM answer to %s rejected, fallback used: %s", prompt.id, (error or "; ".join(problems))[:4000])
         public = [public_problem(p) for p in problems]
         record.error = (_public_error(error) if error else "; ".join(dict.fromkeys(public)))[:500]
-        self._failures = self._failures + 1 if error and error.startswith(_TRANSPORT_PREFIX) else 0
-        if self._failures >= CIRCUIT_THRESHOLD:
-            self._open_until = time.monotonic() + CIRCUIT_OPEN_S
+        transport = bool(error and error.startswith(_TRANSPORT_PREFIX))
+        self._circuit.failures = self._circuit.failures + 1 if transport else 0
+        if self._circuit.failures >= CIRCUIT_THRESHOLD:
+            self._circuit.open_until = time.monotonic() + CIRCUIT_OPEN_S
         return LLMResult(value=fallback, record=record, fallback=True, problems=public)
 
     def _ask(
@@ -145,9 +202,12 @@ class OpenAIProvider:
         problems: list[str] = []
         for attempt in range(2):  # first answer + one repair
             if self.tokens_used >= self.config.token_budget:
-                return None, problems, "token budget exhausted"
+                spent = f"{self.tokens_used} of {self.config.token_budget} tokens for this request"
+                return None, problems, f"token budget exhausted: {spent}"
             try:
-                out = self._llm.with_structured_output(schema, method="json_schema", include_raw=True).invoke(messages)
+                out = self._invoke(messages, schema)
+            except DeadlineExceeded as exc:
+                return None, problems, f"{_TRANSPORT_PREFIX}DeadlineExceeded: {exc}"
             except _output_errors() as exc:
                 # The SDK parses json_schema answers itself; bad JSON from the model surfaces here.
                 out = {"raw": None, "parsed": None, "parsing_error": exc}
@@ -182,6 +242,26 @@ class OpenAIProvider:
                 ),
             ]
         return None, problems, None
+
+
+class DeadlineExceeded(Exception):
+    """The request's LLM deadline passed (or the next attempt could not finish before it)."""
+
+
+@dataclass
+class _Circuit:
+    failures: int = 0
+    open_until: float = 0.0
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    """The seconds a 429/503 answer's Retry-After header asks for, if any."""
+    response = getattr(exc, "response", None)
+    value = response.headers.get("retry-after") if response is not None else None
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _public_error(error: str) -> str:

@@ -41,6 +41,9 @@ def _require_migrated(url: str) -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default: KPILOT_HOST or 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: KPILOT_PORT or 8000).")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="API processes sharing the address (use PostgreSQL for more than 1).")
+    ] = 1,
 ) -> None:
     """Serve the API (interactive docs at /docs). The database must be migrated."""
     import uvicorn
@@ -49,7 +52,11 @@ def serve(
 
     settings = _settings()
     _require_migrated(settings.database_url)
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+    h, p = host or settings.host, port or settings.port
+    if workers > 1:  # each process builds its app from the environment; they share one listening socket
+        uvicorn.run("api.app:create_app", factory=True, host=h, port=p, workers=workers, log_level="info")
+        return
+    uvicorn.run(create_app(settings), host=h, port=p, log_level="info")
 
 
 def demo(

@@ -43,3 +43,12 @@ class InvalidInput(KpilotError):
     def __init__(self, message: str, errors: list[dict[str, object]] | None = None) -> None:
         super().__init__(message)
         self.errors = errors or []
+
+
+class Busy(KpilotError):
+    """The service is at capacity (a full queue, no free connection, the database busy); retry after
+    `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

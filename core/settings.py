@@ -55,6 +55,29 @@ class Settings(ClockSettings):
     forecast_n_jobs: int = Field(default=1, ge=1, le=64)
     forecast_history_days: int = Field(default=1095, ge=90, le=3650, description="Sales history used per forecast.")
 
+    # Load: bounded work, bounded queues, shed the rest (README "Under load").
+    max_concurrent_requests: int = Field(
+        default=16, ge=1, le=1000, description="Requests one API process runs at once (threads and connections)."
+    )
+    request_queue: int = Field(default=32, ge=0, le=10_000, description="Requests that may wait for a free slot.")
+    request_queue_wait_s: float = Field(
+        default=0.5, ge=0, le=30, description="How long a queued request waits before it is answered 503."
+    )
+    jobs_embedded: bool = Field(
+        default=True, description="`serve`/`demo` run a job worker thread; turn off when `kpilot worker` runs."
+    )
+    jobs_poll_s: float = Field(default=1.0, gt=0, le=60, description="How often an idle worker looks for a job.")
+    jobs_lease_s: float = Field(
+        default=60, ge=1, le=3600, description="A running job's lease; a worker that misses it is presumed dead."
+    )
+    jobs_max_attempts: int = Field(default=3, ge=1, le=20, description="Attempts before a job is marked failed.")
+    llm_deadline_s: float = Field(
+        default=60.0, gt=0, description="Wall time one request may spend on LLM calls, retries and repairs included."
+    )
+    llm_request_token_budget: int = Field(
+        default=20_000, ge=100, description="Tokens one request (a draft, a report) may spend on the LLM."
+    )
+
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> "Settings":
         if not self.demo and self.secret_key.strip().lower() in PLACEHOLDER_SECRETS:

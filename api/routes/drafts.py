@@ -2,13 +2,12 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from api.deps import CanPublishDrafts, CanReadDrafts, CanWriteDrafts, IdempotencyKey, IfMatch, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page
-from api.routes.forecasts import run_after_answer
 from workflows.drafts import flows as drafts
 from workflows.drafts import publish as drafts_publish
 from workflows.drafts.schemas import (
@@ -46,13 +45,11 @@ def create_draft(
     body: DraftCreate,
     session: SessionDep,
     settings: SettingsDep,
-    background: BackgroundTasks,
     caller: CanWriteDrafts,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
+    # A forecast the draft starts is on the job queue (committed with the draft); a worker runs it.
     status, data = drafts.request_draft(session, caller, body, settings, key)
-    if data.get("forecast_job_id"):  # the forecast the draft started runs after the answer (a no-op once done)
-        run_after_answer(background, settings, session, int(data["forecast_job_id"]))
     return _answer(data, status)
 
 

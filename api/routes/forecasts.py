@@ -2,15 +2,12 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.orm import Session
 
-from api.deps import CanReadForecast, CanRunForecast, IdempotencyKey, SessionDep, SettingsDep
+from api.deps import CanReadForecast, CanRunForecast, IdempotencyKey, SessionDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page
-from core.clock import clock_of
-from core.settings import Settings
 from workflows.forecasts import flows as forecasts
 from workflows.forecasts.schemas import ForecastCreate, ForecastJobPublic, TargetRangePublic
 from workflows.shared.schemas import Page
@@ -19,36 +16,17 @@ router = APIRouter(prefix="/api/v1", tags=["forecasts"], responses=PROBLEM_RESPO
 MaybeId = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
 
 
-def run_after_answer(background: BackgroundTasks, settings: Settings, session: Session, job_id: int) -> None:
-    """Run a queued forecast job once the answer is sent (a no-op if the job already ran)."""
-    background.add_task(
-        forecasts.run_job,
-        settings.database_url,
-        job_id,
-        n_jobs=settings.forecast_n_jobs,
-        history_days=settings.forecast_history_days,
-        clock=clock_of(session),
-    )
-
-
 @router.post(
     "/forecasts",
     response_model=ForecastJobPublic,
     status_code=202,
     summary="Forecast a period's target range (conservative/base/stretch) for a shop or all your shops; "
-    "runs in the background",
+    "runs on the job queue (follow it at Location)",
 )
 def request_forecast(
-    body: ForecastCreate,
-    session: SessionDep,
-    settings: SettingsDep,
-    background: BackgroundTasks,
-    caller: CanRunForecast,
-    key: IdempotencyKey = None,
+    body: ForecastCreate, session: SessionDep, caller: CanRunForecast, key: IdempotencyKey = None
 ) -> JSONResponse:
     status, data = forecasts.request(session, caller, body, key)
-    if data["status"] == "queued":
-        run_after_answer(background, settings, session, int(data["id"]))
     return JSONResponse(data, status_code=status, headers={"Location": f"/api/v1/forecasts/{data['id']}"})
 
 

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import CanReadKpi, CanWriteActuals, CanWriteKpi, IdempotencyKey, IfMatch, SessionDep
 from api.errors import PROBLEM_RESPONSES
@@ -125,5 +126,6 @@ async def import_actuals(
 ) -> ImportReport:
     content = await read_upload(file)
     name = file.filename or "upload.csv"
-    n = imports.import_actuals(session, caller, content=content, filename=name)
+    # Parsing and writing take seconds for a big file: a worker thread does it, never the event loop.
+    n = await run_in_threadpool(imports.import_actuals, session, caller, content=content, filename=name)
     return ImportReport(imported=n, file=name)

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import CanReadSales, CanWriteSales, SessionDep
 from api.errors import PROBLEM_RESPONSES
@@ -55,4 +56,6 @@ async def import_sales(
 ) -> ImportReport:
     content = await read_upload(file)
     name = file.filename or "upload.csv"
-    return ImportReport(imported=imports.import_sales(session, caller, content=content, filename=name), file=name)
+    # Parsing and writing take seconds for a big file: a worker thread does it, never the event loop.
+    n = await run_in_threadpool(imports.import_sales, session, caller, content=content, filename=name)
+    return ImportReport(imported=n, file=name)

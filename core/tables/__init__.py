@@ -10,6 +10,7 @@ from core.tables.coaching import CoachingAlert, Course
 from core.tables.drafts import DRAFT_STATUSES, GoalDraft
 from core.tables.forecast import ForecastJob, TargetRange
 from core.tables.goals import Indicator, KeyResult, KpiActual, KpiAssignment, Objective, Period
+from core.tables.jobs import JOB_STATUSES, Job
 from core.tables.org import Company, Department, Employee, Position, User
 from core.tables.sales import PromoEvent, SalesDaily, Shop
 from core.tables.security import LoginThrottle, ServiceSecret
@@ -17,6 +18,7 @@ from core.tables.weights import PROPOSAL_STATUSES, DepartmentOutcome, WeightProp
 
 __all__ = [
     "DRAFT_STATUSES",
+    "JOB_STATUSES",
     "NAMING",
     "PROPOSAL_STATUSES",
     "AuditEvent",
@@ -31,6 +33,7 @@ __all__ = [
     "ForecastJob",
     "GoalDraft",
     "IdempotencyRecord",
+    "Job",
     "Indicator",
     "KeyResult",
     "KpiActual",

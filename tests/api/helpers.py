@@ -76,3 +76,15 @@ def paged_ids(client, headers: dict[str, str], path: str, **params: object) -> s
         offset += 200
         if offset >= body["count"]:
             return ids
+
+
+def settled_job(client, path: str, headers: dict[str, str], limit_s: float = 600.0) -> dict:  # type: ignore[no-untyped-def]
+    """GET a forecast job until a worker settled it (`done` or `failed`); jobs run on the queue, not inline."""
+    import time
+
+    start = time.monotonic()
+    while True:
+        job = client.get(path, headers=headers).json()
+        if job["status"] in ("done", "failed") or time.monotonic() - start > limit_s:
+            return dict(job)
+        time.sleep(0.2)

@@ -1,4 +1,4 @@
-"""Target-range forecasts through the API: background job, persisted ranges, fan chart, access checks."""
+"""Target-range forecasts through the API: a job on the queue, persisted ranges, fan chart, access checks."""
 
 from datetime import date, timedelta
 
@@ -9,6 +9,7 @@ from sqlalchemy import select
 from core.clock import get_clock
 from core.db import session_scope
 from core.tables import Department, Period, Shop
+from tests.api.helpers import settled_job
 from tests.conftest import make_settings
 
 
@@ -49,7 +50,7 @@ def test_manager_forecast_runs_and_stores_ranges_for_own_shops(fast_client, toke
     period_id, _ = _current_month(demo_url)
     r = fast_client.post("/api/v1/forecasts", headers=tokens["manager"], json={"period_id": period_id})
     assert r.status_code == 202, r.text
-    job = fast_client.get(r.headers["location"], headers=tokens["manager"]).json()
+    job = settled_job(fast_client, r.headers["location"], tokens["manager"])
     assert job["status"] == "done", job["message"]
     own = _shops_of(demo_url, {"ops"})
     assert {x["shop_id"] for x in job["ranges"]} == set(own)
@@ -78,7 +79,7 @@ def test_manager_cannot_forecast_or_read_other_departments_shops(fast_client, to
         "/api/v1/forecasts", headers=tokens["hr"], json={"period_id": period_id, "shop_id": shop}
     ).json()
     assert fast_client.get(f"/api/v1/forecasts/{hr_job['id']}", headers=tokens["manager"]).status_code == 404
-    assert fast_client.get(f"/api/v1/forecasts/{hr_job['id']}", headers=tokens["hr"]).json()["status"] == "done"
+    assert settled_job(fast_client, f"/api/v1/forecasts/{hr_job['id']}", tokens["hr"])["status"] == "done"
     ranges = fast_client.get("/api/v1/target-ranges", headers=tokens["manager"], params={"shop_id": shop}).json()
     assert ranges["count"] == 0
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from core.clock import clock_for
 from core.db import session_scope
 from core.tables import Department, DepartmentOutcome, Employee, GoalDraft, Indicator, KpiAssignment, Period, User
+from tests.api.helpers import settled_job
 from tests.conftest import demo_logins, make_settings
 from workflows.goals.calendar import run_calendar
 from workflows.weights.data import reweighted
@@ -67,7 +68,7 @@ def test_the_loop_from_weights_to_scores(now, demo_url) -> None:  # type: ignore
     assert first.status_code == 201, first.text
     job_id = first.json()["forecast_job_id"]
     assert job_id and any(f.startswith("forecast_pending:") for f in first.json()["flags"])
-    job = api.get(f"/api/v1/forecasts/{job_id}", headers=auth["hr"]).json()
+    job = settled_job(api, f"/api/v1/forecasts/{job_id}", auth["hr"])  # the embedded worker runs it
     assert job["status"] == "done", job["message"]
     assert len(job["ranges"]) == 4  # every shop, although the manager plans for three of them
     mine = api.get(f"/api/v1/forecasts/{job_id}", headers=auth["manager"]).json()

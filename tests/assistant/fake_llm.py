@@ -49,6 +49,7 @@ class FakeLLM:
         self.default = "valid"
         self.requests: list[dict[str, Any]] = []
         self.delay_s = 0.0
+        self.retry_after = "0"  # the Retry-After header of "rate_limit" answers
         self.lock = threading.Lock()
 
     def next_behaviour(self) -> str:
@@ -109,7 +110,7 @@ def make_handler(state: FakeLLM) -> type[BaseHTTPRequestHandler]:
                 return self._send(
                     429,
                     {"error": {"message": "slow down", "type": "rate_limit"}},
-                    headers={"Retry-After": "0"},
+                    headers={"Retry-After": state.retry_after},
                 )
             if mode == "error500":
                 return self._send(500, {"error": {"message": "boom", "type": "server_error"}})

@@ -105,7 +105,7 @@ def test_identical_inputs_hit_the_cache(fake_llm: FakeLLMServer) -> None:
 def test_token_budget_stops_calls(fake_llm: FakeLLMServer) -> None:
     d = _draft(fake_llm, token_budget=100)
     assert [c.outcome for c in d.calls] == ["ok", "fallback"]
-    assert d.calls[1].error == "token budget exhausted"
+    assert d.calls[1].error.startswith("token budget exhausted")
     assert len(fake_llm.state.requests) == 1
 
 

@@ -8,7 +8,6 @@ the same guards) -> recommend catalogue courses -> attach the stored alerts.
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,16 +30,12 @@ from workflows.shared import common
 from workflows.shared.access import get_visible_employee
 
 
-@lru_cache(maxsize=4)
-def _provider(config: LLMConfig) -> LLMProvider:
-    return make_provider(config)
-
-
 def provider_for(settings: Settings | None) -> LLMProvider | None:
-    """The configured LLM provider for report wording; None means the offline templates."""
+    """A provider for one request's report wording (its own deadline and token budget; answers are cached
+    process-wide by input hash); None means the offline templates."""
     if settings is None or settings.llm_provider != "openai":
         return None
-    return _provider(
+    return make_provider(
         LLMConfig(
             provider="openai",
             base_url=settings.llm_base_url,
@@ -49,6 +44,8 @@ def provider_for(settings: Settings | None) -> LLMProvider | None:
             timeout_s=settings.llm_timeout_s,
             max_retries=settings.llm_max_retries,
             max_tokens=settings.llm_max_tokens,
+            deadline_s=settings.llm_deadline_s,
+            token_budget=settings.llm_request_token_budget,
         )
     )
 

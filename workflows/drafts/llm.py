@@ -23,6 +23,8 @@ def llm_config(settings: Settings, provider: str | None = None) -> LLMConfig:
         timeout_s=settings.llm_timeout_s,
         max_retries=settings.llm_max_retries,
         max_tokens=settings.llm_max_tokens,
+        deadline_s=settings.llm_deadline_s,
+        token_budget=settings.llm_request_token_budget,
     )
 
 

@@ -21,6 +21,7 @@ from core.errors import InvalidInput, NotFound
 from core.security import Caller
 from core.tables import ForecastJob, Period, PromoEvent, SalesDaily, Shop, TargetRange
 from workflows.forecasts.schemas import ForecastCreate
+from workflows.jobs import queue as jobs
 from workflows.shared import audit, common
 from workflows.shared.access import managed_department_ids
 
@@ -63,7 +64,7 @@ def request_forecast(session: Session, caller: Caller, data: ForecastCreate) -> 
         requested_by_name=caller.username,
         status="queued",
     )
-    return common.create(session, job, caller=caller, entity="forecast_job")
+    return _queued(session, common.create(session, job, caller=caller, entity="forecast_job"))
 
 
 def _shops_for(session: Session, job: ForecastJob, caller_shops: set[int] | None) -> list[Shop]:
@@ -135,7 +136,7 @@ def build_frames(
 
 
 def request(session: Session, caller: Caller, data: ForecastCreate, key: str | None) -> tuple[int, dict[str, Any]]:
-    """Queue a job in one transaction with the Idempotency-Key record (the adapter then starts `run_job`)."""
+    """Queue a job in one transaction with the Idempotency-Key record (a worker then runs `run_job`)."""
 
     def produce() -> tuple[int, dict[str, Any]]:
         job = request_forecast(session, caller, data)
@@ -149,11 +150,13 @@ def run_job(url: str, job_id: int, *, n_jobs: int = 1, history_days: int = 1095,
     """Run one queued job to `done` or `failed`; never raises (its outcome is the job's status).
 
     Inputs are read in a read-only transaction and results written in a short one, so the minutes of model
-    fitting in between never hold the database's write lock.
+    fitting in between never hold the database's write lock. The job queue runs each job on one worker at a
+    time; a job found `running` is a retry after its worker died, and runs again from the start (results are
+    only ever written in the last transaction, so a dead attempt left none).
     """
     with session_scope(url, clock=clock) as session:
         job = session.get(ForecastJob, job_id)
-        if job is None or job.status != "queued":
+        if job is None or job.status not in ("queued", "running"):
             return
         job.status, job.started_at = "running", clock_of(session).now()
     try:
@@ -168,20 +171,25 @@ def run_job(url: str, job_id: int, *, n_jobs: int = 1, history_days: int = 1095,
         known = isinstance(exc, ForecastingError | InvalidInput)
         if not known:
             log.exception("forecast job %s failed", job_id)
-        with session_scope(url, clock=clock) as session:
-            job = session.get(ForecastJob, job_id)
-            if job is None:  # deleted while it ran: nothing left to mark
-                return
-            job.status, job.finished_at = "failed", clock_of(session).now()
-            job.message = str(exc) if known else "Internal error while forecasting; it was logged."
-            audit.record(
-                session,
-                actor=None,
-                action="forecast_failed",
-                entity="forecast_job",
-                entity_id=job_id,
-                after={"message": job.message},
-            )
+        mark_failed(url, job_id, str(exc) if known else "Internal error while forecasting; it was logged.", clock)
+
+
+def mark_failed(url: str, job_id: int, message: str, clock: Clock | None = None) -> None:
+    """Mark a forecast job failed with `message` (audited), unless it is already done or failed."""
+    with session_scope(url, clock=clock) as session:
+        job = session.get(ForecastJob, job_id)
+        if job is None or job.status in ("done", "failed"):  # deleted meanwhile, or already settled
+            return
+        job.status, job.finished_at = "failed", clock_of(session).now()
+        job.message = message[:2000]
+        audit.record(
+            session,
+            actor=None,
+            action="forecast_failed",
+            entity="forecast_job",
+            entity_id=job_id,
+            after={"message": job.message},
+        )
 
 
 @dataclass(frozen=True)
@@ -433,4 +441,10 @@ def company_forecast(session: Session, caller: Caller, period: Period) -> Foreca
         requested_by_name=f"{caller.username} (goal draft)",
         status="queued",
     )
-    return common.create(session, job, caller=caller, entity="forecast_job")
+    return _queued(session, common.create(session, job, caller=caller, entity="forecast_job"))
+
+
+def _queued(session: Session, job: ForecastJob) -> ForecastJob:
+    """Put `job` on the durable queue in the same transaction: any worker runs it, once."""
+    jobs.enqueue(session, "forecast", {"forecast_job_id": job.id})
+    return job

@@ -135,14 +135,15 @@ def run_once(
     """Run a writing use case once per Idempotency-Key and commit: the one transaction of the use case.
 
     `produce` writes in the open transaction without committing; its rows and the idempotency record
-    commit together, so a crash or a failed write leaves neither (a retry then does the work) and a racing
-    twin rolls back and replays the winner's answer.
+    commit together, so a crash or a failed write leaves neither (a retry then does the work). Twins with
+    one key take turns (`_serialise_key`): the second waits for the first to commit and replays its answer.
     """
     if not key:
         result = produce()
         session.commit()
         return result
     digest = request_hash(payload)
+    _serialise_key(session, caller.user_id, key)
     stored = _stored_response(session, caller.user_id, key, digest)
     if stored is not None:
         return stored
@@ -157,6 +158,16 @@ def run_once(
             raise
         return stored
     return status, body
+
+
+def _serialise_key(session: Session, user_id: int, key: str) -> None:
+    """Make twins with one Idempotency-Key take turns, so the second replays the first's answer instead of
+    racing it into a unique-key conflict (409). PostgreSQL: a transaction-scoped advisory lock on the key;
+    SQLite: writing transactions already run one at a time (core/db.py)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.blake2b(f"idempotency:{user_id}:{key}".encode(), digest_size=8).digest()
+    session.execute(select(func.pg_advisory_xact_lock(int.from_bytes(digest, "big", signed=True))))
 
 
 def _stored_response(session: Session, user_id: int, key: str, digest: str) -> tuple[int, dict[str, Any]] | None:

@@ -1,0 +1,90 @@
+"""Load shedding: a bounded number of requests run, a bounded queue waits briefly, the rest get 503 with
+Retry-After at once; health probes always pass; the service answers normally when the load drops."""
+
+import asyncio
+
+import httpx
+from starlette.types import Receive, Scope, Send
+
+from api.shedding import LoadShedder
+from tests.conftest import make_settings
+
+
+class Gated:
+    """An ASGI app whose /work requests wait until the test opens the gate."""
+
+    def __init__(self) -> None:
+        self.gate = asyncio.Event()
+        self.started = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["path"] == "/work":
+            self.started += 1
+            await self.gate.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+
+async def _scenario() -> dict[str, object]:
+    inner = Gated()
+    shedder = LoadShedder(inner, limit=2, queue=2, wait_s=0.3)
+    transport = httpx.ASGITransport(app=shedder)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        running = [asyncio.create_task(client.get("/work")) for _ in range(2)]
+        await asyncio.sleep(0.05)
+        queued = [asyncio.create_task(client.get("/work")) for _ in range(2)]
+        await asyncio.sleep(0.05)
+        full = await client.get("/work")  # 2 running + 2 waiting: shed at once
+        health = await client.get("/health")  # probes are never shed
+        timed_out = await asyncio.gather(*queued)  # waited 0.3 s for a slot that never came
+        inner.gate.set()
+        done = await asyncio.gather(*running)
+        after = await client.get("/work")
+    return {
+        "full": full,
+        "health": health,
+        "timed_out": timed_out,
+        "done": done,
+        "after": after,
+        "started": inner.started,
+        "active": shedder.active,
+        "shed": shedder.shed,
+    }
+
+
+def test_a_full_queue_is_shed_with_503_and_the_service_recovers() -> None:
+    got = asyncio.run(_scenario())
+    full = got["full"]
+    assert full.status_code == 503 and full.headers["retry-after"] == "1"  # type: ignore[attr-defined]
+    assert full.headers["content-type"] == "application/problem+json"  # type: ignore[attr-defined]
+    assert got["health"].status_code == 200  # type: ignore[attr-defined]
+    assert [r.status_code for r in got["timed_out"]] == [503, 503]  # type: ignore[attr-defined]
+    assert [r.status_code for r in got["done"]] == [200, 200]  # type: ignore[attr-defined]
+    assert got["after"].status_code == 200  # type: ignore[attr-defined]
+    assert got["started"] == 3 and got["active"] == 0 and got["shed"] == 3
+
+
+async def _handover() -> list[int]:
+    inner = Gated()
+    shedder = LoadShedder(inner, limit=1, queue=5, wait_s=5)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=shedder), base_url="http://test") as client:
+        first = asyncio.create_task(client.get("/work"))
+        await asyncio.sleep(0.05)
+        waiting = [asyncio.create_task(client.get("/work")) for _ in range(3)]
+        await asyncio.sleep(0.05)
+        inner.gate.set()  # each finished request hands its slot to the next in line
+        answers = await asyncio.gather(first, *waiting)
+    assert shedder.active == 0
+    return [r.status_code for r in answers]
+
+
+def test_queued_requests_get_the_slots_in_turn() -> None:
+    assert asyncio.run(_handover()) == [200, 200, 200, 200]
+
+
+def test_the_app_sheds_with_its_settings() -> None:
+    from api.app import create_app
+
+    app = create_app(make_settings("sqlite:///unused.db", max_concurrent_requests=3, request_queue=7))
+    shedders = [m for m in app.user_middleware if m.cls is LoadShedder]
+    assert len(shedders) == 1 and shedders[0].kwargs["limit"] == 3 and shedders[0].kwargs["queue"] == 7

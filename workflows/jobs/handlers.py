@@ -1,0 +1,46 @@
+"""What each kind of job runs, and what marks its subject failed when the queue gives up on it."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from core.clock import Clock
+from core.settings import Settings
+from workflows.forecasts import flows as forecasts
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a handler may use: the database, the clock, the settings."""
+
+    url: str
+    clock: Clock
+    settings: Settings
+
+
+@dataclass(frozen=True)
+class Handler:
+    """`run` does the work (raising means the attempt failed); `give_up` records the final failure and its
+    reason on the job's subject (e.g. the forecast job readers follow)."""
+
+    run: Callable[[JobContext, dict[str, Any]], None]
+    give_up: Callable[[JobContext, dict[str, Any], str], None]
+
+
+def _run_forecast(ctx: JobContext, payload: dict[str, Any]) -> None:
+    forecasts.run_job(
+        ctx.url,
+        int(payload["forecast_job_id"]),
+        n_jobs=ctx.settings.forecast_n_jobs,
+        history_days=ctx.settings.forecast_history_days,
+        clock=ctx.clock,
+    )
+
+
+def _forecast_failed(ctx: JobContext, payload: dict[str, Any], reason: str) -> None:
+    forecasts.mark_failed(ctx.url, int(payload["forecast_job_id"]), f"The forecast was stopped: {reason}", ctx.clock)
+
+
+HANDLERS: dict[str, Handler] = {
+    "forecast": Handler(run=_run_forecast, give_up=_forecast_failed),
+}
