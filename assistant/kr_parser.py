@@ -85,6 +85,7 @@ _AT_MOST = (
     "maximum",
     "<",
 )
+_AT_MOST_FIRST = ("不超过", "不高于", "不多于", "no more than", "not more than", "not exceed", "must not exceed")
 _DOWN_CHANGE = (
     "降低",
     "下降",
@@ -236,7 +237,9 @@ def _read_changes_and_targets(kr: ParsedKR, cleaned: str, qs: list[Quantity]) ->
         elif kr.target is None and not is_change:
             kr.target, kr.unit = q.value, q.unit
             near = cleaned[max(0, q.start - 14) : q.start] + " " + cleaned[q.end : q.end + 6]
-            if _has(near, _AT_LEAST):
+            if _has(near, _AT_MOST_FIRST):  # "不超过" holds "超过", "not exceed" holds "exceed"
+                kr.comparator = "<="
+            elif _has(near, _AT_LEAST):
                 kr.comparator = ">="
             elif _has(near, _AT_MOST):
                 kr.comparator = "<="

@@ -204,8 +204,8 @@ def test_leads_carry_team_outcomes_and_specialists_personal_shares() -> None:
                         {
                             "code": "ad_specialist",
                             "people": [
-                                {"id": "A", "name": "A", "history": {"roas": 4.0}},
-                                {"id": "B", "name": "B", "history": {"roas": 2.0}},
+                                {"id": "A", "name": "A", "history": {"cost_per_conversion": 20.0}},
+                                {"id": "B", "name": "B", "history": {"cost_per_conversion": 40.0}},
                             ],
                         },
                     ],
@@ -214,13 +214,15 @@ def test_leads_carry_team_outcomes_and_specialists_personal_shares() -> None:
             ]
         }
     )
-    d = draft_goals("KR1: GMV 达到 450 万元，同比增长 25%\nKR2: 投产比不低于 3", org, lang="zh", actuals=ISSUE_ACTUALS)
+    d = draft_goals("KR1: GMV 达到 450 万元，同比增长 25%\nKR2: 单次转化成本不超过 30 元", org, lang="zh", actuals=ISSUE_ACTUALS)
     roles = {r.role: {k.code: k for k in r.kpis} for r in d.roles if r.department == "ads"}
-    team = roles["ads_lead"]["visitors"].target.value
-    assert roles["ads_lead"]["visitors"].scope == "team"
-    assert roles["ad_specialist"]["visitors"].scope == "personal"
-    assert roles["ad_specialist"]["visitors"].target.value == round(team / 2, 2)  # type: ignore[operator]
+    assert "visitors" in roles["ads_lead"] and "visitors" not in roles["ad_specialist"]  # a shop-wide outcome
+    team = roles["ads_lead"]["ad_revenue"].target.value
+    assert roles["ads_lead"]["ad_revenue"].scope == "team"
+    assert roles["ad_specialist"]["ad_revenue"].scope == "personal"
+    assert roles["ad_specialist"]["ad_revenue"].target.value == round(team / 2, 2)  # type: ignore[operator]
     people = {p.person_id: {k.code: k for k in p.kpis} for p in d.people}
-    assert people["A"]["roas"].target.value == 4.2  # already above the team's 3: their own next step
-    assert people["B"]["roas"].target.value == 3  # below it: the team's target
-    assert "个人目标" in roles["ad_specialist"]["visitors"].definition
+    assert people["A"]["cost_per_conversion"].target.value == 19  # already better than the team's 30: own next step
+    assert people["B"]["cost_per_conversion"].target.value == 30  # not yet: the team's target
+    assert "个人目标" in roles["ad_specialist"]["ad_revenue"].definition
+    assert "training_plan_completion" in roles["ads_lead"] and "training_completion" not in roles["ads_lead"]

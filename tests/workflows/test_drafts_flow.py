@@ -177,13 +177,17 @@ def test_edits_cascade_targets_to_roles_and_refuse_bad_ranges(flow_db: str) -> N
     msgs = " | ".join(str(e["msg"]) for e in bad.value.errors)
     assert "target_low <= target" in msgs and "not a role" in msgs and "neither on the scorecard" in msgs
     role = next(r for r in draft.roles if r.department == "ops" and not r.role.endswith("lead"))
-    with pytest.raises(InvalidInput, match="breaks"):  # a role with 6 KPIs and weights over 100
+    with pytest.raises(InvalidInput, match="breaks"):  # a role's own weights over 100
         apply_edits(
             draft,
             "ops",
-            [KpiEdit(role=role.role, code=k.code, remove=True) for k in role.kpis[:1]]
-            + [KpiEdit(role=role.role, code=role.kpis[1].code, weight=99)],
+            [KpiEdit(role=role.role, code=role.kpis[0].code, weight=60)]
+            + [KpiEdit(role=role.role, code=role.kpis[1].code, weight=50)],
         )
+    # One role weight changed: the role's other KPIs share the rest, so the card still sums to 100.
+    one = apply_edits(draft, "ops", [KpiEdit(role=role.role, code=role.kpis[0].code, weight=40)])
+    card = next(r for r in one.roles if r.role == role.role and r.department == "ops").kpis
+    assert card[0].weight == 40 and sum(k.weight for k in card) == 100
 
 
 def _first_draft(flow_db: str) -> DraftModel:
