@@ -26,10 +26,6 @@ MIN_POOL = 30  # fewer backtest paths than this are topped up with the documente
 # gap, a series just started) were forecast without their lag features: their errors describe that
 # situation, not the forecast being calibrated, so they are left out of the residual pool and scales.
 MIN_RECENT_OBS = 0.5
-# Leave-one-window-out check of the pool: how much wider it must be for the nominal share of each left-out
-# backtest window's errors to fall inside (at most this much; never narrower than the pool itself).
-CHECK_LEVEL = 80
-MAX_POOL_WIDENING = 3.0
 
 
 def slog(x: np.ndarray) -> np.ndarray:
@@ -54,7 +50,6 @@ class Calibration:
     pool: np.ndarray
     signed: frozenset[str] = frozenset()
     n_backtest_paths: int = 0
-    widening: float = 1.0
 
     @classmethod
     def from_backtest(
@@ -67,8 +62,12 @@ class Calibration:
         if ok.empty:
             return replace(cls.fallback(h, 0.25, seed=seed), signed=signed)
         r = slog(ok["y"].to_numpy(float)) - slog(ok["yhat"].to_numpy(float))
-        pooled, scale = _scales(ok, r)
-        widening = _loo_widening(ok, r)
+        absr = pd.Series(np.abs(r), index=ok.index)
+        stats = absr.groupby(ok[ID]).agg(["sum", "count"])
+        # Shrink towards the typical series (the median scale), not the pooled mean that a few erratic
+        # series dominate: that would widen every well-behaved series' interval.
+        pooled = float((stats["sum"] / stats["count"]).median()) or 1e-3
+        scale = ((stats["sum"] + SHRINK_OBS * pooled) / (stats["count"] + SHRINK_OBS)).clip(lower=1e-4)
         z = r / scale.reindex(ok[ID]).to_numpy()
         frame = pd.DataFrame({ID: ok[ID].to_numpy(), "cutoff": ok["cutoff"].to_numpy(), "step": ok["step"], "z": z})
         wide = frame.pivot_table(index=[ID, "cutoff"], columns="step", values="z", aggfunc="first")
@@ -85,8 +84,7 @@ class Calibration:
         # Centre each step on zero: the median path is the model's own forecast. Backtest windows hold
         # errors of older fits and other seasons (Christmas); their mean bias did not carry over.
         pool = pool - np.median(pool, axis=0, keepdims=True)
-        pool = pool * widening
-        return cls(h, scale.to_dict(), pooled, pool.astype(np.float32), signed, n_paths, widening)
+        return cls(h, scale.to_dict(), pooled, pool.astype(np.float32), signed, n_paths)
 
     @classmethod
     def fallback(cls, h: int, scale: float, *, seed: int = 0) -> Calibration:
@@ -124,49 +122,6 @@ class Calibration:
             parts.append(block + carry)
             carry = carry + block.mean(axis=1, keepdims=True)
         return np.concatenate(parts, axis=1)[:, :horizon]
-
-
-def _scales(ok: pd.DataFrame, r: np.ndarray) -> tuple[float, pd.Series]:
-    """The median series' scale and each series' mean |r| shrunk towards it (SHRINK_OBS pseudo-observations).
-
-    Shrunk towards the typical series (the median), not the pooled mean that a few erratic series
-    dominate: that would widen every well-behaved series' interval."""
-    stats = pd.Series(np.abs(r), index=ok.index).groupby(ok[ID]).agg(["sum", "count"])
-    pooled = float((stats["sum"] / stats["count"]).median()) or 1e-3
-    scale = ((stats["sum"] + SHRINK_OBS * pooled) / (stats["count"] + SHRINK_OBS)).clip(lower=1e-4)
-    return pooled, scale
-
-
-def _loo_widening(ok: pd.DataFrame, r: np.ndarray) -> float:
-    """How much wider the pool must be for left-out backtest windows to be covered at CHECK_LEVEL%.
-
-    Each window's errors are normalised with scales and a pool built from the other windows only; the
-    factor each error needs to fall inside that pool's CHECK_LEVEL% band of its step is taken, and the
-    CHECK_LEVEL% quantile of those factors is the widening (at least 1, at most MAX_POOL_WIDENING). It
-    measures what a pool from a few windows misses: errors of a window unlike the others (Christmas, a
-    level shift), which the next window may be too. With one window there is nothing to leave out: 1."""
-    cutoffs = pd.unique(ok["cutoff"])
-    if len(cutoffs) < 2:
-        return 1.0
-    lo_q, hi_q = 0.5 - CHECK_LEVEL / 200, 0.5 + CHECK_LEVEL / 200
-    needs = []
-    for cutoff in cutoffs:
-        out = (ok["cutoff"] == cutoff).to_numpy()
-        train, test = ok.loc[~out], ok.loc[out]
-        pooled, scale = _scales(train, r[~out])
-        z_train = pd.Series(r[~out] / scale.reindex(train[ID]).to_numpy(), index=train.index)
-        median = z_train.groupby(train["step"]).median()
-        centred = z_train - median.reindex(train["step"]).to_numpy()
-        lo = centred.groupby(train["step"]).quantile(lo_q).reindex(test["step"]).to_numpy()
-        hi = centred.groupby(train["step"]).quantile(hi_q).reindex(test["step"]).to_numpy()
-        z_test = r[out] / scale.reindex(test[ID]).fillna(pooled).to_numpy() - median.reindex(test["step"]).to_numpy()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            needs.append(np.where(z_test >= 0, z_test / hi, z_test / lo))
-    need = np.concatenate(needs)
-    need = need[np.isfinite(need)]
-    if not len(need):
-        return 1.0
-    return float(np.clip(np.quantile(need, CHECK_LEVEL / 100), 1.0, MAX_POOL_WIDENING))
 
 
 def _guess_paths(rng: np.random.Generator, n: int, h: int) -> np.ndarray:
