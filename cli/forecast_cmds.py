@@ -185,6 +185,13 @@ def eval_forecast(
     forecast_out: Annotated[
         Path | None, typer.Option(help="Also forecast all stores over the calendar file into this CSV.")
     ] = None,
+    holdout: Annotated[
+        bool,
+        typer.Option(
+            help="Daily: also fit as `kpilot forecast` does on the history up to --horizon days before its end "
+            "and score those held-out days."
+        ),
+    ] = True,
 ) -> None:
     """Rolling-origin backtests on Rossmann (daily, weekly, monthly) and a generated weekly panel; writes
     one table per data set to eval/results/."""
@@ -210,7 +217,7 @@ def eval_forecast(
     try:
         for name in freqs:
             if name == "daily" and windows > 0:
-                table = run(data_dir, n, windows, horizon, results_dir, lambda msg: typer.echo(msg, err=True))
+                table = run(data_dir, n, windows, horizon, results_dir, lambda msg: typer.echo(msg, err=True), holdout)
             elif name != "daily":
                 from eval.forecast_freq import run as run_freq
 

@@ -7,7 +7,8 @@ an empty-most-weeks markdown regressor, holiday weeks, level shifts, trends and 
 model is scored by the same rolling-origin code as the daily benchmark (`forecast_bench.evaluate`): fitted
 before each window, intervals calibrated on the windows before it with the same sample-path method, so
 the point forecasts are what differs. Known regressors per period: open, promotion, public and school
-holiday days (Rossmann); IsHoliday and MarkDown (generated). AutoETS and MSTL are univariate.
+holiday days (Rossmann); IsHoliday and MarkDown (generated). AutoETS and MSTL are statsforecast's
+(`eval/forecast_refs.py`), univariate.
 """
 
 from __future__ import annotations
@@ -109,15 +110,14 @@ def load(name: str, data_dir: Path, stores: int | None) -> Panel:
 
 def models(h: int) -> list[tuple[str, BaseForecaster]]:
     """The side-by-side line-up: baselines, the reference and ours."""
-    from eval.forecast_refs import LagGBM
+    from eval.forecast_refs import LagGBM, StatsForecastModel
     from forecasting.gbm import GlobalGBM
     from forecasting.models import SeasonalNaive
-    from forecasting.stats import AutoETS, MSTLForecaster
 
     return [
         ("seasonal naive", SeasonalNaive(horizon=h)),
-        ("AutoETS (statsmodels)", AutoETS(horizon=h)),
-        ("MSTL + ETS (statsmodels)", MSTLForecaster(horizon=h)),
+        ("AutoETS (statsforecast)", StatsForecastModel("ets", horizon=h)),
+        ("MSTL + AutoETS (statsforecast)", StatsForecastModel("mstl", horizon=h)),
         ("GBM reference (lags)", LagGBM(horizon=h)),
         ("kpilot GlobalGBM", GlobalGBM(horizon=h)),
     ]

@@ -1,7 +1,8 @@
 """Per-series exponential smoothing baselines (statsmodels): `AutoETS` and `MSTLForecaster`.
 
-statsforecast's AutoETS and MSTL do not install next to pandas 3.1.1 / scipy 1.17.1 (statsforecast 2.1
-needs pandas < 3, 2.0 needs scipy < 1.16), so these are the same ideas on statsmodels:
+The product's own univariate baselines (no numba / statsforecast at run time). The side-by-side benchmarks
+use statsforecast's AutoETS and MSTL themselves (`eval/forecast_refs.py`; statsforecast 2.0.1 is the
+release that installs next to pandas 3.1.1 / scipy 1.17.1, pinned in [dev]). These are the same ideas:
 - `AutoETS`: additive-error ETS on log1p(y) (sign-preserving for returns), choosing by AICc among no
   trend / damped additive trend x no season / additive season (a season needs two full seasons of history);
 - `MSTLForecaster`: MSTL decomposition (statsmodels) of log1p(y) with the frequency's seasons that fit
