@@ -24,6 +24,7 @@ STATUS: dict[type[e.KpilotError], int] = {
     e.PreconditionRequired: 428,
     e.InvalidInput: 422,
     e.TooManyAttempts: 429,
+    e.Unavailable: 503,
 }
 
 

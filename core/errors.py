@@ -43,3 +43,7 @@ class InvalidInput(KpilotError):
     def __init__(self, message: str, errors: list[dict[str, object]] | None = None) -> None:
         super().__init__(message)
         self.errors = errors or []
+
+
+class Unavailable(KpilotError):
+    """The server cannot do this now or as installed (e.g. a missing font); the text says what to install."""

@@ -55,6 +55,10 @@ class Settings(ClockSettings):
     forecast_n_jobs: int = Field(default=1, ge=1, le=64)
     forecast_history_days: int = Field(default=1095, ge=90, le=3650, description="Sales history used per forecast.")
 
+    export_font: str = Field(
+        default="", description="A .ttf/.ttc font with Chinese glyphs for PDF exports; default: fontconfig's."
+    )
+
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> "Settings":
         if not self.demo and self.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
