@@ -144,6 +144,7 @@ def to_pdf(sections: list[tables.Section], font: Path) -> bytes:
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_font("cjk", "", str(font))
+    pdf.add_font("cjk", "B", str(font))  # table headings ask for bold; the one CJK face serves both
     for sec in sections:
         pdf.add_page()
         pdf.set_font("cjk", size=14)
