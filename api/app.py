@@ -136,7 +136,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.clock = clock
     app.state.audit_keys = audit_keys
     errors.install(app)
-    modules = (auth, org, goals, kpis, sales, admin, forecasts, weights, coaching, drafts, process_routes, export_routes)
+    modules = (
+        auth,
+        org,
+        goals,
+        kpis,
+        sales,
+        admin,
+        forecasts,
+        weights,
+        coaching,
+        drafts,
+        process_routes,
+        export_routes,
+    )
     document_permissions([m.router for m in modules])
     for module in modules:
         app.include_router(module.router)

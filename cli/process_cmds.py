@@ -11,7 +11,9 @@ export_app = typer.Typer(help="Export scorecards and feedback reports to Excel o
 
 
 def notify(
-    days: Annotated[int, typer.Option("--days", min=0, max=90, help="Remind of open tasks due within this many days.")] = 3,
+    days: Annotated[
+        int, typer.Option("--days", min=0, max=90, help="Remind of open tasks due within this many days.")
+    ] = 3,
 ) -> None:
     """Send today's reminders, new alerts and pending approvals to the company's channels (each message once).
 
@@ -33,7 +35,9 @@ def notify(
         raise typer.Exit(1)
 
 
-def _export(kind: Literal["scorecard", "report"], code: str, fmt: str, lang: str, period: str | None, out: Path | None) -> None:
+def _export(
+    kind: Literal["scorecard", "report"], code: str, fmt: str, lang: str, period: str | None, out: Path | None
+) -> None:
     if fmt not in ("xlsx", "pdf") or lang not in ("zh", "en"):
         typer.echo("error: use --format xlsx|pdf and --lang zh|en", err=True)
         raise typer.Exit(2)
@@ -61,8 +65,14 @@ def _export(kind: Literal["scorecard", "report"], code: str, fmt: str, lang: str
                 raise typer.Exit(2)
         try:
             f = exports.export(
-                session, system, kind=kind, fmt=fmt, employee_id=emp.id, period_id=period_id,  # type: ignore[arg-type]
-                lang=lang, settings=settings,  # type: ignore[arg-type]
+                session,
+                system,
+                kind=kind,
+                fmt="pdf" if fmt == "pdf" else "xlsx",
+                employee_id=emp.id,
+                period_id=period_id,
+                lang="zh" if lang == "zh" else "en",
+                settings=settings,
             )
         except KpilotError as exc:
             typer.echo(f"error: {exc}", err=True)
@@ -80,13 +90,17 @@ Out = Annotated[Path | None, typer.Option("--out", help="File to write (default:
 
 
 @export_app.command("scorecard")
-def export_scorecard(code: Code, fmt: Fmt = "xlsx", lang: LangOpt = "zh", period: PeriodOpt = None, out: Out = None) -> None:
+def export_scorecard(
+    code: Code, fmt: Fmt = "xlsx", lang: LangOpt = "zh", period: PeriodOpt = None, out: Out = None
+) -> None:
     """A person's scorecard: this period's KPIs and how every point of the reviewed period was computed."""
     _export("scorecard", code, fmt, lang, period, out)
 
 
 @export_app.command("report")
-def export_report(code: Code, fmt: Fmt = "xlsx", lang: LangOpt = "zh", period: PeriodOpt = None, out: Out = None) -> None:
+def export_report(
+    code: Code, fmt: Fmt = "xlsx", lang: LangOpt = "zh", period: PeriodOpt = None, out: Out = None
+) -> None:
     """A person's feedback report with recommended courses and alerts."""
     _export("report", code, fmt, lang, period, out)
 

@@ -35,7 +35,11 @@ def test_scorecard_xlsx_has_the_plans_numbers(client, tokens, lang) -> None:
     assert [row[0] for row in kpis] == [k["code"] for k in plan["kpis"]]
     for row, k in zip(kpis, plan["kpis"], strict=True):
         assert row[1] == k["name"] and row[3] == pytest.approx(k["weight"], rel=1e-12)
-        for got, want in zip(row[4:8] + (row[9],), (k["target_low"], k["target"], k["target_high"], k["actual"], k["progress_pct"]), strict=True):
+        for got, want in zip(
+            row[4:8] + (row[9],),
+            (k["target_low"], k["target"], k["target_high"], k["actual"], k["progress_pct"]),
+            strict=True,
+        ):
             assert got == (None if want is None else pytest.approx(want, rel=1e-12))
     score_rows = _sheet_rows(r.content, 1)
     lines = _table(score_rows, "指标" if lang == "zh" else "KPI")

@@ -62,16 +62,25 @@ def test_owner_plans_manager_comments_owner_replies(client, tokens, demo_url) ->
     # The manager reads and comments but may not plan or edit the employee's tasks.
     listed = client.get(f"/api/v1/kpi-assignments/{aid}/tasks", headers=tokens["manager"])
     assert [t["id"] for t in listed.json()] == [task["id"]]
-    assert client.post(
-        f"/api/v1/kpi-assignments/{aid}/tasks", json={"title": "x", "due_date": due}, headers=tokens["manager"]
-    ).status_code == 403
-    assert client.patch(
-        f"/api/v1/tasks/{task['id']}", json={"progress": 50}, headers={**tokens["manager"], "If-Match": '"1"'}
-    ).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/kpi-assignments/{aid}/tasks", json={"title": "x", "due_date": due}, headers=tokens["manager"]
+        ).status_code
+        == 403
+    )
+    assert (
+        client.patch(
+            f"/api/v1/tasks/{task['id']}", json={"progress": 50}, headers={**tokens["manager"], "If-Match": '"1"'}
+        ).status_code
+        == 403
+    )
     # The owner cannot comment first: they reply.
-    assert client.post(
-        f"/api/v1/tasks/{task['id']}/comments", json={"body": "开始了"}, headers=tokens["employee"]
-    ).status_code == 422
+    assert (
+        client.post(
+            f"/api/v1/tasks/{task['id']}/comments", json={"body": "开始了"}, headers=tokens["employee"]
+        ).status_code
+        == 422
+    )
     c = client.post(f"/api/v1/tasks/{task['id']}/comments", json={"body": "先做竞品分析"}, headers=tokens["manager"])
     assert c.status_code == 201, c.text
     reply = client.post(f"/api/v1/tasks/{task['id']}/comments", json={"body": "好的"}, headers=tokens["employee"])
@@ -117,9 +126,10 @@ def test_strangers_get_404_like_a_missing_task(client, tokens, demo_url) -> None
     stranger = client.get(f"/api/v1/tasks/{tid}", headers=tokens["employee2"])
     assert missing.status_code == stranger.status_code == 404
     assert client.get(f"/api/v1/kpi-assignments/{aid}/tasks", headers=tokens["employee2"]).status_code == 404
-    assert client.post(
-        f"/api/v1/tasks/{tid}/comments", json={"body": "hi"}, headers=tokens["employee2"]
-    ).status_code == 404
+    assert (
+        client.post(f"/api/v1/tasks/{tid}/comments", json={"body": "hi"}, headers=tokens["employee2"]).status_code
+        == 404
+    )
     assert client.get(f"/api/v1/tasks/{tid}", headers=tokens["hr"]).status_code == 200
 
 

@@ -38,14 +38,18 @@ def _count(url: str, shop_id: int) -> int:
 
 
 def _upload(client, headers, content: bytes, name: str = "sales.xlsx"):  # type: ignore[no-untyped-def]
-    return client.post("/api/v1/imports/sales", headers=headers, files={"file": (name, content, "application/octet-stream")})
+    return client.post(
+        "/api/v1/imports/sales", headers=headers, files={"file": (name, content, "application/octet-stream")}
+    )
 
 
 def test_sales_from_excel_with_real_date_cells(client, tokens, demo_url) -> None:
     sid, code = _shop(demo_url)
     day = get_clock().yesterday() - timedelta(days=400)
     rows: list[list[object]] = [["shop_code", "ds", "sales", "orders", "visitors"]]
-    rows += [[code, datetime.combine(day + timedelta(days=i), datetime.min.time()), 1000.5 + i, 10, 300] for i in range(3)]
+    rows += [
+        [code, datetime.combine(day + timedelta(days=i), datetime.min.time()), 1000.5 + i, 10, 300] for i in range(3)
+    ]
     # Named .csv on purpose: the content decides.
     r = _upload(client, tokens["hr"], _xlsx(rows), name="export-from-erp.csv")
     assert r.status_code == 200, r.text
@@ -94,8 +98,18 @@ def test_actuals_from_excel(client, tokens, demo_url) -> None:
     r = client.post(
         "/api/v1/imports/actuals",
         headers=tokens["manager"],
-        files={"file": ("a.xlsx", _xlsx([["employee_code", "period_code", "indicator_code", "as_of", "value"],
-                                         ["E-NOPE", "2026-11", "sales", datetime(2026, 11, 10), 5]]), "x")},
+        files={
+            "file": (
+                "a.xlsx",
+                _xlsx(
+                    [
+                        ["employee_code", "period_code", "indicator_code", "as_of", "value"],
+                        ["E-NOPE", "2026-11", "sales", datetime(2026, 11, 10), 5],
+                    ]
+                ),
+                "x",
+            )
+        },
     )
     assert r.status_code == 422
     e = r.json()["errors"][0]

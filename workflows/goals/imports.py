@@ -47,9 +47,7 @@ def is_xlsx(content: bytes) -> bool:
     return content[:4] == b"PK\x03\x04"
 
 
-def _rows(
-    content: bytes, required: tuple[str, ...], filename: str
-) -> Iterator[tuple[Where, dict[str, str], Letters]]:
+def _rows(content: bytes, required: tuple[str, ...], filename: str) -> Iterator[tuple[Where, dict[str, str], Letters]]:
     if is_xlsx(content):
         yield from xlsx_rows(content, required, filename)
         return

@@ -84,7 +84,9 @@ def _check(ch: ChannelIn, settings: dict[str, Any], secret: str) -> list[dict[st
     if ch.kind == "email":
         for name in ("smtp_host", "smtp_port", "smtp_from", "smtp_to"):
             if not settings.get(name):
-                errors.append({"loc": ["body", "channels", ch.kind, name], "msg": "required for an enabled e-mail channel"})
+                errors.append(
+                    {"loc": ["body", "channels", ch.kind, name], "msg": "required for an enabled e-mail channel"}
+                )
         return errors
     parts = urlsplit(secret)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -103,7 +105,9 @@ def put_channels(session: Session, caller: Caller, data: ChannelsIn, if_match: s
         raise PreconditionFailed(f"The channels changed since you read them (your version {expected}); GET them again.")
     kinds = [c.kind for c in data.channels]
     if len(set(kinds)) != len(kinds):
-        raise InvalidInput("Each channel kind may appear once.", [{"loc": ["body", "channels"], "msg": "duplicate kind"}])
+        raise InvalidInput(
+            "Each channel kind may appear once.", [{"loc": ["body", "channels"], "msg": "duplicate kind"}]
+        )
     existing = {c.kind: c for c in _rows(session, cid)}
     before = {k: to_public(c).model_dump() for k, c in existing.items()}
     errors: list[dict[str, object]] = []
@@ -131,7 +135,13 @@ def put_channels(session: Session, caller: Caller, data: ChannelsIn, if_match: s
     session.flush()
     after = {c.kind: to_public(c).model_dump() for c in _rows(session, cid)}
     audit.record(
-        session, actor=caller, action="update", entity="notification_channels", entity_id=cid, before=before, after=after
+        session,
+        actor=caller,
+        action="update",
+        entity="notification_channels",
+        entity_id=cid,
+        before=before,
+        after=after,
     )
     session.commit()
     return get_channels(session, caller)

@@ -119,7 +119,11 @@ def scorecard(emp: Employee, plan: PlanPublic, lang: Lang) -> list[Section]:
             )
             for ln in lines
         ]
-        + ([(label("total", lang), score.get("total_weight"), None, None, None, None, score.get("total"), "")] if lines else []),
+        + (
+            [(label("total", lang), score.get("total_weight"), None, None, None, None, score.get("total"), "")]
+            if lines
+            else []
+        ),
         widths=(24, 10, 12, 14, 14, 12, 10, 60),
     )
     return [kpis, breakdown]
@@ -152,7 +156,12 @@ def report(emp: Employee, plan: PlanPublic, lang: Lang) -> list[Section]:
                 title=label("alerts", lang),
                 header=ALERT_HEADER[i],
                 rows=[
-                    (a.indicator_code, a.start_date.isoformat(), a.days, a.explanation_zh if lang == "zh" else a.explanation_en)
+                    (
+                        a.indicator_code,
+                        a.start_date.isoformat(),
+                        a.days,
+                        a.explanation_zh if lang == "zh" else a.explanation_en,
+                    )
                     for a in plan.alerts
                 ],
                 widths=(20, 14, 8, 120),

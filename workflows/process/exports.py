@@ -101,7 +101,8 @@ def export(
     if font is None:
         raise ExportUnavailable(
             "PDF export needs a font with Chinese glyphs and none was found: install Debian's fonts-wqy-microhei "
-            "(`apt-get install fonts-wqy-microhei`) or set KPILOT_EXPORT_FONT to a .ttf/.ttc file; Excel works meanwhile."
+            "(`apt-get install fonts-wqy-microhei`) or set KPILOT_EXPORT_FONT to a .ttf/.ttc file; "
+            "Excel exports work meanwhile."
         )
     return ExportFile(to_pdf(sections, font), MEDIA["pdf"], f"{stem}.pdf")
 

@@ -117,7 +117,13 @@ def _claim(session: Session, channel: NotificationChannel, msg: Message) -> Noti
         row.status, row.attempts, row.sent_at = "sending", row.attempts + 1, now
     else:
         row = NotificationSent(
-            channel_id=channel.id, dedupe_key=msg.key, topic=msg.topic, status="sending", attempts=1, error="", sent_at=now
+            channel_id=channel.id,
+            dedupe_key=msg.key,
+            topic=msg.topic,
+            status="sending",
+            attempts=1,
+            error="",
+            sent_at=now,
         )
         session.add(row)
     try:
@@ -144,9 +150,7 @@ def deliver(channel: NotificationChannel, msg: Message, now_clock: Clock) -> Non
 def notify(session: Session, *, reminder_days: int = REMINDER_DAYS) -> NotifyRun:
     """Send today's messages to every enabled channel, each once (commits as it goes)."""
     clock = clock_of(session)
-    channels = list(
-        session.execute(select(NotificationChannel).where(NotificationChannel.enabled.is_(True))).scalars()
-    )
+    channels = list(session.execute(select(NotificationChannel).where(NotificationChannel.enabled.is_(True))).scalars())
     counts = {"sent": 0, "failed": 0, "skipped": 0}
     by_topic: dict[str, int] = {}
     if not channels:
