@@ -9,7 +9,8 @@ from api.deps import IdempotencyKey, IfMatch, Require, SessionDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, created
 from core.security import Caller
-from workflows.process import channels, reminders, tasks
+from workflows.process import channels, reminders
+from workflows.process import flows as tasks
 from workflows.process.schemas import (
     ChannelsIn,
     ChannelsPublic,

@@ -1,4 +1,5 @@
-"""Task use cases: an employee breaks a KPI into dated tasks, their manager chain reads and comments.
+"""Task use cases (what the process routes call): an employee breaks a KPI into dated tasks, their manager chain
+reads and comments.
 
 Access (the same object checks as the plan routes): the assignment's owner creates and edits its tasks;
 the owner's manager chain and HR/admin read them and comment, the owner replies; anyone else gets 404.
