@@ -12,6 +12,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import errors
 from api.routes import admin, auth, coaching, drafts, forecasts, goals, kpis, org, sales, weights
 from api.shedding import LoadShedder
+from api.routes import exports as export_routes
+from api.routes import process as process_routes
 from core.clock import clock_for
 from core.security import PERMISSIONS
 from core.settings import Settings, get_settings
@@ -145,7 +147,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.clock = clock
     app.state.audit_keys = audit_keys
     errors.install(app)
-    modules = (auth, org, goals, kpis, sales, admin, forecasts, weights, coaching, drafts)
+    modules = (
+        auth,
+        org,
+        goals,
+        kpis,
+        sales,
+        admin,
+        forecasts,
+        weights,
+        coaching,
+        drafts,
+        process_routes,
+        export_routes,
+    )
     document_permissions([m.router for m in modules])
     for module in modules:
         app.include_router(module.router)

@@ -27,6 +27,7 @@ STATUS: dict[type[e.KpilotError], int] = {
     e.InvalidInput: 422,
     e.TooManyAttempts: 429,
     e.Busy: 503,
+    e.Unavailable: 503,
 }
 BUSY_RETRY_AFTER_S = 1
 

@@ -217,7 +217,8 @@ def audit_seal() -> None:
 
 
 def housekeeping() -> None:
-    """Seed the KPI catalogue, create periods through next quarter, roll KPIs into started periods (cron-safe).
+    """Seed the KPI catalogue, create periods through next quarter, roll KPIs into started periods, then send
+    reminders, alerts and approvals to the configured channels (cron-safe; nothing is sent twice).
 
     `kpilot serve` does this itself at start-up and every KPILOT_HOUSEKEEPING_INTERVAL_S seconds; run this
     from cron when no API process is up (e.g. shortly after midnight in the company's time zone)."""
@@ -232,6 +233,10 @@ def housekeeping() -> None:
         f"{run.today}: periods created: {made}; KPI assignments rolled over: {run.assignments_rolled}; "
         f"catalogue indicators added: {len(run.indicators_seeded)}"
     )
+    from workflows.process.notify import run_notify
+
+    sent = run_notify(settings.database_url, clock_for(settings))
+    typer.echo(f"notifications: {sent.sent} sent, {sent.failed} failed, {sent.skipped} already sent")
 
 
 def register(app: typer.Typer) -> None:

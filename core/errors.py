@@ -52,3 +52,7 @@ class Busy(KpilotError):
     def __init__(self, message: str, retry_after: int = 1) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class Unavailable(KpilotError):
+    """The server cannot do this now or as installed (e.g. a missing font); the text says what to install."""

@@ -57,6 +57,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "drafts:read": STAFF,  # scoped: managers their department tree; employees read published KPIs instead
     "drafts:write": STAFF,  # scoped like drafts:read
     "drafts:publish": STAFF,  # scoped; a manager's own KPIs are never set by themselves
+    "tasks:read": ALL_ROLES,  # scoped: one's own tasks; managers their reporting line's; HR/admin all
+    "tasks:write": ALL_ROLES,  # scoped: only the KPI's owner plans and updates its tasks
+    "tasks:comment": ALL_ROLES,  # scoped: the owner's manager chain and HR/admin; the owner replies
+    "tasks:board": STAFF,  # scoped: a manager's reporting line
+    "reminders:read": ALL_ROLES,  # one's own deadlines
+    "notifications:read": frozenset({ADMIN}),
+    "notifications:write": frozenset({ADMIN}),
+    "exports:read": ALL_ROLES,  # scoped exactly like plan:read
 }
 
 

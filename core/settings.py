@@ -77,6 +77,9 @@ class Settings(ClockSettings):
     llm_request_token_budget: int = Field(
         default=20_000, ge=100, description="Tokens one request (a draft, a report) may spend on the LLM."
     )
+    export_font: str = Field(
+        default="", description="A .ttf/.ttc font with Chinese glyphs for PDF exports; default: fontconfig's."
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> "Settings":

@@ -1,4 +1,4 @@
-"""KPI assignment routes: targets and weights, actuals, and CSV imports."""
+"""KPI assignment routes: targets and weights, actuals, and CSV / Excel imports."""
 
 from typing import Annotated
 
@@ -106,9 +106,9 @@ def record_actual(
     )
 
 
-async def read_upload(file: UploadFile) -> bytes:
-    """The uploaded file's bytes, refusing files over the limit."""
-    content = await file.read(MAX_UPLOAD + 1)
+def read_upload(file: UploadFile) -> bytes:
+    """The uploaded file's bytes, refusing files over the limit (sync: import routes run in the threadpool)."""
+    content = file.file.read(MAX_UPLOAD + 1)
     if len(content) > MAX_UPLOAD:
         raise InvalidInput(f"The file is larger than {MAX_UPLOAD // 1_000_000} MB; split it and import the parts.")
     return content
@@ -117,14 +117,17 @@ async def read_upload(file: UploadFile) -> bytes:
 @router.post(
     "/imports/actuals",
     response_model=ImportReport,
-    summary="Import KPI actuals from CSV (employee_code, period_code, indicator_code, as_of, value)",
+    summary="Import KPI actuals from CSV or Excel .xlsx (employee_code, period_code, indicator_code, as_of, value)",
+    description="Every row is checked first; one bad row imports nothing, and each error names the CSV line or "
+    "the Excel sheet, row and column (`cell`). Excel files are recognised by content, whatever their name.",
 )
-async def import_actuals(
+def import_actuals(
     session: SessionDep,
     caller: CanWriteActuals,
     file: Annotated[UploadFile, File()],
 ) -> ImportReport:
-    content = await read_upload(file)
+    # A plain `def`: FastAPI runs it in the threadpool, so a large import never blocks the event loop.
+    content = read_upload(file)
     name = file.filename or "upload.csv"
     # Parsing and writing take seconds for a big file: a worker thread does it, never the event loop.
     n = await run_in_threadpool(imports.import_actuals, session, caller, content=content, filename=name)

@@ -47,14 +47,17 @@ def shop_sales(
 @router.post(
     "/imports/sales",
     response_model=ImportReport,
-    summary="Import daily sales from CSV (shop_code, ds, sales[, orders, visitors, is_open, promo])",
+    summary="Import daily sales from CSV or Excel .xlsx (shop_code, ds, sales[, orders, visitors, is_open, promo])",
+    description="Every row is checked first; one bad row imports nothing, and each error names the CSV line or "
+    "the Excel sheet, row and column (`cell`). Excel files are recognised by content, whatever their name.",
 )
-async def import_sales(
+def import_sales(
     session: SessionDep,
     caller: CanWriteSales,
     file: Annotated[UploadFile, File()],
 ) -> ImportReport:
-    content = await read_upload(file)
+    # A plain `def`: FastAPI runs it in the threadpool, so a large import never blocks the event loop.
+    content = read_upload(file)
     name = file.filename or "upload.csv"
     # Parsing and writing take seconds for a big file: a worker thread does it, never the event loop.
     n = await run_in_threadpool(imports.import_sales, session, caller, content=content, filename=name)

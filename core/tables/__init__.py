@@ -12,11 +12,13 @@ from core.tables.forecast import ForecastJob, TargetRange
 from core.tables.goals import Indicator, KeyResult, KpiActual, KpiAssignment, Objective, Period
 from core.tables.jobs import JOB_STATUSES, Job
 from core.tables.org import Company, Department, Employee, Position, User
+from core.tables.process import CHANNEL_KINDS, NotificationChannel, NotificationSent, ProcessTask, TaskComment
 from core.tables.sales import PromoEvent, SalesDaily, Shop
 from core.tables.security import LoginThrottle, ServiceSecret
 from core.tables.weights import PROPOSAL_STATUSES, DepartmentOutcome, WeightProposal, WeightSet
 
 __all__ = [
+    "CHANNEL_KINDS",
     "DRAFT_STATUSES",
     "JOB_STATUSES",
     "NAMING",
@@ -41,12 +43,16 @@ __all__ = [
     "LoginThrottle",
     "Objective",
     "Period",
+    "NotificationChannel",
+    "NotificationSent",
     "Position",
+    "ProcessTask",
     "PromoEvent",
     "SalesDaily",
     "ServiceSecret",
     "Shop",
     "TargetRange",
+    "TaskComment",
     "User",
     "Versioned",
     "WeightProposal",

@@ -1,6 +1,7 @@
 """The calendar keeps itself ahead of the people who use it.
 
-Flow of `keep_calendar` (run by the API at start-up and then every few minutes, and by `kpilot housekeeping`):
+Flow of `keep_calendar` (run by the API at start-up and then every few minutes, and by `kpilot housekeeping`;
+both then deliver reminders, alerts and approvals through workflows.process.notify, a step of its own):
 0. the KPI catalogue table holds every shipped indicator (HR's own and edited ones are left as they are);
 1. periods exist before they start: every month, quarter and year through the end of next quarter, so a
    manager can draft next quarter's goals in the last weeks of this one;
@@ -29,6 +30,7 @@ from core.errors import Conflict
 from core.tables import Employee, Indicator, KeyResult, KpiAssignment, Objective, Period
 from kpi import periods as calendar
 from workflows.goals.catalogue import ensure_catalogue
+from workflows.process.notify import run_notify
 from workflows.shared import audit, common
 from workflows.weights.data import reweighted, weight_set_in_force
 from workflows.weights.outcomes import derive_outcomes
@@ -270,6 +272,17 @@ class CalendarKeeper:
             log.info(
                 "calendar: periods %s created, %d assignments rolled over", run.periods_created, run.assignments_rolled
             )
+        self._notify()
+
+    def _notify(self) -> None:
+        # A separate step in its own transactions: a failing channel never undoes the calendar's work.
+        try:
+            sent = run_notify(self.url, self.clock)
+        except SQLAlchemyError:
+            log.exception("notifications failed; retrying at the next tick")
+            return
+        if sent.sent or sent.failed:
+            log.info("notify: %d sent, %d failed", sent.sent, sent.failed)
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval_s):

@@ -1,4 +1,5 @@
-"""CSV imports of KPI actuals and sales history: all rows are checked first; one bad row imports nothing."""
+"""CSV and Excel (.xlsx) imports of KPI actuals and sales history: all rows are checked first; one bad row imports
+nothing. Every error says where: the CSV line, or the Excel sheet, row and column (cell)."""
 
 import csv
 import hashlib
@@ -17,6 +18,7 @@ from core.errors import InvalidInput, NotFound
 from core.security import Caller
 from core.tables import Employee, Indicator, KpiActual, KpiAssignment, Period, SalesDaily, Shop
 from workflows.goals.flows import ensure_may_plan
+from workflows.goals.xlsx import xlsx_rows
 from workflows.shared import audit
 
 ACTUAL_COLUMNS = ("employee_code", "period_code", "indicator_code", "as_of", "value")
@@ -28,7 +30,32 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 SALES_YEARS_BACK = 20  # sales history older than this is not plausible for the shops kpilot serves
 
 
-def _rows(content: bytes, required: tuple[str, ...], filename: str) -> Iterator[tuple[int, dict[str, str]]]:
+Where = dict[str, Any]  # {"line": 3} for CSV; {"sheet": "Sheet1", "row": 3} for Excel
+Letters = dict[str, str]  # column name -> Excel column letter (empty for CSV)
+
+
+class RowError(ValueError):
+    """A bad value in one row; `column` names the column at fault when one is."""
+
+    def __init__(self, message: str, column: str | None = None) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+def is_xlsx(content: bytes) -> bool:
+    """An Excel workbook (a zip file: the PK signature), whatever the file is called; CSV otherwise."""
+    return content[:4] == b"PK\x03\x04"
+
+
+def _rows(content: bytes, required: tuple[str, ...], filename: str) -> Iterator[tuple[Where, dict[str, str], Letters]]:
+    if is_xlsx(content):
+        yield from xlsx_rows(content, required, filename)
+        return
+    for line, row in _csv_rows(content, required, filename):
+        yield {"line": line}, row, {}
+
+
+def _csv_rows(content: bytes, required: tuple[str, ...], filename: str) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -65,13 +92,14 @@ def _rows(content: bytes, required: tuple[str, ...], filename: str) -> Iterator[
 def _number(raw: str, column: str) -> float:
     """A plain decimal number: a dot for decimals, no thousands separators (so "1,5" is never read as 15)."""
     if not NUMBER.fullmatch(raw):
-        raise ValueError(
+        raise RowError(
             f"{column} {raw[:40]!r} is not a plain number; write e.g. 1234.5 "
-            "(a dot for decimals, no thousands separators or decimal commas)"
+            "(a dot for decimals, no thousands separators or decimal commas)",
+            column,
         )
     value = float(raw)
     if not math.isfinite(value) or abs(value) > MAX_ABS:
-        raise ValueError(f"{column} must be a finite number of at most {MAX_ABS:g}")
+        raise RowError(f"{column} must be a finite number of at most {MAX_ABS:g}", column)
     return value
 
 
@@ -80,20 +108,23 @@ def _count(raw: str, column: str) -> int | None:
     if raw == "":
         return None
     if not raw.isascii() or not raw.isdigit():
-        raise ValueError(f"{column} {raw[:40]!r} must be a whole number of zero or more")
+        raise RowError(f"{column} {raw[:40]!r} must be a whole number of zero or more", column)
     value = int(raw)
     if value > MAX_ABS:
-        raise ValueError(f"{column} must be at most {MAX_ABS:g}")
+        raise RowError(f"{column} must be at most {MAX_ABS:g}", column)
     return value
 
 
 def _day(raw: str, column: str, earliest: date, latest: date) -> date:
     """An ISO date (YYYY-MM-DD) between `earliest` and `latest`."""
     if not ISO_DATE.fullmatch(raw):
-        raise ValueError(f"{column} {raw[:40]!r} is not a date; write YYYY-MM-DD")
-    day = date.fromisoformat(raw)
+        raise RowError(f"{column} {raw[:40]!r} is not a date; write YYYY-MM-DD", column)
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError as exc:
+        raise RowError(f"{column} {raw!r} is not a date of the calendar", column) from exc
     if not earliest <= day <= latest:
-        raise ValueError(f"{column} {day} is outside {earliest} to {latest}")
+        raise RowError(f"{column} {day} is outside {earliest} to {latest}", column)
     return day
 
 
@@ -103,19 +134,37 @@ def _collect(
     filename: str,
     parse: Callable[[dict[str, str]], Any],
 ) -> list[Any]:
-    parsed, errors = [], []
-    for line, row in _rows(content, required, filename):
+    parsed: list[Any] = []
+    errors: list[dict[str, object]] = []
+    for where, row, letters in _rows(content, required, filename):
         try:
             parsed.append(parse(row))
         except (ValueError, KeyError) as exc:
-            errors.append({"line": line, "msg": str(exc)})
+            errors.append(_error(where, letters, exc))
             if len(errors) >= MAX_ERRORS:
                 break
     if errors:
-        raise InvalidInput(f"{filename}: {len(errors)} bad row(s); nothing was imported. Fix them and retry.", errors)
+        first = errors[0]
+        at = f"line {first['line']}" if "line" in first else f"sheet {first['sheet']!r}, row {first['row']}"
+        if "cell" in first:
+            at += f", column {first['cell']} ({first['column']})"
+        raise InvalidInput(
+            f"{filename}: {len(errors)} bad row(s), the first at {at}; nothing was imported. Fix them and retry.",
+            errors,
+        )
     if not parsed:
         raise InvalidInput(f"{filename} has a header but no rows.")
     return parsed
+
+
+def _error(where: Where, letters: Letters, exc: Exception) -> dict[str, object]:
+    column = exc.column if isinstance(exc, RowError) else None
+    out: dict[str, object] = {**where, "msg": str(exc)}
+    if column is not None:
+        out["column"] = column
+        if column in letters and "row" in where:
+            out["cell"] = f"{letters[column]}{where['row']}"
+    return out
 
 
 def import_actuals(session: Session, caller: Caller, *, content: bytes, filename: str) -> int:
@@ -132,19 +181,23 @@ def import_actuals(session: Session, caller: Caller, *, content: bytes, filename
         # The same rights as POST /kpi-assignments/{id}/actuals, row by row: never one's own, only one's scope.
         emp = employees.get(row["employee_code"])
         if emp is None:
-            raise ValueError(f"unknown employee_code {row['employee_code']!r}")
+            raise RowError(f"unknown employee_code {row['employee_code']!r}", "employee_code")
         if emp == caller.employee_id:
-            raise ValueError(f"{row['employee_code']} is you: nobody imports their own actuals (separation of duties)")
+            raise RowError(
+                f"{row['employee_code']} is you: nobody imports their own actuals (separation of duties)",
+                "employee_code",
+            )
         try:
             ensure_may_plan(session, caller, None, emp)
         except NotFound as exc:  # "not yours" reads exactly like "does not exist"
-            raise ValueError(f"unknown employee_code {row['employee_code']!r}") from exc
+            raise RowError(f"unknown employee_code {row['employee_code']!r}", "employee_code") from exc
         period = periods.get(row["period_code"])
         key = (emp, period.id if period else None, indicators.get(row["indicator_code"]))
         if period is None or key not in assignments:
-            raise ValueError(
+            raise RowError(
                 f"{row['employee_code']} has no KPI {row['indicator_code']!r} in period "
-                f"{row['period_code']!r}; create the assignment first"
+                f"{row['period_code']!r}; create the assignment first",
+                "indicator_code" if period is not None else "period_code",
             )
         as_of = _day(row["as_of"], "as_of", period.start_date, period.end_date)
         return assignments[key], as_of, _number(row["value"], "value")
@@ -170,14 +223,14 @@ def import_actuals(session: Session, caller: Caller, *, content: bytes, filename
     return len(rows)
 
 
-def _flag(raw: str, default: bool) -> bool:
+def _flag(raw: str, default: bool, column: str) -> bool:
     if raw == "":
         return default
     if raw.lower() in {"1", "true", "yes", "y"}:
         return True
     if raw.lower() in {"0", "false", "no", "n"}:
         return False
-    raise ValueError(f"{raw!r} is not a yes/no value (use 1/0)")
+    raise RowError(f"{column} {raw!r} is not a yes/no value (use 1/0)", column)
 
 
 def import_sales(session: Session, caller: Caller, *, content: bytes, filename: str) -> int:
@@ -189,18 +242,18 @@ def import_sales(session: Session, caller: Caller, *, content: bytes, filename: 
 
     def parse(row: dict[str, str]) -> dict[str, Any]:
         if row["shop_code"] not in shops:
-            raise ValueError(f"unknown shop_code {row['shop_code']!r}")
+            raise RowError(f"unknown shop_code {row['shop_code']!r}", "shop_code")
         sales = _number(row["sales"], "sales")
         if sales < 0:
-            raise ValueError("sales must not be negative (record refunds separately)")
+            raise RowError("sales must not be negative (record refunds separately)", "sales")
         return {
             "shop_id": shops[row["shop_code"]],
             "ds": _day(row["ds"], "ds", earliest, today),
             "sales": sales,
             "orders": _count(row.get("orders", ""), "orders"),
             "visitors": _count(row.get("visitors", ""), "visitors"),
-            "is_open": _flag(row.get("is_open", ""), True),
-            "promo": _flag(row.get("promo", ""), False),
+            "is_open": _flag(row.get("is_open", ""), True, "is_open"),
+            "promo": _flag(row.get("promo", ""), False, "promo"),
         }
 
     rows = _collect(content, SALES_COLUMNS, filename, parse)

@@ -1,0 +1,1 @@
+"""Process: weekly tasks under KPIs, comments, deadline reminders, notification channels and exports."""
