@@ -11,9 +11,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
 from api.routes import admin, auth, coaching, drafts, forecasts, goals, kpis, org, sales, weights
-from api.shedding import LoadShedder
 from api.routes import exports as export_routes
 from api.routes import process as process_routes
+from api.shedding import LoadShedder
 from core.clock import clock_for
 from core.security import PERMISSIONS
 from core.settings import Settings, get_settings

@@ -2,7 +2,16 @@
 
 import typer
 
-from cli import cascade_cmds, coach_cmds, forecast_cmds, load_cmds, process_cmds, service_cmds, weights_cmds, worker_cmds
+from cli import (
+    cascade_cmds,
+    coach_cmds,
+    forecast_cmds,
+    load_cmds,
+    process_cmds,
+    service_cmds,
+    weights_cmds,
+    worker_cmds,
+)
 from cli.groups import eval_app
 
 app = typer.Typer(
@@ -14,5 +23,14 @@ app = typer.Typer(
 )
 app.add_typer(eval_app, name="eval")
 
-for _module in (service_cmds, forecast_cmds, cascade_cmds, weights_cmds, coach_cmds, worker_cmds, load_cmds, process_cmds):
+for _module in (
+    service_cmds,
+    forecast_cmds,
+    cascade_cmds,
+    weights_cmds,
+    coach_cmds,
+    worker_cmds,
+    load_cmds,
+    process_cmds,
+):
     _module.register(app)

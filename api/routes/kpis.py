@@ -4,7 +4,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from api.deps import CanReadKpi, CanWriteActuals, CanWriteKpi, IdempotencyKey, IfMatch, SessionDep
 from api.errors import PROBLEM_RESPONSES
@@ -129,6 +128,5 @@ def import_actuals(
     # A plain `def`: FastAPI runs it in the threadpool, so a large import never blocks the event loop.
     content = read_upload(file)
     name = file.filename or "upload.csv"
-    # Parsing and writing take seconds for a big file: a worker thread does it, never the event loop.
-    n = await run_in_threadpool(imports.import_actuals, session, caller, content=content, filename=name)
+    n = imports.import_actuals(session, caller, content=content, filename=name)
     return ImportReport(imported=n, file=name)

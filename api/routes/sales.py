@@ -4,7 +4,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile
 from sqlalchemy import select
-from starlette.concurrency import run_in_threadpool
 
 from api.deps import CanReadSales, CanWriteSales, SessionDep
 from api.errors import PROBLEM_RESPONSES
@@ -59,6 +58,5 @@ def import_sales(
     # A plain `def`: FastAPI runs it in the threadpool, so a large import never blocks the event loop.
     content = read_upload(file)
     name = file.filename or "upload.csv"
-    # Parsing and writing take seconds for a big file: a worker thread does it, never the event loop.
-    n = await run_in_threadpool(imports.import_sales, session, caller, content=content, filename=name)
+    n = imports.import_sales(session, caller, content=content, filename=name)
     return ImportReport(imported=n, file=name)

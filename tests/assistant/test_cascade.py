@@ -214,7 +214,9 @@ def test_leads_carry_team_outcomes_and_specialists_personal_shares() -> None:
             ]
         }
     )
-    d = draft_goals("KR1: GMV 达到 450 万元，同比增长 25%\nKR2: 单次转化成本不超过 30 元", org, lang="zh", actuals=ISSUE_ACTUALS)
+    d = draft_goals(
+        "KR1: GMV 达到 450 万元，同比增长 25%\nKR2: 单次转化成本不超过 30 元", org, lang="zh", actuals=ISSUE_ACTUALS
+    )
     roles = {r.role: {k.code: k for k in r.kpis} for r in d.roles if r.department == "ads"}
     assert "visitors" in roles["ads_lead"] and "visitors" not in roles["ad_specialist"]  # a shop-wide outcome
     team = roles["ads_lead"]["ad_revenue"].target.value
