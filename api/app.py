@@ -8,7 +8,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import errors
+from api import errors, web
 from api.routes import admin, auth, coaching, drafts, forecasts, goals, kpis, org, sales, weights
 from core.clock import clock_for
 from core.security import PERMISSIONS
@@ -128,6 +128,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # /docs is served by api.web from vendored Swagger UI files (no CDN)
+        redoc_url=None,
         responses={422: {"description": "Validation error (problem+json)"}},
     )
     app.state.settings = settings
@@ -138,5 +140,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     document_permissions([m.router for m in modules])
     for module in modules:
         app.include_router(module.router)
+    web.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app
