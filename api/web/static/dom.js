@@ -27,10 +27,11 @@ export function fmt(v, digits = 2) {
   return Number.isInteger(v) ? v.toLocaleString() : v.toLocaleString(undefined, { maximumFractionDigits: digits });
 }
 
-export function table(headers, rows, { caption, numeric = [] } = {}) {
-  const t = el('table', {}, caption ? el('caption', { class: 'muted' }, caption) : null,
+// `stack: true` lays each row out as a card at phone width (CSS), every cell labelled with its header.
+export function table(headers, rows, { caption, numeric = [], stack = false } = {}) {
+  const t = el('table', { class: stack ? 'stack' : null }, caption ? el('caption', { class: 'muted' }, caption) : null,
     el('thead', {}, el('tr', {}, headers.map((h, i) => el('th', { scope: 'col', class: numeric.includes(i) ? 'num' : null }, h)))),
-    el('tbody', {}, rows.map((r) => el('tr', {}, r.map((c, i) => el('td', { class: numeric.includes(i) ? 'num' : null }, c))))));
+    el('tbody', {}, rows.map((r) => el('tr', {}, r.map((c, i) => el('td', { class: numeric.includes(i) ? 'num' : null, 'data-label': stack ? headers[i] : null }, c))))));
   return el('div', { class: 'table-wrap' }, t);
 }
 

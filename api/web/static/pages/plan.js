@@ -29,7 +29,7 @@ function scoreSection(plan) {
   return el('div', {},
     el('p', { id: 'score-total', class: 'card' }, t('plan.total'), ' ', el('strong', {}, fmt(sc.total, 1)), ` / ${fmt(sc.max_points)}`),
     table([t('col.kpi'), t('col.weight'), t('col.target'), t('col.actual'), t('col.achievement'), t('col.points'), t('col.formula')],
-      lines, { numeric: [1, 2, 3, 4, 5], caption: t('plan.howComputed', { cap: fmt(sc.policy.cap * 100), floor: fmt(sc.policy.floor * 100) }) }),
+      lines, { stack: true, numeric: [1, 2, 3, 4, 5], caption: t('plan.howComputed', { cap: fmt(sc.policy.cap * 100), floor: fmt(sc.policy.floor * 100) }) }),
     (sc.notes || []).length ? el('ul', { class: 'muted' }, sc.notes.map((n) => el('li', {}, n))) : null);
 }
 
@@ -48,7 +48,7 @@ export async function renderPlan(plan, { periods = [], onPeriod, chosen = '' } =
   return el('div', {},
     el('h2', {}, t('plan.current'), cur ? ` · ${pick(cur, 'name')}` : ''),
     plan.kpis.length
-      ? table([t('col.kpi'), t('col.weight'), t('col.targetRange'), t('col.actual'), t('col.progress'), t('col.pace')], kpiRows(plan.kpis), { numeric: [1, 2, 3] })
+      ? table([t('col.kpi'), t('col.weight'), t('col.targetRange'), t('col.actual'), t('col.progress'), t('col.pace')], kpiRows(plan.kpis), { numeric: [1, 2, 3], stack: true })
       : el('p', { class: 'muted' }, t('plan.noKpis')),
     el('h2', {}, t('plan.alerts')),
     plan.alerts.length ? el('ul', { id: 'alerts' }, plan.alerts.map((a) => el('li', {}, el('span', { class: 'badge warn' }, t('alert.' + a.kind)), ' ', pick(a, 'explanation'))))
