@@ -42,7 +42,7 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default: KPILOT_HOST or 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: KPILOT_PORT or 8000).")] = None,
 ) -> None:
-    """Serve the API (interactive docs at /docs). The database must be migrated."""
+    """Serve the web app at / and the API (interactive docs at /docs). The database must be migrated."""
     import uvicorn
 
     from api.app import create_app
@@ -79,7 +79,8 @@ def demo(
     )
     if serve_api:
         h, p = host or settings.host, port or settings.port
-        typer.echo(f"Serving on http://{h}:{p}  (docs: http://{h}:{p}/docs; stop with Ctrl-C)")
+        typer.echo(f"Web app: http://{h}:{p}/  (log in as one of the demo users above; API docs: http://{h}:{p}/docs)")
+        typer.echo("Stop with Ctrl-C.")
         sys.stdout.flush()
         serve(host=h, port=p)
 

@@ -69,9 +69,7 @@ def start_session(
     csrf = csrf_token_for(token, settings.secret_key)
     age = settings.token_ttl_minutes * 60
     secure = _secure(request)
-    response.set_cookie(
-        SESSION_COOKIE, token, max_age=age, httponly=True, secure=secure, samesite="strict", path="/"
-    )
+    response.set_cookie(SESSION_COOKIE, token, max_age=age, httponly=True, secure=secure, samesite="strict", path="/")
     response.set_cookie(CSRF_COOKIE, csrf, max_age=age, httponly=False, secure=secure, samesite="strict", path="/")
     return BrowserSession(csrf_token=csrf, expires_in=age)
 
@@ -85,7 +83,9 @@ def start_session(
 def end_session(request: Request) -> Response:
     response = Response(status_code=204)
     for name in (SESSION_COOKIE, CSRF_COOKIE):
-        response.delete_cookie(name, path="/", secure=_secure(request), httponly=name == SESSION_COOKIE, samesite="strict")
+        response.delete_cookie(
+            name, path="/", secure=_secure(request), httponly=name == SESSION_COOKIE, samesite="strict"
+        )
     return response
 
 

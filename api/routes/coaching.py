@@ -7,13 +7,13 @@ from fastapi.responses import JSONResponse
 
 from api.deps import (
     CanReadAlerts,
-    ClockDep,
     CanReadAnomalies,
     CanReadCourses,
     CanReadGrades,
     CanReadPlan,
     CanRunAlerts,
     CanWriteCourses,
+    ClockDep,
     IdempotencyKey,
     IfMatch,
     SessionDep,

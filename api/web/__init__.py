@@ -1,8 +1,8 @@
 """The web app: one HTML shell, ES modules calling the JSON API, and Swagger UI, all served from this process.
 
 Nothing is fetched from a CDN: the app's files live in `api/web/static/`, Swagger UI's are vendored in
-`api/web/static/vendor/swagger-ui/` (see VENDORED.md there). Pages call the same API routes with the same permissions; there is no second
-access model here, only a session cookie (see `api.deps.session_token`).
+`api/web/static/vendor/swagger-ui/` (see VENDORED.md there). Pages call the same API routes with the same
+permissions; there is no second access model here, only a session cookie (see `api.deps.session_token`).
 """
 
 from pathlib import Path

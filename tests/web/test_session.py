@@ -43,7 +43,10 @@ def test_an_expired_session_returns_to_login_with_a_message(page, web_app, base_
     me = api(page, "/me")
     settings = web_app.state.settings
     old = create_token(
-        user_id=me["user_id"], secret=settings.secret_key, ttl_minutes=5, now=clock_for(settings).now() - timedelta(hours=1)
+        user_id=me["user_id"],
+        secret=settings.secret_key,
+        ttl_minutes=5,
+        now=clock_for(settings).now() - timedelta(hours=1),
     )
     page.context.add_cookies([{"name": SESSION_COOKIE, "value": old, "url": base_url}])
     page.reload()
