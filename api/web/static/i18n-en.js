@@ -56,4 +56,9 @@ export const en = {
   'admin.addPeriod': 'Add period',
   'tasks.unavailable': 'Tasks are not available on this server yet.',
   'plan.trend': 'Scores of past periods', 'alert.below_expected_range': 'Below expected range', 'alert.above_expected_range': 'Above expected range',
+  'tasks.reminders': 'Deadline reminders', 'tasks.noReminders': 'No tasks due soon.', 'tasks.board': "Team's task board", 'tasks.boardEmpty': 'No tasks in your team yet.',
+  'tasks.mine': 'My tasks (by KPI)', 'tasks.title': 'Task', 'tasks.due': 'Due', 'tasks.done': 'Done', 'tasks.comments': 'Comments',
+  'tasks.none': 'No tasks under this KPI yet.', 'tasks.newTitle': 'New task', 'tasks.add': 'Add task', 'tasks.overdue': 'overdue',
+  'tasks.comment': 'Comment', 'tasks.commentOn': 'Comment on "{title}"', 'tasks.progressOf': 'Progress of "{title}"', 'tasks.doneOf': '"{title}" done',
+  'tasks.counts': '{open} open · {done} done · {overdue} overdue',
 };

@@ -56,4 +56,9 @@ export const zh = {
   'admin.addPeriod': '添加周期',
   'tasks.unavailable': '任务功能尚未在此服务器上启用。',
   'plan.trend': '以往周期得分', 'alert.below_expected_range': '低于预期区间', 'alert.above_expected_range': '高于预期区间',
+  'tasks.reminders': '截止提醒', 'tasks.noReminders': '近期没有到期的任务。', 'tasks.board': '团队任务看板', 'tasks.boardEmpty': '团队还没有任务。',
+  'tasks.mine': '我的任务（按指标分解）', 'tasks.title': '任务', 'tasks.due': '截止日期', 'tasks.done': '完成', 'tasks.comments': '评论',
+  'tasks.none': '这个指标还没有任务。', 'tasks.newTitle': '新任务', 'tasks.add': '添加任务', 'tasks.overdue': '已逾期',
+  'tasks.comment': '评论', 'tasks.commentOn': '评论“{title}”', 'tasks.progressOf': '“{title}”的进度', 'tasks.doneOf': '“{title}”已完成',
+  'tasks.counts': '进行中 {open} · 已完成 {done} · 逾期 {overdue}',
 };
