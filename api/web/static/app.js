@@ -16,6 +16,7 @@ const PAGES = [
   { path: 'imports', key: 'nav.imports', roles: ['hr', 'admin'], load: () => import('./pages/imports.js') },
   { path: 'audit', key: 'nav.audit', roles: ['hr', 'admin'], load: () => import('./pages/audit.js') },
   { path: 'admin', key: 'nav.admin', roles: ['admin', 'hr'], load: () => import('./pages/admin.js') },
+  { path: 'channels', key: 'nav.channels', roles: ['admin'], load: () => import('./pages/channels.js') },
 ];
 const HOME = { employee: 'plan', manager: 'team', hr: 'weights', admin: 'admin' };
 

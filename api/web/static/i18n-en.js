@@ -61,4 +61,9 @@ export const en = {
   'tasks.none': 'No tasks under this KPI yet.', 'tasks.newTitle': 'New task', 'tasks.add': 'Add task', 'tasks.overdue': 'overdue',
   'tasks.comment': 'Comment', 'tasks.commentOn': 'Comment on "{title}"', 'tasks.progressOf': 'Progress of "{title}"', 'tasks.doneOf': '"{title}" done',
   'tasks.counts': '{open} open · {done} done · {overdue} overdue',
+  'nav.channels': 'Notifications', 'ch.note': 'Reminders, alerts and approvals are sent here; passwords and webhook URLs are write-only.', 'ch.email': 'E-mail', 'ch.wecom': 'WeCom robot',
+  'ch.dingtalk': 'DingTalk robot', 'ch.feishu': 'Feishu robot', 'ch.enabled': 'Enabled', 'ch.language': 'Message language', 'ch.password': 'SMTP password',
+  'ch.webhook': 'Webhook URL', 'ch.sign_secret': 'Signing secret', 'ch.keep': 'stored (leave empty to keep)', 'ch.host': 'Host of the stored URL',
+  'ch.smtp_host': 'SMTP server', 'ch.smtp_port': 'Port', 'ch.smtp_from': 'From', 'ch.smtp_username': 'User name', 'ch.smtp_to': 'To (space-separated)', 'ch.save': 'Save channels',
+  'export.scorecard': 'Export scorecard', 'export.report': 'Export feedback report',
 };

@@ -61,4 +61,9 @@ export const zh = {
   'tasks.none': '这个指标还没有任务。', 'tasks.newTitle': '新任务', 'tasks.add': '添加任务', 'tasks.overdue': '已逾期',
   'tasks.comment': '评论', 'tasks.commentOn': '评论“{title}”', 'tasks.progressOf': '“{title}”的进度', 'tasks.doneOf': '“{title}”已完成',
   'tasks.counts': '进行中 {open} · 已完成 {done} · 逾期 {overdue}',
+  'nav.channels': '通知渠道', 'ch.note': '提醒、预警和审批会发到这里；密码和 Webhook 地址只写不读。', 'ch.email': '电子邮件', 'ch.wecom': '企业微信机器人',
+  'ch.dingtalk': '钉钉机器人', 'ch.feishu': '飞书机器人', 'ch.enabled': '启用', 'ch.language': '消息语言', 'ch.password': 'SMTP 密码',
+  'ch.webhook': 'Webhook 地址', 'ch.sign_secret': '加签密钥', 'ch.keep': '已保存（留空则不变）', 'ch.host': '当前地址的主机',
+  'ch.smtp_host': 'SMTP 服务器', 'ch.smtp_port': '端口', 'ch.smtp_from': '发件人', 'ch.smtp_username': '用户名', 'ch.smtp_to': '收件人（空格分隔）', 'ch.save': '保存渠道',
+  'export.scorecard': '导出得分卡', 'export.report': '导出反馈报告',
 };

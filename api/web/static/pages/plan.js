@@ -40,6 +40,14 @@ function trendSection(plan) {
     table([t('col.period'), t('col.score')], trend.map((p) => [p.period || p.code || '', fmt(p.score, 1)]), { numeric: [1] }));
 }
 
+// Excel and PDF of the reviewed period's scorecard and report (served by the exports API).
+function exportLinks(employee, period) {
+  const q = (f) => `employee_id=${employee}&period_id=${period}&format=${f}`;
+  return el('p', { class: 'row', id: 'exports' }, ['scorecard', 'report'].map((what) => el('span', {}, `${t('export.' + what)}: `,
+    el('a', { href: `/api/v1/exports/${what}?${q('xlsx')}`, download: '' }, 'Excel'), ' · ',
+    el('a', { href: `/api/v1/exports/${what}?${q('pdf')}`, download: '' }, 'PDF'))));
+}
+
 export async function renderPlan(plan, { periods = [], onPeriod, chosen = '' } = {}) {
   const cur = plan.current_period, rev = plan.review_period;
   const pastSelect = el('select', { id: 'period-select', onchange: (e) => onPeriod && onPeriod(e.target.value) },
@@ -57,6 +65,7 @@ export async function renderPlan(plan, { periods = [], onPeriod, chosen = '' } =
     periods.length ? el('p', {}, el('label', { for: 'period-select' }, t('plan.pastPeriods'), ' '), pastSelect) : null,
     scoreSection(plan),
     trendSection(plan),
+    rev ? exportLinks(plan.employee_id, rev.id) : null,
     el('h2', {}, t('plan.report')),
     plan.report ? el('pre', { class: 'report', id: 'report' }, plan.report.text) : el('p', { class: 'muted' }, t('plan.noReport')),
     el('h2', {}, t('plan.courses')),
