@@ -91,6 +91,8 @@ function loginPage(params) {
     notice, form, err, el('p', { class: 'muted' }, t('login.hint')));
 }
 
+let moved = false;
+
 async function render() {
   document.documentElement.lang = getLang() === 'zh' ? 'zh-CN' : 'en';
   const { path, params } = route();
@@ -99,6 +101,7 @@ async function render() {
     try { state.me = await get('/me'); } catch { state.me = null; }
     if (!state.me) { go('login'); return; }
   }
+  if (state.me && path === 'login') { go(HOME[state.me.role]); return; }
   header();
   if (path === 'login' || !state.me) {
     document.title = 'kpilot · ' + t('login.title');
@@ -112,12 +115,15 @@ async function render() {
   try {
     const mod = await page.load();
     const node = await mod.render({ me: state.me, params, lang: getLang(), rerender: render });
-    if (route().path === path) clear(main).append(node);
+    if (route().path === path) {
+      clear(main).append(node);
+      if (moved) main.focus({ preventScroll: true }); // screen readers start at the new page, not the old menu item
+    }
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return;
     clear(main).append(el('p', { class: 'error', role: 'alert' }, `${t('error')}: ${e.message}`));
   }
 }
 
-window.addEventListener('hashchange', render);
+window.addEventListener('hashchange', () => { moved = true; render(); });
 window.addEventListener('DOMContentLoaded', render);
