@@ -4,6 +4,7 @@
 (`apt-get install chromium`, done by .ci/run). Without it the tests skip locally and fail in CI.
 """
 
+import contextlib
 import os
 import socket
 import threading
@@ -61,6 +62,17 @@ def base_url(web_app) -> Iterator[str]:  # type: ignore[no-untyped-def]
     thread.join(timeout=10)
 
 
+@contextlib.contextmanager
+def _real_clock() -> Iterator[None]:
+    """Start the Playwright driver and Chromium without libfaketime (CI runs the suite once more under
+    `faketime`): the browser is the user's machine, only the server's clock is under test."""
+    faked = {k: os.environ.pop(k) for k in list(os.environ) if k == "LD_PRELOAD" or k.startswith("FAKETIME")}
+    try:
+        yield
+    finally:
+        os.environ.update(faked)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Debian's Chromium, headless."""
@@ -70,10 +82,12 @@ def browser() -> Iterator[object]:
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
+    with _real_clock():
+        pw = sync_playwright().start()
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    yield b
+    b.close()
+    pw.stop()
 
 
 @pytest.fixture(scope="session")
