@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import errors
+from api import errors, web
 from api.routes import admin, auth, coaching, drafts, forecasts, goals, kpis, org, sales, weights
 from api.routes import exports as export_routes
 from api.routes import process as process_routes
@@ -141,6 +141,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # /docs is served by api.web from vendored Swagger UI files (no CDN)
+        redoc_url=None,
         responses={422: {"description": "Validation error (problem+json)"}},
     )
     app.state.settings = settings
@@ -164,6 +166,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     document_permissions([m.router for m in modules])
     for module in modules:
         app.include_router(module.router)
+    web.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(  # outermost: shed before reading a body
         LoadShedder,

@@ -1,5 +1,7 @@
 """Injected things, one `Annotated` alias each: settings, the DB session, the caller, permissions."""
 
+import hashlib
+import hmac
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -17,6 +19,14 @@ from workflows.org import users as users_flow
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+SESSION_COOKIE = "kpilot_session"  # httpOnly: the bearer token of a browser session
+CSRF_COOKIE = "kpilot_csrf"  # readable by the page, which echoes it in CSRF_HEADER on unsafe methods
+CSRF_HEADER = "X-CSRF-Token"
+
+
+def csrf_token_for(session_token: str, secret: str) -> str:
+    """The CSRF token bound to a session token (an HMAC: a cookie planted by another site cannot match it)."""
+    return hmac.new(secret.encode("utf-8"), b"csrf:" + session_token.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -51,10 +61,27 @@ def get_session(request: Request, settings: SettingsDep, clock: ClockDep) -> Ite
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+def session_token(request: Request, settings: Settings, bearer: str | None) -> str | None:
+    """The bearer token, else the session cookie's token (unsafe methods must echo its CSRF token; 403 if not)."""
+    if bearer:
+        return bearer
+    token = request.cookies.get(SESSION_COOKIE)
+    if token and request.method in WRITE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(sent.encode("utf-8"), csrf_token_for(token, settings.secret_key).encode("utf-8")):
+            raise PermissionDenied(f"Missing or wrong {CSRF_HEADER} header: reload the page and try again.")
+    return token or None
+
+
 def get_caller(
-    session: SessionDep, settings: SettingsDep, clock: ClockDep, token: Annotated[str | None, Depends(oauth2)]
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    bearer: Annotated[str | None, Depends(oauth2)],
 ) -> Caller:
-    """The authenticated caller, or 401."""
+    """The authenticated caller (bearer token or browser session cookie), or 401."""
+    token = session_token(request, settings, bearer)
     if not token:
         raise AuthenticationFailed("Not authenticated: send `Authorization: Bearer <token>` from /api/v1/auth/token.")
     user_id, stamp = decode_claims(token, secret=settings.secret_key, now=clock.now())
@@ -113,6 +140,7 @@ CanReadPlan = Annotated[Caller, Depends(Require("plan:read"))]
 CanReadAlerts = Annotated[Caller, Depends(Require("alerts:read"))]
 CanRunAlerts = Annotated[Caller, Depends(Require("alerts:run"))]
 CanReadAnomalies = Annotated[Caller, Depends(Require("anomalies:read"))]
+CanReadGrades = Annotated[Caller, Depends(Require("grades:read"))]
 CanReadCourses = Annotated[Caller, Depends(Require("courses:read"))]
 CanWriteCourses = Annotated[Caller, Depends(Require("courses:write"))]
 CanReadWeights = Annotated[Caller, Depends(Require("weights:read"))]

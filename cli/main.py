@@ -9,6 +9,7 @@ from cli import (
     load_cmds,
     process_cmds,
     service_cmds,
+    web_cmds,
     weights_cmds,
     worker_cmds,
 )
@@ -32,5 +33,6 @@ for _module in (
     worker_cmds,
     load_cmds,
     process_cmds,
+    web_cmds,
 ):
     _module.register(app)

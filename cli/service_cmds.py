@@ -45,7 +45,7 @@ def serve(
         int, typer.Option(min=1, max=64, help="API processes sharing the address (use PostgreSQL for more than 1).")
     ] = 1,
 ) -> None:
-    """Serve the API (interactive docs at /docs). The database must be migrated."""
+    """Serve the web app at / and the API (interactive docs at /docs). The database must be migrated."""
     import uvicorn
 
     from api.app import create_app
@@ -86,7 +86,8 @@ def demo(
     )
     if serve_api:
         h, p = host or settings.host, port or settings.port
-        typer.echo(f"Serving on http://{h}:{p}  (docs: http://{h}:{p}/docs; stop with Ctrl-C)")
+        typer.echo(f"Web app: http://{h}:{p}/  (log in as one of the demo users above; API docs: http://{h}:{p}/docs)")
+        typer.echo("Stop with Ctrl-C.")
         sys.stdout.flush()
         serve(host=h, port=p)
 

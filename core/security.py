@@ -46,6 +46,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "alerts:read": ALL_ROLES,  # scoped like plans
     "alerts:run": HR_ADMIN,
     "anomalies:read": HR_ADMIN,
+    "grades:read": HR_ADMIN,  # the company-wide grade distribution
     "courses:read": ALL_ROLES,
     "courses:write": HR_ADMIN,
     "weights:read": STAFF,  # scoped: managers their departments' proposals and weight sets

@@ -7,12 +7,22 @@ from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from api.deps import CanChangePassword, CanReadMe, Public, SessionDep, SettingsDep, client_address
+from api.deps import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    CanChangePassword,
+    CanReadMe,
+    Public,
+    SessionDep,
+    SettingsDep,
+    client_address,
+    csrf_token_for,
+)
 from api.errors import PROBLEM_RESPONSES
 from core.migrate import current_revision
 from workflows.org import login as login_flow
 from workflows.org.schemas import PasswordChange
-from workflows.shared.schemas import Health, Me, Token
+from workflows.shared.schemas import BrowserSession, Health, Me, Token
 
 router = APIRouter(prefix="/api/v1", tags=["auth"], responses=PROBLEM_RESPONSES)
 
@@ -33,6 +43,50 @@ def login(
         session, settings, username=form.username, password=form.password, address=client_address(request)
     )
     return Token(access_token=token)
+
+
+def _secure(request: Request) -> bool:
+    # Secure cookies over HTTPS (also behind a proxy that says so); plain-HTTP intranet demos still get a session.
+    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto", "") == "https"
+
+
+@router.post(
+    "/auth/session",
+    response_model=BrowserSession,
+    dependencies=[Depends(Public())],
+    summary="Log in for the web app: sets an httpOnly session cookie and returns its CSRF token",
+)
+def start_session(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+) -> BrowserSession:
+    token = login_flow.login(
+        session, settings, username=form.username, password=form.password, address=client_address(request)
+    )
+    csrf = csrf_token_for(token, settings.secret_key)
+    age = settings.token_ttl_minutes * 60
+    secure = _secure(request)
+    response.set_cookie(SESSION_COOKIE, token, max_age=age, httponly=True, secure=secure, samesite="strict", path="/")
+    response.set_cookie(CSRF_COOKIE, csrf, max_age=age, httponly=False, secure=secure, samesite="strict", path="/")
+    return BrowserSession(csrf_token=csrf, expires_in=age)
+
+
+@router.post(
+    "/auth/logout",
+    status_code=204,
+    dependencies=[Depends(Public())],
+    summary="Log out of the web app: clears the session cookies",
+)
+def end_session(request: Request) -> Response:
+    response = Response(status_code=204)
+    for name in (SESSION_COOKIE, CSRF_COOKIE):
+        response.delete_cookie(
+            name, path="/", secure=_secure(request), httponly=name == SESSION_COOKIE, samesite="strict"
+        )
+    return response
 
 
 @router.post(

@@ -9,9 +9,11 @@ from api.deps import (
     CanReadAlerts,
     CanReadAnomalies,
     CanReadCourses,
+    CanReadGrades,
     CanReadPlan,
     CanRunAlerts,
     CanWriteCourses,
+    ClockDep,
     IdempotencyKey,
     IfMatch,
     SessionDep,
@@ -20,6 +22,7 @@ from api.deps import (
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
 from workflows.coaching import flows as coaching
+from workflows.coaching.overview import grade_distribution, team_overview
 from workflows.coaching.schemas import (
     AlertPublic,
     AlertRunPublic,
@@ -27,8 +30,10 @@ from workflows.coaching.schemas import (
     CourseCreate,
     CoursePublic,
     CourseUpdate,
+    GradeDistribution,
     PeriodRef,
     PlanPublic,
+    TeamOverview,
 )
 from workflows.shared.schemas import Page
 
@@ -122,6 +127,31 @@ def list_anomalies(
     return AnomalyReportPublic.model_validate(
         {"period": PeriodRef.model_validate(report.period), "flags": report.flags, "checks": report.checks}
     )
+
+
+@router.get(
+    "/team/overview",
+    response_model=TeamOverview,
+    tags=["coaching"],
+    summary="Everyone you may see at a glance: score, pace and alerts per person (managers: their reporting line)",
+)
+def get_team_overview(
+    session: SessionDep,
+    clock: ClockDep,
+    caller: CanReadPlan,
+    department_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+) -> TeamOverview:
+    return team_overview(session, caller, clock.today(), department_id=department_id)
+
+
+@router.get(
+    "/grades",
+    response_model=GradeDistribution,
+    tags=["coaching"],
+    summary="Company-wide grade distribution of the latest ended period, per department (HR/admin)",
+)
+def grades(session: SessionDep, clock: ClockDep, _caller: CanReadGrades) -> GradeDistribution:
+    return grade_distribution(session, clock.today())
 
 
 @router.get("/courses", response_model=Page[CoursePublic], tags=["coaching"], summary="The training catalogue")

@@ -41,6 +41,14 @@ def test_every_route_declares_a_known_permission() -> None:
     assert unknown == set()
 
 
-def test_only_login_and_health_are_public() -> None:
+def test_only_login_logout_health_and_the_web_shell_are_public() -> None:
     public = sorted(r.path for r in _api_routes() if "public" in _permissions(r.dependant))
-    assert public == ["/api/v1/auth/token", "/api/v1/health"]
+    # The web app's shell and Swagger UI are public pages; every call they make needs a login.
+    assert public == [
+        "/",
+        "/api/v1/auth/logout",
+        "/api/v1/auth/session",
+        "/api/v1/auth/token",
+        "/api/v1/health",
+        "/docs",
+    ]

@@ -16,7 +16,8 @@ SETTINGS = settings(
 
 # Every check runs. "Valid data accepted" is told that schema-valid input may still break a business
 # rule (422: an id that does not exist, a period ending before it starts) or lack/miss a version (428/412).
-# Changing one's password checks the current one, and repeated wrong guesses are throttled (429) by design.
+# Changing one's password checks the current one, and repeated wrong guesses are throttled (429) by design;
+# so is a web-app login with generated names.
 CONFIG = schemathesis.Config.from_dict(
     {
         "checks": {
@@ -26,7 +27,11 @@ CONFIG = schemathesis.Config.from_dict(
             {
                 "include-path": "/api/v1/me/password",
                 "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "422", "429"]}},
-            }
+            },
+            {
+                "include-path": "/api/v1/auth/session",
+                "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "401", "422", "429"]}},
+            },
         ],
     }
 )

@@ -150,3 +150,36 @@ class CoursePublic(Public):
     format: str
     active: bool
     version: int
+
+
+class DepartmentGrades(BaseModel):
+    department: str
+    people: int
+    mean_score: float
+    counts: dict[str, int]
+
+
+class GradeDistribution(BaseModel):
+    period: str | None
+    period_name_zh: str | None
+    period_name_en: str | None
+    people: int
+    counts: dict[str, int]
+    departments: list[DepartmentGrades]
+    note: str = "Grades are given within each manager's team (DOMAIN.md §5); this only counts them."
+
+
+class TeamMember(BaseModel):
+    employee_id: int
+    name_zh: str
+    name_en: str
+    department_id: int
+    score: float | None = Field(description="Score of the reviewed (latest ended) period.")
+    pace: dict[str, int] = Field(description="This period's KPIs per pace status (ahead, on_track, behind, too_early).")
+    alerts: int = Field(description="Stored early-warning alerts of this period.")
+
+
+class TeamOverview(BaseModel):
+    review_period: PeriodRef | None
+    current_period: PeriodRef | None
+    members: list[TeamMember]

@@ -69,6 +69,13 @@ class Token(BaseModel):
     token_type: Literal["bearer"] = "bearer"
 
 
+class BrowserSession(BaseModel):
+    """A web-app login: the token sits in an httpOnly cookie; send `csrf_token` as X-CSRF-Token on writes."""
+
+    csrf_token: str
+    expires_in: int = Field(description="Seconds the session lasts.")
+
+
 class Me(BaseModel):
     user_id: int
     username: str

@@ -1,0 +1,55 @@
+// The one way pages talk to the server: the JSON API under /api/v1, with the session cookie and its CSRF token.
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+  }
+}
+
+function cookie(name) {
+  const hit = document.cookie.split('; ').find((c) => c.startsWith(name + '='));
+  return hit ? decodeURIComponent(hit.slice(name.length + 1)) : '';
+}
+
+export function hasSession() { return cookie('kpilot_csrf') !== ''; }
+
+let onExpired = () => {};
+export function whenExpired(fn) { onExpired = fn; }
+
+// fetch a path under /api/v1; `json` is sent as the body, `form` as FormData; returns {data, etag, status}.
+export async function call(path, { method = 'GET', json, form, etag, headers = {}, raw = false } = {}) {
+  const h = { Accept: 'application/json', ...headers };
+  if (UNSAFE.has(method)) h['X-CSRF-Token'] = cookie('kpilot_csrf');
+  if (etag) h['If-Match'] = etag;
+  let body;
+  if (json !== undefined) { h['Content-Type'] = 'application/json'; body = JSON.stringify(json); }
+  if (form !== undefined) body = form;
+  const res = await fetch('/api/v1' + path, { method, headers: h, body, credentials: 'same-origin' });
+  if (res.status === 401 && !path.startsWith('/auth/')) { onExpired(); throw new ApiError(401, { detail: 'expired' }); }
+  if (raw) return res;
+  const text = await res.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = { detail: text }; }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return { data, etag: res.headers.get('ETag'), status: res.status };
+}
+
+export async function get(path) { return (await call(path)).data; }
+
+export async function login(username, password) {
+  const form = new URLSearchParams({ username, password });
+  const res = await fetch('/api/v1/auth/session', {
+    method: 'POST', body: form, credentials: 'same-origin',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+export async function logout() {
+  await fetch('/api/v1/auth/logout', { method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': cookie('kpilot_csrf') } });
+}

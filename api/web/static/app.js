@@ -1,0 +1,129 @@
+// The web app's shell: login state, the role's menu, the language switch and a hash router over page modules.
+import { ApiError, get, hasSession, login, logout, whenExpired } from './api.js';
+import { clear, el } from './dom.js';
+import { getLang, setLang, t } from './i18n.js';
+
+// Every page and the roles whose menu shows it (the API still decides what each call may see).
+const PAGES = [
+  { path: 'plan', key: 'nav.plan', roles: ['employee', 'manager'], load: () => import('./pages/plan.js') },
+  { path: 'tasks', key: 'nav.tasks', roles: ['employee', 'manager'], load: () => import('./pages/tasks.js') },
+  { path: 'team', key: 'nav.team', roles: ['manager', 'hr', 'admin'], load: () => import('./pages/team.js') },
+  { path: 'drafts', key: 'nav.drafts', roles: ['manager', 'hr', 'admin'], load: () => import('./pages/drafts.js') },
+  { path: 'forecasts', key: 'nav.forecasts', roles: ['manager', 'hr', 'admin'], load: () => import('./pages/forecasts.js') },
+  { path: 'weights', key: 'nav.weights', roles: ['hr', 'admin'], load: () => import('./pages/weights.js') },
+  { path: 'anomalies', key: 'nav.anomalies', roles: ['hr', 'admin'], load: () => import('./pages/anomalies.js') },
+  { path: 'grades', key: 'nav.grades', roles: ['hr', 'admin'], load: () => import('./pages/grades.js') },
+  { path: 'imports', key: 'nav.imports', roles: ['hr', 'admin'], load: () => import('./pages/imports.js') },
+  { path: 'audit', key: 'nav.audit', roles: ['hr', 'admin'], load: () => import('./pages/audit.js') },
+  { path: 'admin', key: 'nav.admin', roles: ['admin', 'hr'], load: () => import('./pages/admin.js') },
+  { path: 'channels', key: 'nav.channels', roles: ['admin'], load: () => import('./pages/channels.js') },
+];
+const HOME = { employee: 'plan', manager: 'team', hr: 'weights', admin: 'admin' };
+
+const state = { me: null, expired: false };
+const view = () => document.getElementById('view');
+const top = () => document.getElementById('top');
+
+function route() {
+  const [path, query = ''] = location.hash.replace(/^#\/?/, '').split('?');
+  return { path, params: new URLSearchParams(query) };
+}
+
+export function go(path) { location.hash = '#/' + path; }
+
+whenExpired(() => {
+  if (!state.me && !hasSession()) return;
+  state.me = null;
+  state.expired = true;
+  go('login');
+});
+
+function header() {
+  const bar = clear(top());
+  bar.hidden = !state.me;
+  if (!state.me) return;
+  const current = route().path;
+  const links = PAGES.filter((p) => p.roles.includes(state.me.role)).map((p) =>
+    el('a', { href: '#/' + p.path, 'aria-current': p.path === current ? 'page' : null, 'data-page': p.path }, t(p.key)));
+  bar.append(
+    el('a', { class: 'brand', href: '#/' + HOME[state.me.role] }, 'kpilot'),
+    el('nav', { 'aria-label': t('nav.label') }, links),
+    el('span', { class: 'who' }, `${state.me.username} · ${t('role.' + state.me.role)}`),
+    langButton(),
+    el('button', { class: 'secondary', type: 'button', id: 'logout', onclick: doLogout }, t('logout')),
+  );
+}
+
+function langButton() {
+  const other = getLang() === 'zh' ? 'en' : 'zh';
+  return el('button', { class: 'secondary', type: 'button', id: 'lang', lang: other, 'aria-label': t('lang.switch'),
+    onclick: () => { setLang(other); render(); } }, other === 'en' ? 'English' : '中文');
+}
+
+async function doLogout() {
+  await logout();
+  state.me = null;
+  state.expired = false;
+  go('login');
+}
+
+function loginPage(params) {
+  const err = el('p', { class: 'error', role: 'alert', id: 'login-error' });
+  const user = el('input', { id: 'username', name: 'username', autocomplete: 'username', required: true });
+  const pass = el('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const form = el('form', { class: 'card', onsubmit: async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    try {
+      await login(user.value, pass.value);
+      state.expired = false;
+      state.me = await get('/me');
+      go(HOME[state.me.role]);
+    } catch (e) {
+      err.textContent = e instanceof ApiError && e.status === 429 ? t('login.throttled') : t('login.failed');
+    }
+  } },
+  el('div', { class: 'field' }, el('label', { for: 'username' }, t('login.username')), user),
+  el('div', { class: 'field' }, el('label', { for: 'password' }, t('login.password')), pass),
+  el('button', { type: 'submit', id: 'login-submit' }, t('login.submit')));
+  const notice = state.expired || params.get('expired') ? el('p', { class: 'notice', role: 'alert', id: 'expired' }, t('login.expired')) : null;
+  return el('section', { class: 'login' }, el('div', { class: 'row' }, el('h1', {}, t('login.title')), langButton()),
+    notice, form, err, el('p', { class: 'muted' }, t('login.hint')));
+}
+
+let moved = false;
+
+async function render() {
+  document.documentElement.lang = getLang() === 'zh' ? 'zh-CN' : 'en';
+  const { path, params } = route();
+  const main = view();
+  if (!state.me && path !== 'login') {
+    try { state.me = await get('/me'); } catch { state.me = null; }
+    if (!state.me) { go('login'); return; }
+  }
+  if (state.me && path === 'login') { go(HOME[state.me.role]); return; }
+  header();
+  if (path === 'login' || !state.me) {
+    document.title = 'kpilot · ' + t('login.title');
+    clear(main).append(loginPage(params));
+    return;
+  }
+  const page = PAGES.find((p) => p.path === path && p.roles.includes(state.me.role));
+  if (!page) { go(HOME[state.me.role]); return; }
+  document.title = `kpilot · ${t(page.key)}`;
+  clear(main).append(el('p', { class: 'muted' }, t('loading')));
+  try {
+    const mod = await page.load();
+    const node = await mod.render({ me: state.me, params, lang: getLang(), rerender: render });
+    if (route().path === path) {
+      clear(main).append(node);
+      if (moved) main.focus({ preventScroll: true }); // screen readers start at the new page, not the old menu item
+    }
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return;
+    clear(main).append(el('p', { class: 'error', role: 'alert' }, `${t('error')}: ${e.message}`));
+  }
+}
+
+window.addEventListener('hashchange', () => { moved = true; render(); });
+window.addEventListener('DOMContentLoaded', render);

@@ -1,0 +1,53 @@
+// 管理: users and roles (admin changes them), the org structure, and periods (HR/admin add them).
+import { ApiError, call, get } from '../api.js';
+import { el, table } from '../dom.js';
+import { pick, t } from '../i18n.js';
+
+const ROLES = ['employee', 'manager', 'hr', 'admin'];
+
+function roleSelect(user, rerender, canWrite) {
+  if (!canWrite) return t('role.' + user.role);
+  return el('select', { 'aria-label': t('admin.roleOf', { user: user.username }), 'data-user': user.username, onchange: async (ev) => {
+    const { etag } = await call(`/users/${user.id}`);
+    try { await call(`/users/${user.id}`, { method: 'PATCH', json: { role: ev.target.value }, etag }); } catch (e) { if (!(e instanceof ApiError && e.status === 401)) alert(e.message); }
+    rerender();
+  } }, ROLES.map((r) => el('option', { value: r, selected: r === user.role }, t('role.' + r))));
+}
+
+function deptTree(depts, emps) {
+  const kids = (pid) => depts.filter((d) => d.parent_id === pid);
+  const node = (d) => el('li', {}, el('strong', {}, pick(d, 'name')), ` (${d.code}) · ${t('admin.headcount', { n: emps.filter((e) => e.department_id === d.id && e.active).length })}`,
+    kids(d.id).length ? el('ul', {}, kids(d.id).map(node)) : null);
+  return el('div', { class: 'tree' }, el('ul', {}, kids(null).map(node)));
+}
+
+function periodForm(rerender) {
+  const f = (id, label, attrs = {}) => el('div', { class: 'field' }, el('label', { for: id }, label), el('input', { id, name: id, required: true, ...attrs }));
+  const err = el('p', { class: 'error', role: 'alert' });
+  const form = el('form', { class: 'card row', onsubmit: async (ev) => {
+    ev.preventDefault();
+    const v = Object.fromEntries(new FormData(form));
+    try { await call('/periods', { method: 'POST', json: v }); rerender(); } catch (e) { err.textContent = e.message; }
+  } },
+  f('code', t('admin.code')),
+  el('div', { class: 'field' }, el('label', { for: 'kind' }, t('admin.kind')), el('select', { id: 'kind', name: 'kind' }, ['month', 'quarter', 'year', 'campaign'].map((k) => el('option', { value: k }, k)))),
+  f('start_date', t('admin.start'), { type: 'date' }), f('end_date', t('admin.end'), { type: 'date' }),
+  f('name_zh', t('admin.nameZh')), f('name_en', t('admin.nameEn')),
+  el('button', { type: 'submit' }, t('admin.addPeriod')));
+  return el('div', {}, form, err);
+}
+
+export async function render({ me, rerender }) {
+  const [users, depts, emps, periods] = await Promise.all([
+    get('/users?limit=200'), get('/departments?limit=200'), get('/employees?limit=200'), get('/periods?limit=36')]);
+  const canWrite = me.role === 'admin';
+  return el('section', {}, el('h1', {}, t('admin.title')),
+    el('h2', {}, t('admin.users')),
+    table([t('admin.username'), t('admin.role'), t('admin.employee'), t('admin.active')], users.data.map((u) => [
+      u.username, roleSelect(u, rerender, canWrite), pick(emps.data.find((e) => e.id === u.employee_id), 'name') || '—', u.active ? '✔' : '✘'])),
+    el('h2', {}, t('admin.org')), deptTree(depts.data, emps.data),
+    el('h2', {}, t('admin.periods')),
+    table([t('admin.code'), t('admin.kind'), t('admin.start'), t('admin.end'), t('admin.name')],
+      periods.data.map((p) => [p.code, p.kind, p.start_date, p.end_date, pick(p, 'name')])),
+    periodForm(rerender));
+}

@@ -1,0 +1,166 @@
+// 目标草案: request a goal draft for a period, read it as a tree (company KR -> department KR -> KPI), edit
+// weights, targets and parent links with the guards shown as you type, save, publish.
+import { ApiError, call, get } from '../api.js';
+import { clear, el, fmt, spinner, table } from '../dom.js';
+import { pick, t } from '../i18n.js';
+import { watch } from './forecasts.js';
+
+const MAX_KPIS = 5;
+
+// The guards of one scorecard as the manager types: weights sum to 100, 1..5 KPIs, each KPI's parent exists.
+export function guardsOf(kpis, parents) {
+  const sum = kpis.reduce((s, k) => s + (Number(k.weight) || 0), 0);
+  return [
+    { ok: Math.abs(sum - 100) < 1e-9, text: t('guard.sum', { sum: fmt(sum) }) },
+    { ok: kpis.length >= 1 && kpis.length <= MAX_KPIS, text: t('guard.count', { n: kpis.length, max: MAX_KPIS }) },
+    { ok: kpis.every((k) => Number(k.weight) > 0 && Number.isInteger(Number(k.weight))), text: t('guard.positive') },
+    { ok: kpis.every((k) => parents.includes(k.parent_kr)), text: t('guard.parent') },
+  ];
+}
+
+function krLabel(kr) { return `${kr.id} · ${kr.title}`; }
+
+// company KR -> department KRs serving it -> the department's and roles' KPIs serving those.
+function tree(dr) {
+  const dept = dr.department;
+  const deptKrs = dept.objectives.flatMap((o) => o.key_results);
+  const kpisUnder = (id) => [
+    ...dept.kpis.filter((k) => k.parent_kr === id).map((k) => el('li', {}, `${t('drafts.deptScorecard')}: ${k.name} ${k.weight}%`)),
+    ...dr.roles.flatMap((r) => r.kpis.filter((k) => k.parent_kr === id).map((k) => el('li', {}, `${r.role_name || r.role}: ${k.name} ${k.weight}%`))),
+  ];
+  const companyKrs = dr.company.objectives.flatMap((o) => o.key_results);
+  const items = companyKrs.map((kr) => {
+    const mine = deptKrs.filter((d) => d.parent_kr === kr.id);
+    const direct = kpisUnder(kr.id);
+    return el('li', {}, el('span', { class: 'kr' }, krLabel(kr)),
+      mine.length || direct.length ? el('ul', {}, mine.map((d) => el('li', {}, el('span', { class: 'kr' }, krLabel(d)),
+        el('ul', {}, kpisUnder(d.id)))), direct) : el('span', { class: 'muted' }, ` — ${t('drafts.notServed')}`));
+  });
+  return el('div', { class: 'tree', id: 'draft-tree' }, el('h3', {}, dr.company.objectives.map((o) => o.title).join(' / ')), el('ul', {}, items));
+}
+
+// One scorecard's editor: inputs per KPI, the guards under it, live.
+function scorecard(title, role, kpis, parents, editable, onChange) {
+  const guardList = el('ul', { class: 'guards', 'aria-live': 'polite', 'data-scorecard': role || 'department' });
+  const refresh = () => {
+    const gs = guardsOf(kpis, parents);
+    clear(guardList).append(...gs.map((g) => el('li', { class: g.ok ? 'ok-guard' : 'fail' }, g.text)));
+    onChange();
+  };
+  const rows = kpis.map((k) => {
+    const id = `${role || 'dept'}-${k.code}`;
+    const w = el('input', { type: 'number', id: `w-${id}`, min: 0, max: 100, step: 1, value: k.weight, disabled: !editable,
+      'aria-label': t('drafts.weightOf', { name: k.name }), oninput: (e) => { k.weight = e.target.value === '' ? 0 : Number(e.target.value); k._dirty = true; refresh(); } });
+    const tv = el('input', { type: 'number', id: `t-${id}`, step: 'any', value: k.target.value ?? '', disabled: !editable,
+      'aria-label': t('drafts.targetOf', { name: k.name }), oninput: (e) => { k.target.value = e.target.value === '' ? null : Number(e.target.value); k._target = true; k._dirty = true; refresh(); } });
+    const p = el('select', { id: `p-${id}`, disabled: !editable, 'aria-label': t('drafts.parentOf', { name: k.name }),
+      onchange: (e) => { k.parent_kr = e.target.value; k._dirty = true; refresh(); } },
+      parents.includes(k.parent_kr) ? null : el('option', { value: k.parent_kr, selected: true }, `${k.parent_kr || '—'} ✘`),
+      parents.map((id2) => el('option', { value: id2, selected: id2 === k.parent_kr }, id2)));
+    const range = k.target.low !== null && k.target.high !== null ? `${fmt(k.target.low)} – ${fmt(k.target.high)}` : '—';
+    return [el('span', { title: k.definition }, k.name), w, el('span', {}, k.target.comparator || '', ' ', tv, ` ${k.unit || ''}`), range, p];
+  });
+  const box = el('div', { class: 'card' }, el('h3', {}, title),
+    table([t('col.kpi'), t('col.weight'), t('col.target'), t('col.targetRange'), t('drafts.parent')], rows), guardList);
+  setTimeout(refresh, 0);
+  return box;
+}
+
+function edits(dr) {
+  const out = [];
+  const add = (role, k) => {
+    if (!k._dirty) return;
+    const e = { code: k.code, weight: Number(k.weight), parent_kr: k.parent_kr };
+    if (role) e.role = role;
+    if (k._target && k.target.value !== null) e.target = k.target.value;
+    out.push(e);
+  };
+  dr.department.kpis.forEach((k) => add(null, k));
+  dr.roles.forEach((r) => r.kpis.forEach((k) => add(r.role, k)));
+  return out;
+}
+
+function problemList(e) {
+  const rows = (e.problem && e.problem.errors) || [];
+  return el('div', { class: 'error', role: 'alert', id: 'draft-error' }, e.message, rows.length ? el('ul', {}, rows.map((r) => el('li', {}, r.msg))) : null);
+}
+
+async function showDraft(box, id, ctx) {
+  clear(box).append(spinner(t('loading')));
+  const { data, etag } = await call(`/goal-drafts/${id}`);
+  const dr = data.draft;
+  const editable = data.status === 'draft';
+  const companyIds = dr.company.objectives.flatMap((o) => o.key_results.map((k) => k.id));
+  const deptIds = dr.department.objectives.flatMap((o) => o.key_results.map((k) => k.id));
+  const msg = el('div', { 'aria-live': 'polite', id: 'draft-msg' });
+  const save = el('button', { type: 'button', id: 'draft-save', disabled: true }, t('drafts.save'));
+  const publish = el('button', { type: 'button', id: 'draft-publish', disabled: !editable }, t('drafts.publish'));
+  const allOk = () => guardsOf(dr.department.kpis, companyIds).every((g) => g.ok) && dr.roles.every((r) => guardsOf(r.kpis, deptIds).every((g) => g.ok));
+  const onChange = () => {
+    const dirty = edits(dr).length > 0;
+    save.disabled = !editable || !dirty || !allOk();
+    publish.disabled = !editable || dirty || !allOk();
+  };
+  save.addEventListener('click', async () => {
+    clear(msg);
+    try {
+      await call(`/goal-drafts/${id}`, { method: 'PATCH', json: { kpis: edits(dr) }, etag });
+      await showDraft(box, id, ctx);
+      document.getElementById('draft-msg')?.append(el('p', { class: 'ok', role: 'status' }, t('drafts.saved')));
+    } catch (e) { if (!(e instanceof ApiError && e.status === 401)) msg.append(problemList(e)); }
+  });
+  publish.addEventListener('click', async () => {
+    clear(msg);
+    if (!window.confirm(t('drafts.confirmPublish'))) return;
+    try {
+      const res = await call(`/goal-drafts/${id}/publish`, { method: 'POST', etag });
+      await showDraft(box, id, ctx);
+      document.getElementById('draft-msg')?.append(el('p', { class: 'ok', role: 'status', id: 'published' },
+        t('drafts.published', { n: res.data.assignment_ids.length, skipped: res.data.skipped_employee_ids.length })));
+    } catch (e) { if (!(e instanceof ApiError && e.status === 401)) msg.append(problemList(e)); }
+  });
+  const fc = el('div', { id: 'draft-forecast' });
+  if (data.forecast_job_id) watch(fc, data.forecast_job_id, [], ctx.lang).catch(() => {});
+  const people = el('details', {}, el('summary', {}, t('drafts.people', { n: dr.people.length })),
+    table([t('col.person'), t('drafts.role'), t('col.kpi')], dr.people.map((p) => [p.name, p.role,
+      p.kpis.map((k) => `${k.name} ${k.weight}% (${k.target.comparator || ''}${fmt(k.target.value)})`).join('；')])));
+  clear(box).append(
+    el('h2', { id: 'draft-title' }, `#${data.id} · ${dr.department.name} · ${dr.period || ''} · `, el('span', { class: `badge ${data.status === 'published' ? 'ok' : 'warn'}`, id: 'draft-status' }, t('status.' + data.status))),
+    data.flags.length ? el('details', { class: 'notice' }, el('summary', {}, t('drafts.flags', { n: data.flags.length })), el('ul', {}, data.flags.map((f) => el('li', {}, f)))) : null,
+    fc,
+    el('h3', {}, t('drafts.tree')), tree(dr),
+    el('h3', {}, t('drafts.edit')),
+    scorecard(`${t('drafts.deptScorecard')} · ${dr.department.name}`, null, dr.department.kpis, companyIds, editable, onChange),
+    ...dr.roles.map((r) => scorecard(`${t('drafts.role')} · ${r.role_name || r.role} (${r.headcount})`, r.role, r.kpis, deptIds, editable, onChange)),
+    el('div', { class: 'row' }, save, publish), msg, people);
+  box.focus();
+}
+
+export async function render(ctx) {
+  const { lang, params, me } = ctx;
+  const [depts, periods, drafts, self] = await Promise.all([get('/departments?limit=200'), get('/periods?limit=36'), get('/goal-drafts?limit=30'),
+    me.employee_id ? get(`/employees/${me.employee_id}`) : null]);
+  const box = el('div', { id: 'draft', tabindex: '-1' });
+  const err = el('div', { role: 'alert' });
+  const dSel = el('select', { id: 'd-dept' }, depts.data.map((d) => el('option', { value: d.id, selected: self && d.id === self.department_id }, pick(d, 'name'))));
+  const pSel = el('select', { id: 'd-period' }, periods.data.map((p) => el('option', { value: p.id }, pick(p, 'name'))));
+  const form = el('form', { class: 'card row', onsubmit: async (ev) => {
+    ev.preventDefault();
+    clear(err).append(spinner(t('drafts.drafting')));
+    try {
+      const { data } = await call('/goal-drafts', { method: 'POST', json: { department_id: Number(dSel.value), period_id: Number(pSel.value), lang } });
+      clear(err);
+      location.hash = `#/drafts?id=${data.id}`;
+    } catch (e) { clear(err); if (!(e instanceof ApiError && e.status === 401)) err.append(problemList(e)); }
+  } },
+  el('div', { class: 'field' }, el('label', { for: 'd-dept' }, t('col.department')), dSel),
+  el('div', { class: 'field' }, el('label', { for: 'd-period' }, t('col.period')), pSel),
+  el('button', { type: 'submit', id: 'd-request' }, t('drafts.request')));
+  const name = (list, id, base = 'name') => pick(list.find((x) => x.id === id), base) || id;
+  const list = drafts.data.length ? table(['#', t('col.department'), t('col.period'), t('col.status'), t('drafts.by'), ''],
+    drafts.data.map((d) => [d.id, name(depts.data, d.department_id), name(periods.data, d.period_id), t('status.' + d.status), d.created_by_name,
+      el('a', { href: `#/drafts?id=${d.id}`, 'data-draft': d.id }, t('open'))])) : el('p', { class: 'muted' }, t('drafts.none'));
+  const section = el('section', {}, el('h1', {}, t('drafts.title')), form, err, box, el('h2', {}, t('drafts.list')), list);
+  if (params.get('id')) showDraft(box, Number(params.get('id')), ctx).catch((e) => { if (!(e instanceof ApiError && e.status === 401)) clear(box).append(problemList(e)); });
+  return section;
+}

@@ -1,0 +1,86 @@
+// 我的计划: this period's KPIs with progress and pace, the reviewed period's score line by line, the feedback
+// report, recommended courses with reasons, alerts, and past periods.
+import { get } from '../api.js';
+import { progressChart } from '../charts.js';
+import { el, fmt, table } from '../dom.js';
+import { pick, t } from '../i18n.js';
+
+export function kpiRows(kpis) {
+  return kpis.map((k) => [
+    el('span', { 'data-code': k.code }, k.name),
+    `${fmt(k.weight)}%`,
+    k.target_low !== null && k.target_high !== null ? `${fmt(k.target_low)} – ${fmt(k.target_high)}` : fmt(k.target),
+    fmt(k.actual),
+    el('div', {}, k.progress_pct === null ? '—' : `${fmt(k.progress_pct)}%`,
+      progressChart({ actual: k.actual, target: k.target, low: k.target_low, high: k.target_high,
+        projected: k.pace ? k.pace.projected_end : null, label: t('plan.progressOf', { name: k.name }) })),
+    k.pace ? el('div', {}, el('span', { class: `badge ${k.pace.status}` }, t('pace.' + k.pace.status)), ' ',
+      el('span', { class: 'muted' }, k.pace.explanation)) : '—',
+  ]);
+}
+
+function scoreSection(plan) {
+  const sc = plan.score;
+  if (!sc) return el('p', { class: 'muted' }, t('plan.noScore'));
+  const names = Object.fromEntries(((plan.facts && plan.facts.kpis) || []).map((k) => [k.code, pick(k, 'name')]));
+  const lines = sc.lines.map((l) => [l.name || names[l.code] || l.code, `${fmt(l.weight)}%`, fmt(l.target), fmt(l.actual),
+    l.achievement === null ? '—' : `${fmt(l.achievement * 100)}%${l.capped ? ' ' + t('score.capped') : ''}${l.floored ? ' ' + t('score.floored') : ''}`,
+    el('strong', {}, fmt(l.points, 2)), el('code', {}, l.formula)]);
+  return el('div', {},
+    el('p', { id: 'score-total', class: 'card' }, t('plan.total'), ' ', el('strong', {}, fmt(sc.total, 1)), ` / ${fmt(sc.max_points)}`),
+    table([t('col.kpi'), t('col.weight'), t('col.target'), t('col.actual'), t('col.achievement'), t('col.points'), t('col.formula')],
+      lines, { stack: true, numeric: [1, 2, 3, 4, 5], caption: t('plan.howComputed', { cap: fmt(sc.policy.cap * 100), floor: fmt(sc.policy.floor * 100) }) }),
+    (sc.notes || []).length ? el('ul', { class: 'muted' }, sc.notes.map((n) => el('li', {}, n))) : null);
+}
+
+function trendSection(plan) {
+  const trend = (plan.facts && plan.facts.trend) || [];
+  if (!trend.length) return null;
+  return el('div', {}, el('h3', {}, t('plan.trend')),
+    table([t('col.period'), t('col.score')], trend.map((p) => [p.period || p.code || '', fmt(p.score, 1)]), { numeric: [1] }));
+}
+
+// Excel and PDF of the reviewed period's scorecard and report (served by the exports API).
+function exportLinks(employee, period) {
+  const q = (f) => `employee_id=${employee}&period_id=${period}&format=${f}`;
+  return el('p', { class: 'row', id: 'exports' }, ['scorecard', 'report'].map((what) => el('span', {}, `${t('export.' + what)}: `,
+    el('a', { href: `/api/v1/exports/${what}?${q('xlsx')}`, download: '' }, 'Excel'), ' · ',
+    el('a', { href: `/api/v1/exports/${what}?${q('pdf')}`, download: '' }, 'PDF'))));
+}
+
+export async function renderPlan(plan, { periods = [], onPeriod, chosen = '' } = {}) {
+  const cur = plan.current_period, rev = plan.review_period;
+  const pastSelect = el('select', { id: 'period-select', onchange: (e) => onPeriod && onPeriod(e.target.value) },
+    el('option', { value: '' }, t('plan.latest')),
+    periods.map((p) => el('option', { value: p.id, selected: String(p.id) === chosen }, pick(p, 'name'))));
+  return el('div', {},
+    el('h2', {}, t('plan.current'), cur ? ` · ${pick(cur, 'name')}` : ''),
+    plan.kpis.length
+      ? table([t('col.kpi'), t('col.weight'), t('col.targetRange'), t('col.actual'), t('col.progress'), t('col.pace')], kpiRows(plan.kpis), { numeric: [1, 2, 3], stack: true })
+      : el('p', { class: 'muted' }, t('plan.noKpis')),
+    el('h2', {}, t('plan.alerts')),
+    plan.alerts.length ? el('ul', { id: 'alerts' }, plan.alerts.map((a) => el('li', {}, el('span', { class: 'badge warn' }, t('alert.' + a.kind)), ' ', pick(a, 'explanation'))))
+      : el('p', { class: 'muted' }, t('plan.noAlerts')),
+    el('h2', {}, t('plan.score'), rev ? ` · ${pick(rev, 'name')}` : ''),
+    periods.length ? el('p', {}, el('label', { for: 'period-select' }, t('plan.pastPeriods'), ' '), pastSelect) : null,
+    scoreSection(plan),
+    trendSection(plan),
+    rev ? exportLinks(plan.employee_id, rev.id) : null,
+    el('h2', {}, t('plan.report')),
+    plan.report ? el('pre', { class: 'report', id: 'report' }, plan.report.text) : el('p', { class: 'muted' }, t('plan.noReport')),
+    el('h2', {}, t('plan.courses')),
+    plan.training.length ? el('ul', { id: 'courses' }, plan.training.map((c) => el('li', {},
+      el('strong', {}, c.title), ` (${fmt(c.duration_hours)} h, ${c.format}) — `, c.reason)))
+      : el('p', { class: 'muted' }, t('plan.noCourses')),
+    (plan.notes || []).length ? el('div', { class: 'notice' }, plan.notes.map((n) => el('p', {}, n))) : null);
+}
+
+export async function render({ params, lang, me }) {
+  const q = new URLSearchParams({ lang });
+  if (params.get('period')) q.set('period_id', params.get('period'));
+  const [plan, periods] = await Promise.all([get(`/me/plan?${q}`), get('/periods?limit=24')]);
+  const ended = periods.data.filter((p) => p.kind === 'month' && plan.current_period?.id !== p.id && (!plan.current_period || p.end_date < plan.current_period.start_date));
+  return el('section', {},
+    el('h1', {}, t('plan.title'), el('span', { class: 'muted' }, ` · ${me.username}`)),
+    await renderPlan(plan, { periods: ended, chosen: params.get('period') || '', onPeriod: (id) => { location.hash = id ? `#/plan?period=${id}` : '#/plan'; } }));
+}

@@ -1,0 +1,118 @@
+"""Overviews for the web app (read-only): a team at a glance, and the company-wide grade distribution."""
+
+from collections import Counter, defaultdict
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.report_facts import CUMULATIVE_CODES
+from core.security import Caller
+from core.tables import CoachingAlert, Department, Employee, Period
+from kpi.grading import Grade, grade_team
+from kpi.scoring import Direction
+from workflows.coaching.data import choose_periods, indicator_info, load_lines, score_lines
+from workflows.coaching.plan import pace_of, sales_shape
+from workflows.coaching.schemas import DepartmentGrades, GradeDistribution, PeriodRef, TeamMember, TeamOverview
+from workflows.org import flows as org
+
+GRADES = [str(g) for g in Grade]
+
+
+def team_overview(session: Session, caller: Caller, today: date, *, department_id: int | None) -> TeamOverview:
+    """Everyone the caller may see (the same scope as GET /employees): the reviewed period's score, this
+    period's pace per status and the number of stored alerts; a handful of queries, not one plan per person."""
+    emps = [e for e in org.list_employees(session, caller, department_id=department_id, limit=10_000, offset=0)[0]]
+    emps = [e for e in emps if e.active and e.id != caller.employee_id]
+    periods = list(session.execute(select(Period).where(Period.kind == "month").order_by(Period.start_date)).scalars())
+    choice = choose_periods(periods, today)
+    review, cur = choice.review, choice.current
+    ids = [e.id for e in emps]
+    info = indicator_info(session)
+    lines = load_lines(session, [p.id for p in (review, cur) if p is not None], ids)
+    shape = sales_shape(session, cur) if cur else None
+    alerts: Counter[int] = Counter()
+    if cur is not None and ids:
+        stmt = select(CoachingAlert.employee_id).where(
+            CoachingAlert.period_id == cur.id, CoachingAlert.employee_id.in_(ids)
+        )
+        alerts.update(session.execute(stmt).scalars())
+    members = []
+    for e in emps:
+        own = lines.get((e.id, review.id)) if review else None
+        score = score_lines(own, info).total if own and any(ln.latest for ln in own) else None
+        pace: Counter[str] = Counter()
+        for ln in lines.get((e.id, cur.id), []) if cur else []:
+            meta = info.get(ln.code)
+            p = (
+                pace_of(ln, cur, Direction(meta.direction), shape if ln.code in CUMULATIVE_CODES else None)
+                if meta and cur
+                else None
+            )
+            if p is not None:
+                pace[str(p.status)] += 1
+        members.append(
+            TeamMember(
+                employee_id=e.id,
+                name_zh=e.name_zh,
+                name_en=e.name_en,
+                department_id=e.department_id,
+                score=None if score is None else round(score, 1),
+                pace=dict(pace),
+                alerts=alerts.get(e.id, 0),
+            )
+        )
+    ref = PeriodRef.model_validate
+    return TeamOverview(
+        review_period=ref(review) if review else None, current_period=ref(cur) if cur else None, members=members
+    )
+
+
+def grade_distribution(session: Session, today: date) -> GradeDistribution:
+    """How many people got each grade in the latest ended period, company-wide and per department; grades are
+    given within each manager's team exactly as in a person's report (kpi.grading.grade_team)."""
+    periods = list(session.execute(select(Period).where(Period.kind == "month").order_by(Period.start_date)).scalars())
+    review = choose_periods(periods, today).review
+    if review is None:
+        return GradeDistribution(
+            period=None,
+            period_name_zh=None,
+            period_name_en=None,
+            people=0,
+            counts=dict.fromkeys(GRADES, 0),
+            departments=[],
+        )
+    info = indicator_info(session)
+    emps = list(session.execute(select(Employee).where(Employee.active.is_(True))).scalars())
+    depts = dict(session.execute(select(Department.id, Department.code)).all())
+    lines = load_lines(session, [review.id])
+    scores = {e: score_lines(ls, info).total for (e, _), ls in lines.items()}
+    by_manager: dict[int | None, list[int]] = defaultdict(list)
+    for e in emps:
+        by_manager[e.manager_id].append(e.id)
+    counts: Counter[str] = Counter()
+    by_dept: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for e in emps:
+        own = lines.get((e.id, review.id))
+        if not own or all(ln.latest is None for ln in own):  # nothing recorded: not reviewed
+            continue
+        team = by_manager[e.manager_id] if e.manager_id is not None else [e.id]
+        grade = str(grade_team({str(t): scores[t] for t in team if t in scores}).grades[str(e.id)])
+        counts[grade] += 1
+        by_dept[depts[e.department_id]].append((grade, scores[e.id]))
+    return GradeDistribution(
+        period=review.code,
+        period_name_zh=review.name_zh,
+        period_name_en=review.name_en,
+        people=sum(counts.values()),
+        counts={g: counts.get(g, 0) for g in GRADES},
+        departments=[
+            DepartmentGrades(
+                department=code,
+                people=len(rows),
+                mean_score=round(sum(s for _, s in rows) / len(rows), 1),
+                counts={g: sum(1 for grade, _ in rows if grade == g) for g in GRADES},
+            )
+            for code, rows in sorted(by_dept.items())
+        ],
+    )
