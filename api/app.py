@@ -9,7 +9,7 @@ from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
-from api.routes import admin, auth, coaching, drafts, forecasts, goals, kpis, org, sales, weights
+from api.routes import admin, auth, coaching, drafts, forecasts, goals, kpis, org, pay, sales, weights
 from core.clock import clock_for
 from core.security import PERMISSIONS
 from core.settings import Settings, get_settings
@@ -134,7 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.clock = clock
     app.state.audit_keys = audit_keys
     errors.install(app)
-    modules = (auth, org, goals, kpis, sales, admin, forecasts, weights, coaching, drafts)
+    modules = (auth, org, goals, kpis, sales, admin, forecasts, weights, coaching, drafts, pay)
     document_permissions([m.router for m in modules])
     for module in modules:
         app.include_router(module.router)

@@ -2,7 +2,7 @@
 
 import typer
 
-from cli import cascade_cmds, coach_cmds, forecast_cmds, service_cmds, weights_cmds
+from cli import cascade_cmds, coach_cmds, forecast_cmds, pay_cmds, service_cmds, weights_cmds
 from cli.groups import eval_app
 
 app = typer.Typer(
@@ -14,5 +14,5 @@ app = typer.Typer(
 )
 app.add_typer(eval_app, name="eval")
 
-for _module in (service_cmds, forecast_cmds, cascade_cmds, weights_cmds, coach_cmds):
+for _module in (service_cmds, forecast_cmds, cascade_cmds, weights_cmds, coach_cmds, pay_cmds):
     _module.register(app)

@@ -57,6 +57,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "drafts:read": STAFF,  # scoped: managers their department tree; employees read published KPIs instead
     "drafts:write": STAFF,  # scoped like drafts:read
     "drafts:publish": STAFF,  # scoped; a manager's own KPIs are never set by themselves
+    "pay:read-own": ALL_ROLES,  # my own approved bonus lines; ratings about me (or my reports) in aggregate
+    "pay:rate": ALL_ROLES,  # self / peer / cross-department / manager ratings, by the rules in workflows.pay
+    "pay:positions:read": STAFF,
+    "pay:manage": HR_ADMIN,  # inventories, pools, allocations (edit, approve), calibration
+    "pay:review": STAFF,  # scoped: HR/admin, or the manager of the person whose scoring is questioned
 }
 
 
