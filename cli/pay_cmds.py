@@ -26,8 +26,11 @@ def _read(work: Callable[[Any], Any]) -> Any:
         with session_scope(settings.database_url, write=False) as session:
             return work(session)
     except (OperationalError, ProgrammingError) as exc:
-        typer.echo(f"error: cannot read {settings.database_url} ({type(exc).__name__}); run `kpilot db upgrade` "
-                   "and `kpilot demo` first", err=True)
+        typer.echo(
+            f"error: cannot read {settings.database_url} ({type(exc).__name__}); run `kpilot db upgrade` "
+            "and `kpilot demo` first",
+            err=True,
+        )
         raise typer.Exit(2) from exc
     except KpilotError as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -58,18 +61,24 @@ def calibration(
 
     body = _read(lambda s: flows.calibration(s, _period_id(s, period)))
     sh = body["shares"]
-    typer.echo(f"{body['period_code']}: {body['people']} people, excellent {sh['excellent']:.0%} / good "
-               f"{sh['good']:.0%} / needs improvement {sh['needs_improvement']:.0%} (guide 20/50/30)")
+    typer.echo(
+        f"{body['period_code']}: {body['people']} people, excellent {sh['excellent']:.0%} / good "
+        f"{sh['good']:.0%} / needs improvement {sh['needs_improvement']:.0%} (guide 20/50/30)"
+    )
     for t in body["teams"]:
         mark = " ABOVE GUIDE" if t["above_guide"] else ""
-        typer.echo(f"- {t['team']}: {t['people']} people, {t['method']}, excellent {t['shares']['excellent']:.0%}{mark}")
+        typer.echo(
+            f"- {t['team']}: {t['people']} people, {t['method']}, excellent {t['shares']['excellent']:.0%}{mark}"
+        )
         for reason in t["reasons_zh" if lang == "zh" else "reasons_en"]:
             typer.echo(f"    {reason}")
 
 
 @pay_app.command("reviews")
-def list_reviews(status: Annotated[str, typer.Option(help="open, confirmed or adjusted.")] = "open",
-                 lang: Annotated[str, typer.Option(help="zh or en.")] = "zh") -> None:
+def list_reviews(
+    status: Annotated[str, typer.Option(help="open, confirmed or adjusted.")] = "open",
+    lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
+) -> None:
     """Second-review items with their evidence."""
     from sqlalchemy import select
 
@@ -101,18 +110,24 @@ def allocation(period: Annotated[str, typer.Argument(help="Period code of the po
         return flows.pool_allocation(s, pool.id)
 
     body = _read(work)
-    typer.echo(f"pool {yuan(body['pool_fen'])} yuan, {body['status']}, payout {body['payout']:.1%}, "
-               f"retained {yuan(body['retained_fen'])}; lines + retained = {yuan(body['total_fen'])}")
+    typer.echo(
+        f"pool {yuan(body['pool_fen'])} yuan, {body['status']}, payout {body['payout']:.1%}, "
+        f"retained {yuan(body['retained_fen'])}; lines + retained = {yuan(body['total_fen'])}"
+    )
     for d in body["departments"]:
-        typer.echo(f"- {d['code']}: {d['headcount']} people, pot {yuan(d['pot_fen'])}, weight {d['weight']:.4g} "
-                   f"(score {d['performance']:.3f} x outcome {d['outcome_factor']:.3f} x key {d['key_factor']:.3f})")
+        typer.echo(
+            f"- {d['code']}: {d['headcount']} people, pot {yuan(d['pot_fen'])}, weight {d['weight']:.4g} "
+            f"(score {d['performance']:.3f} x outcome {d['outcome_factor']:.3f} x key {d['key_factor']:.3f})"
+        )
     if body["waiting_for_reviews"]:
         typer.echo(f"waiting for reviews: {body['waiting_for_reviews']}")
 
 
 @eval_app.command("pay")
-def eval_pay(seed: Annotated[int, typer.Option(help="Synthetic company seed.")] = 7,
-             pools: Annotated[int, typer.Option(help="Random pools for the exact-sum check.")] = 200) -> None:
+def eval_pay(
+    seed: Annotated[int, typer.Option(help="Synthetic company seed.")] = 7,
+    pools: Annotated[int, typer.Option(help="Random pools for the exact-sum check.")] = 200,
+) -> None:
     """Planted inflation, full pay-out and manager divergence; exact sums; traces; counterfactual invariance."""
     from eval.pay_eval import run_pay_eval, write_results
 

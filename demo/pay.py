@@ -70,10 +70,24 @@ def _ratings(session: Session, period_id: int, rng: random.Random) -> None:
         rows.append(Rating(period_id=period_id, ratee_id=emp, rater_id=mgr, kind="manager", score=half(base)))
         for rater in rng.sample(peers, k=min(3, len(peers))):
             if rater != mgr:
-                rows.append(Rating(period_id=period_id, ratee_id=emp, rater_id=rater, kind="peer",
-                                   score=half(base + rng.choice([-0.5, 0.0, 0.5]))))
+                rows.append(
+                    Rating(
+                        period_id=period_id,
+                        ratee_id=emp,
+                        rater_id=rater,
+                        kind="peer",
+                        score=half(base + rng.choice([-0.5, 0.0, 0.5])),
+                    )
+                )
         for rater in rng.sample(others, k=3):
-            rows.append(Rating(period_id=period_id, ratee_id=emp, rater_id=rater, kind="cross",
-                               score=half(base + rng.choice([-0.5, 0.0, 0.5]))))
+            rows.append(
+                Rating(
+                    period_id=period_id,
+                    ratee_id=emp,
+                    rater_id=rater,
+                    kind="cross",
+                    score=half(base + rng.choice([-0.5, 0.0, 0.5])),
+                )
+            )
     session.add_all(rows)
     session.flush()

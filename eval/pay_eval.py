@@ -31,8 +31,14 @@ from kpi.pay import (
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 # department code, headcount, business outcome (100 = target)
-DEPARTMENTS = (("ops", 24, 104.0), ("design", 14, 82.0), ("cs", 30, 99.0), ("warehouse", 22, 101.0),
-               ("ads", 10, 96.0), ("live", 16, 108.0))
+DEPARTMENTS = (
+    ("ops", 24, 104.0),
+    ("design", 14, 82.0),
+    ("cs", 30, 99.0),
+    ("warehouse", 22, 101.0),
+    ("ads", 10, 96.0),
+    ("live", 16, 108.0),
+)
 INFLATED = "design"
 DIVERGENT_MANAGER = "M-cs-1"
 SURNAMES = ("王", "李", "张", "刘", "陈", "杨", "赵", "黄")
@@ -113,27 +119,42 @@ def history() -> list[PoolRecord]:
     return [PoolRecord(f"2026-0{m + 5}", 2_000_000_00, 2_000_000_00 - m * 100, o) for m, o in enumerate(outcomes)]
 
 
+def fair_history() -> list[PoolRecord]:
+    """A control: pay-outs that follow the outcomes (never flagged)."""
+    outcomes = (85.0, 92.0, 97.0, 104.0)
+    return [
+        PoolRecord(f"2026-0{m + 5}", 2_000_000_00, int(2_000_000_00 * min(1.0, o / 100)), o)
+        for m, o in enumerate(outcomes)
+    ]
+
+
 def _detection(records: list[Record], seed: int) -> list[Row]:
     by_dept: dict[str, dict[str, float]] = {}
     for r in records:
         by_dept.setdefault(r.department, {})[r.id] = r.score
     outcomes: dict[str, float | None] = {c: o for c, _, o in DEPARTMENTS}
     infl = department_high_outcome_low(by_dept, outcomes)
-    full = pool_full_payout(history())
+    full = pool_full_payout(history()) + pool_full_payout(fair_history(), subject="control pools")
     div = manager_divergence(ratings(records, seed))
     managers = {r.manager for r in records}
     rows = []
     for name, flags, planted, universe in (
         ("planted inflation flagged (department_high_outcome_low)", infl, INFLATED, len(DEPARTMENTS)),
-        ("planted full pay-out flagged (pool_full_payout)", full, "company", 1),
+        ("planted full pay-out flagged (pool_full_payout)", full, "company", 2),
         ("planted manager divergence flagged (manager_divergence)", div, DIVERGENT_MANAGER, len(managers)),
     ):
         hit = [f for f in flags if f.subject == planted]
         evidence = "; ".join(f"{k}={v}" for k, v in hit[0].evidence.items()) if hit else "not flagged"
         rows.append(Row(name, len(hit), 1, evidence))
         false = [f.subject for f in flags if f.subject != planted]
-        rows.append(Row(f"  no false flag of this kind ({universe - 1} clean subjects)", universe - 1 - len(false),
-                        universe - 1, ", ".join(false) or "none"))
+        rows.append(
+            Row(
+                f"  no false flag of this kind ({universe - 1} clean subjects)",
+                universe - 1 - len(false),
+                universe - 1,
+                ", ".join(false) or "none",
+            )
+        )
     return rows
 
 
@@ -156,8 +177,9 @@ def _trace(seed: int) -> Row:
         t = line.trace
         weight = t["score"] / 100 * t["grade_multiplier"] * t["key_multiplier"]
         ok += abs(weight - t["person_weight"]) < 1e-6 and abs(t["exact_fen"] - line.amount_fen) <= 1
-    return Row("every line traces to its inputs (weight recomputed, within 1 fen of its exact share)", ok,
-               len(result.lines))
+    return Row(
+        "every line traces to its inputs (weight recomputed, within 1 fen of its exact share)", ok, len(result.lines)
+    )
 
 
 def _counterfactual(seed: int) -> list[Row]:
@@ -166,7 +188,10 @@ def _counterfactual(seed: int) -> list[Row]:
     rng = random.Random(seed + 3)
     names, genders = [r.name for r in recs], [r.gender for r in recs]
     rng.shuffle(names)
-    swapped = [replace(r, name=n, gender="male" if r.gender == "female" else "female") for r, n in zip(recs, names, strict=True)]
+    swapped = [
+        replace(r, name=n, gender="male" if r.gender == "female" else "female")
+        for r, n in zip(recs, names, strict=True)
+    ]
     shuffled = swapped[:]
     rng.shuffle(shuffled)
     after = {x.person: x.amount_fen for x in allocate(98_765_432, people(shuffled), departments()).lines}
@@ -196,9 +221,14 @@ def write_results(rows: list[Row], summary: dict[str, Any], out_dir: Path = RESU
     out_dir.mkdir(parents=True, exist_ok=True)
     lines = ["# Pay eval (synthetic company, seed 7)", "", "| check | passed | total | detail |", "|---|---|---|---|"]
     lines += [f"| {r.check} | {r.passed} | {r.total} | {r.detail} |" for r in rows]
-    lines += ["", f"One pool of {summary['pool_fen']} fen over {summary['people']} people: company outcome "
-              f"{summary['company_outcome']}, payable {summary['payable_fen']} fen, retained {summary['retained_fen']} fen.",
-              "", "| department | pot (fen) |", "|---|---|"]
+    lines += [
+        "",
+        f"One pool of {summary['pool_fen']} fen over {summary['people']} people: company outcome "
+        f"{summary['company_outcome']}, payable {summary['payable_fen']} fen, retained {summary['retained_fen']} fen.",
+        "",
+        "| department | pot (fen) |",
+        "|---|---|",
+    ]
     lines += [f"| {k} | {v} |" for k, v in summary["departments"].items()]
     text = "\n".join(lines) + "\n"
     (out_dir / "pay_eval.md").write_text(text, encoding="utf-8")

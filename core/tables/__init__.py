@@ -10,6 +10,7 @@ from core.tables.coaching import CoachingAlert, Course
 from core.tables.drafts import DRAFT_STATUSES, GoalDraft
 from core.tables.forecast import ForecastJob, TargetRange
 from core.tables.goals import Indicator, KeyResult, KpiActual, KpiAssignment, Objective, Period
+from core.tables.org import Company, Department, Employee, Position, User
 from core.tables.pay import (
     ALLOCATION_STATUSES,
     RATING_KINDS,
@@ -21,7 +22,6 @@ from core.tables.pay import (
     Rating,
     ReviewItem,
 )
-from core.tables.org import Company, Department, Employee, Position, User
 from core.tables.sales import PromoEvent, SalesDaily, Shop
 from core.tables.security import LoginThrottle, ServiceSecret
 from core.tables.weights import PROPOSAL_STATUSES, DepartmentOutcome, WeightProposal, WeightSet

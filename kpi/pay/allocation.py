@@ -31,8 +31,9 @@ FORMULA_EN = (
     "score/100 x grade multiplier x key multiplier; splits in fen by largest remainder; the rest is retained"
 )
 FORMULA_ZH = (
-    "可发放 = 奖金池 x clamp(公司业绩/100, 最低发放比例, 1)；部门权重 = 基数（人数或薪资基数）x clamp(平均分/100, 0.5, 1.2)"
-    " x clamp(业绩/100, 0.5, 1.2) x 平均关键岗位系数；个人权重 = 得分/100 x 等级系数 x 关键岗位系数；"
+    "可发放 = 奖金池 x clamp(公司业绩/100, 最低发放比例, 1)；"
+    "部门权重 = 基数（人数或薪资基数）x clamp(平均分/100, 0.5, 1.2) x clamp(业绩/100, 0.5, 1.2) x 平均关键岗位系数；"
+    "个人权重 = 得分/100 x 等级系数 x 关键岗位系数；"
     "按最大余数法精确到分，余额留存"
 )
 

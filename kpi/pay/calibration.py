@@ -96,7 +96,9 @@ def calibrate(
     return Calibration(guide, n_all, counts, _shares(counts, n_all), rows, all_grades)
 
 
-def _explain(row: TeamCalibration, guide_exc: float, company_mean: float, policy: GradePolicy, flags: list[str]) -> None:
+def _explain(
+    row: TeamCalibration, guide_exc: float, company_mean: float, policy: GradePolicy, flags: list[str]
+) -> None:
     en, zh = row.reasons_en, row.reasons_zh
     exc = row.shares["excellent"]
     en.append(f"{exc:.0%} excellent against the {guide_exc:.0%} guide")

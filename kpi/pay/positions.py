@@ -102,27 +102,34 @@ _POLICIES: dict[Stage, dict[KeyClass, ClassPolicy]] = {
     Stage.STARTUP: {
         KeyClass.A: ClassPolicy("month", 80, 1.3, (), "managed closely", "重点管理"),
         KeyClass.B: ClassPolicy("month", 50, 1.15, (), "explore indicators", "探索可衡量的指标"),
-        KeyClass.C: ClassPolicy("quarter", 0, 1.0, ("values",), "no formal KPIs: values and red lines only",
-                                "不设正式KPI，只看价值观与红线"),
+        KeyClass.C: ClassPolicy(
+            "quarter", 0, 1.0, ("values",), "no formal KPIs: values and red lines only", "不设正式KPI，只看价值观与红线"
+        ),
     },
     Stage.EXPANSION: {
-        KeyClass.A: ClassPolicy("month", 70, 1.25, BASE, "key positions plus the all-staff base", "关键岗位+全员基础指标"),
+        KeyClass.A: ClassPolicy(
+            "month", 70, 1.25, BASE, "key positions plus the all-staff base", "关键岗位+全员基础指标"
+        ),
         KeyClass.B: ClassPolicy("month", 50, 1.1, BASE, "explore indicators", "探索可衡量的指标"),
-        KeyClass.C: ClassPolicy("quarter", 40, 1.0, BASE, "basic quality and collaboration indicators",
-                                "基础质量与协作指标"),
+        KeyClass.C: ClassPolicy(
+            "quarter", 40, 1.0, BASE, "basic quality and collaboration indicators", "基础质量与协作指标"
+        ),
     },
     Stage.MATURE: {
-        KeyClass.A: ClassPolicy("month", 70, 1.2, BASE, "extra weight and bonus on the all-staff base",
-                                "全员基础上加权加奖"),
+        KeyClass.A: ClassPolicy(
+            "month", 70, 1.2, BASE, "extra weight and bonus on the all-staff base", "全员基础上加权加奖"
+        ),
         KeyClass.B: ClassPolicy("quarter", 50, 1.1, BASE, "explore indicators", "探索可衡量的指标"),
-        KeyClass.C: ClassPolicy("quarter", 50, 1.0, BASE, "all-staff base: quality and collaboration",
-                                "全员基础：质量与协作"),
+        KeyClass.C: ClassPolicy(
+            "quarter", 50, 1.0, BASE, "all-staff base: quality and collaboration", "全员基础：质量与协作"
+        ),
     },
     Stage.TRANSFORMATION: {
         KeyClass.A: ClassPolicy("month", 70, 1.25, BASE, "key positions plus short-cycle OKRs", "关键岗位+短周期OKR"),
         KeyClass.B: ClassPolicy("month", 40, 1.15, BASE, "short-cycle OKRs, explore indicators", "短周期OKR，探索指标"),
-        KeyClass.C: ClassPolicy("quarter", 40, 1.0, BASE, "basic quality and collaboration indicators",
-                                "基础质量与协作指标"),
+        KeyClass.C: ClassPolicy(
+            "quarter", 40, 1.0, BASE, "basic quality and collaboration indicators", "基础质量与协作指标"
+        ),
     },
 }
 
@@ -166,7 +173,9 @@ def classify(
             cls = KeyClass.A if p.measurability >= measurable_threshold else KeyClass.B
         else:
             cls = KeyClass.C
-        campaign_key = boosted and cls is not KeyClass.C and round(0.6 * p.relevance + 0.4 * p.scarcity, 4) < key_threshold
+        campaign_key = (
+            boosted and cls is not KeyClass.C and round(0.6 * p.relevance + 0.4 * p.scarcity, 4) < key_threshold
+        )
         en, zh = _reason(key_score, cls, p.measurability, campaign if campaign_key else None)
         out.append(
             PositionValue(

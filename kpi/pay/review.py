@@ -110,8 +110,8 @@ def pool_full_payout(
             explanation_en=f"The bonus pool was paid out at {min(ratios):.0%} or more in all {len(recent)} periods "
             f"although the business outcome was below target in {', '.join(weak)} (lowest {min(outcomes):.1f}): "
             "bonuses no longer follow results.",
-            explanation_zh=f"奖金池在全部 {len(recent)} 个周期中发放比例均不低于 {min(ratios):.0%}，而 {'、'.join(weak)} "
-            f"的业绩低于目标（最低 {min(outcomes):.1f}）：奖金已与业绩脱钩。",
+            explanation_zh=f"奖金池在全部 {len(recent)} 个周期中发放比例均不低于 {min(ratios):.0%}，"
+            f"而 {'、'.join(weak)} 的业绩低于目标（最低 {min(outcomes):.1f}）：奖金已与业绩脱钩。",
             related=list(related or []),
         )
     ]

@@ -180,7 +180,9 @@ def _pay_checks(session: Session, period: Period) -> tuple[list[dict[str, Any]],
     checks: list[dict[str, str]] = []
     codes = dict(session.execute(select(Employee.id, Employee.code)).all())
     managers = dict(session.execute(select(Employee.id, Employee.manager_id)).all())
-    rows = session.execute(select(Rating.ratee_id, Rating.kind, Rating.score).where(Rating.period_id == period.id)).all()
+    rows = session.execute(
+        select(Rating.ratee_id, Rating.kind, Rating.score).where(Rating.period_id == period.id)
+    ).all()
     table = pd.DataFrame(rows, columns=["ratee", "kind", "score"])
     means = table.pivot_table(index="ratee", columns="kind", values="score", aggfunc="mean") if len(table) else None
     for kind in ("self", "peer"):
@@ -190,7 +192,7 @@ def _pay_checks(session: Session, period: Period) -> tuple[list[dict[str, Any]],
             continue
         frame = pd.DataFrame(
             {
-                "manager_id": [codes.get(managers.get(int(r))) for r in means.index],
+                "manager_id": [codes.get(managers.get(int(r)) or -1) for r in means.index],
                 "manager_rating": means["manager"].to_numpy(),
                 "other": means[kind].to_numpy(),
             }

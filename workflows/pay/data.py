@@ -128,7 +128,9 @@ def pool_history(session: Session, until: Period) -> list[PoolRecord]:
         .join(Period, Period.id == BonusPool.period_id)
         .where(BonusAllocation.status == "approved", Period.start_date < until.start_date)
     ).all()
-    return [PoolRecord(start.isoformat(), amount, amount - retained, outcome) for start, amount, retained, outcome in rows]
+    return [
+        PoolRecord(start.isoformat(), amount, amount - retained, outcome) for start, amount, retained, outcome in rows
+    ]
 
 
 def department_heads(session: Session) -> dict[str, int]:

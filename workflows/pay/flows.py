@@ -41,12 +41,17 @@ Answer = tuple[int, dict[str, Any]]
 def add_inventory(session: Session, caller: Caller, body: InventoryCreate, key: str | None) -> Answer:
     """HR classifies the positions of a quarter (and campaign season)."""
     return common.run_once(
-        session, caller=caller, key=key, payload={"op": "inventory", **body.model_dump(mode="json")},
+        session,
+        caller=caller,
+        key=key,
+        payload={"op": "inventory", **body.model_dump(mode="json")},
         produce=lambda: (201, _inv(inventory.create_inventory(session, caller, body))),
     )
 
 
-def change_inventory(session: Session, caller: Caller, inventory_id: int, body: InventoryUpdate, if_match: str | None) -> dict[str, Any]:
+def change_inventory(
+    session: Session, caller: Caller, inventory_id: int, body: InventoryUpdate, if_match: str | None
+) -> dict[str, Any]:
     """HR re-rates positions or changes the stage (If-Match)."""
     out = _inv(inventory.update_inventory(session, caller, inventory_id, body, if_match))
     session.commit()
@@ -62,9 +67,13 @@ def add_rating(session: Session, caller: Caller, body: RatingCreate, key: str | 
 
     def produce() -> Answer:
         r = ratings.rate(session, caller, body)
-        return 201, RatingReceipt(id=r.id, period_id=r.period_id, ratee_id=r.ratee_id, kind=r.kind, score=r.score).model_dump()  # type: ignore[arg-type]
+        return 201, RatingReceipt.model_validate(
+            {"id": r.id, "period_id": r.period_id, "ratee_id": r.ratee_id, "kind": r.kind, "score": r.score}
+        ).model_dump()
 
-    return common.run_once(session, caller=caller, key=key, payload={"op": "rate", **body.model_dump(mode="json")}, produce=produce)
+    return common.run_once(
+        session, caller=caller, key=key, payload={"op": "rate", **body.model_dump(mode="json")}, produce=produce
+    )
 
 
 def add_pool(session: Session, caller: Caller, body: PoolCreate, key: str | None) -> Answer:
@@ -78,7 +87,9 @@ def add_pool(session: Session, caller: Caller, body: PoolCreate, key: str | None
             "review_items": items,
         }
 
-    return common.run_once(session, caller=caller, key=key, payload={"op": "pool", **body.model_dump(mode="json")}, produce=produce)
+    return common.run_once(
+        session, caller=caller, key=key, payload={"op": "pool", **body.model_dump(mode="json")}, produce=produce
+    )
 
 
 def list_pools(session: Session, *, limit: int, offset: int) -> tuple[list[BonusPool], int]:
@@ -103,7 +114,9 @@ def get_allocation(session: Session, allocation_id: int) -> dict[str, Any]:
     return pools.allocation_public(session, pools.allocation_or_404(session, allocation_id))
 
 
-def edit_allocation(session: Session, caller: Caller, allocation_id: int, body: AllocationEdit, if_match: str | None) -> dict[str, Any]:
+def edit_allocation(
+    session: Session, caller: Caller, allocation_id: int, body: AllocationEdit, if_match: str | None
+) -> dict[str, Any]:
     """HR edits amounts (If-Match); they still add up to the pool to the fen."""
     allocation = pools.edit_allocation(session, caller, allocation_id, body, if_match)
     out = pools.allocation_public(session, allocation)
@@ -116,8 +129,14 @@ def approve_allocation(
 ) -> Answer:
     """HR approves once (If-Match); refused while a review questions a paid score."""
     return common.run_once(
-        session, caller=caller, key=key, payload={"op": f"approve-allocation:{allocation_id}", **body.model_dump(mode="json")},
-        produce=lambda: (200, pools.allocation_public(session, pools.approve_allocation(session, caller, allocation_id, body, if_match))),
+        session,
+        caller=caller,
+        key=key,
+        payload={"op": f"approve-allocation:{allocation_id}", **body.model_dump(mode="json")},
+        produce=lambda: (
+            200,
+            pools.allocation_public(session, pools.approve_allocation(session, caller, allocation_id, body, if_match)),
+        ),
     )
 
 
@@ -135,7 +154,11 @@ def decide_review(
         return 200, ReviewPublic.model_validate(item).model_dump(mode="json")
 
     return common.run_once(
-        session, caller=caller, key=key, payload={"op": f"review:{item_id}", **body.model_dump(mode="json")}, produce=produce
+        session,
+        caller=caller,
+        key=key,
+        payload={"op": f"review:{item_id}", **body.model_dump(mode="json")},
+        produce=produce,
     )
 
 

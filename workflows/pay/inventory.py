@@ -27,7 +27,9 @@ def _items(session: Session, stage: str, campaign: str, ratings: list[Any]) -> l
     }
     missing = [i for i, r in enumerate(ratings) if r.position_id not in rows]
     if missing:
-        raise InvalidInput("Unknown positions.", [{"loc": ["positions", i, "position_id"], "msg": "no such position"} for i in missing])
+        raise InvalidInput(
+            "Unknown positions.", [{"loc": ["positions", i, "position_id"], "msg": "no such position"} for i in missing]
+        )
     scores = [
         PositionScores(rows[r.position_id][0].code, rows[r.position_id][1], r.relevance, r.scarcity, r.measurability)
         for r in ratings
@@ -55,7 +57,9 @@ def create_inventory(session: Session, caller: Caller | None, body: Any) -> Posi
     return common.create(session, inv, caller=caller, entity="position_inventory")
 
 
-def update_inventory(session: Session, caller: Caller, inventory_id: int, body: Any, if_match: str | None) -> PositionInventory:
+def update_inventory(
+    session: Session, caller: Caller, inventory_id: int, body: Any, if_match: str | None
+) -> PositionInventory:
     """Re-rate positions or change the stage (If-Match); classes are recomputed."""
     inv = get_inventory(session, inventory_id)
     common.parse_if_match(if_match)
@@ -65,11 +69,19 @@ def update_inventory(session: Session, caller: Caller, inventory_id: int, body: 
     else:
         from workflows.pay.schemas import PositionRating
 
-        kept = [PositionRating(position_id=i["position_id"], relevance=i["relevance"], scarcity=i["scarcity"],
-                               measurability=i["measurability"]) for i in inv.items]
+        kept = [
+            PositionRating(
+                position_id=i["position_id"],
+                relevance=i["relevance"],
+                scarcity=i["scarcity"],
+                measurability=i["measurability"],
+            )
+            for i in inv.items
+        ]
         items = _items(session, stage, inv.campaign, kept)
-    return common.update_versioned(session, inv, {"stage": stage, "items": items}, if_match=if_match, caller=caller,
-                                   entity="position_inventory")
+    return common.update_versioned(
+        session, inv, {"stage": stage, "items": items}, if_match=if_match, caller=caller, entity="position_inventory"
+    )
 
 
 def get_inventory(session: Session, inventory_id: int) -> PositionInventory:
@@ -80,7 +92,9 @@ def get_inventory(session: Session, inventory_id: int) -> PositionInventory:
     return inv
 
 
-def list_inventories(session: Session, *, quarter: str | None, limit: int, offset: int) -> tuple[list[PositionInventory], int]:
+def list_inventories(
+    session: Session, *, quarter: str | None, limit: int, offset: int
+) -> tuple[list[PositionInventory], int]:
     """Inventories, newest quarter first."""
     stmt = select(PositionInventory).order_by(PositionInventory.quarter.desc(), PositionInventory.campaign)
     if quarter:

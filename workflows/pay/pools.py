@@ -15,14 +15,23 @@ from core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from core.security import Caller
 from core.tables import BonusAllocation, BonusLine, BonusPool, Employee, Period
 from kpi.errors import KpiError
-from kpi.pay import AllocationPolicy, DepartmentInput, Person, allocate
-from kpi.pay import department_high_outcome_low, manager_divergence, pool_full_payout
+from kpi.pay import (
+    AllocationPolicy,
+    DepartmentInput,
+    Person,
+    allocate,
+    department_high_outcome_low,
+    manager_divergence,
+    pool_full_payout,
+)
 from kpi.pay.review import PoolRecord
 from workflows.pay import data, reviews
 from workflows.shared import audit, common
 
 
-def _inputs(session: Session, pool: BonusPool, period: Period) -> tuple[list[Person], list[DepartmentInput], dict[int, Any]]:
+def _inputs(
+    session: Session, pool: BonusPool, period: Period
+) -> tuple[list[Person], list[DepartmentInput], dict[int, Any]]:
     """People with a score in the period, departments with outcomes, and per-person facts for the trace."""
     scores, adjusted_by = data.adjusted_scores(session, period)
     keys = data.key_multipliers(session, period, pool.campaign)
@@ -83,14 +92,14 @@ def _allocation_fields(result: Any, pool: BonusPool) -> dict[str, Any]:
         "company_outcome": result.company_outcome,
         "payable_fen": result.payable_fen,
         "retained_fen": result.retained_fen,
-        "departments": [
-            {k: v for k, v in d.__dict__.items()} for d in result.departments
-        ],
+        "departments": [{k: v for k, v in d.__dict__.items()} for d in result.departments],
         "formula": {"en": result.formula_en, "zh": result.formula_zh, "options": pool.options},
     }
 
 
-def flags_for(session: Session, period: Period, result: Any, people: list[Person], pool_fen: int, paid_fen: int) -> list:
+def flags_for(
+    session: Session, period: Period, result: Any, people: list[Person], pool_fen: int, paid_fen: int
+) -> list:
     """The second-review flags of a proposed allocation: department scores vs outcome, full payout, manager
     ratings against self/peer/cross ratings."""
     by_dept: dict[str, dict[str, float]] = {}
@@ -123,11 +132,15 @@ def create_pool(session: Session, caller: Caller | None, body: Any) -> tuple[Bon
     )
     common.create(session, pool, caller=caller, entity="bonus_pool")
     result, facts, people, _ = compute(session, pool, period)
-    allocation = BonusAllocation(pool_id=pool.id, status="proposed", edited=False, note="", **_allocation_fields(result, pool))
+    allocation = BonusAllocation(
+        pool_id=pool.id, status="proposed", edited=False, note="", **_allocation_fields(result, pool)
+    )
     common.create(session, allocation, caller=caller, entity="bonus_allocation")
     _write_lines(session, allocation, result, facts)
     paid = body.amount_fen - result.retained_fen
-    items = reviews.raise_flags(session, caller, flags_for(session, period, result, people, body.amount_fen, paid), period.id, pool.id)
+    items = reviews.raise_flags(
+        session, caller, flags_for(session, period, result, people, body.amount_fen, paid), period.id, pool.id
+    )
     return pool, allocation, [i.id for i in items]
 
 
@@ -142,7 +155,9 @@ def recompute(session: Session, caller: Caller, period_id: int, why: str) -> Non
     period = data.period_or_404(session, period_id)
     result, facts, _, _ = compute(session, pool, period)
     changes = {**_allocation_fields(result, pool), "edited": False, "note": why}
-    common.update_versioned(session, allocation, changes, if_match=str(allocation.version), caller=caller, entity="bonus_allocation")
+    common.update_versioned(
+        session, allocation, changes, if_match=str(allocation.version), caller=caller, entity="bonus_allocation"
+    )
     _write_lines(session, allocation, result, facts)
 
 
@@ -166,7 +181,9 @@ def allocation_or_404(session: Session, allocation_id: int) -> BonusAllocation:
 def lines_of(session: Session, allocation_id: int) -> list[BonusLine]:
     """The allocation's lines by employee id."""
     return list(
-        session.execute(select(BonusLine).where(BonusLine.allocation_id == allocation_id).order_by(BonusLine.employee_id)).scalars()
+        session.execute(
+            select(BonusLine).where(BonusLine.allocation_id == allocation_id).order_by(BonusLine.employee_id)
+        ).scalars()
     )
 
 
@@ -215,11 +232,15 @@ def _proposed(session: Session, allocation_id: int, if_match: str | None) -> Bon
     if allocation.status != "proposed":
         raise Conflict(f"Bonus allocation {allocation_id} was already approved by {allocation.approved_by_name}.")
     if allocation.version != expected:
-        raise PreconditionFailed(f"The allocation changed since you read it (now version {allocation.version}); GET it again.")
+        raise PreconditionFailed(
+            f"The allocation changed since you read it (now version {allocation.version}); GET it again."
+        )
     return allocation
 
 
-def edit_allocation(session: Session, caller: Caller, allocation_id: int, body: Any, if_match: str | None) -> BonusAllocation:
+def edit_allocation(
+    session: Session, caller: Caller, allocation_id: int, body: Any, if_match: str | None
+) -> BonusAllocation:
     """HR's edited amounts: every line named once, nobody's own amount changed, lines + retained = pool."""
     allocation = _proposed(session, allocation_id, if_match)
     pool = session.get(BonusPool, allocation.pool_id)
@@ -236,8 +257,13 @@ def edit_allocation(session: Session, caller: Caller, allocation_id: int, body: 
             errors.append({"loc": ["lines", i, "amount_fen"], "msg": "nobody changes their own amount"})
     total = sum(edits.get(emp, ln.amount_fen) for emp, ln in lines.items()) + body.retained_fen
     if total != pool.amount_fen:
-        errors.append({"loc": ["lines"], "msg": f"lines + retained = {total} fen, the pool is {pool.amount_fen} fen "
-                       f"(difference {total - pool.amount_fen} fen)"})
+        errors.append(
+            {
+                "loc": ["lines"],
+                "msg": f"lines + retained = {total} fen, the pool is {pool.amount_fen} fen "
+                f"(difference {total - pool.amount_fen} fen)",
+            }
+        )
     if errors:
         raise InvalidInput("The edited allocation cannot be stored.", errors)
     before = {emp: ln.amount_fen for emp, ln in lines.items()}
@@ -248,17 +274,29 @@ def edit_allocation(session: Session, caller: Caller, allocation_id: int, body: 
             ln.trace = {**ln.trace, "proposed_fen": proposed, "edited_by": caller.username, "edit_note": body.note}
             ln.amount_fen = amount
     changed = {str(e): [before[e], a] for e, a in edits.items() if before[e] != a}
-    audit.record(session, actor=caller, action="edit", entity="bonus_allocation", entity_id=allocation.id,
-                 after={"changed_fen": changed, "retained_fen": [allocation.retained_fen, body.retained_fen], "note": body.note})
+    audit.record(
+        session,
+        actor=caller,
+        action="edit",
+        entity="bonus_allocation",
+        entity_id=allocation.id,
+        after={"changed_fen": changed, "retained_fen": [allocation.retained_fen, body.retained_fen], "note": body.note},
+    )
     period = data.period_or_404(session, pool.period_id)
     paid = pool.amount_fen - body.retained_fen
-    history = data.pool_history(session, period) + [PoolRecord(period.start_date.isoformat(), pool.amount_fen, paid, allocation.company_outcome)]
+    history = data.pool_history(session, period) + [
+        PoolRecord(period.start_date.isoformat(), pool.amount_fen, paid, allocation.company_outcome)
+    ]
     reviews.raise_flags(session, caller, [(f, None) for f in pool_full_payout(history)], period.id, pool.id)
     changes = {"retained_fen": body.retained_fen, "edited": True, "note": body.note}
-    return common.update_versioned(session, allocation, changes, if_match=if_match, caller=caller, entity="bonus_allocation")
+    return common.update_versioned(
+        session, allocation, changes, if_match=if_match, caller=caller, entity="bonus_allocation"
+    )
 
 
-def approve_allocation(session: Session, caller: Caller, allocation_id: int, body: Any, if_match: str | None) -> BonusAllocation:
+def approve_allocation(
+    session: Session, caller: Caller, allocation_id: int, body: Any, if_match: str | None
+) -> BonusAllocation:
     """Approve once (If-Match) when no open review questions a score it pays; audited."""
     allocation = _proposed(session, allocation_id, if_match)
     lines = lines_of(session, allocation.id)
@@ -270,13 +308,30 @@ def approve_allocation(session: Session, caller: Caller, allocation_id: int, bod
     total = sum(ln.amount_fen for ln in lines) + allocation.retained_fen
     if total != pool.amount_fen:  # cannot happen through the API; refuse rather than approve a wrong sum
         raise Conflict(f"Lines + retained = {total} fen but the pool is {pool.amount_fen} fen.")
-    audit.record(session, actor=caller, action="approve", entity="bonus_allocation", entity_id=allocation.id,
-                 after={"pool_fen": pool.amount_fen, "paid_fen": total - allocation.retained_fen,
-                        "retained_fen": allocation.retained_fen, "lines": len(lines), "note": body.note})
-    changes = {"status": "approved", "approved_by_name": caller.username, "approved_at": clock_of(session).now(),
-               "note": body.note or allocation.note}
+    audit.record(
+        session,
+        actor=caller,
+        action="approve",
+        entity="bonus_allocation",
+        entity_id=allocation.id,
+        after={
+            "pool_fen": pool.amount_fen,
+            "paid_fen": total - allocation.retained_fen,
+            "retained_fen": allocation.retained_fen,
+            "lines": len(lines),
+            "note": body.note,
+        },
+    )
+    changes = {
+        "status": "approved",
+        "approved_by_name": caller.username,
+        "approved_at": clock_of(session).now(),
+        "note": body.note or allocation.note,
+    }
     try:
-        return common.update_versioned(session, allocation, changes, if_match=if_match, caller=caller, entity="bonus_allocation")
+        return common.update_versioned(
+            session, allocation, changes, if_match=if_match, caller=caller, entity="bonus_allocation"
+        )
     except IntegrityError as exc:  # pragma: no cover - a constraint, not a race, would land here
         raise Conflict("The allocation could not be approved.") from exc
 
@@ -294,7 +349,14 @@ def my_bonuses(session: Session, caller: Caller) -> list[dict[str, Any]]:
         .order_by(Period.start_date.desc())
     ).all()
     return [
-        {"allocation_id": aid, "period_id": pid, "period_code": code, "amount_fen": ln.amount_fen, "grade": ln.grade,
-         "coaching_plan": ln.coaching_plan, "trace": ln.trace}
+        {
+            "allocation_id": aid,
+            "period_id": pid,
+            "period_code": code,
+            "amount_fen": ln.amount_fen,
+            "grade": ln.grade,
+            "coaching_plan": ln.coaching_plan,
+            "trace": ln.trace,
+        }
         for ln, aid, pid, code in rows
     ]

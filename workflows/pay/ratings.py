@@ -17,6 +17,7 @@ from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.security import Caller
 from core.tables import Employee, Indicator, KpiActual, KpiAssignment, Period, Rating
 from workflows.pay import data
+from workflows.pay.schemas import RatingCreate
 from workflows.shared import audit, common
 from workflows.shared.access import can_see_employee
 
@@ -41,17 +42,17 @@ def _check_pair(kind: str, rater: Employee, ratee: Employee) -> None:
         raise InvalidInput(f"This {kind} rating is not allowed: {rule}.", [{"loc": ["ratee_id"], "msg": rule}])
 
 
-def rate(session: Session, caller: Caller, body: object) -> Rating:
+def rate(session: Session, caller: Caller, body: RatingCreate) -> Rating:
     """Store the caller's rating (once per period, ratee and kind); audited (the caller commits)."""
     if caller.employee_id is None:
         raise PermissionDenied("Your login is not linked to an employee, so it cannot rate anyone.")
-    period = data.period_or_404(session, body.period_id)  # type: ignore[attr-defined]
+    period = data.period_or_404(session, body.period_id)
     rater = session.get(Employee, caller.employee_id)
-    ratee = session.get(Employee, body.ratee_id)  # type: ignore[attr-defined]
+    ratee = session.get(Employee, body.ratee_id)
     if rater is None or ratee is None or not ratee.active:
-        raise NotFound(f"Employee {body.ratee_id} not found.")  # type: ignore[attr-defined]
-    _check_pair(body.kind, rater, ratee)  # type: ignore[attr-defined]
-    rating = Rating(period_id=period.id, ratee_id=ratee.id, rater_id=rater.id, kind=body.kind, score=body.score)  # type: ignore[attr-defined]
+        raise NotFound(f"Employee {body.ratee_id} not found.")
+    _check_pair(body.kind, rater, ratee)
+    rating = Rating(period_id=period.id, ratee_id=ratee.id, rater_id=rater.id, kind=body.kind, score=body.score)
     common.create(session, rating, caller=caller, entity="rating")
     if rating.kind == "cross":
         _feed_collaboration(session, caller, period, ratee.id)
@@ -60,15 +61,19 @@ def rate(session: Session, caller: Caller, body: object) -> Rating:
 
 def _feed_collaboration(session: Session, caller: Caller, period: Period, ratee_id: int) -> None:
     """Cross-department ratings become the actual of the ratee's collaboration KPI (mean x 20 %)."""
-    assignment = session.execute(
-        select(KpiAssignment)
-        .join(Indicator, Indicator.id == KpiAssignment.indicator_id)
-        .where(
-            KpiAssignment.period_id == period.id,
-            KpiAssignment.employee_id == ratee_id,
-            Indicator.code.in_(COLLABORATION_CODES),
+    assignment = (
+        session.execute(
+            select(KpiAssignment)
+            .join(Indicator, Indicator.id == KpiAssignment.indicator_id)
+            .where(
+                KpiAssignment.period_id == period.id,
+                KpiAssignment.employee_id == ratee_id,
+                Indicator.code.in_(COLLABORATION_CODES),
+            )
         )
-    ).scalars().first()
+        .scalars()
+        .first()
+    )
     if assignment is None:
         return
     mean = session.execute(
@@ -117,6 +122,7 @@ def summary(session: Session, caller: Caller, employee_id: int | None, period_id
     for kind in ("self", "peer", "cross", "manager"):
         n, mean = rows.get(kind, (0, None))
         shown = n > 0 and (kind in ("self", "manager") or n >= MIN_RATERS)
-        kinds.append({"kind": kind, "count": n, "mean": round(mean, 2) if shown and mean is not None else None,
-                      "shown": shown})
+        kinds.append(
+            {"kind": kind, "count": n, "mean": round(mean, 2) if shown and mean is not None else None, "shown": shown}
+        )
     return {"employee_id": emp_id, "period_id": period_id, "kinds": kinds, "min_raters": MIN_RATERS}

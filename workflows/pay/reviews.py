@@ -23,7 +23,10 @@ from workflows.shared.access import subtree_employee_ids
 
 
 def raise_flags(
-    session: Session, caller: Caller | None, flags: list[tuple[AnomalyFlag, int | None]], period_id: int,
+    session: Session,
+    caller: Caller | None,
+    flags: list[tuple[AnomalyFlag, int | None]],
+    period_id: int,
     pool_id: int | None,
 ) -> list[ReviewItem]:
     """Store each (flag, subject employee) as an open review item, once per (period, code, subject)."""
@@ -132,7 +135,9 @@ def decide(session: Session, caller: Caller, item_id: int, data: Any, if_match: 
     if item.status != "open":
         raise Conflict(f"Review item {item_id} was already {item.status} by {item.decided_by_name}.")
     if item.version != expected:
-        raise PreconditionFailed(f"The review item changed since you read it (now version {item.version}); GET it again.")
+        raise PreconditionFailed(
+            f"The review item changed since you read it (now version {item.version}); GET it again."
+        )
     adjustments = _checked_adjustments(session, caller, item, data)
     changes = {
         "status": "confirmed" if data.decision == "confirm" else "adjusted",

@@ -55,8 +55,10 @@ class InventoryPublic(Public):
 # --- ratings -----------------------------------------------------------------------------------------------
 class RatingCreate(Strict):
     period_id: DbId
-    ratee_id: DbId = Field(description="Whom you rate: yourself (self), a colleague (peer), someone in another "
-                           "department (cross) or one of your reports (manager).")
+    ratee_id: DbId = Field(
+        description="Whom you rate: yourself (self), a colleague (peer), someone in another "
+        "department (cross) or one of your reports (manager)."
+    )
     kind: RatingKind
     score: Level
 
