@@ -18,6 +18,9 @@ from workflows.pay.schemas import InventoryCreate, PoolCreate, PositionRating
 PROFILE = {"A": (5.0, 4.0, 4.5), "B": (5.0, 4.0, 2.5), "C": (3.0, 2.5, 4.0)}
 DEMO_POOL_FEN = 22_345_678  # 223,456.78 yuan: an amount that does not split evenly, to show the rounding
 RATED_DEPARTMENTS = ("ops", "design", "cs")
+# Planted for the second review: this team lead rates their people well above how they, their peers and other
+# departments see them, so the demo pool has a `manager_divergence` item waiting for the lead's manager or HR.
+GENEROUS_LEAD_POSITION = "design_team_lead"
 
 
 def last_closed_month(demo: DemoCompany) -> str:
@@ -55,19 +58,27 @@ def _ratings(session: Session, period_id: int, rng: random.Random) -> None:
             .order_by(Employee.id)
         ).all()
     )
+    generous = session.execute(
+        select(Employee.id)
+        .join(Position, Position.id == Employee.position_id)
+        .where(Position.code == GENEROUS_LEAD_POSITION)
+        .order_by(Employee.id)
+        .limit(1)
+    ).scalar_one_or_none()
     others = [e for e, _, d in emps if d not in RATED_DEPARTMENTS]
     rows: list[Rating] = []
     for emp, mgr, dept in emps:
         if dept not in RATED_DEPARTMENTS or mgr is None:
             continue
-        base = rng.choice([3.0, 3.5, 4.0])
+        base = rng.choice([3.0, 3.5]) if mgr == generous else rng.choice([3.0, 3.5, 4.0])
         peers = [e for e, _, d in emps if d == dept and e != emp]
 
         def half(x: float) -> float:
             return min(5.0, max(1.0, round(x * 2) / 2))
 
         rows.append(Rating(period_id=period_id, ratee_id=emp, rater_id=emp, kind="self", score=half(base + 0.5)))
-        rows.append(Rating(period_id=period_id, ratee_id=emp, rater_id=mgr, kind="manager", score=half(base)))
+        bump = 1.5 if mgr == generous else 0.0
+        rows.append(Rating(period_id=period_id, ratee_id=emp, rater_id=mgr, kind="manager", score=half(base + bump)))
         for rater in rng.sample(peers, k=min(3, len(peers))):
             if rater != mgr:
                 rows.append(

@@ -18,8 +18,8 @@ from api.deps import (
 )
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page, with_etag
+from workflows.pay import allocations, inventory, ratings, reviews
 from workflows.pay import flows as pay
-from workflows.pay import inventory, pools, ratings, reviews
 from workflows.pay.schemas import (
     AllocationApprove,
     AllocationEdit,
@@ -184,7 +184,7 @@ def approve_allocation(
 
 @router.get("/me/bonuses", response_model=list[MyBonus], summary="My own approved bonus lines with their trace")
 def my_bonuses(session: SessionDep, caller: CanReadOwnPay) -> list[dict[str, Any]]:
-    return pools.my_bonuses(session, caller)
+    return allocations.my_bonuses(session, caller)
 
 
 # --- second review and calibration -------------------------------------------------------------------------

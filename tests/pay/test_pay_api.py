@@ -46,6 +46,13 @@ def test_demo_pool_adds_up_to_the_fen_with_a_trace_per_line(allocation) -> None:
     assert "largest remainder" in allocation["formula"]["en"]
 
 
+def test_demo_pool_waits_for_the_planted_divergence_review(client, tokens, allocation) -> None:  # type: ignore[no-untyped-def]
+    items = client.get(f"{API}/reviews", params={"status": "open"}, headers=tokens["hr"]).json()["data"]
+    planted = [i for i in items if i["code"] == "manager_divergence"]
+    assert planted and planted[0]["evidence"]["mean_gap"] >= 0.75 and planted[0]["related"]
+    assert planted[0]["explanation_zh"] and planted[0]["explanation_en"]
+
+
 def test_employees_cannot_read_pools_or_allocations(client, tokens, allocation) -> None:  # type: ignore[no-untyped-def]
     for user in ("employee", "manager"):
         assert client.get(f"{API}/allocations/{allocation['id']}", headers=tokens[user]).status_code == 403
@@ -289,3 +296,12 @@ def test_inventory_create_and_update_with_if_match(client, tokens) -> None:  # t
         f"{API}/position-inventories/{new_id}", json={"stage": "mature"}, headers={**tokens["hr"], "If-Match": etag}
     )
     assert r.status_code == 200 and r.json()["stage"] == "mature" and r.json()["version"] == 2
+
+
+def test_anomaly_report_now_runs_the_rating_checks(client, tokens, ids) -> None:  # type: ignore[no-untyped-def]
+    body = client.get("/api/v1/anomalies", params={"period_id": ids["period"]}, headers=tokens["hr"]).json()
+    status = {c["code"]: c["status"] for c in body["checks"]}
+    assert status["manager_above_self"] == "ran" and status["manager_above_peer"] == "ran"
+    assert status["bonus_always_full"] == "skipped"  # fewer than three approved pools in the demo
+    # The demo's generous design team lead is caught by the self-rating check too.
+    assert any(f["code"] == "manager_above_self" for f in body["flags"])

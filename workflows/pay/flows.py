@@ -18,7 +18,7 @@ from core.errors import NotFound
 from core.security import Caller
 from core.tables import BonusAllocation, BonusPool, Period
 from kpi.pay import calibrate
-from workflows.pay import data, inventory, pools, ratings, reviews
+from workflows.pay import allocations, data, inventory, pools, ratings, reviews
 from workflows.pay.schemas import (
     AllocationApprove,
     AllocationEdit,
@@ -83,7 +83,7 @@ def add_pool(session: Session, caller: Caller, body: PoolCreate, key: str | None
         pool, allocation, items = pools.create_pool(session, caller, body)
         return 201, {
             "pool": PoolPublic.model_validate(pool).model_dump(mode="json"),
-            "allocation": pools.allocation_public(session, allocation),
+            "allocation": allocations.allocation_public(session, allocation),
             "review_items": items,
         }
 
@@ -106,20 +106,20 @@ def pool_allocation(session: Session, pool_id: int) -> dict[str, Any]:
     """The allocation of a pool."""
     pools.pool_or_404(session, pool_id)
     allocation = session.execute(select(BonusAllocation).where(BonusAllocation.pool_id == pool_id)).scalar_one()
-    return pools.allocation_public(session, allocation)
+    return allocations.allocation_public(session, allocation)
 
 
 def get_allocation(session: Session, allocation_id: int) -> dict[str, Any]:
     """One allocation with lines, traces and the reviews it waits for."""
-    return pools.allocation_public(session, pools.allocation_or_404(session, allocation_id))
+    return allocations.allocation_public(session, allocations.allocation_or_404(session, allocation_id))
 
 
 def edit_allocation(
     session: Session, caller: Caller, allocation_id: int, body: AllocationEdit, if_match: str | None
 ) -> dict[str, Any]:
     """HR edits amounts (If-Match); they still add up to the pool to the fen."""
-    allocation = pools.edit_allocation(session, caller, allocation_id, body, if_match)
-    out = pools.allocation_public(session, allocation)
+    allocation = allocations.edit_allocation(session, caller, allocation_id, body, if_match)
+    out = allocations.allocation_public(session, allocation)
     session.commit()
     return out
 
@@ -135,7 +135,9 @@ def approve_allocation(
         payload={"op": f"approve-allocation:{allocation_id}", **body.model_dump(mode="json")},
         produce=lambda: (
             200,
-            pools.allocation_public(session, pools.approve_allocation(session, caller, allocation_id, body, if_match)),
+            allocations.allocation_public(
+                session, allocations.approve_allocation(session, caller, allocation_id, body, if_match)
+            ),
         ),
     )
 
