@@ -152,6 +152,11 @@ CanReadForecast = Annotated[Caller, Depends(Require("forecast:read"))]
 CanReadDrafts = Annotated[Caller, Depends(Require("drafts:read"))]
 CanWriteDrafts = Annotated[Caller, Depends(Require("drafts:write"))]
 CanPublishDrafts = Annotated[Caller, Depends(Require("drafts:publish"))]
+CanReadOwnPay = Annotated[Caller, Depends(Require("pay:read-own"))]
+CanRate = Annotated[Caller, Depends(Require("pay:rate"))]
+CanReadPositions = Annotated[Caller, Depends(Require("pay:positions:read"))]
+CanManagePay = Annotated[Caller, Depends(Require("pay:manage"))]
+CanReviewScores = Annotated[Caller, Depends(Require("pay:review"))]
 
 IfMatch = Annotated[str | None, Header(alias="If-Match", description="The ETag (version) you last read.")]
 IdempotencyKey = Annotated[

@@ -7,6 +7,7 @@ from cli import (
     coach_cmds,
     forecast_cmds,
     load_cmds,
+    pay_cmds,
     process_cmds,
     service_cmds,
     web_cmds,
@@ -34,5 +35,6 @@ for _module in (
     load_cmds,
     process_cmds,
     web_cmds,
+    pay_cmds,
 ):
     _module.register(app)

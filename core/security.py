@@ -66,6 +66,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "notifications:read": frozenset({ADMIN}),
     "notifications:write": frozenset({ADMIN}),
     "exports:read": ALL_ROLES,  # scoped exactly like plan:read
+    "pay:read-own": ALL_ROLES,  # my own approved bonus lines; ratings about me (or my reports) in aggregate
+    "pay:rate": ALL_ROLES,  # self / peer / cross-department / manager ratings, by the rules in workflows.pay
+    "pay:positions:read": STAFF,
+    "pay:manage": HR_ADMIN,  # inventories, pools, allocations (edit, approve), calibration
+    "pay:review": STAFF,  # scoped: HR/admin, or the manager of the person whose scoring is questioned
 }
 
 

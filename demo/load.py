@@ -27,6 +27,7 @@ from core.tables import (
     User,
 )
 from demo.company import DemoCompany, generate_demo_company
+from demo.pay import load_demo_pay
 from demo.steps import load_demo_alerts, load_demo_drafts, load_demo_weights
 from kpi.periods import quarter_code
 from workflows.shared import audit
@@ -210,6 +211,7 @@ def load_demo_company(
             ("department outcomes, weight sets and a weight proposal for operations", load_demo_weights),
             ("early-warning alerts of the running month", load_demo_alerts),
             ("a goal draft for operations this quarter, ready for review", load_demo_drafts),
+            ("key positions, ratings and a bonus pool for the last closed month", load_demo_pay),
         ]
         for i, (what, step) in enumerate(steps, 1):
             say(f"[{i}/{len(steps)}] loading {what}")

@@ -12,6 +12,17 @@ from core.tables.forecast import ForecastJob, TargetRange
 from core.tables.goals import Indicator, KeyResult, KpiActual, KpiAssignment, Objective, Period
 from core.tables.jobs import JOB_STATUSES, Job
 from core.tables.org import Company, Department, Employee, Position, User
+from core.tables.pay import (
+    ALLOCATION_STATUSES,
+    RATING_KINDS,
+    REVIEW_STATUSES,
+    BonusAllocation,
+    BonusLine,
+    BonusPool,
+    PositionInventory,
+    Rating,
+    ReviewItem,
+)
 from core.tables.process import CHANNEL_KINDS, NotificationChannel, NotificationSent, ProcessTask, TaskComment
 from core.tables.sales import PromoEvent, SalesDaily, Shop
 from core.tables.security import LoginThrottle, ServiceSecret
@@ -19,6 +30,15 @@ from core.tables.weights import PROPOSAL_STATUSES, DepartmentOutcome, WeightProp
 
 __all__ = [
     "CHANNEL_KINDS",
+    "ALLOCATION_STATUSES",
+    "RATING_KINDS",
+    "REVIEW_STATUSES",
+    "BonusAllocation",
+    "BonusLine",
+    "BonusPool",
+    "PositionInventory",
+    "Rating",
+    "ReviewItem",
     "DRAFT_STATUSES",
     "JOB_STATUSES",
     "NAMING",

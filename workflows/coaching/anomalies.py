@@ -8,8 +8,11 @@ the `kpi.inflation` checks run on them:
 - sudden_jump: one person's score rising >= 20 points and >= 3 robust SDs of all changes;
 - score_above_outcome: a department's mean score far above the line of score against its stored business
   outcome (the `department_outcome` table) across departments and periods.
-Checks that need data the service does not store yet (manager vs self/peer ratings, bonus pools) are
-listed as skipped with the reason.
+- manager_above_self / manager_above_peer: a manager's ratings of their people systematically above the same
+  people's self- or peer ratings (stored ratings of the period, `workflows.pay.ratings`);
+- bonus_always_full: the company bonus pool paid out (almost) in full in every approved allocation so far.
+A check without the data it needs (no ratings in the period, fewer than three approved pools) is listed as
+skipped with the reason.
 """
 
 from __future__ import annotations
@@ -23,17 +26,20 @@ from sqlalchemy.orm import Session
 from core.errors import NotFound
 from core.tables import Department, DepartmentOutcome, Employee, Period
 from kpi.anomaly import AnomalyFlag
-from kpi.inflation import check_all_high, check_score_vs_outcome, check_sudden_jumps
+from kpi.inflation import (
+    check_all_high,
+    check_bonus_payout,
+    check_rating_bias,
+    check_score_vs_outcome,
+    check_sudden_jumps,
+)
 from workflows.coaching.data import indicator_info, load_lines, scores
 
 HIGH = 110.0
 TEAM_MIN_JUMP = 8.0
 HISTORY_PERIODS = 24
-SKIPPED = {
-    "manager_above_self": "no self-ratings are stored yet",
-    "manager_above_peer": "no peer ratings are stored yet",
-    "bonus_always_full": "no bonus pools are stored yet",
-}
+NO_RATINGS = "no manager ratings paired with {kind} ratings are stored for this period"
+NO_POOLS = "fewer than 3 approved bonus pools are stored"
 NO_OUTCOMES = "no department business outcomes are stored for these periods"
 
 
@@ -158,8 +164,59 @@ def anomaly_report(session: Session, period_id: int | None, *, today: Any) -> An
     checks.append(
         {"code": "score_above_outcome", "status": "ran" if ran else "skipped", "reason": "" if ran else NO_OUTCOMES}
     )
-    checks += [{"code": c, "status": "skipped", "reason": why} for c, why in SKIPPED.items()]
-    return AnomalyReport(period=period, flags=flags, checks=checks)
+    more_flags, more_checks = _pay_checks(session, period)
+    for f in more_flags:
+        f["subject_name"] = _subject_name(session, f["subject"])
+    return AnomalyReport(period=period, flags=flags + more_flags, checks=checks + more_checks)
+
+
+def _pay_checks(session: Session, period: Period) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """The rating-bias checks on the period's stored ratings and the full-payout check on approved pools."""
+    import pandas as pd
+
+    from core.tables import BonusAllocation, BonusPool, Rating
+
+    flags: list[dict[str, Any]] = []
+    checks: list[dict[str, str]] = []
+    codes = dict(session.execute(select(Employee.id, Employee.code)).all())
+    managers = dict(session.execute(select(Employee.id, Employee.manager_id)).all())
+    rows = session.execute(
+        select(Rating.ratee_id, Rating.kind, Rating.score).where(Rating.period_id == period.id)
+    ).all()
+    table = pd.DataFrame(rows, columns=["ratee", "kind", "score"])
+    means = table.pivot_table(index="ratee", columns="kind", values="score", aggfunc="mean") if len(table) else None
+    for kind in ("self", "peer"):
+        code = f"manager_above_{kind}"
+        if means is None or "manager" not in means.columns or kind not in means.columns:
+            checks.append({"code": code, "status": "skipped", "reason": NO_RATINGS.format(kind=kind)})
+            continue
+        frame = pd.DataFrame(
+            {
+                "manager_id": [codes.get(managers.get(int(r)) or -1) for r in means.index],
+                "manager_rating": means["manager"].to_numpy(),
+                "other": means[kind].to_numpy(),
+            }
+        ).dropna()
+        found = check_rating_bias(frame, other_col="other", kind=kind)
+        flags += [{**f.to_dict(), "period": period.code, "check": code} for f in found]
+        checks.append({"code": code, "status": "ran", "reason": ""})
+    pools = session.execute(
+        select(Period.start_date, BonusPool.amount_fen, BonusAllocation.retained_fen)
+        .join(BonusPool, BonusPool.id == BonusAllocation.pool_id)
+        .join(Period, Period.id == BonusPool.period_id)
+        .where(BonusAllocation.status == "approved", Period.start_date <= period.start_date)
+    ).all()
+    if len(pools) < 3:
+        checks.append({"code": "bonus_always_full", "status": "skipped", "reason": NO_POOLS})
+    else:
+        frame = pd.DataFrame(
+            [("company", s.isoformat(), a, a - r) for s, a, r in pools],
+            columns=["department", "period", "pool", "paid"],
+        )
+        found = check_bonus_payout(frame)
+        flags += [{**f.to_dict(), "period": period.code, "check": "bonus_always_full"} for f in found]
+        checks.append({"code": "bonus_always_full", "status": "ran", "reason": ""})
+    return flags, checks
 
 
 def _subject_name(session: Session, subject: str) -> str:

@@ -1,0 +1,234 @@
+"""Pay routes (issue 16): key-position inventories, ratings, bonus pools and allocations, second review,
+calibration. Employees read only their own bonus lines and ratings about them in aggregate."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from api.deps import (
+    CanManagePay,
+    CanRate,
+    CanReadOwnPay,
+    CanReadPositions,
+    CanReviewScores,
+    IdempotencyKey,
+    IfMatch,
+    SessionDep,
+)
+from api.errors import PROBLEM_RESPONSES
+from api.routes._util import Id, Paging, page, with_etag
+from workflows.pay import allocations, inventory, ratings, reviews
+from workflows.pay import flows as pay
+from workflows.pay.schemas import (
+    AllocationApprove,
+    AllocationEdit,
+    AllocationPublic,
+    CalibrationPublic,
+    InventoryCreate,
+    InventoryPublic,
+    InventoryUpdate,
+    MyBonus,
+    PoolCreate,
+    PoolProposed,
+    PoolPublic,
+    RatingCreate,
+    RatingReceipt,
+    RatingsAbout,
+    ReviewDecision,
+    ReviewPublic,
+)
+from workflows.shared import common
+from workflows.shared.schemas import Page
+
+router = APIRouter(prefix="/api/v1/pay", responses=PROBLEM_RESPONSES, tags=["pay"])
+OptionalId = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
+
+
+def _answer(answer: tuple[int, dict[str, Any]], version: int | None = None) -> JSONResponse:
+    status, data = answer
+    v = version if version is not None else data.get("version")
+    return JSONResponse(data, status_code=status, headers={"ETag": common.etag(int(v))} if v is not None else {})
+
+
+# --- key positions -----------------------------------------------------------------------------------------
+@router.get("/position-inventories", response_model=Page[InventoryPublic], summary="Key-position inventories")
+def list_inventories(
+    session: SessionDep,
+    caller: CanReadPositions,
+    p: Paging,
+    quarter: Annotated[str | None, Query(pattern=r"^\d{4}-Q[1-4]$")] = None,
+) -> dict[str, Any]:
+    return page(InventoryPublic, inventory.list_inventories(session, quarter=quarter, limit=p.limit, offset=p.offset))
+
+
+@router.post(
+    "/position-inventories",
+    response_model=InventoryPublic,
+    status_code=201,
+    summary="Rate positions for a quarter (and campaign season): classes A / B / baseline (HR/admin)",
+)
+def create_inventory(
+    body: InventoryCreate, session: SessionDep, caller: CanManagePay, key: IdempotencyKey = None
+) -> JSONResponse:
+    return _answer(pay.add_inventory(session, caller, body, key))
+
+
+@router.get("/position-inventories/{inventory_id}", response_model=InventoryPublic, summary="One inventory (ETag)")
+def get_inventory(inventory_id: Id, session: SessionDep, caller: CanReadPositions) -> JSONResponse:
+    return with_etag(InventoryPublic, inventory.get_inventory(session, inventory_id))
+
+
+@router.patch(
+    "/position-inventories/{inventory_id}",
+    response_model=InventoryPublic,
+    summary="Re-rate positions or change the company stage (If-Match)",
+)
+def update_inventory(
+    inventory_id: Id, body: InventoryUpdate, session: SessionDep, caller: CanManagePay, if_match: IfMatch = None
+) -> JSONResponse:
+    data = pay.change_inventory(session, caller, inventory_id, body, if_match)
+    return JSONResponse(data, headers={"ETag": common.etag(data["version"])})
+
+
+# --- ratings -----------------------------------------------------------------------------------------------
+@router.post(
+    "/ratings",
+    response_model=RatingReceipt,
+    status_code=201,
+    summary="Rate yourself, a colleague, someone in another department or a direct report (1-5)",
+)
+def create_rating(body: RatingCreate, session: SessionDep, caller: CanRate, key: IdempotencyKey = None) -> JSONResponse:
+    status, data = pay.add_rating(session, caller, body, key)
+    return JSONResponse(data, status_code=status)
+
+
+@router.get(
+    "/ratings/summary",
+    response_model=RatingsAbout,
+    summary="Ratings about me (or a person I may see) in aggregate: never who rated what",
+)
+def ratings_summary(
+    session: SessionDep,
+    caller: CanReadOwnPay,
+    period_id: Annotated[int, Query(ge=1, le=2_147_483_647)],
+    employee_id: OptionalId = None,
+) -> dict[str, Any]:
+    return ratings.summary(session, caller, employee_id, period_id)
+
+
+# --- pools and allocations ---------------------------------------------------------------------------------
+@router.post(
+    "/pools",
+    response_model=PoolProposed,
+    status_code=201,
+    summary="Create a bonus pool for a period: the allocation is proposed and flags raised (HR/admin)",
+)
+def create_pool(
+    body: PoolCreate, session: SessionDep, caller: CanManagePay, key: IdempotencyKey = None
+) -> JSONResponse:
+    status, data = pay.add_pool(session, caller, body, key)
+    return JSONResponse(data, status_code=status)
+
+
+@router.get("/pools", response_model=Page[PoolPublic], summary="Bonus pools (HR/admin)")
+def list_pools(session: SessionDep, caller: CanManagePay, p: Paging) -> dict[str, Any]:
+    return page(PoolPublic, pay.list_pools(session, limit=p.limit, offset=p.offset))
+
+
+@router.get("/pools/{pool_id}", response_model=PoolPublic, summary="One bonus pool")
+def get_pool(pool_id: Id, session: SessionDep, caller: CanManagePay) -> JSONResponse:
+    return with_etag(PoolPublic, pay.get_pool(session, pool_id))
+
+
+@router.get("/pools/{pool_id}/allocation", response_model=AllocationPublic, summary="The allocation of a pool")
+def get_pool_allocation(pool_id: Id, session: SessionDep, caller: CanManagePay) -> JSONResponse:
+    return _answer((200, pay.pool_allocation(session, pool_id)))
+
+
+@router.get(
+    "/allocations/{allocation_id}",
+    response_model=AllocationPublic,
+    summary="An allocation with every line's trace; the ETag is what edit/approve need",
+)
+def get_allocation(allocation_id: Id, session: SessionDep, caller: CanManagePay) -> JSONResponse:
+    return _answer((200, pay.get_allocation(session, allocation_id)))
+
+
+@router.patch(
+    "/allocations/{allocation_id}",
+    response_model=AllocationPublic,
+    summary="Edit amounts (If-Match): lines + retained must still equal the pool to the fen",
+)
+def edit_allocation(
+    allocation_id: Id, body: AllocationEdit, session: SessionDep, caller: CanManagePay, if_match: IfMatch = None
+) -> JSONResponse:
+    return _answer((200, pay.edit_allocation(session, caller, allocation_id, body, if_match)))
+
+
+@router.post(
+    "/allocations/{allocation_id}/approve",
+    response_model=AllocationPublic,
+    summary="Approve once (If-Match); waits while a review questions a paid score (409)",
+)
+def approve_allocation(
+    allocation_id: Id,
+    body: AllocationApprove,
+    session: SessionDep,
+    caller: CanManagePay,
+    if_match: IfMatch = None,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    return _answer(pay.approve_allocation(session, caller, allocation_id, body, if_match, key))
+
+
+@router.get("/me/bonuses", response_model=list[MyBonus], summary="My own approved bonus lines with their trace")
+def my_bonuses(session: SessionDep, caller: CanReadOwnPay) -> list[dict[str, Any]]:
+    return allocations.my_bonuses(session, caller)
+
+
+# --- second review and calibration -------------------------------------------------------------------------
+@router.get(
+    "/reviews",
+    response_model=Page[ReviewPublic],
+    summary="Scores waiting for a second review that the caller may decide",
+)
+def list_reviews(
+    session: SessionDep,
+    caller: CanReviewScores,
+    p: Paging,
+    status: Annotated[str | None, Query(pattern="^(open|confirmed|adjusted)$")] = None,
+    period_id: OptionalId = None,
+) -> dict[str, Any]:
+    rows = reviews.list_reviews(session, caller, status=status, period_id=period_id, limit=p.limit, offset=p.offset)
+    return page(ReviewPublic, rows)
+
+
+@router.get("/reviews/{item_id}", response_model=ReviewPublic, summary="One review item with its evidence (ETag)")
+def get_review(item_id: Id, session: SessionDep, caller: CanReviewScores) -> JSONResponse:
+    return with_etag(ReviewPublic, reviews.get_review(session, caller, item_id))
+
+
+@router.post(
+    "/reviews/{item_id}/decide",
+    response_model=ReviewPublic,
+    summary="Confirm or adjust the questioned scores with a reason (If-Match, audited)",
+)
+def decide_review(
+    item_id: Id,
+    body: ReviewDecision,
+    session: SessionDep,
+    caller: CanReviewScores,
+    if_match: IfMatch = None,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    return _answer(pay.decide_review(session, caller, item_id, body, if_match, key))
+
+
+@router.get(
+    "/calibration",
+    response_model=CalibrationPublic,
+    summary="Grade distribution against the 20/50/30 guide, team by team, with reasons (HR/admin)",
+)
+def calibration(session: SessionDep, caller: CanManagePay, period_id: OptionalId = None) -> dict[str, Any]:
+    return pay.calibration(session, period_id)

@@ -1,0 +1,1 @@
+"""Pay: key positions, ratings, bonus pools and allocations, second review and calibration (issue 16)."""

@@ -1,0 +1,128 @@
+"""Ratings: self, peer (same department), cross-department and manager ratings of a period (1-5).
+
+Who may rate whom: yourself only as `self`; a colleague of your department as `peer`; someone in another
+department as `cross`; one of your direct reports as `manager`. Cross-department ratings feed the ratee's
+collaboration KPI (`cross_dept_rating` / `cross_dept_satisfaction`: mean rating x 20, in %). Ratings are read
+back only in aggregate: peer and cross means are hidden below MIN_RATERS raters, and no answer ever says
+who rated what.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.clock import clock_of
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.security import Caller
+from core.tables import Employee, Indicator, KpiActual, KpiAssignment, Period, Rating
+from workflows.pay import data
+from workflows.pay.schemas import RatingCreate
+from workflows.shared import audit, common
+from workflows.shared.access import can_see_employee
+
+MIN_RATERS = 3
+COLLABORATION_CODES = ("cross_dept_rating", "cross_dept_satisfaction")
+
+
+def _check_pair(kind: str, rater: Employee, ratee: Employee) -> None:
+    ok = {
+        "self": ratee.id == rater.id,
+        "peer": ratee.id != rater.id and ratee.department_id == rater.department_id,
+        "cross": ratee.id != rater.id and ratee.department_id != rater.department_id,
+        "manager": ratee.manager_id == rater.id,
+    }[kind]
+    if not ok:
+        rule = {
+            "self": "a self-rating is of yourself",
+            "peer": "a peer rating is of someone else in your department",
+            "cross": "a cross-department rating is of someone in another department",
+            "manager": "a manager rating is of one of your direct reports",
+        }[kind]
+        raise InvalidInput(f"This {kind} rating is not allowed: {rule}.", [{"loc": ["ratee_id"], "msg": rule}])
+
+
+def rate(session: Session, caller: Caller, body: RatingCreate) -> Rating:
+    """Store the caller's rating (once per period, ratee and kind); audited (the caller commits)."""
+    if caller.employee_id is None:
+        raise PermissionDenied("Your login is not linked to an employee, so it cannot rate anyone.")
+    period = data.period_or_404(session, body.period_id)
+    rater = session.get(Employee, caller.employee_id)
+    ratee = session.get(Employee, body.ratee_id)
+    if rater is None or ratee is None or not ratee.active:
+        raise NotFound(f"Employee {body.ratee_id} not found.")
+    _check_pair(body.kind, rater, ratee)
+    rating = Rating(period_id=period.id, ratee_id=ratee.id, rater_id=rater.id, kind=body.kind, score=body.score)
+    common.create(session, rating, caller=caller, entity="rating")
+    if rating.kind == "cross":
+        _feed_collaboration(session, caller, period, ratee.id)
+    return rating
+
+
+def _feed_collaboration(session: Session, caller: Caller, period: Period, ratee_id: int) -> None:
+    """Cross-department ratings become the actual of the ratee's collaboration KPI (mean x 20 %)."""
+    assignment = (
+        session.execute(
+            select(KpiAssignment)
+            .join(Indicator, Indicator.id == KpiAssignment.indicator_id)
+            .where(
+                KpiAssignment.period_id == period.id,
+                KpiAssignment.employee_id == ratee_id,
+                Indicator.code.in_(COLLABORATION_CODES),
+            )
+        )
+        .scalars()
+        .first()
+    )
+    if assignment is None:
+        return
+    mean = session.execute(
+        select(func.avg(Rating.score)).where(
+            Rating.period_id == period.id, Rating.ratee_id == ratee_id, Rating.kind == "cross"
+        )
+    ).scalar_one()
+    value = round(float(mean) * 20, 2)
+    as_of = min(clock_of(session).today(), period.end_date)
+    actual = session.execute(
+        select(KpiActual).where(KpiActual.assignment_id == assignment.id, KpiActual.as_of == as_of)
+    ).scalar_one_or_none()
+    before = None if actual is None else {"value": actual.value, "source": actual.source}
+    if actual is None:
+        actual = KpiActual(assignment_id=assignment.id, as_of=as_of, value=value, source="ratings")
+        session.add(actual)
+    else:
+        actual.value, actual.source = value, "ratings"
+    session.flush()
+    audit.record(
+        session,
+        actor=caller,
+        action="update" if before else "create",
+        entity="kpi_actual",
+        entity_id=actual.id,
+        before=before,
+        after={"assignment_id": assignment.id, "as_of": as_of.isoformat(), "value": value, "source": "ratings"},
+    )
+
+
+def summary(session: Session, caller: Caller, employee_id: int | None, period_id: int) -> dict[str, object]:
+    """Ratings about a person in aggregate: count and mean per kind (peer/cross hidden below MIN_RATERS)."""
+    emp_id = employee_id if employee_id is not None else caller.employee_id
+    if emp_id is None or not can_see_employee(session, caller, emp_id):
+        raise NotFound(f"Employee {employee_id} not found.")
+    data.period_or_404(session, period_id)
+    rows = dict(
+        (kind, (int(n), float(m)))
+        for kind, n, m in session.execute(
+            select(Rating.kind, func.count(), func.avg(Rating.score))
+            .where(Rating.period_id == period_id, Rating.ratee_id == emp_id)
+            .group_by(Rating.kind)
+        ).all()
+    )
+    kinds = []
+    for kind in ("self", "peer", "cross", "manager"):
+        n, mean = rows.get(kind, (0, None))
+        shown = n > 0 and (kind in ("self", "manager") or n >= MIN_RATERS)
+        kinds.append(
+            {"kind": kind, "count": n, "mean": round(mean, 2) if shown and mean is not None else None, "shown": shown}
+        )
+    return {"employee_id": emp_id, "period_id": period_id, "kinds": kinds, "min_raters": MIN_RATERS}
