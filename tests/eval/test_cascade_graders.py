@@ -151,6 +151,7 @@ def good_draft() -> GoalDraft:
         factor=1.25,
         sales_target=4_500_000,
         sales_baseline=3_600_000,
+        space="level",  # every driver has a level on the data's baselines
         drivers=[
             _x(
                 DriverTarget(
