@@ -24,8 +24,10 @@ def test_employee_plans_a_task_and_the_manager_comments(page, browser, base_url:
     page.wait_for_selector(f'[data-assignment="{a}"] >> text=新品运营计划')
     task = api(page, f"/kpi-assignments/{a}/tasks")[0]
     page.fill(f"#pr-{task['id']}", "40")
-    page.press(f"#pr-{task['id']}", "Tab")
-    page.wait_for_function(f"() => document.querySelector('#pr-{task['id']}')?.value === '40'")
+    saved = f"/api/v1/tasks/{task['id']}"
+    with page.expect_response(lambda r: r.url.endswith(saved) and r.request.method == "PATCH") as patch:
+        page.press(f"#pr-{task['id']}", "Tab")  # leaving the field saves it
+    assert patch.value.ok, patch.value.text()
     page.wait_for_selector("#reminders >> text=距离新品运营计划截止还有 3 天")
     assert api(page, f"/tasks/{task['id']}")["progress"] == 40
     page.screenshot(path=screenshots / "employee-tasks.png", full_page=True)
