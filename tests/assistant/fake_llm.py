@@ -51,6 +51,8 @@ class FakeLLM:
         self.delay_s = 0.0
         self.retry_after = "0"  # the Retry-After header of "rate_limit" answers
         self.lock = threading.Lock()
+        self.release = threading.Event()  # "hold" answers wait for it (at most 30 s)
+        self.held = threading.Semaphore(0)  # one release per request that started holding
 
     def next_behaviour(self) -> str:
         with self.lock:
@@ -116,12 +118,19 @@ def make_handler(state: FakeLLM) -> type[BaseHTTPRequestHandler]:
                 return self._send(500, {"error": {"message": "boom", "type": "server_error"}})
             if mode == "slow":
                 time.sleep(state.delay_s or 3.0)
+            if mode == "hold":  # answer only when the test says so
+                state.held.release()
+                state.release.wait(timeout=30)
             if mode in MALFORMED_REPLIES:  # a 200 that is not a usable chat completion at all
                 return self._send(200, MALFORMED_REPLIES[mode](_completion(body, "")))
-            good = json.dumps(answer_for(body), ensure_ascii=False)
+            try:
+                good = json.dumps(answer_for(body), ensure_ascii=False)
+            except ValueError:  # not a cascade prompt: this fake has no answer for it
+                return self._send(400, {"error": {"message": "this fake answers cascade prompts only"}})
             content = {
                 "valid": good,
                 "slow": good,
+                "hold": good,
                 "malformed": "{definitions: [oops",
                 "truncated": good[: len(good) // 2],
                 "wrong_schema": json.dumps({"foo": 1, "bar": ["x"]}),

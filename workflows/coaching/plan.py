@@ -39,6 +39,7 @@ from workflows.coaching.data import (
     team_of,
 )
 from workflows.coaching.schemas import AlertPublic, PaceOut, PeriodRef, PlanKpi, PlanPublic
+from workflows.shared import common
 
 
 def live_catalogue(session: Session) -> TrainingCatalogue:
@@ -228,14 +229,18 @@ def build_plan(
                 pace=pace,
             )
         )
-    report = training = None
+    training = None
     notes: list[str] = []
     if facts is not None:
-        report = write_report(facts, lang, provider=provider, forbidden=(emp.name_zh, emp.name_en))
         training = recommend_training(facts, live_catalogue(session), lang)
     else:
         notes += due_notes(session, emp, choice, lines, info, lang)
     alerts = alerts_of(session, emp.id, choice.current.id if choice.current else None)
+    report = None
+    if facts is not None:
+        if provider is not None:
+            common.release_connection(session)  # a model may take many seconds: nobody waits for this connection
+        report = write_report(facts, lang, provider=provider, forbidden=(emp.name_zh, emp.name_en))
     return PlanPublic(
         employee_id=emp.id,
         language=lang,

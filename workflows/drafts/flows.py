@@ -198,8 +198,9 @@ def _create_draft(
         flags, provider, model = list(source.flags), source.provider, source.model
     else:
         if config.provider != "offline":
-            # A model may take many seconds: end the reading transaction so SQLite's write lock is not held.
-            session.commit()
+            # A model may take many seconds: no connection or SQLite write turn is held meanwhile. What this
+            # request wrote so far (a forecast job it started) commits now; the draft commits with its key.
+            common.release_connection(session)
         extra: list[str] = []
         draft = _generate(inputs, data.lang, config, extra)
         body, flags = draft.model_dump(mode="json"), list(draft.flags)

@@ -124,6 +124,14 @@ def request_hash(payload: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def release_connection(session: Session) -> None:
+    """End the open transaction and give its connection (and, on SQLite, the write turn) back before a slow wait
+    such as a model call, so other requests can use them meanwhile. Loaded rows stay usable (sessions do not
+    expire on commit); the next query takes a connection again. Whatever the unit wrote so far commits here,
+    so call it only where that is right (nothing written yet, or writes that stand on their own)."""
+    session.commit()
+
+
 def run_once(
     session: Session,
     *,
