@@ -88,11 +88,16 @@ def rank_indicators(text: str, *, top: int = 5) -> list[tuple[Indicator, float]]
     query = clean_query(text)
     if not query:
         return []
-    tfidf, inds = _index()
+    return list(_ranked(query, active_catalogue(), top))
+
+
+@lru_cache(maxsize=4096)  # drafts re-read the same stored KR texts on every request; the catalogue is in the key
+def _ranked(query: str, catalogue: tuple[Indicator, ...], top: int) -> tuple[tuple[Indicator, float], ...]:
+    tfidf, inds = _index_of(catalogue)
     sims = tfidf.similarities(query)
     scored = [(ind, float(sims[i]) + _synonym_bonus(query, ind)) for i, ind in enumerate(inds)]
     scored.sort(key=lambda t: (-t[1], t[0].code))
-    return scored[:top]
+    return tuple(scored[:top])
 
 
 def best_indicator(text: str) -> Indicator | None:

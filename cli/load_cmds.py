@@ -1,5 +1,6 @@
 """`kpilot eval load`: the open-loop load benchmark and the worker fault run (tables to eval/results/)."""
 
+import os
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -23,7 +24,7 @@ def eval_load(
 ) -> None:
     """Read mix and write mix at each rate (p50/p95/p99, 503s, errors), the ceiling, recovery after an overload,
     and the fault run, against a real `kpilot serve` on a free loopback port. Takes several minutes."""
-    from eval.load_bench import RESULTS_DIR, bench, prepare_demo, table
+    from eval.load_bench import RESULTS_DIR, bench, prepare_demo, table, verdict
     from eval.load_fault import fault_run, fault_table
 
     levels = tuple(float(x) for x in rates.split(","))
@@ -37,7 +38,9 @@ def eval_load(
             prepare_demo(url)
             if not fault_only:
                 workers = pg_workers if backend == "postgres" else 1
+                before = os.getloadavg()
                 rows, extra = bench(url, backend, workers=workers, rates=levels, duration_s=duration, progress=say)
+                after = os.getloadavg()
                 notes = [
                     f"Command: `kpilot eval load --db {backend}` (rates {rates} req/s, {duration:g} s each; "
                     f"overload at {extra['rate']:g} req/s). Open loop: requests start on schedule whatever the "
@@ -48,6 +51,11 @@ def eval_load(
                     "409/412), a goal draft (offline provider, drafts' forecasts off).",
                     "Defaults: KPILOT_MAX_CONCURRENT_REQUESTS=16, KPILOT_REQUEST_QUEUE=32, "
                     "KPILOT_REQUEST_QUEUE_WAIT_S=0.5.",
+                    f"Machine load average (1 min) {before[0]:.2f} before the runs, {after[0]:.2f} after "
+                    "(`os.getloadavg()`; other processes included).",
+                    "",
+                    "Goals:",
+                    *verdict(rows, extra, backend),
                 ]
                 text = table(rows, {backend: extra}, f"Load: {backend}, {workers} API worker(s)", notes)
                 (RESULTS_DIR / f"load_{backend}.md").write_text(text, encoding="utf-8")

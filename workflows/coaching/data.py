@@ -65,8 +65,9 @@ def load_lines(
         .where(KpiAssignment.period_id.in_(pids), KpiAssignment.employee_id.is_not(None))
         .order_by(KpiAssignment.id)
     )
-    if employee_ids is not None:
-        stmt = stmt.where(KpiAssignment.employee_id.in_(sorted(set(employee_ids))))
+    people = sorted(set(employee_ids)) if employee_ids is not None else None
+    if people is not None:
+        stmt = stmt.where(KpiAssignment.employee_id.in_(people))
     by_id: dict[int, Line] = {}
     out: dict[tuple[int, int], list[Line]] = defaultdict(list)
     for a, code in session.execute(stmt):
@@ -81,6 +82,8 @@ def load_lines(
             .where(KpiAssignment.period_id.in_(pids), KpiAssignment.employee_id.is_not(None))
             .order_by(KpiActual.assignment_id, KpiActual.as_of)
         )
+        if people is not None:  # only these people's actuals, not everyone's in the periods
+            acts = acts.where(KpiAssignment.employee_id.in_(people))
         for aid, as_of, value in session.execute(acts):
             if aid in by_id:
                 by_id[aid].values.append((as_of, value))

@@ -66,28 +66,28 @@ def input_hash(inputs: DraftInputs, *, department_id: int, period_id: int, lang:
 
 def _open_identical(session: Session, department_id: int, period_id: int, digest: str) -> GoalDraft | None:
     """The newest still-open draft of the same department, period and inputs (edited or not)."""
-    rows = session.execute(
-        select(GoalDraft)
-        .where(
-            GoalDraft.department_id == department_id,
-            GoalDraft.period_id == period_id,
-            GoalDraft.input_hash == digest,
-            GoalDraft.status == "draft",
-        )
-        .order_by(GoalDraft.id.desc())
-    ).scalars()
-    # A draft the model failed on (flagged fallback) is not returned: asking again asks the model again.
-    return next((r for r in rows if not any(str(f).startswith("fallback:") for f in r.flags)), None)
+    return _newest_usable(
+        session,
+        GoalDraft.department_id == department_id,
+        GoalDraft.period_id == period_id,
+        GoalDraft.input_hash == digest,
+        GoalDraft.status == "draft",
+    )
 
 
 def _cached(session: Session, digest: str) -> GoalDraft | None:
     """The newest unedited draft of identical inputs; fallbacks are not reused, so a recovered model is asked."""
-    rows = session.execute(
-        select(GoalDraft)
-        .where(GoalDraft.input_hash == digest, GoalDraft.edited.is_(False))
-        .order_by(GoalDraft.id.desc())
-    ).scalars()
-    return next((r for r in rows if not any(str(f).startswith("fallback:") for f in r.flags)), None)
+    return _newest_usable(session, GoalDraft.input_hash == digest, GoalDraft.edited.is_(False))
+
+
+def _newest_usable(session: Session, *where: Any) -> GoalDraft | None:
+    """The newest draft matching `where` that the model did not fail on (no `fallback:` flag): asking again asks
+    the model again. Only ids and flags are read to choose, never the (large) bodies of every candidate."""
+    candidates = session.execute(select(GoalDraft.id, GoalDraft.flags).where(*where).order_by(GoalDraft.id.desc()))
+    for draft_id, flags in candidates:
+        if not any(str(f).startswith("fallback:") for f in flags or ()):
+            return session.get(GoalDraft, draft_id)
+    return None
 
 
 def _generate(inputs: DraftInputs, lang: str, config: LLMConfig, flags: list[str]) -> DraftModel:

@@ -294,11 +294,15 @@ def mid_period(session: Session, period: Period, company: CompanyOKR, today: dat
 def _previous_latest(session: Session, period: Period) -> list[tuple[int | None, str, float]]:
     """(employee id, indicator code, latest value) of every assignment of the last period with actuals before
     `period` (a period of the same kind preferred)."""
-    prev = session.execute(
+    has_actuals = (
+        select(KpiActual.id)
+        .join(KpiAssignment, KpiAssignment.id == KpiActual.assignment_id)
+        .where(KpiAssignment.period_id == Period.id)
+        .exists()
+    )
+    prev = session.execute(  # periods newest first, each checked for actuals until one has them
         select(Period)
-        .join(KpiAssignment, KpiAssignment.period_id == Period.id)
-        .join(KpiActual, KpiActual.assignment_id == KpiAssignment.id)
-        .where(Period.end_date < period.start_date)
+        .where(Period.end_date < period.start_date, has_actuals)
         .order_by(Period.end_date.desc(), case((Period.kind == period.kind, 0), else_=1), Period.id.desc())
         .limit(1)
     ).scalar_one_or_none()
@@ -322,18 +326,22 @@ def _previous_latest(session: Session, period: Period) -> list[tuple[int | None,
     ]
 
 
-def kpi_actuals(session: Session, period: Period) -> dict[str, float]:
-    """Mean latest actual per indicator in the last period with actuals before `period` (level units only)."""
+Latest = list[tuple[int | None, str, float]]
+
+
+def kpi_actuals(session: Session, period: Period, latest: Latest | None = None) -> dict[str, float]:
+    """Mean latest actual per indicator in the last period with actuals before `period` (level units only);
+    `latest`: `_previous_latest` already read."""
     values: dict[str, list[float]] = {}
-    for _, code, value in _previous_latest(session, period):
+    for _, code, value in _previous_latest(session, period) if latest is None else latest:
         values.setdefault(code, []).append(value)
     return {code: round(sum(v) / len(v), 2) for code, v in sorted(values.items())}
 
 
-def person_histories(session: Session, period: Period) -> dict[str, dict[str, float]]:
+def person_histories(session: Session, period: Period, latest: Latest | None = None) -> dict[str, dict[str, float]]:
     """Each person's own latest actual per indicator last period: their individual targets start from it."""
     out: dict[str, dict[str, float]] = {}
-    for emp, code, value in _previous_latest(session, period):
+    for emp, code, value in _previous_latest(session, period) if latest is None else latest:
         if emp is not None:
             out.setdefault(str(emp), {})[code] = round(value, 4)
     return out
@@ -363,12 +371,13 @@ def forecast_ranges(session: Session, period: Period, flags: list[str]) -> dict[
 def read_inputs(session: Session, department: Department, period: Period, lang: str) -> DraftInputs:
     """Read everything a draft for `department` and `period` is computed from."""
     org, code = build_org(session, department, lang)
-    histories = person_histories(session, period)
+    latest = _previous_latest(session, period)
+    histories = person_histories(session, period, latest)
     for person in (p for d in org.departments for r in d.roles for p in r.people):
         person.history = histories.get(person.id, {})
     company, kr_ids, flags = company_okr(session, period, lang)
     mid_period(session, period, company, clock_of(session).today(), flags)
-    actuals = kpi_actuals(session, period)
+    actuals = kpi_actuals(session, period, latest)
     actuals.update(sales_baselines(session, period, company, flags))
     forecasts = forecast_ranges(session, period, flags)
     weight_set = weight_set_in_force(session, department.id, period.start_date)
