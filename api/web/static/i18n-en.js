@@ -120,7 +120,7 @@ export const en = {
   'pools.badAmount': 'Enter an amount in yuan with up to 2 decimals.', 'pools.editAddsUp': '✔ Total {total}, equal to the pool.',
   'pools.editOff': 'Total {total}, pool {pool}, difference {diff}.', 'pools.edited': 'Edits saved.',
   'pools.approve': 'Approve allocation', 'pools.approved': 'Allocation approved; employees now see their own amount under “My bonus”.',
-  'pools.approveRefused': 'Cannot approve yet:', 'pools.approvedBy': 'Approved by {name} at {at}', 'pools.wasEdited': '(edited by hand)',
+  'pools.approveRefused': 'Cannot approve yet: second reviews are still open (listed below).', 'pools.approvedBy': 'Approved by {name} at {at}', 'pools.wasEdited': '(edited by hand)',
   'pools.status.proposed': 'Proposed', 'pools.status.approved': 'Approved',
   'review.title': 'Second review', 'review.intro': 'Unusual scoring asks for a second review: a department where everyone scores high while its results are low, pools always paid in full, a manager rating far above self and peer ratings. Read the evidence, confirm or adjust the scores, and give the reason (it is audited).',
   'review.none': 'Nothing to review.', 'review.code.manager_divergence': 'Manager ratings diverge', 'review.code.department_high_outcome_low': 'High scores, low outcome',

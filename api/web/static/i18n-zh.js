@@ -120,7 +120,7 @@ export const zh = {
   'pools.badAmount': '请输入金额，单位元，最多两位小数。', 'pools.editAddsUp': '✔ 合计 {total}，等于奖金池。',
   'pools.editOff': '合计 {total}，奖金池 {pool}，相差 {diff}。', 'pools.edited': '调整已保存。',
   'pools.approve': '批准分配方案', 'pools.approved': '分配方案已批准，员工可以在“我的奖金”中看到自己的金额。',
-  'pools.approveRefused': '暂时不能批准：', 'pools.approvedBy': '已由 {name} 于 {at} 批准', 'pools.wasEdited': '（已人工调整）',
+  'pools.approveRefused': '暂时不能批准：还有二次复核没有完成（见下方列表）。', 'pools.approvedBy': '已由 {name} 于 {at} 批准', 'pools.wasEdited': '（已人工调整）',
   'pools.status.proposed': '待批准', 'pools.status.approved': '已批准',
   'review.title': '二次复核', 'review.intro': '异常评分会触发二次复核：部门人人高分但业务结果偏低、奖金池总是全额发放、经理打分明显高于自评和同事评分。请看证据，确认或调整得分，并写明原因（会记入审计）。',
   'review.none': '没有需要复核的项目。', 'review.code.manager_divergence': '经理评分偏离', 'review.code.department_high_outcome_low': '部门高分低业绩',

@@ -109,8 +109,10 @@ export async function showAllocation(box, poolId, ctx, flash) {
   const failed = async (e) => {
     if (e instanceof ApiError && e.status === 401) return;
     if (e instanceof ApiError && e.status === 412) { await reload(el('p', { class: 'error', role: 'alert', id: 'alloc-conflict' }, t('pay.conflict'))); return; }
-    if (e instanceof ApiError && e.status === 409 && proposed) {
-      await reload(el('p', { class: 'error', role: 'alert', id: 'alloc-refused' }, t('pools.approveRefused'), ' ', el('span', { class: 'api-detail' }, problemText(e))));
+    if (e instanceof ApiError && e.status === 409) {
+      // Held up by open reviews (listed after the reload), or someone else approved it meanwhile.
+      const lead = a.waiting_for_reviews.length ? t('pools.approveRefused') : t('pay.conflict');
+      await reload(el('p', { class: 'error', role: 'alert', id: 'alloc-refused' }, lead, ' ', el('span', { class: 'api-detail' }, problemText(e))));
       return;
     }
     clear(msg).append(el('p', { class: 'error', role: 'alert' }, problemText(e)));
@@ -135,6 +137,6 @@ export async function showAllocation(box, poolId, ctx, flash) {
     el('h3', {}, t('pools.departments')), departments(a, ctx.deptName),
     el('details', {}, el('summary', {}, t('weights.method')), el('p', { id: 'alloc-formula' }, a.formula[getLang()] || a.formula.zh || '')),
     el('h3', {}, t('pools.lines')), el('p', { class: 'muted' }, proposed ? t('pools.linesHowEdit') : t('pools.linesHow')),
-    lines(a, { deptName: ctx.deptName, person: ctx.person, editable: proposed, onEdit }),
+    ...lines(a, { deptName: ctx.deptName, person: ctx.person, editable: proposed, onEdit }),
     ed ? ed.form : null, approve);
 }
