@@ -68,7 +68,7 @@ export const en = {
   'export.scorecard': 'Export scorecard', 'export.report': 'Export feedback report',
   'nav.bonus': 'My bonus', 'nav.ratings': 'Ratings', 'nav.positions': 'Key positions', 'nav.reviews': 'Second review', 'nav.pools': 'Bonus pools', 'nav.calibration': 'Calibration',
   'refused.role': 'Your role may not see this page; the server refused the request.', 'refused.missing': 'Not found, or not yours to see.', 'col.grade': 'Grade',
-  'pay.yuan': '¥{v}', 'pay.fen': 'fen', 'pay.reviewItem': 'Review item #{id}', 'pay.trace': 'How computed', 'pay.traceInput': 'Input', 'pay.traceValue': 'Value',
+  'pay.yuan': '¥{v}', 'pay.sep': ', ', 'pay.colon': ': ', 'pay.fen': 'fen', 'pay.reviewItem': 'Review item #{id}', 'pay.trace': 'How computed', 'pay.traceInput': 'Input', 'pay.traceValue': 'Value',
   'pay.conflict': 'Someone changed this record a moment ago; the latest version is loaded again. Please check it and try again.',
   'trace.department': 'Department', 'trace.score': 'Score', 'trace.grade': 'Grade', 'trace.grade_multiplier': 'Grade multiplier', 'trace.key_class': 'Position class',
   'trace.key_multiplier': 'Key-position multiplier', 'trace.key_source': 'Where the class comes from', 'trace.person_weight': 'Person weight (score/100 × grade multiplier × key multiplier)',

@@ -68,7 +68,7 @@ export const zh = {
   'export.scorecard': '导出得分卡', 'export.report': '导出反馈报告',
   'nav.bonus': '我的奖金', 'nav.ratings': '评分', 'nav.positions': '关键岗位', 'nav.reviews': '二次复核', 'nav.pools': '奖金池', 'nav.calibration': '等级校准',
   'refused.role': '你的角色无权查看这个页面，服务器拒绝了请求。', 'refused.missing': '没有找到，或你无权查看。', 'col.grade': '等级',
-  'pay.yuan': '{v} 元', 'pay.fen': '分', 'pay.reviewItem': '复核项 #{id}', 'pay.trace': '计算依据', 'pay.traceInput': '计算项', 'pay.traceValue': '数值',
+  'pay.yuan': '{v} 元', 'pay.sep': '、', 'pay.colon': '：', 'pay.fen': '分', 'pay.reviewItem': '复核项 #{id}', 'pay.trace': '计算依据', 'pay.traceInput': '计算项', 'pay.traceValue': '数值',
   'pay.conflict': '有人刚刚修改了这条记录，已重新加载最新内容，请核对后再操作。',
   'trace.department': '部门', 'trace.score': '得分', 'trace.grade': '等级', 'trace.grade_multiplier': '等级系数', 'trace.key_class': '岗位类别',
   'trace.key_multiplier': '关键岗位系数', 'trace.key_source': '岗位类别来源', 'trace.person_weight': '个人权重（得分/100 × 等级系数 × 关键岗位系数）',

@@ -26,7 +26,7 @@ function value(key, v, deptName) {
 export function traceTable(trace, { deptName } = {}) {
   const keys = [...ORDER.filter((k) => k in trace), ...Object.keys(trace).filter((k) => !ORDER.includes(k))];
   return table([t('pay.traceInput'), t('pay.traceValue')],
-    keys.map((k) => [t('trace.' + k) === 'trace.' + k ? k : t('trace.' + k), value(k, trace[k], deptName)]), { numeric: [1], stack: true });
+    keys.map((k) => [t('trace.' + k) === 'trace.' + k ? k : t('trace.' + k), value(k, trace[k], deptName)]), { numeric: [1] });
 }
 
 export function traceDetails(trace, opts) {

@@ -10,7 +10,7 @@ export async function render() {
   const deptName = (code) => pick(depts.data.find((d) => d.code === code), 'name') || code;
   const cards = lines.map((b) => el('div', { class: 'card', 'data-bonus': b.allocation_id },
     el('h2', {}, b.period_code, ' · ', el('span', { class: 'amount' }, yuan(b.amount_fen))),
-    el('p', {}, t('col.grade'), ': ', t('grade.' + b.grade), b.coaching_plan ? el('span', { class: 'notice' }, ' ', t('bonus.coaching')) : null),
+    el('p', {}, t('col.grade'), t('pay.colon'), t('grade.' + b.grade), b.coaching_plan ? el('span', { class: 'notice' }, ' ', t('bonus.coaching')) : null),
     el('h3', {}, t('bonus.how')),
     traceTable(b.trace, { deptName })));
   return el('section', {}, el('h1', {}, t('bonus.title')),

@@ -34,10 +34,10 @@ function legend(items) {
     const p = byClass[c];
     return el('div', { class: 'card' }, el('h3', {}, classBadge(c), ' ', t('pos.meaning.' + c)),
       el('ul', {},
-        el('li', {}, t('pos.cycle'), ': ', t('cycle.' + p.review_cycle)),
-        el('li', {}, t('pos.resultWeight'), ': ', `${num(p.result_kpi_weight, 0)}%`),
-        el('li', {}, t('pos.multiplier'), ': ×', num(p.bonus_multiplier, 2)),
-        el('li', {}, t('pos.baseline'), ': ', p.baseline.length ? p.baseline.map((b) => t('baseline.' + b)).join('、') : '—')),
+        el('li', {}, t('pos.cycle'), t('pay.colon'), t('cycle.' + p.review_cycle)),
+        el('li', {}, t('pos.resultWeight'), t('pay.colon'), `${num(p.result_kpi_weight, 0)}%`),
+        el('li', {}, t('pos.multiplier'), t('pay.colon'), '×', num(p.bonus_multiplier, 2)),
+        el('li', {}, t('pos.baseline'), t('pay.colon'), p.baseline.length ? p.baseline.map((b) => t('baseline.' + b)).join(t('pay.sep')) : '—')),
       el('p', { class: 'muted' }, pick(p, 'note')));
   }));
 }

@@ -53,14 +53,14 @@ function decisionForm(item, ctx, reload) {
 function card(item, ctx, reload, flash) {
   const decided = item.status !== 'open';
   const when = item.decided_at ? new Date(item.decided_at).toLocaleString(getLang() === 'zh' ? 'zh-CN' : 'en-US') : '';
-  const adjusted = item.adjustments ? Object.entries(item.adjustments).map(([emp, s]) => `${ctx.person(Number(emp))}: ${num(s, 2)}`).join('；') : '';
+  const adjusted = item.adjustments ? Object.entries(item.adjustments).map(([emp, s]) => `${ctx.person(Number(emp))}: ${num(s, 2)}`).join(t('pay.sep')) : '';
   return el('article', { class: 'card flag', 'data-review': item.id, id: `review-${item.id}`, tabindex: '-1' },
     el('h3', {}, `#${item.id} · ${t('review.code.' + item.code)} · `, item.subject_employee_id ? ctx.person(item.subject_employee_id) : item.subject, ' ',
       el('span', { class: `badge ${decided ? 'ok' : 'warn'}`, id: `rv-${item.id}-status` }, t('review.status.' + item.status))),
     el('p', { class: 'muted' }, ctx.periodName(item.period_id), item.pool_id ? ` · ${t('review.pool', { id: item.pool_id })}` : ''),
     el('p', {}, pick(item, 'explanation')),
     evidence(item.evidence),
-    item.related.length ? el('p', {}, t('review.related'), ': ', item.related.map((p) => ctx.person(p)).join('、')) : el('p', { class: 'muted' }, t('review.wholePool')),
+    item.related.length ? el('p', {}, t('review.related'), t('pay.colon'), item.related.map((p) => ctx.person(p)).join(t('pay.sep'))) : el('p', { class: 'muted' }, t('review.wholePool')),
     flash || null,
     decided ? el('p', { id: `rv-${item.id}-decision` }, t('review.decidedBy', { name: item.decided_by_name || '—', at: when }), ' · ', item.reason, adjusted ? ` · ${adjusted}` : '')
       : decisionForm(item, ctx, reload));
