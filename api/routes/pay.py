@@ -32,6 +32,7 @@ from workflows.pay.schemas import (
     PoolCreate,
     PoolProposed,
     PoolPublic,
+    Ratee,
     RatingCreate,
     RatingReceipt,
     RatingsAbout,
@@ -101,6 +102,15 @@ def update_inventory(
 def create_rating(body: RatingCreate, session: SessionDep, caller: CanRate, key: IdempotencyKey = None) -> JSONResponse:
     status, data = pay.add_rating(session, caller, body, key)
     return JSONResponse(data, status_code=status)
+
+
+@router.get(
+    "/ratees",
+    response_model=list[Ratee],
+    summary="Whom I may rate and with which kinds (names and departments only; for the rating form)",
+)
+def list_ratees(session: SessionDep, caller: CanRate) -> list[dict[str, Any]]:
+    return ratings.ratees(session, caller)
 
 
 @router.get(

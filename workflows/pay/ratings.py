@@ -42,6 +42,36 @@ def _check_pair(kind: str, rater: Employee, ratee: Employee) -> None:
         raise InvalidInput(f"This {kind} rating is not allowed: {rule}.", [{"loc": ["ratee_id"], "msg": rule}])
 
 
+def kinds_for(rater: Employee, ratee: Employee) -> list[str]:
+    """The kinds of rating `rater` may give `ratee` (the rules of _check_pair, as a list)."""
+    if ratee.id == rater.id:
+        return ["self"]
+    out = ["peer" if ratee.department_id == rater.department_id else "cross"]
+    if ratee.manager_id == rater.id:
+        out.append("manager")
+    return out
+
+
+def ratees(session: Session, caller: Caller) -> list[dict[str, object]]:
+    """Whom the caller may rate, with the allowed kinds: names and departments only, never a score or rating."""
+    if caller.employee_id is None:
+        return []
+    rater = session.get(Employee, caller.employee_id)
+    if rater is None:
+        return []
+    people = session.execute(select(Employee).where(Employee.active.is_(True)).order_by(Employee.id)).scalars()
+    return [
+        {
+            "id": e.id,
+            "name_zh": e.name_zh,
+            "name_en": e.name_en,
+            "department_id": e.department_id,
+            "kinds": kinds_for(rater, e),
+        }
+        for e in people
+    ]
+
+
 def rate(session: Session, caller: Caller, body: RatingCreate) -> Rating:
     """Store the caller's rating (once per period, ratee and kind); audited (the caller commits)."""
     if caller.employee_id is None:

@@ -73,6 +73,16 @@ class RatingReceipt(BaseModel):
     score: float
 
 
+class Ratee(BaseModel):
+    """Someone the caller may rate and how: a name and a department, nothing about their ratings."""
+
+    id: int
+    name_zh: str
+    name_en: str
+    department_id: int
+    kinds: list[RatingKind]
+
+
 class KindSummary(BaseModel):
     kind: RatingKind
     count: int

@@ -9,6 +9,13 @@ export class ApiError extends Error {
   }
 }
 
+// What went wrong, for the user: the API's own sentence and, when it names fields, each field's message.
+export function problemText(e) {
+  const errs = (e && e.problem && Array.isArray(e.problem.errors)) ? e.problem.errors.map((x) => x.msg).filter(Boolean) : [];
+  const extra = errs.filter((m) => !String(e.message).includes(m));
+  return extra.length ? `${e.message} (${extra.join('; ')})` : String(e.message);
+}
+
 function cookie(name) {
   const hit = document.cookie.split('; ').find((c) => c.startsWith(name + '='));
   return hit ? decodeURIComponent(hit.slice(name.length + 1)) : '';
@@ -38,6 +45,17 @@ export async function call(path, { method = 'GET', json, form, etag, headers = {
 }
 
 export async function get(path) { return (await call(path)).data; }
+
+// Every row of a paged list ({data, count}), 200 at a time.
+export async function getAll(path) {
+  const sep = path.includes('?') ? '&' : '?';
+  const rows = [];
+  for (;;) {
+    const pg = await get(`${path}${sep}limit=200&offset=${rows.length}`);
+    rows.push(...pg.data);
+    if (!pg.data.length || rows.length >= pg.count) return rows;
+  }
+}
 
 export async function login(username, password) {
   const form = new URLSearchParams({ username, password });

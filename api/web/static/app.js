@@ -17,6 +17,13 @@ const PAGES = [
   { path: 'audit', key: 'nav.audit', roles: ['hr', 'admin'], load: () => import('./pages/audit.js') },
   { path: 'admin', key: 'nav.admin', roles: ['admin', 'hr'], load: () => import('./pages/admin.js') },
   { path: 'channels', key: 'nav.channels', roles: ['admin'], load: () => import('./pages/channels.js') },
+  // Pay (issue 16). `direct`: any role may open the address; the API answers (a refusal is shown as such).
+  { path: 'bonus', key: 'nav.bonus', roles: ['employee', 'manager', 'hr', 'admin'], direct: true, load: () => import('./pages/bonus.js') },
+  { path: 'ratings', key: 'nav.ratings', roles: ['employee', 'manager', 'hr', 'admin'], direct: true, load: () => import('./pages/ratings.js') },
+  { path: 'positions', key: 'nav.positions', roles: ['manager', 'hr', 'admin'], direct: true, load: () => import('./pages/positions.js') },
+  { path: 'reviews', key: 'nav.reviews', roles: ['manager', 'hr', 'admin'], direct: true, load: () => import('./pages/reviews.js') },
+  { path: 'pools', key: 'nav.pools', roles: ['hr', 'admin'], direct: true, load: () => import('./pages/pools.js') },
+  { path: 'calibration', key: 'nav.calibration', roles: ['hr', 'admin'], direct: true, load: () => import('./pages/calibration.js') },
 ];
 const HOME = { employee: 'plan', manager: 'team', hr: 'weights', admin: 'admin' };
 
@@ -108,7 +115,7 @@ async function render() {
     clear(main).append(loginPage(params));
     return;
   }
-  const page = PAGES.find((p) => p.path === path && p.roles.includes(state.me.role));
+  const page = PAGES.find((p) => p.path === path && (p.roles.includes(state.me.role) || p.direct));
   if (!page) { go(HOME[state.me.role]); return; }
   document.title = `kpilot · ${t(page.key)}`;
   clear(main).append(el('p', { class: 'muted' }, t('loading')));
@@ -121,6 +128,11 @@ async function render() {
     }
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return;
+    if (e instanceof ApiError && (e.status === 403 || e.status === 404) && route().path === path) {
+      clear(main).append(el('section', {}, el('h1', {}, t(page.key)), el('div', { class: 'notice', role: 'alert', id: 'refused' },
+        el('p', {}, t(e.status === 403 ? 'refused.role' : 'refused.missing')), el('p', { class: 'muted' }, e.message))));
+      return;
+    }
     clear(main).append(el('p', { class: 'error', role: 'alert' }, `${t('error')}: ${e.message}`));
   }
 }
