@@ -25,31 +25,28 @@ MIN_RATERS = 3
 COLLABORATION_CODES = ("cross_dept_rating", "cross_dept_satisfaction")
 
 
-def _check_pair(kind: str, rater: Employee, ratee: Employee) -> None:
-    ok = {
-        "self": ratee.id == rater.id,
-        "peer": ratee.id != rater.id and ratee.department_id == rater.department_id,
-        "cross": ratee.id != rater.id and ratee.department_id != rater.department_id,
-        "manager": ratee.manager_id == rater.id,
-    }[kind]
-    if not ok:
-        rule = {
-            "self": "a self-rating is of yourself",
-            "peer": "a peer rating is of someone else in your department",
-            "cross": "a cross-department rating is of someone in another department",
-            "manager": "a manager rating is of one of your direct reports",
-        }[kind]
-        raise InvalidInput(f"This {kind} rating is not allowed: {rule}.", [{"loc": ["ratee_id"], "msg": rule}])
+RULES = {
+    "self": "a self-rating is of yourself",
+    "peer": "a peer rating is of someone else in your department",
+    "cross": "a cross-department rating is of someone in another department",
+    "manager": "a manager rating is of one of your direct reports",
+}
 
 
 def kinds_for(rater: Employee, ratee: Employee) -> list[str]:
-    """The kinds of rating `rater` may give `ratee` (the rules of _check_pair, as a list)."""
+    """The kinds of rating `rater` may give `ratee` (the one statement of the rules in `RULES`)."""
     if ratee.id == rater.id:
         return ["self"]
     out = ["peer" if ratee.department_id == rater.department_id else "cross"]
     if ratee.manager_id == rater.id:
         out.append("manager")
     return out
+
+
+def _check_pair(kind: str, rater: Employee, ratee: Employee) -> None:
+    if kind not in kinds_for(rater, ratee):
+        rule = RULES[kind]
+        raise InvalidInput(f"This {kind} rating is not allowed: {rule}.", [{"loc": ["ratee_id"], "msg": rule}])
 
 
 def ratees(session: Session, caller: Caller) -> list[dict[str, object]]:
