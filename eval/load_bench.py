@@ -276,12 +276,13 @@ def table(rows: list[dict[str, Any]], extra: dict[str, dict[str, float]], title:
         )
     out += [
         "",
-        "| db | ceiling (most served/s, read mix) | overload req/s | recovery s | 503 p50 ms | 503 p99 ms "
+        "| db | ceiling (most served/s, read mix runs) | overload req/s | recovery s | 503 p50 ms | 503 p99 ms "
         "| 503 max ms |",
         "|---|---|---|---|---|---|---|",
     ]
     for db, e in extra.items():
-        ceiling = max(r["goodput"] for r in rows if r["db"] == db and r["mix"].startswith("read"))
+        # The most served per second in a read run at a set rate (the overload's late answers do not count).
+        ceiling = max(r["goodput"] for r in rows if r["db"] == db and r["mix"] == "read")
         out.append(
             f"| {db} | {ceiling:.1f} | {e['rate']:g} | {e['recovery_s']:.2f} | {e['shed_p50_ms']:.0f} | "
             f"{e['shed_p99_ms']:.0f} | {e['shed_max_ms']:.0f} |"
