@@ -51,7 +51,8 @@ def sexp(v: np.ndarray) -> np.ndarray:
 class Calibration:
     """Per-series residual scales and a pool of normalised residual paths (n_pool x h).
 
-    `signed` series (negative values in their history) may have paths below 0; the others are floored at 0."""
+    `signed` series (negative values in their history) may have paths below 0; the others are floored at 0.
+    `widening` is the small-sample factor already in `pool`, from its `n_dates` calibration dates."""
 
     h: int
     scale: dict[str, float]
