@@ -7,6 +7,14 @@ length h. A forecast path for series i is log1p(point_i) + s_i * z, with z a who
 pool, so the correlation of errors across the horizon (a level miss that lasts weeks) is kept. Daily
 bands and period totals are quantiles over the same paths: totals are never sums of daily bounds.
 Series-windows forecast without their recent history (see MIN_RECENT_OBS) are left out.
+
+The pool rests on few independent periods when the calibration windows hold few dates (2 windows of 3
+months are 6 dates): errors on one date share a shock across series, so the pool has seen 6 draws of it,
+not 600. The hierarchical split-conformal quantile treats each calibration date as one group: with k
+dates it takes the pool's (1 - alpha)(k + 1)/k quantile instead of its 1 - alpha one (the k + 1-th group
+is the new date). `small_sample_widening` scales the pool by the ratio of the two at the 80% level.
+Measured on the Rossmann backtests: x1.02 for 3 windows of 42 days (126 dates), x1.08-1.10 for 3 x 8
+weeks, x1.46-1.74 for 2 x 3 months; a large pool on many dates is left as it was.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ MIN_POOL = 30  # fewer backtest paths than this are topped up with the documente
 # gap, a series just started) were forecast without their lag features: their errors describe that
 # situation, not the forecast being calibrated, so they are left out of the residual pool and scales.
 MIN_RECENT_OBS = 0.5
+NOMINAL = 0.8  # the interval level the small-sample widening is set at (the product's default band)
 
 
 def slog(x: np.ndarray) -> np.ndarray:
@@ -42,7 +51,8 @@ def sexp(v: np.ndarray) -> np.ndarray:
 class Calibration:
     """Per-series residual scales and a pool of normalised residual paths (n_pool x h).
 
-    `signed` series (negative values in their history) may have paths below 0; the others are floored at 0."""
+    `signed` series (negative values in their history) may have paths below 0; the others are floored at 0.
+    `widening` is the small-sample factor already in `pool`, from its `n_dates` calibration dates."""
 
     h: int
     scale: dict[str, float]
@@ -50,6 +60,8 @@ class Calibration:
     pool: np.ndarray
     signed: frozenset[str] = frozenset()
     n_backtest_paths: int = 0
+    n_dates: int = 0
+    widening: float = 1.0
 
     @classmethod
     def from_backtest(
@@ -84,7 +96,10 @@ class Calibration:
         # Centre each step on zero: the median path is the model's own forecast. Backtest windows hold
         # errors of older fits and other seasons (Christmas); their mean bias did not carry over.
         pool = pool - np.median(pool, axis=0, keepdims=True)
-        return cls(h, scale.to_dict(), pooled, pool.astype(np.float32), signed, n_paths)
+        n_dates = len(ok[["cutoff", "step"]].drop_duplicates())
+        widening = small_sample_widening(pool, n_dates)
+        pool = pool * widening
+        return cls(h, scale.to_dict(), pooled, pool.astype(np.float32), signed, n_paths, n_dates, widening)
 
     @classmethod
     def fallback(cls, h: int, scale: float, *, seed: int = 0) -> Calibration:
@@ -122,6 +137,20 @@ class Calibration:
             parts.append(block + carry)
             carry = carry + block.mean(axis=1, keepdims=True)
         return np.concatenate(parts, axis=1)[:, :horizon]
+
+
+def small_sample_widening(pool: np.ndarray, n_dates: int, level: float = NOMINAL) -> float:
+    """Factor (>= 1) taking the pool's `level` quantile of |z| to its level * (k + 1) / k quantile, k = `n_dates`.
+
+    The hierarchical split-conformal rule with one group per calibration date (see the module docstring);
+    with k dates so few that the level passes 1 the pool's largest |z| is the bound. Many dates: about 1."""
+    absz = np.abs(pool[np.isfinite(pool)])
+    if n_dates < 1 or absz.size == 0:
+        return 1.0
+    base = float(np.quantile(absz, level))
+    if base <= 0:
+        return 1.0
+    return max(1.0, float(np.quantile(absz, min(1.0, level * (n_dates + 1) / n_dates))) / base)
 
 
 def _guess_paths(rng: np.random.Generator, n: int, h: int) -> np.ndarray:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from forecasting.backtest import backtest_point
-from forecasting.intervals import Calibration
+from forecasting.intervals import Calibration, small_sample_widening
 from forecasting.models import SeasonalNaive
 from forecasting.panel import prepare_history
 from tests.forecasting.helpers import make_daily
@@ -86,3 +87,34 @@ def test_uncertainty_grows_beyond_the_calibrated_horizon() -> None:
         return float(np.quantile(x, 0.9) - np.quantile(x, 0.1))
 
     assert width(last) > 1.5 * width(first)
+
+
+def _iid_frame(n_series: int, windows: int, h: int, seed: int = 5) -> pd.DataFrame:
+    """Log-normal errors (sd 0.1) of `n_series` series over `windows` back-to-back windows of h days."""
+    rng = np.random.default_rng(seed)
+    cutoffs = pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(windows) * h, unit="D")
+    idx = pd.MultiIndex.from_product([[f"s{i}" for i in range(n_series)], cutoffs, range(1, h + 1)])
+    frame = idx.to_frame(index=False, name=["unique_id", "cutoff", "step"])
+    frame["ds"] = frame["cutoff"] + pd.to_timedelta(frame["step"], unit="D")
+    frame["y"] = 1000 * np.exp(rng.normal(0, 0.1, len(frame)))
+    return frame.assign(yhat=1000.0, open=1.0, recent_obs=1.0)
+
+
+def test_a_pool_on_few_dates_is_widened_and_one_on_many_is_not() -> None:
+    # About 600 errors each: 100 series x 2 windows of 3 months (6 dates) vs 5 series x 3 windows of 42 days.
+    few = Calibration.from_backtest(_iid_frame(100, 2, 3), 3)
+    many = Calibration.from_backtest(_iid_frame(5, 3, 42), 42)
+    assert few.n_dates == 6 and many.n_dates == 126
+    q_few, q_many = (float(np.quantile(np.abs(c.pool), 0.8)) for c in (few, many))
+    assert q_few > 1.3 * q_many
+    assert 1.0 <= many.widening < 1.03
+
+
+def test_small_sample_widening_is_the_conformal_quantile_ratio() -> None:
+    pool = np.random.default_rng(0).standard_normal((400, 5))
+    absz = np.abs(pool)
+    expected = np.quantile(absz, 0.8 * 7 / 6) / np.quantile(absz, 0.8)
+    assert small_sample_widening(pool, 6) == pytest.approx(expected)
+    assert small_sample_widening(pool, 3) == pytest.approx(absz.max() / np.quantile(absz, 0.8))
+    assert small_sample_widening(pool, 10_000) == pytest.approx(1.0, abs=0.01)
+    assert small_sample_widening(pool, 0) == 1.0
