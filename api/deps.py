@@ -29,8 +29,8 @@ def csrf_token_for(session_token: str, secret: str) -> str:
     return hmac.new(secret.encode("utf-8"), b"csrf:" + session_token.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def get_app_settings(request: Request) -> Settings:
-    """The settings the app was built with."""
+async def get_app_settings(request: Request) -> Settings:
+    """The settings the app was built with (async: trivial work stays on the event loop, no thread hop)."""
     settings: Settings = request.app.state.settings
     return settings
 
@@ -38,7 +38,7 @@ def get_app_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
-def get_app_clock(request: Request) -> Clock:
+async def get_app_clock(request: Request) -> Clock:
     """The clock the app was built with (business dates in the company's time zone)."""
     clock: Clock = request.app.state.clock
     return clock
@@ -102,7 +102,7 @@ class Require:
     def __init__(self, permission: str) -> None:
         self.kpilot_permission = permission  # names the route's permission for its docs and the route audit test
 
-    def __call__(self, caller: CallerDep) -> Caller:
+    async def __call__(self, caller: CallerDep) -> Caller:  # a pure check: no thread needed
         if not role_may(caller.role, self.kpilot_permission):
             raise PermissionDenied(f"Your role ({caller.role}) may not do this ({self.kpilot_permission}).")
         return caller
@@ -113,7 +113,7 @@ class Public:
 
     kpilot_permission = "public"
 
-    def __call__(self) -> None:
+    async def __call__(self) -> None:
         return None
 
 

@@ -124,7 +124,7 @@ def _is_lead(dept: str, role_code: str, role_name: str | None) -> bool:
     return bool(rt and rt.lead)
 
 
-def role_kpis(dd: DepartmentDraft, rt: RoleTemplate | None, sharers: int, has_lead: bool = True) -> list[KPI]:
+def role_kpis(dd: DepartmentDraft, rt: RoleTemplate | None, sharers: int, has_lead: bool, lang: str) -> list[KPI]:
     """A role's KPIs from its department's: the lead's are the team's; a specialist's are their focus KPIs with
     additive targets split over the `sharers` people who carry them (and the shop-wide outcomes too when the
     team has no lead to carry them)."""
@@ -132,7 +132,7 @@ def role_kpis(dd: DepartmentDraft, rt: RoleTemplate | None, sharers: int, has_le
     if rt is None:
         chosen = dd.kpis
     elif lead:  # the team's outcomes; a member's own learning KPI becomes the team's training plan
-        chosen = _team_versions(dd.kpis)
+        chosen = _team_versions(dd.kpis, lang)
     else:  # personal KPIs; the shop-wide outcomes (conversion, AOV, GMV) are the lead's
         mine = [k for k in dd.kpis if k.code in rt.focus or k.link != "support"]
         chosen = [k for k in mine if _level(k) != "company"] if has_lead else mine
@@ -175,7 +175,7 @@ TEAM_VERSION: dict[str, str] = {
 }
 
 
-def _team_versions(kpis: list[KPI]) -> list[KPI]:
+def _team_versions(kpis: list[KPI], lang: str) -> list[KPI]:
     """The lead's card: the department's KPIs, each member-level learning KPI replaced by the team's training
     plan (once; a second one is left off and its weight re-shared)."""
     out: list[KPI] = []
@@ -192,7 +192,7 @@ def _team_versions(kpis: list[KPI]) -> list[KPI]:
                 k.model_copy(
                     update={
                         "code": team,
-                        "name": ind.name(_lang_of(k)),
+                        "name": ind.name(lang),
                         "unit": ind.unit,
                         "direction": ind.direction,
                         "target": target,
@@ -201,10 +201,6 @@ def _team_versions(kpis: list[KPI]) -> list[KPI]:
                 )
             )
     return out if len(out) >= 2 else kpis
-
-
-def _lang_of(k: KPI) -> str:
-    return "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in k.name) else "en"
 
 
 def _level(k: KPI) -> str:
@@ -249,7 +245,7 @@ def build_roles(org: Org, departments: dict[str, DepartmentDraft], lang: str) ->
                     role=role.code,
                     role_name=label or role.name or role.code,
                     headcount=len(role.people),
-                    kpis=role_kpis(dd, rt, sharers, _has_lead(od)),
+                    kpis=role_kpis(dd, rt, sharers, _has_lead(od), lang),
                 )
             )
     return out
@@ -269,7 +265,7 @@ def refresh_roles(draft: GoalDraft, dept: str) -> None:
         own = {k.code: k for k in r.kpis if k.override and k.code in dept_codes}
         fresh = [
             own.get(k.code, k)
-            for k in role_kpis(dd, _role_template(dept, r.role, r.role_name), sharers, _has_lead(od))
+            for k in role_kpis(dd, _role_template(dept, r.role, r.role_name), sharers, _has_lead(od), draft.language)
             if k.code not in r.excluded
         ]
         fresh += [k for c, k in own.items() if c not in {x.code for x in fresh}]

@@ -45,7 +45,9 @@ def eval_load(
                     f"Command: `kpilot eval load --db {backend}` (rates {rates} req/s, {duration:g} s each; "
                     f"overload at {extra['rate']:g} req/s). Open loop: requests start on schedule whatever the "
                     "earlier ones did; latency counts from when each was due.",
-                    "Machine: 2 cores shared with other work; client and server on the same machine. "
+                    "Machine: 2 cores shared with other work; client and server on the same machine. Each "
+                    "request goes on a connection of its own (no client-side pool to queue in); client lag = how "
+                    "late the last request of a run started, client CPU = the load client's own CPU time. "
                     "errors = 5xx other than 503, or no answer within 10 s; 503 = shed with Retry-After. "
                     "Write mix: a 28-row sales CSV import, a weight approval (the first wins, the rest get "
                     "409/412), a goal draft (offline provider, drafts' forecasts off).",

@@ -186,6 +186,8 @@ def row(db: str, workers: int, mix: str, run: Run) -> dict[str, Any]:
         "p95_ms": quantile(ms, 0.95),
         "p99_ms": quantile(ms, 0.99),
         "goodput": run.goodput,
+        "client_lag_s": run.send_lag_s,
+        "client_cpu_s": run.client_cpu_s,
     }
 
 
@@ -265,14 +267,14 @@ def table(rows: list[dict[str, Any]], extra: dict[str, dict[str, float]], title:
     out = [f"# {title}", "", *notes, ""]
     out.append(
         "| db | API workers | mix | offered req/s | sent | served | 503 shed | errors | p50 ms | p95 ms | p99 ms "
-        "| served/s |"
+        "| served/s | client lag s | client CPU s |"
     )
-    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         out.append(
             f"| {r['db']} | {r['workers']} | {r['mix']} | {r['rate']:g} | {r['sent']} | {r['served']} | "
             f"{r['shed_503']} | {r['errors']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['p99_ms']:.0f} | "
-            f"{r['goodput']:.1f} |"
+            f"{r['goodput']:.1f} | {r['client_lag_s']:.2f} | {r['client_cpu_s']:.1f} |"
         )
     out += [
         "",

@@ -17,11 +17,11 @@ class PageParams(BaseModel):
     offset: int
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=200, description="Items per page.")] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")] = 0,
 ) -> PageParams:
-    """Paging query parameters."""
+    """Paging query parameters (async: no thread hop for a trivial dependency)."""
     return PageParams(limit=limit, offset=offset)
 
 
