@@ -24,9 +24,11 @@ def eval_load(
 ) -> None:
     """Read mix and write mix at each rate (p50/p95/p99, 503s, errors), the ceiling, recovery after an overload,
     and the fault run, against a real `kpilot serve` on a free loopback port. Takes several minutes."""
+    from core.settings import Settings
     from eval.load_bench import RESULTS_DIR, bench, prepare_demo, table, verdict
     from eval.load_fault import fault_run, fault_table
 
+    limits = Settings.model_construct()  # field defaults: the served app runs with them (KPILOT_* is not passed)
     levels = tuple(float(x) for x in rates.split(","))
     say = lambda msg: typer.echo(f"  {msg}", err=True)  # noqa: E731
     backends = ["sqlite", "postgres"] if db == "both" else [db]
@@ -51,8 +53,9 @@ def eval_load(
                     "errors = 5xx other than 503, or no answer within 10 s; 503 = shed with Retry-After. "
                     "Write mix: a 28-row sales CSV import, a weight approval (the first wins, the rest get "
                     "409/412), a goal draft (offline provider, drafts' forecasts off).",
-                    "Defaults: KPILOT_MAX_CONCURRENT_REQUESTS=16, KPILOT_REQUEST_QUEUE=32, "
-                    "KPILOT_REQUEST_QUEUE_WAIT_S=0.5.",
+                    f"Defaults: KPILOT_MAX_CONCURRENT_REQUESTS={limits.max_concurrent_requests}, "
+                    f"KPILOT_REQUEST_QUEUE={limits.request_queue}, "
+                    f"KPILOT_REQUEST_QUEUE_WAIT_S={limits.request_queue_wait_s:g}.",
                     f"Machine load average (1 min) {before[0]:.2f} before the runs, {after[0]:.2f} after "
                     "(`os.getloadavg()`; other processes included).",
                     "",

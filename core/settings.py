@@ -61,7 +61,7 @@ class Settings(ClockSettings):
     )
     request_queue: int = Field(default=32, ge=0, le=10_000, description="Requests that may wait for a free slot.")
     request_queue_wait_s: float = Field(
-        default=0.5, ge=0, le=30, description="How long a queued request waits before it is answered 503."
+        default=0.3, ge=0, le=30, description="How long a queued request waits before it is answered 503."
     )
     jobs_embedded: bool = Field(
         default=True, description="`serve`/`demo` run a job worker thread; turn off when `kpilot worker` runs."

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from eval.load_bench import kpilot, served, service_env
 
 LEASE_S = 10
+KILL_AFTER_S = 1.0  # into the job; the demo's full-history forecast takes longer than this
 
 
 def _job_row(url: str, forecast_job_id: int) -> dict[str, Any] | None:
@@ -32,8 +33,8 @@ def _job_row(url: str, forecast_job_id: int) -> dict[str, Any] | None:
 
 
 def fault_run(url: str, db: str, progress: Callable[[str], None], *, limit_s: float = 600.0) -> dict[str, Any]:
-    """Two workers, one forecast job; SIGKILL the worker that claimed it 2 s into the fit; follow the job."""
-    env = {"KPILOT_JOBS_EMBEDDED": "0", "KPILOT_JOBS_LEASE_S": str(LEASE_S), "KPILOT_FORECAST_HISTORY_DAYS": "120"}
+    """Two workers, one forecast job; SIGKILL the worker that claimed it KILL_AFTER_S into the fit; follow the job."""
+    env = {"KPILOT_JOBS_EMBEDDED": "0", "KPILOT_JOBS_LEASE_S": str(LEASE_S)}
     workers = [
         kpilot("worker", env=service_env(url, **env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(2)
@@ -46,10 +47,13 @@ def fault_run(url: str, db: str, progress: Callable[[str], None], *, limit_s: fl
             job = c.post("/api/v1/forecasts", headers=auth, json={"period_id": period}).json()
             fid = int(job["id"])
             row = _wait(lambda: (r := _job_row(url, fid)) and r["status"] == "running" and r, 120)
-            time.sleep(2)
+            time.sleep(KILL_AFTER_S)
             pid = int(str(row["worker"]).split(":")[1])
             os.kill(pid, signal.SIGKILL)
             killed = time.perf_counter()
+            at_kill = c.get(f"/api/v1/forecasts/{fid}", headers=auth).json()["status"]
+            if at_kill != "running":  # the job ended before the kill: this run tested nothing
+                raise RuntimeError(f"forecast {fid} was already {at_kill} when its worker was killed")
             progress(f"fault run ({db}): killed worker {row['worker']} during forecast {fid}")
             final = _wait(lambda: (j := c.get(f"/api/v1/forecasts/{fid}", headers=auth).json())["status"]
                           in ("done", "failed") and j, limit_s)  # fmt: skip
@@ -64,6 +68,7 @@ def fault_run(url: str, db: str, progress: Callable[[str], None], *, limit_s: fl
         "db": db,
         "lease_s": LEASE_S,
         "killed_worker": row["worker"],
+        "forecast_status_at_kill": at_kill,
         "finished_by": after.get("worker"),
         "attempts": after.get("attempts"),
         "queue_status": after.get("status"),
@@ -96,7 +101,8 @@ def fault_table(results: list[dict[str, Any]]) -> str:
     out = ["# Fault run: a worker killed (SIGKILL) during a forecast job", "",
            f"Command: `kpilot eval load --db {results[0]['db']} --fault-only` (also part of `kpilot eval load`). "
            "Two `kpilot worker` "
-           "processes, the API with KPILOT_JOBS_EMBEDDED=0; the worker that claimed the job is killed 2 s into it.",
+           "processes, the API with KPILOT_JOBS_EMBEDDED=0; the worker that claimed the job is killed "
+           f"{KILL_AFTER_S:g} s into it.",
            "", "| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]  # fmt: skip
     for r in results:
         out.append("| " + " | ".join(str(r[k]).replace("|", "/") for k in keys) + " |")
