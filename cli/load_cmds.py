@@ -61,6 +61,9 @@ def eval_load(
                     "",
                     "Goals:",
                     *verdict(rows, extra, backend),
+                    "",
+                    "Unexpected errors in the server's log (all runs): "
+                    + ("; ".join(f"{n} x `{c}`" for c, n in extra["server_errors"].items()) or "none"),
                 ]
                 text = table(rows, {backend: extra}, f"Load: {backend}, {workers} API worker(s)", notes)
                 (RESULTS_DIR / f"load_{backend}.md").write_text(text, encoding="utf-8")

@@ -15,6 +15,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -71,12 +72,14 @@ def prepare_demo(url: str) -> None:
 
 
 @contextmanager
-def served(url: str, env: dict[str, str], *, workers: int = 1) -> Iterator[str]:
-    """A running `kpilot serve` on a free port; yields its base URL and stops it afterwards."""
+def served(url: str, env: dict[str, str], *, workers: int = 1, log: Path | None = None) -> Iterator[str]:
+    """A running `kpilot serve` on a free port (its output to `log`, if given); yields its base URL and stops it
+    afterwards."""
     port = free_port()
+    out = log.open("wb") if log is not None else subprocess.DEVNULL
     proc = kpilot(
         "serve", "--port", str(port), "--workers", str(workers),
-        env=service_env(url, **env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=service_env(url, **env), stdout=out, stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -88,6 +91,22 @@ def served(url: str, env: dict[str, str], *, workers: int = 1) -> Iterator[str]:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        if log is not None:
+            out.close()  # type: ignore[union-attr]
+
+
+def server_errors(log: Path) -> dict[str, int]:
+    """What the server logged as unexpected, by exception (the last line of each traceback: `Type: message`,
+    cut at 80 characters), so an error count in the table has its causes beside it."""
+    counts: dict[str, int] = {}
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("Traceback (most recent call last)"):
+            end = next((j for j in range(i + 1, len(lines)) if not lines[j].startswith((" ", "\t"))), None)
+            if end is not None:
+                cause = lines[end][:80]
+                counts[cause] = counts.get(cause, 0) + 1
+    return counts
 
 
 def wait_healthy(base: str, proc: subprocess.Popen[bytes], limit_s: float = 120.0) -> None:
@@ -193,11 +212,12 @@ def row(db: str, workers: int, mix: str, run: Run) -> dict[str, Any]:
 
 def bench(
     url: str, db: str, *, workers: int, rates: tuple[float, ...], duration_s: float, progress: Callable[[str], None]
-) -> tuple[list[dict[str, Any]], dict[str, float]]:
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The read and write mixes at each rate, then an overload and the recovery after it."""
     rows: list[dict[str, Any]] = []
     env = {"KPILOT_DRAFT_FORECAST": "0", "KPILOT_HOUSEKEEPING_INTERVAL_S": "0"}
-    with served(url, env, workers=workers) as base:
+    log = Path(tempfile.mkdtemp(prefix="kpilot-load-log-")) / f"serve-{db}.log"
+    with served(url, env, workers=workers, log=log) as base:
         ctx = context(base)
         for mix, make in (("read", read_mix(ctx)), ("write", write_mix(ctx))):
             for rate in rates:
@@ -208,10 +228,11 @@ def bench(
         over = overload(base, ctx, rate=2 * max(rates), duration_s=duration_s)
         rows.append(row(db, workers, "read overload", over[0]))
         progress(f"{db} x{workers} overload: {_fmt(rows[-1])}; recovery {over[1]['recovery_s']:.2f} s")
+    over[1]["server_errors"] = server_errors(log)
     return rows, over[1]
 
 
-def overload(base: str, ctx: Ctx, *, rate: float, duration_s: float) -> tuple[Run, dict[str, float]]:
+def overload(base: str, ctx: Ctx, *, rate: float, duration_s: float) -> tuple[Run, dict[str, Any]]:
     """The read mix at `rate`, then the time until GET /me/plan is answered normally again."""
 
     async def both() -> tuple[Run, float]:
@@ -232,7 +253,7 @@ def overload(base: str, ctx: Ctx, *, rate: float, duration_s: float) -> tuple[Ru
     }
 
 
-def verdict(rows: list[dict[str, Any]], extra: dict[str, float], db: str) -> list[str]:
+def verdict(rows: list[dict[str, Any]], extra: dict[str, Any], db: str) -> list[str]:
     """The issue's goals, checked on these runs: p99 <= 250 ms with no errors at 20 req/s (each mix), overload
     answered by 503 within 1 s, recovery under 5 s."""
     out = []
@@ -262,7 +283,7 @@ def _fmt(r: dict[str, Any]) -> str:
     )
 
 
-def table(rows: list[dict[str, Any]], extra: dict[str, dict[str, float]], title: str, notes: list[str]) -> str:
+def table(rows: list[dict[str, Any]], extra: dict[str, dict[str, Any]], title: str, notes: list[str]) -> str:
     """The markdown report of the runs."""
     out = [f"# {title}", "", *notes, ""]
     out.append(
