@@ -96,6 +96,9 @@ def install(app: FastAPI) -> None:
     async def _operational(request: Request, exc: OperationalError) -> JSONResponse:
         if is_lock_error(exc):  # another process held SQLite's write lock past the busy timeout
             return busy("The database is busy with other writes; retry shortly.")
+        if is_refused_connection(exc):  # PostgreSQL at its connection limit, restarting, or briefly unreachable
+            log.warning("database refused a connection on %s %s: %s", request.method, request.url.path, exc.orig)
+            return busy("The database refused a new connection (at its limit or restarting); retry shortly.")
         return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
@@ -107,6 +110,13 @@ def install(app: FastAPI) -> None:
 def busy(detail: str, retry_after: int = BUSY_RETRY_AFTER_S) -> JSONResponse:
     """503 Service Unavailable with Retry-After: load was shed; the same request may be sent again later."""
     return problem(503, detail, headers={"Retry-After": str(retry_after)})
+
+
+def is_refused_connection(exc: OperationalError) -> bool:
+    """True when no connection could be opened at all (too many clients, server starting or unreachable): the
+    request did nothing, so a retry later is safe."""
+    text = str(exc.orig).lower()
+    return "connection failed" in text or "too many clients" in text or "could not connect" in text
 
 
 def is_lock_error(exc: OperationalError) -> bool:

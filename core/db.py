@@ -19,10 +19,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.clock import Clock
 from core.errors import Busy
 
-# More connections than the API lets requests run at once (api/app.py LoadShedder) plus the job worker and
-# the calendar thread: a request never waits on the pool for a connection held by a request that waits on it.
-POOL_SIZE = 24
-MAX_OVERFLOW = 8
+# More connections than the API lets requests run at once (api/app.py LoadShedder, 16 by default) plus the job
+# worker and the calendar thread: a request never waits on the pool for a connection held by a request that
+# waits on it. No overflow: a process never opens more than POOL_SIZE, so N API processes need at most
+# N x POOL_SIZE PostgreSQL connections (measured: with 24 + 8 overflow, three processes under overload ran
+# PostgreSQL's default limit of 100 out and 40 requests failed with "connection failed").
+POOL_SIZE = 20
+MAX_OVERFLOW = 0
 POOL_TIMEOUT_S = 5.0
 WRITE_WAIT_S = 20.0
 SQLITE_BUSY_TIMEOUT_MS = 30_000

@@ -7,6 +7,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import httpx
+from fastapi.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
 from api.shedding import LoadShedder
@@ -104,3 +105,20 @@ def test_the_app_sheds_with_its_settings() -> None:
     app = create_app(make_settings("sqlite:///unused.db", max_concurrent_requests=3, request_queue=7))
     shedders = [m for m in app.user_middleware if m.cls is LoadShedder]
     assert len(shedders) == 1 and shedders[0].kwargs["limit"] == 3 and shedders[0].kwargs["queue"] == 7
+
+
+def test_a_database_that_refuses_connections_is_a_503_with_retry_after() -> None:
+    """PostgreSQL at its connection limit (or restarting) refuses new connections: the request did nothing, so
+    the answer is 503 with Retry-After, never a 500. Nothing listens on port 9 of 127.0.0.1 here."""
+    from api.app import create_app
+    from core.clock import get_clock
+    from core.security import create_token
+    from tests.conftest import TEST_SECRET
+
+    url = "postgresql+psycopg://postgres@127.0.0.1:9/none?connect_timeout=2"
+    settings = make_settings(url, demo=False, jobs_embedded=False, housekeeping_interval_s=0)
+    token = create_token(user_id=1, secret=TEST_SECRET, ttl_minutes=5, now=get_clock().now())
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        r = client.get("/api/v1/employees", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 503, r.text
+    assert r.headers["Retry-After"] and "refused a new connection" in r.json()["detail"]
