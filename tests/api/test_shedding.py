@@ -2,15 +2,14 @@
 Retry-After at once; health probes always pass; the service answers normally when the load drops."""
 
 import asyncio
-import threading
-from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
 from fastapi.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
 from api.shedding import LoadShedder
+from tests.aio import run_own_loop
 from tests.conftest import make_settings
 
 T = TypeVar("T")
@@ -29,17 +28,6 @@ class Gated:
             await self.gate.wait()
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"ok"})
-
-
-def _run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    """Run a coroutine on its own event loop in a fresh thread: this thread may already run one (the browser
-    tests' Playwright keeps a loop in the main thread for the whole session)."""
-    out: list[T] = []
-    worker = threading.Thread(target=lambda: out.append(asyncio.run(make())))
-    worker.start()
-    worker.join()
-    assert out, "the scenario raised (see the thread's traceback above)"
-    return out[0]
 
 
 async def _scenario() -> dict[str, object]:
@@ -70,7 +58,7 @@ async def _scenario() -> dict[str, object]:
 
 
 def test_a_full_queue_is_shed_with_503_and_the_service_recovers() -> None:
-    got = _run(_scenario)
+    got = run_own_loop(_scenario)
     full = got["full"]
     assert full.status_code == 503 and full.headers["retry-after"] == "1"  # type: ignore[attr-defined]
     assert full.headers["content-type"] == "application/problem+json"  # type: ignore[attr-defined]
@@ -96,7 +84,7 @@ async def _handover() -> list[int]:
 
 
 def test_queued_requests_get_the_slots_in_turn() -> None:
-    assert _run(_handover) == [200, 200, 200, 200]
+    assert run_own_loop(_handover) == [200, 200, 200, 200]
 
 
 def test_the_app_sheds_with_its_settings() -> None:

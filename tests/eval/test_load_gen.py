@@ -3,7 +3,6 @@ as status 0, against a real HTTP server on 127.0.0.1."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 
 from eval.load_gen import open_loop, send_once
+from tests.aio import run_own_loop
 
 SEEN: list[dict[str, Any]] = []
 RELEASE = threading.Event()
@@ -62,9 +62,9 @@ def server() -> Iterator[str]:
 
 def test_json_multipart_and_headers_arrive_as_sent(server: str) -> None:
     auth = {"Authorization": "Bearer t"}
-    posted = asyncio.run(send_once(server, ("POST", "/api/x?a=1", {"headers": auth, "json": {"k": "值"}}), 5))
+    posted = run_own_loop(lambda: send_once(server, ("POST", "/api/x?a=1", {"headers": auth, "json": {"k": "值"}}), 5))
     files = {"file": ("s.csv", b"shop_code,ds,sales\nA,2026-01-01,5\n", "text/csv")}
-    uploaded = asyncio.run(send_once(server, ("POST", "/api/up", {"headers": auth, "files": files}), 5))
+    uploaded = run_own_loop(lambda: send_once(server, ("POST", "/api/up", {"headers": auth, "files": files}), 5))
     assert (posted, uploaded) == (201, 201)
     first, second = SEEN
     assert first["path"] == "/api/x?a=1" and first["headers"]["authorization"] == "Bearer t"
@@ -74,10 +74,10 @@ def test_json_multipart_and_headers_arrive_as_sent(server: str) -> None:
 
 
 def test_no_answer_in_time_is_status_zero(server: str) -> None:
-    assert asyncio.run(send_once(server, ("GET", "/hang", {}), 0.5)) == 0
+    assert run_own_loop(lambda: send_once(server, ("GET", "/hang", {}), 0.5)) == 0
 
 
 def test_open_loop_sends_every_request_and_records_each_answer(server: str) -> None:
-    run = asyncio.run(open_loop(server, lambda i: ("get", ("GET", f"/n/{i}", {})), rate=50, duration_s=0.4))
+    run = run_own_loop(lambda: open_loop(server, lambda i: ("get", ("GET", f"/n/{i}", {})), rate=50, duration_s=0.4))
     assert sorted(s.status for s in run.samples) == [200] * 20
     assert sorted(int(s["path"].rsplit("/", 1)[1]) for s in SEEN) == list(range(20))
