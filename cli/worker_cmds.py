@@ -35,8 +35,7 @@ def worker(
 
     def _stop(_sig: int, _frame: FrameType | None) -> None:
         typer.echo("kpilot worker: stopping after the current job", err=True)
-        w.stopping.set()
-        queue.wake()
+        w.stop()
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)

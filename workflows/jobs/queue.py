@@ -16,7 +16,10 @@ from core.clock import clock_of
 from core.db import session_scope
 from core.tables import Job
 
-_WAKE = threading.Event()  # set when this process commits a new job: the embedded worker starts at once
+# One wake event per worker of this process, all set when the process commits a new job (the workers start at
+# once) or is stopping. Each worker clears only its own, so one worker's wake-up is never taken by another.
+_WAKES: set[threading.Event] = set()
+_WAKES_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -49,18 +52,33 @@ def enqueue(session: Session, kind: str, payload: dict[str, Any], *, max_attempt
 @event.listens_for(Session, "after_commit")
 def _wake_workers(session: Session) -> None:
     if session.info.pop("kpilot_job_enqueued", False):
-        _WAKE.set()
+        wake()
 
 
 def wake() -> None:
     """Wake the workers of this process (to stop them, or because there is work)."""
-    _WAKE.set()
+    with _WAKES_LOCK:
+        for event in _WAKES:
+            event.set()
 
 
-def wait_for_work(timeout_s: float) -> None:
-    """Block until a job is enqueued in this process or `timeout_s` passes."""
-    if _WAKE.wait(timeout_s):
-        _WAKE.clear()
+def register(event: threading.Event) -> None:
+    """Let `wake()` reach a worker's own wake event."""
+    with _WAKES_LOCK:
+        _WAKES.add(event)
+
+
+def unregister(event: threading.Event) -> None:
+    """A stopped worker's event is no longer woken."""
+    with _WAKES_LOCK:
+        _WAKES.discard(event)
+
+
+def wait_for_work(event: threading.Event, timeout_s: float) -> None:
+    """Block until `event` (a worker's own) is set, by a job enqueued in this process or a stop, or `timeout_s`
+    passes."""
+    if event.wait(timeout_s):
+        event.clear()
 
 
 def claim(url: str, worker: str, lease_s: float) -> Claimed | None:

@@ -52,6 +52,7 @@ class Worker:
         self.name = name or worker_name()
         self.ctx = JobContext(settings.database_url, clock, settings)
         self.stopping = threading.Event()
+        self.wake = threading.Event()  # set by `queue.wake()` (a job enqueued here) or `stop()`; cleared by its wait
 
     def run_once(self) -> bool:
         """Reap lost jobs, then run one queued job if there is one; True when a job ran."""
@@ -87,15 +88,24 @@ class Worker:
             handler.give_up(self.ctx, job.payload, reason)
 
     def run_forever(self) -> None:
-        """Work until `stopping` is set; wait `jobs_poll_s` (or for a job enqueued here) when idle."""
-        while not self.stopping.is_set():
-            try:
-                worked = self.run_once()
-            except (SQLAlchemyError, KpilotError):  # the database is away or busy: wait and try again
-                log.exception("job worker: database error; retrying")
-                worked = False
-            if not worked:
-                queue.wait_for_work(self.settings.jobs_poll_s)
+        """Work until `stopping` is set; wait `jobs_poll_s` (or for a job enqueued here, or a stop) when idle."""
+        queue.register(self.wake)
+        try:
+            while not self.stopping.is_set():
+                try:
+                    worked = self.run_once()
+                except (SQLAlchemyError, KpilotError):  # the database is away or busy: wait and try again
+                    log.exception("job worker: database error; retrying")
+                    worked = False
+                if not worked and not self.stopping.is_set():
+                    queue.wait_for_work(self.wake, self.settings.jobs_poll_s)
+        finally:
+            queue.unregister(self.wake)
+
+    def stop(self) -> None:
+        """Stop after the current job: this worker's own wake event is set, so no other worker can take it."""
+        self.stopping.set()
+        self.wake.set()
 
 
 class EmbeddedWorker:
@@ -112,8 +122,7 @@ class EmbeddedWorker:
     def stop(self, wait_s: float = 5.0) -> None:
         """Ask the thread to stop after the current job; a job still running is finished or, if the process
         exits first, its lease runs out and another worker takes it."""
-        self.worker.stopping.set()
-        queue.wake()
+        self.worker.stop()
         self._thread.join(timeout=wait_s)
 
 
