@@ -74,10 +74,11 @@ def test_four_workers_run_every_job_exactly_once(demo_url: str, ran: list[int]) 
 
 def test_a_job_whose_worker_died_is_run_by_another(demo_url: str, ran: list[int]) -> None:
     (job_id,) = _enqueue(demo_url, {"n": 1000})
-    dead = queue.claim(demo_url, "dead-worker", lease_s=0.5)  # claims, then never renews nor finishes
+    # A lease long enough that a loaded machine still checks it before it runs out.
+    dead = queue.claim(demo_url, "dead-worker", lease_s=3.0)  # claims, then never renews nor finishes
     assert dead is not None and dead.id == job_id
     assert not _worker(demo_url, "alive").run_once() or 1000 not in ran  # the lease still holds
-    time.sleep(1.0)
+    time.sleep(3.5)
     assert _worker(demo_url, "alive").run_once()
     job = _job(demo_url, job_id)
     assert job.status == "done" and job.worker == "alive" and job.attempts == 2 and 1000 in ran
