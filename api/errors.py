@@ -115,14 +115,18 @@ def busy(detail: str, retry_after: int = BUSY_RETRY_AFTER_S) -> JSONResponse:
 def is_refused_connection(exc: OperationalError) -> bool:
     """True when no connection could be opened at all (too many clients, server starting or unreachable): the
     request did nothing, so a retry later is safe."""
-    text = str(exc.orig).lower()
-    return "connection failed" in text or "too many clients" in text or "could not connect" in text
+    return _says(exc, "connection failed", "too many clients", "could not connect")
 
 
 def is_lock_error(exc: OperationalError) -> bool:
     """True for SQLite's "database is locked"/"busy" (a lock wait that ran out, not a broken database)."""
+    return _says(exc, "database is locked", "database is busy")
+
+
+def _says(exc: OperationalError, *phrases: str) -> bool:
+    """True when the driver's message contains one of `phrases` (case-insensitive)."""
     text = str(exc.orig).lower()
-    return "database is locked" in text or "database is busy" in text
+    return any(p in text for p in phrases)
 
 
 class Problem(BaseModel):

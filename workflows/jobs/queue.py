@@ -17,7 +17,8 @@ from core.db import session_scope
 from core.tables import Job
 
 # One wake event per worker of this process, all set when the process commits a new job (the workers start at
-# once) or is stopping. Each worker clears only its own, so one worker's wake-up is never taken by another.
+# once); a stopping worker's own event is set by its `stop()`. Each worker clears only its own, so one worker's
+# wake-up is never taken by another.
 _WAKES: set[threading.Event] = set()
 _WAKES_LOCK = threading.Lock()
 
@@ -56,7 +57,7 @@ def _wake_workers(session: Session) -> None:
 
 
 def wake() -> None:
-    """Wake the workers of this process (to stop them, or because there is work)."""
+    """Wake the workers of this process: there is work."""
     with _WAKES_LOCK:
         for event in _WAKES:
             event.set()
