@@ -53,13 +53,15 @@ class TrendPoint(BaseModel):
 
 
 class TeamPosition(BaseModel):
-    """Where the person stands among the people sharing their manager."""
+    """Where the person stands in their team (their department) and the period's one grade."""
 
     rank: int
     size: int
     team_mean: float
     grade: str
     grade_method: str
+    score: float | None = None  # the final score when a second review changed the computed one
+    calibrated: bool = False  # HR changed the computed grade at calibration
 
 
 class PaceFact(BaseModel):
@@ -200,7 +202,7 @@ def build_facts(
     kpis = kpi_facts(breakdown, info, blocks or {})
     if next_targets:
         kpis = [k.model_copy(update={"next_target": next_targets.get(k.code)}) for k in kpis]
-    score = r1(breakdown.total)
+    score = r1(team.score if team is not None and team.score is not None else breakdown.total)
     points = [TrendPoint(period=p, score=r1(s)) for p, s in trend]
     change = r1(score - points[-1].score) if points else None
     scored = [k for k in kpis if k.achievement_pct is not None]

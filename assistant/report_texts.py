@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from assistant.courses import TrainingCatalogue
 from assistant.numbers import fmt_number
-from assistant.report_facts import KpiFact, PersonFacts, WarningFact
+from assistant.report_facts import KpiFact, PersonFacts, TeamPosition, WarningFact
 from core.vocab import Direction
 
 GRADE_NAMES = {
@@ -76,15 +76,7 @@ def headline(f: PersonFacts, lang: str) -> str:
     ]
     t = f.team
     if t is not None:
-        grade = GRADE_NAMES.get(t.grade, (t.grade, t.grade))[0 if zh else 1]
-        if t.size > 1:
-            parts.append(
-                f"在团队 {t.size} 人中排名第 {t.rank}，团队平均 {_num(t.team_mean)} 分；评级：{grade}。"
-                if zh
-                else f" You rank {t.rank} of {t.size} in your team (team average {_num(t.team_mean)}); grade: {grade}."
-            )
-        else:
-            parts.append(f"评级：{grade}。" if zh else f" Grade: {grade}.")
+        parts.append(_position(t, zh))
     if f.trend and f.change_vs_previous is not None:
         prev = f.trend[-1]
         delta = f.change_vs_previous
@@ -103,6 +95,24 @@ def headline(f: PersonFacts, lang: str) -> str:
             )
             parts.append(f" Compared with {prev.period} ({_num(prev.score)} points): {move}.")
     return "".join(parts)
+
+
+def _position(t: TeamPosition, zh: bool) -> str:
+    """Rank, team average and the grade with how it was given, so a high grade below the average reads right."""
+    grade = GRADE_NAMES.get(t.grade, (t.grade, t.grade))[0 if zh else 1]
+    if t.calibrated:
+        how = ("（经人力资源部校准）", " (set at HR's calibration)")
+    elif t.grade_method == "bands":
+        how = ("（小团队不做强制排名，按总分所在分数段评级）", " (small team, no forced ranking: graded by score band)")
+    else:
+        how = ("（按部门内的强制分布比例评级）", " (by the forced distribution within your department)")
+    if t.size <= 1:
+        return f"评级：{grade}{how[0]}。" if zh else f" Grade: {grade}{how[1]}."
+    return (
+        f"在部门 {t.size} 人中排名第 {t.rank}，部门平均 {_num(t.team_mean)} 分；评级：{grade}{how[0]}。"
+        if zh
+        else f" You rank {t.rank} of {t.size} in your department (average {_num(t.team_mean)}); grade: {grade}{how[1]}."
+    )
 
 
 def went_well(f: PersonFacts, lang: str) -> list[str]:

@@ -39,6 +39,8 @@ from workflows.pay.schemas import (
     ReviewDecision,
     ReviewPublic,
 )
+from workflows.results import flows as results
+from workflows.results.schemas import GradeChange, GradeChangePublic
 from workflows.shared import common
 from workflows.shared.schemas import Page
 
@@ -242,3 +244,15 @@ def decide_review(
 )
 def calibration(session: SessionDep, caller: CanManagePay, period_id: OptionalId = None) -> dict[str, Any]:
     return pay.calibration(session, period_id)
+
+
+@router.post(
+    "/calibration/changes",
+    status_code=201,
+    response_model=GradeChangePublic,
+    summary="Change one person's grade for a period at calibration, with a reason (HR/admin, audited; not your own)",
+)
+def change_grade(
+    body: GradeChange, session: SessionDep, caller: CanManagePay, key: IdempotencyKey = None
+) -> JSONResponse:
+    return _answer(results.change_grade(session, caller, body, key))

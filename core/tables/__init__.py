@@ -24,11 +24,14 @@ from core.tables.pay import (
     ReviewItem,
 )
 from core.tables.process import CHANNEL_KINDS, NotificationChannel, NotificationSent, ProcessTask, TaskComment
+from core.tables.results import GradeCalibration, PeriodResult
 from core.tables.sales import PromoEvent, SalesDaily, Shop
 from core.tables.security import LoginThrottle, ServiceSecret
 from core.tables.weights import PROPOSAL_STATUSES, DepartmentOutcome, WeightProposal, WeightSet
 
 __all__ = [
+    "GradeCalibration",
+    "PeriodResult",
     "CHANNEL_KINDS",
     "ALLOCATION_STATUSES",
     "RATING_KINDS",

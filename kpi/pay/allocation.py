@@ -47,6 +47,7 @@ class Person:
     score: float
     key_class: str = "C"
     key_multiplier: float = 1.0
+    grade: str | None = None  # the period's one grade when the caller has it; else graded here (small-team rule)
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,7 @@ def _department(
     """A department's weight inputs and its people's grades (small-team rule)."""
     scores = {p.id: p.score for p in members}
     graded = grade_team(scores, policy.grades)
+    grades = {p.id: p.grade or str(graded.grades[p.id]) for p in members}
     mean = sum(scores.values()) / len(scores)
     if policy.base == "salary":
         if dept.salary_base_fen is None or dept.salary_base_fen < 0:
@@ -222,7 +224,7 @@ def _department(
         grade_method=str(graded.method_used),
         grade_notes=list(graded.notes),
     )
-    return share, {k: str(v) for k, v in graded.grades.items()}
+    return share, grades
 
 
 def _people(

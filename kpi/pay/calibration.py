@@ -8,6 +8,7 @@ reasons say by how much, its mean score against the company's, its business outc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -59,8 +60,10 @@ def calibrate(
     flags: dict[str, list[str]] | None = None,
     policy: GradePolicy | None = None,
     tolerance: float = 0.1,
+    grades: Mapping[str, str] | None = None,
 ) -> Calibration:
-    """Grade every team (small-team rule), sum up the company and explain the teams above the guide."""
+    """Grade every team (small-team rule), sum up the company and explain the teams above the guide; `grades`
+    (person -> grade), when given, are the period's grades already decided and replace the computed ones."""
     policy = policy or GradePolicy()
     guide = dict(zip((str(g) for g in GRADES), policy.distribution, strict=True))
     everyone = [s for people in teams.values() for s in people.values()]
@@ -72,8 +75,9 @@ def calibrate(
         if not people:
             continue
         graded = grade_team(people, policy)
-        counts = {str(g): sum(1 for x in graded.grades.values() if x == g) for g in GRADES}
-        all_grades.update({k: str(v) for k, v in graded.grades.items()})
+        given = {k: (grades or {}).get(k) or str(v) for k, v in graded.grades.items()}
+        counts = {str(g): sum(1 for x in given.values() if x == str(g)) for g in GRADES}
+        all_grades.update(given)
         n = len(people)
         shares = _shares(counts, n)
         mean = sum(people.values()) / n

@@ -15,16 +15,16 @@ from sqlalchemy.orm import Session
 
 from assistant.courses import TrainingCatalogue
 from assistant.report import FeedbackReport, write_report
-from assistant.report_facts import CUMULATIVE_CODES, IndicatorInfo, PaceFact, PersonFacts, TeamPosition, WarningFact
+from assistant.report_facts import CUMULATIVE_CODES, IndicatorInfo, PaceFact, PersonFacts, WarningFact
 from assistant.report_facts import build_facts as assemble_facts
 from assistant.schemas import Lang
 from assistant.training import Recommendation, recommend_training
 from core.tables import Department, Employee, Period
-from kpi.grading import grade_team
 from kpi.scoring import Direction
 from workflows.coaching.alerts import detect, warning_fact
 from workflows.coaching.data import Line, choose_periods, indicator_info, load_lines, next_period_targets, score_lines
-from workflows.coaching.plan import live_catalogue, pace_fact, pace_of, sales_shape
+from workflows.coaching.plan import live_catalogue, pace_fact, pace_of, sales_shape, team_position
+from workflows.results.grades import period_results
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,6 @@ class PersonReport:
     facts: PersonFacts
     report: FeedbackReport
     training: list[Recommendation]
-
-
-def _teams(emps: list[Employee]) -> dict[int, list[int]]:
-    by_manager: dict[int | None, list[int]] = defaultdict(list)
-    for e in emps:
-        by_manager[e.manager_id].append(e.id)
-    return {e.id: (by_manager[e.manager_id] if e.manager_id is not None else [e.id]) for e in emps}
 
 
 def company_facts(session: Session, today: date) -> dict[int, PersonFacts]:
@@ -56,7 +49,7 @@ def company_facts(session: Session, today: date) -> dict[int, PersonFacts]:
     ids = [choice.review.id, *[p.id for p in choice.previous]]
     lines = load_lines(session, ids + ([choice.current.id] if choice.current else []))
     scores = {k: score_lines(v, info).total for k, v in lines.items() if k[1] in ids}
-    teams = _teams(emps)
+    results = period_results(session, choice.review)
     cur = choice.current
     shape = sales_shape(session, cur) if cur else None
     warns: dict[int, list[WarningFact]] = defaultdict(list)
@@ -68,16 +61,7 @@ def company_facts(session: Session, today: date) -> dict[int, PersonFacts]:
         own = lines.get((e.id, choice.review.id))
         if not own or all(ln.latest is None for ln in own):  # nothing recorded: a plan, not a review
             continue
-        team_scores = {str(t): scores[(t, choice.review.id)] for t in teams[e.id] if (t, choice.review.id) in scores}
-        graded = grade_team(team_scores)
-        mine = team_scores[str(e.id)]
-        team = TeamPosition(
-            rank=1 + sum(1 for s in team_scores.values() if s > mine),
-            size=len(team_scores),
-            team_mean=round(sum(team_scores.values()) / len(team_scores), 1),
-            grade=str(graded.grades[str(e.id)]),
-            grade_method=str(graded.method_used),
-        )
+        team = team_position(results.get(e.id))
         pace = _pace(lines.get((e.id, cur.id), []) if cur else [], cur, info, shape)
         out[e.id] = assemble_facts(
             ref=e.code,

@@ -8,13 +8,14 @@ from sqlalchemy.orm import Session
 
 from assistant.report_facts import CUMULATIVE_CODES
 from core.security import Caller
-from core.tables import CoachingAlert, Department, Employee, Period
-from kpi.grading import Grade, grade_team
+from core.tables import CoachingAlert, Department, Period
+from kpi.grading import Grade
 from kpi.scoring import Direction
-from workflows.coaching.data import choose_periods, indicator_info, load_lines, score_lines
+from workflows.coaching.data import choose_periods, indicator_info, load_lines
 from workflows.coaching.plan import pace_of, sales_shape
 from workflows.coaching.schemas import DepartmentGrades, GradeDistribution, PeriodRef, TeamMember, TeamOverview
 from workflows.org import flows as org
+from workflows.results.grades import period_results
 
 GRADES = [str(g) for g in Grade]
 
@@ -29,7 +30,8 @@ def team_overview(session: Session, caller: Caller, today: date, *, department_i
     review, cur = choice.review, choice.current
     ids = [e.id for e in emps]
     info = indicator_info(session)
-    lines = load_lines(session, [p.id for p in (review, cur) if p is not None], ids)
+    lines = load_lines(session, [cur.id], ids) if cur is not None else {}
+    results = period_results(session, review) if review is not None else {}
     shape = sales_shape(session, cur) if cur else None
     alerts: Counter[int] = Counter()
     if cur is not None and ids:
@@ -39,8 +41,8 @@ def team_overview(session: Session, caller: Caller, today: date, *, department_i
         alerts.update(session.execute(stmt).scalars())
     members = []
     for e in emps:
-        own = lines.get((e.id, review.id)) if review else None
-        score = score_lines(own, info).total if own and any(ln.latest for ln in own) else None
+        result = results.get(e.id)
+        score = result.score if result is not None else None
         pace: Counter[str] = Counter()
         for ln in lines.get((e.id, cur.id), []) if cur else []:
             meta = info.get(ln.code)
@@ -58,6 +60,9 @@ def team_overview(session: Session, caller: Caller, today: date, *, department_i
                 name_en=e.name_en,
                 department_id=e.department_id,
                 score=None if score is None else round(score, 1),
+                grade=result.grade if result is not None else None,
+                rank=result.rank if result is not None else None,
+                team_size=result.team_size if result is not None else None,
                 pace=dict(pace),
                 alerts=alerts.get(e.id, 0),
             )
@@ -70,7 +75,7 @@ def team_overview(session: Session, caller: Caller, today: date, *, department_i
 
 def grade_distribution(session: Session, today: date) -> GradeDistribution:
     """How many people got each grade in the latest ended period, company-wide and per department; grades are
-    given within each manager's team exactly as in a person's report (kpi.grading.grade_team)."""
+    read from the period's one result per person (workflows.results), as on every other page."""
     periods = list(session.execute(select(Period).where(Period.kind == "month").order_by(Period.start_date)).scalars())
     review = choose_periods(periods, today).review
     if review is None:
@@ -82,24 +87,12 @@ def grade_distribution(session: Session, today: date) -> GradeDistribution:
             counts=dict.fromkeys(GRADES, 0),
             departments=[],
         )
-    info = indicator_info(session)
-    emps = list(session.execute(select(Employee).where(Employee.active.is_(True))).scalars())
-    depts = dict(session.execute(select(Department.id, Department.code)).all())
-    lines = load_lines(session, [review.id])
-    scores = {e: score_lines(ls, info).total for (e, _), ls in lines.items()}
-    by_manager: dict[int | None, list[int]] = defaultdict(list)
-    for e in emps:
-        by_manager[e.manager_id].append(e.id)
-    counts: Counter[str] = Counter()
+    results = period_results(session, review)
+    codes = dict(session.execute(select(Department.id, Department.code)).all())
+    counts: Counter[str] = Counter(r.grade for r in results.values())
     by_dept: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for e in emps:
-        own = lines.get((e.id, review.id))
-        if not own or all(ln.latest is None for ln in own):  # nothing recorded: not reviewed
-            continue
-        team = by_manager[e.manager_id] if e.manager_id is not None else [e.id]
-        grade = str(grade_team({str(t): scores[t] for t in team if t in scores}).grades[str(e.id)])
-        counts[grade] += 1
-        by_dept[depts[e.department_id]].append((grade, scores[e.id]))
+    for r in results.values():
+        by_dept[codes[r.department_id]].append((r.grade, r.score))
     return GradeDistribution(
         period=review.code,
         period_name_zh=review.name_zh,

@@ -23,7 +23,6 @@ from assistant.training import recommend_training
 from core.tables import Course as CourseRow
 from core.tables import Employee, Period, SalesDaily
 from kpi.errors import KpiError
-from kpi.grading import grade_team
 from kpi.pace import MetricKind, PaceResult, project_pace
 from kpi.rules import achievement_ratio
 from kpi.scoring import Direction, ScoreBreakdown
@@ -36,9 +35,9 @@ from workflows.coaching.data import (
     load_lines,
     next_period_targets,
     score_lines,
-    team_of,
 )
 from workflows.coaching.schemas import AlertPublic, PaceOut, PeriodRef, PlanKpi, PlanPublic
+from workflows.results.grades import Result, result_of
 from workflows.shared import common
 
 
@@ -98,22 +97,18 @@ def _progress(line: Line, direction: Direction) -> float | None:
     return round(100 * ach, 1) if math.isfinite(ach) else None
 
 
-def _team_position(
-    session: Session, emp: Employee, review: Period, info: dict[str, IndicatorInfo]
-) -> TeamPosition | None:
-    team = team_of(session, emp)
-    lines = load_lines(session, [review.id], team)
-    scores = {str(e): score_lines(ls, info).total for (e, _), ls in lines.items() if ls}
-    mine = scores.get(str(emp.id))
-    if mine is None:
+def team_position(result: Result | None) -> TeamPosition | None:
+    """The report's view of a person's one result for the period (workflows.results)."""
+    if result is None:
         return None
-    graded = grade_team(scores)
     return TeamPosition(
-        rank=1 + sum(1 for s in scores.values() if s > mine),
-        size=len(scores),
-        team_mean=round(sum(scores.values()) / len(scores), 1),
-        grade=str(graded.grades[str(emp.id)]),
-        grade_method=str(graded.method_used),
+        rank=result.rank,
+        size=result.team_size,
+        team_mean=round(result.team_mean, 1),
+        grade=result.grade,
+        grade_method=result.method,
+        score=result.score if result.review_item_id is not None else None,
+        calibrated=result.calibration_id is not None,
     )
 
 
@@ -173,7 +168,7 @@ def person_facts(
         info=info,
         blocks=blocks,
         trend=trend,
-        team=_team_position(session, emp, review, info),
+        team=team_position(result_of(session, review, emp.id)),
         current=_names(choice.current) if choice.current is not None else None,
         pace=pace,
         warnings=warns,

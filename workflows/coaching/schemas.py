@@ -166,7 +166,7 @@ class GradeDistribution(BaseModel):
     people: int
     counts: dict[str, int]
     departments: list[DepartmentGrades]
-    note: str = "Grades are given within each manager's team (DOMAIN.md §5); this only counts them."
+    note: str = "Grades are given within each department (DOMAIN.md §5), the same grades as on every other page."
 
 
 class TeamMember(BaseModel):
@@ -174,7 +174,10 @@ class TeamMember(BaseModel):
     name_zh: str
     name_en: str
     department_id: int
-    score: float | None = Field(description="Score of the reviewed (latest ended) period.")
+    score: float | None = Field(description="Final score of the reviewed (latest ended) period.")
+    grade: str | None = Field(default=None, description="The period's one grade (excellent, good, needs_improvement).")
+    rank: int | None = Field(default=None, description="Rank within the person's department.")
+    team_size: int | None = Field(default=None, description="People reviewed in the person's department.")
     pace: dict[str, int] = Field(description="This period's KPIs per pace status (ahead, on_track, behind, too_early).")
     alerts: int = Field(description="Stored early-warning alerts of this period.")
 

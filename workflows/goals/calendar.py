@@ -31,6 +31,7 @@ from core.tables import Employee, Indicator, KeyResult, KpiAssignment, Objective
 from kpi import periods as calendar
 from workflows.goals.catalogue import ensure_catalogue
 from workflows.process.notify import run_notify
+from workflows.results.store import record_ended
 from workflows.shared import audit, common
 from workflows.weights.data import reweighted, weight_set_in_force
 from workflows.weights.outcomes import derive_outcomes
@@ -48,6 +49,7 @@ class CalendarRun:
     assignments_rolled: int
     indicators_seeded: list[str] = field(default_factory=list)
     outcomes_derived: int = 0
+    results_recorded: int = 0
 
 
 def ensure_periods(session: Session, today: date) -> list[str]:
@@ -207,12 +209,14 @@ def started_periods(session: Session, today: date) -> list[Period]:
 
 
 def keep_calendar(session: Session, today: date | None = None) -> CalendarRun:
-    """Periods ahead and KPIs rolled into started periods, on the session clock's today; caller commits."""
+    """Periods ahead, KPIs rolled into started periods and the results of recently ended months stored, on the
+    session clock's today; caller commits."""
     today = today or clock_of(session).today()
     seeded = ensure_catalogue(session)
     created = ensure_periods(session, today)
     rolled = sum(roll_over(session, p) for p in started_periods(session, today))
     outcomes = derive_outcomes(session, today)
+    results = record_ended(session, today)
     if created or rolled or seeded or outcomes:
         audit.record(
             session,
@@ -233,6 +237,7 @@ def keep_calendar(session: Session, today: date | None = None) -> CalendarRun:
         assignments_rolled=rolled,
         indicators_seeded=seeded,
         outcomes_derived=outcomes,
+        results_recorded=results,
     )
 
 

@@ -1,4 +1,4 @@
-"""Read side of pay: scores (with review adjustments), key multipliers, outcomes, ratings, pool history."""
+"""Read side of pay (scores and grades: workflows.results): key multipliers, outcomes, ratings, pool history."""
 
 from __future__ import annotations
 
@@ -18,12 +18,10 @@ from core.tables import (
     Position,
     PositionInventory,
     Rating,
-    ReviewItem,
 )
 from kpi.pay import PoolRecord, stage_policy
 from kpi.pay import Rating as RatingIn
 from kpi.periods import quarter_code
-from workflows.coaching.data import indicator_info, load_lines, scores
 
 
 def period_or_404(session: Session, period_id: int) -> Period:
@@ -32,29 +30,6 @@ def period_or_404(session: Session, period_id: int) -> Period:
     if period is None:
         raise NotFound(f"Period {period_id} not found.")
     return period
-
-
-def raw_scores(session: Session, period: Period) -> dict[int, float]:
-    """Total score per employee in the period, from their KPIs and latest actuals (kpi.scoring)."""
-    lines = load_lines(session, [period.id])
-    return {emp: round(score, 4) for (emp, _), score in scores(lines, indicator_info(session)).items()}
-
-
-def adjusted_scores(session: Session, period: Period) -> tuple[dict[int, float], dict[int, int]]:
-    """Scores after review decisions (later decisions win), and which review adjusted whose score."""
-    out = raw_scores(session, period)
-    by: dict[int, int] = {}
-    items = session.execute(
-        select(ReviewItem)
-        .where(ReviewItem.period_id == period.id, ReviewItem.status == "adjusted")
-        .order_by(ReviewItem.decided_at, ReviewItem.id)
-    ).scalars()
-    for item in items:
-        for emp, score in (item.adjustments or {}).items():
-            if int(emp) in out:
-                out[int(emp)] = float(score)
-                by[int(emp)] = item.id
-    return out, by
 
 
 def inventory_for(session: Session, period: Period, campaign: str) -> PositionInventory | None:

@@ -33,6 +33,8 @@ from workflows.pay.schemas import (
     ReviewDecision,
     ReviewPublic,
 )
+from workflows.results.grades import period_results
+from workflows.results.store import record_results
 from workflows.shared import common
 
 Answer = tuple[int, dict[str, Any]]
@@ -152,6 +154,8 @@ def decide_review(
         item = reviews.decide(session, caller, item_id, body, if_match)
         reviews.audit_decision(session, caller, item)
         if item.status == "adjusted":
+            period = data.period_or_404(session, item.period_id)
+            record_results(session, period, caller=caller, cause=f"second review #{item.id}: {item.reason}")
             pools.recompute(session, caller, item.period_id, f"recomputed after review #{item.id}: {item.reason}")
         return 200, ReviewPublic.model_validate(item).model_dump(mode="json")
 
@@ -167,11 +171,10 @@ def decide_review(
 def calibration(session: Session, period_id: int | None) -> dict[str, Any]:
     """The company grade distribution against 20/50/30, team (department) by team, with reasons."""
     period = _period(session, period_id)
-    scores, _ = data.adjusted_scores(session, period)
+    results = period_results(session, period)
     codes = reviews.department_codes(session)
-    from core.tables import Employee
-
-    dept_of = dict(session.execute(select(Employee.id, Employee.department_id)).all())
+    dept_of = {emp: r.department_id for emp, r in results.items()}
+    scores = {emp: r.score for emp, r in results.items()}
     teams: dict[str, dict[str, float]] = {}
     for emp, score in scores.items():
         teams.setdefault(codes[dept_of[emp]], {})[str(emp)] = score
@@ -183,7 +186,8 @@ def calibration(session: Session, period_id: int | None) -> dict[str, Any]:
             code = codes.get(dept_of.get(item.subject_employee_id, -1))
         if code:
             flags.setdefault(code, []).append(item.code)
-    result = calibrate(teams, outcomes=dict(data.department_outcomes(session, period)), flags=flags)
+    grades = {str(emp): r.grade for emp, r in results.items()}
+    result = calibrate(teams, outcomes=dict(data.department_outcomes(session, period)), flags=flags, grades=grades)
     body = {k: v for k, v in result.to_dict().items() if k != "grades"}
     return CalibrationPublic(period_id=period.id, period_code=period.code, **body).model_dump(mode="json")
 

@@ -27,6 +27,7 @@ from kpi.pay import (
 )
 from kpi.pay.review import PoolRecord
 from workflows.pay import data, reviews
+from workflows.results.grades import period_results
 from workflows.shared import common
 
 Flagged = list[tuple[AnomalyFlag, int | None]]
@@ -36,16 +37,15 @@ def _inputs(
     session: Session, pool: BonusPool, period: Period
 ) -> tuple[list[Person], list[DepartmentInput], dict[int, Any]]:
     """People with a score in the period, departments with outcomes, and per-person facts for the trace."""
-    scores, adjusted_by = data.adjusted_scores(session, period)
+    results = period_results(session, period)
     keys = data.key_multipliers(session, period, pool.campaign)
     codes = reviews.department_codes(session)
-    dept_of = dict(session.execute(select(Employee.id, Employee.department_id)).all())
     people = []
     facts: dict[int, Any] = {}
-    for emp, score in sorted(scores.items()):
+    for emp, res in sorted(results.items()):
         cls, mult, source = keys.get(emp, ("C", 1.0, "default"))
-        people.append(Person(str(emp), codes[dept_of[emp]], score, cls, mult))
-        facts[emp] = {"key_source": source, "review_adjusted_by": adjusted_by.get(emp)}
+        people.append(Person(str(emp), codes[res.department_id], res.score, cls, mult, grade=res.grade))
+        facts[emp] = {"key_source": source, "review_adjusted_by": res.review_item_id}
     outcomes = data.department_outcomes(session, period)
     salary = (pool.options or {}).get("salary_base_fen") or {}
     depts = [DepartmentInput(c, outcomes.get(c), salary.get(c)) for c in sorted(set(codes.values()))]
