@@ -11,13 +11,9 @@ from pydantic import BaseModel, Field
 from assistant.courses import TrainingCatalogue
 from assistant.numbers import fmt_number
 from assistant.report_facts import KpiFact, PersonFacts, TeamPosition, WarningFact
+from core.formats import GRADE_NAMES
 from core.vocab import Direction
 
-GRADE_NAMES = {
-    "excellent": ("优秀", "excellent"),
-    "good": ("良好", "good"),
-    "needs_improvement": ("待改进", "needs improvement"),
-}
 MAX_ITEMS = 3
 
 

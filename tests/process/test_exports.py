@@ -43,11 +43,23 @@ def test_scorecard_xlsx_has_the_plans_numbers(client, tokens, lang) -> None:
             assert got == (None if want is None else pytest.approx(want, rel=1e-12))
     score_rows = _sheet_rows(r.content, 1)
     lines = _table(score_rows, "指标" if lang == "zh" else "KPI")
-    # Excel keeps 15 significant digits, so the last binary digit of a double may differ.
-    assert [row[6] for row in lines[:-1]] == pytest.approx([ln["points"] for ln in plan["score"]["lines"]], rel=1e-12)
-    assert lines[-1][6] == pytest.approx(plan["score"]["total"], rel=1e-12)
-    total_label = "总分" if lang == "zh" else "Total score"
-    assert any(row[0] == total_label and row[1] == pytest.approx(plan["score"]["total"]) for row in score_rows)
+    names = {k["code"]: k["name_zh" if lang == "zh" else "name_en"] for k in plan["facts"]["kpis"]}
+    assert len(lines) == len(plan["score"]["lines"]) + 1
+    # Cell by cell, as the page shows them: the indicator's name, achievement in percent with one decimal,
+    # points with two, the total with one.
+    for row, ln in zip(lines, plan["score"]["lines"], strict=False):
+        assert row[0] == names[ln["code"]] and row[0]
+        assert row[1] == pytest.approx(ln["weight"], rel=1e-12)
+        assert row[5] == (None if ln["achievement"] is None else round(100 * ln["achievement"], 1))
+        assert row[6] == round(ln["points"], 2)
+    assert lines[-1][6] == round(plan["score"]["total"], 1)
+    lead = {row[0]: row[1] for row in score_rows if row and len(row) > 1}
+    result = plan["result"]
+    assert lead["总分" if lang == "zh" else "Total score"] == round(result["score"], 1)
+    grade_names = {"excellent": ("优秀", "excellent"), "good": ("良好", "good")}
+    grade_names["needs_improvement"] = ("待改进", "needs improvement")
+    assert lead["评级" if lang == "zh" else "Grade"] == grade_names[result["grade"]][0 if lang == "zh" else 1]
+    assert lead["部门排名" if lang == "zh" else "Rank in department"] == f"{result['rank']} / {result['team_size']}"
 
 
 def test_report_xlsx_and_access_like_the_plans(client, tokens, demo_url) -> None:

@@ -6,6 +6,7 @@ The facts carry no name, gender or age, so the same numbers always give the same
 from __future__ import annotations
 
 import math
+from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
 
@@ -38,6 +39,7 @@ from workflows.coaching.data import (
 )
 from workflows.coaching.schemas import AlertPublic, PaceOut, PeriodRef, PlanKpi, PlanPublic
 from workflows.results.grades import Result, result_of
+from workflows.results.schemas import ResultPublic
 from workflows.shared import common
 
 
@@ -147,16 +149,18 @@ def person_facts(
     choice: PeriodChoice,
     today: date,
     info: dict[str, IndicatorInfo] | None = None,
-) -> tuple[PersonFacts | None, ScoreBreakdown | None, list[Line], dict[int, PaceResult]]:
-    """The facts of one person (None when no period has been reviewed yet), the breakdown and running lines."""
+) -> tuple[PersonFacts | None, ScoreBreakdown | None, list[Line], dict[int, PaceResult], Result | None]:
+    """The facts of one person (None when no period has been reviewed yet), the breakdown, running lines and
+    the reviewed period's one result (workflows.results)."""
     info = info if info is not None else indicator_info(session)
     lines, pace, warns, paces = _current(session, emp, choice.current, info, today)
     review = choice.review
     if review is None:
-        return None, None, lines, paces
+        return None, None, lines, paces, None
     own = load_lines(session, [review.id, *[p.id for p in choice.previous]], [emp.id])
     if not any(ln.latest is not None for ln in own.get((emp.id, review.id), [])):
-        return None, None, lines, paces  # nothing recorded yet: a plan, not a review (see `due_notes`)
+        return None, None, lines, paces, None  # nothing recorded yet: a plan, not a review (see `due_notes`)
+    result = result_of(session, review, emp.id)
     breakdown = score_lines(own.get((emp.id, review.id), []), info, person_id=emp.code)
     trend = [(p.code, score_lines(own[(emp.id, p.id)], info).total) for p in choice.previous if (emp.id, p.id) in own]
     blocks = {ln.code: ln.block for ln in own.get((emp.id, review.id), [])}
@@ -168,13 +172,13 @@ def person_facts(
         info=info,
         blocks=blocks,
         trend=trend,
-        team=team_position(result_of(session, review, emp.id)),
+        team=team_position(result),
         current=_names(choice.current) if choice.current is not None else None,
         pace=pace,
         warnings=warns,
         next_targets=next_period_targets(session, [emp.id], review).get(emp.id),
     )
-    return facts, breakdown, lines, paces
+    return facts, breakdown, lines, paces, result
 
 
 def build_plan(
@@ -188,7 +192,7 @@ def build_plan(
 ) -> PlanPublic:
     """The employee's plan: running KPIs with progress, score breakdown, report, training and alerts."""
     info = indicator_info(session)
-    facts, breakdown, lines, paces = person_facts(session, emp, choice, today, info)
+    facts, breakdown, lines, paces, result = person_facts(session, emp, choice, today, info)
     kpis = []
     for ln in lines:
         meta = info.get(ln.code)
@@ -243,6 +247,7 @@ def build_plan(
         kpis=kpis,
         review_period=PeriodRef.model_validate(choice.review) if choice.review else None,
         score=breakdown.to_dict() if breakdown is not None else None,
+        result=ResultPublic.model_validate(asdict(result)) if result is not None else None,
         facts=facts,
         report=report,
         training=training or [],

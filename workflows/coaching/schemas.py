@@ -8,6 +8,7 @@ from pydantic import AfterValidator, BaseModel, Field
 from assistant.report import FeedbackReport
 from assistant.report_facts import PersonFacts
 from assistant.training import Recommendation
+from workflows.results.schemas import ResultPublic
 from workflows.shared.schemas import Num, Public, Strict
 
 CourseFormat = Literal["online", "workshop", "coaching", "self_study", "on_the_job"]
@@ -77,6 +78,9 @@ class PlanPublic(BaseModel):
     kpis: list[PlanKpi] = Field(description="My KPIs of the running period with targets and progress.")
     review_period: PeriodRef | None
     score: dict[str, Any] | None = Field(description="How every point of the reviewed period was computed.")
+    result: ResultPublic | None = Field(
+        default=None, description="The reviewed period's one result: final score, grade, rank in the department."
+    )
     facts: PersonFacts | None
     report: FeedbackReport | None
     training: list[Recommendation]

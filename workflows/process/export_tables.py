@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from core import formats
 from core.tables import Employee
 from workflows.coaching.schemas import PeriodRef, PlanPublic
 
@@ -19,6 +20,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "employee": ("员工", "Employee"),
     "period": ("考核期", "Period"),
     "total": ("总分", "Total score"),
+    "grade": ("评级", "Grade"),
+    "sum": ("各项合计", "Sum of points"),
+    "rank": ("部门排名", "Rank in department"),
     "none": ("暂无", "None yet"),
 }
 KPI_HEADER = (
@@ -26,8 +30,8 @@ KPI_HEADER = (
     ("Code", "KPI", "Unit", "Weight", "Target low", "Target", "Target high", "Actual", "As of", "Progress %", "Pace"),
 )
 SCORE_HEADER = (
-    ("指标", "权重", "有效权重", "目标", "实际", "达成率", "得分", "计算方式"),
-    ("KPI", "Weight", "Effective weight", "Target", "Actual", "Achievement", "Points", "Formula"),
+    ("指标", "权重", "有效权重", "目标", "实际", "达成率%", "得分", "计算方式"),
+    ("KPI", "Weight", "Effective weight", "Target", "Actual", "Achievement %", "Points", "Formula"),
 )
 TRAINING_HEADER = (
     ("课程代码", "课程", "形式", "学时", "原因"),
@@ -61,7 +65,7 @@ def text(value: Any) -> str:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):
-        return f"{value:.2f}"
+        return formats.number_text(value)
     return str(value)
 
 
@@ -92,41 +96,57 @@ def scorecard(emp: Employee, plan: PlanPublic, lang: Lang) -> list[Section]:
                 k.target,
                 k.target_high,
                 k.actual,
-                k.as_of.isoformat() if k.as_of else None,
+                formats.date_text(k.as_of, lang) or None,
                 k.progress_pct,
                 k.pace.explanation if k.pace else None,
             )
             for k in plan.kpis
         ],
     )
-    score = plan.score or {}
-    lines = score.get("lines", [])
     breakdown = Section(
         sheet=label("score", lang),
         title=label("score", lang),
-        lead=[_who(emp, lang), _period(plan.review_period, lang), (label("total", lang), score.get("total"))],
+        lead=[_who(emp, lang), _period(plan.review_period, lang), *_result_lead(plan, lang)],
         header=SCORE_HEADER[i],
-        rows=[
-            (
-                ln["name"],
-                ln["weight"],
-                ln["effective_weight"],
-                ln["target"],
-                ln["actual"],
-                ln["achievement"],
-                ln["points"],
-                ln["formula"],
-            )
-            for ln in lines
-        ]
-        + (
-            [(label("total", lang), score.get("total_weight"), None, None, None, None, score.get("total"), "")]
-            if lines
-            else []
-        ),
+        rows=_score_rows(plan, lang),
         widths=(24, 10, 12, 14, 14, 12, 10, 60),
     )
     return [kpis, breakdown]
+
+
+def _result_lead(plan: PlanPublic, lang: Lang) -> list[tuple[Any, ...]]:
+    """Final score, grade and rank of the reviewed period: the period's one result, as on the plan page."""
+    r = plan.result
+    if r is None:
+        return []
+    return [
+        (label("total", lang), formats.score(r.score)),
+        (label("grade", lang), formats.grade_text(r.grade, lang)),
+        (label("rank", lang), f"{r.rank} / {r.team_size}"),
+    ]
+
+
+def _score_rows(plan: PlanPublic, lang: Lang) -> list[tuple[Any, ...]]:
+    """One row per KPI of the reviewed period (indicator names as on the page), then the computed total."""
+    score = plan.score or {}
+    names = {k.code: k.name_zh if lang == "zh" else k.name_en for k in (plan.facts.kpis if plan.facts else [])}
+    rows: list[tuple[Any, ...]] = [
+        (
+            ln.get("name") or names.get(ln["code"], ln["code"]),
+            ln["weight"],
+            ln["effective_weight"],
+            ln["target"],
+            ln["actual"],
+            formats.percent(ln["achievement"]),
+            round(ln["points"], 2),
+            ln["formula"],
+        )
+        for ln in score.get("lines", [])
+    ]
+    if rows:
+        total = formats.score(score.get("total"))
+        rows.append((label("sum", lang), score.get("total_weight"), None, None, None, None, total, ""))
+    return rows
 
 
 def report(emp: Employee, plan: PlanPublic, lang: Lang) -> list[Section]:
@@ -158,7 +178,7 @@ def report(emp: Employee, plan: PlanPublic, lang: Lang) -> list[Section]:
                 rows=[
                     (
                         a.indicator_code,
-                        a.start_date.isoformat(),
+                        formats.date_text(a.start_date, lang),
                         a.days,
                         a.explanation_zh if lang == "zh" else a.explanation_en,
                     )
