@@ -113,10 +113,12 @@ def test_fresh_demo_has_a_pending_ops_proposal_that_hr_approves(wc, who, depts, 
             .scalars()
             .all()
         )
+    # One decision, one audit event: the approval names the weight set it created and the evidence shown.
+    assert sorted(e.action for e in events) == ["approve", "create"]
     actions = {e.action: e for e in events}
-    assert {"create", "approve", "update"} <= set(actions)
     approved, created = actions["approve"].after or {}, actions["create"].after or {}
     assert actions["approve"].actor == "hr" and approved["evidence_shown"]["cv_score"]
+    assert approved["weight_set"]["version"] == decided["weight_set_version"] and approved["status"] == "approved"
     assert created["evidence"]["method"]["en"] == evidence["method"]["en"]
     verify = wc.get("/api/v1/audit-events/verify", headers=who["admin"]).json()
     assert verify["ok"] is True, verify["problems"]

@@ -28,6 +28,7 @@ from workflows.drafts.edit import apply_edits
 from workflows.drafts.inputs import build_org, company_okr, forecast_ranges, kpi_actuals, sales_baselines
 from workflows.drafts.llm import cache_key, llm_config
 from workflows.drafts.schemas import DraftCreate, KpiEdit
+from workflows.shared import decisions
 
 
 @pytest.fixture(scope="module")
@@ -265,10 +266,10 @@ def test_racing_edits_one_wins_the_other_gets_412(flow_db: str) -> None:
         b.commit()  # ... (end b's transaction so SQLite lets the other writer in)
         mine = a.get(GoalDraft, draft_id)
         assert mine is not None and theirs is not None and theirs.version == 1
-        drafts.compare_and_set(a, mine, 1, {"edited": True})
+        decisions.write(a, mine, 1, {"edited": True}, caller=None, action="update", entity="goal_draft")
         a.commit()
         with pytest.raises(PreconditionFailed):
-            drafts.compare_and_set(b, theirs, 1, {"edited": True})
+            decisions.write(b, theirs, 1, {"edited": True}, caller=None, action="update", entity="goal_draft")
 
 
 def test_llm_settings_map_onto_the_assistant_config(monkeypatch: pytest.MonkeyPatch) -> None:

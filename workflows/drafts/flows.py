@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.catalogue import active_catalogue
@@ -20,7 +20,7 @@ from assistant.errors import InputError
 from assistant.llm import LLMConfig
 from assistant.prompts import load_prompt
 from assistant.schemas import GoalDraft as DraftModel
-from core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+from core.errors import InvalidInput, NotFound
 from core.security import Caller
 from core.settings import Settings
 from core.tables import Department, GoalDraft, Period
@@ -30,7 +30,7 @@ from workflows.drafts.llm import DepartmentScopedProvider, build_provider, cache
 from workflows.drafts.schemas import DraftCreate, DraftUpdate, GoalDraftPublic
 from workflows.forecasts.flows import company_forecast
 from workflows.goals.catalogue import live_scope
-from workflows.shared import audit, common
+from workflows.shared import audit, common, decisions
 from workflows.shared.access import managed_department_ids
 
 ENGINE_VERSION = "2"  # bump when the service's mapping of inputs changes, so cached drafts are not reused
@@ -280,28 +280,13 @@ def department_view(row: GoalDraft) -> dict[str, Any]:
 
 def check_version(row: GoalDraft, if_match: str | None) -> int:
     """The If-Match version (428 when missing, 412 when stale) of a draft that is still a draft (409 if not)."""
-    expected = common.parse_if_match(if_match)
-    if row.status != "draft":
-        raise Conflict(f"Goal draft {row.id} is already {row.status}; ask for a new draft to change the goals.")
-    if row.version != expected:
-        raise PreconditionFailed(
-            f"The goal draft changed since you read it (your version {expected}, now {row.version}); GET it again."
-        )
-    return expected
-
-
-def compare_and_set(session: Session, row: GoalDraft, expected: int, values: dict[str, Any]) -> None:
-    """Write `values` only if the row is still at `expected` (a racing writer gets 412); no commit."""
-    stmt = (
-        update(GoalDraft)
-        .where(GoalDraft.id == row.id, GoalDraft.version == expected)
-        .values(**values, version=expected + 1)
-        .execution_options(synchronize_session=False)
+    return decisions.gate(
+        row,
+        if_match,
+        entity="goal draft",
+        open_statuses=("draft",),
+        closed=f"Goal draft {row.id} is already {row.status}; ask for a new draft to change the goals.",
     )
-    if session.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
-        session.rollback()
-        raise PreconditionFailed(f"The goal draft changed since you read it (your version {expected}); GET it again.")
-    session.refresh(row)
 
 
 def update_draft(session: Session, caller: Caller, draft_id: int, data: DraftUpdate, if_match: str | None) -> GoalDraft:
@@ -310,15 +295,8 @@ def update_draft(session: Session, caller: Caller, draft_id: int, data: DraftUpd
     expected = check_version(row, if_match)
     with live_scope(session):  # an indicator HR added through the API can be put on the scorecard
         edited = apply_edits(DraftModel.model_validate(row.draft), row.inputs["department_code"], data.kpis)
-    compare_and_set(session, row, expected, {"draft": edited.model_dump(mode="json"), "edited": True})
-    audit.record(
-        session,
-        actor=caller,
-        action="update",
-        entity="goal_draft",
-        entity_id=row.id,
-        before={"version": expected},
-        after={"edits": data.model_dump(mode="json"), **_audit_view(row)},
-    )
+    record = {"edits": data.model_dump(mode="json"), **_audit_view(row)}
+    changes = {"draft": edited.model_dump(mode="json"), "edited": True}
+    decisions.write(session, row, expected, changes, caller=caller, action="update", entity="goal_draft", record=record)
     session.commit()
     return row

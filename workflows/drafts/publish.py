@@ -16,9 +16,9 @@ from core.errors import Conflict, InvalidInput
 from core.security import Caller
 from core.tables import Employee, GoalDraft, Indicator, KeyResult, KpiAssignment, Objective
 from workflows.drafts.edit import department_of
-from workflows.drafts.flows import check_version, compare_and_set, department_view, get_draft
+from workflows.drafts.flows import check_version, department_view, get_draft
 from workflows.goals.catalogue import live_scope
-from workflows.shared import audit, common
+from workflows.shared import audit, common, decisions
 
 
 def _indicator_ids(session: Session, caller: Caller, kpis: list[KPI], lang: str) -> dict[str, int]:
@@ -165,32 +165,16 @@ def publish_draft(session: Session, caller: Caller, draft_id: int, if_match: str
             session, actor=caller, action="create", entity="kpi_assignment", entity_id=a.id, after=common.snapshot(a)
         )
     made = [a.id for a in assignments]
-    compare_and_set(
-        session,
-        row,
-        expected,
-        {
-            "status": "published",
-            "published_by": caller.user_id,
-            "published_by_name": caller.username,
-            "published_at": clock_of(session).now(),
-            "objective_id": obj.id,
-        },
-    )
-    audit.record(
-        session,
-        actor=caller,
-        action="publish",
-        entity="goal_draft",
-        entity_id=row.id,
-        before={"status": "draft", "version": expected},
-        after={
-            "status": "published",
-            "version": row.version,
-            "objective_id": obj.id,
-            "assignments": len(made),
-            "skipped_employee_ids": skipped,
-        },
+    changes = {
+        "status": "published",
+        "published_by": caller.user_id,
+        "published_by_name": caller.username,
+        "published_at": clock_of(session).now(),
+        "objective_id": obj.id,
+    }
+    record = {"assignments": len(made), "skipped_employee_ids": skipped}
+    decisions.write(
+        session, row, expected, changes, caller=caller, action="publish", entity="goal_draft", record=record
     )
     return {
         "id": row.id,

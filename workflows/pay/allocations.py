@@ -6,17 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
-from core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+from core.errors import Conflict, InvalidInput, NotFound
 from core.security import Caller
 from core.tables import BonusAllocation, BonusLine, BonusPool, Period
 from kpi.pay import pool_full_payout
 from kpi.pay.review import PoolRecord
 from workflows.pay import data, reviews
-from workflows.shared import audit, common
+from workflows.shared import decisions
 
 
 def allocation_or_404(session: Session, allocation_id: int) -> BonusAllocation:
@@ -75,23 +74,23 @@ def allocation_public(session: Session, allocation: BonusAllocation) -> dict[str
 
 
 # --- HR edits and approves ---------------------------------------------------------------------------------
-def _proposed(session: Session, allocation_id: int, if_match: str | None) -> BonusAllocation:
-    expected = common.parse_if_match(if_match)
+def _proposed(session: Session, allocation_id: int, if_match: str | None) -> tuple[BonusAllocation, int]:
     allocation = allocation_or_404(session, allocation_id)
-    if allocation.status != "proposed":
-        raise Conflict(f"Bonus allocation {allocation_id} was already approved by {allocation.approved_by_name}.")
-    if allocation.version != expected:
-        raise PreconditionFailed(
-            f"The allocation changed since you read it (now version {allocation.version}); GET it again."
-        )
-    return allocation
+    expected = decisions.gate(
+        allocation,
+        if_match,
+        entity="bonus allocation",
+        open_statuses=("proposed",),
+        closed=f"Bonus allocation {allocation_id} was already approved by {allocation.approved_by_name}.",
+    )
+    return allocation, expected
 
 
 def edit_allocation(
     session: Session, caller: Caller, allocation_id: int, body: Any, if_match: str | None
 ) -> BonusAllocation:
     """HR's edited amounts: every line named once, nobody's own amount changed, lines + retained = pool."""
-    allocation = _proposed(session, allocation_id, if_match)
+    allocation, expected = _proposed(session, allocation_id, if_match)
     pool = session.get(BonusPool, allocation.pool_id)
     assert pool is not None
     lines = {ln.employee_id: ln for ln in lines_of(session, allocation.id)}
@@ -123,14 +122,7 @@ def edit_allocation(
             ln.trace = {**ln.trace, "proposed_fen": proposed, "edited_by": caller.username, "edit_note": body.note}
             ln.amount_fen = amount
     changed = {str(e): [before[e], a] for e, a in edits.items() if before[e] != a}
-    audit.record(
-        session,
-        actor=caller,
-        action="edit",
-        entity="bonus_allocation",
-        entity_id=allocation.id,
-        after={"changed_fen": changed, "retained_fen": [allocation.retained_fen, body.retained_fen], "note": body.note},
-    )
+    record = {"changed_fen": changed, "retained_fen_before": allocation.retained_fen}
     period = data.period_or_404(session, pool.period_id)
     paid = pool.amount_fen - body.retained_fen
     history = data.pool_history(session, period) + [
@@ -138,8 +130,8 @@ def edit_allocation(
     ]
     reviews.raise_flags(session, caller, [(f, None) for f in pool_full_payout(history)], period.id, pool.id)
     changes = {"retained_fen": body.retained_fen, "edited": True, "note": body.note}
-    return common.update_versioned(
-        session, allocation, changes, if_match=if_match, caller=caller, entity="bonus_allocation"
+    return decisions.write(
+        session, allocation, expected, changes, caller=caller, action="edit", entity="bonus_allocation", record=record
     )
 
 
@@ -147,7 +139,7 @@ def approve_allocation(
     session: Session, caller: Caller, allocation_id: int, body: Any, if_match: str | None
 ) -> BonusAllocation:
     """Approve once (If-Match) when no open review questions a score it pays; audited."""
-    allocation = _proposed(session, allocation_id, if_match)
+    allocation, expected = _proposed(session, allocation_id, if_match)
     lines = lines_of(session, allocation.id)
     waiting = waiting_for(session, allocation, lines)
     if waiting:
@@ -157,32 +149,23 @@ def approve_allocation(
     total = sum(ln.amount_fen for ln in lines) + allocation.retained_fen
     if total != pool.amount_fen:  # cannot happen through the API; refuse rather than approve a wrong sum
         raise Conflict(f"Lines + retained = {total} fen but the pool is {pool.amount_fen} fen.")
-    audit.record(
-        session,
-        actor=caller,
-        action="approve",
-        entity="bonus_allocation",
-        entity_id=allocation.id,
-        after={
-            "pool_fen": pool.amount_fen,
-            "paid_fen": total - allocation.retained_fen,
-            "retained_fen": allocation.retained_fen,
-            "lines": len(lines),
-            "note": body.note,
-        },
-    )
+    record = {"pool_fen": pool.amount_fen, "paid_fen": total - allocation.retained_fen, "lines": len(lines)}
     changes = {
         "status": "approved",
         "approved_by_name": caller.username,
         "approved_at": clock_of(session).now(),
         "note": body.note or allocation.note,
     }
-    try:
-        return common.update_versioned(
-            session, allocation, changes, if_match=if_match, caller=caller, entity="bonus_allocation"
-        )
-    except IntegrityError as exc:  # pragma: no cover - a constraint, not a race, would land here
-        raise Conflict("The allocation could not be approved.") from exc
+    return decisions.write(
+        session,
+        allocation,
+        expected,
+        changes,
+        caller=caller,
+        action="approve",
+        entity="bonus_allocation",
+        record=record,
+    )
 
 
 def my_bonuses(session: Session, caller: Caller) -> list[dict[str, Any]]:

@@ -152,7 +152,6 @@ def decide_review(
 
     def produce() -> Answer:
         item = reviews.decide(session, caller, item_id, body, if_match)
-        reviews.audit_decision(session, caller, item)
         if item.status == "adjusted":
             period = data.period_or_404(session, item.period_id)
             record_results(session, period, caller=caller, cause=f"second review #{item.id}: {item.reason}")

@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
-from core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+from core.errors import InvalidInput, NotFound
 from core.security import Caller
 from core.tables import Department, Employee, ReviewItem
 from kpi.anomaly import AnomalyFlag
-from workflows.shared import audit, common
+from workflows.shared import common, decisions
 from workflows.shared.access import subtree_employee_ids
 
 
@@ -131,13 +131,13 @@ def _checked_adjustments(session: Session, caller: Caller, item: ReviewItem, dat
 def decide(session: Session, caller: Caller, item_id: int, data: Any, if_match: str | None) -> ReviewItem:
     """Confirm or adjust once (If-Match), audited with the reason (the caller commits)."""
     item = get_review(session, caller, item_id)
-    expected = common.parse_if_match(if_match)
-    if item.status != "open":
-        raise Conflict(f"Review item {item_id} was already {item.status} by {item.decided_by_name}.")
-    if item.version != expected:
-        raise PreconditionFailed(
-            f"The review item changed since you read it (now version {item.version}); GET it again."
-        )
+    expected = decisions.gate(
+        item,
+        if_match,
+        entity="review item",
+        open_statuses=("open",),
+        closed=f"Review item {item_id} was already {item.status} by {item.decided_by_name}.",
+    )
     adjustments = _checked_adjustments(session, caller, item, data)
     changes = {
         "status": "confirmed" if data.decision == "confirm" else "adjusted",
@@ -146,7 +146,10 @@ def decide(session: Session, caller: Caller, item_id: int, data: Any, if_match: 
         "reason": data.reason,
         "adjustments": adjustments or None,
     }
-    return common.update_versioned(session, item, changes, if_match=if_match, caller=caller, entity="review_item")
+    record = {"code": item.code, "subject": item.subject, "evidence_shown": item.evidence}
+    return decisions.write(
+        session, item, expected, changes, caller=caller, action="review", entity="review_item", record=record
+    )
 
 
 def subject_for_department(heads: dict[str, int], code: str) -> int | None:
@@ -162,22 +165,3 @@ def team_subject(session: Session, manager_id: int) -> list[int]:
 def department_codes(session: Session) -> dict[int, str]:
     """Department id -> code."""
     return dict(session.execute(select(Department.id, Department.code)).all())
-
-
-def audit_decision(session: Session, caller: Caller, item: ReviewItem) -> None:
-    """A separate 'review' event next to the update: what was decided about whom, with the evidence shown."""
-    audit.record(
-        session,
-        actor=caller,
-        action="review",
-        entity="review_item",
-        entity_id=item.id,
-        after={
-            "code": item.code,
-            "subject": item.subject,
-            "status": item.status,
-            "reason": item.reason,
-            "adjustments": item.adjustments,
-            "evidence_shown": item.evidence,
-        },
-    )

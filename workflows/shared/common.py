@@ -6,14 +6,17 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, inspect, select, update
+from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.errors import Conflict, InvalidInput, PreconditionFailed, PreconditionRequired
+from core.errors import Conflict, InvalidInput
 from core.security import Caller
 from core.tables import Base, IdempotencyRecord
-from workflows.shared import audit
+from workflows.shared import audit, decisions
+
+parse_if_match = decisions.parse_if_match
+etag = decisions.etag
 
 T = TypeVar("T", bound=Base)
 
@@ -30,22 +33,6 @@ def snapshot(obj: Base) -> dict[str, Any]:
     out.pop("updated_at", None)
     out.pop("password_hash", None)  # never copied into the audit log or a response
     return out
-
-
-def parse_if_match(header: str | None) -> int:
-    """The version in an If-Match header (`"3"`, `W/"3"` or `3`); 428 when missing."""
-    if header is None or not header.strip():
-        raise PreconditionRequired("This update needs an If-Match header with the ETag you last read (GET it first).")
-    text = header.strip().removeprefix("W/").strip('"')
-    try:
-        return int(text)
-    except ValueError as exc:
-        raise PreconditionFailed(f"If-Match {header!r} is not a version this server issued.") from exc
-
-
-def etag(version: int) -> str:
-    """The ETag header value for a version."""
-    return f'"{version}"'
 
 
 def create(session: Session, obj: T, *, caller: Caller | None, entity: str) -> T:
@@ -77,37 +64,13 @@ def update_versioned(
     caller: Caller,
     entity: str,
 ) -> T:
-    """Apply `changes` only if the row is still at the If-Match version (compare-and-set) and audit it, in the
-    open transaction: the use case that called it commits, once."""
-    expected = parse_if_match(if_match)
-    before = snapshot(obj)
+    """An edit of a versioned row through the one decision path (`decisions.gate` + `decisions.write`): only if
+    the row is still at the If-Match version, audited once with the row before and after."""
+    expected = decisions.gate(obj, if_match, entity=entity)
     if not changes:
         raise InvalidInput("The update names no field to change.")
-    model = type(obj)
-    stmt = (
-        update(model)
-        .where(model.id == obj.id, model.version == expected)  # type: ignore[attr-defined]
-        .values(**changes, version=expected + 1)
-        .execution_options(synchronize_session=False)
-    )
-    try:
-        result = session.execute(stmt)
-    except IntegrityError as exc:
-        session.rollback()
-        raise Conflict(f"The change would duplicate a unique {entity} key or reference a missing id.") from exc
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        session.rollback()
-        raise PreconditionFailed(f"The {entity} changed since you read it (your version {expected}); GET it again.")
-    session.refresh(obj)
-    audit.record(
-        session,
-        actor=caller,
-        action="update",
-        entity=entity,
-        entity_id=obj.id,  # type: ignore[attr-defined]
-        before=before,
-        after=snapshot(obj),
-    )
+    before = snapshot(obj)
+    decisions.write(session, obj, expected, changes, caller=caller, action="update", entity=entity, before=before)
     return obj
 
 

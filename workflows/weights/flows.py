@@ -23,7 +23,7 @@ from core.security import Caller
 from core.tables import Department, WeightProposal, WeightSet
 from kpi.errors import KpiError
 from kpi.rules import round_to_100, weight_problems
-from workflows.shared import audit, common
+from workflows.shared import common, decisions
 from workflows.shared.access import managed_department_ids
 from workflows.weights.data import OUTCOME, current_weights, history_frame, next_weight_set_version
 from workflows.weights.schemas import (
@@ -180,23 +180,20 @@ def list_weight_sets(
 
 
 # --- deciding ----------------------------------------------------------------------------------------------------
-def _pending(session: Session, proposal_id: int, if_match: str | None) -> WeightProposal:
-    """The proposal if it may still be decided at the If-Match version: 428, 404, 409, 412 otherwise."""
-    expected = common.parse_if_match(if_match)
+def _pending(session: Session, proposal_id: int, if_match: str | None) -> tuple[WeightProposal, int]:
+    """The proposal if it may still be decided at the If-Match version (428, 404, 409, 412 otherwise)."""
     proposal = session.get(WeightProposal, proposal_id)
     if proposal is None:
         raise NotFound(f"Weight proposal {proposal_id} not found.")
-    if proposal.status != "pending":
-        raise Conflict(
-            f"Weight proposal {proposal_id} was already {proposal.status} by {proposal.decided_by_name}; "
-            "ask for a new proposal instead."
-        )
-    if proposal.version != expected:
-        raise PreconditionFailed(
-            f"The weight proposal changed since you read it (your version {expected}, now "
-            f"{proposal.version}); GET it again."
-        )
-    return proposal
+    expected = decisions.gate(
+        proposal,
+        if_match,
+        entity="weight proposal",
+        open_statuses=("pending",),
+        closed=f"Weight proposal {proposal_id} was already {proposal.status} by {proposal.decided_by_name}; "
+        "ask for a new proposal instead.",
+    )
+    return proposal, expected
 
 
 def _lost_race(session: Session, proposal_id: int) -> Exception:
@@ -228,7 +225,7 @@ def approve_proposal(
 ) -> WeightProposal:
     """Approve once: a new weight-set version from next month, the proposal marked approved; audited (the
     caller commits: see `approve`)."""
-    proposal = _pending(session, proposal_id, if_match)
+    proposal, expected = _pending(session, proposal_id, if_match)
     weights = checked_weights(proposal, data.weights) if data.weights is not None else dict(proposal.proposed_weights)
     effective_from, effective_period = next_month(clock_of(session).today())
     weight_set = WeightSet(
@@ -250,22 +247,8 @@ def approve_proposal(
         session.rollback()
         raise _lost_race(session, proposal_id) from None
     edited = data.weights is not None and weights != dict(proposal.proposed_weights)
-    audit.record(
-        session,
-        actor=caller,
-        action="create",
-        entity="weight_set",
-        entity_id=weight_set.id,
-        after=common.snapshot(weight_set),
-    )
-    audit.record(
-        session,
-        actor=caller,
-        action="approve",
-        entity="weight_proposal",
-        entity_id=proposal.id,
-        after=_decision_record(proposal, "approved", weights, edited, data.note, weight_set.version),
-    )
+    record = _decision_record(proposal, "approved", weights, edited, data.note, weight_set.version)
+    record["weight_set"] = common.snapshot(weight_set)
     changes = {
         "status": "approved",
         "approved_weights": weights,
@@ -277,8 +260,8 @@ def approve_proposal(
         "effective_period": effective_period,
         "weight_set_version": weight_set.version,
     }
-    return common.update_versioned(
-        session, proposal, changes, if_match=if_match, caller=caller, entity="weight_proposal"
+    return decisions.write(
+        session, proposal, expected, changes, caller=caller, action="approve", entity="weight_proposal", record=record
     )
 
 
@@ -291,15 +274,8 @@ def reject_proposal(
 ) -> WeightProposal:
     """Reject once (If-Match): the department keeps its weights; audited with the evidence seen (the caller
     commits: see `reject`)."""
-    proposal = _pending(session, proposal_id, if_match)
-    audit.record(
-        session,
-        actor=caller,
-        action="reject",
-        entity="weight_proposal",
-        entity_id=proposal.id,
-        after=_decision_record(proposal, "rejected", None, False, data.note, None),
-    )
+    proposal, expected = _pending(session, proposal_id, if_match)
+    record = _decision_record(proposal, "rejected", None, False, data.note, None)
     changes = {
         "status": "rejected",
         "decided_by": caller.user_id,
@@ -307,8 +283,8 @@ def reject_proposal(
         "decided_at": clock_of(session).now(),
         "decision_note": data.note,
     }
-    return common.update_versioned(
-        session, proposal, changes, if_match=if_match, caller=caller, entity="weight_proposal"
+    return decisions.write(
+        session, proposal, expected, changes, caller=caller, action="reject", entity="weight_proposal", record=record
     )
 
 
