@@ -92,8 +92,10 @@ def update_draft(
     session: SessionDep,
     caller: CanWriteDrafts,
     if_match: IfMatch = None,
+    key: IdempotencyKey = None,
 ) -> JSONResponse:
-    return _answer(drafts.detail(drafts.update_draft(session, caller, draft_id, body, if_match)))
+    status, data = drafts.edit(session, caller, draft_id, body, if_match, key)
+    return _answer(data, status)
 
 
 @router.post(

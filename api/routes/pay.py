@@ -173,9 +173,14 @@ def get_allocation(allocation_id: Id, session: SessionDep, caller: CanManagePay)
     summary="Edit amounts (If-Match): lines + retained must still equal the pool to the fen",
 )
 def edit_allocation(
-    allocation_id: Id, body: AllocationEdit, session: SessionDep, caller: CanManagePay, if_match: IfMatch = None
+    allocation_id: Id,
+    body: AllocationEdit,
+    session: SessionDep,
+    caller: CanManagePay,
+    if_match: IfMatch = None,
+    key: IdempotencyKey = None,
 ) -> JSONResponse:
-    return _answer((200, pay.edit_allocation(session, caller, allocation_id, body, if_match)))
+    return _answer(pay.edit_allocation(session, caller, allocation_id, body, if_match, key))
 
 
 @router.post(

@@ -290,7 +290,8 @@ def check_version(row: GoalDraft, if_match: str | None) -> int:
 
 
 def update_draft(session: Session, caller: Caller, draft_id: int, data: DraftUpdate, if_match: str | None) -> GoalDraft:
-    """Edit weights, targets or parent links (If-Match); the assistant's guards must pass; audited, committed."""
+    """Edit weights, targets or parent links (If-Match); the assistant's guards must pass; audited (the caller
+    commits: see `edit`)."""
     row = get_draft(session, caller, draft_id)
     expected = check_version(row, if_match)
     with live_scope(session):  # an indicator HR added through the API can be put on the scorecard
@@ -298,5 +299,17 @@ def update_draft(session: Session, caller: Caller, draft_id: int, data: DraftUpd
     record = {"edits": data.model_dump(mode="json"), **_audit_view(row)}
     changes = {"draft": edited.model_dump(mode="json"), "edited": True}
     decisions.write(session, row, expected, changes, caller=caller, action="update", entity="goal_draft", record=record)
-    session.commit()
     return row
+
+
+def edit(
+    session: Session, caller: Caller, draft_id: int, data: DraftUpdate, if_match: str | None, key: str | None
+) -> tuple[int, dict[str, Any]]:
+    """The edit as one use case: once per Idempotency-Key, committed with its audit event."""
+    return common.run_once(
+        session,
+        caller=caller,
+        key=key,
+        payload={"op": f"edit-draft:{draft_id}", "if_match": if_match, **data.model_dump(mode="json")},
+        produce=lambda: (200, detail(update_draft(session, caller, draft_id, data, if_match))),
+    )

@@ -117,13 +117,21 @@ def get_allocation(session: Session, allocation_id: int) -> dict[str, Any]:
 
 
 def edit_allocation(
-    session: Session, caller: Caller, allocation_id: int, body: AllocationEdit, if_match: str | None
-) -> dict[str, Any]:
+    session: Session, caller: Caller, allocation_id: int, body: AllocationEdit, if_match: str | None, key: str | None
+) -> Answer:
     """HR edits amounts (If-Match); they still add up to the pool to the fen."""
-    allocation = allocations.edit_allocation(session, caller, allocation_id, body, if_match)
-    out = allocations.allocation_public(session, allocation)
-    session.commit()
-    return out
+    return common.run_once(
+        session,
+        caller=caller,
+        key=key,
+        payload={"op": f"edit-allocation:{allocation_id}", "if_match": if_match, **body.model_dump(mode="json")},
+        produce=lambda: (
+            200,
+            allocations.allocation_public(
+                session, allocations.edit_allocation(session, caller, allocation_id, body, if_match)
+            ),
+        ),
+    )
 
 
 def approve_allocation(
