@@ -12,6 +12,7 @@ import yaml
 
 from assistant.catalogue import DATA_DIR, indicator_map, load_departments
 from assistant.driver_tree import DRIVER_CODES, DriverSplit, FixedDriver, consistency_error, split_sales
+from assistant.guards import MAX_KPIS
 from assistant.numbers import CURRENCIES
 from assistant.schemas import KPI, CompanyOKR, KeyResult, Target, TargetRange
 from assistant.targets import kr_target, support_target, upper_bound, with_forecast
@@ -19,7 +20,6 @@ from assistant.templates import Block, DeptTemplate, get_template
 from core.vocab import Direction, DirectionName
 from kpi.rules import apportion
 
-MAX_KPIS = 5
 DRIVER_TOLERANCE = 0.01
 SALES_CODES = ("gmv", "sales_growth")
 

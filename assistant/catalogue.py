@@ -13,13 +13,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.errors import CatalogueError
+from core.vocab import DirectionName
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CATALOGUE_PATH = DATA_DIR / "kpi_catalogue.yaml"
 
 DEPARTMENT_CODES: tuple[str, ...] = ("ops", "design", "cs", "warehouse", "ads", "live", "hr")
 
-Direction = Literal["higher", "lower"]
 Level = Literal["company", "department", "person"]
 Driver = Literal["visitors", "conversion", "aov"]
 
@@ -40,7 +40,7 @@ class Indicator(BaseModel):
     name_zh: str
     name_en: str
     unit: str
-    direction: Direction
+    direction: DirectionName
     definition_zh: str
     definition_en: str
     departments: tuple[str, ...]

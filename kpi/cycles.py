@@ -1,4 +1,4 @@
-"""Review cycle per role (monthly / quarterly / yearly) as data, and the period that contains a date."""
+"""Review cycle per role (month / quarter / year) as data, and the period that contains a date."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ from kpi.errors import InvalidPolicyError, UnknownRoleError
 
 
 class ReviewCycle(StrEnum):
-    """Length of a review period."""
+    """Length of a review period, spelled as the period kinds of `core.vocab` (a cycle is a kind of period)."""
 
-    MONTHLY = "monthly"
-    QUARTERLY = "quarterly"
-    YEARLY = "yearly"
+    MONTHLY = "month"
+    QUARTERLY = "quarter"
+    YEARLY = "year"
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +48,7 @@ def _cycle(value: str) -> ReviewCycle:
     try:
         return ReviewCycle(value)
     except ValueError as exc:
-        raise InvalidPolicyError(f"unknown review cycle {value!r}; use monthly, quarterly or yearly") from exc
+        raise InvalidPolicyError(f"unknown review cycle {value!r}; use month, quarter or year") from exc
 
 
 def period_bounds(cycle: ReviewCycle, on: date) -> tuple[date, date]:

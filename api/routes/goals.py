@@ -28,6 +28,7 @@ from workflows.goals.schemas import (
     PeriodCreate,
     PeriodPublic,
     PeriodUpdate,
+    ScorecardRules,
 )
 from workflows.shared import common
 from workflows.shared.schemas import Level, Page, PeriodKind
@@ -76,6 +77,16 @@ def update_period(
 )
 def list_indicators(session: SessionDep, _caller: CanReadCatalogue, p: Paging) -> dict:
     return page(IndicatorPublic, goals.list_indicators(session, limit=p.limit, offset=p.offset))
+
+
+@router.get(
+    "/rules",
+    response_model=ScorecardRules,
+    tags=["catalogue"],
+    summary="The scorecard rules pages check as you type (weights sum, KPIs per scorecard)",
+)
+async def get_rules(_caller: CanReadCatalogue) -> ScorecardRules:
+    return goals.scorecard_rules()
 
 
 @router.get("/indicators/{indicator_id}", response_model=IndicatorPublic, tags=["catalogue"], summary="One indicator")

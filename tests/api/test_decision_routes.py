@@ -255,3 +255,24 @@ def test_concurrent_twins_give_one_success(
     codes = [a.status_code for a in answers]
     assert codes.count(200) == 1, [a.text for a in answers]
     assert set(codes) <= {200, 409, 412}, codes
+
+
+def test_pages_check_with_the_servers_rules(api: TestClient, auth: dict[str, dict[str, str]]) -> None:
+    """The rules a page checks as the user types come from the code that enforces them, not from copies."""
+    from pathlib import Path
+
+    from assistant.guards import MAX_KPIS
+    from kpi.rules import WEIGHT_SUM_TOLERANCE, WEIGHT_TOTAL
+
+    r = api.get("/api/v1/rules", headers=auth["employee"])
+    assert r.status_code == 200, r.text
+    assert r.json() == {
+        "weight_total": WEIGHT_TOTAL,
+        "weight_sum_tolerance": WEIGHT_SUM_TOLERANCE,
+        "min_kpis": 1,
+        "max_kpis": MAX_KPIS,
+    }
+    pages = Path(__file__).resolve().parents[2] / "api" / "web" / "static" / "pages"
+    for name in ("drafts.js", "weights.js"):
+        text = (pages / name).read_text(encoding="utf-8")
+        assert "scorecardRules" in text and "MAX_KPIS" not in text and "sum - 100" not in text, name

@@ -6,7 +6,8 @@ from sqlalchemy import CheckConstraint
 
 from core.security import ALL_ROLES
 from core.tables import Indicator, User
-from core.vocab import DIRECTIONS, ROLES, Direction, DirectionName, Role, RoleName, sql_in
+from core.vocab import DIRECTIONS, PERIOD_KINDS, ROLES, Direction, DirectionName, Role, RoleName, sql_in
+from kpi.cycles import ReviewCycle
 from kpi.scoring import Direction as ScoringDirection
 
 
@@ -15,6 +16,25 @@ def test_enums_and_literals_agree() -> None:
     assert tuple(Direction) == get_args(DirectionName) == DIRECTIONS
     assert frozenset(ROLES) == ALL_ROLES
     assert ScoringDirection is Direction
+    # A review cycle is a kind of period: one spelling ("month", never "monthly").
+    assert {str(c) for c in ReviewCycle} <= set(PERIOD_KINDS)
+
+
+def test_one_spelling_of_direction_in_the_code() -> None:
+    """`Direction` (Enum) and `DirectionName` (Literal) from core.vocab are the only spellings; no package
+    defines its own alias or enum for it."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    own = re.compile(r"^(class Direction\b|Direction\s*=|DirectionName\s*=)", re.MULTILINE)
+    offenders = [
+        str(p.relative_to(root))
+        for pkg in ("core", "kpi", "forecasting", "assistant", "workflows", "api", "cli", "demo", "eval")
+        for p in (root / pkg).rglob("*.py")
+        if own.search(p.read_text(encoding="utf-8")) and p != root / "core" / "vocab.py"
+    ]
+    assert offenders == []
 
 
 def test_check_constraints_are_built_from_the_vocabulary() -> None:

@@ -6,9 +6,11 @@ from typing import Any, TypeVar
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from assistant.guards import MAX_KPIS
 from core.errors import Conflict, InvalidInput, NotFound
 from core.security import MANAGER, Caller
 from core.tables import Employee, Indicator, KeyResult, KpiActual, KpiAssignment, Objective, Period
+from kpi.rules import WEIGHT_SUM_TOLERANCE, WEIGHT_TOTAL
 from workflows.goals.schemas import (
     ActualCreate,
     AssignmentCreate,
@@ -20,11 +22,19 @@ from workflows.goals.schemas import (
     ObjectivePublic,
     PeriodCreate,
     PeriodUpdate,
+    ScorecardRules,
 )
 from workflows.shared import common
 from workflows.shared.access import can_see_employee, managed_department_ids, visible_employee_ids
 
 T = TypeVar("T")
+
+
+def scorecard_rules() -> ScorecardRules:
+    """The scorecard rules of kpi.rules and the assistant's guards, for the pages' live checks."""
+    return ScorecardRules(
+        weight_total=WEIGHT_TOTAL, weight_sum_tolerance=WEIGHT_SUM_TOLERANCE, min_kpis=1, max_kpis=MAX_KPIS
+    )
 
 
 def _get(session: Session, model: type[T], obj_id: int, what: str) -> T:

@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from workflows.shared.schemas import Block, Day, DbId, Direction, Level, Num, PeriodKind, Public, Strict
+from core.vocab import DirectionName
+from workflows.shared.schemas import Block, Day, DbId, Level, Num, PeriodKind, Public, Strict
 
 
 class PeriodCreate(Strict):
@@ -41,7 +42,7 @@ class IndicatorCreate(Strict):
     name_zh: str = Field(min_length=1, max_length=200)
     name_en: str = Field(min_length=1, max_length=200)
     unit: str = Field(min_length=1, max_length=20)
-    direction: Direction
+    direction: DirectionName
     definition_zh: str = Field(default="", max_length=2000)
     definition_en: str = Field(default="", max_length=2000)
 
@@ -50,7 +51,7 @@ class IndicatorUpdate(Strict):
     name_zh: str | None = Field(default=None, min_length=1, max_length=200)
     name_en: str | None = Field(default=None, min_length=1, max_length=200)
     unit: str | None = Field(default=None, min_length=1, max_length=20)
-    direction: Direction | None = None
+    direction: DirectionName | None = None
     definition_zh: str | None = Field(default=None, max_length=2000)
     definition_en: str | None = Field(default=None, max_length=2000)
 
@@ -61,7 +62,7 @@ class IndicatorPublic(Public):
     name_zh: str
     name_en: str
     unit: str
-    direction: Direction
+    direction: DirectionName
     definition_zh: str
     definition_en: str
     version: int
@@ -74,7 +75,7 @@ class KeyResultIn(Strict):
     baseline: Num | None = None
     target: Num | None = None
     unit: str | None = Field(default=None, max_length=20)
-    direction: Direction | None = None
+    direction: DirectionName | None = None
     parent_kr_id: DbId | None = None
 
 
@@ -190,3 +191,12 @@ class SalesDayPublic(Public):
     visitors: int | None
     is_open: bool
     promo: bool
+
+
+class ScorecardRules(BaseModel):
+    """The rules a page checks as the user types, served from the code that enforces them (never copied)."""
+
+    weight_total: float = Field(description="KPI weights of one scorecard sum to this.")
+    weight_sum_tolerance: float = Field(description="How far the sum may be from the total (float noise).")
+    min_kpis: int = Field(description="Fewest KPIs on one scorecard.")
+    max_kpis: int = Field(description="Most KPIs on one scorecard.")

@@ -6,11 +6,10 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from core.vocab import DirectionName, OkrLevelName, PeriodKindName, RoleName
+from core.vocab import OkrLevelName, PeriodKindName, RoleName
 
 T = TypeVar("T")
 Role = RoleName
-Direction = DirectionName
 PeriodKind = PeriodKindName
 Level = OkrLevelName
 Block = Literal["fixed", "dynamic", "collaboration"]

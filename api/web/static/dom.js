@@ -21,11 +21,8 @@ export function append(node, children) {
 
 export function clear(node) { node.replaceChildren(); return node; }
 
-export function fmt(v, digits = 2) {
-  if (v === null || v === undefined || v === '') return '—';
-  if (typeof v !== 'number') return String(v);
-  return Number.isInteger(v) ? v.toLocaleString() : v.toLocaleString(undefined, { maximumFractionDigits: digits });
-}
+// Numbers read the same on every page: the one formatter lives in format.js.
+export { fmt } from './format.js';
 
 // `stack: true` lays each row out as a card at phone width (CSS), every cell labelled with its header.
 export function table(headers, rows, { caption, numeric = [], stack = false } = {}) {

@@ -1,7 +1,7 @@
 // Pieces the pay pages share: a bonus line's trace as a labelled table, grade and key-class labels.
 import { el, table } from './dom.js';
 import { t } from './i18n.js';
-import { num, yuan } from './money.js';
+import { num, yuan } from './format.js';
 
 // Trace keys in the order a reader follows the formula; anything else the API adds is listed after them.
 const ORDER = ['department', 'score', 'grade', 'grade_multiplier', 'key_class', 'key_multiplier', 'key_source', 'person_weight',

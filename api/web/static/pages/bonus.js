@@ -2,7 +2,7 @@
 import { get } from '../api.js';
 import { el } from '../dom.js';
 import { pick, t } from '../i18n.js';
-import { yuan } from '../money.js';
+import { yuan } from '../format.js';
 import { traceTable } from '../pay.js';
 
 export async function render() {

@@ -4,7 +4,7 @@ import { get, getAll } from '../api.js';
 import { barChart } from '../charts.js';
 import { el, table } from '../dom.js';
 import { pick, t } from '../i18n.js';
-import { num, pct } from '../money.js';
+import { num, pct } from '../format.js';
 
 const GRADES = ['excellent', 'good', 'needs_improvement'];
 const COLORS = ['#15803d', '#1d4ed8', '#b91c1c'];

@@ -3,16 +3,19 @@
 import { ApiError, call, get } from '../api.js';
 import { clear, el, fmt, spinner, table } from '../dom.js';
 import { pick, t } from '../i18n.js';
+import { scorecardRules } from '../rules.js';
 import { watch } from './forecasts.js';
 
-const MAX_KPIS = 5;
+// The server's scorecard rules (GET /rules), loaded before a draft is shown.
+let rules = null;
 
-// The guards of one scorecard as the manager types: weights sum to 100, 1..5 KPIs, each KPI's parent exists.
+// The guards of one scorecard as the manager types: weights sum to the total, the number of KPIs, each KPI's
+// parent exists; limits and tolerance are the server's.
 export function guardsOf(kpis, parents) {
   const sum = kpis.reduce((s, k) => s + (Number(k.weight) || 0), 0);
   return [
-    { ok: Math.abs(sum - 100) < 1e-9, text: t('guard.sum', { sum: fmt(sum) }) },
-    { ok: kpis.length >= 1 && kpis.length <= MAX_KPIS, text: t('guard.count', { n: kpis.length, max: MAX_KPIS }) },
+    { ok: Math.abs(sum - rules.weight_total) <= rules.weight_sum_tolerance, text: t('guard.sum', { sum: fmt(sum) }) },
+    { ok: kpis.length >= rules.min_kpis && kpis.length <= rules.max_kpis, text: t('guard.count', { n: kpis.length, max: rules.max_kpis }) },
     { ok: kpis.every((k) => Number(k.weight) > 0 && Number.isInteger(Number(k.weight))), text: t('guard.positive') },
     { ok: kpis.every((k) => parents.includes(k.parent_kr)), text: t('guard.parent') },
   ];
@@ -86,6 +89,7 @@ function problemList(e) {
 }
 
 async function showDraft(box, id, ctx) {
+  rules = await scorecardRules();
   clear(box).append(spinner(t('loading')));
   const { data, etag } = await call(`/goal-drafts/${id}`);
   const dr = data.draft;

@@ -3,7 +3,7 @@
 import { ApiError, call, get, problemText } from '../api.js';
 import { clear, el, table } from '../dom.js';
 import { getLang, pick, t } from '../i18n.js';
-import { fenInput, num, pct, toFen, yuan } from '../money.js';
+import { dateTime, fenInput, num, pct, toFen, yuan } from '../format.js';
 import { traceDetails } from '../pay.js';
 
 const sumFen = (lines) => lines.reduce((s, l) => s + l.amount_fen, 0);
@@ -130,7 +130,7 @@ export async function showAllocation(box, poolId, ctx, flash) {
       try { await call(`/pay/allocations/${a.id}/approve`, { method: 'POST', json: { note: approveNote.value.trim() }, etag }); await reload(el('p', { class: 'ok', role: 'status' }, t('pools.approved'))); }
       catch (e) { await failed(e); }
     } }, t('pools.approve')))
-    : el('p', { class: 'card', id: 'alloc-decided' }, t('pools.approvedBy', { name: a.approved_by_name || '—', at: a.approved_at ? new Date(a.approved_at).toLocaleString(getLang() === 'zh' ? 'zh-CN' : 'en-US') : '—' }), a.note ? ` · ${a.note}` : '');
+    : el('p', { class: 'card', id: 'alloc-decided' }, t('pools.approvedBy', { name: a.approved_by_name || '—', at: a.approved_at ? dateTime(a.approved_at) : '—' }), a.note ? ` · ${a.note}` : '');
   clear(box).append(
     el('h2', { id: 'alloc-title' }, `${period} · `, el('span', { class: 'badge', id: 'alloc-status' }, t('pools.status.' + a.status)), a.edited ? el('span', { class: 'muted' }, ' ', t('pools.wasEdited')) : null),
     msg, sumCard(a), await waiting(a),

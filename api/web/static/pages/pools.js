@@ -3,7 +3,7 @@
 import { ApiError, call, get, getAll, problemText } from '../api.js';
 import { clear, el, table } from '../dom.js';
 import { pick, t } from '../i18n.js';
-import { toFen, yuan } from '../money.js';
+import { toFen, yuan } from '../format.js';
 import { showAllocation } from './pool-allocation.js';
 
 const CAMPAIGNS = ['', 'double11', 'double12', '618', 'nianhuo', '38', '99'];

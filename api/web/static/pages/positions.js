@@ -4,7 +4,7 @@
 import { ApiError, call, get, problemText } from '../api.js';
 import { clear, el, table } from '../dom.js';
 import { pick, t } from '../i18n.js';
-import { num } from '../money.js';
+import { num } from '../format.js';
 import { classBadge } from '../pay.js';
 
 const STAGES = ['startup', 'expansion', 'mature', 'transformation'];

@@ -3,7 +3,7 @@
 import { ApiError, call, get, problemText } from '../api.js';
 import { clear, el, table } from '../dom.js';
 import { pick, t } from '../i18n.js';
-import { num } from '../money.js';
+import { num } from '../format.js';
 
 const KINDS = ['self', 'peer', 'cross', 'manager'];
 const SCORES = [5, 4.5, 4, 3.5, 3, 2.5, 2, 1.5, 1];

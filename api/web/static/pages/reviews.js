@@ -3,8 +3,8 @@
 // confirms the scores or adjusts them, always with a reason (If-Match, audited). Open items hold up pool approval.
 import { ApiError, call, get, getAll, problemText } from '../api.js';
 import { clear, el, table } from '../dom.js';
-import { getLang, pick, t } from '../i18n.js';
-import { num } from '../money.js';
+import { pick, t } from '../i18n.js';
+import { dateTime, num } from '../format.js';
 
 const STATUSES = ['open', 'confirmed', 'adjusted', 'all'];
 
@@ -52,7 +52,7 @@ function decisionForm(item, ctx, reload) {
 
 function card(item, ctx, reload, flash) {
   const decided = item.status !== 'open';
-  const when = item.decided_at ? new Date(item.decided_at).toLocaleString(getLang() === 'zh' ? 'zh-CN' : 'en-US') : '';
+  const when = item.decided_at ? dateTime(item.decided_at) : '';
   const adjusted = item.adjustments ? Object.entries(item.adjustments).map(([emp, s]) => `${ctx.person(Number(emp))}: ${num(s, 2)}`).join(t('pay.sep')) : '';
   return el('article', { class: 'card flag', 'data-review': item.id, id: `review-${item.id}`, tabindex: '-1' },
     el('h3', {}, `#${item.id} · ${t('review.code.' + item.code)} · `, item.subject_employee_id ? ctx.person(item.subject_employee_id) : item.subject, ' ',

@@ -4,16 +4,17 @@ import { ApiError, call, get } from '../api.js';
 import { barChart, intervalChart } from '../charts.js';
 import { clear, el, fmt, spinner, table } from '../dom.js';
 import { getLang, pick, t } from '../i18n.js';
+import { scorecardRules } from '../rules.js';
 
 function groupOf(p) { const g = p.evidence.groups || {}; return g.all || Object.values(g)[0] || {}; }
 
-function editor(p, names, onValid) {
+function editor(p, names, rules, onValid) {
   const w = { ...p.proposed_weights };
   const guard = el('p', { 'aria-live': 'polite', id: 'edit-guard' });
   const check = () => {
     const sum = Object.values(w).reduce((s, v) => s + (Number(v) || 0), 0);
     const out = Object.entries(w).filter(([, v]) => v < p.min_weight || v > p.max_weight).map(([k]) => names(k));
-    const ok = Math.abs(sum - 100) < 0.05 && !out.length;
+    const ok = Math.abs(sum - rules.weight_total) <= rules.weight_sum_tolerance && !out.length;
     guard.className = ok ? 'ok' : 'error';
     guard.textContent = `${t('guard.sum', { sum: fmt(sum, 2) })}${out.length ? ' · ' + t('weights.outOfBounds', { list: out.join('、'), min: p.min_weight, max: p.max_weight }) : ''}`;
     onValid(ok ? w : null);
@@ -27,6 +28,7 @@ function editor(p, names, onValid) {
 async function show(box, id, ctx, names) {
   clear(box).append(spinner(t('loading')));
   const { data: p, etag } = await call(`/weight-proposals/${id}`);
+  const rules = await scorecardRules();
   const g = groupOf(p);
   const codes = Object.keys(p.proposed_weights);
   const ci = g.weights_ci || {};
@@ -52,7 +54,7 @@ async function show(box, id, ctx, names) {
     el('div', { class: 'row' },
       el('button', { type: 'button', id: 'approve', onclick: () => decide('approve', { note: note.value }) }, t('weights.approve')),
       el('button', { type: 'button', class: 'danger', id: 'reject', onclick: () => decide('reject', { note: note.value }) }, t('weights.reject'))),
-    el('details', {}, el('summary', {}, t('weights.editAndApprove')), editor(p, names, (w) => { edited = w; approveEdited.disabled = !w; }), approveEdited))
+    el('details', {}, el('summary', {}, t('weights.editAndApprove')), editor(p, names, rules, (w) => { edited = w; approveEdited.disabled = !w; }), approveEdited))
     : el('p', { class: 'card', id: 'decision' }, t('status.' + p.status), p.decided_by_name ? ` · ${p.decided_by_name}` : '', p.decision_note ? ` · ${p.decision_note}` : '');
   const warn = (g.warnings || []).map((w) => el('li', {}, getLang() === 'zh' ? (w.message_zh || w.message) : w.message));
   clear(box).append(

@@ -1,4 +1,6 @@
-// Numbers and amounts in the page's language: money is kept in fen (integers) and shown in yuan with 2 decimals.
+// The one place a page formats numbers, percentages, money and dates, in the page's language (the server's twin is
+// core/formats.py, with the same rules): scores with one decimal, money kept in fen (integers) and shown in yuan
+// with 2 decimals, dates as the reader writes them.
 import { getLang, t } from './i18n.js';
 
 const locale = () => (getLang() === 'zh' ? 'zh-CN' : 'en-US');
@@ -32,3 +34,22 @@ export function toFen(text) {
 
 // Fen as the plain yuan text an input holds ("1234.50").
 export function fenInput(fen) { return (fen / 100).toFixed(2); }
+
+// Any value for a table cell: numbers with up to `digits` decimals in the page's language, text as it is.
+export function fmt(v, digits = 2) {
+  if (v === null || v === undefined || v === '') return '—';
+  if (typeof v !== 'number') return String(v);
+  return num(v, digits);
+}
+
+// A score as every page shows it (one decimal).
+export function score(v) { return num(v, 1); }
+
+// A date or time stamp from the API in the page's language: "2026年11月5日 14:05" / "Nov 5, 2026, 2:05 PM".
+export function dateTime(iso, { time = true } = {}) {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '—';
+  const opts = time ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' };
+  return d.toLocaleString(locale(), opts);
+}
