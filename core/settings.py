@@ -34,7 +34,6 @@ class Settings(ClockSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
-    page_size_max: int = Field(default=200, ge=1)
 
     llm_provider: Literal["offline", "openai"] = "offline"
     llm_base_url: str = "http://127.0.0.1:11434/v1"

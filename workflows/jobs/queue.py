@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import clock_of
 from core.db import session_scope
+from core.settings import get_settings
 from core.tables import Job
 
 # One wake event per worker of this process, all set when the process commits a new job (the workers start at
@@ -41,9 +42,11 @@ def db_now(session: Session, plus_s: float = 0.0) -> ColumnElement[Any]:
     return func.clock_timestamp() + timedelta(seconds=plus_s)
 
 
-def enqueue(session: Session, kind: str, payload: dict[str, Any], *, max_attempts: int = 3) -> Job:
-    """Add a job in the open transaction: it exists exactly when the use case that wanted it commits."""
-    job = Job(kind=kind, payload=payload, status="queued", attempts=0, max_attempts=max_attempts)
+def enqueue(session: Session, kind: str, payload: dict[str, Any], *, max_attempts: int | None = None) -> Job:
+    """Add a job in the open transaction: it exists exactly when the use case that wanted it commits. It is tried
+    up to `max_attempts` times (default: KPILOT_JOBS_MAX_ATTEMPTS)."""
+    attempts = max_attempts if max_attempts is not None else get_settings().jobs_max_attempts
+    job = Job(kind=kind, payload=payload, status="queued", attempts=0, max_attempts=attempts)
     session.add(job)
     session.flush()
     session.info["kpilot_job_enqueued"] = True
