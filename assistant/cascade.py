@@ -17,7 +17,7 @@ from assistant.numbers import CURRENCIES
 from assistant.schemas import KPI, CompanyOKR, KeyResult, Target, TargetRange
 from assistant.targets import kr_target, support_target, upper_bound, with_forecast
 from assistant.templates import Block, DeptTemplate, get_template
-from core.vocab import Direction, DirectionName
+from core.vocab import DirectionName
 from kpi.rules import apportion
 
 DRIVER_TOLERANCE = 0.01
@@ -331,7 +331,7 @@ def _flag_target(dept: str, kpi: KPI, actuals: dict[str, float], flags: list[str
         flags.append(f"needs_target:{dept}:{kpi.code}")
     if t.value is None or actual is None:
         return
-    worse = t.value < actual if kpi.direction == Direction.HIGHER else t.value > actual
+    worse = t.value < actual if kpi.direction == "higher" else t.value > actual
     if worse:
         flags.append(f"target_below_actual:{dept}:{kpi.code} ({t.value:g} vs {actual:g})")
 

@@ -12,7 +12,6 @@ from assistant.errors import InputError, NoMeasurableKRError
 from assistant.kr_parser import PERIOD_RE, ParsedKR, parse_kr
 from assistant.retrieval import best_indicator, clean_query
 from assistant.schemas import Basis, CompanyOKR, KeyResult, Objective
-from core.vocab import DirectionName
 
 _OBJ_RE = re.compile(r"^\s*(?:O\s*\d+|Objective\s*\d*|目标\s*\d*)\s*[:：.、]\s*(?P<t>.+)$", re.IGNORECASE)
 # A user's own KR label: "KR3", "KR2.1", "O2.KR1", "O2-KR1" (kept as written, without spaces).
@@ -110,7 +109,7 @@ def _to_key_result(kr_id: str, title: str, parsed: ParsedKR) -> KeyResult:
         change_pct=parsed.change if parsed.change_kind == "relative" else None,
         change_pp=parsed.change if parsed.change_kind == "pp" else None,
         unit=unit,
-        direction=cast(DirectionName, direction),
+        direction=direction,
         period=parsed.period,
         basis=cast(Basis | None, parsed.basis),
     )

@@ -12,7 +12,6 @@ from assistant.courses import TrainingCatalogue
 from assistant.numbers import fmt_number
 from assistant.report_facts import KpiFact, PersonFacts, TeamPosition, WarningFact
 from core.formats import GRADE_NAMES
-from core.vocab import Direction
 
 MAX_ITEMS = 3
 
@@ -50,12 +49,12 @@ def _line(k: KpiFact, lang: str) -> str:
     actual, target = value_text(k.actual, k.unit, lang), value_text(k.target, k.unit, lang)
     pct = _num(k.achievement_pct or 0.0)
     if lang == "zh":
-        lower = "（越低越好）" if k.direction == Direction.LOWER else ""
+        lower = "（越低越好）" if k.direction == "lower" else ""
         return (
             f"{k.name_zh}{lower}：实际 {actual}，目标 {target}，达成 {pct}%，"
             f"得 {_num(k.points)} 分（满分 {_num(k.max_points)} 分）。"
         )
-    lower = " (lower is better)" if k.direction == Direction.LOWER else ""
+    lower = " (lower is better)" if k.direction == "lower" else ""
     return (
         f"{k.name_en}{lower}: {actual} against a target of {target}, {pct}% of target, "
         f"{_num(k.points)} of {_num(k.max_points)} points."

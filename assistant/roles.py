@@ -16,7 +16,6 @@ from assistant.schemas import KPI, DepartmentDraft, GoalDraft, KeyResult, Object
 from assistant.targets import improved, kr_target, support_target
 from assistant.templates import RoleTemplate, get_template
 from assistant.texts import department_objective, display_name, kpi_definition, target_text
-from core.vocab import Direction
 from kpi.rules import apportion
 
 # Amounts that add up over people; averages and ratios in money (AOV, cost per conversion) do not.
@@ -318,7 +317,7 @@ def _personal(k: KPI, mine: dict[str, float], everyone: list[dict[str, float]]) 
             return k
         return k.model_copy(update={"target": share_target(t, len(vals) * own / sum(vals))})
     step = improved(k.code, own, k.direction, k.unit)
-    ahead = step > t.value if k.direction == Direction.HIGHER else step < t.value
+    ahead = step > t.value if k.direction == "higher" else step < t.value
     if not ahead:
         return k
     return k.model_copy(update={"target": t.model_copy(update={"value": step, "baseline": own, "source": "history"})})

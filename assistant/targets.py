@@ -44,7 +44,7 @@ def upper_bound(code: str, unit: str | None) -> float | None:
 
 def kr_target(kr: KeyResult) -> Target:
     """The KR's own numbers as a Target (a level, a change or both), with the comparison it states."""
-    comparator: Comparator = "=" if kr.target is None else ("<=" if kr.direction == Direction.LOWER else ">=")
+    comparator: Comparator = "=" if kr.target is None else ("<=" if kr.direction == "lower" else ">=")
     return Target(
         value=kr.target,
         change_pct=kr.change_pct,
@@ -109,7 +109,7 @@ def support_target(
     """Target of a template KPI no KR speaks about: driver tree, forecast, last actual improved, else the
     template's number (source "template": the draft flags it as a target still to set)."""
     ind = indicator_map()[code]
-    cmp_: Comparator = ">=" if ind.direction == Direction.HIGHER else "<="
+    cmp_: Comparator = ">=" if ind.direction == "higher" else "<="
     basis = DEFINED_BASIS.get(code)
     if derived and code in derived:
         return with_forecast(

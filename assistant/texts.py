@@ -7,7 +7,6 @@ import re
 from assistant.catalogue import indicator_map
 from assistant.numbers import fmt_number
 from assistant.schemas import KPI, Target
-from core.vocab import Direction
 
 _MONTHS_EN = [
     "January",
@@ -104,11 +103,11 @@ def kpi_definition(kpi: KPI, period: str | None, lang: str, *, role_name: str | 
     when = period_text(period, lang)
     tgt = target_text(kpi.target, kpi.unit, lang)
     if lang == "zh":
-        better = "越高越好" if kpi.direction == Direction.HIGHER else "越低越好"
+        better = "越高越好" if kpi.direction == "higher" else "越低越好"
         scope = {"team": "（团队目标）", "personal": "（个人目标）"}.get(kpi.scope or "", "")
         who = f"{role_name}{scope}：" if role_name else ""
         return f"{who}{name}（{measure}）；{when}目标：{tgt}；{better}；支撑 {kpi.parent_kr}。"
-    better = "higher is better" if kpi.direction == Direction.HIGHER else "lower is better"
+    better = "higher is better" if kpi.direction == "higher" else "lower is better"
     scope = {"team": " (team target)", "personal": " (personal target)"}.get(kpi.scope or "", "")
     who = f"{role_name}{scope}: " if role_name else ""
     return f"{who}{name} ({measure}); target for {when}: {tgt}; {better}; serves {kpi.parent_kr}."

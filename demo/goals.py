@@ -131,7 +131,7 @@ def _growth_ambition(sales: pd.DataFrame, today: date) -> int:
     year_ago, two_years_ago = end - pd.Timedelta(days=365), end - pd.Timedelta(days=730)
     ttm = sales.loc[sales["ds"] >= year_ago, "sales"].sum()
     prev = sales.loc[(sales["ds"] < year_ago) & (sales["ds"] >= two_years_ago), "sales"].sum()
-    return round(100 * (ttm / prev - 1) + 3)
+    return int(round(100 * (ttm / prev - 1) + 3))
 
 
 def _baselines(sales: pd.DataFrame, actuals: list[Row], months: list[Row], q_start: date) -> dict[str, float]:

@@ -49,7 +49,8 @@ def achievement(value: np.ndarray, target: np.ndarray, direction: str) -> np.nda
 def to_value(spec: Spec, target: np.ndarray, ach: np.ndarray, direction: str) -> np.ndarray:
     """The measured value that gives achievement `ach`, clipped to the indicator's bounds and rounded."""
     raw = target * ach if direction == Direction.HIGHER else target / ach
-    return np.round(np.clip(raw, spec.lo, spec.hi if spec.hi is not None else np.inf), spec.decimals)
+    clipped: np.ndarray = np.round(np.clip(raw, spec.lo, spec.hi if spec.hi is not None else np.inf), spec.decimals)
+    return clipped
 
 
 def late_days(month: Row) -> list[date]:

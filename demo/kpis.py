@@ -70,16 +70,20 @@ def _sales_lines(sales: pd.DataFrame, months: list[Row]) -> dict[str, tuple[np.n
         keys = [pd.Period(m["start_date"], "M") - offset for m in months]
         return monthly.reindex(keys)
 
+    def measure(f: pd.DataFrame, code: str) -> np.ndarray:
+        if code == "gmv":
+            series = f["sales"]
+        elif code == "conversion_rate":
+            series = 100 * f["orders"] / f["visitors"]
+        else:
+            series = f["sales"] / f["orders"]
+        values: np.ndarray = series.to_numpy(dtype=float)
+        return values
+
     now, last = at(0), at(12)
-    out = {}
-    for code, fn, lift, nd in (
-        ("gmv", lambda f: f["sales"], 1.20, -4),
-        ("conversion_rate", lambda f: 100 * f["orders"] / f["visitors"], 1.05, 2),
-        ("aov", lambda f: f["sales"] / f["orders"], 1.03, 1),
-    ):
-        target = np.round(fn(last).to_numpy(dtype=float) * lift, nd)
-        value = np.round(fn(now).to_numpy(dtype=float), SPECS[code].decimals)
-        out[code] = (target, value)
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for code, lift, nd in (("gmv", 1.20, -4), ("conversion_rate", 1.05, 2), ("aov", 1.03, 1)):
+        out[code] = (np.round(measure(last, code) * lift, nd), np.round(measure(now, code), SPECS[code].decimals))
     return out
 
 

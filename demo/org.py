@@ -159,7 +159,7 @@ def users(staff: list[Row]) -> list[Row]:
     """The five demo logins (password `kpilot-demo`, hashed by the loader)."""
 
     def first(pred: Any) -> str:
-        return next(e["code"] for e in staff if pred(e))
+        return str(next(e["code"] for e in staff if pred(e)))
 
     manager = first(lambda e: e["position_code"] == "ops_head")
     picks = (

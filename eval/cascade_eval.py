@@ -39,7 +39,7 @@ def _draft(sample: dict[str, Any], provider: Any, org: Any = None) -> Any:
 
 def run_sets(
     samples: list[dict[str, Any]], provider: Any, quiet: bool, judged: dict[str, int] | None = None
-) -> tuple[dict[str, list[bool]], list[dict]]:
+) -> tuple[dict[str, list[bool]], list[dict[str, Any]]]:
     """Grade every OKR set; returns pass lists per grader and per-draft cost rows.
 
     `judged` (when given) counts per grader the samples it actually judged: a grade with the detail NA is a

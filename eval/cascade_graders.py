@@ -33,7 +33,7 @@ def schema_valid(d: GoalDraft, s: dict[str, Any]) -> Grade:
     return True, ""
 
 
-def _cards(d: GoalDraft) -> list[tuple[str, list]]:
+def _cards(d: GoalDraft) -> list[tuple[str, list[Any]]]:
     return [(f"dept {x.code}", x.kpis) for x in d.departments] + [
         (f"role {r.department}/{r.role}", r.kpis) for r in d.roles
     ]
@@ -384,7 +384,8 @@ def _instruction(s: dict[str, Any], kr_id: str) -> str | None:
         head = re.split(r"[:：]", line, maxsplit=1)[0].strip()
         m = _INJECTION_MARKERS.search(line)
         if head == kr_id and m:
-            return line[m.start() :].strip()
+            found: str = line[m.start() :].strip()
+            return found
     return None
 
 

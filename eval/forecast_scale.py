@@ -67,10 +67,10 @@ def run(
         rows.append(("in-process (joblib, 1 job)", time.perf_counter() - started))
     progress(f"{n_series} series on a LocalCluster of {workers} worker processes x 1 thread")
     with (
-        LocalCluster(
+        LocalCluster(  # type: ignore[no-untyped-call]  # dask.distributed ships no annotations for it
             n_workers=workers, threads_per_worker=1, host="127.0.0.1", dashboard_address="127.0.0.1:0"
         ) as cluster,
-        Client(cluster),
+        Client(cluster),  # type: ignore[no-untyped-call]
     ):
         started = time.perf_counter()
         result = batch_forecast(model, history, calendar, group_size=group_size, backend="dask")

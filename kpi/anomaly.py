@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from core.vocab import Direction
 from kpi.errors import AnomalyInputError
-from kpi.scoring import Direction
 
 Day = date | str | int
 

@@ -16,9 +16,9 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
+from core.vocab import Direction
 from kpi.errors import InvalidPeriodError
 from kpi.rules import achievement_ratio, check_value
-from kpi.scoring import Direction
 
 
 class MetricKind(StrEnum):

@@ -1,5 +1,7 @@
 """Users (admin) and the audit log (HR/admin)."""
 
+from typing import Any
+
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
@@ -18,7 +20,7 @@ router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
 
 
 @router.get("/users", response_model=Page[UserPublic], tags=["users"], summary="List users")
-def list_users(session: SessionDep, _caller: CanReadUsers, p: Paging) -> dict:
+def list_users(session: SessionDep, _caller: CanReadUsers, p: Paging) -> dict[str, Any]:
     return page(UserPublic, common.paginate(session, select(User).order_by(User.id), limit=p.limit, offset=p.offset))
 
 
@@ -85,7 +87,7 @@ def reset_password(
 @router.get(
     "/audit-events", response_model=Page[AuditEventPublic], tags=["audit"], summary="The audit log, newest first"
 )
-def list_audit(session: SessionDep, _caller: CanReadAudit, p: Paging) -> dict:
+def list_audit(session: SessionDep, _caller: CanReadAudit, p: Paging) -> dict[str, Any]:
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
     return page(AuditEventPublic, common.paginate(session, stmt, limit=p.limit, offset=p.offset))
 

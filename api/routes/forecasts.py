@@ -1,6 +1,6 @@
 """Forecast routes: request target ranges (background job), follow the job, read ranges, fetch fan charts."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
@@ -31,13 +31,13 @@ def request_forecast(
 
 
 @router.get("/forecasts", response_model=Page[ForecastJobPublic], summary="Forecast jobs you may read")
-def list_forecasts(session: SessionDep, caller: CanReadForecast, p: Paging) -> dict:
+def list_forecasts(session: SessionDep, caller: CanReadForecast, p: Paging) -> dict[str, Any]:
     items, count = forecasts.list_jobs(session, caller, limit=p.limit, offset=p.offset)
     return {"data": [forecasts.job_view(session, j, caller) for j in items], "count": count}
 
 
 @router.get("/forecasts/{job_id}", response_model=ForecastJobPublic, summary="A forecast job's status and ranges")
-def get_forecast(job_id: Id, session: SessionDep, caller: CanReadForecast) -> dict:
+def get_forecast(job_id: Id, session: SessionDep, caller: CanReadForecast) -> dict[str, Any]:
     return forecasts.job_view(session, forecasts.get_job(session, caller, job_id), caller)
 
 
@@ -64,7 +64,7 @@ def list_target_ranges(
     p: Paging,
     period_id: MaybeId = None,
     shop_id: MaybeId = None,
-) -> dict:
+) -> dict[str, Any]:
     return page(
         TargetRangePublic,
         forecasts.list_ranges(session, caller, period_id=period_id, shop_id=shop_id, limit=p.limit, offset=p.offset),

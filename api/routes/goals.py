@@ -1,6 +1,6 @@
 """Goal routes: periods, the KPI catalogue and OKRs."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
@@ -42,7 +42,7 @@ def list_periods(
     _caller: CanReadPeriods,
     p: Paging,
     kind: Annotated[PeriodKind | None, Query()] = None,
-) -> dict:
+) -> dict[str, Any]:
     return page(PeriodPublic, goals.list_periods(session, kind=kind, limit=p.limit, offset=p.offset))
 
 
@@ -75,7 +75,7 @@ def update_period(
 @router.get(
     "/indicators", response_model=Page[IndicatorPublic], tags=["catalogue"], summary="The bilingual KPI catalogue"
 )
-def list_indicators(session: SessionDep, _caller: CanReadCatalogue, p: Paging) -> dict:
+def list_indicators(session: SessionDep, _caller: CanReadCatalogue, p: Paging) -> dict[str, Any]:
     return page(IndicatorPublic, goals.list_indicators(session, limit=p.limit, offset=p.offset))
 
 
@@ -138,7 +138,7 @@ def list_objectives(
     p: Paging,
     period_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     level: Annotated[Level | None, Query()] = None,
-) -> dict:
+) -> dict[str, Any]:
     items, count = goals.list_objectives(
         session, caller, period_id=period_id, level=level, limit=p.limit, offset=p.offset
     )

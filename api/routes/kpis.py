@@ -1,6 +1,6 @@
 """KPI assignment routes: targets and weights, actuals, and CSV / Excel imports."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import JSONResponse
@@ -36,7 +36,7 @@ def list_assignments(
     p: Paging,
     period_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     employee_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
-) -> dict:
+) -> dict[str, Any]:
     return page(
         AssignmentPublic,
         goals.list_assignments(

@@ -1,6 +1,6 @@
 """Org routes: departments, positions, employees."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/api/v1", tags=["org"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("/departments", response_model=Page[DepartmentPublic], summary="List departments")
-def list_departments(session: SessionDep, _caller: CanReadOrg, p: Paging) -> dict:
+def list_departments(session: SessionDep, _caller: CanReadOrg, p: Paging) -> dict[str, Any]:
     return page(DepartmentPublic, org.list_departments(session, limit=p.limit, offset=p.offset))
 
 
@@ -56,7 +56,7 @@ def update_department(
 
 
 @router.get("/positions", response_model=Page[PositionPublic], summary="List positions")
-def list_positions(session: SessionDep, _caller: CanReadOrg, p: Paging) -> dict:
+def list_positions(session: SessionDep, _caller: CanReadOrg, p: Paging) -> dict[str, Any]:
     return page(PositionPublic, org.list_positions(session, limit=p.limit, offset=p.offset))
 
 
@@ -70,7 +70,7 @@ def list_employees(
     caller: CanReadOrg,
     p: Paging,
     department_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
-) -> dict:
+) -> dict[str, Any]:
     return page(
         EmployeePublic, org.list_employees(session, caller, department_id=department_id, limit=p.limit, offset=p.offset)
     )

@@ -1,6 +1,6 @@
 """Sales history routes: shops, daily sales and the CSV import."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile
 from sqlalchemy import select
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/v1", tags=["sales"], responses=PROBLEM_RESPONSES
 
 
 @router.get("/shops", response_model=Page[ShopPublic], summary="Shops and channels")
-def list_shops(session: SessionDep, _caller: CanReadSales, p: Paging) -> dict:
+def list_shops(session: SessionDep, _caller: CanReadSales, p: Paging) -> dict[str, Any]:
     return page(ShopPublic, common.paginate(session, select(Shop).order_by(Shop.id), limit=p.limit, offset=p.offset))
 
 
@@ -32,7 +32,7 @@ def shop_sales(
     p: Paging,
     start: Annotated[Day | None, Query(alias="from")] = None,
     end: Annotated[Day | None, Query(alias="to")] = None,
-) -> dict:
+) -> dict[str, Any]:
     if session.get(Shop, shop_id) is None:
         raise NotFound(f"Shop {shop_id} not found.")
     stmt = select(SalesDaily).where(SalesDaily.shop_id == shop_id).order_by(SalesDaily.ds)

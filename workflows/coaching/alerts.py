@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from assistant.report_facts import CUMULATIVE_CODES, IndicatorInfo, WarningFact
 from core.security import Caller
 from core.tables import CoachingAlert, Employee, Period
+from core.vocab import Direction
 from kpi.anomaly import EarlyWarning, history_bounds, warnings_from_bounds
-from kpi.scoring import Direction
 from workflows.coaching.data import Line, indicator_info, load_lines
 from workflows.shared import audit, common
 from workflows.shared.access import visible_employee_ids
@@ -164,7 +164,7 @@ def run_alerts(session: Session, *, actor: Caller | None, today: date) -> AlertR
                 start_date=w.start,
                 **values,
             )
-            common.create(session, row, caller=actor, entity="coaching_alert")  # type: ignore[arg-type]
+            common.create(session, row, caller=actor, entity="coaching_alert")
             created += 1
         elif row.end_date != w.end:
             before = common.snapshot(row)

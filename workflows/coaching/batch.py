@@ -20,7 +20,7 @@ from assistant.report_facts import build_facts as assemble_facts
 from assistant.schemas import Lang
 from assistant.training import Recommendation, recommend_training
 from core.tables import Department, Employee, Period
-from kpi.scoring import Direction
+from core.vocab import Direction
 from workflows.coaching.alerts import detect, warning_fact
 from workflows.coaching.data import Line, choose_periods, indicator_info, load_lines, next_period_targets, score_lines
 from workflows.coaching.plan import live_catalogue, pace_fact, pace_of, sales_shape, team_position

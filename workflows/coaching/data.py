@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from assistant.report_facts import IndicatorInfo
 from core.tables import Department, Employee, Indicator, KpiActual, KpiAssignment, Period
-from kpi.scoring import Direction, KpiInput, ScoreBreakdown, score_person
+from core.vocab import Direction
+from kpi.scoring import KpiInput, ScoreBreakdown, score_person
 
 
 @dataclass

@@ -21,7 +21,9 @@ from core.errors import InvalidInput, NotFound
 from core.security import Caller
 from core.settings import Settings
 from core.tables import Course, Department, Employee, Indicator
-from workflows.coaching.alerts import AlertRun, list_alerts, run_alerts  # noqa: F401 - re-exported use cases
+from workflows.coaching.alerts import AlertRun, list_alerts, run_alerts
+
+__all__ = ["AlertRun", "list_alerts", "run_alerts"]
 from workflows.coaching.anomalies import AnomalyReport, anomaly_report
 from workflows.coaching.data import choose_periods, person_period_ids
 from workflows.coaching.plan import build_plan

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from assistant.report_facts import CUMULATIVE_CODES
 from core.security import Caller
 from core.tables import CoachingAlert, Department, Period
+from core.vocab import Direction
 from kpi.grading import Grade
-from kpi.scoring import Direction
 from workflows.coaching.data import choose_periods, indicator_info, load_lines
 from workflows.coaching.plan import pace_of, sales_shape
 from workflows.coaching.schemas import DepartmentGrades, GradeDistribution, PeriodRef, TeamMember, TeamOverview

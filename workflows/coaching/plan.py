@@ -23,10 +23,11 @@ from assistant.schemas import Lang
 from assistant.training import recommend_training
 from core.tables import Course as CourseRow
 from core.tables import Employee, Period, SalesDaily
+from core.vocab import Direction
 from kpi.errors import KpiError
 from kpi.pace import MetricKind, PaceResult, project_pace
 from kpi.rules import achievement_ratio
-from kpi.scoring import Direction, ScoreBreakdown
+from kpi.scoring import ScoreBreakdown
 from workflows.coaching.alerts import alerts_of, detect, warning_fact
 from workflows.coaching.data import (
     Line,

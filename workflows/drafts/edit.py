@@ -10,7 +10,6 @@ from assistant.guards import check_draft, collect_facts
 from assistant.roles import refresh_people, refresh_roles, reword, sync_department_krs
 from assistant.schemas import KPI, Comparator, DepartmentDraft, GoalDraft, KeyResult, RoleDraft, Target
 from core.errors import InvalidInput
-from core.vocab import Direction
 from workflows.drafts.schemas import KpiEdit
 
 Errors = list[dict[str, Any]]
@@ -31,7 +30,7 @@ def _set_target(k: KPI, e: KpiEdit) -> None:
     if e.target is not None:
         update["value"] = e.target
         if k.target.comparator == "=":
-            update["comparator"] = ">=" if k.direction == Direction.HIGHER else "<="
+            update["comparator"] = ">=" if k.direction == "higher" else "<="
     if e.target_low is not None:
         update["low"] = e.target_low
     if e.target_high is not None:
@@ -61,7 +60,7 @@ def _new_department_kpi(dd: DepartmentDraft, e: KpiEdit, lang: str, loc: list[An
         errors.append({"loc": loc + ["weight"], "msg": f"adding {e.code!r} needs a weight"})
         return None
     parent = e.parent_kr or dd.objectives[0].key_results[0].parent_kr or ""
-    cmp_: Comparator = ">=" if ind.direction == Direction.HIGHER else "<="
+    cmp_: Comparator = ">=" if ind.direction == "higher" else "<="
     return KPI(
         code=ind.code,
         name=ind.name(lang),

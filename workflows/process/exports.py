@@ -113,7 +113,7 @@ def to_xlsx(sections: list[tables.Section]) -> bytes:
     from openpyxl.styles import Font
 
     wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+    wb.remove(wb.active)
     for sec in sections:
         ws = wb.create_sheet(sec.sheet[:31])
         ws.append([sec.title])

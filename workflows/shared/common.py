@@ -4,7 +4,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.exc import IntegrityError
@@ -66,11 +66,12 @@ def update_versioned(
 ) -> T:
     """An edit of a versioned row through the one decision path (`decisions.gate` + `decisions.write`): only if
     the row is still at the If-Match version, audited once with the row before and after."""
-    expected = decisions.gate(obj, if_match, entity=entity)
+    row = cast(decisions.VersionedRow, obj)  # every table edited this way is Versioned and has an id
+    expected = decisions.gate(row, if_match, entity=entity)
     if not changes:
         raise InvalidInput("The update names no field to change.")
     before = snapshot(obj)
-    decisions.write(session, obj, expected, changes, caller=caller, action="update", entity=entity, before=before)
+    decisions.write(session, row, expected, changes, caller=caller, action="update", entity=entity, before=before)
     return obj
 
 

@@ -83,7 +83,7 @@ def write(
     model = type(row)
     stmt = (
         update(model)
-        .where(model.id == row.id, model.version == expected)  # type: ignore[attr-defined]
+        .where(model.id == row.id, model.version == expected)
         .values(**changes, version=expected + 1)
         .execution_options(synchronize_session=False)
     )
