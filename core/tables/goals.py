@@ -8,11 +8,13 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -80,7 +82,26 @@ class KpiAssignment(Base, Versioned):
     __table_args__ = (
         CheckConstraint("weight >= 0 AND weight <= 100", name="weight"),
         CheckConstraint("(employee_id IS NULL) <> (department_id IS NULL)", name="owner"),
-        UniqueConstraint("period_id", "indicator_id", "employee_id", "department_id", name="uq_assignment"),
+        # One KPI per indicator, owner and period, enforced by the database. Two partial indexes, because a
+        # unique key over both owner columns never fires: the unused one is NULL, and NULLs never collide.
+        Index(
+            "uq_assignment_person",
+            "period_id",
+            "indicator_id",
+            "employee_id",
+            unique=True,
+            sqlite_where=text("employee_id IS NOT NULL"),
+            postgresql_where=text("employee_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_assignment_department",
+            "period_id",
+            "indicator_id",
+            "department_id",
+            unique=True,
+            sqlite_where=text("department_id IS NOT NULL"),
+            postgresql_where=text("department_id IS NOT NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)

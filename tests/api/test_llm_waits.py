@@ -112,3 +112,22 @@ def test_a_plan_waiting_for_its_report_model_holds_no_connection(
     plan = answer.json()
     assert plan["kpis"]
     assert plan["report"]["source"] in ("llm", "fallback")  # the model was asked (this fake speaks only drafts)
+
+
+def test_twins_with_one_key_call_the_model_once(thinking_app: TestClient, model: FakeLLMServer) -> None:
+    """The first of two requests with one Idempotency-Key gives its connection back while the model thinks; the
+    twin waits for its answer instead of asking the model again, and both get the same draft."""
+    auth = demo_logins(thinking_app)["manager"]
+    mine = thinking_app.get("/api/v1/goal-drafts", headers=auth).json()["data"][0]
+    body = {"department_id": mine["department_id"], "period_id": mine["period_id"], "lang": "zh", "again": True}
+    post = lambda key: thinking_app.post("/api/v1/goal-drafts", headers={**auth, "Idempotency-Key": key}, json=body)  # noqa: E731
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(post, "twin-draft")
+        assert model.state.held.acquire(timeout=60), "the request never reached the model"
+        second = pool.submit(post, "twin-draft")
+        twin_held = model.state.held.acquire(timeout=3)  # the twin must not reach the model
+        model.state.release.set()
+        a, b = first.result(timeout=120), second.result(timeout=120)
+    assert not twin_held
+    assert a.status_code == b.status_code == 201, (a.text, b.text)
+    assert a.json()["id"] == b.json()["id"]

@@ -2,10 +2,12 @@
 
 import uuid
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from core.db import session_scope
-from core.tables import AuditEvent, Department
+from core.tables import AuditEvent, Department, KpiAssignment
 
 
 def _new_department(client, headers, **extra):  # type: ignore[no-untyped-def]
@@ -171,4 +173,14 @@ def test_same_kpi_twice_for_one_person_and_period_is_409(client, tokens, demo_ur
     first = client.post("/api/v1/kpi-assignments", headers=tokens["manager"], json=body)
     assert first.status_code == 201, first.text
     again = client.post("/api/v1/kpi-assignments", headers=tokens["manager"], json=body)
-    assert again.status_code == 409
+    assert again.status_code == 409 and "already has 'conversion_rate'" in again.text
+    # The database refuses it too (a partial unique index per owner kind), so two racing requests cannot both
+    # write it: a direct insert of the same owner, indicator and period fails.
+    with pytest.raises(IntegrityError), session_scope(demo_url) as s:
+        kept = s.execute(select(KpiAssignment).where(KpiAssignment.id == first.json()["id"])).scalar_one()
+        s.add(
+            KpiAssignment(
+                period_id=kept.period_id, indicator_id=kept.indicator_id, employee_id=kept.employee_id, weight=10
+            )
+        )
+        s.flush()

@@ -131,3 +131,13 @@ def test_a_forecast_whose_worker_died_on_its_last_attempt_is_failed_with_the_rea
         job = session.get(ForecastJob, fid)
         assert job is not None and job.status == "failed"
         assert "worker killed-worker stopped (lease expired)" in (job.message or "")
+
+
+def test_a_job_without_its_own_limit_is_tried_as_often_as_the_workers_setting(demo_url: str) -> None:
+    """KPILOT_JOBS_MAX_ATTEMPTS decides how often a job enqueued without a limit is tried."""
+    with session_scope(demo_url) as session:
+        job_id = queue.enqueue(session, "test", {"n": 3000}).id
+    claimed = queue.claim(demo_url, "w", lease_s=3.0, max_attempts=7)
+    assert claimed is not None and claimed.id == job_id and claimed.max_attempts == 7
+    with session_scope(demo_url, write=False) as session:
+        assert session.get(Job, job_id).max_attempts == 7  # type: ignore[union-attr]

@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from assistant.guards import MAX_KPIS
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from core.security import MANAGER, Caller
 from core.tables import Employee, Indicator, KeyResult, KpiActual, KpiAssignment, Objective, Period
 from kpi.rules import WEIGHT_SUM_TOLERANCE, WEIGHT_TOTAL
@@ -300,25 +300,10 @@ def create_assignment(session: Session, caller: Caller, data: AssignmentCreate) 
             ],
         )
     _check_range(data.target_low, data.target, data.target_high)
-    # The table's unique key cannot catch this: the unused owner column is NULL, and NULLs never collide.
-    twin = session.execute(
-        select(KpiAssignment.id).where(
-            KpiAssignment.period_id == data.period_id,
-            KpiAssignment.indicator_id == ind.id,
-            KpiAssignment.employee_id.is_(None)
-            if data.employee_id is None
-            else KpiAssignment.employee_id == data.employee_id,
-            KpiAssignment.department_id.is_(None)
-            if data.department_id is None
-            else KpiAssignment.department_id == data.department_id,
-        )
-    ).first()
-    if twin is not None:
-        raise Conflict(
-            f"This owner already has {data.indicator_code!r} in that period (assignment {twin[0]}); PATCH it instead."
-        )
     values = data.model_dump(exclude={"indicator_code"})
-    return common.create(session, KpiAssignment(indicator_id=ind.id, **values), caller=caller, entity="kpi_assignment")
+    row = KpiAssignment(indicator_id=ind.id, **values)
+    twin = f"This owner already has {data.indicator_code!r} in that period; change that KPI (PATCH) instead."
+    return common.create(session, row, caller=caller, entity="kpi_assignment", duplicate=twin)
 
 
 def _check_range(low: float | None, mid: float | None, high: float | None) -> None:

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from core.clock import clock_of
 from core.db import session_scope
-from core.settings import get_settings
 from core.tables import Job
 
 # One wake event per worker of this process, all set when the process commits a new job (the workers start at
@@ -42,11 +41,15 @@ def db_now(session: Session, plus_s: float = 0.0) -> ColumnElement[Any]:
     return func.clock_timestamp() + timedelta(seconds=plus_s)
 
 
+WORKER_DECIDES = 0  # max_attempts of a job enqueued without a limit: the claiming worker's setting applies
+DEFAULT_ATTEMPTS = 3
+
+
 def enqueue(session: Session, kind: str, payload: dict[str, Any], *, max_attempts: int | None = None) -> Job:
     """Add a job in the open transaction: it exists exactly when the use case that wanted it commits. It is tried
-    up to `max_attempts` times (default: KPILOT_JOBS_MAX_ATTEMPTS)."""
-    attempts = max_attempts if max_attempts is not None else get_settings().jobs_max_attempts
-    job = Job(kind=kind, payload=payload, status="queued", attempts=0, max_attempts=attempts)
+    up to `max_attempts` times; a worker that claims it applies its own KPILOT_JOBS_MAX_ATTEMPTS when none is
+    given here."""
+    job = Job(kind=kind, payload=payload, status="queued", attempts=0, max_attempts=max_attempts or WORKER_DECIDES)
     session.add(job)
     session.flush()
     session.info["kpilot_job_enqueued"] = True
@@ -85,15 +88,18 @@ def wait_for_work(event: threading.Event, timeout_s: float) -> None:
         event.clear()
 
 
-def claim(url: str, worker: str, lease_s: float) -> Claimed | None:
-    """Take the oldest queued job, or None. PostgreSQL: FOR UPDATE SKIP LOCKED lets many workers claim
-    different jobs at once; SQLite: the claim runs in one write transaction, which SQLite serialises."""
+def claim(url: str, worker: str, lease_s: float, max_attempts: int | None = None) -> Claimed | None:
+    """Take the oldest queued job, or None; a job enqueued without a limit of its own is tried `max_attempts`
+    times (the worker's KPILOT_JOBS_MAX_ATTEMPTS), stored on the job at its first claim. PostgreSQL: FOR UPDATE
+    SKIP LOCKED lets many workers claim different jobs at once; SQLite: the claim runs in one write transaction,
+    which SQLite serialises."""
     with session_scope(url) as session:
         job = session.execute(
             select(Job).where(Job.status == "queued").order_by(Job.id).limit(1).with_for_update(skip_locked=True)
         ).scalar_one_or_none()
         if job is None:
             return None
+        limit = job.max_attempts or max_attempts or DEFAULT_ATTEMPTS
         took = session.execute(
             update(Job)
             .where(Job.id == job.id, Job.status == "queued")
@@ -103,12 +109,13 @@ def claim(url: str, worker: str, lease_s: float) -> Claimed | None:
                 attempts=Job.attempts + 1,
                 lease_until=db_now(session, lease_s),
                 started_at=clock_of(session).now(),
+                max_attempts=limit,
             )
             .execution_options(synchronize_session=False)
         )
         if took.rowcount != 1:  # type: ignore[attr-defined]
             return None
-        return Claimed(job.id, job.kind, dict(job.payload or {}), job.attempts + 1, job.max_attempts)
+        return Claimed(job.id, job.kind, dict(job.payload or {}), job.attempts + 1, limit)
 
 
 def renew(url: str, job_id: int, worker: str, lease_s: float) -> bool:

@@ -59,7 +59,7 @@ class Worker:
         url, lease_s = self.settings.database_url, self.settings.jobs_lease_s
         for lost, reason in queue.reap(url):
             self._give_up(lost, reason)
-        job = queue.claim(url, self.name, lease_s)
+        job = queue.claim(url, self.name, lease_s, self.settings.jobs_max_attempts)
         if job is None:
             return False
         log.info("job %s (%s) attempt %d/%d on %s", job.id, job.kind, job.attempt, job.max_attempts, self.name)

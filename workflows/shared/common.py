@@ -2,11 +2,12 @@
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, func, inspect, select
+from sqlalchemy import Select, delete, func, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,7 +36,7 @@ def snapshot(obj: Base) -> dict[str, Any]:
     return out
 
 
-def create(session: Session, obj: T, *, caller: Caller | None, entity: str) -> T:
+def create(session: Session, obj: T, *, caller: Caller | None, entity: str, duplicate: str = "") -> T:
     """Insert and audit `obj` in the open transaction (the caller commits; `caller` None: the system); a
     duplicate key becomes 409."""
     session.add(obj)
@@ -43,7 +44,9 @@ def create(session: Session, obj: T, *, caller: Caller | None, entity: str) -> T
         session.flush()
     except IntegrityError as exc:
         session.rollback()
-        raise Conflict(f"A {entity} with the same unique key already exists, or a referenced id does not.") from exc
+        raise Conflict(
+            duplicate or f"A {entity} with the same unique key already exists, or a referenced id does not."
+        ) from exc
     audit.record(
         session,
         actor=caller,
@@ -88,11 +91,25 @@ def request_hash(payload: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+IN_PROGRESS = 0  # status_code of a claimed Idempotency-Key whose first request is still running (a model call)
+# How long a twin waits for its first request to finish, counted in polls (not in clock time: under a frozen test
+# clock a deadline in time would never come).
+TWIN_POLL_S = 0.1
+TWIN_MAX_POLLS = 1800
+
+
 def release_connection(session: Session) -> None:
     """End the open transaction and give its connection (and, on SQLite, the write turn) back before a slow wait
     such as a model call, so other requests can use them meanwhile. Loaded rows stay usable (sessions do not
     expire on commit); the next query takes a connection again. Whatever the unit wrote so far commits here,
-    so call it only where that is right (nothing written yet, or writes that stand on their own)."""
+    so call it only where that is right (nothing written yet, or writes that stand on their own). Inside
+    `run_once`, the Idempotency-Key is claimed in the same commit, so a twin with that key waits for this request's
+    answer instead of calling the model a second time."""
+    claim = session.info.get("idempotency_claim")
+    if claim is not None and not claim.get("written"):
+        user_id, key, digest = claim["user_id"], claim["key"], claim["digest"]
+        session.add(IdempotencyRecord(user_id=user_id, key=key, request_hash=digest, status_code=IN_PROGRESS, body={}))
+        claim["written"] = True
     session.commit()
 
 
@@ -108,24 +125,73 @@ def run_once(
 
     `produce` writes in the open transaction without committing; its rows and the idempotency record
     commit together, so a crash or a failed write leaves neither (a retry then does the work). Twins with
-    one key take turns (`_serialise_key`): the second waits for the first to commit and replays its answer.
+    one key take turns (`_serialise_key`): the second waits for the first to commit and replays its answer,
+    also when the first gave its connection back during a model call (`release_connection` claims the key).
     """
     if not key:
         result = produce()
         session.commit()
         return result
     digest = request_hash(payload)
-    _serialise_key(session, caller.user_id, key)
-    stored = _stored_response(session, caller.user_id, key, digest)
+    stored = _claimed_or_stored(session, caller.user_id, key, digest)
     if stored is not None:
         return stored
-    status, body = produce()
-    session.add(IdempotencyRecord(user_id=caller.user_id, key=key, request_hash=digest, status_code=status, body=body))
+    claim = {"user_id": caller.user_id, "key": key, "digest": digest, "written": False}
+    session.info["idempotency_claim"] = claim
+    try:
+        status, body = produce()
+    except BaseException:
+        session.rollback()
+        if claim["written"]:
+            _drop_claim(session, caller.user_id, key)
+        raise
+    finally:
+        session.info.pop("idempotency_claim", None)
+    return _store(session, caller.user_id, key, digest, (status, body), claimed=bool(claim["written"]))
+
+
+def _claimed_or_stored(session: Session, user_id: int, key: str, digest: str) -> tuple[int, dict[str, Any]] | None:
+    """The stored answer of this key, waiting while a twin's first request still runs; None when it is new."""
+    for _ in range(TWIN_MAX_POLLS):
+        _serialise_key(session, user_id, key)
+        stored = _stored_response(session, user_id, key, digest)
+        if stored is None or stored[0] != IN_PROGRESS:
+            return stored
+        session.rollback()  # let the first request write its answer, then look again
+        time.sleep(TWIN_POLL_S)
+    raise Conflict("A request with this Idempotency-Key is still running; retry later with the same key.")
+
+
+def _drop_claim(session: Session, user_id: int, key: str) -> None:
+    """Free a claimed key whose first request failed, so a retry does the work."""
+    session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.user_id == user_id,
+            IdempotencyRecord.key == key,
+            IdempotencyRecord.status_code == IN_PROGRESS,
+        )
+    )
+    session.commit()
+
+
+def _store(
+    session: Session, user_id: int, key: str, digest: str, answer: tuple[int, dict[str, Any]], *, claimed: bool
+) -> tuple[int, dict[str, Any]]:
+    """Commit the use case's writes with its answer under the key (filling in a claim)."""
+    status, body = answer
+    if claimed:
+        session.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+            .values(status_code=status, body=body)
+        )
+    else:
+        session.add(IdempotencyRecord(user_id=user_id, key=key, request_hash=digest, status_code=status, body=body))
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
-        stored = _stored_response(session, caller.user_id, key, digest)
+        stored = _stored_response(session, user_id, key, digest)
         if stored is None:
             raise
         return stored
