@@ -39,6 +39,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "kpi:read": ALL_ROLES,  # scoped
     "kpi:write": STAFF,  # scoped
     "actuals:write": STAFF,  # scoped
+    "company:read": ALL_ROLES,  # the company's names, time zone and fiscal year; shops and the calendar
+    "company:write": HR_ADMIN,  # set-up: the company, shops, the promotion calendar
+    "imports:write": HR_ADMIN,  # org, sales, promotions and KPI-history files; every row checked again
     "sales:read": STAFF,
     "sales:write": HR_ADMIN,
     "audit:read": HR_ADMIN,

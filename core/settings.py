@@ -34,6 +34,9 @@ class Settings(ClockSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
+    max_upload_bytes: int = Field(
+        default=200_000_000, ge=1024, description="Upload limit of /api/v1/imports/* (streamed to disk)."
+    )
     page_size_max: int = Field(default=200, ge=1)
 
     llm_provider: Literal["offline", "openai"] = "offline"
