@@ -12,6 +12,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import errors, web
 from api.routes import admin, auth, coaching, drafts, forecasts, goals, kpis, org, pay, sales, weights
 from api.routes import exports as export_routes
+from api.routes import imports as import_routes
+from api.routes import onboarding as onboarding_routes
 from api.routes import process as process_routes
 from api.shedding import LoadShedder
 from core.clock import clock_for
@@ -171,6 +173,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         process_routes,
         export_routes,
         pay,
+        onboarding_routes,
+        import_routes,
     )
     document_permissions([m.router for m in modules])
     for module in modules:

@@ -1,0 +1,3 @@
+"""Import routes."""
+from fastapi import APIRouter
+router = APIRouter(prefix="/api/v1", tags=["imports"])
