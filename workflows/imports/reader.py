@@ -136,7 +136,7 @@ def _open_csv(f: IO[bytes], filename: str, limits: Limits) -> tuple[list[str], I
 
 def _lines(text: io.TextIOWrapper, filename: str) -> Iterator[str]:
     try:
-        for line in text:  # not `yield from`: closing this generator must not close the upload
+        for line in text:  # noqa: UP028 - not `yield from`: closing this generator must not close the upload
             yield line
     except UnicodeDecodeError as exc:
         raise coded(

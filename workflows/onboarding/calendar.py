@@ -98,4 +98,4 @@ def company_calendar(session: Session, shop_id: int, start: date, end: date) -> 
         for r in rows
         if not r.builtin_key
     ]
-    return combine_calendars(cal, own)
+    return combine_calendars(cal, own or None)  # an empty list is not a frame of events
