@@ -1,0 +1,73 @@
+"""Values as Chinese shop back-ends and HR sheets write them: dates, times, amounts, percentages."""
+
+import re
+from datetime import date, datetime
+
+DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+TIME = re.compile(r"[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?")
+PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", re.ASCII)
+MAX_ABS = 1e15
+
+
+class ValueProblem(ValueError):
+    """A cell that cannot be read as the value its column holds."""
+
+
+def parse_day(raw: str) -> date:
+    """`2024-05-07`, `2024/5/7`, `2024.05.07`, `2024年5月7日` or an Excel date cell (read as ISO text)."""
+    m = DATE.match(raw.strip())
+    if m is None:
+        raise ValueProblem(f"{raw[:40]!r} is not a date; write 2024-05-07, 2024/5/7 or 2024年5月7日")
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError as exc:
+        raise ValueProblem(f"{raw[:40]!r} is not a day of the calendar") from exc
+
+
+def parse_moment(raw: str) -> datetime:
+    """A naive local date-time: `2024-05-07 23:59:30` (a date alone is its midnight)."""
+    text = raw.strip()
+    day = parse_day(text)
+    m = DATE.match(text)
+    rest = text[m.end() :] if m else ""
+    t = TIME.match(rest)
+    if t is None:
+        if rest.strip():
+            raise ValueProblem(f"{raw[:40]!r} is not a date-time; write 2024-05-07 23:59:30")
+        return datetime(day.year, day.month, day.day)
+    h, mi, s = int(t.group(1)), int(t.group(2)), int(t.group(3) or 0)
+    if h > 23 or mi > 59 or s > 59:
+        raise ValueProblem(f"{raw[:40]!r} has no such time of day")
+    return datetime(day.year, day.month, day.day, h, mi, s)
+
+
+def parse_amount(raw: str) -> float:
+    """A number: `1234.5`, `¥1,234.50` (commas only in groups of three, so `1,5` is refused), `-12`."""
+    text = raw.strip().replace("¥", "").replace("￥", "").replace(" ", "")
+    if THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
+    if not PLAIN.fullmatch(text):
+        raise ValueProblem(f"{raw[:40]!r} is not an amount; write 1234.50 or 1,234.50")
+    value = float(text)
+    if abs(value) > MAX_ABS:
+        raise ValueProblem(f"{raw[:40]!r} is larger than {MAX_ABS:g}")
+    return value
+
+
+def parse_percent(raw: str) -> float:
+    """`2.5%` -> 0.025; a bare number is taken as the fraction it already is."""
+    text = raw.strip()
+    if text.endswith("%"):
+        return parse_amount(text[:-1]) / 100
+    return parse_amount(text)
+
+
+def parse_count(raw: str) -> int | None:
+    """A whole count of zero or more (`1,234` too); empty is None."""
+    if not raw.strip():
+        return None
+    value = parse_amount(raw)
+    if value < 0 or not value.is_integer():
+        raise ValueProblem(f"{raw[:40]!r} must be a whole number of zero or more")
+    return int(value)
