@@ -17,7 +17,9 @@ ORG_FIELDS: dict[str, tuple[str, ...]] = {
     "gender": ("性别", "gender"),
 }
 ORG_REQUIRED = ("code", "name", "department")
-ORG_HEADERS = {  # the layout of the template and the export (import -> export -> import changes nothing)
+ORG_HEADERS: dict[
+    str, tuple[str, ...]
+] = {  # the layout of the template and the export (import -> export -> import changes nothing)
     "zh": ("工号", "姓名", "英文名", "部门", "职位", "直属主管工号", "入职日期", "角色", "状态"),
     "en": ("employee_code", "name", "name_en", "department", "position", "manager_code", "hire_date", "role", "status"),
 }
