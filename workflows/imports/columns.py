@@ -63,3 +63,43 @@ def map_headers(header: list[str], families: dict[str, tuple[str, ...]]) -> tupl
         elif h:
             ignored.append(h)
     return found, ignored
+
+
+DAILY_FIELDS: dict[str, tuple[str, ...]] = {
+    "shop": ("店铺", "店铺名称", "店铺编码", "shop", "shop_code"),
+    "ds": ("统计日期", "日期", "date", "ds"),
+    "sales": ("支付金额", "成交金额", "销售额", "支付金额(元)", "gmv", "sales"),
+    "orders": ("支付买家数", "订单数", "支付订单数", "支付子订单数", "orders"),
+    "visitors": ("访客数", "uv", "visitors"),
+    "refunds": ("退款金额", "成功退款金额", "refunds"),
+}
+ORDER_FIELDS: dict[str, tuple[str, ...]] = {
+    "shop": ("店铺", "店铺名称", "shop", "shop_code"),
+    "order_id": ("订单编号", "主订单编号", "订单号", "order_id"),
+    "paid_at": ("付款时间", "支付时间", "下单时间", "创建时间", "paid_at"),
+    "amount": ("实付金额", "买家实际支付金额", "订单应付金额", "amount"),
+    "status": ("订单状态", "status"),
+    "refund": ("退款金额", "refund"),
+}
+DAILY_REQUIRED = ("ds", "sales")
+ORDER_REQUIRED = ("order_id", "paid_at", "amount")
+# Orders that are not sales: never paid, or closed/cancelled (a fully refunded Taobao order ends as 交易关闭).
+NOT_SALES = (
+    "交易关闭",
+    "已关闭",
+    "已取消",
+    "取消",
+    "等待买家付款",
+    "待付款",
+    "未付款",
+    "closed",
+    "cancelled",
+    "unpaid",
+)
+ORDER_RULE = {
+    "en": "An order counts on the day of its payment time in the company's time zone; unpaid, closed and cancelled "
+    "orders (交易关闭/已关闭/已取消/等待买家付款) are not sales; refunds (退款金额) are netted on the order's paid "
+    "day. Daily sales = paid amounts - refunds (may be negative); orders = orders counted.",
+    "zh": "订单按付款时间（公司时区）计入当天；未付款、交易关闭、已取消的订单不计入销售；退款金额在订单付款当天扣减。"
+    "日销售额 = 实付金额合计 - 退款金额合计（可为负）；订单数 = 计入的订单数。",
+}

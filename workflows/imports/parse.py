@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime
 
 DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-TIME = re.compile(r"[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?")
+TIME = re.compile(r"[ T]*(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?$")
 PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
 THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", re.ASCII)
 MAX_ABS = 1e15
@@ -26,7 +26,8 @@ def parse_day(raw: str) -> date:
 
 
 def parse_moment(raw: str) -> datetime:
-    """A naive local date-time: `2024-05-07 23:59:30` (a date alone is its midnight)."""
+    """`2024-05-07 23:59:30` (naive: the company's local time; a date alone is its midnight), or with an
+    offset (`...Z`, `...+00:00`): then aware, for the caller to convert to the company's time zone."""
     text = raw.strip()
     day = parse_day(text)
     m = DATE.match(text)
@@ -39,7 +40,13 @@ def parse_moment(raw: str) -> datetime:
     h, mi, s = int(t.group(1)), int(t.group(2)), int(t.group(3) or 0)
     if h > 23 or mi > 59 or s > 59:
         raise ValueProblem(f"{raw[:40]!r} has no such time of day")
-    return datetime(day.year, day.month, day.day, h, mi, s)
+    moment = datetime(day.year, day.month, day.day, h, mi, s)
+    if t.group(4):
+        offset = t.group(4).replace("Z", "+00:00")
+        if ":" not in offset:
+            offset = offset[:3] + ":" + offset[3:]
+        return datetime.fromisoformat(moment.isoformat() + offset)
+    return moment
 
 
 def parse_amount(raw: str) -> float:

@@ -109,8 +109,28 @@ class Table:
                 yield where, row
 
 
+class _Borrowed(io.BufferedIOBase):
+    """The upload, lent to a text reader that must not close it (the audit's digest reads it again)."""
+
+    def __init__(self, f: IO[bytes]) -> None:
+        super().__init__()
+        self._f = f
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._f.read(-1 if size is None else size)
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._f.read(size)
+
+    def close(self) -> None:
+        """Leave the upload open: it belongs to the caller."""
+
+
 def _open_csv(f: IO[bytes], filename: str, limits: Limits) -> tuple[list[str], Iterator[tuple[Where, list[str]]]]:
-    text = io.TextIOWrapper(f, encoding="utf-8-sig", newline="", errors="strict")
+    text = io.TextIOWrapper(_Borrowed(f), encoding="utf-8-sig", newline="", errors="strict")
     reader = csv.reader(_lines(text, filename))
     try:
         header = [h.strip() for h in next(reader, [])]
@@ -129,7 +149,7 @@ def _open_csv(f: IO[bytes], filename: str, limits: Limits) -> tuple[list[str], I
                     raise _bad(filename, line, str(exc)) from exc
                 yield {"line": reader.line_num}, [v.strip() for v in values]
         finally:
-            text.detach()  # the upload stays open for the audit's digest
+            text.detach()
 
     return header, rows()
 
