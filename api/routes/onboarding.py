@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
-from api.deps import CanReadCompany, CanWriteCompany, IdempotencyKey, IfMatch, SessionDep
+from api.deps import CanReadCompany, CanWriteCompany, CanWriteOkr, IdempotencyKey, IfMatch, SessionDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, created, with_etag
 from workflows.goals.schemas import ShopPublic
@@ -14,6 +14,7 @@ from workflows.onboarding.schemas import (
     CompanyCreate,
     CompanyPublic,
     CompanyUpdate,
+    ObjectiveEdit,
     PromotionCreate,
     PromotionPublic,
     PromotionUpdate,
@@ -97,3 +98,15 @@ def update_promotion(
 def delete_promotion(promo_id: Id, session: SessionDep, caller: CanWriteCompany) -> Response:
     onboarding.delete_promotion(session, caller, promo_id)
     return Response(status_code=204)
+
+
+@router.patch(
+    "/objectives/{objective_id}",
+    tags=["okr"],
+    summary="Correct an objective and its key results (If-Match; open drafts made from the old text flagged stale)",
+)
+def edit_objective(
+    objective_id: Id, body: ObjectiveEdit, session: SessionDep, caller: CanWriteOkr, if_match: IfMatch = None
+) -> JSONResponse:
+    data = onboarding.edit_objective(session, caller, objective_id, body, if_match)
+    return JSONResponse(data, headers={"ETag": f'"{data["version"]}"'})

@@ -9,6 +9,7 @@ from workflows.onboarding.company import (
     update_company,
     update_shop,
 )
+from workflows.onboarding.objectives import edit_objective
 from workflows.onboarding.promotions import (
     create_promotion,
     delete_promotion,
@@ -22,6 +23,7 @@ __all__ = [
     "create_promotion",
     "create_shop",
     "delete_promotion",
+    "edit_objective",
     "find_company",
     "get_company",
     "get_promotion",

@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from core.clock import ClockError, zone
+from core.vocab import DirectionName
 from workflows.shared.schemas import Day, DbId, Public, Strict
 
 StageName = Literal["startup", "expansion", "mature", "transformation"]
@@ -114,3 +115,18 @@ class PromotionPublic(Public):
     intensity: float | None = None
     builtin_key: str | None = None
     version: int | None = None
+
+
+class KeyResultEdit(Strict):
+    code: str = Field(min_length=1, max_length=20, description="Existing code: changed; a new code: added.")
+    title: str | None = Field(default=None, min_length=1, max_length=2000)
+    indicator_code: str | None = Field(default=None, max_length=60)
+    baseline: float | None = Field(default=None, allow_inf_nan=False, ge=-1e15, le=1e15)
+    target: float | None = Field(default=None, allow_inf_nan=False, ge=-1e15, le=1e15)
+    unit: str | None = Field(default=None, max_length=20)
+    direction: DirectionName | None = None
+
+
+class ObjectiveEdit(Strict):
+    title: str | None = Field(default=None, min_length=1, max_length=2000)
+    key_results: list[KeyResultEdit] = Field(default_factory=list, max_length=5)
