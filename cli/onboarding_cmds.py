@@ -96,7 +96,21 @@ def init(
 
 
 def _report(report: dict[str, Any]) -> None:
-    keys = ("created", "updated", "unchanged", "absent", "deactivated", "imported", "days", "errors", "notes")
+    keys = (
+        "kind",
+        "created",
+        "updated",
+        "unchanged",
+        "absent",
+        "deactivated",
+        "days",
+        "total_sales",
+        "events",
+        "rows",
+        "imported",
+        "errors",
+        "notes",
+    )
     for key in keys:
         if key in report and report[key] not in ([], None):
             value = report[key]
@@ -137,6 +151,55 @@ def import_org(
         lambda s, f: flows.import_org(
             s, _system(), source=f, filename=file.name, dry_run=dry_run, deactivate_absent=deactivate_absent
         ),
+    )
+
+
+@import_app.command("sales")
+def import_sales(
+    file: Annotated[Path, typer.Argument(help="CSV or .xlsx: a daily summary or an order export.")],
+    shop: Annotated[str | None, typer.Option(help="The shop's code, for a file without a shop column.")] = None,
+    mapping: Annotated[str | None, typer.Option(help='JSON header -> field, e.g. {"统计日期": "ds"}.')] = None,
+    dry_run: Annotated[bool, typer.Option(help="Preview the days and totals; change nothing.")] = False,
+) -> None:
+    """Import sales history (kpilot's layout, a 生意参谋-style daily summary or an order export)."""
+    from workflows.imports import flows
+
+    _run(
+        "sales",
+        file,
+        lambda s, f: flows.import_sales(
+            s, _system(), source=f, filename=file.name, shop=shop, mapping=mapping, dry_run=dry_run
+        ),
+    )
+
+
+@import_app.command("promotions")
+def import_promotions(
+    file: Annotated[Path, typer.Argument(help="CSV or .xlsx campaign plan.")],
+    dry_run: Annotated[bool, typer.Option(help="Check only; change nothing.")] = False,
+) -> None:
+    """Import the company's campaign plan into the promotion calendar."""
+    from workflows.imports import flows
+
+    _run(
+        "promotions",
+        file,
+        lambda s, f: flows.import_promotions(s, _system(), source=f, filename=file.name, dry_run=dry_run),
+    )
+
+
+@import_app.command("kpi-history")
+def import_history(
+    file: Annotated[Path, typer.Argument(help="CSV or .xlsx scorecards or department outcomes of past periods.")],
+    dry_run: Annotated[bool, typer.Option(help="Check only; change nothing.")] = False,
+) -> None:
+    """Import past periods' scorecards or department outcomes."""
+    from workflows.imports import flows
+
+    _run(
+        "kpi-history",
+        file,
+        lambda s, f: flows.import_history(s, _system(), source=f, filename=file.name, dry_run=dry_run),
     )
 
 

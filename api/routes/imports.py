@@ -39,8 +39,33 @@ def import_org(
     )
 
 
+@router.post(
+    "/imports/kpi-history",
+    summary="Import past periods: scorecards (工号, 期间, 指标, 权重, 目标, 实际) or department outcomes (部门, 期间, 结果)",
+    description="Indicators by code or name; unknown people, indicators and departments are row errors. Missing "
+    "past periods are created. `dry_run=true` checks and writes nothing; a real run writes all or nothing.",
+)
+def import_history(
+    session: SessionDep, caller: CanImport, file: Annotated[UploadFile, File()], dry_run: bool = False
+) -> dict[str, Any]:
+    name = file.filename or "history.csv"
+    return imports.import_history(session, caller, source=file.file, filename=name, dry_run=dry_run)
+
+
+@router.post(
+    "/imports/promotions",
+    summary="Import the campaign plan (活动名称, 活动类型, 店铺, 开始日期, 结束日期, 预计折扣 or 力度)",
+)
+def import_promotions(
+    session: SessionDep, caller: CanImport, file: Annotated[UploadFile, File()], dry_run: bool = False
+) -> dict[str, Any]:
+    name = file.filename or "promotions.csv"
+    return imports.import_promotions(session, caller, source=file.file, filename=name, dry_run=dry_run)
+
+
 @router.get(
-    "/imports/templates/{kind}.xlsx", summary="An empty import template (org, sales-daily, sales-orders, promotions)"
+    "/imports/templates/{kind}.xlsx",
+    summary="An empty import template (org, sales-daily, sales-orders, promotions, kpi-history, outcomes)",
 )
 def template(kind: Annotated[str, Path(max_length=40)], _caller: CanImport, lang: Lang = "zh") -> Response:
     return Response(

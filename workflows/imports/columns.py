@@ -103,3 +103,40 @@ ORDER_RULE = {
     "zh": "订单按付款时间（公司时区）计入当天；未付款、交易关闭、已取消的订单不计入销售；退款金额在订单付款当天扣减。"
     "日销售额 = 实付金额合计 - 退款金额合计（可为负）；订单数 = 计入的订单数。",
 }
+
+
+HISTORY_FIELDS: dict[str, tuple[str, ...]] = {
+    "employee": ("工号", "employee_code"),
+    "department": ("部门", "department"),
+    "period": ("期间", "周期", "考核期间", "period", "period_code"),
+    "indicator": ("指标", "指标名称", "指标编码", "indicator", "indicator_code"),
+    "weight": ("权重", "weight"),
+    "target": ("目标", "目标值", "target"),
+    "actual": ("实际", "实际值", "完成值", "actual"),
+    "outcome": ("结果", "部门结果", "outcome"),
+}
+
+
+PROMO_FIELDS: dict[str, tuple[str, ...]] = {
+    "name": ("活动名称", "活动", "name"),
+    "kind": ("活动类型", "类型", "kind"),
+    "shop": ("店铺", "平台/店铺", "平台", "shop"),
+    "start_date": ("开始日期", "开始时间", "start_date", "start"),
+    "end_date": ("结束日期", "结束时间", "end_date", "end"),
+    "discount": ("预计折扣", "折扣", "discount"),
+    "intensity": ("力度", "intensity"),
+}
+PROMO_KINDS = {
+    "大促": "platform",
+    "平台活动": "platform",
+    "platform": "platform",
+    "店庆": "shop",
+    "自有活动": "shop",
+    "shop": "shop",
+    "直播专场": "live",
+    "直播": "live",
+    "live": "live",
+    "新品首发": "launch",
+    "新品": "launch",
+    "launch": "launch",
+}

@@ -7,13 +7,15 @@ from sqlalchemy.orm import Session
 from core.security import Caller
 from workflows.goals import imports as plain_imports
 from workflows.goals.imports import SALES_COLUMNS
+from workflows.imports.history import import_history
 from workflows.imports.mapping import parse_mapping
 from workflows.imports.org import import_org
+from workflows.imports.promotions import import_promotions
 from workflows.imports.reader import Source, Table
 from workflows.imports.sales import import_sales_file
 from workflows.imports.templates import org_export, template
 
-__all__ = ["import_org", "import_sales", "org_export", "template"]
+__all__ = ["import_history", "import_org", "import_promotions", "import_sales", "org_export", "template"]
 
 
 def import_sales(

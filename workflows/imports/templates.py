@@ -21,6 +21,11 @@ TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
         "zh": ("订单编号", "店铺", "付款时间", "实付金额", "订单状态", "退款金额"),
         "en": ("order_id", "shop", "paid_at", "amount", "status", "refund"),
     },
+    "kpi-history": {
+        "zh": ("工号", "期间", "指标", "权重", "目标", "实际"),
+        "en": ("employee_code", "period", "indicator", "weight", "target", "actual"),
+    },
+    "outcomes": {"zh": ("部门", "期间", "结果"), "en": ("department", "period", "outcome")},
     "promotions": {
         "zh": ("活动名称", "活动类型", "店铺", "开始日期", "结束日期", "预计折扣"),
         "en": ("name", "kind", "shop", "start_date", "end_date", "discount"),
