@@ -41,7 +41,7 @@ def import_org(
 
 @router.post(
     "/imports/kpi-history",
-    summary="Import past periods: scorecards (工号, 期间, 指标, 权重, 目标, 实际) or department outcomes (部门, 期间, 结果)",
+    summary="Import past periods: scorecards (工号, 期间, 指标, 权重, 目标, 实际) or outcomes (部门, 期间, 结果)",
     description="Indicators by code or name; unknown people, indicators and departments are row errors. Missing "
     "past periods are created. `dry_run=true` checks and writes nothing; a real run writes all or nothing.",
 )
