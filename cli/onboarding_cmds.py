@@ -84,7 +84,7 @@ def init(
             fiscal_year_start_month=fiscal_start,
             stage=stage,  # type: ignore[arg-type]
         )
-        shops = [ShopCreate(**_shop(s)) for s in shop or []]
+        shops = [ShopCreate.model_validate(_shop(s)) for s in shop or []]
     except ValidationError as exc:
         raise typer.BadParameter(str(exc)) from exc
     with _session() as session:

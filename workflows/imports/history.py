@@ -4,7 +4,7 @@ Checked whole first (unknown people, indicators and departments listed), then wr
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
@@ -157,7 +157,7 @@ def _scorecards(session: Session, rows: list[dict[str, Any]], periods: dict[str,
         else:
             a.weight, a.target = r["weight"], r["target"]
         session.execute(
-            KpiActual.__table__.delete().where(KpiActual.assignment_id == a.id, KpiActual.as_of == r["period"].end_date)
+            delete(KpiActual).where(KpiActual.assignment_id == a.id, KpiActual.as_of == r["period"].end_date)
         )
         session.add(KpiActual(assignment_id=a.id, as_of=r["period"].end_date, value=r["actual"], source="import"))
 
@@ -166,7 +166,7 @@ def _outcomes(session: Session, rows: list[dict[str, Any]], periods: dict[str, i
     for r in rows:
         pid = periods[r["period"].code]
         session.execute(
-            DepartmentOutcome.__table__.delete().where(
+            delete(DepartmentOutcome).where(
                 DepartmentOutcome.department_id == r["department_id"], DepartmentOutcome.period_id == pid
             )
         )

@@ -12,7 +12,7 @@ import hashlib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from core.errors import InvalidInput, KpilotError, TooLarge, coded
 
@@ -130,7 +130,7 @@ class _Borrowed(io.BufferedIOBase):
 
 
 def _open_csv(f: IO[bytes], filename: str, limits: Limits) -> tuple[list[str], Iterator[tuple[Where, list[str]]]]:
-    text = io.TextIOWrapper(_Borrowed(f), encoding="utf-8-sig", newline="", errors="strict")
+    text = io.TextIOWrapper(cast(Any, _Borrowed(f)), encoding="utf-8-sig", newline="", errors="strict")
     reader = csv.reader(_lines(text, filename))
     try:
         header = [h.strip() for h in next(reader, [])]
@@ -154,7 +154,7 @@ def _open_csv(f: IO[bytes], filename: str, limits: Limits) -> tuple[list[str], I
     return header, rows()
 
 
-def _lines(text: io.TextIOWrapper, filename: str) -> Iterator[str]:
+def _lines(text: Iterator[str], filename: str) -> Iterator[str]:
     try:
         for line in text:  # noqa: UP028 - not `yield from`: closing this generator must not close the upload
             yield line

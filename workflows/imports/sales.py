@@ -95,7 +95,7 @@ def import_sales_file(
         )
     common.release_connection(session)  # parse without holding the database's write turn
     table = Table(source, filename, limits)
-    at = {"line": 1} if table.kind == "csv" else {"sheet": "Sheet1", "row": 1}
+    at: dict[str, object] = {"line": 1} if table.kind == "csv" else {"sheet": "Sheet1", "row": 1}
     kind, used, how = choose(table.header, mapping, by_code.get(shop) if shop else None, at)
     if "shop" not in used.values() and shop is None:
         raise _unknown_shop(filename)
