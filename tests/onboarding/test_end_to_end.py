@@ -65,6 +65,11 @@ def test_an_empty_database_to_a_published_goal_draft(fresh) -> None:  # type: ig
     for code, zh in (("tmall", "天猫旗舰店"), ("jd", "京东自营店")):
         body = {"code": code, "name_zh": zh, "name_en": code.upper(), "channel": code, "opened_on": "2020-01-01"}
         assert fresh.post("/api/v1/shops", json=body, headers=admin).status_code == 201
+    # A shop closed before kpilot came: kept, inactive, and no part of the forecasts or the draft's range.
+    old = {"code": "pdd-old", "name_zh": "拼多多旧店", "name_en": "PDD (closed)", "channel": "pdd"}
+    made = fresh.post("/api/v1/shops", json=old, headers=admin).json()
+    closed = fresh.patch(f"/api/v1/shops/{made['id']}", json={"active": False}, headers={**admin, "If-Match": '"1"'})
+    assert closed.status_code == 200
 
     bad = _upload(fresh, admin, "/api/v1/imports/org", "通讯录.csv", ORG + BAD_ROW)
     assert bad.status_code == 422 and bad.json()["errors"][0]["code"] == "import.unknown_manager"

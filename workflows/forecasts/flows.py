@@ -72,7 +72,9 @@ def _shops_for(session: Session, job: ForecastJob, caller_shops: set[int] | None
     stmt = select(Shop).order_by(Shop.code)
     if job.shop_id is not None:
         stmt = stmt.where(Shop.id == job.shop_id)
-    elif caller_shops is not None:
+    else:  # an all-shops forecast is of the shops still open; a closed shop keeps its history only
+        stmt = stmt.where(Shop.active.is_(True))
+    if job.shop_id is None and caller_shops is not None:
         stmt = stmt.where(Shop.id.in_(caller_shops))
     return list(session.execute(stmt).scalars())
 
