@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cli.groups import eval_app
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -112,7 +114,7 @@ def _report(report: dict[str, Any]) -> None:
         "notes",
     )
     for key in keys:
-        if key in report and report[key] not in ([], None):
+        if key in report and report[key] not in ([], None) and not (key == "rows" and isinstance(report[key], list)):
             value = report[key]
             shown = (
                 value
@@ -201,6 +203,19 @@ def import_history(
         file,
         lambda s, f: flows.import_history(s, _system(), source=f, filename=file.name, dry_run=dry_run),
     )
+
+
+@eval_app.command("onboarding")
+def eval_onboarding(
+    rows: Annotated[int, typer.Option(help="Order rows of the import benchmark.")] = 1_000_000,
+    seed: Annotated[int, typer.Option(help="Seed of the generated company.")] = 7,
+) -> None:
+    """Set up a generated 150-person company with 3 years of order exports, step by step; the order-import
+    benchmark. Writes eval/results/onboarding.md and eval/results/import_orders_bench.md."""
+    from eval.onboarding_eval import main
+
+    for table in main(rows, seed):
+        typer.echo(table)
 
 
 def register(app: typer.Typer) -> None:

@@ -85,6 +85,7 @@ class Caller:
     username: str
     role: str
     employee_id: int | None
+    must_change_password: bool = False  # a one-time password: only /me and /me/password until it is changed
 
     @property
     def sees_everything(self) -> bool:

@@ -58,6 +58,15 @@ def test_the_fixed_file_creates_the_tree_managers_and_one_time_logins(fresh) -> 
     assert set(logins) == {"e001", "e002", "e003"} and logins["e002"]["role"] == "manager"
     token = fresh.post("/api/v1/auth/token", data={"username": "e002", "password": logins["e002"]["one_time_password"]})
     assert token.status_code == 200
+    first = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    refused = fresh.get("/api/v1/employees", headers=first)
+    assert refused.status_code == 403 and refused.json()["code"] == "auth.password_change_required"
+    assert fresh.get("/api/v1/me", headers=first).status_code == 200
+    change = {"current_password": logins["e002"]["one_time_password"], "new_password": "my-own-pass-2027"}
+    assert fresh.post("/api/v1/me/password", json=change, headers=first).status_code == 204
+    again = fresh.post("/api/v1/auth/token", data={"username": "e002", "password": "my-own-pass-2027"})
+    mine = fresh.get("/api/v1/employees", headers={"Authorization": f"Bearer {again.json()['access_token']}"})
+    assert mine.status_code == 200 and mine.json()["count"] == 3  # E002 and the two who report to them
     people = {e["code"]: e for e in fresh.get("/api/v1/employees", headers=admin).json()["data"]}
     assert people["E003"]["manager_id"] == people["E002"]["id"]
     depts = {d["id"]: d for d in fresh.get("/api/v1/departments", headers=admin).json()["data"]}
