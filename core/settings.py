@@ -37,6 +37,10 @@ class Settings(ClockSettings):
     max_upload_bytes: int = Field(
         default=200_000_000, ge=1024, description="Upload limit of /api/v1/imports/* (streamed to disk)."
     )
+    import_dir: str = Field(default="var/imports", description="Where uploads wait for their background import.")
+    import_background_bytes: int = Field(
+        default=20_000_000, ge=0, description="Sales files larger than this import as a job with progress."
+    )
     page_size_max: int = Field(default=200, ge=1)
 
     llm_provider: Literal["offline", "openai"] = "offline"

@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from api.deps import CanImport, SessionDep
 from api.errors import PROBLEM_RESPONSES
+from api.routes._util import Id
 from workflows.imports import flows as imports
 
 router = APIRouter(prefix="/api/v1", tags=["imports"], responses=PROBLEM_RESPONSES)
@@ -82,3 +83,8 @@ def org_export(session: SessionDep, _caller: CanImport, lang: Lang = "zh") -> Re
         media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="org-{lang}.xlsx"'},
     )
+
+
+@router.get("/imports/jobs/{job_id}", summary="A background import: status, rows read so far, its report when done")
+def import_job(job_id: Id, session: SessionDep, caller: CanImport) -> dict[str, Any]:
+    return imports.import_job(session, caller, job_id)

@@ -1,11 +1,13 @@
 """Sales history routes: shops, daily sales and the CSV import."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from api.deps import CanReadSales, CanWriteSales, SessionDep
+from api.deps import CanReadSales, CanWriteSales, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page
 from api.routes.kpis import read_upload
@@ -55,13 +57,15 @@ def shop_sales(
 def import_sales(
     session: SessionDep,
     caller: CanWriteSales,
+    settings: SettingsDep,
     file: Annotated[UploadFile, File()],
     shop: Annotated[str | None, Form(max_length=40)] = None,
     mapping: Annotated[str | None, Form(max_length=20_000)] = None,
     dry_run: bool = False,
-) -> dict[str, Any]:
+    background: Annotated[bool | None, Query(description="Run as a job (default: files over 20 MB).")] = None,
+) -> JSONResponse:
     # A plain `def`: FastAPI runs it in the threadpool; the upload is spooled to disk, never held whole.
-    return sales_imports.import_sales(
+    result = sales_imports.import_sales(
         session,
         caller,
         source=read_upload(file),
@@ -69,4 +73,8 @@ def import_sales(
         shop=shop,
         mapping=mapping,
         dry_run=dry_run,
+        background=background,
+        settings=settings,
     )
+    # 202 and the import job to follow (GET /imports/jobs/{id}) when the file is imported in the background.
+    return JSONResponse(jsonable_encoder(result), status_code=202 if "import_job_id" in result else 200)

@@ -104,3 +104,32 @@ def test_bad_rows_and_future_days_import_nothing(fresh, empty_url) -> None:  # t
 
 def test_employees_and_managers_may_not_import(fresh) -> None:  # type: ignore[no-untyped-def]
     assert _post(fresh, {}, "orders.csv", ORDERS).status_code == 401
+
+
+def test_a_large_file_imports_as_a_job_with_progress(empty_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from tests.conftest import make_settings
+
+    settings = make_settings(empty_url, demo=False, import_dir=str(tmp_path), import_background_bytes=1_000_000)
+    lines = [ORDERS.splitlines()[0]] + [
+        f"B{i},京东店,2026-10-{1 + i % 28:02d} 12:00:00,10.00,交易成功," for i in range(120_000)
+    ]
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        hr = login(client, "hrlead")
+        r = _post(client, hr, "big.csv", "\n".join(lines) + "\n")
+        assert r.status_code == 202, r.text
+        job_id = r.json()["import_job_id"]
+        for _ in range(600):  # the embedded worker runs it
+            job = client.get(f"/api/v1/imports/jobs/{job_id}", headers=hr).json()
+            if job["status"] in ("done", "failed"):
+                break
+            time.sleep(0.2)
+        assert job["status"] == "done", job
+        assert job["rows_read"] >= 100_000 and job["report"]["orders_counted"] == 120_000
+        assert list(tmp_path.iterdir()) == []  # the stored upload is removed
+        assert client.get(f"/api/v1/imports/jobs/{job_id}", headers=login(client, "boss")).status_code == 200
+    assert _days(empty_url, "jd")["2026-10-01"] == (round(10.0 * len(range(0, 120_000, 28)), 2), 4286)

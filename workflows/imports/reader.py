@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any, cast
 
@@ -18,6 +18,7 @@ from core.errors import InvalidInput, KpilotError, TooLarge, coded
 
 Where = dict[str, Any]  # {"line": 3} for CSV; {"sheet": "Sheet1", "row": 3} for Excel
 Source = bytes | IO[bytes]
+PROGRESS_ROWS = 50_000
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Table:
         self.header: list[str] = []
         self.letters: dict[str, str] = {}
         self._rows: Iterator[tuple[Where, list[str]]] = iter(())
+        self.progress: Callable[[int], None] | None = None  # called every PROGRESS_ROWS rows when set
         self._open()
 
     def _open(self) -> None:
@@ -91,6 +93,8 @@ class Table:
         """(where, {header: text}) for each non-empty row, counting rows and cells against the limits."""
         cells = 0
         for n, (where, values) in enumerate(self._rows, start=1):
+            if self.progress is not None and n % PROGRESS_ROWS == 0:
+                self.progress(n)
             if n > self.limits.max_rows:
                 raise too_large(f"more than {self.limits.max_rows:,} rows", self.limits.max_rows, "行数", "rows")
             cells += len(values)

@@ -1,6 +1,7 @@
 """The sales import of shop back-end exports: daily summaries or order lines, mapped, previewed (dry run),
 then written all or nothing. The file is parsed without holding the database's write turn."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -81,6 +82,7 @@ def import_sales_file(
     mapping: Mapping | None,
     dry_run: bool,
     limits: Limits | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Preview (dry run) or import a shop export; replaces the stored days it covers, all or nothing."""
     company = get_company(session)
@@ -95,6 +97,7 @@ def import_sales_file(
         )
     common.release_connection(session)  # parse without holding the database's write turn
     table = Table(source, filename, limits)
+    table.progress = progress
     at: dict[str, object] = {"line": 1} if table.kind == "csv" else {"sheet": "Sheet1", "row": 1}
     kind, used, how = choose(table.header, mapping, by_code.get(shop) if shop else None, at)
     if "shop" not in used.values() and shop is None:
