@@ -4,7 +4,7 @@ Checked whole first (unknown people, indicators and departments listed), then wr
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
@@ -136,30 +136,33 @@ def _periods(session: Session, specs: set[PeriodSpec]) -> dict[str, int]:
 
 
 def _scorecards(session: Session, rows: list[dict[str, Any]], periods: dict[str, int]) -> None:
+    """Upsert assignments (closed) and replace each one's result on its period's last day, in bulk."""
     existing = {
         (a.employee_id, a.period_id, a.indicator_id): a for a in session.execute(select(KpiAssignment)).scalars()
     }
     for r in rows:
-        pid = periods[r["period"].code]
-        a = existing.get((r["employee_id"], pid, r["indicator_id"]))
+        key = (r["employee_id"], periods[r["period"].code], r["indicator_id"])
+        a = existing.get(key)
         if a is None:
-            a = KpiAssignment(
-                period_id=pid,
-                indicator_id=r["indicator_id"],
-                employee_id=r["employee_id"],
-                weight=r["weight"],
-                target=r["target"],
-                status="closed",
-            )
-            session.add(a)
-            session.flush()
-            existing[(r["employee_id"], pid, r["indicator_id"])] = a
+            existing[key] = KpiAssignment(period_id=key[1], indicator_id=key[2], employee_id=key[0], weight=r["weight"],
+                                          target=r["target"], status="closed")  # fmt: skip
+            session.add(existing[key])
         else:
             a.weight, a.target = r["weight"], r["target"]
-        session.execute(
-            delete(KpiActual).where(KpiActual.assignment_id == a.id, KpiActual.as_of == r["period"].end_date)
-        )
-        session.add(KpiActual(assignment_id=a.id, as_of=r["period"].end_date, value=r["actual"], source="import"))
+    session.flush()  # one batch of inserts; every assignment has its id now
+    actuals = {
+        (existing[(r["employee_id"], periods[r["period"].code], r["indicator_id"])].id, r["period"].end_date): r[
+            "actual"
+        ]
+        for r in rows
+    }
+    ids = sorted({k[0] for k in actuals})
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        ends = {d for a, d in actuals if a in set(chunk)}
+        session.execute(delete(KpiActual).where(KpiActual.assignment_id.in_(chunk), KpiActual.as_of.in_(ends)))
+    rows_out = [{"assignment_id": a, "as_of": d, "value": v, "source": "import"} for (a, d), v in actuals.items()]
+    session.execute(insert(KpiActual), rows_out)
 
 
 def _outcomes(session: Session, rows: list[dict[str, Any]], periods: dict[str, int]) -> None:
