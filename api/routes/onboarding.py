@@ -1,6 +1,6 @@
 """Set-up routes: the company (once), shops and the promotion calendar."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
@@ -35,6 +35,11 @@ def create_company(
     body: CompanyCreate, session: SessionDep, caller: CanWriteCompany, key: IdempotencyKey = None
 ) -> JSONResponse:
     return created(session, caller, key, body, CompanyPublic, lambda: onboarding.create_company(session, caller, body))
+
+
+@router.get("/setup/checklist", summary="What is still missing before the first goal draft (HR/admin)")
+def setup_checklist(session: SessionDep, _caller: CanWriteCompany) -> list[dict[str, Any]]:
+    return onboarding.checklist(session)
 
 
 @router.patch("/company", response_model=CompanyPublic, summary="Correct the company (If-Match)")

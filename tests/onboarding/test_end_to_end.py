@@ -60,6 +60,7 @@ def _upload(client, headers, path: str, name: str, text: str, data=None, **param
 
 def test_an_empty_database_to_a_published_goal_draft(fresh) -> None:  # type: ignore[no-untyped-def]
     admin = login(fresh, "boss")
+    assert [c["step"] for c in fresh.get("/api/v1/setup/checklist", headers=admin).json() if c["done"]] == []
     company = {"name_zh": "杭州好物", "name_en": "Haowu", "fiscal_year_start_month": 1, "stage": "expansion"}
     assert fresh.post("/api/v1/company", json=company, headers=admin).status_code == 201
     for code, zh in (("tmall", "天猫旗舰店"), ("jd", "京东自营店")):
@@ -121,3 +122,5 @@ def test_an_empty_database_to_a_published_goal_draft(fresh) -> None:  # type: ig
     )
     assert done.status_code == 200, done.text
     assert done.json()["assignment_ids"]
+    steps = {c["step"]: c["done"] for c in fresh.get("/api/v1/setup/checklist", headers=admin).json()}
+    assert all(steps.values()), steps

@@ -1,5 +1,6 @@
 """Onboarding use cases the adapters call: the company, shops and the promotion calendar."""
 
+from workflows.onboarding.checklist import checklist
 from workflows.onboarding.company import (
     create_company,
     create_shop,
@@ -19,6 +20,7 @@ from workflows.onboarding.promotions import (
 )
 
 __all__ = [
+    "checklist",
     "create_company",
     "create_promotion",
     "create_shop",
