@@ -95,6 +95,6 @@ def choose(
             "(a JSON object header -> field) or start from GET /api/v1/imports/templates/sales-daily.xlsx.",
             f"缺少列 {names}：文件表头无法识别；请在 mapping 中指定，或使用销售导入模板。",
             "import.sales_columns",
-            [{**header_where, "msg": f"missing {missing}", "suggested": mapping}],
+            [{**header_where, "msg": f"missing {missing}", "suggested": mapping, "kind": kind, "columns": header}],
         )
     return check_mapping(mapping, header), mapping, "suggested"

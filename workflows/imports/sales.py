@@ -109,7 +109,7 @@ def import_sales_file(
         for code, day in sorted(days)
         if not earliest <= day <= today
     ][:MAX_ERRORS]
-    report = _report(filename, kind, used, how, days, errors, counts, dry_run)
+    report = {"columns": table.header, **_report(filename, kind, used, how, days, errors, counts, dry_run)}
     if errors and not dry_run:
         raise coded(
             InvalidInput(f"{filename}: {len(errors)} bad row(s); nothing was imported. Fix them and retry.", errors),
