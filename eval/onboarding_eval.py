@@ -4,6 +4,7 @@ set-up on an empty database, each step timed (the same use cases as the API and 
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -141,7 +142,9 @@ def _bench_days(today: date, rows: int) -> Any:
 def write_table(title: str, steps: list[Step], name: str, out_dir: Path = RESULTS_DIR) -> str:
     """A markdown table of the steps, written to eval/results/{name}.md; returned."""
     total = sum(s.seconds for s in steps)
-    lines = [f"# {title}", "", "| step | seconds | result |", "|---|---:|---|"]
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    lines = [f"# {title}", "", f"2 cores; load average {load} (1 / 5 / 15 min) when the table was written.", ""]
+    lines += ["| step | seconds | result |", "|---|---:|---|"]
     lines += [f"| {s.name} | {s.seconds:.1f} | {s.result} |" for s in steps]
     lines += [f"| **total** | **{total:.1f}** | |", ""]
     text = "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from workflows.imports.columns import NOT_SALES
@@ -24,6 +25,7 @@ def local_day(moment: datetime, tz: ZoneInfo) -> date:
     return moment.date() if moment.tzinfo is None else moment.astimezone(tz).date()
 
 
+@lru_cache(maxsize=1024)  # an export has a handful of distinct statuses
 def is_sale(status: str) -> bool:
     """False for unpaid, closed and cancelled orders (see columns.ORDER_RULE)."""
     low = status.strip().lower()

@@ -101,7 +101,7 @@ class Table:
             if cells > self.limits.max_cells:
                 limit = self.limits.max_cells
                 raise too_large(f"more than {limit:,} cells", limit, "单元格数", "cells")
-            if any(len(v) > self.limits.max_cell_chars for v in values):
+            if values and max(map(len, values)) > self.limits.max_cell_chars:
                 raise too_large(
                     f"a cell longer than {self.limits.max_cell_chars:,} characters at {where}",
                     self.limits.max_cell_chars,

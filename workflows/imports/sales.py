@@ -53,13 +53,15 @@ def _aggregate(
         if kind == "orders"
         else ("ds", "sales", "orders", "visitors", "refunds")
     )
+    headers = [col.get(f, "") for f in fields]  # "" reads as an empty cell
+    shop_header = col.get("shop", "")
     for where, row in table.rows():
         try:
-            named = row.get(col["shop"], "") if "shop" in col else ""
+            named = row.get(shop_header, "") if shop_header else ""
             shop = lookup.get(named) if named else fixed_shop
             if shop is None:
                 raise ValueProblem(f"unknown shop {named[:40]!r}; add it under 店铺 first")
-            totals.add(shop, *(row.get(col[f], "") if f in col else "" for f in fields))  # type: ignore[arg-type]
+            totals.add(shop, *[row.get(h, "") for h in headers])  # type: ignore[arg-type]
         except ValueProblem as exc:
             errors.append({**where, "code": "import.bad_row", "msg": str(exc)})
             if len(errors) >= MAX_ERRORS:
