@@ -12,6 +12,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import errors, web
 from api.routes import admin, auth, coaching, drafts, forecasts, goals, kpis, org, pay, sales, weights
 from api.routes import exports as export_routes
+from api.routes import imports as import_routes
+from api.routes import onboarding as onboarding_routes
 from api.routes import process as process_routes
 from api.shedding import LoadShedder
 from core.clock import clock_for
@@ -31,20 +33,25 @@ creating POSTs accept `Idempotency-Key`.
 """
 
 
+UPLOAD_PREFIX = "/api/v1/imports/"
+
+
 class BodyLimit:
     """Answers 413 for request bodies over the limit, whether announced by Content-Length or streamed."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_bytes = upload_bytes or max_bytes  # file imports have their own, larger limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.upload_bytes if str(scope.get("path", "")).startswith(UPLOAD_PREFIX) else self.max_bytes
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._reject(send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._reject(send, limit)
             return
         seen = 0
 
@@ -52,22 +59,25 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
+            if seen > limit:
                 raise _TooLarge
             return message
 
         try:
             await self.app(scope, limited, send)
         except _TooLarge:
-            await self._reject(send)
+            await self._reject(send, limit)
 
-    async def _reject(self, send: Send) -> None:
+    async def _reject(self, send: Send, limit: int) -> None:
         body = json.dumps(
             {
                 "type": "about:blank",
                 "title": "Content Too Large",
                 "status": 413,
-                "detail": f"The request body is larger than {self.max_bytes} bytes.",
+                "detail": f"The request body is larger than {limit} bytes.",
+                "code": "request.too_large",
+                "detail_en": f"The request body is larger than {limit} bytes.",
+                "detail_zh": f"请求内容超过 {limit} 字节的上限。",
             }
         ).encode()
         await send(
@@ -163,12 +173,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         process_routes,
         export_routes,
         pay,
+        onboarding_routes,
+        import_routes,
     )
     document_permissions([m.router for m in modules])
     for module in modules:
         app.include_router(module.router)
     web.install(app)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes)
     app.add_middleware(  # outermost: shed before reading a body
         LoadShedder,
         limit=settings.max_concurrent_requests,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import Clock
 from core.db import session_factory
-from core.errors import AuthenticationFailed, PermissionDenied
+from core.errors import AuthenticationFailed, PermissionDenied, coded
 from core.keys import bind_audit_keys
 from core.security import Caller, decode_claims, role_may
 from core.settings import Settings
@@ -22,6 +22,7 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SESSION_COOKIE = "kpilot_session"  # httpOnly: the bearer token of a browser session
 CSRF_COOKIE = "kpilot_csrf"  # readable by the page, which echoes it in CSRF_HEADER on unsafe methods
 CSRF_HEADER = "X-CSRF-Token"
+FIRST_LOGIN = frozenset({"me:read", "me:password"})  # all a one-time password allows
 
 
 def csrf_token_for(session_token: str, secret: str) -> str:
@@ -103,6 +104,12 @@ class Require:
         self.kpilot_permission = permission  # names the route's permission for its docs and the route audit test
 
     async def __call__(self, caller: CallerDep) -> Caller:  # a pure check: no thread needed
+        if caller.must_change_password and self.kpilot_permission not in FIRST_LOGIN:
+            raise coded(
+                PermissionDenied("Change your one-time password first: POST /api/v1/me/password."),
+                "auth.password_change_required",
+                "请先修改一次性密码：POST /api/v1/me/password。",
+            )
         if not role_may(caller.role, self.kpilot_permission):
             raise PermissionDenied(f"Your role ({caller.role}) may not do this ({self.kpilot_permission}).")
         return caller
@@ -133,6 +140,9 @@ CanWriteOkr = Annotated[Caller, Depends(Require("okr:write"))]
 CanReadKpi = Annotated[Caller, Depends(Require("kpi:read"))]
 CanWriteKpi = Annotated[Caller, Depends(Require("kpi:write"))]
 CanWriteActuals = Annotated[Caller, Depends(Require("actuals:write"))]
+CanReadCompany = Annotated[Caller, Depends(Require("company:read"))]
+CanWriteCompany = Annotated[Caller, Depends(Require("company:write"))]
+CanImport = Annotated[Caller, Depends(Require("imports:write"))]
 CanReadSales = Annotated[Caller, Depends(Require("sales:read"))]
 CanWriteSales = Annotated[Caller, Depends(Require("sales:write"))]
 CanReadAudit = Annotated[Caller, Depends(Require("audit:read"))]

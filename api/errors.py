@@ -25,6 +25,7 @@ STATUS: dict[type[e.KpilotError], int] = {
     e.PreconditionFailed: 412,
     e.PreconditionRequired: 428,
     e.InvalidInput: 422,
+    e.TooLarge: 413,
     e.TooManyAttempts: 429,
     e.Busy: 503,
     e.Unavailable: 503,
@@ -71,6 +72,8 @@ def install(app: FastAPI) -> None:
         headers: dict[str, str] = {}
         if isinstance(exc, e.InvalidInput) and exc.errors:
             extra["errors"] = exc.errors
+        if exc.code:  # a stable code and the message in both languages
+            extra.update(code=exc.code, detail_en=str(exc), detail_zh=exc.zh or str(exc))
         if isinstance(exc, e.TooManyAttempts | e.Busy):
             headers["Retry-After"] = str(exc.retry_after)
         status = _status_for(exc)

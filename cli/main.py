@@ -7,6 +7,7 @@ from cli import (
     coach_cmds,
     forecast_cmds,
     load_cmds,
+    onboarding_cmds,
     pay_cmds,
     process_cmds,
     service_cmds,
@@ -36,5 +37,6 @@ for _module in (
     process_cmds,
     web_cmds,
     pay_cmds,
+    onboarding_cmds,
 ):
     _module.register(app)

@@ -2,7 +2,10 @@
 
 
 class KpilotError(Exception):
-    """Root of every error the service raises on purpose."""
+    """Root of every error the service raises on purpose; `code` and `zh` (when set) reach the client as is."""
+
+    code: str | None = None  # a stable machine-readable code, e.g. "import.too_many_rows"
+    zh: str | None = None  # the message in Chinese (the English one is str(exc))
 
 
 class NotFound(KpilotError):
@@ -56,3 +59,13 @@ class Busy(KpilotError):
 
 class Unavailable(KpilotError):
     """The server cannot do this now or as installed (e.g. a missing font); the text says what to install."""
+
+
+class TooLarge(KpilotError):
+    """An upload or a file's content is over a size, row or cell limit (413)."""
+
+
+def coded(exc: KpilotError, code: str, zh: str) -> KpilotError:
+    """`exc` carrying a stable code and its Chinese message."""
+    exc.code, exc.zh = code, zh
+    return exc

@@ -39,6 +39,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "kpi:read": ALL_ROLES,  # scoped
     "kpi:write": STAFF,  # scoped
     "actuals:write": STAFF,  # scoped
+    "company:read": ALL_ROLES,  # the company's names, time zone and fiscal year; shops and the calendar
+    "company:write": HR_ADMIN,  # set-up: the company, shops, the promotion calendar
+    "imports:write": HR_ADMIN,  # org, sales, promotions and KPI-history files; every row checked again
     "sales:read": STAFF,
     "sales:write": HR_ADMIN,
     "audit:read": HR_ADMIN,
@@ -82,6 +85,7 @@ class Caller:
     username: str
     role: str
     employee_id: int | None
+    must_change_password: bool = False  # a one-time password: only /me and /me/password until it is changed
 
     @property
     def sees_everything(self) -> bool:

@@ -34,6 +34,13 @@ class Settings(ClockSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
+    max_upload_bytes: int = Field(
+        default=200_000_000, ge=1024, description="Upload limit of /api/v1/imports/* (streamed to disk)."
+    )
+    import_dir: str = Field(default="var/imports", description="Where uploads wait for their background import.")
+    import_background_bytes: int = Field(
+        default=20_000_000, ge=0, description="Sales files larger than this import as a job with progress."
+    )
 
     llm_provider: Literal["offline", "openai"] = "offline"
     llm_base_url: str = "http://127.0.0.1:11434/v1"

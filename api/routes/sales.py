@@ -2,17 +2,19 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from api.deps import CanReadSales, CanWriteSales, SessionDep
+from api.deps import CanReadSales, CanWriteSales, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page
 from api.routes.kpis import read_upload
 from core.errors import NotFound
 from core.tables import SalesDaily, Shop
-from workflows.goals import imports
-from workflows.goals.schemas import ImportReport, SalesDayPublic, ShopPublic
+from workflows.goals.schemas import SalesDayPublic, ShopPublic
+from workflows.imports import flows as sales_imports
 from workflows.shared import common
 from workflows.shared.schemas import Day, Page
 
@@ -45,18 +47,34 @@ def shop_sales(
 
 @router.post(
     "/imports/sales",
-    response_model=ImportReport,
-    summary="Import daily sales from CSV or Excel .xlsx (shop_code, ds, sales[, orders, visitors, is_open, promo])",
-    description="Every row is checked first; one bad row imports nothing, and each error names the CSV line or "
-    "the Excel sheet, row and column (`cell`). Excel files are recognised by content, whatever their name.",
+    summary="Import sales: kpilot's layout (shop_code, ds, sales, ...) or a shop back-end export (daily or orders)",
+    description="kpilot's own layout imports as before. A platform export (生意参谋 daily summary, an order export) "
+    "is mapped: kpilot suggests a mapping from the headers, `mapping` (form field, JSON header -> field) confirms "
+    "or corrects it and is remembered for the shop; `shop` (form field, the shop's code) names the shop of a file "
+    "without a shop column. `dry_run=true` previews the days, totals and the rule for cancelled and refunded "
+    "orders; a real run replaces the covered days all or nothing.",
 )
 def import_sales(
     session: SessionDep,
     caller: CanWriteSales,
+    settings: SettingsDep,
     file: Annotated[UploadFile, File()],
-) -> ImportReport:
-    # A plain `def`: FastAPI runs it in the threadpool, so a large import never blocks the event loop.
-    content = read_upload(file)
-    name = file.filename or "upload.csv"
-    n = imports.import_sales(session, caller, content=content, filename=name)
-    return ImportReport(imported=n, file=name)
+    shop: Annotated[str | None, Form(max_length=40)] = None,
+    mapping: Annotated[str | None, Form(max_length=20_000)] = None,
+    dry_run: bool = False,
+    background: Annotated[bool | None, Query(description="Run as a job (default: files over 20 MB).")] = None,
+) -> JSONResponse:
+    # A plain `def`: FastAPI runs it in the threadpool; the upload is spooled to disk, never held whole.
+    result = sales_imports.import_sales(
+        session,
+        caller,
+        source=read_upload(file),
+        filename=file.filename or "upload.csv",
+        shop=shop,
+        mapping=mapping,
+        dry_run=dry_run,
+        background=background,
+        settings=settings,
+    )
+    # 202 and the import job to follow (GET /imports/jobs/{id}) when the file is imported in the background.
+    return JSONResponse(jsonable_encoder(result), status_code=202 if "import_job_id" in result else 200)

@@ -10,6 +10,7 @@ from core.tables.coaching import CoachingAlert, Course
 from core.tables.drafts import DRAFT_STATUSES, GoalDraft
 from core.tables.forecast import ForecastJob, TargetRange
 from core.tables.goals import Indicator, KeyResult, KpiActual, KpiAssignment, Objective, Period
+from core.tables.imports import IMPORT_STATUSES, ImportJob
 from core.tables.jobs import JOB_STATUSES, Job
 from core.tables.org import Company, Department, Employee, Position, User
 from core.tables.pay import (
@@ -32,6 +33,8 @@ from core.tables.weights import PROPOSAL_STATUSES, DepartmentOutcome, WeightProp
 __all__ = [
     "GradeCalibration",
     "PeriodResult",
+    "IMPORT_STATUSES",
+    "ImportJob",
     "CHANNEL_KINDS",
     "ALLOCATION_STATUSES",
     "RATING_KINDS",

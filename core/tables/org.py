@@ -14,6 +14,10 @@ class Company(Base, Versioned):
     id: Mapped[int] = mapped_column(primary_key=True)
     name_zh: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(60), default="Asia/Shanghai")
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    fiscal_year_start_month: Mapped[int] = mapped_column(Integer, default=1)
+    stage: Mapped[str] = mapped_column(String(20), default="mature")  # kpi.pay.positions stages (DOMAIN §10)
 
 
 class Department(Base, Versioned):
@@ -63,3 +67,4 @@ class User(Base, Versioned):
     role: Mapped[str] = mapped_column(String(20))
     employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)  # a one-time password from an import

@@ -1,6 +1,7 @@
 """ORM tables of sales history: shops, daily sales and the promotion calendar."""
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -25,6 +26,9 @@ class Shop(Base, Versioned):
     name_en: Mapped[str] = mapped_column(String(200))
     channel: Mapped[str] = mapped_column(String(40))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # closed shops keep their history
+    opened_on: Mapped[date | None] = mapped_column(Date)
+    sales_mapping: Mapped[dict[str, Any] | None] = mapped_column()  # the last confirmed import column mapping
 
 
 class SalesDaily(Base):
@@ -48,6 +52,9 @@ class PromoEvent(Base, Versioned):
     id: Mapped[int] = mapped_column(primary_key=True)
     shop_id: Mapped[int | None] = mapped_column(ForeignKey("shop.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20), default="shop")  # platform / shop
+    kind: Mapped[str] = mapped_column(String(20), default="shop")  # platform / shop / live / launch
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
+    discount: Mapped[float | None] = mapped_column(Float)  # planned discount, 0.2 = 20 % off
+    intensity: Mapped[float | None] = mapped_column(Float)  # 0..1 on the calendar's promo_intensity scale
+    builtin_key: Mapped[str | None] = mapped_column(String(40), unique=True)  # "double11:2026" corrects a built-in

@@ -357,7 +357,8 @@ def forecast_ranges(session: Session, period: Period, flags: list[str]) -> dict[
     newest = {r.shop_id: r for r in rows}
     if not newest:
         return {}
-    shops = set(session.execute(select(Shop.id)).scalars())
+    shops = set(session.execute(select(Shop.id).where(Shop.active.is_(True))).scalars())  # closed shops sell no more
+    newest = {k: v for k, v in newest.items() if k in shops}
     if set(newest) != shops:
         flags.append(f"forecast_partial:gmv ({len(newest)} of {len(shops)} shops)")
         return {}

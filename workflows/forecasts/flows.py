@@ -19,9 +19,10 @@ from core.clock import Clock, clock_of
 from core.db import session_scope
 from core.errors import InvalidInput, NotFound
 from core.security import Caller
-from core.tables import ForecastJob, Period, PromoEvent, SalesDaily, Shop, TargetRange
+from core.tables import ForecastJob, Period, SalesDaily, Shop, TargetRange
 from workflows.forecasts.schemas import ForecastCreate
 from workflows.jobs import queue as jobs
+from workflows.onboarding.calendar import company_calendar
 from workflows.shared import audit, common
 from workflows.shared.access import managed_department_ids
 
@@ -71,7 +72,9 @@ def _shops_for(session: Session, job: ForecastJob, caller_shops: set[int] | None
     stmt = select(Shop).order_by(Shop.code)
     if job.shop_id is not None:
         stmt = stmt.where(Shop.id == job.shop_id)
-    elif caller_shops is not None:
+    else:  # an all-shops forecast is of the shops still open; a closed shop keeps its history only
+        stmt = stmt.where(Shop.active.is_(True))
+    if job.shop_id is None and caller_shops is not None:
         stmt = stmt.where(Shop.id.in_(caller_shops))
     return list(session.execute(stmt).scalars())
 
@@ -79,16 +82,8 @@ def _shops_for(session: Session, job: ForecastJob, caller_shops: set[int] | None
 def regressor_calendar(session: Session, shops: list[Shop], start: date, end: date) -> pd.DataFrame:
     """Per shop and day in [start, end]: `promo` (platform or own campaign), `promo_intensity`,
     `logistics_pause`, from the built-in calendar and the stored promotion events."""
-    from forecasting.calendar import cn_ecommerce_calendar, combine_calendars
-
-    base = cn_ecommerce_calendar(start, end)
-    frames = []
-    for shop in shops:
-        events = session.execute(
-            select(PromoEvent).where(or_(PromoEvent.shop_id == shop.id, PromoEvent.shop_id.is_(None)))
-        ).scalars()
-        own = [{"name": e.name, "start": e.start_date, "end": e.end_date} for e in events]
-        frames.append(combine_calendars(base, own).assign(unique_id=shop.code))
+    # The company's calendar (built-in events as it corrected them, plus its own campaigns): the one calendar.
+    frames = [company_calendar(session, shop.id, start, end).assign(unique_id=shop.code) for shop in shops]
     cal = pd.concat(frames, ignore_index=True)
     cal["promo"] = (cal["event"].notna() | cal["shop_event"].notna()).astype(int)
     cal["logistics_pause"] = cal["logistics_pause"].astype(int)
@@ -346,7 +341,7 @@ def list_ranges(
 def chart_png(session: Session, caller: Caller, job_id: int, shop_id: int | None, lang: str = "zh") -> bytes:
     """The fan chart of one shop of a finished job in the reader's language: recent history, p50, band,
     promotions shaded and named."""
-    from forecasting.calendar import cn_ecommerce_calendar, combine_calendars, promotion_spans
+    from forecasting.calendar import promotion_spans
     from forecasting.plot import fan_chart
 
     job = get_job(session, caller, job_id)
@@ -380,11 +375,7 @@ def chart_png(session: Session, caller: Caller, job_id: int, shop_id: int | None
     hist["ds"] = pd.to_datetime(hist["ds"])
     # Only the charted days' calendar is needed, not a rebuild of the whole history frame.
     start, end = min(hist["ds"].min(), fc["ds"].min()).date(), fc["ds"].max().date()
-    events = session.execute(
-        select(PromoEvent).where(or_(PromoEvent.shop_id == shop.id, PromoEvent.shop_id.is_(None)))
-    ).scalars()
-    own = [{"name": e.name, "start": e.start_date, "end": e.end_date} for e in events]
-    spans = promotion_spans(combine_calendars(cn_ecommerce_calendar(start, end), own), lang)
+    spans = promotion_spans(company_calendar(session, shop.id, start, end), lang)
     name = shop.name_zh if lang == "zh" else shop.name_en
     title = f"{name} · 销售额预测 · 中位数与 {job.level}% 区间" if lang == "zh" else None
     return fan_chart(

@@ -1,9 +1,6 @@
 """CSV and Excel (.xlsx) imports of KPI actuals and sales history: all rows are checked first; one bad row imports
 nothing. Every error says where: the CSV line, or the Excel sheet, row and column (cell)."""
 
-import csv
-import hashlib
-import io
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -18,7 +15,7 @@ from core.errors import InvalidInput, NotFound
 from core.security import Caller
 from core.tables import Employee, Indicator, KpiActual, KpiAssignment, Period, SalesDaily, Shop
 from workflows.goals.flows import ensure_may_plan
-from workflows.goals.xlsx import xlsx_rows
+from workflows.imports.reader import Limits, Source, Table, sha256_of
 from workflows.shared import audit
 
 ACTUAL_COLUMNS = ("employee_code", "period_code", "indicator_code", "as_of", "value")
@@ -42,51 +39,20 @@ class RowError(ValueError):
         self.column = column
 
 
-def is_xlsx(content: bytes) -> bool:
-    """An Excel workbook (a zip file: the PK signature), whatever the file is called; CSV otherwise."""
-    return content[:4] == b"PK\x03\x04"
-
-
-def _rows(content: bytes, required: tuple[str, ...], filename: str) -> Iterator[tuple[Where, dict[str, str], Letters]]:
-    if is_xlsx(content):
-        yield from xlsx_rows(content, required, filename)
-        return
-    for line, row in _csv_rows(content, required, filename):
-        yield {"line": line}, row, {}
-
-
-def _csv_rows(content: bytes, required: tuple[str, ...], filename: str) -> Iterator[tuple[int, dict[str, str]]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{filename} is not UTF-8 text; save it as UTF-8 CSV and retry.") from exc
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        header = [h.strip() for h in reader.fieldnames or []]
-    except csv.Error as exc:
-        raise InvalidInput(
-            f"{filename}: the header cannot be read as CSV ({exc}).", [{"line": 1, "msg": str(exc)}]
-        ) from exc
-
-    missing = [c for c in required if c not in header]
+def _rows(
+    content: Source, required: tuple[str, ...], filename: str, limits: Limits | None = None
+) -> Iterator[tuple[Where, dict[str, str], Letters]]:
+    """Rows of a CSV or .xlsx upload through the one safe reader (bounded rows, cells and sizes)."""
+    table = Table(content, filename, limits)
+    missing = [c for c in required if c not in table.header]
     if missing:
+        where: Where = {"line": 1} if table.kind == "csv" else {"sheet": "Sheet1", "row": 1}
         raise InvalidInput(
             f"{filename}: missing column(s) {', '.join(missing)}; the header must have {', '.join(required)}.",
-            [{"line": 1, "msg": f"missing {missing}"}],
+            [{**where, "msg": f"missing {missing}"}],
         )
-    reader.fieldnames = header
-    while True:
-        first_line = reader.line_num + 1  # where the next record starts
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:  # e.g. a field over the csv module's size limit, or a stray NUL
-            raise InvalidInput(
-                f"{filename}: line {first_line} cannot be read as CSV ({exc}); nothing was imported.",
-                [{"line": first_line, "msg": str(exc)}],
-            ) from exc
-        yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}
+    for where, row in table.rows():
+        yield where, row, table.letters
 
 
 def _number(raw: str, column: str) -> float:
@@ -129,7 +95,7 @@ def _day(raw: str, column: str, earliest: date, latest: date) -> date:
 
 
 def _collect(
-    content: bytes,
+    content: Source,
     required: tuple[str, ...],
     filename: str,
     parse: Callable[[dict[str, str]], Any],
@@ -167,7 +133,7 @@ def _error(where: Where, letters: Letters, exc: Exception) -> dict[str, object]:
     return out
 
 
-def import_actuals(session: Session, caller: Caller, *, content: bytes, filename: str) -> int:
+def import_actuals(session: Session, caller: Caller, *, content: Source, filename: str) -> int:
     """Upsert KPI actuals (employee_code, period_code, indicator_code, as_of, value); commits once."""
     employees = dict(session.execute(select(Employee.code, Employee.id)).all())
     periods = {p.code: p for p in session.execute(select(Period)).scalars()}
@@ -202,6 +168,7 @@ def import_actuals(session: Session, caller: Caller, *, content: bytes, filename
         as_of = _day(row["as_of"], "as_of", period.start_date, period.end_date)
         return assignments[key], as_of, _number(row["value"], "value")
 
+    digest = sha256_of(content)
     rows = _collect(content, ACTUAL_COLUMNS, filename, parse)
     if len({(r[0], r[1]) for r in rows}) != len(rows):
         raise InvalidInput(f"{filename} lists the same KPI and day twice; keep one row per KPI and day.")
@@ -218,7 +185,7 @@ def import_actuals(session: Session, caller: Caller, *, content: bytes, filename
                 assignment_id=assignment_id, as_of=as_of, value=value, source="import"
             )
             session.add(existing[(assignment_id, as_of)])
-    _audit_import(session, caller, "kpi_actual", filename, content, len(rows))
+    _audit_import(session, caller, "kpi_actual", filename, digest, len(rows))
     session.commit()
     return len(rows)
 
@@ -233,7 +200,7 @@ def _flag(raw: str, default: bool, column: str) -> bool:
     raise RowError(f"{column} {raw!r} is not a yes/no value (use 1/0)", column)
 
 
-def import_sales(session: Session, caller: Caller, *, content: bytes, filename: str) -> int:
+def import_sales(session: Session, caller: Caller, *, content: Source, filename: str) -> int:
     """Upsert daily sales (shop_code, ds, sales[, orders, visitors, is_open, promo]); commits once."""
     shops = dict(session.execute(select(Shop.code, Shop.id)).all())
     # Sales are history: a day after today (or decades ago) is a typo that would break every forecast.
@@ -256,6 +223,7 @@ def import_sales(session: Session, caller: Caller, *, content: bytes, filename: 
             "promo": _flag(row.get("promo", ""), False, "promo"),
         }
 
+    digest = sha256_of(content)
     rows = _collect(content, SALES_COLUMNS, filename, parse)
     keys = {(r["shop_id"], r["ds"]) for r in rows}
     if len(keys) != len(rows):
@@ -271,13 +239,12 @@ def import_sales(session: Session, caller: Caller, *, content: bytes, filename: 
         else:
             for k, v in r.items():
                 setattr(found, k, v)
-    _audit_import(session, caller, "sales_daily", filename, content, len(rows))
+    _audit_import(session, caller, "sales_daily", filename, digest, len(rows))
     session.commit()
     return len(rows)
 
 
-def _audit_import(session: Session, caller: Caller, entity: str, filename: str, content: bytes, n: int) -> None:
-    digest = hashlib.sha256(content).hexdigest()
+def _audit_import(session: Session, caller: Caller, entity: str, filename: str, digest: str, n: int) -> None:
     audit.record(
         session,
         actor=caller,

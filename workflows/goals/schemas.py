@@ -182,6 +182,10 @@ class ShopPublic(Public):
     name_zh: str
     name_en: str
     channel: str
+    department_id: int | None = None
+    active: bool = True
+    opened_on: date | None = None
+    version: int = 1
 
 
 class SalesDayPublic(Public):

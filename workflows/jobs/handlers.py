@@ -41,6 +41,19 @@ def _forecast_failed(ctx: JobContext, payload: dict[str, Any], reason: str) -> N
     forecasts.mark_failed(ctx.url, int(payload["forecast_job_id"]), f"The forecast was stopped: {reason}", ctx.clock)
 
 
+def _run_import(ctx: JobContext, payload: dict[str, Any]) -> None:
+    from workflows.imports.background import run_import_job
+
+    run_import_job(ctx.url, int(payload["import_job_id"]), ctx.clock)
+
+
+def _import_failed(ctx: JobContext, payload: dict[str, Any], reason: str) -> None:
+    from workflows.imports.background import mark_failed
+
+    mark_failed(ctx.url, int(payload["import_job_id"]), f"The import was stopped: {reason}", ctx.clock)
+
+
 HANDLERS: dict[str, Handler] = {
     "forecast": Handler(run=_run_forecast, give_up=_forecast_failed),
+    "import": Handler(run=_run_import, give_up=_import_failed),
 }

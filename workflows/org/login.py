@@ -137,6 +137,7 @@ def change_password(
     if new == current:
         raise InvalidInput("Choose a new password.", [{"loc": ["new_password"], "msg": "same as the current one"}])
     check_password(new, username=user.username, demo=settings.demo)
+    user.must_change_password = False  # a one-time password is used up
     _set_password(session, caller, user, new, "password_change")
     session.commit()
 

@@ -22,7 +22,13 @@ def caller_for(session: Session, user_id: int, stamp: str | None = None) -> Call
         raise AuthenticationFailed("This account no longer exists or was disabled.")
     if stamp is not None and not hmac.compare_digest(stamp, password_stamp(user.password_hash)):
         raise AuthenticationFailed("The password was changed since this token was issued; log in again.")
-    return Caller(user_id=user.id, username=user.username, role=user.role, employee_id=user.employee_id)
+    return Caller(
+        user_id=user.id,
+        username=user.username,
+        role=user.role,
+        employee_id=user.employee_id,
+        must_change_password=user.must_change_password,
+    )
 
 
 def validate_new_user(

@@ -15,6 +15,7 @@ const PAGES = [
   { path: 'grades', key: 'nav.grades', roles: ['hr', 'admin'], load: () => import('./pages/grades.js') },
   { path: 'imports', key: 'nav.imports', roles: ['hr', 'admin'], load: () => import('./pages/imports.js') },
   { path: 'audit', key: 'nav.audit', roles: ['hr', 'admin'], load: () => import('./pages/audit.js') },
+  { path: 'setup', key: 'nav.setup', roles: ['admin', 'hr'], load: () => import('./pages/setup.js') },
   { path: 'admin', key: 'nav.admin', roles: ['admin', 'hr'], load: () => import('./pages/admin.js') },
   { path: 'channels', key: 'nav.channels', roles: ['admin'], load: () => import('./pages/channels.js') },
   // Pay (issue 16). `direct`: any role may open the address; the API answers (a refusal is shown as such).

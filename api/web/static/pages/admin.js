@@ -2,6 +2,7 @@
 import { ApiError, call, get } from '../api.js';
 import { el, table } from '../dom.js';
 import { pick, t } from '../i18n.js';
+import { checklistBlock } from './setup.js';
 
 const ROLES = ['employee', 'manager', 'hr', 'admin'];
 
@@ -41,7 +42,7 @@ export async function render({ me, rerender }) {
   const [users, depts, emps, periods] = await Promise.all([
     get('/users?limit=200'), get('/departments?limit=200'), get('/employees?limit=200'), get('/periods?limit=36')]);
   const canWrite = me.role === 'admin';
-  return el('section', {}, el('h1', {}, t('admin.title')),
+  return el('section', {}, el('h1', {}, t('admin.title')), await checklistBlock(),
     el('h2', {}, t('admin.users')),
     table([t('admin.username'), t('admin.role'), t('admin.employee'), t('admin.active')], users.data.map((u) => [
       u.username, roleSelect(u, rerender, canWrite), pick(emps.data.find((e) => e.id === u.employee_id), 'name') || '—', u.active ? '✔' : '✘'])),

@@ -1,0 +1,90 @@
+"""Import routes of a real company: the org chart from a contacts export, templates and the org export."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Path, Query, UploadFile
+from fastapi.responses import Response
+
+from api.deps import CanImport, SessionDep
+from api.errors import PROBLEM_RESPONSES
+from api.routes._util import Id
+from workflows.imports import flows as imports
+
+router = APIRouter(prefix="/api/v1", tags=["imports"], responses=PROBLEM_RESPONSES)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Lang = Annotated[str, Query(pattern="^(zh|en)$", description="Header language.")]
+
+
+@router.post(
+    "/imports/org",
+    summary="Import the org chart (CSV or .xlsx: 工号, 姓名, 部门 path, 职位, 直属主管工号, 入职日期, 角色, 状态)",
+    description="`dry_run=true` answers what would be created, updated and deactivated, row by row, and changes "
+    "nothing. A real run writes all or nothing; people absent from the file are listed in `absent` and "
+    "deactivated only with `deactivate_absent=true`. New logins' one-time passwords are in `logins`, shown once.",
+)
+def import_org(
+    session: SessionDep,
+    caller: CanImport,
+    file: Annotated[UploadFile, File()],
+    dry_run: bool = False,
+    deactivate_absent: bool = False,
+) -> dict[str, Any]:
+    # A plain `def`: FastAPI runs it in the threadpool; the upload is spooled to disk, never held whole.
+    return imports.import_org(
+        session,
+        caller,
+        source=file.file,
+        filename=file.filename or "org.csv",
+        dry_run=dry_run,
+        deactivate_absent=deactivate_absent,
+    )
+
+
+@router.post(
+    "/imports/kpi-history",
+    summary="Import past periods: scorecards (工号, 期间, 指标, 权重, 目标, 实际) or outcomes (部门, 期间, 结果)",
+    description="Indicators by code or name; unknown people, indicators and departments are row errors. Missing "
+    "past periods are created. `dry_run=true` checks and writes nothing; a real run writes all or nothing.",
+)
+def import_history(
+    session: SessionDep, caller: CanImport, file: Annotated[UploadFile, File()], dry_run: bool = False
+) -> dict[str, Any]:
+    name = file.filename or "history.csv"
+    return imports.import_history(session, caller, source=file.file, filename=name, dry_run=dry_run)
+
+
+@router.post(
+    "/imports/promotions",
+    summary="Import the campaign plan (活动名称, 活动类型, 店铺, 开始日期, 结束日期, 预计折扣 or 力度)",
+)
+def import_promotions(
+    session: SessionDep, caller: CanImport, file: Annotated[UploadFile, File()], dry_run: bool = False
+) -> dict[str, Any]:
+    name = file.filename or "promotions.csv"
+    return imports.import_promotions(session, caller, source=file.file, filename=name, dry_run=dry_run)
+
+
+@router.get(
+    "/imports/templates/{kind}.xlsx",
+    summary="An empty import template (org, sales-daily, sales-orders, promotions, kpi-history, outcomes)",
+)
+def template(kind: Annotated[str, Path(max_length=40)], _caller: CanImport, lang: Lang = "zh") -> Response:
+    return Response(
+        imports.template(kind, lang),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{kind}-{lang}.xlsx"'},
+    )
+
+
+@router.get("/imports/org/export.xlsx", summary="The current org in the import's layout (round-trips unchanged)")
+def org_export(session: SessionDep, _caller: CanImport, lang: Lang = "zh") -> Response:
+    return Response(
+        imports.org_export(session, lang),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="org-{lang}.xlsx"'},
+    )
+
+
+@router.get("/imports/jobs/{job_id}", summary="A background import: status, rows read so far, its report when done")
+def import_job(job_id: Id, session: SessionDep, caller: CanImport) -> dict[str, Any]:
+    return imports.import_job(session, caller, job_id)

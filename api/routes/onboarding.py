@@ -1,0 +1,117 @@
+"""Set-up routes: the company (once), shops and the promotion calendar."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
+
+from api.deps import CanReadCompany, CanWriteCompany, CanWriteOkr, IdempotencyKey, IfMatch, SessionDep
+from api.errors import PROBLEM_RESPONSES
+from api.routes._util import Id, created, with_etag
+from workflows.goals.schemas import ShopPublic
+from workflows.onboarding import flows as onboarding
+from workflows.onboarding.schemas import (
+    CompanyCreate,
+    CompanyPublic,
+    CompanyUpdate,
+    ObjectiveEdit,
+    PromotionCreate,
+    PromotionPublic,
+    PromotionUpdate,
+    ShopCreate,
+    ShopUpdate,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["set-up"], responses=PROBLEM_RESPONSES)
+
+
+@router.get("/company", response_model=CompanyPublic, summary="The company (404 `company.missing` before set-up)")
+def get_company(session: SessionDep, _caller: CanReadCompany) -> JSONResponse:
+    return with_etag(CompanyPublic, onboarding.get_company(session))
+
+
+@router.post("/company", response_model=CompanyPublic, status_code=201, summary="Create the company, once (409 after)")
+def create_company(
+    body: CompanyCreate, session: SessionDep, caller: CanWriteCompany, key: IdempotencyKey = None
+) -> JSONResponse:
+    return created(session, caller, key, body, CompanyPublic, lambda: onboarding.create_company(session, caller, body))
+
+
+@router.get("/setup/checklist", summary="What is still missing before the first goal draft (HR/admin)")
+def setup_checklist(session: SessionDep, _caller: CanWriteCompany) -> list[dict[str, Any]]:
+    return onboarding.checklist(session)
+
+
+@router.patch("/company", response_model=CompanyPublic, summary="Correct the company (If-Match)")
+def update_company(
+    body: CompanyUpdate, session: SessionDep, caller: CanWriteCompany, if_match: IfMatch = None
+) -> JSONResponse:
+    return with_etag(CompanyPublic, onboarding.update_company(session, caller, body, if_match))
+
+
+@router.post("/shops", response_model=ShopPublic, status_code=201, summary="Add a shop or channel")
+def create_shop(
+    body: ShopCreate, session: SessionDep, caller: CanWriteCompany, key: IdempotencyKey = None
+) -> JSONResponse:
+    return created(session, caller, key, body, ShopPublic, lambda: onboarding.create_shop(session, caller, body))
+
+
+@router.patch("/shops/{shop_id}", response_model=ShopPublic, summary="Change or deactivate a shop (If-Match)")
+def update_shop(
+    shop_id: Id, body: ShopUpdate, session: SessionDep, caller: CanWriteCompany, if_match: IfMatch = None
+) -> JSONResponse:
+    return with_etag(ShopPublic, onboarding.update_shop(session, caller, shop_id, body, if_match))
+
+
+@router.get(
+    "/promotions",
+    response_model=list[PromotionPublic],
+    summary="The promotion calendar: stored events, and for a year the built-in platform events with their dates",
+)
+def list_promotions(
+    session: SessionDep,
+    _caller: CanReadCompany,
+    year: Annotated[int | None, Query(ge=2013, le=2035)] = None,
+    shop_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh",
+) -> list[PromotionPublic]:
+    return onboarding.list_promotions(session, year=year, shop_id=shop_id, lang=lang)
+
+
+@router.post(
+    "/promotions",
+    response_model=PromotionPublic,
+    status_code=201,
+    summary="Add a campaign, or correct a built-in platform event (`builtin_key`)",
+)
+def create_promotion(
+    body: PromotionCreate, session: SessionDep, caller: CanWriteCompany, key: IdempotencyKey = None
+) -> JSONResponse:
+    return created(
+        session, caller, key, body, PromotionPublic, lambda: onboarding.create_promotion(session, caller, body)
+    )
+
+
+@router.patch("/promotions/{promo_id}", response_model=PromotionPublic, summary="Change a campaign (If-Match)")
+def update_promotion(
+    promo_id: Id, body: PromotionUpdate, session: SessionDep, caller: CanWriteCompany, if_match: IfMatch = None
+) -> JSONResponse:
+    return with_etag(PromotionPublic, onboarding.update_promotion(session, caller, promo_id, body, if_match))
+
+
+@router.delete("/promotions/{promo_id}", status_code=204, summary="Remove a campaign (a correction: built-in dates)")
+def delete_promotion(promo_id: Id, session: SessionDep, caller: CanWriteCompany) -> Response:
+    onboarding.delete_promotion(session, caller, promo_id)
+    return Response(status_code=204)
+
+
+@router.patch(
+    "/objectives/{objective_id}",
+    tags=["okr"],
+    summary="Correct an objective and its key results (If-Match; open drafts made from the old text flagged stale)",
+)
+def edit_objective(
+    objective_id: Id, body: ObjectiveEdit, session: SessionDep, caller: CanWriteOkr, if_match: IfMatch = None
+) -> JSONResponse:
+    data = onboarding.edit_objective(session, caller, objective_id, body, if_match)
+    return JSONResponse(data, headers={"ETag": f'"{data["version"]}"'})

@@ -1,0 +1,58 @@
+"""`kpilot init` and `kpilot import org` on a real SQLite file: prompts, once only, dry run, one-time logins."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from cli.main import app
+from core.db import session_scope
+from core.settings import get_settings
+from core.tables import Company, Employee, Shop, User
+
+
+@pytest.fixture
+def db_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'init.db'}"
+    monkeypatch.setenv("KPILOT_DATABASE_URL", url)
+    monkeypatch.setenv("KPILOT_SECRET_KEY", "s" * 40)
+    monkeypatch.delenv("KPILOT_DEMO", raising=False)
+    get_settings.cache_clear()
+    assert CliRunner().invoke(app, ["db", "upgrade"]).exit_code == 0
+    yield url
+    get_settings.cache_clear()
+
+
+def test_init_prompts_for_names_sets_up_shops_and_runs_once(db_env: str) -> None:
+    runner = CliRunner()
+    args = ["init", "--fiscal-start", "4", "--shop", "tmall:tmall:天猫旗舰店", "--shop", "jd:jd:京东店:JD store"]
+    first = runner.invoke(app, args, input="好物电商\nHaowu\n")
+    assert first.exit_code == 0, first.output
+    with session_scope(db_env, write=False) as s:
+        company = s.execute(select(Company)).scalar_one()
+        assert (company.name_zh, company.fiscal_year_start_month) == ("好物电商", 4)
+        assert sorted(s.execute(select(Shop.code, Shop.name_en)).all()) == [("jd", "JD store"), ("tmall", "天猫旗舰店")]
+    again = runner.invoke(app, ["init", "--name-zh", "x", "--name-en", "y"])
+    assert again.exit_code == 2 and "已存在" in again.output
+    bad = runner.invoke(app, ["init", "--shop", "nocolons"], input="a\nb\n")
+    assert bad.exit_code == 2
+
+
+def test_import_org_dry_run_then_for_real(db_env: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", "--name-zh", "好物", "--name-en", "Haowu"]).exit_code == 0
+    f = tmp_path / "org.csv"
+    f.write_text("工号,姓名,部门,直属上级工号,角色\nE1,王,总部,,管理员\nE2,李,总部/运营部,E1,\n", encoding="utf-8")
+    dry = runner.invoke(app, ["import", "org", str(f), "--dry-run"])
+    assert dry.exit_code == 0 and "dry run" in dry.output and "created: 2" in dry.output
+    with session_scope(db_env, write=False) as s:
+        assert s.execute(select(Employee)).first() is None
+    real = runner.invoke(app, ["import", "org", str(f)])
+    assert real.exit_code == 0 and "one-time password" in real.output
+    with session_scope(db_env, write=False) as s:
+        user = s.execute(select(User).where(User.username == "e1")).scalar_one()
+        assert user.role == "admin" and user.must_change_password
+    f.write_text("工号,姓名,部门,直属上级工号\nE3,赵,总部,E9\n", encoding="utf-8")
+    wrong = runner.invoke(app, ["import", "org", str(f)])
+    assert wrong.exit_code == 2 and "import.unknown_manager" in wrong.output

@@ -1,0 +1,45 @@
+"""An empty, migrated database with one admin and one HR login: where a real company starts."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import _dispose, fresh_db_url, make_settings
+
+PASSWORD = "a-long-enough-password-1"
+
+
+@pytest.fixture(scope="module")
+def empty_url(backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A migrated database with no company, an admin `boss` and an HR login `hrlead`."""
+    from core.db import session_scope
+    from core.migrate import upgrade
+    from workflows.org.users import create_user
+
+    name = request.module.__name__.rsplit(".", 1)[-1]
+    url = fresh_db_url(backend, Path(tmp_path_factory.mktemp(name)), name)
+    upgrade(url)
+    with session_scope(url) as s:
+        create_user(s, caller=None, username="boss", password=PASSWORD, role="admin", employee_id=None)
+        create_user(s, caller=None, username="hrlead", password=PASSWORD, role="hr", employee_id=None)
+    yield url
+    _dispose(url)
+
+
+@pytest.fixture(scope="module")
+def fresh(empty_url: str) -> Iterator[object]:
+    """A client on the empty database."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    with TestClient(create_app(make_settings(empty_url, demo=False)), raise_server_exceptions=False) as c:
+        yield c
+
+
+def login(client, username: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Authorization headers for a login of the empty company."""
+    r = client.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}

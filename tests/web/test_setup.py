@@ -1,0 +1,81 @@
+"""A new company in Chromium: the admin creates the company and a shop, previews an org file with a bad row,
+imports the fixed one, and maps a sales report whose amount column kpilot does not recognise."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import _dispose, fresh_db_url, make_settings
+from tests.web.conftest import api, login
+
+PASSWORD = "a-long-enough-password-1"
+ORG = "工号,姓名,部门,职位,直属上级工号,角色\nW1,王总,总经办,总经理,,管理员\nW2,李娜,总经办/运营部,运营经理,W1,经理\n"
+BAD = "W3,张伟,总经办/运营部,运营专员,W9,员工\n"
+SALES = '日期,成交额（元）,访客数\n2026/11/1,"1,200.50",300\n2026年11月2日,980,280\n'
+
+
+@pytest.fixture(scope="module")
+def web_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """The app on an empty, migrated database with one admin login (overrides the demo company's)."""
+    from api.app import create_app
+    from core.db import session_scope
+    from core.migrate import upgrade
+    from workflows.org.users import create_user
+
+    url = fresh_db_url("sqlite", Path(tmp_path_factory.mktemp("setup")), "setup")
+    upgrade(url)
+    with session_scope(url) as s:
+        create_user(s, caller=None, username="boss", password=PASSWORD, role="admin", employee_id=None)
+    yield create_app(make_settings(url, demo=False, housekeeping_interval_s=0, draft_forecast=False))
+    _dispose(url)
+
+
+def _file(name: str, text: str) -> dict[str, object]:
+    return {"name": name, "mimeType": "text/csv", "buffer": text.encode("utf-8")}
+
+
+def test_setup_org_preview_and_sales_mapping(page, screenshots: Path) -> None:  # type: ignore[no-untyped-def]
+    login(page, "boss", PASSWORD)
+    page.goto("/#/setup")
+    page.wait_for_selector("#company-form")
+    assert page.locator('#checklist li[data-done="yes"]').count() == 0
+    page.fill("#name_zh", "杭州好物")
+    page.fill("#name_en", "Haowu")
+    page.select_option("#stage", "expansion")
+    page.click("#company-submit")
+    page.wait_for_selector("#company-name")
+    assert "杭州好物" in page.inner_text("#company-name") and api(page, "/company")["stage"] == "expansion"
+
+    page.fill("#shop-code", "tmall")
+    page.fill("#shop-name-zh", "天猫旗舰店")
+    page.fill("#shop-name-en", "Tmall flagship")
+    page.click("#shop-submit")
+    page.wait_for_selector('#checklist li[data-step="shops"][data-done="yes"]')
+
+    page.set_input_files("#org-import-file", files=[_file("通讯录.csv", ORG + BAD)])
+    page.click("#org-import-preview")
+    page.wait_for_selector("#org-import-result table")
+    result = page.inner_text("#org-import-result")
+    assert "错误 1 行" in result and "import.unknown_manager" in result and "W9" in result
+    page.set_input_files("#org-import-file", files=[_file("通讯录.csv", ORG + BAD.replace("W9", "W2"))])
+    page.click("#org-import-commit")
+    page.wait_for_selector("#org-import-result >> text=一次性密码")
+    assert "新增 3 人" in page.inner_text("#org-import-result")
+    assert api(page, "/employees")["count"] == 3
+
+    page.select_option("#sales-shop", "tmall")
+    page.set_input_files("#sales-import-file", files=[_file("生意参谋.csv", SALES)])
+    page.click("#sales-import-preview")
+    page.wait_for_selector("#sales-mapping")
+    assert "缺少列" in page.inner_text("#sales-import-result")
+    page.select_option('#sales-mapping select[data-header="成交额（元）"]', "sales")
+    page.click("#sales-import-commit")
+    page.wait_for_selector("#sales-done")
+    assert "2 天" in page.inner_text("#sales-import-result")
+    shop = api(page, "/shops")["data"][0]
+    days = api(page, f"/shops/{shop['id']}/sales")["data"]
+    assert [(d["ds"], d["sales"]) for d in days] == [("2026-11-01", 1200.5), ("2026-11-02", 980.0)]
+    page.goto("/#/admin")
+    page.wait_for_selector('#checklist li[data-step="sales"][data-done="yes"]')
+    page.screenshot(path=screenshots / "setup.png", full_page=True)

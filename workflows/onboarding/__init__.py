@@ -1,0 +1,1 @@
+"""Onboarding: a real company sets itself up (company, shops, the promotion calendar)."""
