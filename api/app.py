@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors, web
-from api.routes import admin, auth, coaching, drafts, forecasts, goals, kpis, org, pay, sales, weights
+from api.routes import access, admin, auth, coaching, drafts, forecasts, goals, kpis, org, pay, sales, weights
 from api.routes import exports as export_routes
 from api.routes import process as process_routes
 from api.shedding import LoadShedder
@@ -151,6 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     modules = (
         auth,
+        access,
         org,
         goals,
         kpis,

@@ -10,8 +10,16 @@ from core.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
 from core.passwords import password_problems
 from core.security import ADMIN, ALL_ROLES, Caller, hash_password, password_stamp
 from core.tables import Employee, User
+from workflows.org import sessions
 from workflows.org.schemas import UserUpdate
 from workflows.shared import common
+
+
+def caller_for_token(session: Session, user_id: int, stamp: str | None, sid: str | None) -> Caller:
+    """The Caller of a token: `caller_for`, and its session `sid` must be live (logout and the like end it)."""
+    caller = caller_for(session, user_id, stamp)
+    sessions.check(session, user_id, sid)
+    return caller
 
 
 def caller_for(session: Session, user_id: int, stamp: str | None = None) -> Caller:
@@ -74,6 +82,8 @@ def update_user(session: Session, caller: Caller, user_id: int, data: UserUpdate
     if user.role == ADMIN and user.active and loses_admin and _other_active_admins(session, user.id) == 0:
         raise Conflict("This is the last active admin: make someone else admin first, then change this account.")
     common.update_versioned(session, user, changes, if_match=if_match, caller=caller, entity="user")
+    if not user.active:
+        sessions.revoke_all(session, user.id)  # a disabled account is signed out everywhere at once
     session.commit()
     return user
 
