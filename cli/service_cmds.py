@@ -54,7 +54,15 @@ def serve(
     _require_migrated(settings.database_url)
     h, p = host or settings.host, port or settings.port
     if workers > 1:  # each process builds its app from the environment; they share one listening socket
-        uvicorn.run("api.app:create_app", factory=True, host=h, port=p, workers=workers, log_level="info", proxy_headers=False)
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=h,
+            port=p,
+            workers=workers,
+            log_level="info",
+            proxy_headers=False,
+        )
         return
     # proxy_headers=False: uvicorn would believe X-Forwarded-For from 127.0.0.1; kpilot decides itself
     # (KPILOT_TRUSTED_PROXIES, api.deps.client_address).

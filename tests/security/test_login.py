@@ -52,7 +52,7 @@ def test_wrong_passwords_lock_that_address_for_the_name_then_the_clock_lifts_it(
         assert locked.status_code == 429
         assert locked.headers["content-type"] == "application/problem+json"
         assert 0 < int(locked.headers["Retry-After"]) <= login_flow.LOCK_S
-    with _client(url, "10.0.1.2") as other_place:  # the owner elsewhere is not locked out (tests/security/test_lockout.py)
+    with _client(url, "10.0.1.2") as other_place:  # the owner elsewhere is not locked out (test_lockout.py)
         assert _login(other_place, "manager", DEMO_PW).status_code == 200
     with _client(url, "10.0.1.1", today=LATER) as later:
         assert _login(later, "manager", DEMO_PW).status_code == 200

@@ -36,5 +36,7 @@ def clear_lock(session: Session, caller: Caller, lock_id: int) -> None:
     before = {"scope": row.scope, "label": row.label, "locked_until": row.locked_until, "strikes": row.strikes}
     session.delete(row)
     session.flush()
-    audit.record(session, actor=caller, action="clear_login_lock", entity="login_lock", entity_id=lock_id, before=before)
+    audit.record(
+        session, actor=caller, action="clear_login_lock", entity="login_lock", entity_id=lock_id, before=before
+    )
     session.commit()
