@@ -18,9 +18,10 @@ from core.clock import clock_for
 from core.security import PERMISSIONS
 from core.settings import Settings, get_settings
 from core.vocab import ROLES
-from workflows.goals.calendar import CalendarKeeper
+from workflows.goals.keeper import CalendarKeeper
 from workflows.jobs.worker import embedded_worker
 from workflows.org.secrets import demo_signing_key
+from workflows.process.outbound import allow_list
 
 DESCRIPTION = """
 kpilot turns sales history, the promotion calendar and company OKRs into goals people can act on.
@@ -121,7 +122,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Periods ahead and KPIs rolled into started periods, now and then every few minutes, in a thread.
-        keeper = CalendarKeeper(settings.database_url, clock, settings.housekeeping_interval_s)
+        keeper = CalendarKeeper(
+            settings.database_url, clock, settings.housekeeping_interval_s, allow_list(settings.webhook_allow)
+        )
         # More threads than requests run at once: a request never waits for a thread held by a waiting one.
         limiter = anyio.to_thread.current_default_thread_limiter()
         limiter.total_tokens = max(limiter.total_tokens, 2 * settings.max_concurrent_requests + 8)
@@ -130,6 +133,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             keeper.start()
         if worker is not None:
             worker.start()
+        # /health reports a background thread that should run but does not.
+        _app.state.background = {
+            "housekeeping": keeper if settings.housekeeping_interval_s > 0 else None,
+            "jobs": worker,
+        }
         yield
         if worker is not None:
             worker.stop()

@@ -245,8 +245,9 @@ def housekeeping() -> None:
         f"catalogue indicators added: {len(run.indicators_seeded)}"
     )
     from workflows.process.notify import run_notify
+    from workflows.process.outbound import allow_list
 
-    sent = run_notify(settings.database_url, clock_for(settings))
+    sent = run_notify(settings.database_url, clock_for(settings), allow=allow_list(settings.webhook_allow))
     typer.echo(f"notifications: {sent.sent} sent, {sent.failed} failed, {sent.skipped} already sent")
 
 

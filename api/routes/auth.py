@@ -139,9 +139,9 @@ def me(caller: CanReadMe) -> Me:
     response_model=Health,
     dependencies=[Depends(Public())],
     tags=["health"],
-    summary="Database reachability, schema revision and the configured LLM provider",
+    summary="Database reachability, schema revision, background threads and the configured LLM provider",
 )
-def health(session: SessionDep, settings: SettingsDep) -> Health:
+def health(request: Request, session: SessionDep, settings: SettingsDep) -> Health:
     try:
         session.execute(text("SELECT 1"))
         revision = current_revision(settings.database_url)
@@ -149,9 +149,12 @@ def health(session: SessionDep, settings: SettingsDep) -> Health:
     except SQLAlchemyError:  # health reports the failure instead of raising it
         revision, database = None, "unreachable"
     backend = "sqlite" if settings.is_sqlite else "postgresql"
+    threads = getattr(request.app.state, "background", {})
+    background = {name: "off" if t is None else "ok" if t.alive else "dead" for name, t in threads.items()}
     return Health(
-        status="ok" if database == "ok" else "degraded",
+        status="ok" if database == "ok" and "dead" not in background.values() else "degraded",
         database=f"{backend}: {database}",
+        background=background,
         migration=revision,
         llm_provider=settings.llm_provider,
         version="0.1.0",

@@ -110,6 +110,9 @@ class AuditVerifyPublic(BaseModel):
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
     database: str
+    background: dict[str, Literal["ok", "off", "dead"]] = Field(
+        default_factory=dict, description="Background threads of this process: housekeeping, jobs."
+    )
     migration: str | None
     llm_provider: str
     version: str
