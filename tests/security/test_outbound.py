@@ -140,12 +140,14 @@ def _channel_id(url: str, kind: str) -> int:
 
 def test_a_redirect_to_an_internal_target_is_not_followed(allowed, tokens, demo_url, caplog) -> None:  # type: ignore[no-untyped-def]
     caplog.set_level(logging.DEBUG)
-    with listener(200, SECRET_BODY) as (inside, inside_hits):
-        with listener(302, b"", location=f"{inside}/admin/secrets") as (hook, hook_hits):
-            r = _put(allowed, tokens["admin"], [{"kind": "wecom", "secret": f"{hook}/send?key=K"}])
-            assert r.status_code == 200, r.text
-            test = allowed.post("/api/v1/notification-channels/wecom/test", headers=tokens["admin"]).json()
-            run = run_notify(demo_url, get_clock(), allow=LOOPBACK)
+    with (
+        listener(200, SECRET_BODY) as (inside, inside_hits),
+        listener(302, b"", location=f"{inside}/admin/secrets") as (hook, hook_hits),
+    ):
+        r = _put(allowed, tokens["admin"], [{"kind": "wecom", "secret": f"{hook}/send?key=K"}])
+        assert r.status_code == 200, r.text
+        test = allowed.post("/api/v1/notification-channels/wecom/test", headers=tokens["admin"]).json()
+        run = run_notify(demo_url, get_clock(), allow=LOOPBACK)
     assert hook_hits and not inside_hits  # the robot was asked; the internal target never was
     assert test["ok"] is False and "302" in test["detail"] and "redirects are not followed" in test["detail"]
     assert run.failed >= 1 and run.sent == 0
