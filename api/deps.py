@@ -15,7 +15,7 @@ from core.clock import Clock
 from core.db import session_factory
 from core.errors import AuthenticationFailed, PermissionDenied
 from core.keys import bind_audit_keys
-from core.security import Caller, decode_session, role_may
+from core.security import PERSON_PERMISSIONS, Caller, decode_session, role_may
 from core.settings import Settings
 from workflows.org import users as users_flow
 
@@ -157,6 +157,11 @@ class Require:
     async def __call__(self, caller: CallerDep) -> Caller:  # a pure check: no thread needed
         if not role_may(caller.role, self.kpilot_permission):
             raise PermissionDenied(f"Your role ({caller.role}) may not do this ({self.kpilot_permission}).")
+        if self.kpilot_permission in PERSON_PERMISSIONS and caller.employee_id is None:
+            raise PermissionDenied(
+                f"Only people score people: this login is not linked to an employee, so it may not do this "
+                f"({self.kpilot_permission}); an admin links it with `kpilot users create --employee-code`."
+            )
         return caller
 
 

@@ -74,6 +74,23 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Only people score people: a login holding one of these must be linked to an employee, so the separation
+# rules (nobody sets their own numbers) always know whose login it is (one login per employee at most).
+PERSON_PERMISSIONS = frozenset(
+    {
+        "actuals:write",
+        "kpi:write",
+        "okr:write",
+        "drafts:publish",
+        "sales:write",
+        "weights:decide",
+        "outcomes:write",
+        "pay:manage",
+    }
+)
+PERSON_ROLES = frozenset(r for r in ALL_ROLES if any(r in PERMISSIONS[p] for p in PERSON_PERMISSIONS))
+
+
 @dataclass(frozen=True)
 class Caller:
     """The authenticated user making a request."""

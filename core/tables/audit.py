@@ -16,6 +16,7 @@ class AuditEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     actor_user_id: Mapped[int | None] = mapped_column(Integer)
+    actor_employee_id: Mapped[int | None] = mapped_column(Integer)  # the person behind the login
     actor: Mapped[str] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(40))
     entity: Mapped[str] = mapped_column(String(60))

@@ -1,4 +1,5 @@
-"""security, second round: login lock back-off and labels, revocable server-side sessions
+"""security, second round: login lock back-off and labels, revocable server-side sessions, the person behind
+each audited login
 
 Revision ID: 0014_security
 Revises: 0013
@@ -19,6 +20,8 @@ def upgrade() -> None:
     with op.batch_alter_table("login_throttle", schema=None) as batch_op:
         batch_op.add_column(sa.Column("strikes", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("label", sa.String(length=200), nullable=True))
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("actor_employee_id", sa.Integer(), nullable=True))
     op.create_table(
         "auth_session",
         sa.Column("id", sa.String(length=64), nullable=False),
@@ -37,6 +40,8 @@ def downgrade() -> None:
     with op.batch_alter_table("auth_session", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_auth_session_user_id"))
     op.drop_table("auth_session")
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.drop_column("actor_employee_id")
     with op.batch_alter_table("login_throttle", schema=None) as batch_op:
         batch_op.drop_column("label")
         batch_op.drop_column("strikes")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from api.app import create_app
 from core.db import session_scope
-from core.tables import AuditEvent, User
+from core.tables import AuditEvent, Employee, User
 from tests.conftest import make_settings
 from workflows.org import login as login_flow
 
@@ -166,8 +166,14 @@ def test_the_last_admin_cannot_lose_the_role(web: TestClient, url: str) -> None:
     for change in ({"role": "hr"}, {"active": False}):
         r = web.patch(f"/api/v1/users/{admin_id}", headers={**admin, "If-Match": etag}, json=change)
         assert r.status_code == 409, r.text
+    with session_scope(url, write=False) as s:  # an admin login belongs to a person (test_people_not_logins.py)
+        linked = s.execute(select(User.employee_id).where(User.employee_id.is_not(None))).scalars().all()
+        person = s.execute(select(Employee.id).where(Employee.id.not_in(linked)).order_by(Employee.id)).scalars()
+        free = next(iter(person))
     second = web.post(
-        "/api/v1/users", headers=admin, json={"username": "deputy", "password": "Quiet-Forest-5532", "role": "admin"}
+        "/api/v1/users",
+        headers=admin,
+        json={"username": "deputy", "password": "Quiet-Forest-5532", "role": "admin", "employee_id": free},
     )
     assert second.status_code == 201, second.text
     r = web.patch(f"/api/v1/users/{admin_id}", headers={**admin, "If-Match": etag}, json={"role": "hr"})

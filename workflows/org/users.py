@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
 from core.passwords import password_problems
-from core.security import ADMIN, ALL_ROLES, Caller, hash_password, password_stamp
+from core.security import ADMIN, ALL_ROLES, PERSON_ROLES, Caller, hash_password, password_stamp
 from core.tables import Employee, User
 from workflows.org import sessions
 from workflows.org.schemas import UserUpdate
@@ -58,7 +58,13 @@ def create_user(
     employee_id: int | None,
     demo: bool = False,
 ) -> User:
-    """Create a user with a hashed password (audited; the caller commits)."""
+    """Create a user with a hashed password (audited; the caller commits). An admin may not create a login
+    that can score people without linking it to an employee (the console operator's bootstrap admin may)."""
+    if caller is not None and role in PERSON_ROLES and employee_id is None:
+        raise InvalidInput(
+            f"A {role} login can set scores, targets or pay, so it must be linked to an employee (employee_id).",
+            [{"loc": ["body", "employee_id"], "msg": "required for this role", "code": "person_required"}],
+        )
     validate_new_user(session, username=username, role=role, employee_id=employee_id, password=password, demo=demo)
     user = User(username=username, password_hash=hash_password(password), role=role, employee_id=employee_id)
     system = caller or Caller(user_id=0, username="system", role=ADMIN, employee_id=None)
@@ -78,6 +84,11 @@ def update_user(session: Session, caller: Caller, user_id: int, data: UserUpdate
     keeps the role, so the company can never lock itself out of user management."""
     user = get_user(session, user_id)
     changes = data.model_dump(exclude_unset=True)
+    if changes.get("role", user.role) in PERSON_ROLES and user.employee_id is None:
+        raise InvalidInput(
+            "This login is not linked to an employee, so it cannot hold a role that sets scores, targets or pay.",
+            [{"loc": ["body", "role"], "msg": "link the login to an employee first", "code": "person_required"}],
+        )
     loses_admin = changes.get("role", user.role) != ADMIN or changes.get("active", user.active) is False
     if user.role == ADMIN and user.active and loses_admin and _other_active_admins(session, user.id) == 0:
         raise Conflict("This is the last active admin: make someone else admin first, then change this account.")

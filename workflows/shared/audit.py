@@ -48,6 +48,8 @@ def event_hash(prev_hash: str, ev: AuditEvent) -> str:
         "before": ev.before,
         "after": ev.after,
     }
+    if ev.actor_employee_id is not None:  # the person behind the login (events before it was kept hash as they did)
+        body["actor_employee_id"] = ev.actor_employee_id
     text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -74,6 +76,7 @@ def record(
     ev = AuditEvent(
         at=clock_of(session).now().replace(tzinfo=None),
         actor_user_id=actor.user_id if actor else None,
+        actor_employee_id=actor.employee_id if actor else None,
         actor=actor.username if actor else "system",
         action=action,
         entity=entity,

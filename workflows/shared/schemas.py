@@ -92,6 +92,7 @@ class AuditEventPublic(Public):
     id: int
     at: Annotated[datetime, AfterValidator(_utc)]
     actor: str
+    actor_employee_id: int | None = Field(default=None, description="The person behind the login.")
     action: str
     entity: str
     entity_id: str
