@@ -1,8 +1,23 @@
 """The service's domain errors. They know nothing of HTTP; `api/errors.py` maps them to status codes."""
 
+from typing import TypeVar
+
 
 class KpilotError(Exception):
-    """Root of every error the service raises on purpose."""
+    """Root of every error the service raises on purpose; `code` (stable) and `zh` (the message in Chinese)
+    are set with `coded` where a client needs to tell errors apart."""
+
+    code: str | None = None
+    zh: str | None = None
+
+
+E = TypeVar("E", bound=KpilotError)
+
+
+def coded(exc: E, code: str, zh: str) -> E:
+    """`exc` with a stable machine-readable code and its message in Chinese (the English one is its text)."""
+    exc.code, exc.zh = code, zh
+    return exc
 
 
 class NotFound(KpilotError):
