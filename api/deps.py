@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import Clock
 from core.db import session_factory
-from core.errors import AuthenticationFailed, PermissionDenied
+from core.errors import AuthenticationFailed, PermissionDenied, coded
 from core.keys import bind_audit_keys
 from core.security import PERSON_PERMISSIONS, Caller, decode_session, role_may
 from core.settings import Settings
@@ -134,18 +134,26 @@ def _is_ip(text: str) -> bool:
     return True
 
 
+def _cross_site() -> PermissionDenied:
+    return coded(
+        PermissionDenied("Cross-site requests may not log in or out; use kpilot's own page."),
+        "cross_site",
+        "不接受来自其他网站的登录或退出请求，请使用 kpilot 自己的页面。",
+    )
+
+
 async def same_origin(request: Request) -> None:
     """Refuse a browser request sent from another site (login, logout: the CSRF rules before a session exists).
     Clients that send no Origin (curl, scripts) are not browsers driven by another site and pass."""
     fetch_site = request.headers.get("sec-fetch-site")
     if fetch_site is not None and fetch_site not in ("same-origin", "none"):
-        raise PermissionDenied("Cross-site requests may not log in or out; use kpilot's own page.")
+        raise _cross_site()
     origin = request.headers.get("origin")
     if origin is None:
         return
     host = request.headers.get("host", "")
     if origin == "null" or urlsplit(origin).netloc.lower() != host.lower():
-        raise PermissionDenied("Cross-site requests may not log in or out; use kpilot's own page.")
+        raise _cross_site()
 
 
 class Require:
@@ -158,9 +166,13 @@ class Require:
         if not role_may(caller.role, self.kpilot_permission):
             raise PermissionDenied(f"Your role ({caller.role}) may not do this ({self.kpilot_permission}).")
         if self.kpilot_permission in PERSON_PERMISSIONS and caller.employee_id is None:
-            raise PermissionDenied(
-                f"Only people score people: this login is not linked to an employee, so it may not do this "
-                f"({self.kpilot_permission}); an admin links it with `kpilot users create --employee-code`."
+            raise coded(
+                PermissionDenied(
+                    f"Only people score people: this login is not linked to an employee, so it may not do this "
+                    f"({self.kpilot_permission}); create a login linked to the person instead."
+                ),
+                "person_required",
+                "只有人能给人打分：此账号未关联员工，不能执行此操作；请使用关联到本人的账号。",
             )
         return caller
 

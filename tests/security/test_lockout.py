@@ -48,6 +48,7 @@ def test_five_wrong_passwords_for_admin_do_not_lock_the_real_admin_out(url: str)
         assert _guess(attacker, "admin", login_flow.USER_LIMIT) == [401] * login_flow.USER_LIMIT
         stopped = _login(attacker, "admin", PW)  # the guesser stops, even with the right password
         assert stopped.status_code == 429 and 0 < int(stopped.headers["Retry-After"]) <= login_flow.LOCK_S
+        assert stopped.json()["code"] == "login_throttled" and "秒后再试" in stopped.json()["detail_zh"]
         assert _login(owner, "admin", PW).status_code == 200  # the owner, elsewhere, is not locked out
 
 

@@ -52,7 +52,8 @@ def test_after_logout_the_old_cookie_and_its_token_are_dead(web: TestClient) -> 
     # The attacker kept a copy of the cookie and the CSRF token from before the logout.
     web.cookies.set(SESSION_COOKIE, cookie)
     web.cookies.set(CSRF_COOKIE, csrf)
-    assert web.get("/api/v1/me").status_code == 401
+    ended = web.get("/api/v1/me")
+    assert ended.status_code == 401 and ended.json()["code"] == "session_ended"
     assert web.post("/api/v1/alerts/run", headers={CSRF_HEADER: csrf}).status_code == 401
     web.cookies.clear()
     assert web.get("/api/v1/me", headers={"Authorization": f"Bearer {cookie}"}).status_code == 401
@@ -71,7 +72,8 @@ def test_logout_without_the_csrf_token_is_refused_and_ends_nothing(web: TestClie
 )
 def test_login_and_logout_from_another_site_are_refused(web: TestClient, headers: dict[str, str]) -> None:
     form = {"username": "employee", "password": PW}
-    assert web.post("/api/v1/auth/session", data=form, headers=headers).status_code == 403
+    refused = web.post("/api/v1/auth/session", data=form, headers=headers)
+    assert refused.status_code == 403 and refused.json()["code"] == "cross_site"
     assert web.post("/api/v1/auth/token", data=form, headers=headers).status_code == 403
     _cookie, csrf = _browser_login(web, "employee")
     assert web.post("/api/v1/auth/logout", headers={**headers, CSRF_HEADER: csrf}).status_code == 403

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.errors import InvalidInput, NotFound, PermissionDenied, coded
 from core.security import Caller
 from core.tables import Company, Department, Employee, Position
 from workflows.org.schemas import DepartmentCreate, DepartmentUpdate, EmployeeCreate, EmployeeUpdate
@@ -130,7 +130,11 @@ def update_employee(
     changes = data.model_dump(exclude_unset=True)
     own = sorted(set(changes) & SELF_LOCKED) if emp.id == caller.employee_id else []
     if own:
-        raise PermissionDenied(f"Nobody changes their own {', '.join(own)}; another HR officer or an admin does.")
+        raise coded(
+            PermissionDenied(f"Nobody changes their own {', '.join(own)}; another HR officer or an admin does."),
+            "own_record_locked",
+            "任何人都不能修改自己的上级、部门、岗位或在职状态，请由其他 HR 或管理员修改。",
+        )
     _check_refs(session, emp.id, changes)
     common.update_versioned(session, emp, changes, if_match=if_match, caller=caller, entity="employee")
     session.commit()

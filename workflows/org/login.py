@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
-from core.errors import AuthenticationFailed, InvalidInput, NotFound, TooManyAttempts
+from core.errors import AuthenticationFailed, InvalidInput, NotFound, TooManyAttempts, coded
 from core.passwords import DEMO_PASSWORD, password_problems
 from core.security import Caller, dummy_hash, hash_password, verify_password
 from core.settings import Settings
@@ -58,7 +58,11 @@ def _wait_s(session: Session, keys: list[tuple[str, str]], now: float) -> int:
 def _refuse_if_locked(session: Session, keys: list[tuple[str, str]], now: float) -> None:
     wait = _wait_s(session, keys, now)
     if wait > 0:
-        raise TooManyAttempts(f"Too many failed attempts; try again in {wait} seconds.", retry_after=wait)
+        raise coded(
+            TooManyAttempts(f"Too many failed attempts; try again in {wait} seconds.", retry_after=wait),
+            "login_throttled",
+            f"失败次数过多，请 {wait} 秒后再试。",
+        )
 
 
 def _count_failure(session: Session, keys: list[tuple[str, str]], labels: list[str], now: float) -> None:

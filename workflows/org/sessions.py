@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
-from core.errors import AuthenticationFailed, NotFound
+from core.errors import AuthenticationFailed, NotFound, coded
 from core.security import Caller, create_token, password_stamp
 from core.settings import Settings
 from core.tables import AuthSession, User
@@ -36,7 +36,11 @@ def check(session: Session, user_id: int, sid: str | None) -> None:
     now = clock_of(session).now().timestamp()
     row = session.get(AuthSession, sid) if sid else None
     if row is None or row.user_id != user_id or row.revoked_at is not None or row.expires_at <= now:
-        raise AuthenticationFailed("This session has ended (logged out or signed out); log in again.")
+        raise coded(
+            AuthenticationFailed("This session has ended (logged out or signed out); log in again."),
+            "session_ended",
+            "会话已结束（已退出或被登出），请重新登录。",
+        )
 
 
 def end(session: Session, user_id: int, sid: str | None) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
+from core.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound, coded
 from core.passwords import password_problems
 from core.security import ADMIN, ALL_ROLES, PERSON_ROLES, Caller, hash_password, password_stamp
 from core.tables import Employee, User
@@ -61,9 +61,13 @@ def create_user(
     """Create a user with a hashed password (audited; the caller commits). An admin may not create a login
     that can score people without linking it to an employee (the console operator's bootstrap admin may)."""
     if caller is not None and role in PERSON_ROLES and employee_id is None:
-        raise InvalidInput(
-            f"A {role} login can set scores, targets or pay, so it must be linked to an employee (employee_id).",
-            [{"loc": ["body", "employee_id"], "msg": "required for this role", "code": "person_required"}],
+        raise coded(
+            InvalidInput(
+                f"A {role} login can set scores, targets or pay, so it must be linked to an employee (employee_id).",
+                [{"loc": ["body", "employee_id"], "msg": "required for this role", "code": "person_required"}],
+            ),
+            "person_required",
+            "该角色可以录入分数、目标或薪酬，账号必须关联到一名员工（employee_id）。",
         )
     validate_new_user(session, username=username, role=role, employee_id=employee_id, password=password, demo=demo)
     user = User(username=username, password_hash=hash_password(password), role=role, employee_id=employee_id)
@@ -85,9 +89,13 @@ def update_user(session: Session, caller: Caller, user_id: int, data: UserUpdate
     user = get_user(session, user_id)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("role", user.role) in PERSON_ROLES and user.employee_id is None:
-        raise InvalidInput(
-            "This login is not linked to an employee, so it cannot hold a role that sets scores, targets or pay.",
-            [{"loc": ["body", "role"], "msg": "link the login to an employee first", "code": "person_required"}],
+        raise coded(
+            InvalidInput(
+                "This login is not linked to an employee, so it cannot hold a role that sets scores, targets or pay.",
+                [{"loc": ["body", "role"], "msg": "link the login to an employee first", "code": "person_required"}],
+            ),
+            "person_required",
+            "此账号未关联员工，不能担任可录入分数、目标或薪酬的角色。",
         )
     loses_admin = changes.get("role", user.role) != ADMIN or changes.get("active", user.active) is False
     if user.role == ADMIN and user.active and loses_admin and _other_active_admins(session, user.id) == 0:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
-from core.errors import InvalidInput, NotFound, PreconditionFailed
+from core.errors import InvalidInput, NotFound, PreconditionFailed, coded
 from core.security import Caller
 from core.tables import Company, Employee, NotificationChannel
 from workflows.process import outbound
@@ -148,7 +148,11 @@ def put_channels(
         row.enabled, row.settings, row.secret, row.version = ch.enabled, settings, f"{secret}\n{sign}", new_version
     if errors:
         session.rollback()
-        raise InvalidInput("Some channels are incomplete; nothing was saved.", errors)
+        raise coded(
+            InvalidInput("Some channels are incomplete or unsafe; nothing was saved.", errors),
+            "channel_invalid",
+            "部分通知渠道设置不完整或不安全，未保存任何更改。",
+        )
     for kind, row in existing.items():  # channels left out of the PUT are switched off, not deleted
         if kind not in kinds:
             row.enabled, row.version = False, new_version
