@@ -214,17 +214,21 @@ def audit_seal() -> None:
     from core.db import session_scope
     from core.errors import Conflict, InvalidInput
     from core.keys import bind_audit_keys
-    from workflows.shared.audit import seal
+    from workflows.shared.audit import seal, unsigned_before_keys
 
     settings = _settings()
     _require_migrated(settings.database_url)
     try:
         with session_scope(settings.database_url) as session:
+            first_time = unsigned_before_keys(session)
             resigned = seal(bind_audit_keys(session, settings.audit_keys), actor=None)
     except (Conflict, InvalidInput) as exc:
         typer.echo(f"kpilot: {exc}", err=True)
         raise typer.Exit(1) from exc
-    typer.echo(f"audit chain sealed: {resigned} event(s) signed with the current key")
+    typer.echo(
+        f"audit chain sealed: {resigned} event(s) signed with the current key, {first_time} of them for the first "
+        "time (written before any audit key existed)"
+    )
 
 
 def housekeeping() -> None:

@@ -22,6 +22,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("label", sa.String(length=200), nullable=True))
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.add_column(sa.Column("actor_employee_id", sa.Integer(), nullable=True))
+    with op.batch_alter_table("audit_head", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("signed_from", sa.Integer(), nullable=True))
+    # Where signing began in an existing log: the position of its first signed event (a seal signs only before).
+    op.execute(
+        "UPDATE audit_head SET signed_from = (SELECT COUNT(*) FROM audit_event e WHERE e.id <= "
+        "(SELECT MIN(id) FROM audit_event WHERE mac IS NOT NULL)) "
+        "WHERE EXISTS (SELECT 1 FROM audit_event WHERE mac IS NOT NULL)"
+    )
     op.create_table(
         "auth_session",
         sa.Column("id", sa.String(length=64), nullable=False),
@@ -40,6 +48,8 @@ def downgrade() -> None:
     with op.batch_alter_table("auth_session", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_auth_session_user_id"))
     op.drop_table("auth_session")
+    with op.batch_alter_table("audit_head", schema=None) as batch_op:
+        batch_op.drop_column("signed_from")
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_column("actor_employee_id")
     with op.batch_alter_table("login_throttle", schema=None) as batch_op:
