@@ -38,6 +38,7 @@ class LLMConfig:
     # A person waits for this request: each call runs in the background and the request waits only for what is
     # left of `deadline_s`; an answer that arrives later is cached for the next view (assistant.waiting).
     person_waits: bool = False
+    background_s: float = 60.0  # how long such a call may go on after the person got the fallback
 
 
 @dataclass

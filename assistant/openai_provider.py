@@ -206,14 +206,15 @@ class OpenAIProvider:
     def _ask_while_waited(
         self, key: str, messages: list[Any], schema: type[T], check: Callable[[T], list[str]], record: CallRecord
     ) -> tuple[T | None, list[str], str | None]:
-        """`_ask` in the background with the full KPILOT_LLM_TIMEOUT_S of its own; the request waits only for what
-        is left of its deadline, and an answer that arrives after that is cached for the next view."""
+        """`_ask` in the background with `background_s` of its own; the request waits only for what is left of its
+        deadline, and an answer that arrives after that is cached for the next view."""
         left = self.deadline - time.monotonic()
         if left < MIN_ATTEMPT_S:
             return None, [], f"{_TRANSPORT_PREFIX}DeadlineExceeded: the time a person waits for the model is spent"
-        helper = OpenAIProvider(replace(self.config, person_waits=False, deadline_s=self.config.timeout_s))
+        budget = max(self.config.background_s, self.config.timeout_s)
+        helper = OpenAIProvider(replace(self.config, person_waits=False, timeout_s=budget, deadline_s=budget))
         helper.tokens_used, helper._not_before = self.tokens_used, self._not_before
-        helper.deadline = time.monotonic() + self.config.timeout_s
+        helper.deadline = time.monotonic() + budget
         own = CallRecord(prompt_id=record.prompt_id, prompt_version=record.prompt_version, model=record.model)
 
         def work() -> tuple[T | None, list[str], str | None]:

@@ -49,6 +49,7 @@ def provider_for(settings: Settings | None) -> LLMProvider | None:
             deadline_s=min(settings.llm_deadline_s, settings.llm_timeout_s),
             token_budget=settings.llm_request_token_budget,
             person_waits=True,
+            background_s=settings.llm_deadline_s,
         )
     )
 

@@ -27,6 +27,7 @@ def llm_config(settings: Settings, provider: str | None = None, *, person_waits:
         deadline_s=min(settings.llm_deadline_s, settings.llm_timeout_s) if person_waits else settings.llm_deadline_s,
         token_budget=settings.llm_request_token_budget,
         person_waits=person_waits,
+        background_s=settings.llm_deadline_s,
     )
 
 
