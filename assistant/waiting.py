@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 R = TypeVar("R")
 WORKERS = 4  # model calls finishing in the background at once, per process
@@ -29,7 +29,7 @@ def submit(fn: Callable[[], R]) -> Future[R] | None:
     return future
 
 
-def _done(_future: Future[object]) -> None:
+def _done(_future: Future[Any]) -> None:
     global _pending
     with _idle:
         _pending -= 1

@@ -1,6 +1,6 @@
 """Login, who am I, and health."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
@@ -150,7 +150,9 @@ def health(request: Request, session: SessionDep, settings: SettingsDep) -> Heal
         revision, database = None, "unreachable"
     backend = "sqlite" if settings.is_sqlite else "postgresql"
     threads = getattr(request.app.state, "background", {})
-    background = {name: "off" if t is None else "ok" if t.alive else "dead" for name, t in threads.items()}
+    background: dict[str, Literal["ok", "off", "dead"]] = {
+        str(name): "off" if t is None else "ok" if t.alive else "dead" for name, t in threads.items()
+    }
     return Health(
         status="ok" if database == "ok" and "dead" not in background.values() else "degraded",
         database=f"{backend}: {database}",
