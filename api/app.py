@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors, web
-from api.routes import admin, auth, coaching, drafts, forecasts, goals, kpis, org, pay, sales, weights
+from api.routes import access, admin, auth, coaching, drafts, forecasts, goals, kpis, org, pay, sales, weights
 from api.routes import exports as export_routes
 from api.routes import imports as import_routes
 from api.routes import onboarding as onboarding_routes
@@ -20,9 +20,10 @@ from core.clock import clock_for
 from core.security import PERMISSIONS
 from core.settings import Settings, get_settings
 from core.vocab import ROLES
-from workflows.goals.calendar import CalendarKeeper
+from workflows.goals.keeper import CalendarKeeper
 from workflows.jobs.worker import embedded_worker
 from workflows.org.secrets import demo_signing_key
+from workflows.process.outbound import allow_list
 
 DESCRIPTION = """
 kpilot turns sales history, the promotion calendar and company OKRs into goals people can act on.
@@ -131,7 +132,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Periods ahead and KPIs rolled into started periods, now and then every few minutes, in a thread.
-        keeper = CalendarKeeper(settings.database_url, clock, settings.housekeeping_interval_s)
+        keeper = CalendarKeeper(
+            settings.database_url, clock, settings.housekeeping_interval_s, allow_list(settings.webhook_allow)
+        )
         # More threads than requests run at once: a request never waits for a thread held by a waiting one.
         limiter = anyio.to_thread.current_default_thread_limiter()
         limiter.total_tokens = max(limiter.total_tokens, 2 * settings.max_concurrent_requests + 8)
@@ -140,6 +143,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             keeper.start()
         if worker is not None:
             worker.start()
+        # /health reports a background thread that should run but does not.
+        _app.state.background = {
+            "housekeeping": keeper if settings.housekeeping_interval_s > 0 else None,
+            "jobs": worker,
+        }
         yield
         if worker is not None:
             worker.stop()
@@ -161,6 +169,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     modules = (
         auth,
+        access,
         org,
         goals,
         kpis,

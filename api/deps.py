@@ -2,8 +2,10 @@
 
 import hashlib
 import hmac
+import ipaddress
 from collections.abc import Iterator
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Header, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -13,7 +15,7 @@ from core.clock import Clock
 from core.db import session_factory
 from core.errors import AuthenticationFailed, PermissionDenied, coded
 from core.keys import bind_audit_keys
-from core.security import Caller, decode_claims, role_may
+from core.security import PERSON_PERMISSIONS, Caller, decode_session, role_may
 from core.settings import Settings
 from workflows.org import users as users_flow
 
@@ -85,16 +87,74 @@ def get_caller(
     token = session_token(request, settings, bearer)
     if not token:
         raise AuthenticationFailed("Not authenticated: send `Authorization: Bearer <token>` from /api/v1/auth/token.")
-    user_id, stamp = decode_claims(token, secret=settings.secret_key, now=clock.now())
-    return users_flow.caller_for(session, user_id, stamp)
+    user_id, stamp, sid = decode_session(token, secret=settings.secret_key, now=clock.now())
+    return users_flow.caller_for_token(session, user_id, stamp, sid)
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
+def _networks(spec: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    out = []
+    for part in spec.split(","):
+        try:
+            out.append(ipaddress.ip_network(part.strip(), strict=False))
+        except ValueError:
+            continue  # an empty or malformed entry trusts nobody
+    return out
+
+
+def _trusted(address: str, networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
 def client_address(request: Request) -> str:
-    """The client's address as the server sees it (set `--forwarded-allow-ips` behind a trusted proxy)."""
-    return request.client.host if request.client else "unknown"
+    """The client's address: the peer's, or, when the peer is one of `KPILOT_TRUSTED_PROXIES`, the nearest
+    address in X-Forwarded-For that is not a trusted proxy (anyone else's X-Forwarded-For is ignored)."""
+    peer = request.client.host if request.client else "unknown"
+    settings: Settings = request.app.state.settings
+    networks = _networks(settings.trusted_proxies)
+    if not networks or not _trusted(peer, networks):
+        return peer
+    hops = [h.strip() for h in ",".join(request.headers.getlist("x-forwarded-for")).split(",") if h.strip()]
+    for hop in reversed(hops):  # the rightmost hops were added by our own proxies; the client is left of them
+        if not _trusted(hop, networks):
+            return hop if _is_ip(hop) else peer
+    return peer
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _cross_site() -> PermissionDenied:
+    return coded(
+        PermissionDenied("Cross-site requests may not log in or out; use kpilot's own page."),
+        "cross_site",
+        "不接受来自其他网站的登录或退出请求，请使用 kpilot 自己的页面。",
+    )
+
+
+async def same_origin(request: Request) -> None:
+    """Refuse a browser request sent from another site (login, logout: the CSRF rules before a session exists).
+    Clients that send no Origin (curl, scripts) are not browsers driven by another site and pass."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        raise _cross_site()
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    host = request.headers.get("host", "")
+    if origin == "null" or urlsplit(origin).netloc.lower() != host.lower():
+        raise _cross_site()
 
 
 class Require:
@@ -112,6 +172,15 @@ class Require:
             )
         if not role_may(caller.role, self.kpilot_permission):
             raise PermissionDenied(f"Your role ({caller.role}) may not do this ({self.kpilot_permission}).")
+        if self.kpilot_permission in PERSON_PERMISSIONS and caller.employee_id is None:
+            raise coded(
+                PermissionDenied(
+                    f"Only people score people: this login is not linked to an employee, so it may not do this "
+                    f"({self.kpilot_permission}); create a login linked to the person instead."
+                ),
+                "person_required",
+                "只有人能给人打分：此账号未关联员工，不能执行此操作；请使用关联到本人的账号。",
+            )
         return caller
 
 

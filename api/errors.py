@@ -76,6 +76,8 @@ def install(app: FastAPI) -> None:
             extra.update(code=exc.code, detail_en=str(exc), detail_zh=exc.zh or str(exc))
         if isinstance(exc, e.TooManyAttempts | e.Busy):
             headers["Retry-After"] = str(exc.retry_after)
+        if exc.code is not None:  # a stable code and the message in both languages
+            extra.update(code=exc.code, detail_en=str(exc), detail_zh=exc.zh or str(exc))
         status = _status_for(exc)
         return problem(status, str(exc) or HTTPStatus(status).phrase, headers=headers, **extra)
 

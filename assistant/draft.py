@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import cast
 
@@ -12,7 +13,7 @@ from assistant.errors import GuardError, InputError
 from assistant.forecast_targets import driver_ranges, judge_company_targets
 from assistant.guards import check_draft, check_text, collect_facts, wrap_untrusted
 from assistant.llm import LLMProvider, OfflineProvider
-from assistant.numbers import fmt_number
+from assistant.numbers import fmt_number, plain_numbers
 from assistant.okr_input import parse_okr_text
 from assistant.org import Org, default_org
 from assistant.roles import build_department, build_roles, instantiate_people, reword
@@ -41,6 +42,10 @@ class RoleWording(BaseModel):
     """Model output for one (department, role): KPI definitions."""
 
     definitions: list[Definition]
+
+
+# A draft computes no ranking, so a model's "排名第三" or "ranked third" is invented whatever its number.
+RANKING = re.compile(r"排名|名列|第\s*[0-9一二三四五六七八九十百两]+\s*名|\brank(?:ed|ing|s)?\b", re.IGNORECASE)
 
 
 def draft_goals(
@@ -122,6 +127,16 @@ def _kpi_lines(kpis: list[KPI], lang: str) -> str:
     return "\n".join(f"{k.code} | {k.name} | {target_text(k.target, k.unit, lang)} | {k.parent_kr}" for k in kpis)
 
 
+def _scoped_facts(*texts: str) -> list[float]:
+    """The numbers one wording call may cite: those of its own templates, KPI lines and KRs (not every number
+    of the company's draft, which would ground almost any figure a model invents)."""
+    out: set[float] = set()
+    for text in texts:
+        for v in plain_numbers(text):
+            out.update({v, abs(v), round(v, 2), round(v, 1)})
+    return sorted(out)
+
+
 def _checker(codes: list[str], facts: list[float], lang: str):  # type: ignore[no-untyped-def]
     def check(w: BaseModel) -> list[str]:
         defs = getattr(w, "definitions", [])
@@ -129,10 +144,13 @@ def _checker(codes: list[str], facts: list[float], lang: str):  # type: ignore[n
         problems = (
             [] if sorted(got) == sorted(codes) else [f"definitions must cover exactly the codes {codes}, got {got}"]
         )
-        for d in defs:
-            problems += check_text(d.text, facts, lang, where=f"definition {d.code}")
+        texts = [(f"definition {d.code}", d.text) for d in defs]
         if isinstance(w, DepartmentWording):
-            problems += check_text(w.objective, facts, lang, where="objective")
+            texts.append(("objective", w.objective))
+        for where, text in texts:
+            problems += check_text(text, facts, lang, where=where)  # numbers, digits or words, as in reports
+            if RANKING.search(text):
+                problems.append(f"{where}: mentions a ranking (no draft computes one)")
         return problems
 
     return check
@@ -145,21 +163,23 @@ def _apply_wording(draft: GoalDraft, provider: LLMProvider) -> None:
     kr_text = wrap_untrusted("\n".join(f"{kr.id}: {kr.title}" for kr in draft.company.all_krs()))
     for d in draft.departments:
         codes = [k.code for k in d.kpis]
+        kpi_text = _kpi_lines(d.kpis, lang)
         fallback = DepartmentWording(
             objective=d.objectives[0].title,
             definitions=[Definition(code=k.code, text=k.definition) for k in d.kpis],
         )
+        scoped = _scoped_facts(fallback.objective, *(x.text for x in fallback.definitions), kr_text, kpi_text)
         res = provider.generate(
             "cascade_department",
             {
                 "reply_language": LANG_NAMES[lang],
                 "department": d.name,
                 "company_krs": kr_text,
-                "kpis": wrap_untrusted(_kpi_lines(d.kpis, lang)),
+                "kpis": wrap_untrusted(kpi_text),
                 "facts": fact_text,
             },
             DepartmentWording,
-            check=_checker(codes, facts, lang),
+            check=_checker(codes, scoped, lang),
             fallback=fallback,
         )
         draft.calls.append(res.record)
@@ -174,17 +194,19 @@ def _apply_wording(draft: GoalDraft, provider: LLMProvider) -> None:
 def _word_role(draft: GoalDraft, r: RoleDraft, provider: LLMProvider, fact_text: str) -> None:
     codes = [k.code for k in r.kpis]
     fallback = RoleWording(definitions=[Definition(code=k.code, text=k.definition) for k in r.kpis])
+    kpi_text = _kpi_lines(r.kpis, draft.language)
+    scoped = _scoped_facts(*(x.text for x in fallback.definitions), kpi_text)
     res = provider.generate(
         "cascade_role",
         {
             "reply_language": LANG_NAMES[draft.language],
             "department": r.department,
             "role": wrap_untrusted(r.role_name),
-            "kpis": wrap_untrusted(_kpi_lines(r.kpis, draft.language)),
+            "kpis": wrap_untrusted(kpi_text),
             "facts": fact_text,
         },
         RoleWording,
-        check=_checker(codes, draft.facts, draft.language),
+        check=_checker(codes, scoped, draft.language),
         fallback=fallback,
     )
     draft.calls.append(res.record)

@@ -35,6 +35,10 @@ class LLMConfig:
     token_budget: int = 20_000
     temperature: float | None = 0.2
     deadline_s: float = 60.0
+    # A person waits for this request: each call runs in the background and the request waits only for what is
+    # left of `deadline_s`; an answer that arrives later is cached for the next view (assistant.waiting).
+    person_waits: bool = False
+    background_s: float = 60.0  # how long such a call may go on after the person got the fallback
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Numbers written in words, in Chinese and English: 一百二十, 百分之五十, 三万, fifty percent, twenty-five.
+"""Numbers written in words, in Chinese and English: 一百二十, 百分之五十, 三万, fifty percent, twenty-five, ordinals
+(排名第三) and growth words (翻一番 = +100 %, doubled).
 
 The grounding guard reads these as well as digits, so a model cannot slip an invented number past it by
 spelling it out. Single common words that are rarely numbers in business text ("one", 一, 十分 "very",
@@ -15,6 +16,24 @@ ZH_BIG = {"万": 10_000, "亿": 100_000_000}
 ZH_IDIOMS = frozenset({"十分", "千万", "万一", "一一", "万万", "百分百"})
 _ZH_CHARS = "".join([*ZH_DIGITS, *ZH_UNITS, *ZH_BIG])
 ZH_RUN = re.compile(rf"(百分之)?([{_ZH_CHARS}]+)(?:点([{''.join(ZH_DIGITS)}]+))?")
+
+# Growth told in words: 翻一番 (doubled) is +100 %, 翻两番 (quadrupled) +300 %; the guard reads the percentage.
+GROWTH_WORDS = {
+    "翻了两番": 300.0,
+    "翻两番": 300.0,
+    "翻了一番": 100.0,
+    "翻一番": 100.0,
+    "翻了一倍": 100.0,
+    "翻番": 100.0,
+    "翻倍": 100.0,
+    "doubled": 100.0,
+    "tripled": 200.0,
+    "quadrupled": 300.0,
+    "halved": 50.0,
+}
+GROWTH_RUN = re.compile("|".join(sorted(GROWTH_WORDS, key=len, reverse=True)), re.IGNORECASE)
+# A rank is a number too: 排名第三, 名列第五, 第二名 (but not 第一季度, a period's name).
+ZH_ORDINAL = re.compile(rf"(?:排名|名列|位列|排在)第([{_ZH_CHARS}]+)|第([{_ZH_CHARS}]+)名")
 
 EN_SMALL_WORDS = (
     "zero",
@@ -107,4 +126,9 @@ def word_numbers(text: str) -> list[float]:
         value = parse_en(m.group(0))
         if value is not None:
             out.append(value)
+    for m in ZH_ORDINAL.finditer(text):
+        run = m.group(1) or m.group(2)
+        if len(run) == 1:  # longer runs were read above
+            out.append(float(ZH_DIGITS[run]) if run in ZH_DIGITS else float(ZH_UNITS.get(run, ZH_BIG.get(run, 0))))
+    out += [GROWTH_WORDS[m.group(0).lower()] for m in GROWTH_RUN.finditer(text)]
     return out

@@ -10,11 +10,13 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from assistant import waiting
 from assistant.guards import public_problem
 from assistant.llm import LLMConfig, LLMResult, T
 from assistant.prompts import load_prompt
@@ -94,8 +96,8 @@ class OpenAIProvider:
         return self._clients[seconds]
 
     def _invoke(self, messages: list[Any], schema: type[T]) -> Any:
-        """One structured answer within the deadline: retries 429/5xx/timeouts (Retry-After obeyed) while the
-        retry can still finish in time; raises DeadlineExceeded when it cannot."""
+        """One structured answer within the deadline: retries 429/5xx and refused connections (Retry-After
+        obeyed), never a timeout, while the retry can still finish in time; raises DeadlineExceeded when it cannot."""
         import openai
 
         retryable = (
@@ -114,6 +116,12 @@ class OpenAIProvider:
             try:
                 return llm.with_structured_output(schema, method="json_schema", include_raw=True).invoke(messages)
             except retryable as exc:
+                if isinstance(exc, openai.APITimeoutError):  # it spent the attempt's time: never tried again
+                    if left < self.config.timeout_s:  # the attempt was cut to what the deadline left
+                        raise DeadlineExceeded(
+                            f"LLM deadline of {self.config.deadline_s:g} s for this request reached"
+                        ) from exc
+                    raise
                 tries += 1
                 asked = _retry_after(exc)
                 wait = asked if asked is not None else min(8.0, 0.5 * 2**tries)
@@ -174,14 +182,15 @@ class OpenAIProvider:
             # Circuit open: the server just failed repeatedly; don't make every department wait for a timeout.
             record.outcome, record.error = "fallback", "circuit open after repeated transport errors"
             return LLMResult(value=fallback, record=record, fallback=True)
-        value, problems, error = self._ask(prompt.to_chat_prompt().format_messages(**variables), schema, check, record)
+        messages = prompt.to_chat_prompt().format_messages(**variables)
+        if self.config.person_waits:
+            value, problems, error = self._ask_while_waited(key, messages, schema, check, record)
+        else:
+            value, problems, error = self._ask(messages, schema, check, record)
         record.latency_ms = round((time.perf_counter() - started) * 1000, 1)
         if value is not None and not problems:
             self._circuit.failures = 0
-            with _CACHE_LOCK:
-                _CACHE[key] = (value, record.input_tokens, record.output_tokens)
-                while len(_CACHE) > _CACHE_SIZE:
-                    _CACHE.popitem(last=False)
+            _store(key, value, record)
             return LLMResult(value=value, record=record)
         record.outcome = "fallback"
         # Operators see everything in the log; readers of the draft or report only which rule failed.
@@ -193,6 +202,38 @@ class OpenAIProvider:
         if self._circuit.failures >= CIRCUIT_THRESHOLD:
             self._circuit.open_until = time.monotonic() + CIRCUIT_OPEN_S
         return LLMResult(value=fallback, record=record, fallback=True, problems=public)
+
+    def _ask_while_waited(
+        self, key: str, messages: list[Any], schema: type[T], check: Callable[[T], list[str]], record: CallRecord
+    ) -> tuple[T | None, list[str], str | None]:
+        """`_ask` in the background with `background_s` of its own; the request waits only for what is left of its
+        deadline, and an answer that arrives after that is cached for the next view."""
+        left = self.deadline - time.monotonic()
+        if left < MIN_ATTEMPT_S:
+            return None, [], f"{_TRANSPORT_PREFIX}DeadlineExceeded: the time a person waits for the model is spent"
+        budget = max(self.config.background_s, self.config.timeout_s)
+        helper = OpenAIProvider(replace(self.config, person_waits=False, timeout_s=budget, deadline_s=budget))
+        helper.tokens_used, helper._not_before = self.tokens_used, self._not_before
+        helper.deadline = time.monotonic() + budget
+        own = CallRecord(prompt_id=record.prompt_id, prompt_version=record.prompt_version, model=record.model)
+
+        def work() -> tuple[T | None, list[str], str | None]:
+            value, problems, error = helper._ask(messages, schema, check, own)
+            if value is not None and not problems:
+                _store(key, value, own)  # for the next view, even when nobody waits for it any more
+            return value, problems, error
+
+        future = waiting.submit(work)
+        if future is None:
+            return None, [], f"{_TRANSPORT_PREFIX}Busy: too many model calls are pending in this process"
+        try:
+            value, problems, error = future.result(timeout=left)
+        except FutureTimeout:
+            self.deadline = 0.0  # the person's time is spent: the request's later calls use the fallback at once
+            return None, [], f"{_TRANSPORT_PREFIX}DeadlineExceeded: no answer in time; it is cached for the next view"
+        self.tokens_used = helper.tokens_used
+        record.input_tokens, record.output_tokens, record.outcome = own.input_tokens, own.output_tokens, own.outcome
+        return value, problems, error
 
     def _ask(
         self, messages: list[Any], schema: type[T], check: Callable[[T], list[str]], record: CallRecord
@@ -242,6 +283,14 @@ class OpenAIProvider:
                 ),
             ]
         return None, problems, None
+
+
+def _store(key: str, value: BaseModel, record: CallRecord) -> None:
+    """Keep a checked answer for identical inputs (bounded, shared by the process's threads)."""
+    with _CACHE_LOCK:
+        _CACHE[key] = (value, record.input_tokens, record.output_tokens)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
 
 
 class DeadlineExceeded(Exception):

@@ -22,13 +22,15 @@ def notify(
     from core.clock import clock_for
     from core.settings import get_settings
     from workflows.process.notify import run_notify
+    from workflows.process.outbound import allow_list
 
     try:
         settings = get_settings()
     except ValueError as exc:
         typer.echo(f"kpilot: configuration error: {exc}", err=True)
         raise typer.Exit(2) from exc
-    run = run_notify(settings.database_url, clock_for(settings), reminder_days=days)
+    allow = allow_list(settings.webhook_allow)
+    run = run_notify(settings.database_url, clock_for(settings), allow=allow, reminder_days=days)
     topics = ", ".join(f"{k} {v}" for k, v in sorted(run.by_topic.items())) or "nothing new"
     typer.echo(f"sent {run.sent} ({topics}); failed {run.failed} (retried next run); already sent {run.skipped}")
     if run.failed:

@@ -54,9 +54,19 @@ def serve(
     _require_migrated(settings.database_url)
     h, p = host or settings.host, port or settings.port
     if workers > 1:  # each process builds its app from the environment; they share one listening socket
-        uvicorn.run("api.app:create_app", factory=True, host=h, port=p, workers=workers, log_level="info")
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=h,
+            port=p,
+            workers=workers,
+            log_level="info",
+            proxy_headers=False,
+        )
         return
-    uvicorn.run(create_app(settings), host=h, port=p, log_level="info")
+    # proxy_headers=False: uvicorn would believe X-Forwarded-For from 127.0.0.1; kpilot decides itself
+    # (KPILOT_TRUSTED_PROXIES, api.deps.client_address).
+    uvicorn.run(create_app(settings), host=h, port=p, log_level="info", proxy_headers=False)
 
 
 def demo(
@@ -204,17 +214,21 @@ def audit_seal() -> None:
     from core.db import session_scope
     from core.errors import Conflict, InvalidInput
     from core.keys import bind_audit_keys
-    from workflows.shared.audit import seal
+    from workflows.shared.audit import seal, unsigned_before_keys
 
     settings = _settings()
     _require_migrated(settings.database_url)
     try:
         with session_scope(settings.database_url) as session:
+            first_time = unsigned_before_keys(session)
             resigned = seal(bind_audit_keys(session, settings.audit_keys), actor=None)
     except (Conflict, InvalidInput) as exc:
         typer.echo(f"kpilot: {exc}", err=True)
         raise typer.Exit(1) from exc
-    typer.echo(f"audit chain sealed: {resigned} event(s) signed with the current key")
+    typer.echo(
+        f"audit chain sealed: {resigned} event(s) signed with the current key, {first_time} of them for the first "
+        "time (written before any audit key existed)"
+    )
 
 
 def housekeeping() -> None:
@@ -235,8 +249,9 @@ def housekeeping() -> None:
         f"catalogue indicators added: {len(run.indicators_seeded)}"
     )
     from workflows.process.notify import run_notify
+    from workflows.process.outbound import allow_list
 
-    sent = run_notify(settings.database_url, clock_for(settings))
+    sent = run_notify(settings.database_url, clock_for(settings), allow=allow_list(settings.webhook_allow))
     typer.echo(f"notifications: {sent.sent} sent, {sent.failed} failed, {sent.skipped} already sent")
 
 

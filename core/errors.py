@@ -1,11 +1,23 @@
 """The service's domain errors. They know nothing of HTTP; `api/errors.py` maps them to status codes."""
 
+from typing import TypeVar
+
 
 class KpilotError(Exception):
-    """Root of every error the service raises on purpose; `code` and `zh` (when set) reach the client as is."""
+    """Root of every error the service raises on purpose; `code` (stable) and `zh` (the message in Chinese)
+    are set with `coded` where a client needs to tell errors apart."""
 
-    code: str | None = None  # a stable machine-readable code, e.g. "import.too_many_rows"
-    zh: str | None = None  # the message in Chinese (the English one is str(exc))
+    code: str | None = None
+    zh: str | None = None
+
+
+E = TypeVar("E", bound=KpilotError)
+
+
+def coded(exc: E, code: str, zh: str) -> E:
+    """`exc` with a stable machine-readable code and its message in Chinese (the English one is its text)."""
+    exc.code, exc.zh = code, zh
+    return exc
 
 
 class NotFound(KpilotError):
@@ -63,9 +75,3 @@ class Unavailable(KpilotError):
 
 class TooLarge(KpilotError):
     """An upload or a file's content is over a size, row or cell limit (413)."""
-
-
-def coded(exc: KpilotError, code: str, zh: str) -> KpilotError:
-    """`exc` carrying a stable code and its Chinese message."""
-    exc.code, exc.zh = code, zh
-    return exc

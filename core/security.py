@@ -77,6 +77,23 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Only people score people: a login holding one of these must be linked to an employee, so the separation
+# rules (nobody sets their own numbers) always know whose login it is (one login per employee at most).
+PERSON_PERMISSIONS = frozenset(
+    {
+        "actuals:write",
+        "kpi:write",
+        "okr:write",
+        "drafts:publish",
+        "sales:write",
+        "weights:decide",
+        "outcomes:write",
+        "pay:manage",
+    }
+)
+PERSON_ROLES = frozenset(r for r in ALL_ROLES if any(r in PERMISSIONS[p] for p in PERSON_PERMISSIONS))
+
+
 @dataclass(frozen=True)
 class Caller:
     """The authenticated user making a request."""
@@ -117,11 +134,16 @@ def password_stamp(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:16]
 
 
-def create_token(*, user_id: int, secret: str, ttl_minutes: int, now: datetime, stamp: str | None = None) -> str:
-    """A signed bearer token for `user_id`, issued at `now` (the service clock's), bound to a password stamp."""
+def create_token(
+    *, user_id: int, secret: str, ttl_minutes: int, now: datetime, stamp: str | None = None, sid: str | None = None
+) -> str:
+    """A signed bearer token for `user_id`, issued at `now` (the service clock's), bound to a password stamp and
+    to a server-side session `sid` (revoking the session kills the token)."""
     payload: dict[str, object] = {"sub": str(user_id), "iat": now, "exp": now + timedelta(minutes=ttl_minutes)}
     if stamp is not None:
         payload["pwd"] = stamp
+    if sid is not None:
+        payload["sid"] = sid
     return jwt.encode(payload, secret, algorithm=ALGORITHM)
 
 
@@ -132,6 +154,12 @@ def decode_token(token: str, *, secret: str, now: datetime) -> int:
 
 def decode_claims(token: str, *, secret: str, now: datetime) -> tuple[int, str | None]:
     """(user id, password stamp) of a valid, unexpired token; AuthenticationFailed otherwise."""
+    user_id, stamp, _sid = decode_session(token, secret=secret, now=now)
+    return user_id, stamp
+
+
+def decode_session(token: str, *, secret: str, now: datetime) -> tuple[int, str | None, str | None]:
+    """(user id, password stamp, session id) of a valid, unexpired token; AuthenticationFailed otherwise."""
     try:
         # Expiry is checked against the service clock, not the library's own reading of the wall clock.
         payload = jwt.decode(
@@ -143,11 +171,12 @@ def decode_claims(token: str, *, secret: str, now: datetime) -> tuple[int, str |
         expired = int(payload["exp"]) <= now.timestamp()
         user_id = int(payload["sub"])
         stamp = payload.get("pwd")
+        sid = payload.get("sid")
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise AuthenticationFailed("invalid or expired token") from exc
     if expired:
         raise AuthenticationFailed("invalid or expired token")
-    return user_id, str(stamp) if stamp is not None else None
+    return user_id, str(stamp) if stamp is not None else None, str(sid) if sid is not None else None
 
 
 def role_may(role: str, permission: str) -> bool:

@@ -83,6 +83,12 @@ class Settings(ClockSettings):
     llm_request_token_budget: int = Field(
         default=20_000, ge=100, description="Tokens one request (a draft, a report) may spend on the LLM."
     )
+    trusted_proxies: str = Field(
+        default="", description="Proxy addresses or networks (comma-separated) whose X-Forwarded-For is believed."
+    )
+    webhook_allow: str = Field(
+        default="", description="Internal host names or addresses (comma-separated) webhooks and SMTP may reach."
+    )
     export_font: str = Field(
         default="", description="A .ttf/.ttc font with Chinese glyphs for PDF exports; default: fontconfig's."
     )

@@ -1,6 +1,6 @@
 """Login, who am I, and health."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
@@ -12,15 +12,22 @@ from api.deps import (
     SESSION_COOKIE,
     CanChangePassword,
     CanReadMe,
+    ClockDep,
     Public,
     SessionDep,
     SettingsDep,
     client_address,
     csrf_token_for,
+    oauth2,
+    same_origin,
+    session_token,
 )
 from api.errors import PROBLEM_RESPONSES
+from core.errors import AuthenticationFailed
 from core.migrate import current_revision
+from core.security import decode_session
 from workflows.org import login as login_flow
+from workflows.org import sessions
 from workflows.org.schemas import PasswordChange
 from workflows.shared.schemas import BrowserSession, Health, Me, Token
 
@@ -30,7 +37,7 @@ router = APIRouter(prefix="/api/v1", tags=["auth"], responses=PROBLEM_RESPONSES)
 @router.post(
     "/auth/token",
     response_model=Token,
-    dependencies=[Depends(Public())],
+    dependencies=[Depends(Public()), Depends(same_origin)],
     summary="Log in with username and password (OAuth2 password form); returns a bearer token",
 )
 def login(
@@ -53,7 +60,7 @@ def _secure(request: Request) -> bool:
 @router.post(
     "/auth/session",
     response_model=BrowserSession,
-    dependencies=[Depends(Public())],
+    dependencies=[Depends(Public()), Depends(same_origin)],
     summary="Log in for the web app: sets an httpOnly session cookie and returns its CSRF token",
 )
 def start_session(
@@ -77,10 +84,24 @@ def start_session(
 @router.post(
     "/auth/logout",
     status_code=204,
-    dependencies=[Depends(Public())],
-    summary="Log out of the web app: clears the session cookies",
+    dependencies=[Depends(Public()), Depends(same_origin)],
+    summary="Log out: ends the session (cookie and every token of it) and clears the cookies",
 )
-def end_session(request: Request) -> Response:
+def end_session(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    bearer: Annotated[str | None, Depends(oauth2)],
+) -> Response:
+    token = session_token(request, settings, bearer)  # a cookie needs its CSRF token here too
+    if token:
+        try:
+            user_id, _stamp, sid = decode_session(token, secret=settings.secret_key, now=clock.now())
+        except AuthenticationFailed:  # an expired or foreign token: nothing left to end
+            sid = None
+        if sid is not None:
+            sessions.end(session, user_id, sid)
     response = Response(status_code=204)
     for name in (SESSION_COOKIE, CSRF_COOKIE):
         response.delete_cookie(
@@ -118,9 +139,9 @@ def me(caller: CanReadMe) -> Me:
     response_model=Health,
     dependencies=[Depends(Public())],
     tags=["health"],
-    summary="Database reachability, schema revision and the configured LLM provider",
+    summary="Database reachability, schema revision, background threads and the configured LLM provider",
 )
-def health(session: SessionDep, settings: SettingsDep) -> Health:
+def health(request: Request, session: SessionDep, settings: SettingsDep) -> Health:
     try:
         session.execute(text("SELECT 1"))
         revision = current_revision(settings.database_url)
@@ -128,9 +149,14 @@ def health(session: SessionDep, settings: SettingsDep) -> Health:
     except SQLAlchemyError:  # health reports the failure instead of raising it
         revision, database = None, "unreachable"
     backend = "sqlite" if settings.is_sqlite else "postgresql"
+    threads = getattr(request.app.state, "background", {})
+    background: dict[str, Literal["ok", "off", "dead"]] = {
+        str(name): "off" if t is None else "ok" if t.alive else "dead" for name, t in threads.items()
+    }
     return Health(
-        status="ok" if database == "ok" else "degraded",
+        status="ok" if database == "ok" and "dead" not in background.values() else "degraded",
         database=f"{backend}: {database}",
+        background=background,
         migration=revision,
         llm_provider=settings.llm_provider,
         version="0.1.0",

@@ -1,19 +1,22 @@
 """Process routes: weekly tasks under KPIs, comments, the team's task board and deadline reminders."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
-from api.deps import IdempotencyKey, IfMatch, Require, SessionDep
+from api.deps import IdempotencyKey, IfMatch, Require, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, created
 from core.security import Caller
 from workflows.process import channels, reminders
 from workflows.process import flows as tasks
+from workflows.process.outbound import allow_list
 from workflows.process.schemas import (
+    ChannelKind,
     ChannelsIn,
     ChannelsPublic,
+    ChannelTest,
     CommentCreate,
     CommentPublic,
     Reminders,
@@ -141,6 +144,19 @@ def get_channels(session: SessionDep, caller: CanReadChannels) -> JSONResponse:
     summary="Set the company's channels (If-Match: the version from GET; kinds left out are switched off)",
 )
 def put_channels(
-    body: ChannelsIn, session: SessionDep, caller: CanWriteChannels, if_match: IfMatch = None
+    body: ChannelsIn, session: SessionDep, settings: SettingsDep, caller: CanWriteChannels, if_match: IfMatch = None
 ) -> JSONResponse:
-    return _channels(channels.put_channels(session, caller, body, if_match))
+    allow = allow_list(settings.webhook_allow)
+    return _channels(channels.put_channels(session, caller, body, if_match, allow))
+
+
+@router.post(
+    "/notification-channels/{kind}/test",
+    response_model=ChannelTest,
+    tags=["notifications"],
+    summary="Send a test message through a saved channel now: whether it arrived, or why not (audited)",
+)
+def test_channel(
+    kind: ChannelKind, session: SessionDep, settings: SettingsDep, caller: CanWriteChannels
+) -> dict[str, Any]:
+    return channels.send_test(session, caller, kind, allow_list(settings.webhook_allow))

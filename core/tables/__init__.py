@@ -27,7 +27,7 @@ from core.tables.pay import (
 from core.tables.process import CHANNEL_KINDS, NotificationChannel, NotificationSent, ProcessTask, TaskComment
 from core.tables.results import GradeCalibration, PeriodResult
 from core.tables.sales import PromoEvent, SalesDaily, Shop
-from core.tables.security import LoginThrottle, ServiceSecret
+from core.tables.security import AuthSession, LoginThrottle, ServiceSecret
 from core.tables.weights import PROPOSAL_STATUSES, DepartmentOutcome, WeightProposal, WeightSet
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "PeriodResult",
     "IMPORT_STATUSES",
     "ImportJob",
+    "AuthSession",
     "CHANNEL_KINDS",
     "ALLOCATION_STATUSES",
     "RATING_KINDS",

@@ -16,6 +16,7 @@ class AuditEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     actor_user_id: Mapped[int | None] = mapped_column(Integer)
+    actor_employee_id: Mapped[int | None] = mapped_column(Integer)  # the person behind the login
     actor: Mapped[str] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(40))
     entity: Mapped[str] = mapped_column(String(60))
@@ -39,6 +40,8 @@ class AuditHead(Base):
     # HMAC of (count, last_hash) under the audit key: truncating the log and fixing the head needs the key.
     key_id: Mapped[str | None] = mapped_column(String(16))
     mac: Mapped[str | None] = mapped_column(String(64))
+    # Position (1-based) of the first event written with an audit key: a seal signs only events before it.
+    signed_from: Mapped[int | None] = mapped_column(Integer)
 
 
 class IdempotencyRecord(Base):

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from api.deps import CSRF_COOKIE, SESSION_COOKIE, csrf_token_for
+from api.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, csrf_token_for
 from core.clock import clock_for
 from core.security import create_token
 
@@ -63,9 +63,9 @@ def test_bearer_tokens_need_no_csrf(client, tokens) -> None:  # type: ignore[no-
 
 def test_logout_clears_the_session(app) -> None:  # type: ignore[no-untyped-def]
     with TestClient(app) as c:
-        _login(c, "manager")
+        csrf = _login(c, "manager")
         assert c.get("/api/v1/me").status_code == 200
-        r = c.post("/api/v1/auth/logout")
+        r = c.post("/api/v1/auth/logout", headers={CSRF_HEADER: csrf})
         assert r.status_code == 204
         assert c.get("/api/v1/me").status_code == 401
 

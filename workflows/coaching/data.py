@@ -18,6 +18,7 @@ from assistant.report_facts import IndicatorInfo
 from core.tables import Department, Employee, Indicator, KpiActual, KpiAssignment, Period
 from core.vocab import Direction
 from kpi.scoring import KpiInput, ScoreBreakdown, score_person
+from workflows.coaching import collab
 
 
 @dataclass
@@ -81,6 +82,8 @@ def load_lines(
             select(KpiActual.assignment_id, KpiActual.as_of, KpiActual.value)
             .join(KpiAssignment, KpiActual.assignment_id == KpiAssignment.id)
             .where(KpiAssignment.period_id.in_(pids), KpiAssignment.employee_id.is_not(None))
+            # Values an earlier version wrote from single ratings are not actuals (they revealed raters).
+            .where(KpiActual.source != "ratings")
             .order_by(KpiActual.assignment_id, KpiActual.as_of)
         )
         if people is not None:  # only these people's actuals, not everyone's in the periods
@@ -88,6 +91,7 @@ def load_lines(
         for aid, as_of, value in session.execute(acts):
             if aid in by_id:
                 by_id[aid].values.append((as_of, value))
+        collab.fill(session, by_id.values())  # the collaboration KPI from ratings, with the period's results
     return dict(out)
 
 

@@ -46,8 +46,12 @@ def provider_for(settings: Settings | None) -> LLMProvider | None:
             timeout_s=settings.llm_timeout_s,
             max_retries=settings.llm_max_retries,
             max_tokens=settings.llm_max_tokens,
-            deadline_s=settings.llm_deadline_s,
+            # A person waits for this page: the model gets at most KPILOT_LLM_TIMEOUT_S of it in total, and
+            # wording that arrives later is cached for the next view.
+            deadline_s=min(settings.llm_deadline_s, settings.llm_timeout_s),
             token_budget=settings.llm_request_token_budget,
+            person_waits=True,
+            background_s=settings.llm_deadline_s,
         )
     )
 

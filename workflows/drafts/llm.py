@@ -13,8 +13,9 @@ from core.errors import InvalidInput
 from core.settings import Settings, get_settings
 
 
-def llm_config(settings: Settings, provider: str | None = None) -> LLMConfig:
-    """The assistant's LLMConfig from the KPILOT_LLM_* settings (`provider` overrides the configured one)."""
+def llm_config(settings: Settings, provider: str | None = None, *, person_waits: bool = True) -> LLMConfig:
+    """The assistant's LLMConfig from the KPILOT_LLM_* settings (`provider` overrides the configured one). When a
+    person waits for the answer, the model gets at most KPILOT_LLM_TIMEOUT_S of the request in total."""
     return LLMConfig(
         provider=(provider or settings.llm_provider),  # type: ignore[arg-type]
         base_url=settings.llm_base_url or None,
@@ -23,8 +24,10 @@ def llm_config(settings: Settings, provider: str | None = None) -> LLMConfig:
         timeout_s=settings.llm_timeout_s,
         max_retries=settings.llm_max_retries,
         max_tokens=settings.llm_max_tokens,
-        deadline_s=settings.llm_deadline_s,
+        deadline_s=min(settings.llm_deadline_s, settings.llm_timeout_s) if person_waits else settings.llm_deadline_s,
         token_budget=settings.llm_request_token_budget,
+        person_waits=person_waits,
+        background_s=settings.llm_deadline_s,
     )
 
 
@@ -39,7 +42,7 @@ def llm_config_from_env(provider: str | None = None) -> LLMConfig:
             settings = Settings(demo=True)
         except ValueError as exc:
             raise InvalidInput(f"invalid KPILOT_LLM_* settings: {exc}") from exc
-    return llm_config(settings, provider)
+    return llm_config(settings, provider, person_waits=False)  # the command line waits for the full deadline
 
 
 def cache_key(config: LLMConfig) -> dict[str, Any]:

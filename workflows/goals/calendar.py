@@ -15,29 +15,23 @@ Every row made here is audited with the system as the actor. The caller commits.
 
 from __future__ import annotations
 
-import logging
-import threading
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from core.clock import Clock, clock_of
 from core.db import session_scope
-from core.errors import Conflict
 from core.tables import Employee, Indicator, KeyResult, KpiAssignment, Objective, Period
 from kpi import periods as calendar
 from workflows.goals.catalogue import ensure_catalogue
-from workflows.process.notify import run_notify
 from workflows.results.store import record_ended
 from workflows.shared import audit, common
 from workflows.weights.data import reweighted, weight_set_in_force
 from workflows.weights.outcomes import derive_outcomes
 
 ROLLED_KINDS = ("month", "quarter", "year")
-log = logging.getLogger("kpilot.calendar")
 
 
 @dataclass(frozen=True)
@@ -245,50 +239,3 @@ def run_calendar(url: str, clock: Clock | None = None) -> CalendarRun:
     """`keep_calendar` in its own transaction (the unit of work of the housekeeping job)."""
     with session_scope(url, clock=clock) as session:
         return keep_calendar(session)
-
-
-class CalendarKeeper:
-    """Runs `run_calendar` now and then every `interval_s` seconds in a daemon thread, until stopped.
-
-    A failed run is logged and retried at the next tick: housekeeping must never take the API down."""
-
-    def __init__(self, url: str, clock: Clock, interval_s: float) -> None:
-        self.url, self.clock, self.interval_s = url, clock, interval_s
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="kpilot-calendar", daemon=True)
-
-    def start(self) -> None:
-        """Run once now (so the service starts with a current calendar), then tick in the thread."""
-        self._run_once()
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Ask the thread to finish and wait for the current run."""
-        self._stop.set()
-        self._thread.join(timeout=30)
-
-    def _run_once(self) -> None:
-        try:
-            run = run_calendar(self.url, self.clock)
-        except (SQLAlchemyError, Conflict):  # e.g. another API worker made the same period at the same moment
-            log.exception("calendar housekeeping failed; retrying at the next tick")
-            return
-        if run.periods_created or run.assignments_rolled:
-            log.info(
-                "calendar: periods %s created, %d assignments rolled over", run.periods_created, run.assignments_rolled
-            )
-        self._notify()
-
-    def _notify(self) -> None:
-        # A separate step in its own transactions: a failing channel never undoes the calendar's work.
-        try:
-            sent = run_notify(self.url, self.clock)
-        except SQLAlchemyError:
-            log.exception("notifications failed; retrying at the next tick")
-            return
-        if sent.sent or sent.failed:
-            log.info("notify: %d sent, %d failed", sent.sent, sent.failed)
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval_s):
-            self._run_once()

@@ -12,7 +12,7 @@ Mapping = dict[str, str]  # file header -> field
 
 
 def _invalid(en: str, zh: str, code: str, errors: list[dict[str, object]] | None = None) -> InvalidInput:
-    return coded(InvalidInput(en, errors), code, zh)  # type: ignore[return-value]
+    return coded(InvalidInput(en, errors), code, zh)
 
 
 def suggest(header: list[str]) -> tuple[str, Mapping]:

@@ -34,7 +34,7 @@ def _shop_lookup(shops: list[Shop]) -> dict[str, str]:
 
 
 def _unknown_shop(filename: str) -> InvalidInput:
-    return coded(  # type: ignore[return-value]
+    return coded(
         InvalidInput(f"{filename} has no shop column; name the shop with the form field `shop` (its code)."),
         "import.sales_shop",
         f"{filename} 没有店铺列；请用表单字段 shop 填写店铺编码。",

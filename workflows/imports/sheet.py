@@ -18,7 +18,7 @@ HEAD_BYTES = 4096  # the dimension element sits at the start of a worksheet part
 
 
 def _broken(filename: str, why: str) -> InvalidInput:
-    return coded(  # type: ignore[return-value]
+    return coded(
         InvalidInput(
             f"{filename} looks like an Excel file but cannot be opened ({why}); "
             "save it again as .xlsx (Excel Workbook) or export the sheet as UTF-8 CSV."

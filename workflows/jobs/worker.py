@@ -119,6 +119,11 @@ class EmbeddedWorker:
         """Start working in the background."""
         self._thread.start()
 
+    @property
+    def alive(self) -> bool:
+        """Whether the worker thread is running (False before start and after it died or stopped)."""
+        return self._thread.is_alive()
+
     def stop(self, wait_s: float = 5.0) -> None:
         """Ask the thread to stop after the current job; a job still running is finished or, if the process
         exits first, its lease runs out and another worker takes it."""

@@ -3,12 +3,15 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, PermissionDenied, coded
 from core.security import Caller
 from core.tables import Company, Department, Employee, Position
 from workflows.org.schemas import DepartmentCreate, DepartmentUpdate, EmployeeCreate, EmployeeUpdate
 from workflows.shared import common
 from workflows.shared.access import get_visible_employee, subtree_employee_ids, visible_employee_ids
+
+# What nobody changes on their own employee record: who they report to, their department and position.
+SELF_LOCKED = frozenset({"manager_id", "department_id", "position_id", "active"})
 
 
 def list_departments(session: Session, *, limit: int, offset: int) -> tuple[list[Department], int]:
@@ -125,6 +128,13 @@ def update_employee(
     """Change an employee's record (If-Match, audited)."""
     emp = get_visible_employee(session, caller, employee_id)
     changes = data.model_dump(exclude_unset=True)
+    own = sorted(set(changes) & SELF_LOCKED) if emp.id == caller.employee_id else []
+    if own:
+        raise coded(
+            PermissionDenied(f"Nobody changes their own {', '.join(own)}; another HR officer or an admin does."),
+            "own_record_locked",
+            "任何人都不能修改自己的上级、部门、岗位或在职状态，请由其他 HR 或管理员修改。",
+        )
     _check_refs(session, emp.id, changes)
     common.update_versioned(session, emp, changes, if_match=if_match, caller=caller, entity="employee")
     session.commit()

@@ -6,12 +6,20 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
+from core.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound, coded
 from core.passwords import password_problems
-from core.security import ADMIN, ALL_ROLES, Caller, hash_password, password_stamp
+from core.security import ADMIN, ALL_ROLES, PERSON_ROLES, Caller, hash_password, password_stamp
 from core.tables import Employee, User
+from workflows.org import sessions
 from workflows.org.schemas import UserUpdate
 from workflows.shared import common
+
+
+def caller_for_token(session: Session, user_id: int, stamp: str | None, sid: str | None) -> Caller:
+    """The Caller of a token: `caller_for`, and its session `sid` must be live (logout and the like end it)."""
+    caller = caller_for(session, user_id, stamp)
+    sessions.check(session, user_id, sid)
+    return caller
 
 
 def caller_for(session: Session, user_id: int, stamp: str | None = None) -> Caller:
@@ -56,7 +64,17 @@ def create_user(
     employee_id: int | None,
     demo: bool = False,
 ) -> User:
-    """Create a user with a hashed password (audited; the caller commits)."""
+    """Create a user with a hashed password (audited; the caller commits). An admin may not create a login
+    that can score people without linking it to an employee (the console operator's bootstrap admin may)."""
+    if caller is not None and role in PERSON_ROLES and employee_id is None:
+        raise coded(
+            InvalidInput(
+                f"A {role} login can set scores, targets or pay, so it must be linked to an employee (employee_id).",
+                [{"loc": ["body", "employee_id"], "msg": "required for this role", "code": "person_required"}],
+            ),
+            "person_required",
+            "该角色可以录入分数、目标或薪酬，账号必须关联到一名员工（employee_id）。",
+        )
     validate_new_user(session, username=username, role=role, employee_id=employee_id, password=password, demo=demo)
     user = User(username=username, password_hash=hash_password(password), role=role, employee_id=employee_id)
     system = caller or Caller(user_id=0, username="system", role=ADMIN, employee_id=None)
@@ -76,10 +94,21 @@ def update_user(session: Session, caller: Caller, user_id: int, data: UserUpdate
     keeps the role, so the company can never lock itself out of user management."""
     user = get_user(session, user_id)
     changes = data.model_dump(exclude_unset=True)
+    if changes.get("role", user.role) in PERSON_ROLES and user.employee_id is None:
+        raise coded(
+            InvalidInput(
+                "This login is not linked to an employee, so it cannot hold a role that sets scores, targets or pay.",
+                [{"loc": ["body", "role"], "msg": "link the login to an employee first", "code": "person_required"}],
+            ),
+            "person_required",
+            "此账号未关联员工，不能担任可录入分数、目标或薪酬的角色。",
+        )
     loses_admin = changes.get("role", user.role) != ADMIN or changes.get("active", user.active) is False
     if user.role == ADMIN and user.active and loses_admin and _other_active_admins(session, user.id) == 0:
         raise Conflict("This is the last active admin: make someone else admin first, then change this account.")
     common.update_versioned(session, user, changes, if_match=if_match, caller=caller, entity="user")
+    if not user.active:
+        sessions.revoke_all(session, user.id)  # a disabled account is signed out everywhere at once
     session.commit()
     return user
 

@@ -1,10 +1,11 @@
 """Ratings: self, peer (same department), cross-department and manager ratings of a period (1-5).
 
 Who may rate whom: yourself only as `self`; a colleague of your department as `peer`; someone in another
-department as `cross`; one of your direct reports as `manager`. Cross-department ratings feed the ratee's
-collaboration KPI (`cross_dept_rating` / `cross_dept_satisfaction`: mean rating x 20, in %). Ratings are read
-back only in aggregate: peer and cross means are hidden below MIN_RATERS raters, and no answer ever says
-who rated what.
+department as `cross`; one of your direct reports as `manager`; only within the period's rating window (its
+first day to RATING_WINDOW_DAYS after its end). Cross-department ratings feed the ratee's collaboration KPI
+when the period's results are computed (`workflows.coaching.collab`: mean rating x 20 in %, from MIN_RATERS
+raters on, never over an actual). Ratings are read back only in aggregate: peer and cross means are hidden
+below MIN_RATERS raters, and no answer ever says who rated what.
 """
 
 from __future__ import annotations
@@ -13,17 +14,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
-from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, coded
 from core.security import Caller
-from core.tables import Employee, Indicator, KpiActual, KpiAssignment, Period, Rating
+from core.tables import Employee, Period, Rating
+from workflows.coaching.collab import MIN_RATERS, window_closes
 from workflows.pay import data
 from workflows.pay.schemas import RatingCreate
-from workflows.shared import audit, common
+from workflows.shared import common
 from workflows.shared.access import can_see_employee
-
-MIN_RATERS = 3
-COLLABORATION_CODES = ("cross_dept_rating", "cross_dept_satisfaction")
-
 
 RULES = {
     "self": "a self-rating is of yourself",
@@ -79,56 +77,26 @@ def rate(session: Session, caller: Caller, body: RatingCreate) -> Rating:
     if rater is None or ratee is None or not ratee.active:
         raise NotFound(f"Employee {body.ratee_id} not found.")
     _check_pair(body.kind, rater, ratee)
+    _check_window(session, period)
     rating = Rating(period_id=period.id, ratee_id=ratee.id, rater_id=rater.id, kind=body.kind, score=body.score)
+    # Stored only: the collaboration KPI reads cross ratings when the period's results are computed
+    # (workflows.coaching.collab), never by overwriting an actual here.
     common.create(session, rating, caller=caller, entity="rating")
-    if rating.kind == "cross":
-        _feed_collaboration(session, caller, period, ratee.id)
     return rating
 
 
-def _feed_collaboration(session: Session, caller: Caller, period: Period, ratee_id: int) -> None:
-    """Cross-department ratings become the actual of the ratee's collaboration KPI (mean x 20 %)."""
-    assignment = (
-        session.execute(
-            select(KpiAssignment)
-            .join(Indicator, Indicator.id == KpiAssignment.indicator_id)
-            .where(
-                KpiAssignment.period_id == period.id,
-                KpiAssignment.employee_id == ratee_id,
-                Indicator.code.in_(COLLABORATION_CODES),
-            )
+def _check_window(session: Session, period: Period) -> None:
+    today = clock_of(session).today()
+    closes = window_closes(period)
+    if not period.start_date <= today <= closes:
+        raise coded(
+            Conflict(
+                f"Ratings of {period.code} are taken from {period.start_date} to {closes}; "
+                "this period is not open for rating."
+            ),
+            "rating_window_closed",
+            f"{period.code} 的评分窗口为 {period.start_date} 至 {closes}，当前不在评分期内。",
         )
-        .scalars()
-        .first()
-    )
-    if assignment is None:
-        return
-    mean = session.execute(
-        select(func.avg(Rating.score)).where(
-            Rating.period_id == period.id, Rating.ratee_id == ratee_id, Rating.kind == "cross"
-        )
-    ).scalar_one()
-    value = round(float(mean) * 20, 2)
-    as_of = min(clock_of(session).today(), period.end_date)
-    actual = session.execute(
-        select(KpiActual).where(KpiActual.assignment_id == assignment.id, KpiActual.as_of == as_of)
-    ).scalar_one_or_none()
-    before = None if actual is None else {"value": actual.value, "source": actual.source}
-    if actual is None:
-        actual = KpiActual(assignment_id=assignment.id, as_of=as_of, value=value, source="ratings")
-        session.add(actual)
-    else:
-        actual.value, actual.source = value, "ratings"
-    session.flush()
-    audit.record(
-        session,
-        actor=caller,
-        action="update" if before else "create",
-        entity="kpi_actual",
-        entity_id=actual.id,
-        before=before,
-        after={"assignment_id": assignment.id, "as_of": as_of.isoformat(), "value": value, "source": "ratings"},
-    )
 
 
 def summary(session: Session, caller: Caller, employee_id: int | None, period_id: int) -> dict[str, object]:

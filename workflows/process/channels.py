@@ -9,10 +9,14 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidInput, NotFound, PreconditionFailed
+from core.clock import clock_of
+from core.errors import InvalidInput, NotFound, PreconditionFailed, coded
 from core.security import Caller
 from core.tables import Company, Employee, NotificationChannel
+from workflows.process import outbound
+from workflows.process.outbound import Allow
 from workflows.process.schemas import ChannelIn, ChannelPublic, ChannelsIn, ChannelsPublic
+from workflows.process.senders import DeliveryFailed
 from workflows.shared import audit, common
 
 SMTP_FIELDS = ("smtp_host", "smtp_port", "smtp_from", "smtp_to", "smtp_username", "smtp_starttls")
@@ -77,7 +81,8 @@ def get_channels(session: Session, caller: Caller) -> ChannelsPublic:
     return ChannelsPublic(channels=[to_public(c) for c in rows], version=_collection_version(session, cid))
 
 
-def _check(ch: ChannelIn, settings: dict[str, Any], secret: str) -> list[dict[str, object]]:
+def _check(ch: ChannelIn, settings: dict[str, Any], secret: str, allow: Allow) -> list[dict[str, object]]:
+    """Every problem of an enabled channel, found with the parser the sender uses (outbound.py)."""
     errors: list[dict[str, object]] = []
     if not ch.enabled:
         return errors
@@ -87,16 +92,32 @@ def _check(ch: ChannelIn, settings: dict[str, Any], secret: str) -> list[dict[st
                 errors.append(
                     {"loc": ["body", "channels", ch.kind, name], "msg": "required for an enabled e-mail channel"}
                 )
-        return errors
-    parts = urlsplit(secret)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        errors.append(
-            {"loc": ["body", "channels", ch.kind, "secret"], "msg": "an enabled robot needs its http(s) webhook URL"}
-        )
+        if errors:
+            return errors
+    try:
+        if ch.kind == "email":
+            outbound.resolve(outbound.parse_smtp(settings, allow), allow)
+        else:
+            outbound.resolve(outbound.parse_webhook(secret, allow), allow)
+    except outbound.TargetRefused as exc:
+        field = "smtp_host" if ch.kind == "email" else "secret"
+        if exc.code in ("outbound_header_crlf", "outbound_bad_sender"):
+            field = "smtp_from"
+        errors.append({"loc": ["body", "channels", ch.kind, field], "msg": str(exc), "code": exc.code})
     return errors
 
 
-def put_channels(session: Session, caller: Caller, data: ChannelsIn, if_match: str | None) -> ChannelsPublic:
+def _one_line(ch: ChannelIn, secret: str, sign: str) -> list[dict[str, object]]:
+    errors: list[dict[str, object]] = []
+    for name, value in (("secret", secret), ("sign_secret", sign)):
+        if any(c in value for c in "\r\n\0"):
+            errors.append({"loc": ["body", "channels", ch.kind, name], "msg": "must be one line", "code": "one_line"})
+    return errors
+
+
+def put_channels(
+    session: Session, caller: Caller, data: ChannelsIn, if_match: str | None, allow: Allow = frozenset()
+) -> ChannelsPublic:
     """Replace the company's channels (If-Match on the collection version; audited without secrets; commits)."""
     expected = common.parse_if_match(if_match)
     cid = company_id_of(session, caller)
@@ -117,18 +138,21 @@ def put_channels(session: Session, caller: Caller, data: ChannelsIn, if_match: s
         old_secret, old_sign = _split_secret(row.secret) if row else ("", "")
         secret = old_secret if ch.secret is None else ch.secret
         sign = old_sign if ch.sign_secret is None else ch.sign_secret
-        if "\n" in secret:
-            errors.append({"loc": ["body", "channels", ch.kind, "secret"], "msg": "must be one line"})
+        errors += _one_line(ch, secret, sign)
         settings = {k: getattr(ch, k) for k in SMTP_FIELDS if getattr(ch, k) is not None}
         settings["language"] = ch.language
-        errors += _check(ch, settings, secret)
+        errors += _check(ch, settings, secret, allow)
         if row is None:
             row = NotificationChannel(company_id=cid, kind=ch.kind)
             session.add(row)
         row.enabled, row.settings, row.secret, row.version = ch.enabled, settings, f"{secret}\n{sign}", new_version
     if errors:
         session.rollback()
-        raise InvalidInput("Some channels are incomplete; nothing was saved.", errors)
+        raise coded(
+            InvalidInput("Some channels are incomplete or unsafe; nothing was saved.", errors),
+            "channel_invalid",
+            "部分通知渠道设置不完整或不安全，未保存任何更改。",
+        )
     for kind, row in existing.items():  # channels left out of the PUT are switched off, not deleted
         if kind not in kinds:
             row.enabled, row.version = False, new_version
@@ -145,3 +169,29 @@ def put_channels(session: Session, caller: Caller, data: ChannelsIn, if_match: s
     )
     session.commit()
     return get_channels(session, caller)
+
+
+def send_test(session: Session, caller: Caller, kind: str, allow: Allow) -> dict[str, object]:
+    """Send a test message through one saved channel now: whether it arrived, or why not (audited, commits)."""
+    from workflows.process.notify import Message, deliver  # notify imports nothing of this module
+
+    cid = company_id_of(session, caller)
+    row = next((c for c in _rows(session, cid) if c.kind == kind), None)
+    if row is None:
+        raise NotFound(f"No {kind} channel is set up; save it first.")
+    msg = Message(
+        key="test",
+        topic="test",
+        zh="【kpilot 测试】这是一条测试消息：通知渠道已连通。",
+        en="[kpilot test] This is a test message: the notification channel works.",
+    )
+    try:
+        deliver(row, msg, clock_of(session), allow)
+        ok, detail = True, "delivered"
+    except DeliveryFailed as exc:
+        ok, detail = False, str(exc)
+    audit.record(
+        session, actor=caller, action="test_send", entity="notification_channel", entity_id=row.id, after={"ok": ok}
+    )
+    session.commit()
+    return {"kind": kind, "ok": ok, "detail": detail}

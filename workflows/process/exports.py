@@ -21,6 +21,7 @@ from core.tables import Employee
 from workflows.coaching import flows as coaching
 from workflows.coaching.schemas import PlanPublic
 from workflows.process import export_tables as tables
+from workflows.process.cells import append_row
 
 Lang = Literal["zh", "en"]
 Kind = Literal["scorecard", "report"]
@@ -116,17 +117,17 @@ def to_xlsx(sections: list[tables.Section]) -> bytes:
     wb.remove(wb.active)
     for sec in sections:
         ws = wb.create_sheet(sec.sheet[:31])
-        ws.append([sec.title])
+        append_row(ws, [sec.title])
         ws["A1"].font = Font(bold=True, size=13)
         for line in sec.lead:
-            ws.append(list(line))
+            append_row(ws, line)
         ws.append([])
         if sec.header:
-            ws.append(list(sec.header))
+            append_row(ws, sec.header)
             for cell in ws[ws.max_row]:
                 cell.font = Font(bold=True)
         for row in sec.rows:
-            ws.append([_cell(v) for v in row])
+            append_row(ws, [_cell(v) for v in row])
         for col, width in zip("ABCDEFGHIJKL", sec.widths, strict=False):
             ws.column_dimensions[col].width = width
     buf = io.BytesIO()

@@ -29,6 +29,7 @@ from core.tables import (
     NotificationSent,
     WeightProposal,
 )
+from workflows.process.outbound import Allow
 from workflows.process.reminders import due_tasks, reminder_text
 from workflows.process.schemas import NotifyRun
 from workflows.process.senders import DeliveryFailed, post_robot, send_email
@@ -134,21 +135,24 @@ def _claim(session: Session, channel: NotificationChannel, msg: Message) -> Noti
     return row
 
 
-def deliver(channel: NotificationChannel, msg: Message, now_clock: Clock) -> None:
-    """Send one message through one channel (DeliveryFailed on failure)."""
+def deliver(channel: NotificationChannel, msg: Message, now_clock: Clock, allow: Allow) -> None:
+    """Send one message through one channel (DeliveryFailed on failure, whatever was stored)."""
     secret, _, sign = channel.secret.partition("\n")
     lang = channel.settings.get("language", "zh")
     if channel.kind == "email":
-        subject = {"reminder": ("kpilot 提醒", "kpilot reminder"), "alert": ("kpilot 预警", "kpilot alert")}.get(
-            msg.topic, ("kpilot 待审批", "kpilot approval")
-        )
-        send_email(channel.settings, secret, subject[0] if lang == "zh" else subject[1], msg.text(lang))
+        subject = {
+            "reminder": ("kpilot 提醒", "kpilot reminder"),
+            "alert": ("kpilot 预警", "kpilot alert"),
+            "test": ("kpilot 测试消息", "kpilot test message"),
+        }.get(msg.topic, ("kpilot 待审批", "kpilot approval"))
+        send_email(channel.settings, secret, subject[0] if lang == "zh" else subject[1], msg.text(lang), allow=allow)
     else:
-        post_robot(channel.kind, secret, msg.text(lang), sign_secret=sign, now=now_clock.now())
+        post_robot(channel.kind, secret, msg.text(lang), sign_secret=sign, now=now_clock.now(), allow=allow)
 
 
-def notify(session: Session, *, reminder_days: int = REMINDER_DAYS) -> NotifyRun:
-    """Send today's messages to every enabled channel, each once (commits as it goes)."""
+def notify(session: Session, *, allow: Allow = frozenset(), reminder_days: int = REMINDER_DAYS) -> NotifyRun:
+    """Send today's messages to every enabled channel, each once (commits as it goes); `allow` names the
+    internal hosts channels may reach (KPILOT_WEBHOOK_ALLOW)."""
     clock = clock_of(session)
     channels = list(session.execute(select(NotificationChannel).where(NotificationChannel.enabled.is_(True))).scalars())
     counts = {"sent": 0, "failed": 0, "skipped": 0}
@@ -163,7 +167,7 @@ def notify(session: Session, *, reminder_days: int = REMINDER_DAYS) -> NotifyRun
                 counts["skipped"] += 1
                 continue
             try:
-                deliver(channel, msg, clock)
+                deliver(channel, msg, clock, allow)
                 row.status, row.error = "sent", ""
                 counts["sent"] += 1
                 by_topic[msg.topic] = by_topic.get(msg.topic, 0) + 1
@@ -185,7 +189,9 @@ def notify(session: Session, *, reminder_days: int = REMINDER_DAYS) -> NotifyRun
     return NotifyRun(**counts, by_topic=by_topic)
 
 
-def run_notify(url: str, clock: Clock | None = None, *, reminder_days: int = REMINDER_DAYS) -> NotifyRun:
+def run_notify(
+    url: str, clock: Clock | None = None, *, allow: Allow = frozenset(), reminder_days: int = REMINDER_DAYS
+) -> NotifyRun:
     """`notify` in its own unit of work (the housekeeping step and `kpilot notify`)."""
     with session_scope(url, clock=clock) as session:
-        return notify(session, reminder_days=reminder_days)
+        return notify(session, allow=allow, reminder_days=reminder_days)

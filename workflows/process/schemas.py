@@ -148,6 +148,14 @@ class ChannelsPublic(BaseModel):
     version: int = Field(description="Send it back as If-Match with PUT.")
 
 
+class ChannelTest(BaseModel):
+    """The result of a test message: delivered, or the reason (a status, never the remote answer's text)."""
+
+    kind: ChannelKind
+    ok: bool
+    detail: str
+
+
 class NotifyRun(BaseModel):
     sent: int
     failed: int

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
@@ -48,6 +48,8 @@ def event_hash(prev_hash: str, ev: AuditEvent) -> str:
         "before": ev.before,
         "after": ev.after,
     }
+    if ev.actor_employee_id is not None:  # the person behind the login (events before it was kept hash as they did)
+        body["actor_employee_id"] = ev.actor_employee_id
     text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -74,6 +76,7 @@ def record(
     ev = AuditEvent(
         at=clock_of(session).now().replace(tzinfo=None),
         actor_user_id=actor.user_id if actor else None,
+        actor_employee_id=actor.employee_id if actor else None,
         actor=actor.username if actor else "system",
         action=action,
         entity=entity,
@@ -88,6 +91,8 @@ def record(
     session.add(ev)
     head.last_hash = ev.hash
     head.key_id, head.mac = _sign(keys, head_message(head.count, ev.hash))
+    if keys is not None and head.signed_from is None:
+        head.signed_from = head.count  # from here on every event has a signature to lose
     session.flush()
     return ev
 
@@ -158,11 +163,17 @@ def seal(session: Session, actor: Caller | None) -> int:
     blocking = [p for p in report.problems if "not signed" not in p]
     if blocking:
         raise Conflict("The audit chain is not intact; nothing was sealed: " + "; ".join(blocking[:5]))
-    resigned = 0
-    for ev in session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars():
+    events = list(session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars())
+    head = session.get(AuditHead, 1)
+    _refuse_lost_signatures(events, head)
+    resigned = unsigned = 0
+    for ev in events:
         if ev.key_id != keys.current_id or keys.check(ev.key_id, event_message(ev.hash), ev.mac):
+            unsigned += not (ev.key_id and ev.mac)
             ev.key_id, ev.mac = keys.sign(event_message(ev.hash))
             resigned += 1
+    if head is not None:
+        head.signed_from = 1 if events else None
     session.flush()
     record(
         session,
@@ -170,6 +181,30 @@ def seal(session: Session, actor: Caller | None) -> int:
         action="seal",
         entity="audit_chain",
         entity_id=keys.current_id,
-        after={"resigned": resigned},
+        after={"resigned": resigned, "signed_first_time": unsigned},
     )
     return resigned
+
+
+def _refuse_lost_signatures(events: list[AuditEvent], head: AuditHead | None) -> None:
+    """Conflict when an event from the first signed one on, or the head, has no signature: it once had one
+    (a seal signs only events written before any key existed)."""
+    signed = [i for i, ev in enumerate(events, start=1) if ev.key_id or ev.mac]
+    marks = signed[:1] + ([head.signed_from] if head is not None and head.signed_from else [])
+    if not marks:
+        return  # no event was ever written with a key: all of them predate it
+    since = min(marks)
+    lost = [ev.id for i, ev in enumerate(events, start=1) if i >= since and not (ev.key_id and ev.mac)]
+    head_lost = head is not None and not (head.key_id and head.mac)
+    if lost or head_lost:
+        what = f"{len(lost)} event(s) from #{lost[0]} on" if lost else "the chain head"
+        raise Conflict(
+            f"The audit chain lost signatures it once had ({what}; events are signed from position {since} on); "
+            "nothing was sealed. Restore the log from a backup and compare it with `kpilot audit verify`."
+        )
+
+
+def unsigned_before_keys(session: Session) -> int:
+    """How many events a seal would sign for the first time (those written before any audit key existed)."""
+    stmt = select(AuditEvent.id).where(or_(AuditEvent.key_id.is_(None), AuditEvent.mac.is_(None)))
+    return len(session.execute(stmt).scalars().all())

@@ -91,6 +91,7 @@ class AuditEventPublic(Public):
     id: int
     at: Annotated[datetime, AfterValidator(_utc)]
     actor: str
+    actor_employee_id: int | None = Field(default=None, description="The person behind the login.")
     action: str
     entity: str
     entity_id: str
@@ -109,6 +110,9 @@ class AuditVerifyPublic(BaseModel):
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
     database: str
+    background: dict[str, Literal["ok", "off", "dead"]] = Field(
+        default_factory=dict, description="Background threads of this process: housekeeping, jobs."
+    )
     migration: str | None
     llm_provider: str
     version: str

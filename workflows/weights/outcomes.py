@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, coded
 from core.security import Caller
-from core.tables import Department, DepartmentOutcome, Period, SalesDaily, Shop
+from core.tables import Department, DepartmentOutcome, Employee, Period, SalesDaily, Shop
 from workflows.shared import audit, common
 from workflows.shared.access import managed_department_ids
 from workflows.weights.schemas import OutcomesPut
@@ -36,9 +36,29 @@ def list_outcomes(session: Session, caller: Caller, department_id: int) -> list[
     return [(o, code) for o, code in rows]
 
 
+def _refuse_own_pay(session: Session, caller: Caller, department_id: int) -> None:
+    """Nobody sets an input that moves their own pay: the outcome of their department or of one above it."""
+    me = session.get(Employee, caller.employee_id) if caller.employee_id is not None else None
+    dept_id, seen = me.department_id if me is not None else None, set()
+    while dept_id is not None and dept_id not in seen:
+        if dept_id == department_id:
+            raise coded(
+                PermissionDenied(
+                    "This outcome moves your own bonus (it is your department's); another HR officer or an admin "
+                    "sets it."
+                ),
+                "own_pay_input",
+                "该部门业绩影响您本人的奖金，需由其他 HR 或管理员录入。",
+            )
+        seen.add(dept_id)
+        dept = session.get(Department, dept_id)
+        dept_id = dept.parent_id if dept is not None else None
+
+
 def put_outcomes(session: Session, caller: Caller, department_id: int, data: OutcomesPut) -> int:
     """Insert or replace a department's outcome per period (audited, one commit); returns the count."""
     _department(session, caller, department_id)
+    _refuse_own_pay(session, caller, department_id)
     period_ids = [o.period_id for o in data.outcomes]
     if len(set(period_ids)) != len(period_ids):
         raise InvalidInput("Each period may appear once.", [{"loc": ["outcomes"], "msg": "duplicate period_id"}])
