@@ -123,19 +123,49 @@ def _edit_role(draft: GoalDraft, dd: DepartmentDraft, e: KpiEdit, loc: list[Any]
     k.override = True  # the role's own numbers, kept when the department's scorecard changes
 
 
-def _range_errors(draft: GoalDraft, dept: str) -> Errors:
-    out: Errors = []
-    kpis: list[tuple[str | None, KPI]] = [(None, k) for k in department_of(draft, dept).kpis]
+def _sent_range_errors(e: KpiEdit, k: KPI | None, loc: list[Any]) -> Errors:
+    """Only what the user sends is checked: the numbers sent for one KPI in order (low <= target <= high among
+    those sent), and the range's bounds in order once the edit is applied. A target outside its forecast range
+    is advice, not an error: it is kept and flagged (`_outside_range_flags`)."""
+    sent = [v for v in (e.target_low, e.target, e.target_high) if v is not None]
+    where = f"{e.code}" + (f" of role {e.role}" if e.role else " on the department scorecard")
+    if sent != sorted(sent):
+        numbers = ", ".join(
+            f"{n} {v:g}"
+            for n, v in zip(("low", "target", "high"), (e.target_low, e.target, e.target_high), strict=True)
+            if v is not None
+        )
+        return [
+            {"loc": loc, "msg": f"{where}: the numbers sent are out of order ({numbers}); send low <= target <= high"}
+        ]
+    if k is not None and (e.target_low is not None or e.target_high is not None):
+        low, high = k.target.low, k.target.high
+        if low is not None and high is not None and low > high:
+            return [
+                {"loc": loc, "msg": f"{where}: the range would run from {low:g} down to {high:g}; send both bounds"}
+            ]
+    return []
+
+
+def _kpi_of(draft: GoalDraft, dd: DepartmentDraft, e: KpiEdit) -> KPI | None:
+    if e.role is None:
+        return next((x for x in dd.kpis if x.code == e.code), None)
+    role = next((r for r in draft.roles if r.department == dd.code and r.role == e.role), None)
+    return next((x for x in role.kpis if x.code == e.code), None) if role is not None else None
+
+
+OUTSIDE = "target_outside_range:"
+
+
+def _outside_range_flags(draft: GoalDraft, dept: str) -> list[str]:
+    """One flag per KPI of the department whose target lies outside its forecast range (kept, not refused)."""
+    kpis: list[tuple[str, KPI]] = [(dept, k) for k in department_of(draft, dept).kpis]
     kpis += [(r.role, k) for r in draft.roles if r.department == dept for k in r.kpis]
-    for role, k in kpis:
-        known = [v for v in (k.target.low, k.target.value, k.target.high) if v is not None]
-        if known != sorted(known):
-            out.append(
-                {
-                    "loc": ["kpis", role or "department", k.code],
-                    "msg": "target range must satisfy target_low <= target <= target_high",
-                }
-            )
+    out = []
+    for owner, k in kpis:
+        t = k.target
+        if t.value is not None and t.low is not None and t.high is not None and not t.low <= t.value <= t.high:
+            out.append(f"{OUTSIDE}{owner}:{k.code} ({t.value:g} vs {t.low:g}-{t.high:g})")
     return out
 
 
@@ -150,7 +180,8 @@ def apply_edits(draft: GoalDraft, dept: str, edits: list[KpiEdit]) -> GoalDraft:
             _edit_department(new, dd, e, loc, errors)
         else:
             _edit_role(new, dd, e, loc, errors)
-    errors += _range_errors(new, dept)
+        if _changes_target(e):
+            errors += _sent_range_errors(e, _kpi_of(new, dd, e), loc)
     if errors:
         raise InvalidInput("Some edits do not fit the draft; nothing was changed.", errors)
     # The department's numbers changed: its KRs, roles and people follow, then every text is rebuilt from them.
@@ -159,6 +190,9 @@ def apply_edits(draft: GoalDraft, dept: str, edits: list[KpiEdit]) -> GoalDraft:
     refresh_people(new, dept)
     reword(new, departments=[dept])
     new.facts = sorted(set(draft.facts) | set(collect_facts(new)))
+    owners = {dept, *(r.role for r in new.roles if r.department == dept)}
+    kept = [f for f in new.flags if not (f.startswith(OUTSIDE) and f[len(OUTSIDE) :].split(":", 1)[0] in owners)]
+    new.flags = kept + _outside_range_flags(new, dept)
     problems = check_draft(new)
     if problems:
         raise InvalidInput(

@@ -17,6 +17,8 @@ export const en = {
   'grade.excellent': 'Excellent', 'grade.good': 'Good', 'grade.needs_improvement': 'Needs improvement',
   'plan.title': 'My plan', 'plan.current': "This period's KPIs", 'plan.noKpis': 'No KPIs for this period yet.', 'plan.progressOf': 'Progress of {name} against its target range',
   'plan.alerts': 'Alerts', 'plan.noAlerts': 'No alerts.', 'plan.score': 'Score breakdown', 'plan.noScore': 'No scored period yet.',
+  'plan.final': 'Final score', 'plan.calibrated': 'grade set at HR calibration', 'plan.reviewed': 'score adjusted by a second review',
+  'team.rankOf': '{rank} of {size} in the department', 'col.rank': 'Rank in department',
   'plan.total': 'Total', 'plan.howComputed': 'How every point was computed (achievement capped at {cap}%, floored at {floor}%)', 'plan.pastPeriods': 'Past periods',
   'plan.latest': 'Latest ended period', 'plan.report': 'Feedback report', 'plan.noReport': 'No feedback report yet.', 'plan.courses': 'Recommended courses',
   'plan.noCourses': 'No recommended courses.', 'score.capped': '(capped)', 'score.floored': '(floored)',

@@ -17,6 +17,8 @@ export const zh = {
   'grade.excellent': '优秀', 'grade.good': '良好', 'grade.needs_improvement': '待改进',
   'plan.title': '我的计划', 'plan.current': '本期指标', 'plan.noKpis': '本期还没有指标。', 'plan.progressOf': '{name} 的进度与目标区间',
   'plan.alerts': '预警', 'plan.noAlerts': '没有预警。', 'plan.score': '得分明细', 'plan.noScore': '还没有可评分的周期。',
+  'plan.final': '最终得分', 'plan.calibrated': '等级经人力资源部校准', 'plan.reviewed': '得分经二次复核调整',
+  'team.rankOf': '部门 {size} 人中第 {rank}', 'col.rank': '部门排名',
   'plan.total': '总分', 'plan.howComputed': '每一分的计算方式（达成率上限 {cap}%，下限 {floor}%）', 'plan.pastPeriods': '查看以往周期',
   'plan.latest': '最近结束的周期', 'plan.report': '反馈报告', 'plan.noReport': '暂无反馈报告。', 'plan.courses': '推荐课程',
   'plan.noCourses': '暂无推荐课程。', 'score.capped': '（已封顶）', 'score.floored': '（已保底）',

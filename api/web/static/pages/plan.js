@@ -19,6 +19,15 @@ export function kpiRows(kpis) {
   ]);
 }
 
+// The period's one result (final score, grade, rank in the department), as on every other page.
+function resultLine(r) {
+  if (!r) return null;
+  const how = r.calibration_id ? t('plan.calibrated') : r.review_item_id ? t('plan.reviewed') : '';
+  return el('p', { id: 'plan-result', class: 'card' },
+    t('plan.final'), ' ', el('strong', {}, fmt(r.score, 1)), ' · ', t('col.grade'), ' ', el('strong', {}, t('grade.' + r.grade)),
+    ' · ', t('team.rankOf', { rank: r.rank, size: r.team_size }), how ? ` · ${how}` : '');
+}
+
 function scoreSection(plan) {
   const sc = plan.score;
   if (!sc) return el('p', { class: 'muted' }, t('plan.noScore'));
@@ -26,7 +35,7 @@ function scoreSection(plan) {
   const lines = sc.lines.map((l) => [l.name || names[l.code] || l.code, `${fmt(l.weight)}%`, fmt(l.target), fmt(l.actual),
     l.achievement === null ? '—' : `${fmt(l.achievement * 100)}%${l.capped ? ' ' + t('score.capped') : ''}${l.floored ? ' ' + t('score.floored') : ''}`,
     el('strong', {}, fmt(l.points, 2)), el('code', {}, l.formula)]);
-  return el('div', {},
+  return el('div', {}, resultLine(plan.result),
     el('p', { id: 'score-total', class: 'card' }, t('plan.total'), ' ', el('strong', {}, fmt(sc.total, 1)), ` / ${fmt(sc.max_points)}`),
     table([t('col.kpi'), t('col.weight'), t('col.target'), t('col.actual'), t('col.achievement'), t('col.points'), t('col.formula')],
       lines, { stack: true, numeric: [1, 2, 3, 4, 5], caption: t('plan.howComputed', { cap: fmt(sc.policy.cap * 100), floor: fmt(sc.policy.floor * 100) }) }),

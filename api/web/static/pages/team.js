@@ -25,6 +25,8 @@ export async function render({ me, lang, params }) {
   const rows = view.members.map((m) => [
     el('button', { class: 'secondary', type: 'button', 'data-employee': m.employee_id, onclick: () => person({ id: m.employee_id, name_zh: m.name_zh, name_en: m.name_en }, lang, detail) }, pick(m, 'name')),
     fmt(m.score, 1),
+    m.grade ? t('grade.' + m.grade) : '—',
+    m.rank ? t('team.rankOf', { rank: m.rank, size: m.team_size }) : '—',
     el('span', {}, paceSummary(m.pace)),
     String(m.alerts),
   ]);
@@ -33,7 +35,7 @@ export async function render({ me, lang, params }) {
       depts.map((d) => el('option', { value: d.id, selected: String(d.id) === dept }, pick(d, 'name'))))) : null;
   const periods = [view.review_period && `${t('col.score')}: ${pick(view.review_period, 'name')}`, view.current_period && `${t('col.pace')}: ${pick(view.current_period, 'name')}`].filter(Boolean).join(' · ');
   return el('section', {}, el('h1', {}, t('team.title')), picker, el('p', { class: 'muted' }, periods),
-    view.members.length ? table([t('col.person'), t('col.score'), t('col.pace'), t('col.alerts')], rows, { numeric: [1, 3], caption: t('team.caption') })
+    view.members.length ? table([t('col.person'), t('col.score'), t('col.grade'), t('col.rank'), t('col.pace'), t('col.alerts')], rows, { numeric: [1, 5], caption: t('team.caption') })
       : el('p', { class: 'muted' }, t('team.empty')),
     detail);
 }
