@@ -4,7 +4,6 @@ that refuses every later edit; only numbers the user sends that contradict each 
 from __future__ import annotations
 
 import copy
-
 from collections.abc import Iterator
 from typing import Any
 
