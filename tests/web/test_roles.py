@@ -23,6 +23,11 @@ def test_employee_reads_the_plan(page, screenshots: Path) -> None:  # type: igno
         assert f"{kpi['weight']:g}%" in row.inner_text()
     # The total and the formula of every scored line, as computed by the API.
     assert _num(plan["score"]["total"]) in page.inner_text("#score-total")
+    # The period's one result: the same final score, grade and rank as every other page.
+    result, grades = plan["result"], {"excellent": "优秀", "good": "良好", "needs_improvement": "待改进"}
+    shown = page.inner_text("#plan-result")
+    assert _num(result["score"]) in shown and grades[result["grade"]] in shown
+    assert f"部门 {result['team_size']} 人中第 {result['rank']}" in shown
     body = page.inner_text("main")
     for line in plan["score"]["lines"]:
         assert line["formula"] in body
@@ -51,6 +56,13 @@ def test_manager_drafts_edits_with_a_broken_guard_fixes_and_publishes(page, scre
     assert page.locator("h1").inner_text() == "我的团队"
     team = api(page, "/team/overview")
     assert page.locator("[data-employee]").count() == len(team["members"]) > 0
+    graded = next(m for m in team["members"] if m["grade"])
+    row = page.locator("tr", has=page.locator(f'[data-employee="{graded["employee_id"]}"]'))
+    names = {"excellent": "优秀", "good": "良好", "needs_improvement": "待改进"}
+    assert (
+        names[graded["grade"]] in row.inner_text()
+        and f"{graded['team_size']} 人中第 {graded['rank']}" in row.inner_text()
+    )
     page.screenshot(path=screenshots / "manager-team.png", full_page=True)
 
     page.click('nav a[data-page="drafts"]')
