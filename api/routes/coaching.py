@@ -22,7 +22,6 @@ from api.deps import (
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
 from workflows.coaching import flows as coaching
-from workflows.coaching.overview import grade_distribution, team_overview
 from workflows.coaching.schemas import (
     AlertPublic,
     AlertRunPublic,
@@ -141,7 +140,7 @@ def get_team_overview(
     caller: CanReadPlan,
     department_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> TeamOverview:
-    return team_overview(session, caller, clock.today(), department_id=department_id)
+    return coaching.team_overview(session, caller, clock.today(), department_id=department_id)
 
 
 @router.get(
@@ -151,7 +150,7 @@ def get_team_overview(
     summary="Company-wide grade distribution of the latest ended period, per department (HR/admin)",
 )
 def grades(session: SessionDep, clock: ClockDep, _caller: CanReadGrades) -> GradeDistribution:
-    return grade_distribution(session, clock.today())
+    return coaching.grade_distribution(session, clock.today())
 
 
 @router.get("/courses", response_model=Page[CoursePublic], tags=["coaching"], summary="The training catalogue")

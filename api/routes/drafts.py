@@ -9,7 +9,6 @@ from api.deps import CanPublishDrafts, CanReadDrafts, CanWriteDrafts, Idempotenc
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page
 from workflows.drafts import flows as drafts
-from workflows.drafts import publish as drafts_publish
 from workflows.drafts.schemas import (
     DraftCreate,
     DraftStatus,
@@ -110,5 +109,5 @@ def publish_draft(
     if_match: IfMatch = None,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    status, data = drafts_publish.publish(session, caller, draft_id, if_match, key)
+    status, data = drafts.publish(session, caller, draft_id, if_match, key)
     return _answer(data, status)

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from api.deps import Require, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES, Problem
 from core.security import Caller
-from workflows.process import exports
+from workflows.process import flows as exports
 
 CanExport = Annotated[Caller, Depends(Require("exports:read"))]
 RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -9,7 +9,6 @@ from api.deps import CanReadKpi, CanWriteActuals, CanWriteKpi, IdempotencyKey, I
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
 from workflows.goals import flows as goals
-from workflows.goals import imports
 from workflows.goals.schemas import (
     ActualCreate,
     ActualPublic,
@@ -124,5 +123,5 @@ def import_actuals(
     # A plain `def`: FastAPI runs it in the threadpool, so a large import never blocks the event loop.
     content = read_upload(file)
     name = file.filename or "upload.csv"
-    n = imports.import_actuals(session, caller, content=content, filename=name)
+    n = goals.import_actuals(session, caller, content=content, filename=name)
     return ImportReport(imported=n, file=name)

@@ -18,7 +18,6 @@ from workflows.org.schemas import (
     EmployeeUpdate,
     PositionPublic,
 )
-from workflows.shared.access import get_visible_employee
 from workflows.shared.schemas import Page
 
 router = APIRouter(prefix="/api/v1", tags=["org"], responses=PROBLEM_RESPONSES)
@@ -78,7 +77,7 @@ def list_employees(
 
 @router.get("/employees/{employee_id}", response_model=EmployeePublic, summary="One employee (404 if not yours)")
 def get_employee(employee_id: Id, session: SessionDep, caller: CanReadOrg) -> JSONResponse:
-    return with_etag(EmployeePublic, get_visible_employee(session, caller, employee_id))
+    return with_etag(EmployeePublic, org.get_visible_employee(session, caller, employee_id))
 
 
 @router.post("/employees", response_model=EmployeePublic, status_code=201, summary="Create an employee")

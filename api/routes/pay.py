@@ -18,7 +18,6 @@ from api.deps import (
 )
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page, with_etag
-from workflows.pay import allocations, inventory, ratings, reviews
 from workflows.pay import flows as pay
 from workflows.pay.schemas import (
     AllocationApprove,
@@ -62,7 +61,7 @@ def list_inventories(
     p: Paging,
     quarter: Annotated[str | None, Query(pattern=r"^\d{4}-Q[1-4]$")] = None,
 ) -> dict[str, Any]:
-    return page(InventoryPublic, inventory.list_inventories(session, quarter=quarter, limit=p.limit, offset=p.offset))
+    return page(InventoryPublic, pay.list_inventories(session, quarter=quarter, limit=p.limit, offset=p.offset))
 
 
 @router.post(
@@ -79,7 +78,7 @@ def create_inventory(
 
 @router.get("/position-inventories/{inventory_id}", response_model=InventoryPublic, summary="One inventory (ETag)")
 def get_inventory(inventory_id: Id, session: SessionDep, caller: CanReadPositions) -> JSONResponse:
-    return with_etag(InventoryPublic, inventory.get_inventory(session, inventory_id))
+    return with_etag(InventoryPublic, pay.get_inventory(session, inventory_id))
 
 
 @router.patch(
@@ -112,7 +111,7 @@ def create_rating(body: RatingCreate, session: SessionDep, caller: CanRate, key:
     summary="Whom I may rate and with which kinds (names and departments only; for the rating form)",
 )
 def list_ratees(session: SessionDep, caller: CanRate) -> list[dict[str, Any]]:
-    return ratings.ratees(session, caller)
+    return pay.ratees(session, caller)
 
 
 @router.get(
@@ -126,7 +125,7 @@ def ratings_summary(
     period_id: Annotated[int, Query(ge=1, le=2_147_483_647)],
     employee_id: OptionalId = None,
 ) -> dict[str, Any]:
-    return ratings.summary(session, caller, employee_id, period_id)
+    return pay.summary(session, caller, employee_id, period_id)
 
 
 # --- pools and allocations ---------------------------------------------------------------------------------
@@ -201,7 +200,7 @@ def approve_allocation(
 
 @router.get("/me/bonuses", response_model=list[MyBonus], summary="My own approved bonus lines with their trace")
 def my_bonuses(session: SessionDep, caller: CanReadOwnPay) -> list[dict[str, Any]]:
-    return allocations.my_bonuses(session, caller)
+    return pay.my_bonuses(session, caller)
 
 
 # --- second review and calibration -------------------------------------------------------------------------
@@ -217,13 +216,13 @@ def list_reviews(
     status: Annotated[str | None, Query(pattern="^(open|confirmed|adjusted)$")] = None,
     period_id: OptionalId = None,
 ) -> dict[str, Any]:
-    rows = reviews.list_reviews(session, caller, status=status, period_id=period_id, limit=p.limit, offset=p.offset)
+    rows = pay.list_reviews(session, caller, status=status, period_id=period_id, limit=p.limit, offset=p.offset)
     return page(ReviewPublic, rows)
 
 
 @router.get("/reviews/{item_id}", response_model=ReviewPublic, summary="One review item with its evidence (ETag)")
 def get_review(item_id: Id, session: SessionDep, caller: CanReviewScores) -> JSONResponse:
-    return with_etag(ReviewPublic, reviews.get_review(session, caller, item_id))
+    return with_etag(ReviewPublic, pay.get_review(session, caller, item_id))
 
 
 @router.post(

@@ -9,9 +9,7 @@ from api.deps import IdempotencyKey, IfMatch, Require, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, created
 from core.security import Caller
-from workflows.process import channels, reminders
 from workflows.process import flows as tasks
-from workflows.process.outbound import allow_list
 from workflows.process.schemas import (
     ChannelKind,
     ChannelsIn,
@@ -117,10 +115,10 @@ def team_tasks(
 def my_reminders(
     session: SessionDep,
     caller: CanReadReminders,
-    days: Annotated[int, Query(ge=0, le=90, description="Look this many days ahead.")] = reminders.DEFAULT_DAYS,
+    days: Annotated[int, Query(ge=0, le=90, description="Look this many days ahead.")] = tasks.DEFAULT_DAYS,
     lang: Lang = "zh",
 ) -> Reminders:
-    return reminders.my_reminders(session, caller, days=days, lang=lang)
+    return tasks.my_reminders(session, caller, days=days, lang=lang)
 
 
 def _channels(body: ChannelsPublic) -> JSONResponse:
@@ -134,7 +132,7 @@ def _channels(body: ChannelsPublic) -> JSONResponse:
     summary="Where reminders, alerts and approvals are sent: e-mail, WeCom, DingTalk, Feishu (secrets never shown)",
 )
 def get_channels(session: SessionDep, caller: CanReadChannels) -> JSONResponse:
-    return _channels(channels.get_channels(session, caller))
+    return _channels(tasks.get_channels(session, caller))
 
 
 @router.put(
@@ -146,8 +144,8 @@ def get_channels(session: SessionDep, caller: CanReadChannels) -> JSONResponse:
 def put_channels(
     body: ChannelsIn, session: SessionDep, settings: SettingsDep, caller: CanWriteChannels, if_match: IfMatch = None
 ) -> JSONResponse:
-    allow = allow_list(settings.webhook_allow)
-    return _channels(channels.put_channels(session, caller, body, if_match, allow))
+    allow = tasks.allow_list(settings.webhook_allow)
+    return _channels(tasks.put_channels(session, caller, body, if_match, allow))
 
 
 @router.post(
@@ -159,4 +157,4 @@ def put_channels(
 def test_channel(
     kind: ChannelKind, session: SessionDep, settings: SettingsDep, caller: CanWriteChannels
 ) -> dict[str, Any]:
-    return channels.send_test(session, caller, kind, allow_list(settings.webhook_allow))
+    return tasks.send_test(session, caller, kind, tasks.allow_list(settings.webhook_allow))

@@ -20,7 +20,6 @@ from workflows.goals.schemas import ImportReport
 from workflows.shared import common
 from workflows.shared.schemas import Page
 from workflows.weights import flows as weights
-from workflows.weights import outcomes as weights_outcomes
 from workflows.weights.schemas import (
     OutcomePublic,
     OutcomesPublic,
@@ -139,7 +138,7 @@ def list_weight_sets(
     summary="A department's monthly business outcomes (what proposals are fitted against)",
 )
 def list_outcomes(department_id: Id, session: SessionDep, caller: CanReadWeights) -> dict[str, Any]:
-    rows = weights_outcomes.list_outcomes(session, caller, department_id)
+    rows = weights.list_outcomes(session, caller, department_id)
     data = [OutcomePublic(period_id=o.period_id, period_code=code, value=o.value, source=o.source) for o, code in rows]
     return {"department_id": department_id, "data": data, "count": len(data)}
 
@@ -155,5 +154,5 @@ def put_outcomes(
     session: SessionDep,
     caller: CanWriteOutcomes,
 ) -> ImportReport:
-    count = weights_outcomes.put_outcomes(session, caller, department_id, body)
+    count = weights.put_outcomes(session, caller, department_id, body)
     return ImportReport(imported=count, file="(request body)")

@@ -98,9 +98,11 @@ def test_pdf_in_chinese_carries_the_numbers(client, tokens, demo_url, kind) -> N
     emp = client.get(f"/api/v1/employees/{plan['employee_id']}", headers=tokens["employee"]).json()
     assert emp["name_zh"] in text
     if kind == "scorecard":
-        assert "得分明细" in text and f"{plan['score']['total']:.2f}" in text
+        # Numbers read as on the page: the total with one decimal, others without trailing zeros.
+        assert "得分明细" in text and f"{round(plan['score']['total'], 1):g}" in text
+        assert f"评级  {({'excellent': '优秀', 'good': '良好'}).get(plan['result']['grade'], '待改进')}" in text
         for k in plan["kpis"]:
-            assert f"{k['weight']:.2f}" in text
+            assert f"{k['weight']:,.2f}".rstrip("0").rstrip(".") in text
     else:
         assert "反馈报告" in text and "推荐培训" in text
         assert all(t["code"] in text for t in plan["training"])

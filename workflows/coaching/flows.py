@@ -173,3 +173,8 @@ def update_course(session: Session, caller: Caller, course_id: int, data: Course
     common.update_versioned(session, course, changes, if_match=if_match, caller=caller, entity="course")
     session.commit()
     return course
+
+
+# Overviews for the web app (routes import only this module).
+from workflows.coaching.overview import grade_distribution as grade_distribution  # noqa: E402
+from workflows.coaching.overview import team_overview as team_overview  # noqa: E402

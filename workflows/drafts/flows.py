@@ -313,3 +313,12 @@ def edit(
         payload={"op": f"edit-draft:{draft_id}", "if_match": if_match, **data.model_dump(mode="json")},
         produce=lambda: (200, detail(update_draft(session, caller, draft_id, data, if_match))),
     )
+
+
+def publish(
+    session: Session, caller: Caller, draft_id: int, if_match: str | None, key: str | None
+) -> tuple[int, dict[str, Any]]:
+    """Publish once (If-Match): the department objective, key results and everyone's KPIs (`publish.py`)."""
+    from workflows.drafts import publish as steps  # the steps build on this module's reads: imported when used
+
+    return steps.publish(session, caller, draft_id, if_match, key)

@@ -24,6 +24,7 @@ from workflows.goals.schemas import (
     PeriodUpdate,
     ScorecardRules,
 )
+from workflows.imports.reader import Source
 from workflows.shared import common
 from workflows.shared.access import can_see_employee, managed_department_ids, visible_employee_ids
 
@@ -362,3 +363,10 @@ def check_as_of(period: Period, as_of: date, loc: list[str | int]) -> None:
             f"as_of {as_of} is outside period {period.code} ({period.start_date} to {period.end_date}).",
             [{"loc": loc, "msg": f"must be between {period.start_date} and {period.end_date}"}],
         )
+
+
+def import_actuals(session: Session, caller: Caller, *, content: Source, filename: str) -> int:
+    """Upsert KPI actuals from a CSV or Excel file, all or nothing (`imports.py`)."""
+    from workflows.goals import imports  # the import builds on this module's checks: imported when used
+
+    return imports.import_actuals(session, caller, content=content, filename=filename)

@@ -8,7 +8,8 @@ from core.security import Caller
 from core.tables import Company, Department, Employee, Position
 from workflows.org.schemas import DepartmentCreate, DepartmentUpdate, EmployeeCreate, EmployeeUpdate
 from workflows.shared import common
-from workflows.shared.access import get_visible_employee, subtree_employee_ids, visible_employee_ids
+from workflows.shared.access import get_visible_employee as get_visible_employee  # also the routes' read
+from workflows.shared.access import subtree_employee_ids, visible_employee_ids
 
 # What nobody changes on their own employee record: who they report to, their department and position.
 SELF_LOCKED = frozenset({"manager_id", "department_id", "position_id", "active"})

@@ -212,3 +212,13 @@ def _period(session: Session, period_id: int | None) -> Period:
         return default_period(session, clock_of(session).today())
     except NotFound:
         raise NotFound("No period to calibrate: name one with period_id.") from None
+
+
+# Reads the routes call, kept in their topic modules (routes import only this module).
+from workflows.pay.allocations import my_bonuses as my_bonuses  # noqa: E402
+from workflows.pay.inventory import get_inventory as get_inventory  # noqa: E402
+from workflows.pay.inventory import list_inventories as list_inventories  # noqa: E402
+from workflows.pay.ratings import ratees as ratees  # noqa: E402
+from workflows.pay.ratings import summary as summary  # noqa: E402
+from workflows.pay.reviews import get_review as get_review  # noqa: E402
+from workflows.pay.reviews import list_reviews as list_reviews  # noqa: E402

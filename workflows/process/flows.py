@@ -194,3 +194,15 @@ def team_board(session: Session, caller: Caller, *, period_id: int | None, lang:
         )
     people.sort(key=lambda p: p.code)
     return TeamBoard(period_id=period_id, people=people, count=sum(len(p.tasks) for p in people))
+
+
+# Use cases kept in their topic modules (routes import only this module).
+from workflows.process.channels import get_channels as get_channels  # noqa: E402
+from workflows.process.channels import put_channels as put_channels  # noqa: E402
+from workflows.process.channels import send_test as send_test  # noqa: E402
+from workflows.process.exports import MEDIA as MEDIA  # noqa: E402
+from workflows.process.exports import ExportFile as ExportFile  # noqa: E402
+from workflows.process.exports import export as export  # noqa: E402
+from workflows.process.outbound import allow_list as allow_list  # noqa: E402
+from workflows.process.reminders import DEFAULT_DAYS as DEFAULT_DAYS  # noqa: E402
+from workflows.process.reminders import my_reminders as my_reminders  # noqa: E402

@@ -377,3 +377,8 @@ def _detail(proposal: WeightProposal) -> dict[str, Any]:
 
 def _public(proposal: WeightProposal) -> dict[str, Any]:
     return WeightProposalPublic.model_validate(proposal).model_dump(mode="json")
+
+
+# Department outcomes (routes import only this module).
+from workflows.weights.outcomes import list_outcomes as list_outcomes  # noqa: E402
+from workflows.weights.outcomes import put_outcomes as put_outcomes  # noqa: E402
