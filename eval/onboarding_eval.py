@@ -50,8 +50,13 @@ def _timed(steps: list[Step], name: str, url: str, clock: Clock, work: Callable[
 
 def _import(kind: str, path: Path, **kw: Any) -> Callable[[Session], str]:
     def work(session: Session) -> str:
-        call = {"org": imports.import_org, "sales": imports.import_sales, "promotions": imports.import_promotions,
-                "history": imports.import_history}[kind]  # fmt: skip
+        calls: dict[str, Callable[..., dict[str, Any]]] = {
+            "org": imports.import_org,
+            "sales": imports.import_sales,
+            "promotions": imports.import_promotions,
+            "history": imports.import_history,
+        }
+        call = calls[kind]
         try:
             with path.open("rb") as fh:
                 report = call(session, ADMIN_CALLER, source=fh, filename=path.name, **kw)

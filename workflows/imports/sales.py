@@ -61,7 +61,7 @@ def _aggregate(
             shop = lookup.get(named) if named else fixed_shop
             if shop is None:
                 raise ValueProblem(f"unknown shop {named[:40]!r}; add it under 店铺 first")
-            totals.add(shop, *[row.get(h, "") for h in headers])  # type: ignore[arg-type]
+            totals.add(shop, *[row.get(h, "") for h in headers])
         except ValueProblem as exc:
             errors.append({**where, "code": "import.bad_row", "msg": str(exc)})
             if len(errors) >= MAX_ERRORS:
