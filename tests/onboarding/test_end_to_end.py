@@ -13,9 +13,9 @@ START = date(2024, 11, 1)
 ORG = (
     "工号,姓名,部门,职位,直属上级工号,入职日期,角色\n"
     "B001,周总,总经办,总经理,,2018-01-01,管理员\n"
-    "B002,吴敏,总经办/运营部,运营经理,B001,2019/4/1,经理\n"
-    "B003,郑强,总经办/运营部,运营专员,B002,2021年6月1日,员工\n"
-    "B004,冯丽,总经办/运营部,运营专员,B002,2022-03-15,员工\n"
+    "B002,吴敏,运营中心/天猫运营部,运营经理,B001,2019/4/1,经理\n"
+    "B003,郑强,运营中心/天猫运营部,运营专员,B002,2021年6月1日,员工\n"
+    "B004,冯丽,运营中心/天猫运营部,运营专员,B002,2022-03-15,员工\n"
     "B005,陈晨,总经办/客服部,客服主管,B001,2020-08-01,经理\n"
 )
 BAD_ROW = "B006,褚一,总经办/客服部,客服,B099,2023-01-01,员工\n"
@@ -108,7 +108,7 @@ def test_an_empty_database_to_a_published_goal_draft(fresh) -> None:  # type: ig
     assert _upload(fresh, hr, "/api/v1/imports/kpi-history", "历史.csv", history).json()["imported"] == 2
 
     depts = {d["name_zh"]: d["id"] for d in fresh.get("/api/v1/departments", headers=hr).json()["data"]}
-    body = {"department_id": depts["运营部"], "period_id": periods["2027-Q1"], "lang": "zh"}
+    body = {"department_id": depts["天猫运营部"], "period_id": periods["2027-Q1"], "lang": "zh"}
     first = fresh.post("/api/v1/goal-drafts", json=body, headers=hr)
     assert first.status_code == 201, first.text
     job = settled_job(fresh, f"/api/v1/forecasts/{first.json()['forecast_job_id']}", hr)
