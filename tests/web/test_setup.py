@@ -76,6 +76,21 @@ def test_setup_org_preview_and_sales_mapping(page, screenshots: Path) -> None:  
     shop = api(page, "/shops")["data"][0]
     days = api(page, f"/shops/{shop['id']}/sales")["data"]
     assert [(d["ds"], d["sales"]) for d in days] == [("2026-11-01", 1200.5), ("2026-11-02", 980.0)]
+    year = page.input_value("#promo-year")  # the browser's year (its clock is not the server's)
+    page.fill("#promo-name", "店庆")
+    page.select_option("#promo-shop", str(shop["id"]))
+    page.fill("#promo-start", f"{year}-12-20")
+    page.fill("#promo-end", f"{year}-12-22")
+    page.fill("#promo-discount", "20")
+    page.click("#promo-submit")
+    page.wait_for_selector('#promo-list button[data-promo="店庆"]')
+    row = page.locator("#promo-list tr", has=page.locator(f'button[data-promo="double11:{year}"]'))
+    row.locator('input[type="date"]').first.fill(f"{year}-10-14")
+    row.locator("button").click()
+    page.wait_for_selector(f'#promo-list input[value="{year}-10-14"]')
+    events = {p["name"]: p for p in api(page, f"/promotions?year={year}")}
+    assert events["店庆"]["discount"] == 0.2 and events["店庆"]["shop_id"] == shop["id"]
+    assert events["双11"]["id"] is not None and events["双11"]["start_date"] == f"{year}-10-14"
     page.goto("/#/admin")
     page.wait_for_selector('#checklist li[data-step="sales"][data-done="yes"]')
     page.screenshot(path=screenshots / "setup.png", full_page=True)

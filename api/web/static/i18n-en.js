@@ -159,4 +159,7 @@ export const en = {
   'setup.field.refunds': 'refunds', 'setup.field.order_id': 'order number', 'setup.field.paid_at': 'payment time', 'setup.field.amount': 'amount paid',
   'setup.field.status': 'order status', 'setup.field.refund': 'refund',
   'setup.salesSummary': '{d} days ({from} to {to}), shops {s}, net sales {total}.', 'setup.jobRows': 'Importing in the background, {n} rows read…',
+  'setup.promoTitle': 'Promotion calendar', 'setup.promoHint': "Platform events are listed with their built-in dates; correct them to this year's. Your own campaigns (anniversary, live sessions, launches), planned ones too. Forecasts, target ranges and warnings use exactly this calendar.",
+  'setup.promoName': 'Campaign', 'setup.promoKind': 'Kind', 'setup.discount': 'Planned discount', 'setup.correct': 'Correct dates', 'setup.allShops': 'all shops',
+  'setup.addPromo': 'Add campaign', 'setup.year': 'Year', 'setup.kind.platform': 'Platform event', 'setup.kind.shop': 'Own campaign', 'setup.kind.live': 'Live session', 'setup.kind.launch': 'New-product launch',
 };
