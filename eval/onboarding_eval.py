@@ -50,7 +50,7 @@ def _timed(steps: list[Step], name: str, url: str, clock: Clock, work: Callable[
 
 def _import(kind: str, path: Path, **kw: Any) -> Callable[[Session], str]:
     def work(session: Session) -> str:
-        calls: dict[str, Callable[..., dict[str, Any]]] = {
+        calls: dict[str, Callable[..., Any]] = {
             "org": imports.import_org,
             "sales": imports.import_sales,
             "promotions": imports.import_promotions,
