@@ -92,9 +92,9 @@ def test_broken_files_are_422_with_a_code() -> None:
     assert caught.value.code == "import.not_utf8"
 
 
-def test_the_existing_sales_import_answers_413_naming_the_limit(fresh) -> None:  # type: ignore[no-untyped-def]
+def test_an_import_answers_413_naming_the_limit(fresh) -> None:  # type: ignore[no-untyped-def]
     admin = login(fresh, "boss")
-    r = fresh.post("/api/v1/imports/sales", files={"file": ("bomb.xlsx", declaring(2_000_000))}, headers=admin)
+    r = fresh.post("/api/v1/imports/org", files={"file": ("bomb.xlsx", declaring(2_000_000))}, headers=admin)
     assert r.status_code == 413, r.text
     body = r.json()
     assert body["code"] == "import.rows" and "limit" in body["detail"] and "上限" in body["detail_zh"]

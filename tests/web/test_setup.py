@@ -63,6 +63,18 @@ def test_setup_org_preview_and_sales_mapping(page, screenshots: Path) -> None:  
     page.wait_for_selector("#org-import-result >> text=一次性密码")
     assert "新增 3 人" in page.inner_text("#org-import-result")
     assert api(page, "/employees")["count"] == 3
+    # Sales are imported by a person: W1 (the 管理员 of the file) logs in with the one-time password shown once,
+    # changes it, and carries on.
+    otp = page.locator("#org-import-result tr", has=page.locator("td", has_text="w1")).locator("td").nth(2).inner_text()
+    page.click("#logout")
+    login(page, "w1", otp.strip())
+    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "kpilot_csrf")
+    change = {"current_password": otp.strip(), "new_password": "w1-own-password-2027"}
+    assert page.request.post("/api/v1/me/password", data=change, headers={"X-CSRF-Token": csrf}).status == 204
+    page.goto("/")
+    login(page, "w1", "w1-own-password-2027")
+    page.goto("/#/setup")
+    page.wait_for_selector("#sales-shop")
 
     page.select_option("#sales-shop", "tmall")
     page.set_input_files("#sales-import-file", files=[_file("生意参谋.csv", SALES)])
