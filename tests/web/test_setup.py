@@ -68,10 +68,14 @@ def test_setup_org_preview_and_sales_mapping(page, screenshots: Path) -> None:  
     otp = page.locator("#org-import-result tr", has=page.locator("td", has_text="w1")).locator("td").nth(2).inner_text()
     page.click("#logout")
     login(page, "w1", otp.strip())
-    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "kpilot_csrf")
-    change = {"current_password": otp.strip(), "new_password": "w1-own-password-2027"}
-    assert page.request.post("/api/v1/me/password", data=change, headers={"X-CSRF-Token": csrf}).status == 204
-    page.goto("/")
+    page.wait_for_selector("#pw-first")  # nothing else opens until the one-time password is replaced
+    page.goto("/#/setup")
+    page.wait_for_selector("#pw-first")
+    page.fill("#pw-current", otp.strip())
+    page.fill("#pw-new", "w1-own-password-2027")
+    page.fill("#pw-again", "w1-own-password-2027")
+    page.click("#pw-submit")
+    page.wait_for_selector("#login-submit")
     login(page, "w1", "w1-own-password-2027")
     page.goto("/#/setup")
     page.wait_for_selector("#sales-shop")
