@@ -56,3 +56,30 @@ def test_import_org_dry_run_then_for_real(db_env: str, tmp_path: Path) -> None:
     f.write_text("工号,姓名,部门,直属上级工号\nE3,赵,总部,E9\n", encoding="utf-8")
     wrong = runner.invoke(app, ["import", "org", str(f)])
     assert wrong.exit_code == 2 and "import.unknown_manager" in wrong.output
+
+
+def test_import_sales_promotions_and_history_from_the_command_line(db_env: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert (
+        runner.invoke(app, ["init", "--name-zh", "好物", "--name-en", "Haowu", "--shop", "jd:jd:京东店"]).exit_code == 0
+    )
+    assert runner.invoke(app, ["housekeeping"]).exit_code == 0  # the KPI catalogue, as `serve` does on start
+    org = tmp_path / "org.csv"
+    org.write_text("工号,姓名,部门\nE1,王,运营部\n", encoding="utf-8")
+    assert runner.invoke(app, ["import", "org", str(org)]).exit_code == 0
+    daily = tmp_path / "jd.csv"
+    daily.write_text('日期,成交金额,访客数\n2026/11/1,"1,000.50",30\n2026/11/2,200,20\n', encoding="utf-8")
+    dry = runner.invoke(app, ["import", "sales", str(daily), "--shop", "jd", "--dry-run"])
+    assert dry.exit_code == 0 and "total_sales: 1200.5" in dry.output, dry.output
+    assert "imported: 2" in runner.invoke(app, ["import", "sales", str(daily), "--shop", "jd"]).output
+    plan = tmp_path / "plan.csv"
+    plan.write_text(
+        "活动名称,活动类型,店铺,开始日期,结束日期\n店庆,店庆,京东店,2026-12-01,2026-12-03\n", encoding="utf-8"
+    )
+    assert "imported: 1" in runner.invoke(app, ["import", "promotions", str(plan)]).output
+    history = tmp_path / "h.csv"
+    history.write_text(
+        "工号,期间,指标,权重,目标,实际\nE1,2026-09,gmv,100,10,9\nE9,2026-09,gmv,1,1,1\n", encoding="utf-8"
+    )
+    bad = runner.invoke(app, ["import", "kpi-history", str(history), "--dry-run"])
+    assert bad.exit_code == 1 and "E9" in bad.output

@@ -43,3 +43,26 @@ def login(client, username: str) -> dict[str, str]:  # type: ignore[no-untyped-d
     r = client.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD})
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def token(client, username: str, password: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Authorization headers for a login."""
+    r = client.post("/api/v1/auth/token", data={"username": username, "password": password})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+PERSON_PASSWORD = "a-long-enough-password-2"
+
+
+def person_login(client, admin: dict[str, str], code: str = "H1", role: str = "HR") -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The way a real company gets logins for its people: the admin's org import makes one with a one-time
+    password, which its owner changes; the headers of that person's login (linked to their employee record)."""
+    text = f"工号,姓名,部门,角色\n{code},{code}某,人事部,{role}\n"
+    r = client.post("/api/v1/imports/org", files={"file": ("person.csv", text.encode())}, headers=admin)
+    assert r.status_code == 200, r.text
+    made = next(x for x in r.json()["logins"] if x["username"] == code.lower())
+    first = token(client, made["username"], made["one_time_password"])
+    change = {"current_password": made["one_time_password"], "new_password": PERSON_PASSWORD}
+    assert client.post("/api/v1/me/password", json=change, headers=first).status_code == 204
+    return token(client, made["username"], PERSON_PASSWORD)

@@ -6,17 +6,18 @@ import random
 from datetime import date, timedelta
 
 from tests.api.helpers import settled_job
-from tests.onboarding.conftest import login
+from tests.onboarding.conftest import login, token
 
 TODAY = date(2026, 11, 18)  # the suite's pinned clock
 START = date(2024, 11, 1)
 ORG = (
     "工号,姓名,部门,职位,直属上级工号,入职日期,角色\n"
     "B001,周总,总经办,总经理,,2018-01-01,管理员\n"
-    "B002,吴敏,总经办/运营部,运营经理,B001,2019/4/1,经理\n"
-    "B003,郑强,总经办/运营部,运营专员,B002,2021年6月1日,员工\n"
-    "B004,冯丽,总经办/运营部,运营专员,B002,2022-03-15,员工\n"
+    "B002,吴敏,运营中心/天猫运营部,运营经理,B001,2019/4/1,经理\n"
+    "B003,郑强,运营中心/天猫运营部,运营专员,B002,2021年6月1日,员工\n"
+    "B004,冯丽,运营中心/天猫运营部,运营专员,B002,2022-03-15,员工\n"
     "B005,陈晨,总经办/客服部,客服主管,B001,2020-08-01,经理\n"
+    "B007,卫红,总经办/人事部,人事经理,B001,2020-01-01,HR\n"
 )
 BAD_ROW = "B006,褚一,总经办/客服部,客服,B099,2023-01-01,员工\n"
 
@@ -75,12 +76,13 @@ def test_an_empty_database_to_a_published_goal_draft(fresh) -> None:  # type: ig
     bad = _upload(fresh, admin, "/api/v1/imports/org", "通讯录.csv", ORG + BAD_ROW)
     assert bad.status_code == 422 and bad.json()["errors"][0]["code"] == "import.unknown_manager"
     fixed = _upload(fresh, admin, "/api/v1/imports/org", "通讯录.csv", ORG + BAD_ROW.replace("B099", "B005"))
-    assert fixed.status_code == 200 and fixed.json()["created"] == 6, fixed.text
-    hr_login = fresh.post("/api/v1/users", json={"username": "hr.li", "password": "another-long-pass-9", "role": "hr"},
-                          headers=admin)  # fmt: skip
-    assert hr_login.status_code == 201, hr_login.text
-    token = fresh.post("/api/v1/auth/token", data={"username": "hr.li", "password": "another-long-pass-9"})
-    hr = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    assert fixed.status_code == 200 and fixed.json()["created"] == 7, fixed.text
+    # HR's own login came with the org file: a one-time password, changed at first login (people import sales).
+    otp = next(x["one_time_password"] for x in fixed.json()["logins"] if x["username"] == "b007")
+    first = token(fresh, "b007", otp)
+    change = {"current_password": otp, "new_password": "another-long-pass-9"}
+    assert fresh.post("/api/v1/me/password", json=change, headers=first).status_code == 204
+    hr = token(fresh, "b007", "another-long-pass-9")
 
     orders = _upload(fresh, hr, "/api/v1/imports/sales", "订单导出.csv", order_export(), dry_run="true").json()
     assert orders["kind"] == "orders" and orders["errors"] == [] and "付款时间" in orders["rule"]["zh"]
@@ -108,7 +110,7 @@ def test_an_empty_database_to_a_published_goal_draft(fresh) -> None:  # type: ig
     assert _upload(fresh, hr, "/api/v1/imports/kpi-history", "历史.csv", history).json()["imported"] == 2
 
     depts = {d["name_zh"]: d["id"] for d in fresh.get("/api/v1/departments", headers=hr).json()["data"]}
-    body = {"department_id": depts["运营部"], "period_id": periods["2027-Q1"], "lang": "zh"}
+    body = {"department_id": depts["天猫运营部"], "period_id": periods["2027-Q1"], "lang": "zh"}
     first = fresh.post("/api/v1/goal-drafts", json=body, headers=hr)
     assert first.status_code == 201, first.text
     job = settled_job(fresh, f"/api/v1/forecasts/{first.json()['forecast_job_id']}", hr)

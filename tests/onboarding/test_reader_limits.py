@@ -92,9 +92,31 @@ def test_broken_files_are_422_with_a_code() -> None:
     assert caught.value.code == "import.not_utf8"
 
 
-def test_the_existing_sales_import_answers_413_naming_the_limit(fresh) -> None:  # type: ignore[no-untyped-def]
+def test_an_import_answers_413_naming_the_limit(fresh) -> None:  # type: ignore[no-untyped-def]
     admin = login(fresh, "boss")
-    r = fresh.post("/api/v1/imports/sales", files={"file": ("bomb.xlsx", declaring(2_000_000))}, headers=admin)
+    r = fresh.post("/api/v1/imports/org", files={"file": ("bomb.xlsx", declaring(2_000_000))}, headers=admin)
     assert r.status_code == 413, r.text
     body = r.json()
     assert body["code"] == "import.rows" and "limit" in body["detail"] and "上限" in body["detail_zh"]
+
+
+def test_imports_have_their_own_upload_limit(empty_url) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from tests.conftest import make_settings
+
+    settings = make_settings(empty_url, demo=False, max_body_bytes=4096, max_upload_bytes=50_000)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        admin = login(client, "boss")
+        over = client.post("/api/v1/imports/org", files={"file": ("big.csv", b"x" * 60_000)}, headers=admin)
+        assert (
+            over.status_code == 413 and over.json()["code"] == "request.too_large" and "50000" in over.json()["detail"]
+        )
+        # 10 KB: over the JSON body limit, well under the import limit (the file is read, then refused as a file).
+        under = client.post(
+            "/api/v1/imports/org", files={"file": ("org.csv", b"a,b\n" + b"1,2\n" * 2500)}, headers=admin
+        )
+        assert under.status_code == 422 and under.json()["code"] == "import.org_columns"
+        body = client.post("/api/v1/shops", json={"code": "x" * 5000}, headers=admin)
+        assert body.status_code == 413

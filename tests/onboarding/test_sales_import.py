@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from core.db import session_scope
 from core.tables import SalesDaily, Shop
-from tests.onboarding.conftest import login
+from tests.onboarding.conftest import PERSON_PASSWORD, login, person_login, token
 
 DAILY = "统计日期,访客数,支付金额,支付买家数,支付转化率,退款金额\n" + (
     '2026/11/1,1200,"12,345.50",80,6.67%,345.50\n2026年11月2日,900,800.00,10,1.1%,1000\n'
@@ -35,16 +35,20 @@ def _days(url: str, code: str) -> dict[str, tuple[float, int | None]]:
     return {d.isoformat(): (round(v, 2), n) for d, v, n in rows}
 
 
+HR: dict[str, str] = {}  # the HR person's login, made in test_setup (sales are imported by a person)
+
+
 def test_setup(fresh) -> None:  # type: ignore[no-untyped-def]
     admin = login(fresh, "boss")
     assert fresh.post("/api/v1/company", json={"name_zh": "好物", "name_en": "Haowu"}, headers=admin).status_code == 201
     for code, zh, en in (("tmall", "天猫旗舰店", "Tmall"), ("jd", "京东店", "JD")):
         body = {"code": code, "name_zh": zh, "name_en": en, "channel": code}
         assert fresh.post("/api/v1/shops", json=body, headers=admin).status_code == 201
+    HR.update(person_login(fresh, admin))
 
 
 def test_a_daily_summary_needs_its_shop_then_previews_then_imports(fresh, empty_url) -> None:  # type: ignore[no-untyped-def]
-    hr = login(fresh, "hrlead")
+    hr = HR
     no_shop = _post(fresh, hr, "生意参谋.csv", DAILY, dry_run="true")
     assert no_shop.status_code == 422 and no_shop.json()["code"] == "import.sales_shop"
     dry = _post(fresh, hr, "生意参谋.csv", DAILY, dry_run="true", shop="tmall")
@@ -66,7 +70,7 @@ def test_a_daily_summary_needs_its_shop_then_previews_then_imports(fresh, empty_
 
 
 def test_the_mapping_is_remembered_per_shop_and_can_be_corrected(fresh) -> None:  # type: ignore[no-untyped-def]
-    hr = login(fresh, "hrlead")
+    hr = HR
     renamed = DAILY.replace("统计日期", "日期")
     again = _post(fresh, hr, "d.csv", DAILY, dry_run="true", shop="tmall").json()
     assert again["mapping_source"] == "remembered"
@@ -79,7 +83,7 @@ def test_the_mapping_is_remembered_per_shop_and_can_be_corrected(fresh) -> None:
 
 
 def test_an_order_export_is_aggregated_by_the_stated_rule(fresh, empty_url) -> None:  # type: ignore[no-untyped-def]
-    hr = login(fresh, "hrlead")
+    hr = HR
     dry = _post(fresh, hr, "orders.csv", ORDERS, dry_run="true").json()
     assert dry["kind"] == "orders" and dry["orders_counted"] == 3 and dry["orders_not_sales"] == 2
     assert "交易关闭" in dry["rule"]["zh"] and dry["shops"] == ["jd", "tmall"]
@@ -91,7 +95,7 @@ def test_an_order_export_is_aggregated_by_the_stated_rule(fresh, empty_url) -> N
 
 
 def test_bad_rows_and_future_days_import_nothing(fresh, empty_url) -> None:  # type: ignore[no-untyped-def]
-    hr = login(fresh, "hrlead")
+    hr = HR
     bad = ORDERS + "A1,天猫旗舰店,2026-11-05 10:00:00,5,交易成功,\nA6,无名店,2026-11-05 10:00:00,5,交易成功,\n"
     bad += "A7,天猫旗舰店,2027-01-01 10:00:00,5,交易成功,\nA8,天猫旗舰店,2026-11-05 10:00:00,1，5,交易成功,\n"
     r = _post(fresh, hr, "orders.csv", bad)
@@ -119,7 +123,7 @@ def test_a_large_file_imports_as_a_job_with_progress(empty_url, tmp_path) -> Non
         f"B{i},京东店,2026-10-{1 + i % 28:02d} 12:00:00,10.00,交易成功," for i in range(120_000)
     ]
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        hr = login(client, "hrlead")
+        hr = token(client, "h1", PERSON_PASSWORD)
         r = _post(client, hr, "big.csv", "\n".join(lines) + "\n")
         assert r.status_code == 202, r.text
         job_id = r.json()["import_job_id"]

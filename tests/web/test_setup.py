@@ -63,6 +63,22 @@ def test_setup_org_preview_and_sales_mapping(page, screenshots: Path) -> None:  
     page.wait_for_selector("#org-import-result >> text=一次性密码")
     assert "新增 3 人" in page.inner_text("#org-import-result")
     assert api(page, "/employees")["count"] == 3
+    # Sales are imported by a person: W1 (the 管理员 of the file) logs in with the one-time password shown once,
+    # changes it, and carries on.
+    otp = page.locator("#org-import-result tr", has=page.locator("td", has_text="w1")).locator("td").nth(2).inner_text()
+    page.click("#logout")
+    login(page, "w1", otp.strip())
+    page.wait_for_selector("#pw-first")  # nothing else opens until the one-time password is replaced
+    page.goto("/#/setup")
+    page.wait_for_selector("#pw-first")
+    page.fill("#pw-current", otp.strip())
+    page.fill("#pw-new", "w1-own-password-2027")
+    page.fill("#pw-again", "w1-own-password-2027")
+    page.click("#pw-submit")
+    page.wait_for_selector("#login-submit")
+    login(page, "w1", "w1-own-password-2027")
+    page.goto("/#/setup")
+    page.wait_for_selector("#sales-shop")
 
     page.select_option("#sales-shop", "tmall")
     page.set_input_files("#sales-import-file", files=[_file("生意参谋.csv", SALES)])
@@ -76,6 +92,21 @@ def test_setup_org_preview_and_sales_mapping(page, screenshots: Path) -> None:  
     shop = api(page, "/shops")["data"][0]
     days = api(page, f"/shops/{shop['id']}/sales")["data"]
     assert [(d["ds"], d["sales"]) for d in days] == [("2026-11-01", 1200.5), ("2026-11-02", 980.0)]
+    year = page.input_value("#promo-year")  # the browser's year (its clock is not the server's)
+    page.fill("#promo-name", "店庆")
+    page.select_option("#promo-shop", str(shop["id"]))
+    page.fill("#promo-start", f"{year}-12-20")
+    page.fill("#promo-end", f"{year}-12-22")
+    page.fill("#promo-discount", "20")
+    page.click("#promo-submit")
+    page.wait_for_selector('#promo-list button[data-promo="店庆"]')
+    row = page.locator("#promo-list tr", has=page.locator(f'button[data-promo="double11:{year}"]'))
+    row.locator('input[type="date"]').first.fill(f"{year}-10-14")
+    row.locator("button").click()
+    page.wait_for_selector(f'#promo-list input[value="{year}-10-14"]')
+    events = {p["name"]: p for p in api(page, f"/promotions?year={year}")}
+    assert events["店庆"]["discount"] == 0.2 and events["店庆"]["shop_id"] == shop["id"]
+    assert events["双11"]["id"] is not None and events["双11"]["start_date"] == f"{year}-10-14"
     page.goto("/#/admin")
     page.wait_for_selector('#checklist li[data-step="sales"][data-done="yes"]')
     page.screenshot(path=screenshots / "setup.png", full_page=True)

@@ -11,7 +11,7 @@ from typing import Any, cast
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from assistant.catalogue import indicator_map
+from assistant.catalogue import indicator_map, load_departments
 from assistant.errors import InputError, UnknownDepartmentError
 from assistant.okr_input import clean_untrusted, parse_okr_text
 from assistant.org import Org, OrgDepartment, OrgRole, Person, resolve_department
@@ -84,7 +84,19 @@ def catalogue_code(dept: Department) -> str | None:
             return resolve_department(word)
         except UnknownDepartmentError:
             continue
-    return None
+    return _named_within(dept.name_zh)
+
+
+def _named_within(name: str) -> str | None:
+    """A real company's name for a catalogue department (天猫运营部, 客服中心): the longest Chinese name or synonym
+    of one that the name contains."""
+    best: tuple[int, str] | None = None
+    for d in load_departments():
+        for word in (d.name_zh, *d.synonyms):
+            w = word.strip()
+            if len(w) >= 2 and not w.isascii() and w in name and (best is None or len(w) > best[0]):
+                best = (len(w), d.code)
+    return best[1] if best else None
 
 
 def _role_of(dept_code: str, pos: Position | None) -> tuple[str, str]:

@@ -85,6 +85,9 @@ def read_org_file(source: Source, filename: str, limits: Limits | None = None) -
             f"{filename}：表头缺少 {names}。",
         )
     out = OrgFile(notes=[f"ignored column(s): {', '.join(ignored)}"] if ignored else [])
+    unused = [cols[f] for f in ("email", "phone", "gender") if f in cols]
+    if unused:  # recognised, but kpilot keeps no contact data
+        out.notes.append(f"read but not stored: {', '.join(unused)}")
     seen: dict[str, dict[str, Any]] = {}
     for where, row in table.rows():
         try:

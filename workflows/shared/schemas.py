@@ -80,6 +80,9 @@ class Me(BaseModel):
     username: str
     role: Role
     employee_id: int | None
+    must_change_password: bool = Field(
+        default=False, description="A one-time password: change it (POST /me/password) before anything else."
+    )
 
 
 def _utc(value: datetime) -> datetime:

@@ -15,6 +15,7 @@ const PAGES = [
   { path: 'grades', key: 'nav.grades', roles: ['hr', 'admin'], load: () => import('./pages/grades.js') },
   { path: 'imports', key: 'nav.imports', roles: ['hr', 'admin'], load: () => import('./pages/imports.js') },
   { path: 'audit', key: 'nav.audit', roles: ['hr', 'admin'], load: () => import('./pages/audit.js') },
+  { path: 'password', key: 'nav.password', roles: ['employee', 'manager', 'hr', 'admin'], load: () => import('./pages/password.js') },
   { path: 'setup', key: 'nav.setup', roles: ['admin', 'hr'], load: () => import('./pages/setup.js') },
   { path: 'admin', key: 'nav.admin', roles: ['admin', 'hr'], load: () => import('./pages/admin.js') },
   { path: 'channels', key: 'nav.channels', roles: ['admin'], load: () => import('./pages/channels.js') },
@@ -86,7 +87,7 @@ function loginPage(params) {
       await login(user.value, pass.value);
       state.expired = false;
       state.me = await get('/me');
-      go(HOME[state.me.role]);
+      go(state.me.must_change_password ? 'password' : HOME[state.me.role]);
     } catch (e) {
       err.textContent = e instanceof ApiError && e.status === 429 ? t('login.throttled') : t('login.failed');
     }
@@ -116,6 +117,7 @@ async function render() {
     clear(main).append(loginPage(params));
     return;
   }
+  if (state.me.must_change_password && path !== 'password') { go('password'); return; } // a one-time password first
   const page = PAGES.find((p) => p.path === path && (p.roles.includes(state.me.role) || p.direct));
   if (!page) { go(HOME[state.me.role]); return; }
   document.title = `kpilot · ${t(page.key)}`;

@@ -161,4 +161,10 @@ export const en = {
   'setup.field.refunds': 'refunds', 'setup.field.order_id': 'order number', 'setup.field.paid_at': 'payment time', 'setup.field.amount': 'amount paid',
   'setup.field.status': 'order status', 'setup.field.refund': 'refund',
   'setup.salesSummary': '{d} days ({from} to {to}), shops {s}, net sales {total}.', 'setup.jobRows': 'Importing in the background, {n} rows read…',
+  'setup.promoTitle': 'Promotion calendar', 'setup.promoHint': "Platform events are listed with their built-in dates; correct them to this year's. Your own campaigns (anniversary, live sessions, launches), planned ones too. Forecasts, target ranges and warnings use exactly this calendar.",
+  'setup.promoName': 'Campaign', 'setup.promoKind': 'Kind', 'setup.discount': 'Planned discount', 'setup.correct': 'Correct dates', 'setup.allShops': 'all shops',
+  'setup.addPromo': 'Add campaign', 'setup.year': 'Year', 'setup.kind.platform': 'Platform event', 'setup.kind.shop': 'Own campaign', 'setup.kind.live': 'Live session', 'setup.kind.launch': 'New-product launch',
+  'nav.password': 'Change password', 'pw.current': 'Current password', 'pw.new': 'New password', 'pw.again': 'New password again', 'pw.submit': 'Change password',
+  'pw.mismatch': 'The two new passwords differ.', 'pw.first': 'This is a one-time password from your admin: set your own before using anything else.',
+  'pw.rules': 'At least 10 characters, 5 different ones, not containing your user name, not a known breached password. You log in again afterwards.',
 };

@@ -161,4 +161,10 @@ export const zh = {
   'setup.field.refunds': '退款金额', 'setup.field.order_id': '订单编号', 'setup.field.paid_at': '付款时间', 'setup.field.amount': '实付金额',
   'setup.field.status': '订单状态', 'setup.field.refund': '退款金额',
   'setup.salesSummary': '{d} 天（{from} 至 {to}），店铺 {s}，净销售额合计 {total}。', 'setup.jobRows': '后台导入中，已读取 {n} 行…',
+  'setup.promoTitle': '促销日历', 'setup.promoHint': '平台大促按内置日期列出，可按今年实际日期修正；自有活动（店庆、直播专场、新品首发）含计划中的。预测、目标区间和预警都只用这份日历。',
+  'setup.promoName': '活动名称', 'setup.promoKind': '活动类型', 'setup.discount': '预计折扣', 'setup.correct': '修正日期', 'setup.allShops': '全部店铺',
+  'setup.addPromo': '添加活动', 'setup.year': '年份', 'setup.kind.platform': '平台大促', 'setup.kind.shop': '自有活动', 'setup.kind.live': '直播专场', 'setup.kind.launch': '新品首发',
+  'nav.password': '修改密码', 'pw.current': '当前密码', 'pw.new': '新密码', 'pw.again': '再输一次新密码', 'pw.submit': '修改密码',
+  'pw.mismatch': '两次输入的新密码不一致。', 'pw.first': '这是管理员发给你的一次性密码：请先设置你自己的密码，之后才能使用其他功能。',
+  'pw.rules': '至少 10 个字符、5 种不同字符，不含用户名，不能是常见泄露密码。修改后需要重新登录。',
 };

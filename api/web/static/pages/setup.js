@@ -138,6 +138,48 @@ function salesCard(shops) {
   return card;
 }
 
+async function promotionsCard(shops) {
+  const year = new Date().getFullYear();
+  const out = el('div', { id: 'promo-list' });
+  const err = el('p', { class: 'error', role: 'alert', id: 'promo-error' });
+  const shopName = (id) => (id ? (shops.find((x) => x.id === id) || {}).code : t('setup.allShops'));
+  const dateInput = (v, label) => el('input', { type: 'date', value: v, 'aria-label': label });
+  const save = async (p, start, end) => {
+    const dates = { start_date: start.value, end_date: end.value };
+    if (p.id === null) await call('/promotions', { method: 'POST', json: { name: p.name, builtin_key: p.builtin_key, ...dates } });
+    else await call(`/promotions/${p.id}`, { method: 'PATCH', json: dates, etag: `"${p.version}"` });
+  };
+  const load = async (y) => {
+    const rows = await get(`/promotions?year=${y}&lang=${getLang()}`);
+    clear(out).append(table([t('setup.promoName'), t('setup.promoKind'), t('col.shop'), t('admin.start'), t('admin.end'), t('setup.discount'), ''], rows.map((p) => {
+      const start = dateInput(p.start_date, `${p.name} ${t('admin.start')}`);
+      const end = dateInput(p.end_date, `${p.name} ${t('admin.end')}`);
+      const act = el('button', { type: 'button', class: 'secondary', 'data-promo': p.builtin_key || p.name, onclick: async () => {
+        try { await save(p, start, end); err.textContent = ''; await load(y); } catch (e) { err.textContent = problemText(e); }
+      } }, p.id === null ? t('setup.correct') : t('drafts.save'));
+      return [p.name, t('setup.kind.' + p.kind), shopName(p.shop_id), start, end, p.discount === null || p.discount === undefined ? '—' : `${Math.round(p.discount * 100)}%`, act];
+    })));
+  };
+  const years = el('select', { id: 'promo-year', onchange: (ev) => load(ev.target.value) }, [year - 1, year, year + 1].map((y) => el('option', { value: y, selected: y === year }, String(y))));
+  const kind = el('select', { id: 'promo-kind', name: 'kind' }, ['shop', 'live', 'launch', 'platform'].map((k) => el('option', { value: k }, t('setup.kind.' + k))));
+  const shop = el('select', { id: 'promo-shop', name: 'shop_id' }, el('option', { value: '' }, t('setup.allShops')), shops.map((x) => el('option', { value: x.id }, x.code)));
+  const form = el('form', { class: 'row', id: 'promo-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    const v = Object.fromEntries(new FormData(form));
+    const body = { name: v.name, kind: v.kind, start_date: v.start_date, end_date: v.end_date, shop_id: v.shop_id ? Number(v.shop_id) : null };
+    if (v.discount) body.discount = Number(v.discount) / 100;
+    try { await call('/promotions', { method: 'POST', json: body }); err.textContent = ''; await load(years.value); await refreshChecklist(); } catch (e) { err.textContent = problemText(e); }
+  } },
+  field('promo-name', t('setup.promoName'), el('input', { id: 'promo-name', name: 'name', required: true })), field('promo-kind', t('setup.promoKind'), kind),
+  field('promo-shop', t('col.shop'), shop), field('promo-start', t('admin.start'), el('input', { id: 'promo-start', name: 'start_date', type: 'date', required: true })),
+  field('promo-end', t('admin.end'), el('input', { id: 'promo-end', name: 'end_date', type: 'date', required: true })),
+  field('promo-discount', t('setup.discount') + ' %', el('input', { id: 'promo-discount', name: 'discount', type: 'number', min: 0, max: 100 })),
+  el('button', { type: 'submit', id: 'promo-submit' }, t('setup.addPromo')));
+  await load(year);
+  return el('div', { class: 'card', id: 'promotions' }, el('h2', {}, t('setup.promoTitle')), el('p', { class: 'muted' }, t('setup.promoHint')),
+    field('promo-year', t('setup.year'), years), out, form, err);
+}
+
 export async function render({ rerender }) {
   let company = null;
   try { company = await get('/company'); } catch (e) { if (!(e instanceof ApiError && e.status === 404)) throw e; }
@@ -146,5 +188,5 @@ export async function render({ rerender }) {
   const shops = (await get('/shops?limit=200')).data;
   return el('section', {}, ...head,
     el('h2', {}, t('setup.company')), el('p', { id: 'company-name' }, `${company.name_zh} / ${company.name_en} · ${company.timezone} · ${company.currency} · ${t('setup.stage.' + company.stage)}`),
-    el('h2', {}, t('setup.shops')), shopsBlock(shops, rerender), orgCard(), salesCard(shops));
+    el('h2', {}, t('setup.shops')), shopsBlock(shops, rerender), orgCard(), salesCard(shops), await promotionsCard(shops));
 }
