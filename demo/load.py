@@ -96,6 +96,7 @@ def _load_org(session: Session, demo: DemoCompany) -> None:
             "username": u["username"],
             "role": u["role"],
             "active": u["active"],
+            "must_change_password": u["must_change_password"],
             "password_hash": password,
             "employee_id": emps[u["employee_code"]],
         }

@@ -173,4 +173,7 @@ def users(staff: list[Row]) -> list[Row]:
         ),
         ("employee2", Role.EMPLOYEE.value, first(lambda e: e["position_code"] == "cs_agent")),
     )
-    return [{"username": u, "role": r, "employee_code": c, "active": True} for u, r, c in picks]
+    return [
+        {"username": u, "role": r, "employee_code": c, "active": True, "must_change_password": False}
+        for u, r, c in picks
+    ]

@@ -130,9 +130,9 @@ def sales_window(today: date) -> tuple[date, date]:
 
 
 def shops() -> list[Row]:
-    """Shop rows: code, names, channel and the owning department."""
+    """Shop rows: code, names, channel, the owning department; every demo shop is open."""
     keys = ("code", "name_zh", "name_en", "channel", "department_code")
-    return [{k: getattr(s, k) for k in keys} for s in SHOPS]
+    return [{**{k: getattr(s, k) for k in keys}, "active": True} for s in SHOPS]
 
 
 def event_spans(cal: pd.DataFrame) -> list[tuple[str, date, date]]:

@@ -176,7 +176,7 @@ def test_edits_cascade_targets_to_roles_and_refuse_bad_ranges(flow_db: str) -> N
             ],
         )
     msgs = " | ".join(str(e["msg"]) for e in bad.value.errors)
-    assert "target_low <= target" in msgs and "not a role" in msgs and "neither on the scorecard" in msgs
+    assert "out of order (low 60, target 50)" in msgs and "not a role" in msgs and "neither on the scorecard" in msgs
     role = next(r for r in draft.roles if r.department == "ops" and not r.role.endswith("lead"))
     with pytest.raises(InvalidInput, match="breaks"):  # a role's own weights over 100
         apply_edits(
