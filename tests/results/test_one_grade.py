@@ -175,3 +175,34 @@ def test_nobody_changes_their_own_grade_and_employees_cannot_at_all(client, toke
     other = {**own, "employee_id": ctx["users"]["employee"]}
     for user in ("employee", "manager"):
         assert client.post("/api/v1/pay/calibration/changes", json=other, headers=tokens[user]).status_code == 403
+
+
+def test_the_trend_shows_a_past_periods_final_score(client, tokens, ctx, demo_url) -> None:  # type: ignore[no-untyped-def]
+    """A second review of an earlier month changes that month's score in the plan's trend too."""
+    employee = ctx["users"]["employee"]
+    with session_scope(demo_url) as s:
+        september = s.execute(select(Period).where(Period.code == "2026-09")).scalar_one()
+        item = ReviewItem(
+            period_id=september.id,
+            code="manager_divergence",
+            subject="planted",
+            subject_employee_id=ctx["users"]["manager"],
+            evidence={"mean_gap": 1.5},
+            explanation_en="planted",
+            explanation_zh="测试",
+            related=[employee],
+            status="open",
+            reason="",
+        )
+        s.add(item)
+        s.flush()
+        item_id = item.id
+    got = client.get(f"/api/v1/pay/reviews/{item_id}", headers=tokens["admin"])
+    body = {"decision": "adjust", "reason": "复核", "adjustments": [{"employee_id": employee, "score": 61.5}]}
+    r = client.post(
+        f"/api/v1/pay/reviews/{item_id}/decide", json=body, headers={**tokens["admin"], "If-Match": got.headers["ETag"]}
+    )
+    assert r.status_code == 200, r.text
+    plan = client.get(f"/api/v1/employees/{employee}/plan", params={"lang": "zh"}, headers=tokens["hr"]).json()
+    trend = {p["period"]: p["score"] for p in plan["facts"]["trend"]}
+    assert trend["2026-09"] == 61.5

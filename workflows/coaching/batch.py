@@ -24,7 +24,7 @@ from core.vocab import Direction
 from workflows.coaching.alerts import detect, warning_fact
 from workflows.coaching.data import Line, choose_periods, indicator_info, load_lines, next_period_targets, score_lines
 from workflows.coaching.plan import live_catalogue, pace_fact, pace_of, sales_shape, team_position
-from workflows.results.grades import period_results
+from workflows.results.grades import final_scores, period_results
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,9 @@ def company_facts(session: Session, today: date) -> dict[int, PersonFacts]:
     depts = dict(session.execute(select(Department.id, Department.code)).all())
     ids = [choice.review.id, *[p.id for p in choice.previous]]
     lines = load_lines(session, ids + ([choice.current.id] if choice.current else []))
-    scores = {k: score_lines(v, info).total for k, v in lines.items() if k[1] in ids}
+    scores = final_scores(
+        session, choice.previous, {k: score_lines(v, info).total for k, v in lines.items() if k[1] in ids}
+    )
     results = period_results(session, choice.review)
     cur = choice.current
     shape = sales_shape(session, cur) if cur else None

@@ -39,7 +39,7 @@ from workflows.coaching.data import (
     score_lines,
 )
 from workflows.coaching.schemas import AlertPublic, PaceOut, PeriodRef, PlanKpi, PlanPublic
-from workflows.results.grades import Result, result_of
+from workflows.results.grades import Result, final_scores, result_of
 from workflows.results.schemas import ResultPublic
 from workflows.shared import common
 
@@ -163,7 +163,11 @@ def person_facts(
         return None, None, lines, paces, None  # nothing recorded yet: a plan, not a review (see `due_notes`)
     result = result_of(session, review, emp.id)
     breakdown = score_lines(own.get((emp.id, review.id), []), info, person_id=emp.code)
-    trend = [(p.code, score_lines(own[(emp.id, p.id)], info).total) for p in choice.previous if (emp.id, p.id) in own]
+    past = {
+        (emp.id, p.id): score_lines(own[(emp.id, p.id)], info).total for p in choice.previous if (emp.id, p.id) in own
+    }
+    final = final_scores(session, choice.previous, past)  # a second review's score, as on every other page
+    trend = [(p.code, final[(emp.id, p.id)]) for p in choice.previous if (emp.id, p.id) in final]
     blocks = {ln.code: ln.block for ln in own.get((emp.id, review.id), [])}
     facts = assemble_facts(
         ref=emp.code,

@@ -64,6 +64,18 @@ def review_adjustments(session: Session, period: Period) -> dict[int, tuple[floa
     return out
 
 
+def final_scores(
+    session: Session, periods: list[Period], computed: dict[tuple[int, int], float]
+) -> dict[tuple[int, int], float]:
+    """(employee, period) -> final score: the computed one, or the score a second review set (for trends)."""
+    out = dict(computed)
+    for period in periods:
+        for emp, (score, _) in review_adjustments(session, period).items():
+            if (emp, period.id) in out:
+                out[(emp, period.id)] = score
+    return out
+
+
 def calibrations(session: Session, period: Period) -> dict[int, GradeCalibration]:
     """HR's latest calibration change per person for the period."""
     rows = session.execute(
