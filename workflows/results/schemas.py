@@ -4,14 +4,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from workflows.shared.schemas import Strict
+from workflows.shared.schemas import DbId, Strict
 
 GradeName = Literal["excellent", "good", "needs_improvement"]
 
 
 class GradeChange(Strict):
-    period_id: int = Field(gt=0)
-    employee_id: int = Field(gt=0)
+    period_id: DbId
+    employee_id: DbId
     grade: GradeName
     reason: str = Field(min_length=2, max_length=2000, description="Why the grade changes (audited, shown to HR).")
 
