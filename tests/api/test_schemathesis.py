@@ -42,18 +42,44 @@ def api_schema(app):  # type: ignore[no-untyped-def]
     return schemathesis.openapi.from_asgi("/openapi.json", app, config=CONFIG)
 
 
-def test_every_operation_conforms(api_schema, tokens) -> None:  # type: ignore[no-untyped-def]
+def _admin(client) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """A fresh admin session: generated calls may log out, sign the admin out everywhere or lock the admin's
+    name out of this address (all by design), so each operation starts with a session of its own."""
+    from sqlalchemy import select
+
+    from core.clock import clock_for
+    from core.db import session_scope
+    from core.tables import User
+    from workflows.org import sessions
+
+    settings = client.app.state.settings
+    with session_scope(settings.database_url) as s:
+        admin = s.execute(select(User).where(User.username == "admin")).scalar_one()
+        token = sessions.start(s, settings, admin, clock_for(settings).now())
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _check_for(op, client):  # type: ignore[no-untyped-def]
+    """Generated cases of one operation, sent as admin (each case with its own session when the operation ends
+    sessions: logout, sign-out)."""
+    admin = _admin(client)
+    ends_sessions = "logout" in op.label or "sign-out" in op.label
+
+    @given(case=op.as_strategy())
+    @SETTINGS
+    def check(case) -> None:  # type: ignore[no-untyped-def]
+        # As admin every operation is reachable; the checks still apply to each 4xx answer.
+        case.call_and_validate(headers=_admin(client) if ends_sessions else admin)
+
+    return check
+
+
+def test_every_operation_conforms(api_schema, client) -> None:  # type: ignore[no-untyped-def]
     failures: dict[str, str] = {}
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 30
     for op in operations:
-
-        @given(case=op.as_strategy())
-        @SETTINGS
-        def check(case) -> None:  # type: ignore[no-untyped-def]
-            # As admin every operation is reachable; the checks still apply to each 4xx answer.
-            case.call_and_validate(headers=tokens["admin"])
-
+        check = _check_for(op, client)
         try:
             check()
         except (AssertionError, FailureGroup) as exc:  # a failed check, reported per operation
@@ -61,13 +87,12 @@ def test_every_operation_conforms(api_schema, tokens) -> None:  # type: ignore[n
     assert failures == {}, "\n\n".join(f"{k}:\n{v}" for k, v in failures.items())
 
 
-def test_stateful_links(api_schema, tokens) -> None:  # type: ignore[no-untyped-def]
+def test_stateful_links(api_schema, client) -> None:  # type: ignore[no-untyped-def]
     machine = api_schema.as_state_machine()
-    headers = tokens["admin"]
 
     class Authed(machine):  # type: ignore[misc, valid-type]
         def get_call_kwargs(self, case):  # type: ignore[no-untyped-def]
-            return {"headers": headers}
+            return {"headers": _admin(client)}
 
     Authed.run(
         settings=settings(

@@ -73,3 +73,13 @@ def test_a_hanging_model_costs_one_timeout_and_its_late_answer_serves_the_next_v
     assert again.status_code == 201, again.text
     later = [c for c in again.json()["draft"]["calls"] if c["model"] != "offline"]
     assert later[0]["cached"] is True and later[0]["outcome"] == "ok"  # the next view shows the model's words
+
+
+def test_a_plan_page_gets_its_deterministic_report_when_the_model_hangs(
+    waiting_app: TestClient, fake_llm: FakeLLMServer
+) -> None:
+    auth = demo_logins(waiting_app)["employee"]
+    r = waiting_app.get("/api/v1/me/plan", headers=auth)
+    assert r.status_code == 200, r.text
+    assert r.json()["report"]["source"] == "fallback" and r.json()["report"]["text"]
+    assert len(fake_llm.state.requests) == 1  # one call, cut at the timeout, never retried

@@ -207,3 +207,27 @@ def test_values_stored_before_validation_never_stop_start_up_or_housekeeping(dem
         statuses = set(s.execute(select(NotificationSent.status)).scalars())
         runs = s.execute(select(AuditEvent).where(AuditEvent.action == "notify")).scalars().all()
     assert statuses == {"failed"} and runs  # caught, recorded, retried at the next run
+
+
+def test_kpilot_notify_reports_a_bad_stored_channel_without_a_traceback(demo_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    monkeypatch.setenv("KPILOT_DATABASE_URL", demo_url)
+    monkeypatch.setenv("KPILOT_DEMO", "1")
+    monkeypatch.setenv("KPILOT_WEBHOOK_ALLOW", "127.0.0.1")
+    bad_mail = {"smtp_host": "mail.example", "smtp_port": 25, "smtp_from": "a@b.c\r\nBcc: x@y.z", "smtp_to": ["t@b.c"]}
+    with listener(500, SECRET_BODY) as (hook, hits):
+        with session_scope(demo_url) as s:  # rows saved before the checks existed
+            s.execute(delete(NotificationSent))
+            s.execute(delete(NotificationChannel))
+            company = s.execute(select(Company.id)).scalars().first()
+            s.add(NotificationChannel(company_id=company, kind="wecom", enabled=True, settings={}, secret=f"{hook}\n"))
+            s.add(NotificationChannel(company_id=company, kind="email", enabled=True, settings=bad_mail, secret="\n"))
+        result = CliRunner().invoke(app, ["notify"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1 and "failed" in result.output and hits
+    assert "Traceback" not in result.output and "INTERNAL" not in result.output
+    errors = [e for kind in ("wecom", "email") for e in _sent_errors(demo_url, _channel_id(demo_url, kind))]
+    assert errors and not any("INTERNAL" in e or "hunter2" in e for e in errors)

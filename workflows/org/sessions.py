@@ -4,7 +4,7 @@ change, deactivation, an admin's "sign out everywhere") ends the cookie and ever
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
@@ -19,6 +19,9 @@ def start(session: Session, settings: Settings, user: User, now: datetime) -> st
     """A new session for `user` and its bearer token (the caller commits)."""
     sid = secrets.token_urlsafe(32)
     ttl_s = settings.token_ttl_minutes * 60
+    # Bounded: sessions that ended more than a day ago are forgotten as new ones start.
+    old = now.timestamp() - 24 * 60 * 60
+    session.execute(delete(AuthSession).where(or_(AuthSession.expires_at < old, AuthSession.revoked_at < old)))
     session.add(AuthSession(id=sid, user_id=user.id, created_at=now.timestamp(), expires_at=now.timestamp() + ttl_s))
     session.flush()
     return create_token(

@@ -120,13 +120,16 @@ def resolve(target: Target, allow: Allow) -> str:
     except (OSError, UnicodeError) as exc:
         raise TargetRefused("outbound_unresolved", f"{target.host} does not resolve.") from exc
     addresses = [str(info[4][0]) for info in infos]
-    allowed = target.host.lower().rstrip(".") in allow or any(a in allow for a in addresses)
-    if not allowed and not all(_public(ipaddress.ip_address(a.split("%")[0])) for a in addresses):
+    if target.host.lower().rstrip(".") in allow:
+        return addresses[0]
+    # Every address must be public or allowed (a name that also resolves inside is refused whole).
+    usable = [a for a in addresses if a in allow or _public(ipaddress.ip_address(a.split("%")[0]))]
+    if not usable or len(usable) != len(addresses):
         raise TargetRefused(
             "outbound_private",
             f"{target.host} resolves to an address that is not public; name it in KPILOT_WEBHOOK_ALLOW to allow it.",
         )
-    return addresses[0]
+    return usable[0]
 
 
 class _PinnedHTTP(http.client.HTTPConnection):
