@@ -23,3 +23,34 @@ def test_import_contracts_are_kept() -> None:
     )
     report = result.stdout + result.stderr
     assert result.returncode == 0, f"an import breaks a layer contract (see `lint-imports`):\n{report}"
+
+
+def _workflow_imports(path: Path) -> list[tuple[int, str]]:
+    """(line, module) of every `workflows...` module a file imports, with `from workflows.x import y` read as
+    `workflows.x.y` (y is a module there) or `workflows.x` (y is a name)."""
+    import ast
+
+    out: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("workflows"):
+            parts = node.module.split(".")
+            if len(parts) == 2:  # from workflows.pay import flows / schemas
+                out += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names]
+            else:
+                out.append((node.lineno, node.module))
+        elif isinstance(node, ast.Import):
+            out += [(node.lineno, a.name) for a in node.names if a.name.startswith("workflows")]
+    return out
+
+
+def test_routes_import_only_their_features_flows_and_schemas() -> None:
+    """A route calls its feature's `flows.py` (the use cases) and speaks its `schemas.py`; the shared kit
+    (`workflows.shared`: paging, ETags, schemas) is allowed, any other workflow module is not."""
+    wrong = []
+    for path in sorted((ROOT / "api" / "routes").glob("*.py")):
+        for line, module in _workflow_imports(path):
+            parts = module.split(".")
+            allowed = parts[1] == "shared" or (len(parts) == 3 and parts[2] in ("flows", "schemas"))
+            if not allowed:
+                wrong.append(f"api/routes/{path.name}:{line} imports {module}")
+    assert wrong == [], "\n".join(wrong)

@@ -6,7 +6,7 @@ from pydantic import BaseModel
 from api.deps import CanWriteUsers, SessionDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id
-from workflows.org import locks, sessions
+from workflows.org import flows as org
 
 router = APIRouter(prefix="/api/v1", tags=["users"], responses=PROBLEM_RESPONSES)
 
@@ -29,12 +29,12 @@ class SignedOut(BaseModel):
 
 @router.get("/login-locks", response_model=list[LoginLock], summary="Login locks in force now (admin)")
 def list_locks(session: SessionDep, _caller: CanWriteUsers) -> list[dict[str, object]]:
-    return locks.list_locks(session)
+    return org.list_locks(session)
 
 
 @router.delete("/login-locks/{lock_id}", status_code=204, summary="Lift a login lock (admin, audited)")
 def clear_lock(lock_id: Id, session: SessionDep, caller: CanWriteUsers) -> Response:
-    locks.clear_lock(session, caller, lock_id)
+    org.clear_lock(session, caller, lock_id)
     return Response(status_code=204)
 
 
@@ -44,4 +44,4 @@ def clear_lock(lock_id: Id, session: SessionDep, caller: CanWriteUsers) -> Respo
     summary="Sign a user out everywhere: every session and token of theirs ends now (admin, audited)",
 )
 def sign_out_everywhere(user_id: Id, session: SessionDep, caller: CanWriteUsers) -> SignedOut:
-    return SignedOut(ended=sessions.sign_out_everywhere(session, caller, user_id))
+    return SignedOut(ended=org.sign_out_everywhere(session, caller, user_id))

@@ -10,8 +10,7 @@ from api.deps import CanReadAudit, CanReadUsers, CanWriteUsers, IdempotencyKey, 
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
 from core.tables import AuditEvent, User
-from workflows.org import login as login_flow
-from workflows.org import users as users_flow
+from workflows.org import flows as org
 from workflows.org.schemas import PasswordReset, UserCreate, UserPublic, UserUpdate
 from workflows.shared import audit, common
 from workflows.shared.schemas import AuditEventPublic, AuditVerifyPublic, Page
@@ -26,7 +25,7 @@ def list_users(session: SessionDep, _caller: CanReadUsers, p: Paging) -> dict[st
 
 @router.get("/users/{user_id}", response_model=UserPublic, tags=["users"], summary="One user")
 def get_user(user_id: Id, session: SessionDep, _caller: CanReadUsers) -> JSONResponse:
-    return with_etag(UserPublic, users_flow.get_user(session, user_id))
+    return with_etag(UserPublic, org.get_user(session, user_id))
 
 
 @router.post("/users", response_model=UserPublic, status_code=201, tags=["users"], summary="Create a user (admin)")
@@ -43,7 +42,7 @@ def create_user(
         key,
         body,
         UserPublic,
-        lambda: users_flow.create_user(
+        lambda: org.create_user(
             session,
             caller=caller,
             username=body.username,
@@ -68,7 +67,7 @@ def update_user(
     caller: CanWriteUsers,
     if_match: IfMatch = None,
 ) -> JSONResponse:
-    return with_etag(UserPublic, users_flow.update_user(session, caller, user_id, body, if_match))
+    return with_etag(UserPublic, org.update_user(session, caller, user_id, body, if_match))
 
 
 @router.post(
@@ -80,7 +79,7 @@ def update_user(
 def reset_password(
     user_id: Id, body: PasswordReset, session: SessionDep, settings: SettingsDep, caller: CanWriteUsers
 ) -> Response:
-    login_flow.reset_password(session, settings, caller, user_id, body.new_password)
+    org.reset_password(session, settings, caller, user_id, body.new_password)
     return Response(status_code=204)
 
 

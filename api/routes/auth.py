@@ -26,8 +26,7 @@ from api.errors import PROBLEM_RESPONSES
 from core.errors import AuthenticationFailed
 from core.migrate import current_revision
 from core.security import decode_session
-from workflows.org import login as login_flow
-from workflows.org import sessions
+from workflows.org import flows as org
 from workflows.org.schemas import PasswordChange
 from workflows.shared.schemas import BrowserSession, Health, Me, Token
 
@@ -46,7 +45,7 @@ def login(
     settings: SettingsDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> Token:
-    token = login_flow.login(
+    token = org.login(
         session, settings, username=form.username, password=form.password, address=client_address(request)
     )
     return Token(access_token=token)
@@ -70,7 +69,7 @@ def start_session(
     settings: SettingsDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> BrowserSession:
-    token = login_flow.login(
+    token = org.login(
         session, settings, username=form.username, password=form.password, address=client_address(request)
     )
     csrf = csrf_token_for(token, settings.secret_key)
@@ -101,7 +100,7 @@ def end_session(
         except AuthenticationFailed:  # an expired or foreign token: nothing left to end
             sid = None
         if sid is not None:
-            sessions.end(session, user_id, sid)
+            org.end_session(session, user_id, sid)
     response = Response(status_code=204)
     for name in (SESSION_COOKIE, CSRF_COOKIE):
         response.delete_cookie(
@@ -118,7 +117,7 @@ def end_session(
 def change_password(
     request: Request, body: PasswordChange, session: SessionDep, settings: SettingsDep, caller: CanChangePassword
 ) -> Response:
-    login_flow.change_password(
+    org.change_password(
         session,
         settings,
         caller,

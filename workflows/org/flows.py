@@ -140,3 +140,21 @@ def update_employee(
     common.update_versioned(session, emp, changes, if_match=if_match, caller=caller, entity="employee")
     session.commit()
     return emp
+
+
+# Logins, sessions and lockouts: use cases kept in their topic modules (routes import only this module).
+from workflows.org.locks import clear_lock as clear_lock  # noqa: E402
+from workflows.org.locks import list_locks as list_locks  # noqa: E402
+from workflows.org.login import change_password as change_password  # noqa: E402
+from workflows.org.login import login as login  # noqa: E402
+from workflows.org.login import reset_password as reset_password  # noqa: E402
+from workflows.org.sessions import end  # noqa: E402
+from workflows.org.sessions import sign_out_everywhere as sign_out_everywhere  # noqa: E402
+from workflows.org.users import create_user as create_user  # noqa: E402
+from workflows.org.users import get_user as get_user  # noqa: E402
+from workflows.org.users import update_user as update_user  # noqa: E402
+
+
+def end_session(session: Session, user_id: int, sid: str | None) -> None:
+    """Log out: end one session of the user (`sessions.end`)."""
+    end(session, user_id, sid)
