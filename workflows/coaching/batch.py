@@ -23,7 +23,8 @@ from core.tables import Department, Employee, Period
 from core.vocab import Direction
 from workflows.coaching.alerts import detect, warning_fact
 from workflows.coaching.data import Line, choose_periods, indicator_info, load_lines, next_period_targets, score_lines
-from workflows.coaching.plan import live_catalogue, pace_fact, pace_of, sales_shape, team_position
+from workflows.coaching.pace import pace_fact, pace_of, sales_shape
+from workflows.coaching.plan import live_catalogue, team_position
 from workflows.results.grades import final_scores, period_results
 
 

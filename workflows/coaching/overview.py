@@ -12,7 +12,7 @@ from core.tables import CoachingAlert, Department, Period
 from core.vocab import Direction
 from kpi.grading import Grade
 from workflows.coaching.data import choose_periods, indicator_info, load_lines
-from workflows.coaching.plan import pace_of, sales_shape
+from workflows.coaching.pace import pace_of, sales_shape
 from workflows.coaching.schemas import DepartmentGrades, GradeDistribution, PeriodRef, TeamMember, TeamOverview
 from workflows.org import flows as org
 from workflows.results.grades import period_results

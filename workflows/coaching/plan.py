@@ -5,12 +5,10 @@ The facts carry no name, gender or age, so the same numbers always give the same
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.courses import Course, TrainingCatalogue, load_training_catalogue
@@ -22,11 +20,9 @@ from assistant.report_texts import value_text
 from assistant.schemas import Lang
 from assistant.training import recommend_training
 from core.tables import Course as CourseRow
-from core.tables import Employee, Period, SalesDaily
+from core.tables import Employee, Period
 from core.vocab import Direction
-from kpi.errors import KpiError
-from kpi.pace import MetricKind, PaceResult, project_pace
-from kpi.rules import achievement_ratio
+from kpi.pace import PaceResult
 from kpi.scoring import ScoreBreakdown
 from workflows.coaching.alerts import alerts_of, detect, warning_fact
 from workflows.coaching.data import (
@@ -38,6 +34,7 @@ from workflows.coaching.data import (
     next_period_targets,
     score_lines,
 )
+from workflows.coaching.pace import pace_fact, pace_of, progress, sales_shape
 from workflows.coaching.schemas import AlertPublic, PaceOut, PeriodRef, PlanKpi, PlanPublic
 from workflows.results.grades import Result, final_scores, result_of
 from workflows.results.schemas import ResultPublic
@@ -50,54 +47,6 @@ def live_catalogue(session: Session) -> TrainingCatalogue:
     # Validating the row's attributes also checks its `format` string against the CourseFormat literal.
     courses = [Course.model_validate(r, from_attributes=True) for r in rows]
     return load_training_catalogue().with_courses(courses)
-
-
-def sales_shape(session: Session, period: Period) -> list[float] | None:
-    """Daily company sales of the same days 52 weeks earlier: the expected shape of a period's totals."""
-    shift = timedelta(days=364)
-    rows = dict(
-        session.execute(
-            select(SalesDaily.ds, func.sum(SalesDaily.sales))
-            .where(SalesDaily.ds >= period.start_date - shift, SalesDaily.ds <= period.end_date - shift)
-            .group_by(SalesDaily.ds)
-        ).all()
-    )
-    n = (period.end_date - period.start_date).days + 1
-    shape = [float(rows.get(period.start_date - shift + timedelta(days=i), 0.0) or 0.0) for i in range(n)]
-    return shape if len(rows) == n and sum(shape) > 0 else None
-
-
-def pace_of(line: Line, period: Period, direction: Direction, shape: list[float] | None) -> PaceResult | None:
-    """Projected period end of one running KPI, or None when there is nothing to project."""
-    if line.latest is None or line.target is None:
-        return None
-    as_of, value = line.latest
-    n = (period.end_date - period.start_date).days + 1
-    elapsed = min(max((as_of - period.start_date).days + 1, 0), n)
-    cumulative = line.code in CUMULATIVE_CODES
-    try:
-        return project_pace(
-            value,
-            line.target,
-            elapsed,
-            period_days=n,
-            direction=direction,
-            kind=MetricKind.CUMULATIVE if cumulative else MetricKind.RATE,
-            daily_shape=shape if cumulative else None,
-        )
-    except KpiError:
-        return None
-
-
-def _progress(line: Line, direction: Direction) -> float | None:
-    """Latest actual against the target in percent (uncapped); None when it has no finite achievement."""
-    if line.latest is None or line.target is None:
-        return None
-    try:
-        ach = achievement_ratio(actual=line.latest[1], target=line.target, direction=direction)
-    except KpiError:
-        return None
-    return round(100 * ach, 1) if math.isfinite(ach) else None
 
 
 def team_position(result: Result | None) -> TeamPosition | None:
@@ -229,7 +178,7 @@ def build_plan(
                 target_high=ln.target_high,
                 actual=ln.latest[1] if ln.latest else None,
                 as_of=ln.latest[0] if ln.latest else None,
-                progress_pct=_progress(ln, direction),
+                progress_pct=progress(ln, direction),
                 pace=pace,
             )
         )
@@ -258,22 +207,6 @@ def build_plan(
         training=training or [],
         alerts=[AlertPublic.model_validate(a) for a in alerts],
         notes=notes,
-    )
-
-
-def pace_fact(ln: Any, meta: IndicatorInfo, p: Any) -> PaceFact:
-    """The report fact for one KPI's in-period pace (`ln` has latest and target; `p` is its PaceResult)."""
-    pct = round(100 * p.projected_achievement, 1) if p.projected_achievement not in (None, float("inf")) else None
-    return PaceFact(
-        code=ln.code,
-        name_zh=meta.name_zh,
-        name_en=meta.name_en,
-        unit=meta.unit,
-        as_of=ln.latest[0].isoformat(),
-        actual_to_date=ln.latest[1],
-        target=ln.target,
-        projected_pct=pct,
-        status=str(p.status),
     )
 
 
