@@ -143,6 +143,7 @@ def score_paths(paths: Paths, test: pd.DataFrame, train: Panel) -> pd.DataFrame:
     ]
     out["total_error"] = np.abs(tot["p50"] - actual_total) / actual_total
     out["total_in"] = (actual_total >= tot["lo-80"]) & (actual_total <= tot["hi-80"])
+    out["total_actual"] = actual_total
     return out.loc[out["days"] > 0]
 
 

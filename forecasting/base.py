@@ -73,7 +73,8 @@ class BaseForecaster(BaseEstimator):  # type: ignore[misc]
         self._check_fitted()
         future = prepare_future(self.panel_, h, X, open_col=self.open_col)
         paths = self._paths(self.panel_, future, self.calibration_)
-        return replace(paths, notes=self.panel_.notes + tuple(future.attrs.get("notes", ())))
+        notes = self.panel_.notes + self.model_notes() + tuple(future.attrs.get("notes", ()))
+        return replace(paths, notes=notes)
 
     # --- helpers shared with backtests and the benchmark ------------------------------------------
     def point_forecast(self, panel: Panel, future: pd.DataFrame) -> np.ndarray:
@@ -101,6 +102,10 @@ class BaseForecaster(BaseEstimator):  # type: ignore[misc]
 
     def _predict_point(self, panel: Panel, future: pd.DataFrame) -> np.ndarray:
         raise NotImplementedError
+
+    def model_notes(self) -> tuple[str, ...]:
+        """Notes about the model choice (AutoForecaster: series that do not use the default model)."""
+        return ()
 
     def point_clone(self) -> BaseForecaster:
         """An unfitted copy with the same parameters (used for backtests)."""

@@ -75,6 +75,9 @@ def _run_position(flag: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return np.asarray(np.where(flag, pos, -pos).clip(-DIST_CAP, DIST_CAP), dtype=float)
 
 
+SB_W = 0.5
+SB_D = 1.0
+SEASONAL = "seasonal_base"  # the 0/1 column saying which base a row has (weekly data)
 MAX_GROWTH = 0.7  # log growth per year the trend shift extrapolates at most (about x2 or /2)
 
 
@@ -181,6 +184,16 @@ def build_features(
     spy = freq.steps_per_year
     if trend:
         base = base + _trend_shift(ly, keys, lag, spy, bw)
+    exact = None
+    if kind == "W" and spy >= lag:
+        # Weekly sales follow last year's weeks (back-to-school, Thanksgiving, Christmas): where a year
+        # ago is known, the base is the three weeks around it moved by the level change since then.
+        exact = _window_mean(ly, keys, spy, 1)
+        around = _window_mean(ly, keys, spy - 1, 3)
+        year = np.where(np.isnan(exact), around, SB_W * exact + (1 - SB_W) * around)
+        seasonal = year + SB_D * (base - _window_mean(ly, keys, spy + lag, bw))
+        base = np.where(np.isnan(seasonal), base, seasonal)
+        feats[SEASONAL] = (~np.isnan(seasonal)).astype(float)
     for w, values in levels.items():
         feats[f"lvl{w}"] = values - base
     feats["enc_level"] = enc_level - base
@@ -190,6 +203,8 @@ def build_features(
         year_ago_base = _window_mean(ly, keys, spy + lag, bw)
         feats["yoy_delta"] = year_ago - year_ago_base
         feats["year_ago"] = year_ago - base
+    if exact is not None:
+        feats["year_ago1"] = exact - base
     if kind == "D":
         dow = ds.dt.day_of_week.to_numpy()
         week_keys = keys * 7 + dow

@@ -34,6 +34,10 @@ MIN_POOL = 30  # fewer backtest paths than this are topped up with the documente
 # gap, a series just started) were forecast without their lag features: their errors describe that
 # situation, not the forecast being calibrated, so they are left out of the residual pool and scales.
 MIN_RECENT_OBS = 0.5
+# A series without backtest errors of its own (too short, just started) gets this quantile of the other
+# series' scales, not the typical one: nothing shows it is as calm as the median series, and young series
+# are the erratic ones (Walmart: the median scale covered 27% of new departments' weeks at 80%).
+NEW_SERIES_QUANTILE = 0.9
 NOMINAL = 0.8  # the interval level the small-sample widening is set at (the product's default band)
 
 
@@ -99,7 +103,8 @@ class Calibration:
         n_dates = len(ok[["cutoff", "step"]].drop_duplicates())
         widening = small_sample_widening(pool, n_dates)
         pool = pool * widening
-        return cls(h, scale.to_dict(), pooled, pool.astype(np.float32), signed, n_paths, n_dates, widening)
+        new = float(scale.quantile(NEW_SERIES_QUANTILE))
+        return cls(h, scale.to_dict(), new, pool.astype(np.float32), signed, n_paths, n_dates, widening)
 
     @classmethod
     def fallback(cls, h: int, scale: float, *, seed: int = 0) -> Calibration:

@@ -15,13 +15,16 @@ from forecasting.data import (
     Frequency,
     Y,
     apply_codes,
+    by_series,
     check_future,
     complete_grid,
     empty_regressors,
     fill_horizon,
     fit_codes,
     infer_frequency,
+    row_word,
     standardise,
+    user_name,
     where,
 )
 from forecasting.errors import DataValidationError, EmptyInputError
@@ -71,6 +74,45 @@ def _modal_frequency(df: pd.DataFrame) -> Frequency:
     return infer_frequency(df.loc[df[ID] == longest, DS].reset_index(drop=True))
 
 
+def supported_regressors(
+    hist: pd.DataFrame, regressors: list[str], freq: Frequency
+) -> tuple[list[str], tuple[str, ...]]:
+    """The regressors the history supports, and a note for each one left out.
+
+    A column empty in most history rows whose given values span less than a year (markdowns recorded
+    only since last November) cannot be told apart from the season or the trend of those months: a model
+    would read "empty" as "no markdown" and misread a horizon where the calendar gives it. It is not used."""
+    keep, notes = [], []
+    year = pd.Timedelta(days=364 if freq.alias == "D" else 7 * 52 if freq.alias.startswith("W") else 365)
+    observed = hist.loc[hist[Y].notna()]
+    for col in regressors:
+        given = observed[col].notna()
+        dates = observed.loc[given, DS]
+        span = dates.max() - dates.min() if len(dates) else pd.Timedelta(0)
+        if given.mean() >= 0.5 or span >= year:
+            keep.append(col)
+            continue
+        when = f" ({dates.min().date()}..{dates.max().date()})" if len(dates) else ""
+        notes.append(
+            f"{where(hist, 'history')}: {col!r} is given in only {int(given.sum())} of {len(observed)} "
+            f"{row_word(hist)} of the history{when}, less than a year: not used, also where the calendar gives it "
+            "(the history cannot tell its effect from the season's); give a year or more of it to use it"
+        )
+    return keep, tuple(notes)
+
+
+def returns_note(hist: pd.DataFrame) -> tuple[str, ...]:
+    """A note naming the series with negative values (returns above sales) and what is done with them."""
+    neg = hist[Y] < 0
+    if not neg.any():
+        return ()
+    return (
+        f"{where(hist, 'history')}: {user_name(hist, Y)!r} is below 0 in {int(neg.sum())} {row_word(hist)} "
+        f"({by_series(hist, neg)}): kept as returns above sales; the level the models learn skips those "
+        "steps, and the intervals and ranges of these series may go below 0",
+    )
+
+
 def prepare_history(df: pd.DataFrame, X: pd.DataFrame | None = None, *, open_col: str = OPEN) -> Panel:
     """Validate `unique_id, ds, y` (+ regressors in `df` or in `X`) and put it on a regular grid."""
     hist = standardise(df, what="history")
@@ -82,19 +124,21 @@ def prepare_history(df: pd.DataFrame, X: pd.DataFrame | None = None, *, open_col
     if hist[Y].notna().sum() == 0:
         raise EmptyInputError(f"{where(hist, 'history')}: the value column has no values")
     regressors = [c for c in hist.columns if c not in (ID, DS, Y, open_col)]
+    freq = _modal_frequency(hist)
+    regressors, dropped = supported_regressors(hist, regressors, freq)
     codes = fit_codes(hist, regressors)
     hist = apply_codes(hist, codes)
-    notes = tuple(
+    notes = dropped + tuple(
         f"{text}: kept empty (gradient boosting learns what an empty value means; SARIMAX and flags read it as 0)"
         for text in empty_regressors(hist, regressors, "history").values()
     )
+    notes += returns_note(hist)
     signed = frozenset(hist.loc[hist[Y] < 0, ID].unique().tolist())
     if open_col in hist.columns:
         hist[OPEN] = (pd.to_numeric(hist.pop(open_col), errors="coerce").fillna(1.0) != 0).astype(float)
     else:
         hist[OPEN] = 1.0
     hist.loc[hist[OPEN] == 0, Y] = 0.0
-    freq = _modal_frequency(hist)
     grid = complete_grid(hist[[ID, DS, Y, OPEN, *regressors]], freq, end=hist[DS].max())
     return Panel(grid, freq, regressors, codes, signed, notes)
 
