@@ -141,7 +141,8 @@ def score_paths(paths: Paths, test: pd.DataFrame, train: Panel) -> pd.DataFrame:
         coverage(actual[i][open_days[i]], daily["lo-80"][i][open_days[i]], daily["hi-80"][i][open_days[i]])
         for i in range(len(paths.ids))
     ]
-    out["total_error"] = np.abs(tot["p50"] - actual_total) / actual_total
+    with np.errstate(divide="ignore", invalid="ignore"):  # a series with no sales in the window: inf
+        out["total_error"] = np.abs(tot["p50"] - actual_total) / actual_total
     out["total_in"] = (actual_total >= tot["lo-80"]) & (actual_total <= tot["hi-80"])
     out["total_actual"] = actual_total
     return out.loc[out["days"] > 0]

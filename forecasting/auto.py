@@ -33,7 +33,8 @@ class AutoForecaster(BaseForecaster):
     SARIMAX when there are at most 20 series. A series keeps the global model (the default) unless another
     candidate's backtest MASE is more than 30% lower on average and lower in every window it was scored
     in: with a few windows of one series, "lowest on average" alone mostly picks noise. A series without a
-    backtest (shorter than a window before the last cutoff) gets the recent median (or seasonal naive
+    backtest or with fewer than `min_history` observed steps (default: two horizons, one to train on
+    and one to test) gets the recent median (or seasonal naive
     when the candidates are given without it). `reasons()` says, per series, which model and why;
     the notes of `predict_paths` list the series that do not use the default model.
     """
@@ -99,7 +100,9 @@ class AutoForecaster(BaseForecaster):
         chosen = [bt.loc[bt[ID].map(self.choice_) == name] for name, bt in backtests.items() if len(bt)]
         self.backtest_ = pd.concat(chosen, ignore_index=True) if chosen else pd.DataFrame()
         self.calibration_ = (
-            Calibration.from_backtest(self.backtest_, h, seed=self.seed, signed=panel.signed)
+            Calibration.from_backtest(
+                self.backtest_, h, seed=self.seed, signed=panel.signed, young=panel.young()
+            )
             if len(self.backtest_)
             else Calibration.fallback(h, 0.25)
         )
@@ -112,13 +115,14 @@ class AutoForecaster(BaseForecaster):
         observed = history_values(panel).groupby(ID).size().reindex(panel.ids).fillna(0).astype(int)
         short = SHORT if SHORT in names else (FALLBACK if FALLBACK in names else names[0])
         default = self.default_
+        min_history = self.min_history or 2 * self._calibration_horizon(panel)
         choice, reasons = {}, {}
         for sid in panel.ids:
             mean = self.scores_.loc[sid].dropna()
             n = int(observed[sid])
-            if mean.empty or (self.min_history and n < self.min_history):
+            if mean.empty or n < min_history:
                 choice[sid] = short
-                reasons[sid] = f"{short}: {n} {unit} of history, too short for a backtest"
+                reasons[sid] = f"{short}: {n} {unit} of history, too short for a backtest to tell the models apart"
                 continue
             best = default if default in mean.index else str(mean.idxmin())
             by_window = self.window_scores_.loc[sid]

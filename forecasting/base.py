@@ -59,7 +59,9 @@ class BaseForecaster(BaseEstimator):  # type: ignore[misc]
         self._fit_point(panel)
         self.panel_ = panel
         self.backtest_ = backtest
-        self.calibration_ = Calibration.from_backtest(backtest, h, seed=self.seed, signed=panel.signed)
+        self.calibration_ = Calibration.from_backtest(
+            backtest, h, seed=self.seed, signed=panel.signed, young=panel.young()
+        )
         return self
 
     def predict(
@@ -86,7 +88,8 @@ class BaseForecaster(BaseEstimator):  # type: ignore[misc]
 
     def _paths(self, panel: Panel, future: pd.DataFrame, calibration: Calibration) -> Paths:
         yhat = self.point_forecast(panel, future)
-        return paths_from_points(future.assign(yhat=yhat), calibration, self.n_paths, self.seed)
+        paths = paths_from_points(future.assign(yhat=yhat), calibration, self.n_paths, self.seed)
+        return with_absence(paths, panel.presence, self.seed)
 
     def _calibration_horizon(self, panel: Panel) -> int:
         if self.horizon:
@@ -137,6 +140,22 @@ def paths_from_points(future: pd.DataFrame, calibration: Calibration, n_paths: i
     is_open[row, col] = future[OPEN].to_numpy() != 0
     values = calibration.sample(ids, point, is_open, n_paths, seed)
     return Paths(ids, dates, values, point, is_open)
+
+
+def with_absence(paths: Paths, presence: dict[str, float], seed: int) -> Paths:
+    """Paths of series that sell in only some steps get steps without sales (0) with the series' share of
+    absent steps, drawn independently per path and step (see `panel.presence_shares`)."""
+    if not presence:
+        return paths
+    values = paths.values.copy()
+    for i, sid in enumerate(paths.ids):
+        share = presence.get(sid)
+        if share is None:
+            continue
+        rng = np.random.default_rng([seed, i, 7])
+        values[i][rng.random(values[i].shape) >= share] = 0.0
+        values[i][:, np.isnan(paths.point[i])] = np.nan
+    return replace(paths, values=values)
 
 
 def history_values(panel: Panel) -> pd.DataFrame:

@@ -69,9 +69,19 @@ class Calibration:
 
     @classmethod
     def from_backtest(
-        cls, bt: pd.DataFrame, h: int, *, seed: int = 0, signed: frozenset[str] = frozenset()
+        cls,
+        bt: pd.DataFrame,
+        h: int,
+        *,
+        seed: int = 0,
+        signed: frozenset[str] = frozenset(),
+        young: frozenset[str] = frozenset(),
     ) -> Calibration:
-        """Build from a backtest frame with `unique_id, cutoff, step, y, yhat, open[, recent_obs]` (steps 1..h)."""
+        """Build from a backtest frame with `unique_id, cutoff, step, y, yhat, open[, recent_obs]` (steps 1..h).
+
+        The scales of `young` series (less than a year of history) are shrunk towards the new-series scale
+        (see NEW_SERIES_QUANTILE) rather than the median one: a few calm weeks of a new department do not
+        make it a calm series."""
         ok = bt.loc[(bt["open"] == 1) & bt["y"].notna() & bt["yhat"].notna() & (bt["step"] <= h)]
         if "recent_obs" in ok and (ok["recent_obs"] >= MIN_RECENT_OBS).any():
             ok = ok.loc[ok["recent_obs"] >= MIN_RECENT_OBS]
@@ -82,8 +92,11 @@ class Calibration:
         stats = absr.groupby(ok[ID]).agg(["sum", "count"])
         # Shrink towards the typical series (the median scale), not the pooled mean that a few erratic
         # series dominate: that would widen every well-behaved series' interval.
-        pooled = float((stats["sum"] / stats["count"]).median()) or 1e-3
-        scale = ((stats["sum"] + SHRINK_OBS * pooled) / (stats["count"] + SHRINK_OBS)).clip(lower=1e-4)
+        own = stats["sum"] / stats["count"]
+        pooled = float(own.median()) or 1e-3
+        new = max(pooled, float(own.quantile(NEW_SERIES_QUANTILE)))
+        target = pd.Series(np.where(stats.index.isin(list(young)), new, pooled), index=stats.index)
+        scale = ((stats["sum"] + SHRINK_OBS * target) / (stats["count"] + SHRINK_OBS)).clip(lower=1e-4)
         z = r / scale.reindex(ok[ID]).to_numpy()
         frame = pd.DataFrame({ID: ok[ID].to_numpy(), "cutoff": ok["cutoff"].to_numpy(), "step": ok["step"], "z": z})
         wide = frame.pivot_table(index=[ID, "cutoff"], columns="step", values="z", aggfunc="first")
@@ -103,7 +116,6 @@ class Calibration:
         n_dates = len(ok[["cutoff", "step"]].drop_duplicates())
         widening = small_sample_widening(pool, n_dates)
         pool = pool * widening
-        new = float(scale.quantile(NEW_SERIES_QUANTILE))
         return cls(h, scale.to_dict(), new, pool.astype(np.float32), signed, n_paths, n_dates, widening)
 
     @classmethod

@@ -30,8 +30,15 @@ def step_index(ds: pd.Series | pd.DatetimeIndex, freq: Frequency) -> np.ndarray:
     return days // 7 if freq.alias.startswith("W") else days
 
 
+def _without_returns(obs: pd.DataFrame) -> pd.DataFrame:
+    """Observed rows without the return steps (below 0) of series that mostly sell: a return week is an
+    event of that week, not of the season, so seasonal naive looks past it to the season before."""
+    mostly_sells = obs.groupby(ID)[Y].transform("median") >= 0
+    return obs.loc[~(mostly_sells & (obs[Y] < 0))]
+
+
 class SeasonalNaive(BaseForecaster):
-    """Each horizon step repeats the last observed open value one or more seasons back.
+    """Each horizon step repeats the last observed open value one or more seasons back (past return weeks).
 
     Series shorter than one season repeat their last observed value (naive), which is also the
     documented fallback for series too short for the other models.
@@ -54,12 +61,12 @@ class SeasonalNaive(BaseForecaster):
         self.open_col = open_col
 
     def _fit_point(self, panel: Panel) -> None:
-        obs = history_values(panel)
+        obs = _without_returns(history_values(panel))
         self.season_ = int(self.season_length or panel.freq.season_length)
         self.last_ = obs.groupby(ID)[Y].last()
 
     def _predict_point(self, panel: Panel, future: pd.DataFrame) -> np.ndarray:
-        obs = history_values(panel)
+        obs = _without_returns(history_values(panel))
         lookup = pd.Series(
             obs[Y].to_numpy(), index=pd.MultiIndex.from_arrays([obs[ID], step_index(obs[DS], panel.freq)])
         )

@@ -38,6 +38,8 @@ class Panel:
     Every series runs from its first date to the panel's last date `end`. `signed` holds the series with
     negative values in their history (returns, refunds): only their forecasts and paths may go below 0.
     `notes` says what was done with imperfect input (empty regressor values), in the user's words.
+    `presence` holds, for weekly and monthly series that sell in only some steps, the share of steps with
+    sales (see `presence_shares`): their sample paths have steps without sales in that proportion.
     """
 
     frame: pd.DataFrame
@@ -46,6 +48,7 @@ class Panel:
     codes: Codes = field(default_factory=dict)
     signed: frozenset[str] = frozenset()
     notes: tuple[str, ...] = ()
+    presence: dict[str, float] = field(default_factory=dict)
 
     @property
     def end(self) -> pd.Timestamp:
@@ -62,6 +65,11 @@ class Panel:
         sub = self.frame.loc[self.frame[DS] <= cutoff]
         started = sub.groupby(ID)[Y].transform(lambda s: s.notna().any())
         return replace(self, frame=sub.loc[started].reset_index(drop=True))
+
+    def young(self) -> frozenset[str]:
+        """Series with less than a year of observed steps."""
+        counts = self.frame.loc[self.frame[Y].notna()].groupby(ID).size()
+        return frozenset(counts.index[counts < self.freq.steps_per_year].astype(str))
 
     def window(self, cutoff: pd.Timestamp, h: int) -> pd.DataFrame:
         """The `h` steps after `cutoff` as a future frame with actuals (`y`) kept for scoring."""
@@ -113,6 +121,44 @@ def returns_note(hist: pd.DataFrame) -> tuple[str, ...]:
     )
 
 
+MAX_NO_SALES_RUN = 13  # steps: a longer run of absent steps is a gap (closed, not recorded), not weeks without sales
+MIN_PRESENCE = 0.95  # a series absent in fewer of its steps than this is treated as always present
+
+
+def presence_shares(grid: pd.DataFrame, freq: Frequency) -> dict[str, float]:
+    """Weekly and monthly series: the share of their last year's steps with a value, for series absent in
+    more than 5% of them. Runs of absent steps shorter than 13 steps count as steps without sales (a
+    department that sells in some weeks only: the source leaves those weeks out); longer runs are
+    gaps (a store closed for months, a series that ended) and do not count. Daily data has no such rule:
+    closed days come with an open flag."""
+    if freq.alias == "D":
+        return {}
+    out = {}
+    for sid, grp in grid.groupby(ID, sort=False):
+        y = grp[Y].iloc[-freq.steps_per_year :]
+        absent = y.isna().to_numpy()
+        runs = pd.Series(absent).ne(pd.Series(absent).shift()).cumsum()
+        length = pd.Series(absent).groupby(runs).transform("size").to_numpy()
+        no_sales = int((absent & (length < MAX_NO_SALES_RUN)).sum())
+        sold = int((~absent).sum())
+        if sold and sold / (sold + no_sales) < MIN_PRESENCE:
+            out[str(sid)] = sold / (sold + no_sales)
+    return out
+
+
+def presence_note(hist: pd.DataFrame, presence: dict[str, float], freq: Frequency) -> str:
+    """Which series sell in only some steps, and what their forecasts do about it."""
+    unit = "weeks" if freq.alias.startswith("W") else "months"
+    items = sorted(presence.items(), key=lambda kv: kv[1])
+    shown = ", ".join(f"{sid!r} {share:.0%}" for sid, share in items[:10])
+    more = f" and {len(items) - 10} more" if len(items) > 10 else ""
+    return (
+        f"{where(hist, 'history')}: {len(items)} series have {unit} without a line (no sales) in the last year "
+        f"(share of {unit} with sales: {shown}{more}): their ranges and totals include {unit} without sales in "
+        "that proportion; the point forecast is a week with sales"
+    )
+
+
 def prepare_history(df: pd.DataFrame, X: pd.DataFrame | None = None, *, open_col: str = OPEN) -> Panel:
     """Validate `unique_id, ds, y` (+ regressors in `df` or in `X`) and put it on a regular grid."""
     hist = standardise(df, what="history")
@@ -140,7 +186,10 @@ def prepare_history(df: pd.DataFrame, X: pd.DataFrame | None = None, *, open_col
         hist[OPEN] = 1.0
     hist.loc[hist[OPEN] == 0, Y] = 0.0
     grid = complete_grid(hist[[ID, DS, Y, OPEN, *regressors]], freq, end=hist[DS].max())
-    return Panel(grid, freq, regressors, codes, signed, notes)
+    presence = presence_shares(grid, freq)
+    if presence:
+        notes += (presence_note(hist, presence, freq),)
+    return Panel(grid, freq, regressors, codes, signed, notes, presence)
 
 
 def prepare_future(
