@@ -209,7 +209,8 @@ def eval_forecast(
     unknown = [f for f in freqs if f not in FREQS]
     if unknown:
         _fail(
-            f"--freq {unknown[0]!r} is not one of {', '.join(FREQS)}", "pass --freq daily, weekly, rossmann-weekly, monthly or generated"
+            f"--freq {unknown[0]!r} is not one of {', '.join(FREQS)}",
+            "pass --freq daily, weekly, rossmann-weekly, monthly or generated",
         )
     from eval.forecast_walmart import HISTORY_FILE as WALMART_FILE
 

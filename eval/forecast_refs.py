@@ -76,7 +76,10 @@ class LagGBM(BaseForecaster):
         full = pd.concat([hist, future.assign(**{Y: np.nan})[hist.columns]], ignore_index=True)
         full = complete_grid(full.sort_values([ID, DS], kind="stable"), panel.freq)
         with threadpool_limits(1, user_api="openmp"):
-            pred = self.model_.predict(self._features(full, panel)[self.columns_]) * self.mean_.reindex(full[ID]).to_numpy()
+            pred = (
+                self.model_.predict(self._features(full, panel)[self.columns_])
+                * self.mean_.reindex(full[ID]).to_numpy()
+            )
         lookup = pd.Series(pred, index=pd.MultiIndex.from_frame(full[[ID, DS]]))
         return np.asarray(lookup.reindex(pd.MultiIndex.from_frame(future[[ID, DS]])).to_numpy(), dtype=float)
 

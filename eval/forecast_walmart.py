@@ -164,7 +164,12 @@ def format_table(scores: dict[str, pd.DataFrame], cpu: dict[str, float], origins
         chosen = [o for o in origins if (o in HELD_OUT) == keep]
         if not chosen:
             continue
-        lines += [f"### {title}: origins {', '.join(chosen)}", "", head + " CPU s per series |", "|---|---|---|---|---|---|---|"]
+        lines += [
+            f"### {title}: origins {', '.join(chosen)}",
+            "",
+            head + " CPU s per series |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for label, parts in scores.items():
             sub = parts.loc[parts["origin"].isin(chosen)]
             lines.append(_row(label, summarise_scores(sub), f" {cpu[label]:.2f} |"))
@@ -178,9 +183,7 @@ def format_table(scores: dict[str, pd.DataFrame], cpu: dict[str, float], origins
     return "\n".join(lines) + "\n"
 
 
-def run(
-    data_dir: Path, n: int, results_dir: Path, progress: Callable[[str], None], dev_only: bool = False
-) -> str:
+def run(data_dir: Path, n: int, results_dir: Path, progress: Callable[[str], None], dev_only: bool = False) -> str:
     """Score every tool at every origin (the held-out one too unless `dev_only`); write the table."""
     started = time.perf_counter()
     raw = load_walmart(data_dir, n)

@@ -100,9 +100,7 @@ class AutoForecaster(BaseForecaster):
         chosen = [bt.loc[bt[ID].map(self.choice_) == name] for name, bt in backtests.items() if len(bt)]
         self.backtest_ = pd.concat(chosen, ignore_index=True) if chosen else pd.DataFrame()
         self.calibration_ = (
-            Calibration.from_backtest(
-                self.backtest_, h, seed=self.seed, signed=panel.signed, young=panel.young()
-            )
+            Calibration.from_backtest(self.backtest_, h, seed=self.seed, signed=panel.signed, young=panel.young())
             if len(self.backtest_)
             else Calibration.fallback(h, 0.25)
         )
@@ -124,7 +122,7 @@ class AutoForecaster(BaseForecaster):
                 choice[sid] = short
                 reasons[sid] = f"{short}: {n} {unit} of history, too short for a backtest to tell the models apart"
                 continue
-            best = default if default in mean.index else str(mean.idxmin())
+            best = default if default is not None and default in mean.index else str(mean.idxmin())
             by_window = self.window_scores_.loc[sid]
             for name in mean.sort_values().index:
                 if name != best and mean[name] < (1 - MARGIN) * mean[best] and _wins_always(by_window, name, best):

@@ -58,7 +58,14 @@ def test_a_markdown_recorded_only_lately_is_not_used_and_the_note_names_it(tmp_p
     # The CLI prints the same note on stderr.
     history.to_csv(tmp_path / "h.csv", index=False)
     calendar.to_csv(tmp_path / "c.csv", index=False)
-    args = ["forecast", str(tmp_path / "h.csv"), "--calendar", str(tmp_path / "c.csv"), "--out", str(tmp_path / "f.csv")]
+    args = [
+        "forecast",
+        str(tmp_path / "h.csv"),
+        "--calendar",
+        str(tmp_path / "c.csv"),
+        "--out",
+        str(tmp_path / "f.csv"),
+    ]
     result = CliRunner().invoke(app, [*args, "--quiet"])
     assert result.exit_code == 0, result.output
     assert "note:" in result.output and "'MarkDown1' is given in only" in result.output
@@ -82,7 +89,9 @@ def test_a_series_with_8_weeks_gets_the_recent_median_and_a_note_saying_why() ->
     future = calendar.loc[calendar["unique_id"] == "s0"].assign(unique_id="new")
     model = _fit(pd.concat([history, new], ignore_index=True))
     assert model.model_names()["new"] == "RecentMedian"
-    assert model.reasons()["new"] == "RecentMedian: 8 weeks of history, too short for a backtest to tell the models apart"
+    assert (
+        model.reasons()["new"] == "RecentMedian: 8 weeks of history, too short for a backtest to tell the models apart"
+    )
     paths = model.predict_paths(X=pd.concat([calendar, future], ignore_index=True))
     assert any("'new'" in n and "RecentMedian" in n for n in paths.notes)
     out = model.predict(X=pd.concat([calendar, future], ignore_index=True))
