@@ -35,6 +35,15 @@ ORIGINS = ("2011-07-29", "2011-10-28", "2012-01-27", "2012-04-27")
 HELD_OUT = ("2012-04-27",)  # never looked at while tuning; scored once at the end
 STORE_COLS = ("IsHoliday", "Temperature", "Fuel_Price", "MarkDown1", "MarkDown2", "MarkDown3", "MarkDown4",
               "MarkDown5", "CPI", "Unemployment")  # fmt: skip
+NOTES = (
+    "MASE: mean absolute error over the weeks with sales / the series' in-sample 52-week seasonal-naive error\n"
+    "(one-step naive for series shorter than a year), averaged over series-windows. 80% cover: share of weeks\n"
+    "with sales inside the 80% interval. Totals: p50 and 80% interval of the 13-week sum of joint sample paths\n"
+    "(absent weeks count as no sales); total abs. error = sum |p50 - actual| / sum actual. statsforecast's\n"
+    "AutoETS drops seasons longer than 24 steps (non-seasonal here) and its MSTL needs two full seasons\n"
+    "(105 weeks): before 2012-02 no series has them, so MSTL is its AutoETS trend alone on those origins.\n"
+    "Every tool's intervals come from its own `fit` (backtests before the origin, the same sample-path method)."
+)
 LENGTH_GROUPS = ((0, 52, "under 52 weeks"), (52, 104, "52-103 weeks"), (104, 10_000, "104 weeks or more"))
 
 
@@ -214,7 +223,7 @@ def run(data_dir: Path, n: int, results_dir: Path, progress: Callable[[str], Non
     info = (
         f"Walmart weekly: {raw['series'].nunique()} store-department series, {len(origins)} origins x {H} weeks"
         f" (held out: {', '.join(HELD_OUT)}); wall {time.perf_counter() - started:.0f} s, peak memory"
-        f" {peak_memory_gb():.2f} GB, 2 cores.\n\nkpilot's choices: " + "; ".join(choices)
+        f" {peak_memory_gb():.2f} GB, 2 cores.\n\nkpilot's choices: " + "; ".join(choices) + "\n\n" + NOTES
     )
     table = format_table(frames, per_series, origins, info)
     results_dir.mkdir(parents=True, exist_ok=True)

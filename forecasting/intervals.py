@@ -97,6 +97,10 @@ class Calibration:
         new = max(pooled, float(own.quantile(NEW_SERIES_QUANTILE)))
         target = pd.Series(np.where(stats.index.isin(list(young)), new, pooled), index=stats.index)
         scale = ((stats["sum"] + SHRINK_OBS * target) / (stats["count"] + SHRINK_OBS)).clip(lower=1e-4)
+        is_young = ok[ID].isin(list(young)).to_numpy()
+        factor = group_widening(r / scale.reindex(ok[ID]).to_numpy(), is_young)
+        scale = scale.where(~scale.index.isin(list(young)), scale * factor)
+        new *= factor
         z = r / scale.reindex(ok[ID]).to_numpy()
         frame = pd.DataFrame({ID: ok[ID].to_numpy(), "cutoff": ok["cutoff"].to_numpy(), "step": ok["step"], "z": z})
         wide = frame.pivot_table(index=[ID, "cutoff"], columns="step", values="z", aggfunc="first")
@@ -154,6 +158,21 @@ class Calibration:
             parts.append(block + carry)
             carry = carry + block.mean(axis=1, keepdims=True)
         return np.concatenate(parts, axis=1)[:, :horizon]
+
+
+MIN_GROUP_ERRORS = 30
+
+
+def group_widening(z: np.ndarray, in_group: np.ndarray, level: float = NOMINAL) -> float:
+    """Factor (>= 1) bringing the group's `level` quantile of |z| up to the other series' one.
+
+    The young series' errors, normalised by their shrunk scales, still ran wider than the rest
+    (Walmart: 64% of new departments' weeks inside the 80% interval); with at least 30 errors of the
+    group their scales are widened by the ratio, so that each group, not only the average, is covered."""
+    if in_group.sum() < MIN_GROUP_ERRORS or (~in_group).sum() < MIN_GROUP_ERRORS:
+        return 1.0
+    rest = float(np.quantile(np.abs(z[~in_group]), level))
+    return max(1.0, float(np.quantile(np.abs(z[in_group]), level)) / rest) if rest > 0 else 1.0
 
 
 def small_sample_widening(pool: np.ndarray, n_dates: int, level: float = NOMINAL) -> float:
