@@ -165,7 +165,7 @@ def _run_forecast(history: Path, calendar: Path, out: Path, id_col: str, date_co
         typer.echo(f"wrote {out} ({rows} rows) in {time.perf_counter() - started:.0f} s; models {models}", err=True)
 
 
-FREQS = ("daily", "weekly", "monthly", "generated")
+FREQS = ("daily", "weekly", "rossmann-weekly", "monthly", "generated")
 
 
 def eval_forecast(
@@ -175,12 +175,20 @@ def eval_forecast(
     freq: Annotated[
         list[str] | None,
         typer.Option(
-            help="daily (Rossmann, ours vs seasonal naive), weekly / monthly (Rossmann summed to weeks / months) "
-            "or generated (a generated weekly panel): the last three side by side with AutoETS, MSTL and a "
-            "reference gradient-boosting model. Repeatable."
+            help="daily (Rossmann, ours vs seasonal naive), weekly (Walmart store-department weeks, rolling "
+            "origins before 2012-07-27), rossmann-weekly / monthly (Rossmann summed to weeks / months) or "
+            "generated (a generated weekly panel): all but daily side by side with seasonal naive, AutoETS, "
+            "MSTL and a reference gradient-boosting model. Repeatable."
         ),
     ] = None,
     data_dir: Annotated[Path, typer.Option(help="Folder with the Rossmann files.")] = Path("../shared/data/rossmann"),
+    walmart_dir: Annotated[Path, typer.Option(help="Folder with the Walmart files (--freq weekly).")] = Path(
+        "../shared/data/walmart"
+    ),
+    series: Annotated[int, typer.Option(help="Walmart series sampled (--freq weekly).")] = 300,
+    dev: Annotated[
+        bool, typer.Option(help="Weekly: development origins only (leave the held-out window unscored).")
+    ] = False,
     results_dir: Annotated[Path, typer.Option(help="Where the table is written.")] = Path("eval/results"),
     forecast_out: Annotated[
         Path | None, typer.Option(help="Also forecast all stores over the calendar file into this CSV.")
@@ -201,14 +209,20 @@ def eval_forecast(
     unknown = [f for f in freqs if f not in FREQS]
     if unknown:
         _fail(
-            f"--freq {unknown[0]!r} is not one of {', '.join(FREQS)}", "pass --freq daily, weekly, monthly or generated"
+            f"--freq {unknown[0]!r} is not one of {', '.join(FREQS)}",
+            "pass --freq daily, weekly, rossmann-weekly, monthly or generated",
         )
+    from eval.forecast_walmart import HISTORY_FILE as WALMART_FILE
+
     have_data = (data_dir / HISTORY_FILE).is_file()
-    if not have_data and freqs != ["generated"]:
+    if not have_data and set(freqs) - {"generated", "weekly"}:
         typer.echo(f"skipped: {data_dir / HISTORY_FILE} not found (the benchmark needs ../shared/data)", err=True)
-        freqs = [f for f in freqs if f == "generated"]
-        if not freqs:
-            raise typer.Exit(code=0)
+        freqs = [f for f in freqs if f in ("generated", "weekly")]
+    if "weekly" in freqs and not (walmart_dir / WALMART_FILE).is_file():
+        typer.echo(f"skipped: {walmart_dir / WALMART_FILE} not found (the weekly benchmark needs it)", err=True)
+        freqs = [f for f in freqs if f != "weekly"]
+    if not freqs:
+        raise typer.Exit(code=0)
     n = None if stores == "all" else int(stores)
     handler = logging.StreamHandler(sys.stderr)  # one line per backtest window as progress
     logger = logging.getLogger("forecasting")
@@ -218,6 +232,10 @@ def eval_forecast(
         for name in freqs:
             if name == "daily" and windows > 0:
                 table = run(data_dir, n, windows, horizon, results_dir, lambda msg: typer.echo(msg, err=True), holdout)
+            elif name == "weekly":
+                from eval.forecast_walmart import run as run_walmart
+
+                table = run_walmart(walmart_dir, series, results_dir, lambda msg: typer.echo(msg, err=True), dev)
             elif name != "daily":
                 from eval.forecast_freq import run as run_freq
 

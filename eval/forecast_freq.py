@@ -26,7 +26,7 @@ from forecasting.data import DS, ID, Y
 from forecasting.panel import Panel, prepare_history
 
 # (horizon, scored windows, calibration windows) per data set
-SETUP = {"weekly": (8, 3, 3), "monthly": (3, 2, 2), "generated": (13, 3, 3)}
+SETUP = {"rossmann-weekly": (8, 3, 3), "monthly": (3, 2, 2), "generated": (13, 3, 3)}
 
 
 def aggregate_rossmann(daily: pd.DataFrame, freq: str) -> pd.DataFrame:
@@ -105,7 +105,7 @@ def load(name: str, data_dir: Path, stores: int | None) -> Panel:
     if name == "generated":
         return prepare_history(generated_weekly())
     daily = load_rossmann(data_dir, stores)
-    return prepare_history(aggregate_rossmann(daily, "W-FRI" if name == "weekly" else "MS"))
+    return prepare_history(aggregate_rossmann(daily, "W-FRI" if name == "rossmann-weekly" else "MS"))
 
 
 def models(h: int) -> list[tuple[str, BaseForecaster]]:

@@ -61,20 +61,25 @@ class LagGBM(BaseForecaster):
 
     def _fit_point(self, panel: Panel) -> None:
         f = panel.frame
-        self.mean_ = f[Y].where(f[OPEN] == 1).groupby(f[ID]).mean().abs().clip(lower=1e-6)
+        self.mean_ = f[Y].where(f[OPEN] == 1).abs().groupby(f[ID]).mean().clip(lower=1.0)
         X = self._features(f, panel)
         target = (f[Y].where(f[OPEN] == 1) / self.mean_.reindex(f[ID]).to_numpy()).to_numpy()
         rows = np.isfinite(target)
+        # An all-empty column (a regressor not recorded yet) breaks the binning: left out, as a user would.
+        self.columns_ = [c for c in X.columns if X.loc[rows, c].notna().any()]
         model = HistGradientBoostingRegressor(max_iter=self.max_iter, learning_rate=0.05, random_state=self.seed)
         with threadpool_limits(1, user_api="openmp"):
-            self.model_ = model.fit(X.loc[rows], target[rows])
+            self.model_ = model.fit(X.loc[rows, self.columns_], target[rows])
 
     def _predict_point(self, panel: Panel, future: pd.DataFrame) -> np.ndarray:
         hist = panel.frame
         full = pd.concat([hist, future.assign(**{Y: np.nan})[hist.columns]], ignore_index=True)
         full = complete_grid(full.sort_values([ID, DS], kind="stable"), panel.freq)
         with threadpool_limits(1, user_api="openmp"):
-            pred = self.model_.predict(self._features(full, panel)) * self.mean_.reindex(full[ID]).to_numpy()
+            pred = (
+                self.model_.predict(self._features(full, panel)[self.columns_])
+                * self.mean_.reindex(full[ID]).to_numpy()
+            )
         lookup = pd.Series(pred, index=pd.MultiIndex.from_frame(full[[ID, DS]]))
         return np.asarray(lookup.reindex(pd.MultiIndex.from_frame(future[[ID, DS]])).to_numpy(), dtype=float)
 

@@ -19,12 +19,20 @@ log = logging.getLogger("forecasting")
 MIN_TRAIN_SEASONS = 2
 
 
+def min_train_steps(panel: Panel) -> int:
+    """Steps of history a backtest cutoff needs: two weeks (+1 day) of daily data; one year plus one step of
+    weekly or monthly data (the global model's year-ago features then exist; two years left real weekly
+    files, 2.5 years long, one backtest window)."""
+    season = panel.freq.season_length
+    return (MIN_TRAIN_SEASONS if season < 12 else 1) * season + 1
+
+
 def rolling_cutoffs(panel: Panel, h: int, n_windows: int) -> list[pd.Timestamp]:
     """Up to `n_windows` cutoffs, h steps apart, ending h steps before the panel's end (oldest first).
 
-    A cutoff is kept only when the history before it is at least two seasons long."""
+    A cutoff is kept only when the history before it is `min_train_steps` long."""
     start = panel.frame[DS].min()
-    min_train = start + (MIN_TRAIN_SEASONS * panel.freq.season_length + 1) * panel.freq.offset
+    min_train = start + min_train_steps(panel) * panel.freq.offset
     cutoffs = [panel.end - k * h * panel.freq.offset for k in range(1, n_windows + 1)]
     return sorted(c for c in cutoffs if c >= min_train)
 
@@ -72,14 +80,17 @@ def _step(panel: Panel) -> pd.Timedelta:
 
 
 def seasonal_scale(panel: Panel) -> pd.Series:
-    """Per series: mean |y_t - y_{t-s}| over pairs of open, observed days (the MASE denominator)."""
+    """Per series: mean |y_t - y_{t-s}| over pairs of open, observed days (the MASE denominator).
+
+    A series without such a pair (shorter than one season) gets the one-step naive scale instead."""
     f = panel.frame
-    s = panel.freq.season_length
     y = f[Y].where(f[OPEN] == 1)
-    lagged = y.groupby(f[ID]).shift(s)
-    diff = (y - lagged).abs()
-    scale = diff.groupby(f[ID]).mean()
-    return scale.where(scale > 0)
+
+    def naive(lag: int) -> pd.Series:
+        scale = (y - y.groupby(f[ID]).shift(lag)).abs().groupby(f[ID]).mean()
+        return scale.where(scale > 0)
+
+    return naive(panel.freq.season_length).fillna(naive(1))
 
 
 def score(bt: pd.DataFrame, scale: pd.Series) -> pd.DataFrame:

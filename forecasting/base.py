@@ -59,7 +59,9 @@ class BaseForecaster(BaseEstimator):  # type: ignore[misc]
         self._fit_point(panel)
         self.panel_ = panel
         self.backtest_ = backtest
-        self.calibration_ = Calibration.from_backtest(backtest, h, seed=self.seed, signed=panel.signed)
+        self.calibration_ = Calibration.from_backtest(
+            backtest, h, seed=self.seed, signed=panel.signed, young=panel.young()
+        )
         return self
 
     def predict(
@@ -73,7 +75,8 @@ class BaseForecaster(BaseEstimator):  # type: ignore[misc]
         self._check_fitted()
         future = prepare_future(self.panel_, h, X, open_col=self.open_col)
         paths = self._paths(self.panel_, future, self.calibration_)
-        return replace(paths, notes=self.panel_.notes + tuple(future.attrs.get("notes", ())))
+        notes = self.panel_.notes + self.model_notes() + tuple(future.attrs.get("notes", ()))
+        return replace(paths, notes=notes)
 
     # --- helpers shared with backtests and the benchmark ------------------------------------------
     def point_forecast(self, panel: Panel, future: pd.DataFrame) -> np.ndarray:
@@ -85,7 +88,8 @@ class BaseForecaster(BaseEstimator):  # type: ignore[misc]
 
     def _paths(self, panel: Panel, future: pd.DataFrame, calibration: Calibration) -> Paths:
         yhat = self.point_forecast(panel, future)
-        return paths_from_points(future.assign(yhat=yhat), calibration, self.n_paths, self.seed)
+        paths = paths_from_points(future.assign(yhat=yhat), calibration, self.n_paths, self.seed)
+        return with_absence(paths, panel.presence, self.seed)
 
     def _calibration_horizon(self, panel: Panel) -> int:
         if self.horizon:
@@ -101,6 +105,10 @@ class BaseForecaster(BaseEstimator):  # type: ignore[misc]
 
     def _predict_point(self, panel: Panel, future: pd.DataFrame) -> np.ndarray:
         raise NotImplementedError
+
+    def model_notes(self) -> tuple[str, ...]:
+        """Notes about the model choice (AutoForecaster: series that do not use the default model)."""
+        return ()
 
     def point_clone(self) -> BaseForecaster:
         """An unfitted copy with the same parameters (used for backtests)."""
@@ -132,6 +140,22 @@ def paths_from_points(future: pd.DataFrame, calibration: Calibration, n_paths: i
     is_open[row, col] = future[OPEN].to_numpy() != 0
     values = calibration.sample(ids, point, is_open, n_paths, seed)
     return Paths(ids, dates, values, point, is_open)
+
+
+def with_absence(paths: Paths, presence: dict[str, float], seed: int) -> Paths:
+    """Paths of series that sell in only some steps get steps without sales (0) with the series' share of
+    absent steps, drawn independently per path and step (see `panel.presence_shares`)."""
+    if not presence:
+        return paths
+    values = paths.values.copy()
+    for i, sid in enumerate(paths.ids):
+        share = presence.get(sid)
+        if share is None:
+            continue
+        rng = np.random.default_rng([seed, i, 7])
+        values[i][rng.random(values[i].shape) >= share] = 0.0
+        values[i][:, np.isnan(paths.point[i])] = np.nan
+    return replace(paths, values=values)
 
 
 def history_values(panel: Panel) -> pd.DataFrame:

@@ -4,6 +4,8 @@ Everything that uses the target is lagged by at least `lag` steps (>= the foreca
 row features exist for every horizon step (the "lags beyond the horizon" direct strategy). The target is
 log1p(y) minus a per-row base level (the series' mean over the `BASE_WINDOW` steps ending `lag` steps
 earlier), so one model serves series of any size; level features are expressed relative to that base.
+Weekly rows whose year-ago week is known take that week, moved by the level change since, as their base
+(flag `SEASONAL`; gbm.py fits the two kinds of rows separately).
 Known-in-advance regressors give flags (promo on, holiday, each holiday type, closed) with days
 since/until, the position in the current run and (daily data) how many flagged days lie within three
 days, which is how the model sees "the day after a closure", "day 3 of a promo" or "a week with a public
@@ -75,6 +77,8 @@ def _run_position(flag: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return np.asarray(np.where(flag, pos, -pos).clip(-DIST_CAP, DIST_CAP), dtype=float)
 
 
+EXACT_WEEK_WEIGHT = 0.5  # the year-ago base: half the exact week, half the three weeks around it
+SEASONAL = "seasonal_base"  # the 0/1 column saying which base a row has (weekly data)
 MAX_GROWTH = 0.7  # log growth per year the trend shift extrapolates at most (about x2 or /2)
 
 
@@ -181,6 +185,16 @@ def build_features(
     spy = freq.steps_per_year
     if trend:
         base = base + _trend_shift(ly, keys, lag, spy, bw)
+    exact = None
+    if kind == "W" and spy >= lag:
+        # Weekly sales follow last year's weeks (back-to-school, Thanksgiving, Christmas): where a year
+        # ago is known, the base is that week (EXACT_WEEK_WEIGHT) moved by the level change since then.
+        exact = _window_mean(ly, keys, spy, 1)
+        around = _window_mean(ly, keys, spy - 1, 3)
+        year = np.where(np.isnan(exact), around, EXACT_WEEK_WEIGHT * exact + (1 - EXACT_WEEK_WEIGHT) * around)
+        seasonal = year + base - _window_mean(ly, keys, spy + lag, bw)
+        base = np.where(np.isnan(seasonal), base, seasonal)
+        feats[SEASONAL] = (~np.isnan(seasonal)).astype(float)
     for w, values in levels.items():
         feats[f"lvl{w}"] = values - base
     feats["enc_level"] = enc_level - base
@@ -190,6 +204,8 @@ def build_features(
         year_ago_base = _window_mean(ly, keys, spy + lag, bw)
         feats["yoy_delta"] = year_ago - year_ago_base
         feats["year_ago"] = year_ago - base
+    if exact is not None:
+        feats["year_ago1"] = exact - base
     if kind == "D":
         dow = ds.dt.day_of_week.to_numpy()
         week_keys = keys * 7 + dow

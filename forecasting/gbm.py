@@ -9,10 +9,11 @@ from threadpoolctl import threadpool_limits
 
 from forecasting.base import BaseForecaster
 from forecasting.data import DS, ID, OPEN, Y, complete_grid
-from forecasting.features import build_features, fit_encodings, observed_log
+from forecasting.features import SEASONAL, build_features, fit_encodings, observed_log
 from forecasting.panel import Panel
 
 SMALL_DATA_ROWS = 200_000
+MIN_REGIME_ROWS = 2_000
 
 
 class GlobalGBM(BaseForecaster):
@@ -78,7 +79,16 @@ class GlobalGBM(BaseForecaster):
         X = X.iloc[rows]
         # Constant or empty columns carry nothing (and an all-empty one breaks the binning).
         self.feature_names_ = [c for c in X.columns if X[c].nunique(dropna=True) > 1]
-        model = HistGradientBoostingRegressor(
+        self.regimes_, self.regime_features_ = {}, {}
+        for regime, mask in _regimes(X).items():
+            part = X.loc[mask]
+            cols = [c for c in self.feature_names_ if part[c].nunique(dropna=True) > 1]
+            self.regime_features_[regime] = cols
+            with _threads(int(mask.sum())):
+                self.regimes_[regime] = self._new_model().fit(part[cols], target[rows][mask])
+
+    def _new_model(self) -> HistGradientBoostingRegressor:
+        return HistGradientBoostingRegressor(
             loss=self.loss,
             learning_rate=self.learning_rate,
             max_iter=self.max_iter,
@@ -88,8 +98,6 @@ class GlobalGBM(BaseForecaster):
             early_stopping=False,
             random_state=self.seed,
         )
-        with _threads(len(rows)):
-            self.model_ = model.fit(X[self.feature_names_], target[rows])
 
     def _predict_point(self, panel: Panel, future: pd.DataFrame) -> np.ndarray:
         hist = panel.frame
@@ -106,11 +114,30 @@ class GlobalGBM(BaseForecaster):
         X, base = build_features(
             full, panel.regressors, panel.freq, self._lag(panel), self.encodings_, self.base_window, self.trend
         )
-        with _threads(len(X)):
-            pred = np.expm1(base + self.model_.predict(X[self.feature_names_]))
+        adjust = np.zeros(len(X))
+        for regime, mask in _regimes(X, list(self.regimes_)).items():
+            with _threads(int(mask.sum())):
+                adjust[mask] = self.regimes_[regime].predict(X.loc[mask, self.regime_features_[regime]])
+        pred = np.expm1(base + adjust)
         key = pd.MultiIndex.from_frame(full[[ID, DS]])
         lookup = pd.Series(pred, index=key)
         return np.asarray(lookup.reindex(pd.MultiIndex.from_frame(future[[ID, DS]])).to_numpy(), dtype=float)
+
+
+def _regimes(X: pd.DataFrame, fitted: list[float] | None = None) -> dict[float, np.ndarray]:
+    """Row masks per base kind (weekly: level base 0, year-ago base 1), one model each.
+
+    A row whose base holds last year's week must not also get the season the model learnt on rows
+    whose base was a plain level (that counted Christmas twice); with fewer than MIN_REGIME_ROWS
+    training rows of a kind (or a daily/monthly panel) one model serves all rows."""
+    flag = X[SEASONAL].to_numpy() if SEASONAL in X.columns else np.zeros(len(X))
+    if fitted is None:
+        counts = {k: int((flag == k).sum()) for k in (0.0, 1.0)}
+        split = min(counts.values()) >= MIN_REGIME_ROWS
+        return {0.0: flag == 0, 1.0: flag == 1} if split else {-1.0: np.ones(len(X), dtype=bool)}
+    if -1.0 in fitted:
+        return {-1.0: np.ones(len(X), dtype=bool)}
+    return {0.0: flag == 0, 1.0: flag == 1}
 
 
 def _threads(n_rows: int) -> threadpool_limits:

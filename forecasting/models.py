@@ -30,8 +30,15 @@ def step_index(ds: pd.Series | pd.DatetimeIndex, freq: Frequency) -> np.ndarray:
     return days // 7 if freq.alias.startswith("W") else days
 
 
+def _without_returns(obs: pd.DataFrame) -> pd.DataFrame:
+    """Observed rows without the return steps (below 0) of series that mostly sell: a return week is an
+    event of that week, not of the season, so seasonal naive looks past it to the season before."""
+    mostly_sells = obs.groupby(ID)[Y].transform("median") >= 0
+    return obs.loc[~(mostly_sells & (obs[Y] < 0))]
+
+
 class SeasonalNaive(BaseForecaster):
-    """Each horizon step repeats the last observed open value one or more seasons back.
+    """Each horizon step repeats the last observed open value one or more seasons back (past return weeks).
 
     Series shorter than one season repeat their last observed value (naive), which is also the
     documented fallback for series too short for the other models.
@@ -54,12 +61,12 @@ class SeasonalNaive(BaseForecaster):
         self.open_col = open_col
 
     def _fit_point(self, panel: Panel) -> None:
-        obs = history_values(panel)
+        obs = _without_returns(history_values(panel))
         self.season_ = int(self.season_length or panel.freq.season_length)
         self.last_ = obs.groupby(ID)[Y].last()
 
     def _predict_point(self, panel: Panel, future: pd.DataFrame) -> np.ndarray:
-        obs = history_values(panel)
+        obs = _without_returns(history_values(panel))
         lookup = pd.Series(
             obs[Y].to_numpy(), index=pd.MultiIndex.from_arrays([obs[ID], step_index(obs[DS], panel.freq)])
         )
@@ -166,3 +173,48 @@ class SarimaxForecaster(BaseForecaster):
                 fc = np.asarray(self.results_[sid].forecast(steps=steps, exog=exog))
             out[rows.index.to_numpy()] = sexp(np.clip(fc[pos - 1], -50, 50))
         return out
+
+
+RECENT_WINDOW = {"D": 4, "W": 13, "M": 3}  # daily: the last 4 of the same weekday
+
+
+class RecentMedian(BaseForecaster):
+    """The median of the series' last `window` observed values (daily data: of the same weekday).
+
+    The method for series too short for a backtest or a season (a product launched 8 weeks ago): it
+    needs no year-ago value and a single odd week (a return, a spike) does not move it."""
+
+    def __init__(
+        self,
+        window: int | None = None,
+        horizon: int | None = None,
+        calibration_windows: int = 3,
+        n_paths: int = 500,
+        seed: int = 0,
+        open_col: str = OPEN,
+    ) -> None:
+        self.window = window
+        self.horizon = horizon
+        self.calibration_windows = calibration_windows
+        self.n_paths = n_paths
+        self.seed = seed
+        self.open_col = open_col
+
+    def _fit_point(self, panel: Panel) -> None:
+        obs = history_values(panel)
+        kind = "D" if panel.freq.alias == "D" else ("M" if panel.freq.alias == "MS" else "W")
+        window = int(self.window or RECENT_WINDOW[kind])
+        self.daily_ = kind == "D"
+        if self.daily_:
+            keyed = obs.assign(dow=obs[DS].dt.day_of_week)
+            self.by_dow_ = keyed.groupby([ID, "dow"])[Y].apply(lambda s: s.tail(window).median())
+            window *= 7
+        self.median_ = obs.groupby(ID)[Y].apply(lambda s: s.tail(window).median())
+
+    def _predict_point(self, panel: Panel, future: pd.DataFrame) -> np.ndarray:
+        out = self.median_.reindex(future[ID]).to_numpy(float)
+        if self.daily_:
+            keys = pd.MultiIndex.from_arrays([future[ID], future[DS].dt.day_of_week])
+            by_dow = self.by_dow_.reindex(keys).to_numpy(float)
+            out = np.where(np.isnan(by_dow), out, by_dow)
+        return np.asarray(out, dtype=float)

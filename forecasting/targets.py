@@ -67,7 +67,9 @@ def backtest_accuracy(model: BaseForecaster, level: int = 80) -> pd.DataFrame:
     parts = []
     for cutoff in cutoffs:
         others = bt.loc[bt["cutoff"] != cutoff] if len(cutoffs) > 1 else bt
-        cal = Calibration.from_backtest(others, h, seed=model.seed, signed=model.panel_.signed)
+        cal = Calibration.from_backtest(
+            others, h, seed=model.seed, signed=model.panel_.signed, young=model.panel_.young()
+        )
         test = bt.loc[bt["cutoff"] == cutoff].reset_index(drop=True)
         parts.append(_window_coverage(test, cal, model, level))
     windows = pd.concat(parts)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -118,3 +120,32 @@ def test_small_sample_widening_is_the_conformal_quantile_ratio() -> None:
     assert small_sample_widening(pool, 3) == pytest.approx(absz.max() / np.quantile(absz, 0.8))
     assert small_sample_widening(pool, 10_000) == pytest.approx(1.0, abs=0.01)
     assert small_sample_widening(pool, 0) == 1.0
+
+
+def _backtest(errors: dict[str, float], windows: int = 3, h: int = 8, seed: int = 0) -> pd.DataFrame:
+    """A backtest frame whose series miss by about `errors[sid]` on the log scale."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for sid, size in errors.items():
+        for w in range(windows):
+            for step in range(1, h + 1):
+                yhat = 1000.0
+                rows.append((sid, pd.Timestamp("2024-01-01") + pd.Timedelta(weeks=8 * w), step, yhat, size))
+    frame = pd.DataFrame(rows, columns=["unique_id", "cutoff", "step", "yhat", "size"])
+    frame["y"] = np.expm1(np.log1p(frame["yhat"]) + frame["size"] * rng.standard_normal(len(frame)))
+    frame["open"] = 1.0
+    return frame.drop(columns="size")
+
+
+def test_young_series_whose_errors_run_wider_get_wider_scales() -> None:
+    errors = {f"old{i}": 0.1 for i in range(10)} | {f"new{i}": 0.4 for i in range(4)}
+    bt = _backtest(errors)
+    plain = Calibration.from_backtest(bt, 8)
+    young = frozenset(f"new{i}" for i in range(4))
+    fitted = Calibration.from_backtest(bt, 8, young=young)
+    # Shrunk towards the median series, a new one looked calmer than its own errors (mean |r| = 0.32).
+    assert plain.series_scale("new0") < 0.25 and fitted.series_scale("new0") == pytest.approx(0.32, rel=0.15)
+    assert fitted.series_scale("old0") == pytest.approx(plain.series_scale("old0"))
+    # A young series without backtest errors gets the young scale; an older one the median scale.
+    assert fitted.series_scale("old0") == pytest.approx(fitted.series_scale("unseen"), rel=0.3)
+    assert replace(fitted, young=young | {"unseen"}).series_scale("unseen") > 2 * plain.series_scale("old0")
