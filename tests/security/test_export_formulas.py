@@ -62,3 +62,13 @@ def test_csv_cells_follow_the_same_rule() -> None:
         1.5,
         None,
     ]
+
+
+def test_the_org_export_writes_a_formula_like_name_as_text(client, tokens, poisoned: int) -> None:  # type: ignore[no-untyped-def]
+    """The org export (streamed, write-only workbook) follows the same rule: the poisoned name is text."""
+    r = client.get("/api/v1/imports/org/export.xlsx", params={"lang": "zh"}, headers=tokens["admin"])
+    assert r.status_code == 200, r.text
+    wb = load_workbook(io.BytesIO(r.content))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert any(c.value == "=1+1\tevil" and c.data_type == "s" and c.quotePrefix for c in cells)

@@ -10,6 +10,7 @@ from core.errors import NotFound, coded
 from core.tables import Employee, Position, User
 from workflows.imports.columns import ORG_HEADERS, ROLE_ZH
 from workflows.imports.org import department_paths
+from workflows.process.cells import write_only_row
 
 TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
     "org": ORG_HEADERS,
@@ -39,9 +40,9 @@ def workbook(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("data")
-    ws.append(list(header))
+    ws.append(write_only_row(ws, header))
     for row in rows:
-        ws.append(list(row))
+        ws.append(write_only_row(ws, row))  # a name like "=HYPERLINK(...)" stays text (workflows/process/cells.py)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

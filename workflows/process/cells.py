@@ -27,3 +27,19 @@ def append_row(ws: Any, values: Iterable[Any]) -> None:
         if risky(cell.value):
             cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
             cell.quotePrefix = True  # and Excel keeps it text even when the cell is edited
+
+
+def write_only_row(ws: Any, values: Iterable[Any]) -> list[Any]:
+    """The cells of one row for a write-only worksheet (openpyxl's streaming mode): risky text as a text cell."""
+    from openpyxl.cell import WriteOnlyCell
+
+    out: list[Any] = []
+    for value in values:
+        if risky(value):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type = "s"
+            cell.quotePrefix = True
+            out.append(cell)
+        else:
+            out.append(value)
+    return out
