@@ -88,3 +88,25 @@ def settled_job(client, path: str, headers: dict[str, str], limit_s: float = 600
         if job["status"] in ("done", "failed") or time.monotonic() - start > limit_s:
             return dict(job)
         time.sleep(0.2)
+
+
+def plant_review(url: str, period_id: int, subject_employee_id: int, related: list[int]) -> int:
+    """An open second-review item questioning `subject_employee_id`'s scoring of `related` (as a flag raises it)."""
+    from core.tables import ReviewItem
+
+    with session_scope(url) as s:
+        item = ReviewItem(
+            period_id=period_id,
+            code="manager_divergence",
+            subject="planted",
+            subject_employee_id=subject_employee_id,
+            evidence={"mean_gap": 1.5},
+            explanation_en="planted",
+            explanation_zh="测试",
+            related=related,
+            status="open",
+            reason="",
+        )
+        s.add(item)
+        s.flush()
+        return int(item.id)

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 
 from core.clock import get_clock
 from core.db import session_scope
-from core.tables import AuditEvent, Department, Period, ReviewItem, User
+from core.tables import AuditEvent, Department, Period, User
+from tests.api.helpers import plant_review
 from tests.conftest import demo_logins, make_settings
 
 Target = tuple[str, dict[str, Any], str]  # decision URL, body, URL that reads the row (its ETag)
@@ -164,22 +165,8 @@ def close_allocation(api: TestClient, auth: dict[str, dict[str, str]], url: str)
 
 def make_decide_review(api: TestClient, auth: dict[str, dict[str, str]], demo_url: str) -> Target:
     ids = _db_ids(demo_url)
-    with session_scope(demo_url) as s:
-        item = ReviewItem(
-            period_id=ids["months"][-1],
-            code="manager_divergence",
-            subject="planted",
-            subject_employee_id=ids["users"]["manager"],
-            evidence={"mean_gap": 1.5},
-            explanation_en="planted",
-            explanation_zh="测试",
-            related=[ids["users"]["employee"]],
-            status="open",
-            reason="",
-        )
-        s.add(item)
-        s.flush()
-        url = f"/api/v1/pay/reviews/{item.id}"
+    item_id = plant_review(demo_url, ids["months"][-1], ids["users"]["manager"], [ids["users"]["employee"]])
+    url = f"/api/v1/pay/reviews/{item_id}"
     return f"{url}/decide", {"decision": "confirm", "reason": "核对无误"}, url
 
 

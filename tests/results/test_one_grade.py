@@ -14,7 +14,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from core.db import session_scope
-from core.tables import AuditEvent, Department, Employee, Period, PeriodResult, ReviewItem, User
+from core.tables import AuditEvent, Department, Employee, Period, PeriodResult, User
+from tests.api.helpers import plant_review
 from workflows.process.exports import find_cjk_font
 
 GRADE_ZH = {"excellent": "优秀", "good": "良好", "needs_improvement": "待改进"}
@@ -110,22 +111,7 @@ def test_one_grade_everywhere_before_and_after_review_and_calibration(client, to
     team = _check_everywhere(client, tokens, ctx, sample)
 
     # A second review adjusts employee2's score: everything follows.
-    with session_scope(demo_url) as s:
-        item = ReviewItem(
-            period_id=ctx["period"],
-            code="manager_divergence",
-            subject="planted",
-            subject_employee_id=ctx["users"]["manager"],
-            evidence={"mean_gap": 1.5},
-            explanation_en="planted",
-            explanation_zh="测试",
-            related=[employee2],
-            status="open",
-            reason="",
-        )
-        s.add(item)
-        s.flush()
-        item_id = item.id
+    item_id = plant_review(demo_url, ctx["period"], ctx["users"]["manager"], [employee2])
     got = client.get(f"/api/v1/pay/reviews/{item_id}", headers=tokens["admin"])
     new_score = 55.0 if team[employee2]["score"] > 60 else 120.0
     body = {
@@ -180,23 +166,9 @@ def test_nobody_changes_their_own_grade_and_employees_cannot_at_all(client, toke
 def test_the_trend_shows_a_past_periods_final_score(client, tokens, ctx, demo_url) -> None:  # type: ignore[no-untyped-def]
     """A second review of an earlier month changes that month's score in the plan's trend too."""
     employee = ctx["users"]["employee"]
-    with session_scope(demo_url) as s:
-        september = s.execute(select(Period).where(Period.code == "2026-09")).scalar_one()
-        item = ReviewItem(
-            period_id=september.id,
-            code="manager_divergence",
-            subject="planted",
-            subject_employee_id=ctx["users"]["manager"],
-            evidence={"mean_gap": 1.5},
-            explanation_en="planted",
-            explanation_zh="测试",
-            related=[employee],
-            status="open",
-            reason="",
-        )
-        s.add(item)
-        s.flush()
-        item_id = item.id
+    with session_scope(demo_url, write=False) as s:
+        september_id = s.execute(select(Period).where(Period.code == "2026-09")).scalar_one().id
+    item_id = plant_review(demo_url, september_id, ctx["users"]["manager"], [employee])
     got = client.get(f"/api/v1/pay/reviews/{item_id}", headers=tokens["admin"])
     body = {"decision": "adjust", "reason": "复核", "adjustments": [{"employee_id": employee, "score": 61.5}]}
     r = client.post(
