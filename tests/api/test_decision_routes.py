@@ -74,26 +74,28 @@ def _proposal(api: TestClient, auth: dict[str, dict[str, str]], demo_url: str) -
 
 
 # Each draft that gets published needs a department of its own (a period's goals are published once).
-_draft_departments = ["cs", "design", "warehouse", "ads", "live", "ops"]
+_draft_departments: dict[str, list[str]] = {}  # per database: each backend's run has its own demo copy
 
 
 def _draft(api: TestClient, auth: dict[str, dict[str, str]], demo_url: str) -> tuple[str, dict[str, Any]]:
     ids = _db_ids(demo_url)
-    dept = ids["depts"][_draft_departments.pop()]
+    left = _draft_departments.setdefault(demo_url, ["cs", "design", "warehouse", "ads", "live", "ops"])
+    dept = ids["depts"][left.pop()]
     body = {"department_id": dept, "period_id": ids["quarter"], "lang": "zh", "again": True}
     r = api.post("/api/v1/goal-drafts", headers=auth["hr"], json=body)
     assert r.status_code in (200, 201), r.text
     return f"/api/v1/goal-drafts/{r.json()['id']}", r.json()
 
 
-_used_months: list[int] = []
+_used_months: dict[str, list[int]] = {}  # per database, like the departments above
 
 
 def _allocation(api: TestClient, auth: dict[str, dict[str, str]], demo_url: str) -> tuple[str, dict[str, Any]]:
     """A pool on an earlier month of its own, with the reviews its flags raised confirmed (they would block)."""
-    months = [m for m in _db_ids(demo_url)["months"][-6:-1] if m not in _used_months]
+    used = _used_months.setdefault(demo_url, [])
+    months = [m for m in _db_ids(demo_url)["months"][-6:-1] if m not in used]
     period = months[-1]
-    _used_months.append(period)
+    used.append(period)
     r = api.post("/api/v1/pay/pools", headers=auth["hr"], json={"period_id": period, "amount_fen": 10_000_000})
     assert r.status_code == 201, r.text
     items = api.get("/api/v1/pay/reviews", params={"status": "open", "period_id": period}, headers=auth["admin"])

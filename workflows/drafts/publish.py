@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assistant.guards import check_draft
@@ -159,7 +160,13 @@ def publish_draft(session: Session, caller: Caller, draft_id: int, if_match: str
         for k in p.kpis
     ]
     session.add_all(assignments)
-    session.flush()  # one batch; duplicates were refused above
+    try:
+        session.flush()  # one batch; duplicates were refused above, so a clash here is a twin publishing now
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict(
+            f"Goal draft {row.id} was published by someone else at the same moment; reload it to see the result."
+        ) from exc
     for a in assignments:
         audit.record(
             session, actor=caller, action="create", entity="kpi_assignment", entity_id=a.id, after=common.snapshot(a)
