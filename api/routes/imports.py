@@ -64,9 +64,13 @@ def import_promotions(
     return imports.import_promotions(session, caller, source=file.file, filename=name, dry_run=dry_run)
 
 
+XLSX_FILE: dict[int | str, dict[str, Any]] = {200: {"content": {XLSX: {}}, "description": "An Excel workbook."}}
+
+
 @router.get(
     "/imports/templates/{kind}.xlsx",
     summary="An empty import template (org, sales-daily, sales-orders, promotions, kpi-history, outcomes)",
+    responses=XLSX_FILE,
 )
 def template(kind: Annotated[str, Path(max_length=40)], _caller: CanImport, lang: Lang = "zh") -> Response:
     return Response(
@@ -76,7 +80,11 @@ def template(kind: Annotated[str, Path(max_length=40)], _caller: CanImport, lang
     )
 
 
-@router.get("/imports/org/export.xlsx", summary="The current org in the import's layout (round-trips unchanged)")
+@router.get(
+    "/imports/org/export.xlsx",
+    summary="The current org in the import's layout (round-trips unchanged)",
+    responses=XLSX_FILE,
+)
 def org_export(session: SessionDep, _caller: CanImport, lang: Lang = "zh") -> Response:
     return Response(
         imports.org_export(session, lang),

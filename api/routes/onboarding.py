@@ -71,7 +71,14 @@ def update_shop(
 def list_promotions(
     session: SessionDep,
     _caller: CanReadCompany,
-    year: Annotated[int | None, Query(ge=2013, le=2035)] = None,
+    year: Annotated[
+        int | None,
+        Query(
+            ge=2014,
+            le=2035,
+            description="Built-in events need the lunar new year of the year before (table 2013-2035).",
+        ),
+    ] = None,
     shop_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh",
 ) -> list[PromotionPublic]:

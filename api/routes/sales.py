@@ -52,7 +52,9 @@ def shop_sales(
     "is mapped: kpilot suggests a mapping from the headers, `mapping` (form field, JSON header -> field) confirms "
     "or corrects it and is remembered for the shop; `shop` (form field, the shop's code) names the shop of a file "
     "without a shop column. `dry_run=true` previews the days, totals and the rule for cancelled and refunded "
-    "orders; a real run replaces the covered days all or nothing.",
+    "orders; a real run replaces the covered days all or nothing. A large file (or `background=true`) is imported "
+    "as a job: 202 with `import_job_id`, followed at `GET /api/v1/imports/jobs/{id}`.",
+    responses={202: {"description": "Accepted: the file imports in the background; follow the import job."}},
 )
 def import_sales(
     session: SessionDep,
