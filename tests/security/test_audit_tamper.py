@@ -1,6 +1,7 @@
 """A database writer without the audit key cannot fake the log: re-chaining after an edit, truncating the newest
 events and fixing the head, or stripping signatures are all detected; rotation keeps old events verifiable."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from core.keys import audit_keys_for, bind_audit_keys, env_audit_keys
 from core.migrate import upgrade
 from core.security import Caller
 from core.tables import AuditEvent, AuditHead
-from tests.conftest import TEST_AUDIT_KEY, fresh_db_url
+from tests.conftest import TEST_AUDIT_KEY, _dispose, fresh_db_url
 from workflows.shared.audit import GENESIS, event_hash, record, seal, verify_chain
 
 ACTOR = Caller(user_id=1, username="hr", role="hr", employee_id=None)
@@ -20,13 +21,14 @@ NEW_KEY = "rotated-audit-key-0123456789-abcdefghijklmnop"
 
 
 @pytest.fixture
-def chained(backend: str, tmp_path: Path) -> str:
+def chained(backend: str, tmp_path: Path) -> Iterator[str]:
     url = fresh_db_url(backend, tmp_path, "tamper")
     upgrade(url)
     for i in range(6):
         with session_scope(url) as s:
             record(s, actor=ACTOR, action="update", entity="kpi_assignment", entity_id=i, after={"weight": 10 + i})
-    return url
+    yield url
+    _dispose(url)  # each case has a database of its own: give its pooled connections back
 
 
 def _verify(url: str, keys: object = "env"):  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 from the events and the head, hoping the operator's next seal signs the forgery. The seal refuses a chain that
 lost signatures it once had, and signs only events written before any key existed (and says how many)."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from core.keys import bind_audit_keys, env_audit_keys
 from core.migrate import upgrade
 from core.security import Caller
 from core.tables import AuditEvent, AuditHead
-from tests.conftest import fresh_db_url
+from tests.conftest import _dispose, fresh_db_url
 from tests.security.test_audit_tamper import _rechain_all
 from workflows.shared.audit import record, seal, verify_chain
 
@@ -29,10 +30,11 @@ def _write(url: str, n: int, keyed: bool) -> None:
 
 
 @pytest.fixture
-def url(backend: str, tmp_path: Path) -> str:
+def url(backend: str, tmp_path: Path) -> Iterator[str]:
     url = fresh_db_url(backend, tmp_path, "seal")
     upgrade(url)
-    return url
+    yield url
+    _dispose(url)  # each case has a database of its own: give its pooled connections back
 
 
 def _strip(url: str, *, head: bool = True, events: str = "all") -> None:

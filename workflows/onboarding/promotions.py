@@ -98,6 +98,16 @@ def update_promotion(
     """Change a campaign (If-Match, audited); the dates must stay in order."""
     row = get_promotion(session, promo_id)
     changes = data.model_dump(exclude_unset=True)
+    cleared = [k for k in ("name", "kind", "start_date", "end_date") if k in changes and changes[k] is None]
+    if cleared:
+        raise coded(
+            InvalidInput(
+                f"{', '.join(cleared)} cannot be emptied; send a value or leave the field out.",
+                [{"loc": ["body", k], "msg": "required"} for k in cleared],
+            ),
+            "promotion.required",
+            "活动名称、类型和起止日期不能清空；请填写，或不传该字段。",
+        )
     _check(session, changes.get("shop_id"), None)
     if changes.get("start_date", row.start_date) > changes.get("end_date", row.end_date):
         raise coded(
