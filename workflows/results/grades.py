@@ -84,12 +84,16 @@ def calibrations(session: Session, period: Period) -> dict[int, GradeCalibration
     return {row.employee_id: row for row in rows}
 
 
-def period_results(session: Session, period: Period) -> dict[int, Result]:
-    """Every reviewed person's final score, grade, rank and team (department) for `period`."""
-    computed = computed_scores(session, period)
+def period_results(session: Session, period: Period, department_id: int | None = None) -> dict[int, Result]:
+    """Every reviewed person's final score, grade, rank and team (department) for `period`; with `department_id`,
+    only that department's people (a grade depends only on the department, so theirs are the same)."""
+    members = select(Employee.id, Employee.department_id)
+    if department_id is not None:
+        members = members.where(Employee.department_id == department_id)
+    dept_of = dict(session.execute(members).all())
+    computed = computed_scores(session, period, list(dept_of) if department_id is not None else None)
     adjusted = review_adjustments(session, period)
     final = {emp: adjusted[emp][0] if emp in adjusted else s for emp, s in computed.items()}
-    dept_of = dict(session.execute(select(Employee.id, Employee.department_id)).all())
     teams: dict[int, dict[str, float]] = defaultdict(dict)
     for emp, score in final.items():
         teams[dept_of[emp]][str(emp)] = score
@@ -119,5 +123,9 @@ def period_results(session: Session, period: Period) -> dict[int, Result]:
 
 
 def result_of(session: Session, period: Period, employee_id: int) -> Result | None:
-    """One person's result for `period` (None when they were not reviewed in it)."""
-    return period_results(session, period).get(employee_id)
+    """One person's result for `period` (None when they were not reviewed in it): only their department is
+    scored, so a plan page does not score the whole company."""
+    employee = session.get(Employee, employee_id)
+    if employee is None:
+        return None
+    return period_results(session, period, employee.department_id).get(employee_id)
