@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from core.db import session_scope
-from core.tables import AuditEvent, BonusLine, Employee, Period, Rating, ReviewItem, User
+from core.tables import AuditEvent, BonusLine, Employee, Period, Rating, User
+from tests.api.helpers import plant_review
 
 API = "/api/v1/pay"
 
@@ -162,28 +163,9 @@ def test_nobody_changes_their_own_amount(client, tokens, ids, allocation) -> Non
     assert r.status_code == 422 and "own amount" in r.text
 
 
-def _plant_review(demo_url: str, period_id: int, subject_emp: int, related: list[int]) -> int:
-    with session_scope(demo_url) as s:
-        item = ReviewItem(
-            period_id=period_id,
-            code="manager_divergence",
-            subject="planted",
-            subject_employee_id=subject_emp,
-            evidence={"mean_gap": 1.5},
-            explanation_en="planted",
-            explanation_zh="测试",
-            related=related,
-            status="open",
-            reason="",
-        )
-        s.add(item)
-        s.flush()
-        return item.id
-
-
 def test_review_gates_approval_and_manager_of_manager_decides(client, tokens, demo_url, ids, allocation) -> None:  # type: ignore[no-untyped-def]
     manager, employee = ids["users"]["manager"], ids["users"]["employee"]
-    item_id = _plant_review(demo_url, ids["period"], manager, [employee])
+    item_id = plant_review(demo_url, ids["period"], manager, [employee])
     cur = client.get(f"{API}/allocations/{allocation['id']}", headers=tokens["hr"])
     assert item_id in cur.json()["waiting_for_reviews"]
     r = client.post(
