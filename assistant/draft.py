@@ -8,17 +8,19 @@ from typing import cast
 
 from pydantic import BaseModel, Field
 
-from assistant.cascade import assign, department_kpis
+from assistant.cascade import assign
 from assistant.errors import GuardError, InputError
-from assistant.forecast_targets import driver_ranges, judge_company_targets
 from assistant.guards import check_draft, check_text, collect_facts, wrap_untrusted
 from assistant.llm import LLMProvider, OfflineProvider
 from assistant.numbers import fmt_number, plain_numbers
 from assistant.okr_input import parse_okr_text
 from assistant.org import Org, default_org
-from assistant.roles import build_department, build_roles, instantiate_people, reword
+from assistant.people import instantiate_people
+from assistant.rewording import reword
+from assistant.roles import build_department, build_roles
 from assistant.schemas import KPI, CompanyOKR, DepartmentDraft, GoalDraft, Lang, RoleDraft, TargetRange
-from assistant.targets import derived_targets
+from assistant.scorecards import department_kpis
+from assistant.target_plan import plan_inputs
 from assistant.texts import target_text
 
 LANG_NAMES = {"zh": "简体中文 (Simplified Chinese)", "en": "English"}
@@ -88,18 +90,13 @@ def draft_from_company(
     if not depts:
         raise InputError("the org has no departments")
     assignments, splits = assign(company, depts, act, flags)
-    if "gmv" in fc:
-        # The sales range reaches the driver KPIs: visitors, conversion and AOV get ranges whose products match.
-        for split in splits:
-            fc = {**driver_ranges(split, fc["gmv"]), **fc}
-        for kr_id, p in judge_company_targets(company, fc, lang, flags).items():
-            next(kr for kr in company.all_krs() if kr.id == kr_id).probability = p
-    # 1. Numbers: company KRs, driver tree, forecasts and actuals -> department scorecards -> roles -> people.
+    # 1. Numbers: company KRs, driver tree, forecasts and actuals -> department scorecards -> roles -> people
+    # (every target through one pipeline: assistant/target_plan.py).
+    inputs = plan_inputs(company, splits, fc, act, lang, flags)
     dept_drafts: dict[str, DepartmentDraft] = {}
-    derived = derived_targets(splits, act, company.all_krs())
     for code in depts:
         mine = [a for a in assignments if a.dept == code]
-        kpis = department_kpis(code, mine, company, lang, fc, act, flags, derived, (weights or {}).get(code))
+        kpis = department_kpis(code, mine, company, lang, inputs, flags, (weights or {}).get(code))
         dept_drafts[code] = build_department(code, kpis, mine, lang)
     roles = build_roles(org, dept_drafts, lang)
     draft = GoalDraft(

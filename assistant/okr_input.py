@@ -7,7 +7,6 @@ from typing import cast
 
 import yaml
 
-from assistant.catalogue import indicator_map
 from assistant.errors import InputError, NoMeasurableKRError
 from assistant.kr_parser import PERIOD_RE, ParsedKR, parse_kr
 from assistant.retrieval import best_indicator, clean_query
@@ -218,9 +217,3 @@ def _company_period(raw: list[dict[str, object]], objectives: list[Objective]) -
             else f"{year.group(0) if year else ''} {found[0]}".strip()
         )
     return (with_year or found)[0] if (with_year or found) else None
-
-
-def indicator_unit(code: str | None) -> str | None:
-    """Catalogue unit of a metric code (None for new metrics)."""
-    ind = indicator_map().get(code or "")
-    return ind.unit if ind else None

@@ -58,10 +58,6 @@ class CharTfidf:
         return [sum(v * row.get(g, 0.0) for g, v in q.items()) for row in self.rows]
 
 
-def _index() -> tuple[CharTfidf, tuple[Indicator, ...]]:
-    return _index_of(active_catalogue())
-
-
 @lru_cache(maxsize=8)
 def _index_of(inds: tuple[Indicator, ...]) -> tuple[CharTfidf, tuple[Indicator, ...]]:
     return CharTfidf([_doc(i) for i in inds]), inds

@@ -1,5 +1,5 @@
-"""From a department's scorecard down to roles and people, numbers only; `reword` then writes every template
-text from those numbers, so a draft's texts can always be rebuilt after an edit.
+"""From a department's scorecard down to roles, numbers only (people: `assistant/people.py`; the words written
+from the numbers afterwards: `assistant/rewording.py`).
 
 A lead carries the team's outcome (the department's targets); a specialist carries a personal share: amounts
 and counts are split over the people measured on them (by each person's own history when every one of them
@@ -12,10 +12,10 @@ from assistant.cascade import Assignment
 from assistant.catalogue import indicator_map, load_departments
 from assistant.numbers import CURRENCIES
 from assistant.org import Org, OrgDepartment, OrgRole
-from assistant.schemas import KPI, DepartmentDraft, GoalDraft, KeyResult, Objective, PersonDraft, RoleDraft, Target
-from assistant.targets import improved, kr_target, support_target
+from assistant.schemas import KPI, DepartmentDraft, GoalDraft, KeyResult, Objective, RoleDraft
+from assistant.target_plan import TargetInputs, data_target, share_target
+from assistant.targets import kr_target
 from assistant.templates import RoleTemplate, get_template
-from assistant.texts import department_objective, display_name, kpi_definition, target_text
 from kpi.rules import apportion
 
 # Amounts that add up over people; averages and ratios in money (AOV, cost per conversion) do not.
@@ -186,7 +186,7 @@ def _team_versions(kpis: list[KPI], lang: str) -> list[KPI]:
         elif team not in have:
             have.add(team)
             ind = indicator_map()[team]
-            target = support_target(team, {}, {})
+            target = data_target(team, TargetInputs())
             out.append(
                 k.model_copy(
                     update={
@@ -206,17 +206,6 @@ def _level(k: KPI) -> str:
     """Where an indicator naturally lives (company, department, person); a new KPI counts as department."""
     ind = indicator_map().get(k.code)
     return ind.level if ind is not None else "department"
-
-
-def share_target(t: Target, share: float) -> Target:
-    """A share of an additive target (its range too); growth rates and comparators stay."""
-
-    def part(x: float | None) -> float | None:
-        return None if x is None else round(x * share, 2)
-
-    return t.model_copy(
-        update={"value": part(t.value), "low": part(t.low), "high": part(t.high), "baseline": part(t.baseline)}
-    )
 
 
 def _has_lead(od: OrgDepartment) -> bool:
@@ -298,98 +287,3 @@ def _org_roles(od: OrgDepartment) -> list[OrgRole]:
         return od.roles
     tpl = get_template(od.code)
     return [OrgRole(code=r.code, name=r.name_en) for r in tpl.roles] if tpl else [OrgRole(code="member")]
-
-
-def _personal(k: KPI, mine: dict[str, float], everyone: list[dict[str, float]]) -> KPI:
-    """A person's copy of a role KPI. Amounts: their share of the role's total by their own history, when
-    everyone in the role has one. Rates and levels: someone already better than the team's target gets their
-    own next step (5% better, or a quarter of the way to the scale's ceiling) instead."""
-    t = k.target
-    if k.scope != "personal" or k.override or t.value is None:
-        return k
-    own = mine.get(k.code)
-    if own is None:
-        return k
-    if is_additive(k):
-        known = [h.get(k.code) for h in everyone]
-        vals = [x for x in known if x is not None and x > 0]
-        if len(vals) != len(known) or own <= 0:
-            return k
-        return k.model_copy(update={"target": share_target(t, len(vals) * own / sum(vals))})
-    step = improved(k.code, own, k.direction, k.unit)
-    ahead = step > t.value if k.direction == "higher" else step < t.value
-    if not ahead:
-        return k
-    return k.model_copy(update={"target": t.model_copy(update={"value": step, "baseline": own, "source": "history"})})
-
-
-def instantiate_people(org: Org, roles: list[RoleDraft]) -> list[PersonDraft]:
-    """One PersonDraft per person from their role's KPIs, with individual targets from their own history."""
-    by_pair = {(r.department, r.role): r for r in roles}
-    out = []
-    for od in org.departments:
-        for role in od.roles:
-            rd = by_pair[(od.code, role.code)]
-            histories = [p.history for p in role.people]
-            for p in role.people:
-                out.append(
-                    PersonDraft(
-                        person_id=p.id,
-                        name=p.name,
-                        department=od.code,
-                        role=role.code,
-                        kpis=[_personal(k, p.history, histories) for k in rd.kpis],
-                        history=dict(p.history),
-                    )
-                )
-    return out
-
-
-def refresh_people(draft: GoalDraft, dept: str) -> None:
-    """People of `dept` follow their roles again (after any edit)."""
-    od = org_of(draft, dept)
-    fresh = {
-        p.person_id: p
-        for p in instantiate_people(Org(departments=[od]), [r for r in draft.roles if r.department == dept])
-    }
-    draft.people = [fresh.get(p.person_id, p) if p.department == dept else p for p in draft.people]
-
-
-def reword(draft: GoalDraft, *, departments: list[str] | None = None) -> None:
-    """Write every template text of the draft from its numbers: department KR titles, objectives and KPI
-    definitions, role and person definitions. Run after planning and after every edit."""
-    lang, period = draft.language, draft.period
-    for dd in draft.departments:
-        if departments is not None and dd.code not in departments:
-            continue
-        by_metric = {k.code: k for k in dd.kpis}
-        for k in dd.kpis:
-            k.definition = kpi_definition(k, period, lang)
-        for kr in dd.objectives[0].key_results:
-            mirrored = by_metric.get(kr.metric or "")
-            if mirrored is not None:
-                kr.title = f"{display_name(mirrored, lang)} {target_text(mirrored.target, mirrored.unit, lang)}"
-            else:
-                name = kr.metric_name if not kr.metric or not kr.metric.startswith("new_") else display_name_new(lang)
-                t = Target(
-                    value=kr.target, change_pct=kr.change_pct, comparator=">=" if kr.direction == "higher" else "<="
-                )
-                kr.title = f"{name} {target_text(t, kr.unit, lang)}".strip()
-            kr.period = period
-        dd.objectives[0].title = department_objective(dd.name, dd.kpis, period, lang)
-    for r in draft.roles:
-        if departments is not None and r.department not in departments:
-            continue
-        for k in r.kpis:
-            k.definition = kpi_definition(k, period, lang, role_name=r.role_name)
-    names = {(r.department, r.role): r.role_name for r in draft.roles}
-    for p in draft.people:
-        if departments is not None and p.department not in departments:
-            continue
-        for k in p.kpis:
-            k.definition = kpi_definition(k, period, lang, role_name=names.get((p.department, p.role)))
-
-
-def display_name_new(lang: str) -> str:
-    """How generated text names a user's new metric (its typed name is data, not text we write)."""
-    return "新指标" if lang == "zh" else "new metric"

@@ -1,4 +1,5 @@
-"""Targets of KPIs: from a KR's own numbers, the driver tree, forecasts, last period's actuals or defaults."""
+"""Target primitives: a KR's own numbers, scale ceilings, defaults, derived and improved levels. The order in
+which they decide a KPI's target is `assistant/target_plan.py`."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ from functools import lru_cache
 
 import yaml
 
-from assistant.catalogue import DATA_DIR, indicator_map
+from assistant.catalogue import DATA_DIR
 from assistant.driver_tree import DriverSplit
-from assistant.forecast_targets import probability_reached
-from assistant.schemas import Basis, Comparator, KeyResult, Target, TargetRange
+from assistant.schemas import Basis, Comparator, KeyResult, Target
 from core.vocab import Direction
 
 # Key of the actuals holding the previous period's visitors (the inputs add it when sales data exist).
@@ -91,61 +91,3 @@ def improved(code: str, actual: float, direction: str, unit: str | None) -> floa
     if step - actual > gap / 2:  # near the ceiling x1.05 would overshoot or nearly close it (CSAT 4.9, accuracy 99.8%)
         step = actual + GAP_SHARE * gap
     return min(round(step, 2), round(top - 0.01, 2))
-
-
-def _bounded(value: float | None, code: str, unit: str | None) -> float | None:
-    top = upper_bound(code, unit)
-    if value is None or top is None:
-        return value
-    return min(max(value, 0.0), top)
-
-
-def support_target(
-    code: str,
-    forecasts: dict[str, TargetRange],
-    actuals: dict[str, float],
-    derived: dict[str, float] | None = None,
-) -> Target:
-    """Target of a template KPI no KR speaks about: driver tree, forecast, last actual improved, else the
-    template's number (source "template": the draft flags it as a target still to set)."""
-    ind = indicator_map()[code]
-    cmp_: Comparator = ">=" if ind.direction == "higher" else "<="
-    basis = DEFINED_BASIS.get(code)
-    if derived and code in derived:
-        return with_forecast(
-            Target(value=derived[code], comparator=cmp_, source="driver_tree", basis=basis), code, forecasts
-        )
-    if code in forecasts:
-        f = forecasts[code]
-        return Target(
-            value=_bounded(f.base, code, ind.unit),
-            low=_bounded(f.conservative, code, ind.unit),
-            high=_bounded(f.stretch, code, ind.unit),
-            probability=probability_reached(f.base, f, ind.direction),
-            comparator=cmp_,
-            source="forecast",
-            basis=basis,
-        )
-    if code in actuals and basis is None:  # a growth rate's last value is no baseline for the next one
-        a = actuals[code]
-        return Target(value=improved(code, a, ind.direction, ind.unit), baseline=a, comparator=cmp_, source="actual")
-    # A rate or a score has industry norms (DOMAIN.md §3); an amount or a count depends on the company's size.
-    source = "norm" if ind.unit in SCALE_FREE_UNITS else "template"
-    return Target(value=default_targets().get(code), comparator=cmp_, source=source, basis=basis)
-
-
-def with_forecast(t: Target, code: str, forecasts: dict[str, TargetRange]) -> Target:
-    """`t` with the forecast's conservative / stretch range and the chance of reaching its value under it."""
-    if code not in forecasts:
-        return t
-    f = forecasts[code]
-    value = t.value if t.value is not None else f.base
-    ind = indicator_map().get(code)
-    return t.model_copy(
-        update={
-            "low": f.conservative,
-            "high": f.stretch,
-            "probability": probability_reached(value, f, ind.direction if ind else "higher"),
-            "value": value,
-        }
-    )

@@ -25,8 +25,9 @@ def eval_load(
     """Read mix and write mix at each rate (p50/p95/p99, 503s, errors), the ceiling, recovery after an overload,
     and the fault run, against a real `kpilot serve` on a free loopback port. Takes several minutes."""
     from core.settings import Settings
-    from eval.load_bench import RESULTS_DIR, bench, prepare_demo, table, verdict
+    from eval.load_bench import RESULTS_DIR, bench, table, verdict
     from eval.load_fault import fault_run, fault_table
+    from eval.service_proc import prepare_demo
 
     limits = Settings.model_construct()  # field defaults: the served app runs with them (KPILOT_* is not passed)
     levels = tuple(float(x) for x in rates.split(","))

@@ -147,17 +147,6 @@ def create_token(
     return jwt.encode(payload, secret, algorithm=ALGORITHM)
 
 
-def decode_token(token: str, *, secret: str, now: datetime) -> int:
-    """The user id inside a valid token that has not expired at `now`; AuthenticationFailed otherwise."""
-    return decode_claims(token, secret=secret, now=now)[0]
-
-
-def decode_claims(token: str, *, secret: str, now: datetime) -> tuple[int, str | None]:
-    """(user id, password stamp) of a valid, unexpired token; AuthenticationFailed otherwise."""
-    user_id, stamp, _sid = decode_session(token, secret=secret, now=now)
-    return user_id, stamp
-
-
 def decode_session(token: str, *, secret: str, now: datetime) -> tuple[int, str | None, str | None]:
     """(user id, password stamp, session id) of a valid, unexpired token; AuthenticationFailed otherwise."""
     try:

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 
-from eval.load_bench import kpilot, served, service_env
+from eval.service_proc import kpilot, served, service_env
 
 LEASE_S = 10
 KILL_AFTER_S = 1.0  # into the job; the demo's full-history forecast takes longer than this

@@ -34,6 +34,11 @@ def add_months(d: date, k: int) -> date:
     return date(idx // 12, idx % 12 + 1, 1)
 
 
+def year_before(d: date) -> date:
+    """The same day a year earlier (29 February: the 28th), for year-on-year comparisons."""
+    return date(d.year - 1, 2, 28) if (d.month, d.day) == (2, 29) else d.replace(year=d.year - 1)
+
+
 def month_end(d: date) -> date:
     """The last day of the month of `d`."""
     return d.replace(day=calendar.monthrange(d.year, d.month)[1])

@@ -54,3 +54,44 @@ def test_routes_import_only_their_features_flows_and_schemas() -> None:
             if not allowed:
                 wrong.append(f"api/routes/{path.name}:{line} imports {module}")
     assert wrong == [], "\n".join(wrong)
+
+
+def test_workflows_commit_only_in_the_use_case_runner() -> None:
+    """A use case writes; `workflows/shared/common.py` (`commit`, `@use_case`, `run_once`) commits. A commit
+    anywhere else is a second transaction boundary nobody reviews."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "workflows").rglob("*.py")):
+        if path == ROOT / "workflows" / "shared" / "common.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "commit"):
+                continue
+            owner = node.func.value
+            if not (isinstance(owner, ast.Name) and owner.id == "common"):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == [], "commit through workflows.shared.common instead:\n" + "\n".join(found)
+
+
+def test_routes_return_their_response_model() -> None:
+    """Routes return models: no route builds a raw JSONResponse (which FastAPI sends unvalidated), and a route
+    that declares `response_model=X` is annotated to return X, so mypy checks what the use case gives it."""
+    import ast
+
+    wrong = []
+    for path in sorted((ROOT / "api" / "routes").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        if "JSONResponse" in source:
+            wrong.append(f"api/routes/{path.name} uses JSONResponse")
+        for node in ast.walk(ast.parse(source)):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for deco in node.decorator_list:
+                if not isinstance(deco, ast.Call):
+                    continue
+                model = next((k.value for k in deco.keywords if k.arg == "response_model"), None)
+                if model is not None and (node.returns is None or ast.unparse(node.returns) != ast.unparse(model)):
+                    returns = ast.unparse(node.returns) if node.returns is not None else "nothing"
+                    wrong.append(f"api/routes/{path.name}:{node.lineno} {node.name} returns {returns}")
+    assert wrong == [], "\n".join(wrong)

@@ -1,15 +1,19 @@
-"""Small helpers shared by the route modules: paging parameters, ETags and idempotent creates."""
+"""Small helpers shared by the route modules: paging parameters and the typed answer (model + ETag).
 
-from collections.abc import Callable
-from typing import Annotated, Any
+Routes return models: `reply` validates what a use case returns against the route's schema and puts the status
+and the ETag on FastAPI's response object, so `response_model` is what is sent, not only what is documented.
+Idempotent creates and decisions run their Idempotency-Key inside the use case (`workflows.shared.common`).
+"""
 
-from fastapi import Depends, Path, Query
-from fastapi.responses import JSONResponse
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Path, Query, Response
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
 
-from core.security import Caller
 from workflows.shared import common
+from workflows.shared.schemas import Page
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class PageParams(BaseModel):
@@ -25,36 +29,27 @@ async def page_params(
     return PageParams(limit=limit, offset=offset)
 
 
-def with_etag(schema: type[BaseModel], obj: Any, status_code: int = 200) -> JSONResponse:
-    """Serialise `obj` with `schema` and send its version as the ETag."""
-    data = schema.model_validate(obj).model_dump(mode="json")
-    return JSONResponse(data, status_code=status_code, headers={"ETag": common.etag(obj.version)})
+def reply(response: Response, schema: type[M], data: Any, *, status: int | None = None) -> M:
+    """`data` (a row, a dict or a model) as `schema`, with `status` and, for a versioned object, its ETag."""
+    model = schema.model_validate(data)
+    if status is not None:
+        response.status_code = status
+    version = getattr(model, "version", None)
+    if isinstance(version, int):
+        response.headers["ETag"] = common.etag(version)
+    return model
 
 
-def created(
-    session: Session,
-    caller: Caller,
-    key: str | None,
-    body: BaseModel,
-    schema: type[BaseModel],
-    make: Callable[[], Any],
-) -> JSONResponse:
-    """Run a create once per Idempotency-Key and answer 201 (a retry gets the first answer again)."""
-
-    def produce() -> tuple[int, dict[str, Any]]:
-        return 201, schema.model_validate(make()).model_dump(mode="json")
-
-    status, data = common.run_once(
-        session, caller=caller, key=key, payload=body.model_dump(mode="json"), produce=produce
-    )
-    headers = {"ETag": common.etag(int(data["version"]))} if "version" in data else {}
-    return JSONResponse(data, status_code=status, headers=headers)
+def answer(response: Response, schema: type[M], result: tuple[int, Any]) -> M:
+    """A use case's (status, body) answer, e.g. from an idempotent create or a decision, as `schema`."""
+    status, data = result
+    return reply(response, schema, data, status=status)
 
 
-def page(schema: type[BaseModel], rows: tuple[list[Any], int]) -> dict[str, Any]:
+def page(schema: type[M], rows: tuple[list[Any], int]) -> Page[M]:
     """A {data, count} page."""
     items, count = rows
-    return {"data": [schema.model_validate(x) for x in items], "count": count}
+    return Page[schema](data=[schema.model_validate(x) for x in items], count=count)  # type: ignore[valid-type]
 
 
 Id = Annotated[int, Path(ge=1, le=2_147_483_647, description="The object's id.")]

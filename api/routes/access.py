@@ -28,8 +28,8 @@ class SignedOut(BaseModel):
 
 
 @router.get("/login-locks", response_model=list[LoginLock], summary="Login locks in force now (admin)")
-def list_locks(session: SessionDep, _caller: CanWriteUsers) -> list[dict[str, object]]:
-    return org.list_locks(session)
+def list_locks(session: SessionDep, _caller: CanWriteUsers) -> list[LoginLock]:
+    return [LoginLock.model_validate(lock) for lock in org.list_locks(session)]
 
 
 @router.delete("/login-locks/{lock_id}", status_code=204, summary="Lift a login lock (admin, audited)")

@@ -1,14 +1,11 @@
 """Users (admin) and the audit log (HR/admin)."""
 
-from typing import Any
-
 from fastapi import APIRouter, Response
-from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from api.deps import CanReadAudit, CanReadUsers, CanWriteUsers, IdempotencyKey, IfMatch, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
-from api.routes._util import Id, Paging, created, page, with_etag
+from api.routes._util import Id, Paging, answer, page, reply
 from core.tables import AuditEvent, User
 from workflows.org import flows as org
 from workflows.org.schemas import PasswordReset, UserCreate, UserPublic, UserUpdate
@@ -19,39 +16,25 @@ router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
 
 
 @router.get("/users", response_model=Page[UserPublic], tags=["users"], summary="List users")
-def list_users(session: SessionDep, _caller: CanReadUsers, p: Paging) -> dict[str, Any]:
+def list_users(session: SessionDep, _caller: CanReadUsers, p: Paging) -> Page[UserPublic]:
     return page(UserPublic, common.paginate(session, select(User).order_by(User.id), limit=p.limit, offset=p.offset))
 
 
 @router.get("/users/{user_id}", response_model=UserPublic, tags=["users"], summary="One user")
-def get_user(user_id: Id, session: SessionDep, _caller: CanReadUsers) -> JSONResponse:
-    return with_etag(UserPublic, org.get_user(session, user_id))
+def get_user(response: Response, user_id: Id, session: SessionDep, _caller: CanReadUsers) -> UserPublic:
+    return reply(response, UserPublic, org.get_user(session, user_id))
 
 
 @router.post("/users", response_model=UserPublic, status_code=201, tags=["users"], summary="Create a user (admin)")
 def create_user(
+    response: Response,
     body: UserCreate,
     session: SessionDep,
     settings: SettingsDep,
     caller: CanWriteUsers,
     key: IdempotencyKey = None,
-) -> JSONResponse:
-    return created(
-        session,
-        caller,
-        key,
-        body,
-        UserPublic,
-        lambda: org.create_user(
-            session,
-            caller=caller,
-            username=body.username,
-            password=body.password,
-            role=body.role,
-            employee_id=body.employee_id,
-            demo=settings.demo,
-        ),
-    )
+) -> UserPublic:
+    return answer(response, UserPublic, org.create_user_once(session, caller, body, key, demo=settings.demo))
 
 
 @router.patch(
@@ -61,13 +44,14 @@ def create_user(
     summary="Change a user's role or disable them (admin, If-Match)",
 )
 def update_user(
+    response: Response,
     user_id: Id,
     body: UserUpdate,
     session: SessionDep,
     caller: CanWriteUsers,
     if_match: IfMatch = None,
-) -> JSONResponse:
-    return with_etag(UserPublic, org.update_user(session, caller, user_id, body, if_match))
+) -> UserPublic:
+    return reply(response, UserPublic, org.update_user(session, caller, user_id, body, if_match))
 
 
 @router.post(
@@ -86,7 +70,7 @@ def reset_password(
 @router.get(
     "/audit-events", response_model=Page[AuditEventPublic], tags=["audit"], summary="The audit log, newest first"
 )
-def list_audit(session: SessionDep, _caller: CanReadAudit, p: Paging) -> dict[str, Any]:
+def list_audit(session: SessionDep, _caller: CanReadAudit, p: Paging) -> Page[AuditEventPublic]:
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
     return page(AuditEventPublic, common.paginate(session, stmt, limit=p.limit, offset=p.offset))
 

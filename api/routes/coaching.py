@@ -1,9 +1,8 @@
 """Coaching routes: plans, early-warning alerts, inflation/anomaly flags for HR, the training catalogue."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Response
 
 from api.deps import (
     CanReadAlerts,
@@ -20,7 +19,7 @@ from api.deps import (
     SettingsDep,
 )
 from api.errors import PROBLEM_RESPONSES
-from api.routes._util import Id, Paging, created, page, with_etag
+from api.routes._util import Id, Paging, answer, page, reply
 from workflows.coaching import flows as coaching
 from workflows.coaching.schemas import (
     AlertPublic,
@@ -89,7 +88,7 @@ def list_alerts(
     p: Paging,
     period_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     employee_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
-) -> dict[str, Any]:
+) -> Page[AlertPublic]:
     return page(
         AlertPublic,
         coaching.list_alerts(
@@ -159,13 +158,13 @@ def list_courses(
     _caller: CanReadCourses,
     p: Paging,
     active: Annotated[bool | None, Query()] = None,
-) -> dict[str, Any]:
+) -> Page[CoursePublic]:
     return page(CoursePublic, coaching.list_courses(session, active=active, limit=p.limit, offset=p.offset))
 
 
 @router.get("/courses/{course_id}", response_model=CoursePublic, tags=["coaching"], summary="One course")
-def get_course(course_id: Id, session: SessionDep, _caller: CanReadCourses) -> JSONResponse:
-    return with_etag(CoursePublic, coaching.get_course(session, course_id))
+def get_course(response: Response, course_id: Id, session: SessionDep, _caller: CanReadCourses) -> CoursePublic:
+    return reply(response, CoursePublic, coaching.get_course(session, course_id))
 
 
 @router.post(
@@ -176,22 +175,24 @@ def get_course(course_id: Id, session: SessionDep, _caller: CanReadCourses) -> J
     summary="Add a course to the catalogue (HR/admin)",
 )
 def create_course(
+    response: Response,
     body: CourseCreate,
     session: SessionDep,
     caller: CanWriteCourses,
     key: IdempotencyKey = None,
-) -> JSONResponse:
-    return created(session, caller, key, body, CoursePublic, lambda: coaching.create_course(session, caller, body))
+) -> CoursePublic:
+    return answer(response, CoursePublic, coaching.create_course_once(session, caller, body, key))
 
 
 @router.patch(
     "/courses/{course_id}", response_model=CoursePublic, tags=["coaching"], summary="Edit a course (HR/admin, If-Match)"
 )
 def update_course(
+    response: Response,
     course_id: Id,
     body: CourseUpdate,
     session: SessionDep,
     caller: CanWriteCourses,
     if_match: IfMatch = None,
-) -> JSONResponse:
-    return with_etag(CoursePublic, coaching.update_course(session, caller, course_id, body, if_match))
+) -> CoursePublic:
+    return reply(response, CoursePublic, coaching.update_course(session, caller, course_id, body, if_match))

@@ -1,13 +1,12 @@
 """Goal-draft routes: the assistant drafts a department's OKR and personal KPIs; managers edit and publish."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Response
 
 from api.deps import CanPublishDrafts, CanReadDrafts, CanWriteDrafts, IdempotencyKey, IfMatch, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
-from api.routes._util import Id, Paging, page
+from api.routes._util import Id, Paging, answer, page, reply
 from workflows.drafts import flows as drafts
 from workflows.drafts.schemas import (
     DraftCreate,
@@ -17,14 +16,9 @@ from workflows.drafts.schemas import (
     GoalDraftPublic,
     PublishResult,
 )
-from workflows.shared import common
 from workflows.shared.schemas import Page
 
 router = APIRouter(prefix="/api/v1", tags=["goal drafts"], responses=PROBLEM_RESPONSES)
-
-
-def _answer(data: dict[str, Any], status: int = 200) -> JSONResponse:
-    return JSONResponse(data, status_code=status, headers={"ETag": common.etag(int(data["version"]))})
 
 
 @router.post(
@@ -41,15 +35,15 @@ def _answer(data: dict[str, Any], status: int = 200) -> JSONResponse:
     },
 )
 def create_draft(
+    response: Response,
     body: DraftCreate,
     session: SessionDep,
     settings: SettingsDep,
     caller: CanWriteDrafts,
     key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> GoalDraftDetail:
     # A forecast the draft starts is on the job queue (committed with the draft); a worker runs it.
-    status, data = drafts.request_draft(session, caller, body, settings, key)
-    return _answer(data, status)
+    return answer(response, GoalDraftDetail, drafts.request_draft(session, caller, body, settings, key))
 
 
 @router.get(
@@ -64,7 +58,7 @@ def list_drafts(
     department_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     period_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     status: Annotated[DraftStatus | None, Query()] = None,
-) -> dict[str, Any]:
+) -> Page[GoalDraftPublic]:
     rows = drafts.list_drafts(
         session, caller, department_id=department_id, period_id=period_id, status=status, limit=p.limit, offset=p.offset
     )
@@ -76,8 +70,8 @@ def list_drafts(
     response_model=GoalDraftDetail,
     summary="One goal draft with the department's OKR, role KPIs and each member's KPIs (ETag)",
 )
-def get_draft(draft_id: Id, session: SessionDep, caller: CanReadDrafts) -> JSONResponse:
-    return _answer(drafts.detail(drafts.get_draft(session, caller, draft_id)))
+def get_draft(response: Response, draft_id: Id, session: SessionDep, caller: CanReadDrafts) -> GoalDraftDetail:
+    return reply(response, GoalDraftDetail, drafts.detail(drafts.get_draft(session, caller, draft_id)))
 
 
 @router.patch(
@@ -86,15 +80,15 @@ def get_draft(draft_id: Id, session: SessionDep, caller: CanReadDrafts) -> JSONR
     summary="Edit KPI weights, targets or parent links (If-Match); the guards must still pass (422)",
 )
 def update_draft(
+    response: Response,
     draft_id: Id,
     body: DraftUpdate,
     session: SessionDep,
     caller: CanWriteDrafts,
     if_match: IfMatch = None,
     key: IdempotencyKey = None,
-) -> JSONResponse:
-    status, data = drafts.edit(session, caller, draft_id, body, if_match, key)
-    return _answer(data, status)
+) -> GoalDraftDetail:
+    return answer(response, GoalDraftDetail, drafts.edit(session, caller, draft_id, body, if_match, key))
 
 
 @router.post(
@@ -103,11 +97,11 @@ def update_draft(
     summary="Publish once (If-Match): the department objective, key results and everyone's KPIs",
 )
 def publish_draft(
+    response: Response,
     draft_id: Id,
     session: SessionDep,
     caller: CanPublishDrafts,
     if_match: IfMatch = None,
     key: IdempotencyKey = None,
-) -> JSONResponse:
-    status, data = drafts.publish(session, caller, draft_id, if_match, key)
-    return _answer(data, status)
+) -> PublishResult:
+    return answer(response, PublishResult, drafts.publish(session, caller, draft_id, if_match, key))

@@ -1,13 +1,13 @@
 """Forecast routes: request target ranges (background job), follow the job, read ranges, fetch fan charts."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from api.deps import CanReadForecast, CanRunForecast, IdempotencyKey, SessionDep
 from api.errors import PROBLEM_RESPONSES
-from api.routes._util import Id, Paging, page
+from api.routes._util import Id, Paging, answer, page
 from workflows.forecasts import flows as forecasts
 from workflows.forecasts.schemas import ForecastCreate, ForecastJobPublic, TargetRangePublic
 from workflows.shared.schemas import Page
@@ -24,21 +24,24 @@ MaybeId = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
     "runs on the job queue (follow it at Location)",
 )
 def request_forecast(
-    body: ForecastCreate, session: SessionDep, caller: CanRunForecast, key: IdempotencyKey = None
-) -> JSONResponse:
-    status, data = forecasts.request(session, caller, body, key)
-    return JSONResponse(data, status_code=status, headers={"Location": f"/api/v1/forecasts/{data['id']}"})
+    response: Response, body: ForecastCreate, session: SessionDep, caller: CanRunForecast, key: IdempotencyKey = None
+) -> ForecastJobPublic:
+    job = answer(response, ForecastJobPublic, forecasts.request(session, caller, body, key))
+    response.headers["Location"] = f"/api/v1/forecasts/{job.id}"
+    return job
 
 
 @router.get("/forecasts", response_model=Page[ForecastJobPublic], summary="Forecast jobs you may read")
-def list_forecasts(session: SessionDep, caller: CanReadForecast, p: Paging) -> dict[str, Any]:
+def list_forecasts(session: SessionDep, caller: CanReadForecast, p: Paging) -> Page[ForecastJobPublic]:
     items, count = forecasts.list_jobs(session, caller, limit=p.limit, offset=p.offset)
-    return {"data": [forecasts.job_view(session, j, caller) for j in items], "count": count}
+    return page(ForecastJobPublic, ([forecasts.job_view(session, j, caller) for j in items], count))
 
 
 @router.get("/forecasts/{job_id}", response_model=ForecastJobPublic, summary="A forecast job's status and ranges")
-def get_forecast(job_id: Id, session: SessionDep, caller: CanReadForecast) -> dict[str, Any]:
-    return forecasts.job_view(session, forecasts.get_job(session, caller, job_id), caller)
+def get_forecast(job_id: Id, session: SessionDep, caller: CanReadForecast) -> ForecastJobPublic:
+    return ForecastJobPublic.model_validate(
+        forecasts.job_view(session, forecasts.get_job(session, caller, job_id), caller)
+    )
 
 
 @router.get(
@@ -64,7 +67,7 @@ def list_target_ranges(
     p: Paging,
     period_id: MaybeId = None,
     shop_id: MaybeId = None,
-) -> dict[str, Any]:
+) -> Page[TargetRangePublic]:
     return page(
         TargetRangePublic,
         forecasts.list_ranges(session, caller, period_id=period_id, shop_id=shop_id, limit=p.limit, offset=p.offset),

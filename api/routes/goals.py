@@ -1,9 +1,8 @@
 """Goal routes: periods, the KPI catalogue and OKRs."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Response
 
 from api.deps import (
     CanReadCatalogue,
@@ -17,7 +16,7 @@ from api.deps import (
     SessionDep,
 )
 from api.errors import PROBLEM_RESPONSES
-from api.routes._util import Id, Paging, created, page, with_etag
+from api.routes._util import Id, Paging, answer, page, reply
 from workflows.goals import flows as goals
 from workflows.goals.schemas import (
     IndicatorCreate,
@@ -30,7 +29,6 @@ from workflows.goals.schemas import (
     PeriodUpdate,
     ScorecardRules,
 )
-from workflows.shared import common
 from workflows.shared.schemas import Level, Page, PeriodKind
 
 router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
@@ -42,40 +40,42 @@ def list_periods(
     _caller: CanReadPeriods,
     p: Paging,
     kind: Annotated[PeriodKind | None, Query()] = None,
-) -> dict[str, Any]:
+) -> Page[PeriodPublic]:
     return page(PeriodPublic, goals.list_periods(session, kind=kind, limit=p.limit, offset=p.offset))
 
 
 @router.get("/periods/{period_id}", response_model=PeriodPublic, tags=["periods"], summary="One period")
-def get_period(period_id: Id, session: SessionDep, _caller: CanReadPeriods) -> JSONResponse:
-    return with_etag(PeriodPublic, goals.get_period(session, period_id))
+def get_period(response: Response, period_id: Id, session: SessionDep, _caller: CanReadPeriods) -> PeriodPublic:
+    return reply(response, PeriodPublic, goals.get_period(session, period_id))
 
 
 @router.post("/periods", response_model=PeriodPublic, status_code=201, tags=["periods"], summary="Create a period")
 def create_period(
+    response: Response,
     body: PeriodCreate,
     session: SessionDep,
     caller: CanWritePeriods,
     key: IdempotencyKey = None,
-) -> JSONResponse:
-    return created(session, caller, key, body, PeriodPublic, lambda: goals.create_period(session, caller, body))
+) -> PeriodPublic:
+    return answer(response, PeriodPublic, goals.create_period_once(session, caller, body, key))
 
 
 @router.patch("/periods/{period_id}", response_model=PeriodPublic, tags=["periods"], summary="Change a period")
 def update_period(
+    response: Response,
     period_id: Id,
     body: PeriodUpdate,
     session: SessionDep,
     caller: CanWritePeriods,
     if_match: IfMatch = None,
-) -> JSONResponse:
-    return with_etag(PeriodPublic, goals.update_period(session, caller, period_id, body, if_match))
+) -> PeriodPublic:
+    return reply(response, PeriodPublic, goals.update_period(session, caller, period_id, body, if_match))
 
 
 @router.get(
     "/indicators", response_model=Page[IndicatorPublic], tags=["catalogue"], summary="The bilingual KPI catalogue"
 )
-def list_indicators(session: SessionDep, _caller: CanReadCatalogue, p: Paging) -> dict[str, Any]:
+def list_indicators(session: SessionDep, _caller: CanReadCatalogue, p: Paging) -> Page[IndicatorPublic]:
     return page(IndicatorPublic, goals.list_indicators(session, limit=p.limit, offset=p.offset))
 
 
@@ -90,8 +90,10 @@ async def get_rules(_caller: CanReadCatalogue) -> ScorecardRules:
 
 
 @router.get("/indicators/{indicator_id}", response_model=IndicatorPublic, tags=["catalogue"], summary="One indicator")
-def get_indicator(indicator_id: Id, session: SessionDep, _caller: CanReadCatalogue) -> JSONResponse:
-    return with_etag(IndicatorPublic, goals.get_indicator(session, indicator_id))
+def get_indicator(
+    response: Response, indicator_id: Id, session: SessionDep, _caller: CanReadCatalogue
+) -> IndicatorPublic:
+    return reply(response, IndicatorPublic, goals.get_indicator(session, indicator_id))
 
 
 @router.post(
@@ -102,12 +104,13 @@ def get_indicator(indicator_id: Id, session: SessionDep, _caller: CanReadCatalog
     summary="Add an indicator to the catalogue",
 )
 def create_indicator(
+    response: Response,
     body: IndicatorCreate,
     session: SessionDep,
     caller: CanWriteCatalogue,
     key: IdempotencyKey = None,
-) -> JSONResponse:
-    return created(session, caller, key, body, IndicatorPublic, lambda: goals.create_indicator(session, caller, body))
+) -> IndicatorPublic:
+    return answer(response, IndicatorPublic, goals.create_indicator_once(session, caller, body, key))
 
 
 @router.patch(
@@ -117,13 +120,14 @@ def create_indicator(
     summary="Edit an indicator (If-Match)",
 )
 def update_indicator(
+    response: Response,
     indicator_id: Id,
     body: IndicatorUpdate,
     session: SessionDep,
     caller: CanWriteCatalogue,
     if_match: IfMatch = None,
-) -> JSONResponse:
-    return with_etag(IndicatorPublic, goals.update_indicator(session, caller, indicator_id, body, if_match))
+) -> IndicatorPublic:
+    return reply(response, IndicatorPublic, goals.update_indicator(session, caller, indicator_id, body, if_match))
 
 
 @router.get(
@@ -138,17 +142,17 @@ def list_objectives(
     p: Paging,
     period_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     level: Annotated[Level | None, Query()] = None,
-) -> dict[str, Any]:
+) -> Page[ObjectivePublic]:
     items, count = goals.list_objectives(
         session, caller, period_id=period_id, level=level, limit=p.limit, offset=p.offset
     )
-    return {"data": [goals.objective_view(session, o) for o in items], "count": count}
+    return page(ObjectivePublic, ([goals.objective_view(session, o) for o in items], count))
 
 
 @router.get("/objectives/{objective_id}", response_model=ObjectivePublic, tags=["okr"], summary="One objective")
-def get_objective(objective_id: Id, session: SessionDep, caller: CanReadOkr) -> JSONResponse:
+def get_objective(response: Response, objective_id: Id, session: SessionDep, caller: CanReadOkr) -> ObjectivePublic:
     obj = goals.get_objective(session, caller, objective_id)
-    return JSONResponse(goals.objective_view(session, obj), headers={"ETag": common.etag(obj.version)})
+    return reply(response, ObjectivePublic, goals.objective_view(session, obj))
 
 
 @router.post(
@@ -159,10 +163,10 @@ def get_objective(objective_id: Id, session: SessionDep, caller: CanReadOkr) -> 
     summary="Create an objective with its key results (managers: own department and reports)",
 )
 def create_objective(
+    response: Response,
     body: ObjectiveCreate,
     session: SessionDep,
     caller: CanWriteOkr,
     key: IdempotencyKey = None,
-) -> JSONResponse:
-    status, data = goals.create_objective_once(session, caller, body, key)
-    return JSONResponse(data, status_code=status, headers={"ETag": common.etag(int(data["version"]))})
+) -> ObjectivePublic:
+    return answer(response, ObjectivePublic, goals.create_objective_once(session, caller, body, key))

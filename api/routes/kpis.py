@@ -1,13 +1,12 @@
 """KPI assignment routes: targets and weights, actuals, and CSV / Excel imports."""
 
-from typing import IO, Annotated, Any
+from typing import IO, Annotated
 
-from fastapi import APIRouter, File, Query, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, File, Query, Response, UploadFile
 
 from api.deps import CanReadKpi, CanWriteActuals, CanWriteKpi, IdempotencyKey, IfMatch, SessionDep
 from api.errors import PROBLEM_RESPONSES
-from api.routes._util import Id, Paging, created, page, with_etag
+from api.routes._util import Id, Paging, answer, page, reply
 from workflows.goals import flows as goals
 from workflows.goals.schemas import (
     ActualCreate,
@@ -33,7 +32,7 @@ def list_assignments(
     p: Paging,
     period_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     employee_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
-) -> dict[str, Any]:
+) -> Page[AssignmentPublic]:
     return page(
         AssignmentPublic,
         goals.list_assignments(
@@ -43,8 +42,8 @@ def list_assignments(
 
 
 @router.get("/kpi-assignments/{assignment_id}", response_model=AssignmentPublic, summary="One KPI assignment")
-def get_assignment(assignment_id: Id, session: SessionDep, caller: CanReadKpi) -> JSONResponse:
-    return with_etag(AssignmentPublic, goals.get_assignment(session, caller, assignment_id))
+def get_assignment(response: Response, assignment_id: Id, session: SessionDep, caller: CanReadKpi) -> AssignmentPublic:
+    return reply(response, AssignmentPublic, goals.get_assignment(session, caller, assignment_id))
 
 
 @router.post(
@@ -54,25 +53,27 @@ def get_assignment(assignment_id: Id, session: SessionDep, caller: CanReadKpi) -
     summary="Give a KPI to a person or department (managers: their reports and department)",
 )
 def create_assignment(
+    response: Response,
     body: AssignmentCreate,
     session: SessionDep,
     caller: CanWriteKpi,
     key: IdempotencyKey = None,
-) -> JSONResponse:
-    return created(session, caller, key, body, AssignmentPublic, lambda: goals.create_assignment(session, caller, body))
+) -> AssignmentPublic:
+    return answer(response, AssignmentPublic, goals.create_assignment_once(session, caller, body, key))
 
 
 @router.patch(
     "/kpi-assignments/{assignment_id}", response_model=AssignmentPublic, summary="Change weight or target (If-Match)"
 )
 def update_assignment(
+    response: Response,
     assignment_id: Id,
     body: AssignmentUpdate,
     session: SessionDep,
     caller: CanWriteKpi,
     if_match: IfMatch = None,
-) -> JSONResponse:
-    return with_etag(AssignmentPublic, goals.update_assignment(session, caller, assignment_id, body, if_match))
+) -> AssignmentPublic:
+    return reply(response, AssignmentPublic, goals.update_assignment(session, caller, assignment_id, body, if_match))
 
 
 @router.get(
@@ -91,15 +92,14 @@ def list_actuals(assignment_id: Id, session: SessionDep, caller: CanReadKpi) -> 
     summary="Record a measured value (one per date)",
 )
 def record_actual(
+    response: Response,
     assignment_id: Id,
     body: ActualCreate,
     session: SessionDep,
     caller: CanWriteActuals,
     key: IdempotencyKey = None,
-) -> JSONResponse:
-    return created(
-        session, caller, key, body, ActualPublic, lambda: goals.record_actual(session, caller, assignment_id, body)
-    )
+) -> ActualPublic:
+    return answer(response, ActualPublic, goals.record_actual_once(session, caller, assignment_id, body, key))
 
 
 def read_upload(file: UploadFile) -> IO[bytes]:

@@ -3,12 +3,11 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from fastapi.responses import JSONResponse
 
 from api.deps import CanReadCompany, CanWriteCompany, CanWriteOkr, IdempotencyKey, IfMatch, SessionDep
 from api.errors import PROBLEM_RESPONSES
-from api.routes._util import Id, created, with_etag
-from workflows.goals.schemas import ShopPublic
+from api.routes._util import Id, answer, reply
+from workflows.goals.schemas import ObjectivePublic, ShopPublic
 from workflows.onboarding import flows as onboarding
 from workflows.onboarding.schemas import (
     CompanyCreate,
@@ -26,15 +25,15 @@ router = APIRouter(prefix="/api/v1", tags=["set-up"], responses=PROBLEM_RESPONSE
 
 
 @router.get("/company", response_model=CompanyPublic, summary="The company (404 `company.missing` before set-up)")
-def get_company(session: SessionDep, _caller: CanReadCompany) -> JSONResponse:
-    return with_etag(CompanyPublic, onboarding.get_company(session))
+def get_company(response: Response, session: SessionDep, _caller: CanReadCompany) -> CompanyPublic:
+    return reply(response, CompanyPublic, onboarding.get_company(session))
 
 
 @router.post("/company", response_model=CompanyPublic, status_code=201, summary="Create the company, once (409 after)")
 def create_company(
-    body: CompanyCreate, session: SessionDep, caller: CanWriteCompany, key: IdempotencyKey = None
-) -> JSONResponse:
-    return created(session, caller, key, body, CompanyPublic, lambda: onboarding.create_company(session, caller, body))
+    response: Response, body: CompanyCreate, session: SessionDep, caller: CanWriteCompany, key: IdempotencyKey = None
+) -> CompanyPublic:
+    return answer(response, CompanyPublic, onboarding.create_company_once(session, caller, body, key))
 
 
 @router.get("/setup/checklist", summary="What is still missing before the first goal draft (HR/admin)")
@@ -44,23 +43,28 @@ def setup_checklist(session: SessionDep, _caller: CanWriteCompany) -> list[dict[
 
 @router.patch("/company", response_model=CompanyPublic, summary="Correct the company (If-Match)")
 def update_company(
-    body: CompanyUpdate, session: SessionDep, caller: CanWriteCompany, if_match: IfMatch = None
-) -> JSONResponse:
-    return with_etag(CompanyPublic, onboarding.update_company(session, caller, body, if_match))
+    response: Response, body: CompanyUpdate, session: SessionDep, caller: CanWriteCompany, if_match: IfMatch = None
+) -> CompanyPublic:
+    return reply(response, CompanyPublic, onboarding.update_company(session, caller, body, if_match))
 
 
 @router.post("/shops", response_model=ShopPublic, status_code=201, summary="Add a shop or channel")
 def create_shop(
-    body: ShopCreate, session: SessionDep, caller: CanWriteCompany, key: IdempotencyKey = None
-) -> JSONResponse:
-    return created(session, caller, key, body, ShopPublic, lambda: onboarding.create_shop(session, caller, body))
+    response: Response, body: ShopCreate, session: SessionDep, caller: CanWriteCompany, key: IdempotencyKey = None
+) -> ShopPublic:
+    return answer(response, ShopPublic, onboarding.create_shop_once(session, caller, body, key))
 
 
 @router.patch("/shops/{shop_id}", response_model=ShopPublic, summary="Change or deactivate a shop (If-Match)")
 def update_shop(
-    shop_id: Id, body: ShopUpdate, session: SessionDep, caller: CanWriteCompany, if_match: IfMatch = None
-) -> JSONResponse:
-    return with_etag(ShopPublic, onboarding.update_shop(session, caller, shop_id, body, if_match))
+    response: Response,
+    shop_id: Id,
+    body: ShopUpdate,
+    session: SessionDep,
+    caller: CanWriteCompany,
+    if_match: IfMatch = None,
+) -> ShopPublic:
+    return reply(response, ShopPublic, onboarding.update_shop(session, caller, shop_id, body, if_match))
 
 
 @router.get(
@@ -92,18 +96,21 @@ def list_promotions(
     summary="Add a campaign, or correct a built-in platform event (`builtin_key`)",
 )
 def create_promotion(
-    body: PromotionCreate, session: SessionDep, caller: CanWriteCompany, key: IdempotencyKey = None
-) -> JSONResponse:
-    return created(
-        session, caller, key, body, PromotionPublic, lambda: onboarding.create_promotion(session, caller, body)
-    )
+    response: Response, body: PromotionCreate, session: SessionDep, caller: CanWriteCompany, key: IdempotencyKey = None
+) -> PromotionPublic:
+    return answer(response, PromotionPublic, onboarding.create_promotion_once(session, caller, body, key))
 
 
 @router.patch("/promotions/{promo_id}", response_model=PromotionPublic, summary="Change a campaign (If-Match)")
 def update_promotion(
-    promo_id: Id, body: PromotionUpdate, session: SessionDep, caller: CanWriteCompany, if_match: IfMatch = None
-) -> JSONResponse:
-    return with_etag(PromotionPublic, onboarding.update_promotion(session, caller, promo_id, body, if_match))
+    response: Response,
+    promo_id: Id,
+    body: PromotionUpdate,
+    session: SessionDep,
+    caller: CanWriteCompany,
+    if_match: IfMatch = None,
+) -> PromotionPublic:
+    return reply(response, PromotionPublic, onboarding.update_promotion(session, caller, promo_id, body, if_match))
 
 
 @router.delete("/promotions/{promo_id}", status_code=204, summary="Remove a campaign (a correction: built-in dates)")
@@ -114,11 +121,16 @@ def delete_promotion(promo_id: Id, session: SessionDep, caller: CanWriteCompany)
 
 @router.patch(
     "/objectives/{objective_id}",
+    response_model=ObjectivePublic,
     tags=["okr"],
     summary="Correct an objective and its key results (If-Match; open drafts made from the old text flagged stale)",
 )
 def edit_objective(
-    objective_id: Id, body: ObjectiveEdit, session: SessionDep, caller: CanWriteOkr, if_match: IfMatch = None
-) -> JSONResponse:
-    data = onboarding.edit_objective(session, caller, objective_id, body, if_match)
-    return JSONResponse(data, headers={"ETag": f'"{data["version"]}"'})
+    response: Response,
+    objective_id: Id,
+    body: ObjectiveEdit,
+    session: SessionDep,
+    caller: CanWriteOkr,
+    if_match: IfMatch = None,
+) -> ObjectivePublic:
+    return reply(response, ObjectivePublic, onboarding.edit_objective(session, caller, objective_id, body, if_match))

@@ -1,10 +1,9 @@
 """Pay routes (issue 16): key-position inventories, ratings, bonus pools and allocations, second review,
 calibration. Employees read only their own bonus lines and ratings about them in aggregate."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Response
 
 from api.deps import (
     CanManagePay,
@@ -17,7 +16,7 @@ from api.deps import (
     SessionDep,
 )
 from api.errors import PROBLEM_RESPONSES
-from api.routes._util import Id, Paging, page, with_etag
+from api.routes._util import Id, Paging, answer, page, reply
 from workflows.pay import flows as pay
 from workflows.pay.schemas import (
     AllocationApprove,
@@ -40,17 +39,10 @@ from workflows.pay.schemas import (
 )
 from workflows.results import flows as results
 from workflows.results.schemas import GradeChange, GradeChangePublic
-from workflows.shared import common
 from workflows.shared.schemas import Page
 
 router = APIRouter(prefix="/api/v1/pay", responses=PROBLEM_RESPONSES, tags=["pay"])
 OptionalId = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
-
-
-def _answer(answer: tuple[int, dict[str, Any]], version: int | None = None) -> JSONResponse:
-    status, data = answer
-    v = version if version is not None else data.get("version")
-    return JSONResponse(data, status_code=status, headers={"ETag": common.etag(int(v))} if v is not None else {})
 
 
 # --- key positions -----------------------------------------------------------------------------------------
@@ -60,7 +52,7 @@ def list_inventories(
     caller: CanReadPositions,
     p: Paging,
     quarter: Annotated[str | None, Query(pattern=r"^\d{4}-Q[1-4]$")] = None,
-) -> dict[str, Any]:
+) -> Page[InventoryPublic]:
     return page(InventoryPublic, pay.list_inventories(session, quarter=quarter, limit=p.limit, offset=p.offset))
 
 
@@ -71,14 +63,16 @@ def list_inventories(
     summary="Rate positions for a quarter (and campaign season): classes A / B / baseline (HR/admin)",
 )
 def create_inventory(
-    body: InventoryCreate, session: SessionDep, caller: CanManagePay, key: IdempotencyKey = None
-) -> JSONResponse:
-    return _answer(pay.add_inventory(session, caller, body, key))
+    response: Response, body: InventoryCreate, session: SessionDep, caller: CanManagePay, key: IdempotencyKey = None
+) -> InventoryPublic:
+    return answer(response, InventoryPublic, pay.add_inventory(session, caller, body, key))
 
 
 @router.get("/position-inventories/{inventory_id}", response_model=InventoryPublic, summary="One inventory (ETag)")
-def get_inventory(inventory_id: Id, session: SessionDep, caller: CanReadPositions) -> JSONResponse:
-    return with_etag(InventoryPublic, pay.get_inventory(session, inventory_id))
+def get_inventory(
+    response: Response, inventory_id: Id, session: SessionDep, caller: CanReadPositions
+) -> InventoryPublic:
+    return reply(response, InventoryPublic, pay.get_inventory(session, inventory_id))
 
 
 @router.patch(
@@ -87,10 +81,14 @@ def get_inventory(inventory_id: Id, session: SessionDep, caller: CanReadPosition
     summary="Re-rate positions or change the company stage (If-Match)",
 )
 def update_inventory(
-    inventory_id: Id, body: InventoryUpdate, session: SessionDep, caller: CanManagePay, if_match: IfMatch = None
-) -> JSONResponse:
-    data = pay.change_inventory(session, caller, inventory_id, body, if_match)
-    return JSONResponse(data, headers={"ETag": common.etag(data["version"])})
+    response: Response,
+    inventory_id: Id,
+    body: InventoryUpdate,
+    session: SessionDep,
+    caller: CanManagePay,
+    if_match: IfMatch = None,
+) -> InventoryPublic:
+    return reply(response, InventoryPublic, pay.change_inventory(session, caller, inventory_id, body, if_match))
 
 
 # --- ratings -----------------------------------------------------------------------------------------------
@@ -100,9 +98,10 @@ def update_inventory(
     status_code=201,
     summary="Rate yourself, a colleague, someone in another department or a direct report (1-5)",
 )
-def create_rating(body: RatingCreate, session: SessionDep, caller: CanRate, key: IdempotencyKey = None) -> JSONResponse:
-    status, data = pay.add_rating(session, caller, body, key)
-    return JSONResponse(data, status_code=status)
+def create_rating(
+    response: Response, body: RatingCreate, session: SessionDep, caller: CanRate, key: IdempotencyKey = None
+) -> RatingReceipt:
+    return answer(response, RatingReceipt, pay.add_rating(session, caller, body, key))
 
 
 @router.get(
@@ -110,8 +109,8 @@ def create_rating(body: RatingCreate, session: SessionDep, caller: CanRate, key:
     response_model=list[Ratee],
     summary="Whom I may rate and with which kinds (names and departments only; for the rating form)",
 )
-def list_ratees(session: SessionDep, caller: CanRate) -> list[dict[str, Any]]:
-    return pay.ratees(session, caller)
+def list_ratees(session: SessionDep, caller: CanRate) -> list[Ratee]:
+    return [Ratee.model_validate(r) for r in pay.ratees(session, caller)]
 
 
 @router.get(
@@ -124,8 +123,8 @@ def ratings_summary(
     caller: CanReadOwnPay,
     period_id: Annotated[int, Query(ge=1, le=2_147_483_647)],
     employee_id: OptionalId = None,
-) -> dict[str, Any]:
-    return pay.summary(session, caller, employee_id, period_id)
+) -> RatingsAbout:
+    return RatingsAbout.model_validate(pay.summary(session, caller, employee_id, period_id))
 
 
 # --- pools and allocations ---------------------------------------------------------------------------------
@@ -136,25 +135,24 @@ def ratings_summary(
     summary="Create a bonus pool for a period: the allocation is proposed and flags raised (HR/admin)",
 )
 def create_pool(
-    body: PoolCreate, session: SessionDep, caller: CanManagePay, key: IdempotencyKey = None
-) -> JSONResponse:
-    status, data = pay.add_pool(session, caller, body, key)
-    return JSONResponse(data, status_code=status)
+    response: Response, body: PoolCreate, session: SessionDep, caller: CanManagePay, key: IdempotencyKey = None
+) -> PoolProposed:
+    return answer(response, PoolProposed, pay.add_pool(session, caller, body, key))
 
 
 @router.get("/pools", response_model=Page[PoolPublic], summary="Bonus pools (HR/admin)")
-def list_pools(session: SessionDep, caller: CanManagePay, p: Paging) -> dict[str, Any]:
+def list_pools(session: SessionDep, caller: CanManagePay, p: Paging) -> Page[PoolPublic]:
     return page(PoolPublic, pay.list_pools(session, limit=p.limit, offset=p.offset))
 
 
 @router.get("/pools/{pool_id}", response_model=PoolPublic, summary="One bonus pool")
-def get_pool(pool_id: Id, session: SessionDep, caller: CanManagePay) -> JSONResponse:
-    return with_etag(PoolPublic, pay.get_pool(session, pool_id))
+def get_pool(response: Response, pool_id: Id, session: SessionDep, caller: CanManagePay) -> PoolPublic:
+    return reply(response, PoolPublic, pay.get_pool(session, pool_id))
 
 
 @router.get("/pools/{pool_id}/allocation", response_model=AllocationPublic, summary="The allocation of a pool")
-def get_pool_allocation(pool_id: Id, session: SessionDep, caller: CanManagePay) -> JSONResponse:
-    return _answer((200, pay.pool_allocation(session, pool_id)))
+def get_pool_allocation(response: Response, pool_id: Id, session: SessionDep, caller: CanManagePay) -> AllocationPublic:
+    return reply(response, AllocationPublic, pay.pool_allocation(session, pool_id))
 
 
 @router.get(
@@ -162,8 +160,10 @@ def get_pool_allocation(pool_id: Id, session: SessionDep, caller: CanManagePay) 
     response_model=AllocationPublic,
     summary="An allocation with every line's trace; the ETag is what edit/approve need",
 )
-def get_allocation(allocation_id: Id, session: SessionDep, caller: CanManagePay) -> JSONResponse:
-    return _answer((200, pay.get_allocation(session, allocation_id)))
+def get_allocation(
+    response: Response, allocation_id: Id, session: SessionDep, caller: CanManagePay
+) -> AllocationPublic:
+    return reply(response, AllocationPublic, pay.get_allocation(session, allocation_id))
 
 
 @router.patch(
@@ -172,14 +172,15 @@ def get_allocation(allocation_id: Id, session: SessionDep, caller: CanManagePay)
     summary="Edit amounts (If-Match): lines + retained must still equal the pool to the fen",
 )
 def edit_allocation(
+    response: Response,
     allocation_id: Id,
     body: AllocationEdit,
     session: SessionDep,
     caller: CanManagePay,
     if_match: IfMatch = None,
     key: IdempotencyKey = None,
-) -> JSONResponse:
-    return _answer(pay.edit_allocation(session, caller, allocation_id, body, if_match, key))
+) -> AllocationPublic:
+    return answer(response, AllocationPublic, pay.edit_allocation(session, caller, allocation_id, body, if_match, key))
 
 
 @router.post(
@@ -188,19 +189,22 @@ def edit_allocation(
     summary="Approve once (If-Match); waits while a review questions a paid score (409)",
 )
 def approve_allocation(
+    response: Response,
     allocation_id: Id,
     body: AllocationApprove,
     session: SessionDep,
     caller: CanManagePay,
     if_match: IfMatch = None,
     key: IdempotencyKey = None,
-) -> JSONResponse:
-    return _answer(pay.approve_allocation(session, caller, allocation_id, body, if_match, key))
+) -> AllocationPublic:
+    return answer(
+        response, AllocationPublic, pay.approve_allocation(session, caller, allocation_id, body, if_match, key)
+    )
 
 
 @router.get("/me/bonuses", response_model=list[MyBonus], summary="My own approved bonus lines with their trace")
-def my_bonuses(session: SessionDep, caller: CanReadOwnPay) -> list[dict[str, Any]]:
-    return pay.my_bonuses(session, caller)
+def my_bonuses(session: SessionDep, caller: CanReadOwnPay) -> list[MyBonus]:
+    return [MyBonus.model_validate(b) for b in pay.my_bonuses(session, caller)]
 
 
 # --- second review and calibration -------------------------------------------------------------------------
@@ -215,14 +219,14 @@ def list_reviews(
     p: Paging,
     status: Annotated[str | None, Query(pattern="^(open|confirmed|adjusted)$")] = None,
     period_id: OptionalId = None,
-) -> dict[str, Any]:
+) -> Page[ReviewPublic]:
     rows = pay.list_reviews(session, caller, status=status, period_id=period_id, limit=p.limit, offset=p.offset)
     return page(ReviewPublic, rows)
 
 
 @router.get("/reviews/{item_id}", response_model=ReviewPublic, summary="One review item with its evidence (ETag)")
-def get_review(item_id: Id, session: SessionDep, caller: CanReviewScores) -> JSONResponse:
-    return with_etag(ReviewPublic, pay.get_review(session, caller, item_id))
+def get_review(response: Response, item_id: Id, session: SessionDep, caller: CanReviewScores) -> ReviewPublic:
+    return reply(response, ReviewPublic, pay.get_review(session, caller, item_id))
 
 
 @router.post(
@@ -231,14 +235,15 @@ def get_review(item_id: Id, session: SessionDep, caller: CanReviewScores) -> JSO
     summary="Confirm or adjust the questioned scores with a reason (If-Match, audited)",
 )
 def decide_review(
+    response: Response,
     item_id: Id,
     body: ReviewDecision,
     session: SessionDep,
     caller: CanReviewScores,
     if_match: IfMatch = None,
     key: IdempotencyKey = None,
-) -> JSONResponse:
-    return _answer(pay.decide_review(session, caller, item_id, body, if_match, key))
+) -> ReviewPublic:
+    return answer(response, ReviewPublic, pay.decide_review(session, caller, item_id, body, if_match, key))
 
 
 @router.get(
@@ -246,8 +251,8 @@ def decide_review(
     response_model=CalibrationPublic,
     summary="Grade distribution against the 20/50/30 guide, team by team, with reasons (HR/admin)",
 )
-def calibration(session: SessionDep, caller: CanManagePay, period_id: OptionalId = None) -> dict[str, Any]:
-    return pay.calibration(session, period_id)
+def calibration(session: SessionDep, caller: CanManagePay, period_id: OptionalId = None) -> CalibrationPublic:
+    return CalibrationPublic.model_validate(pay.calibration(session, period_id))
 
 
 @router.post(
@@ -257,6 +262,6 @@ def calibration(session: SessionDep, caller: CanManagePay, period_id: OptionalId
     summary="Change one person's grade for a period at calibration, with a reason (HR/admin, audited; not your own)",
 )
 def change_grade(
-    body: GradeChange, session: SessionDep, caller: CanManagePay, key: IdempotencyKey = None
-) -> JSONResponse:
-    return _answer(results.change_grade(session, caller, body, key))
+    response: Response, body: GradeChange, session: SessionDep, caller: CanManagePay, key: IdempotencyKey = None
+) -> GradeChangePublic:
+    return answer(response, GradeChangePublic, results.change_grade(session, caller, body, key))

@@ -1,13 +1,12 @@
 """Process routes: weekly tasks under KPIs, comments, the team's task board and deadline reminders."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import IdempotencyKey, IfMatch, Require, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
-from api.routes._util import Id, created
+from api.routes._util import Id, answer, reply
 from core.security import Caller
 from workflows.process import flows as tasks
 from workflows.process.schemas import (
@@ -36,10 +35,6 @@ CanWriteChannels = Annotated[Caller, Depends(Require("notifications:write"))]
 Lang = Annotated[Literal["zh", "en"], Query(description="Language of names and reminder texts.")]
 
 
-def _etag(task: TaskPublic) -> JSONResponse:
-    return JSONResponse(task.model_dump(mode="json"), headers={"ETag": f'"{task.version}"'})
-
-
 @router.get(
     "/kpi-assignments/{assignment_id}/tasks",
     response_model=list[TaskPublic],
@@ -56,16 +51,19 @@ def list_tasks(assignment_id: Id, session: SessionDep, caller: CanReadTasks) -> 
     summary="Break one of your KPIs into a task with a due date (the KPI's owner only)",
 )
 def create_task(
-    assignment_id: Id, body: TaskCreate, session: SessionDep, caller: CanWriteTasks, key: IdempotencyKey = None
-) -> JSONResponse:
-    return created(
-        session, caller, key, body, TaskPublic, lambda: tasks.create_task(session, caller, assignment_id, body)
-    )
+    response: Response,
+    assignment_id: Id,
+    body: TaskCreate,
+    session: SessionDep,
+    caller: CanWriteTasks,
+    key: IdempotencyKey = None,
+) -> TaskPublic:
+    return answer(response, TaskPublic, tasks.create_task_once(session, caller, assignment_id, body, key))
 
 
 @router.get("/tasks/{task_id}", response_model=TaskPublic, summary="One task with its comments (ETag for PATCH)")
-def get_task(task_id: Id, session: SessionDep, caller: CanReadTasks) -> JSONResponse:
-    return _etag(tasks.get_task(session, caller, task_id))
+def get_task(response: Response, task_id: Id, session: SessionDep, caller: CanReadTasks) -> TaskPublic:
+    return reply(response, TaskPublic, tasks.get_task(session, caller, task_id))
 
 
 @router.patch(
@@ -74,9 +72,14 @@ def get_task(task_id: Id, session: SessionDep, caller: CanReadTasks) -> JSONResp
     summary="Update your task: title, due date, progress 0-100, done (the owner only; If-Match)",
 )
 def update_task(
-    task_id: Id, body: TaskUpdate, session: SessionDep, caller: CanWriteTasks, if_match: IfMatch = None
-) -> JSONResponse:
-    return _etag(tasks.update_task(session, caller, task_id, body, if_match))
+    response: Response,
+    task_id: Id,
+    body: TaskUpdate,
+    session: SessionDep,
+    caller: CanWriteTasks,
+    if_match: IfMatch = None,
+) -> TaskPublic:
+    return reply(response, TaskPublic, tasks.update_task(session, caller, task_id, body, if_match))
 
 
 @router.post(
@@ -86,9 +89,14 @@ def update_task(
     summary="Comment on a task (the owner's manager chain, HR/admin; the owner replies)",
 )
 def add_comment(
-    task_id: Id, body: CommentCreate, session: SessionDep, caller: CanCommentTasks, key: IdempotencyKey = None
-) -> JSONResponse:
-    return created(session, caller, key, body, CommentPublic, lambda: tasks.add_comment(session, caller, task_id, body))
+    response: Response,
+    task_id: Id,
+    body: CommentCreate,
+    session: SessionDep,
+    caller: CanCommentTasks,
+    key: IdempotencyKey = None,
+) -> CommentPublic:
+    return answer(response, CommentPublic, tasks.add_comment_once(session, caller, task_id, body, key))
 
 
 @router.get(
@@ -121,18 +129,14 @@ def my_reminders(
     return tasks.my_reminders(session, caller, days=days, lang=lang)
 
 
-def _channels(body: ChannelsPublic) -> JSONResponse:
-    return JSONResponse(body.model_dump(mode="json"), headers={"ETag": f'"{body.version}"'})
-
-
 @router.get(
     "/notification-channels",
     response_model=ChannelsPublic,
     tags=["notifications"],
     summary="Where reminders, alerts and approvals are sent: e-mail, WeCom, DingTalk, Feishu (secrets never shown)",
 )
-def get_channels(session: SessionDep, caller: CanReadChannels) -> JSONResponse:
-    return _channels(tasks.get_channels(session, caller))
+def get_channels(response: Response, session: SessionDep, caller: CanReadChannels) -> ChannelsPublic:
+    return reply(response, ChannelsPublic, tasks.get_channels(session, caller))
 
 
 @router.put(
@@ -142,10 +146,15 @@ def get_channels(session: SessionDep, caller: CanReadChannels) -> JSONResponse:
     summary="Set the company's channels (If-Match: the version from GET; kinds left out are switched off)",
 )
 def put_channels(
-    body: ChannelsIn, session: SessionDep, settings: SettingsDep, caller: CanWriteChannels, if_match: IfMatch = None
-) -> JSONResponse:
+    response: Response,
+    body: ChannelsIn,
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: CanWriteChannels,
+    if_match: IfMatch = None,
+) -> ChannelsPublic:
     allow = tasks.allow_list(settings.webhook_allow)
-    return _channels(tasks.put_channels(session, caller, body, if_match, allow))
+    return reply(response, ChannelsPublic, tasks.put_channels(session, caller, body, if_match, allow))
 
 
 @router.post(
@@ -156,5 +165,5 @@ def put_channels(
 )
 def test_channel(
     kind: ChannelKind, session: SessionDep, settings: SettingsDep, caller: CanWriteChannels
-) -> dict[str, Any]:
-    return tasks.send_test(session, caller, kind, tasks.allow_list(settings.webhook_allow))
+) -> ChannelTest:
+    return ChannelTest.model_validate(tasks.send_test(session, caller, kind, tasks.allow_list(settings.webhook_allow)))

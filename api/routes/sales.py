@@ -2,9 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from sqlalchemy import select
 
 from api.deps import CanReadSales, CanWriteSales, SessionDep, SettingsDep
@@ -22,7 +20,7 @@ router = APIRouter(prefix="/api/v1", tags=["sales"], responses=PROBLEM_RESPONSES
 
 
 @router.get("/shops", response_model=Page[ShopPublic], summary="Shops and channels")
-def list_shops(session: SessionDep, _caller: CanReadSales, p: Paging) -> dict[str, Any]:
+def list_shops(session: SessionDep, _caller: CanReadSales, p: Paging) -> Page[ShopPublic]:
     return page(ShopPublic, common.paginate(session, select(Shop).order_by(Shop.id), limit=p.limit, offset=p.offset))
 
 
@@ -34,7 +32,7 @@ def shop_sales(
     p: Paging,
     start: Annotated[Day | None, Query(alias="from")] = None,
     end: Annotated[Day | None, Query(alias="to")] = None,
-) -> dict[str, Any]:
+) -> Page[SalesDayPublic]:
     if session.get(Shop, shop_id) is None:
         raise NotFound(f"Shop {shop_id} not found.")
     stmt = select(SalesDaily).where(SalesDaily.shop_id == shop_id).order_by(SalesDaily.ds)
@@ -57,6 +55,7 @@ def shop_sales(
     responses={202: {"description": "Accepted: the file imports in the background; follow the import job."}},
 )
 def import_sales(
+    response: Response,
     session: SessionDep,
     caller: CanWriteSales,
     settings: SettingsDep,
@@ -65,7 +64,7 @@ def import_sales(
     mapping: Annotated[str | None, Form(max_length=20_000)] = None,
     dry_run: bool = False,
     background: Annotated[bool | None, Query(description="Run as a job (default: files over 20 MB).")] = None,
-) -> JSONResponse:
+) -> dict[str, Any]:
     # A plain `def`: FastAPI runs it in the threadpool; the upload is spooled to disk, never held whole.
     result = sales_imports.import_sales(
         session,
@@ -79,4 +78,5 @@ def import_sales(
         settings=settings,
     )
     # 202 and the import job to follow (GET /imports/jobs/{id}) when the file is imported in the background.
-    return JSONResponse(jsonable_encoder(result), status_code=202 if "import_job_id" in result else 200)
+    response.status_code = 202 if "import_job_id" in result else 200
+    return result

@@ -1,9 +1,8 @@
 """Weight routes: data-driven proposals HR approves or rejects (If-Match, Idempotency-Key), weight sets, outcomes."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Response
 
 from api.deps import (
     CanDecideWeights,
@@ -15,9 +14,8 @@ from api.deps import (
     SessionDep,
 )
 from api.errors import PROBLEM_RESPONSES
-from api.routes._util import Id, Paging, page, with_etag
+from api.routes._util import Id, Paging, answer, page, reply
 from workflows.goals.schemas import ImportReport
-from workflows.shared import common
 from workflows.shared.schemas import Page
 from workflows.weights import flows as weights
 from workflows.weights.schemas import (
@@ -36,12 +34,6 @@ from workflows.weights.schemas import (
 router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES, tags=["weights"])
 
 
-def _answer(answer: tuple[int, dict[str, Any]]) -> JSONResponse:
-    """The use case's answer (or a retry's replay of it), with the ETag of the proposal's version."""
-    status, data = answer
-    return JSONResponse(data, status_code=status, headers={"ETag": common.etag(int(data["version"]))})
-
-
 @router.post(
     "/weight-proposals",
     response_model=WeightProposalDetail,
@@ -49,12 +41,13 @@ def _answer(answer: tuple[int, dict[str, Any]]) -> JSONResponse:
     summary="Propose indicator weights for a department from its stored history (HR/admin)",
 )
 def create_proposal(
+    response: Response,
     body: WeightProposalCreate,
     session: SessionDep,
     caller: CanProposeWeights,
     key: IdempotencyKey = None,
-) -> JSONResponse:
-    return _answer(weights.propose(session, caller, body, key))
+) -> WeightProposalDetail:
+    return answer(response, WeightProposalDetail, weights.propose(session, caller, body, key))
 
 
 @router.get(
@@ -68,7 +61,7 @@ def list_proposals(
     p: Paging,
     status: Annotated[ProposalStatus | None, Query()] = None,
     department_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
-) -> dict[str, Any]:
+) -> Page[WeightProposalPublic]:
     rows = weights.list_proposals(
         session, caller, status=status, department_id=department_id, limit=p.limit, offset=p.offset
     )
@@ -80,8 +73,10 @@ def list_proposals(
     response_model=WeightProposalDetail,
     summary="One proposal with its evidence; the ETag is what approve/reject need as If-Match",
 )
-def get_proposal(proposal_id: Id, session: SessionDep, caller: CanReadWeights) -> JSONResponse:
-    return with_etag(WeightProposalDetail, weights.get_proposal(session, caller, proposal_id))
+def get_proposal(
+    response: Response, proposal_id: Id, session: SessionDep, caller: CanReadWeights
+) -> WeightProposalDetail:
+    return reply(response, WeightProposalDetail, weights.get_proposal(session, caller, proposal_id))
 
 
 @router.post(
@@ -90,14 +85,15 @@ def get_proposal(proposal_id: Id, session: SessionDep, caller: CanReadWeights) -
     summary="Approve (optionally with edited weights): a new weight-set version from next month",
 )
 def approve_proposal(
+    response: Response,
     proposal_id: Id,
     body: WeightProposalApprove,
     session: SessionDep,
     caller: CanDecideWeights,
     if_match: IfMatch = None,
     key: IdempotencyKey = None,
-) -> JSONResponse:
-    return _answer(weights.approve(session, caller, proposal_id, body, if_match, key))
+) -> WeightProposalPublic:
+    return answer(response, WeightProposalPublic, weights.approve(session, caller, proposal_id, body, if_match, key))
 
 
 @router.post(
@@ -106,14 +102,15 @@ def approve_proposal(
     summary="Reject a proposal: the department keeps its weights",
 )
 def reject_proposal(
+    response: Response,
     proposal_id: Id,
     body: WeightProposalReject,
     session: SessionDep,
     caller: CanDecideWeights,
     if_match: IfMatch = None,
     key: IdempotencyKey = None,
-) -> JSONResponse:
-    return _answer(weights.reject(session, caller, proposal_id, body, if_match, key))
+) -> WeightProposalPublic:
+    return answer(response, WeightProposalPublic, weights.reject(session, caller, proposal_id, body, if_match, key))
 
 
 @router.get(
@@ -126,7 +123,7 @@ def list_weight_sets(
     session: SessionDep,
     caller: CanReadWeights,
     p: Paging,
-) -> dict[str, Any]:
+) -> Page[WeightSetPublic]:
     return page(
         WeightSetPublic, weights.list_weight_sets(session, caller, department_id, limit=p.limit, offset=p.offset)
     )
@@ -137,10 +134,10 @@ def list_weight_sets(
     response_model=OutcomesPublic,
     summary="A department's monthly business outcomes (what proposals are fitted against)",
 )
-def list_outcomes(department_id: Id, session: SessionDep, caller: CanReadWeights) -> dict[str, Any]:
+def list_outcomes(department_id: Id, session: SessionDep, caller: CanReadWeights) -> OutcomesPublic:
     rows = weights.list_outcomes(session, caller, department_id)
     data = [OutcomePublic(period_id=o.period_id, period_code=code, value=o.value, source=o.source) for o, code in rows]
-    return {"department_id": department_id, "data": data, "count": len(data)}
+    return OutcomesPublic.model_validate({"department_id": department_id, "data": data, "count": len(data)})
 
 
 @router.put(

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from eval.load_bench import kpilot, served, service_env
+from eval.service_proc import kpilot, served, service_env
 from tests.conftest import TEST_SECRET
 
 API_PROCESSES = 2

@@ -22,6 +22,7 @@ from assistant.schemas import (
     Target,
 )
 from eval import cascade_graders as g
+from eval import cascade_texts
 
 OKR_TEXT = (
     "O1: Profitable growth in 2027 Q1\n"
@@ -489,4 +490,4 @@ def test_dataset_covers_the_issue() -> None:
     )
     for s in sets:
         for kr_id in s.get("expect_injection_kept", []):
-            assert g._instruction(s, kr_id), (s["id"], kr_id)
+            assert cascade_texts._instruction(s, kr_id), (s["id"], kr_id)

@@ -25,8 +25,9 @@ from core.tables import (
 from tests.conftest import make_settings
 from workflows.drafts import flows as drafts
 from workflows.drafts.edit import apply_edits
-from workflows.drafts.inputs import build_org, company_okr, forecast_ranges, kpi_actuals, sales_baselines
+from workflows.drafts.inputs import build_org, company_okr, forecast_ranges, kpi_actuals
 from workflows.drafts.llm import cache_key, llm_config
+from workflows.drafts.sales_facts import sales_baselines
 from workflows.drafts.schemas import DraftCreate, KpiEdit
 from workflows.shared import decisions
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.report_facts import IndicatorInfo
-from core.tables import Department, Employee, Indicator, KpiActual, KpiAssignment, Period
+from core.tables import Department, Indicator, KpiActual, KpiAssignment, Period
 from core.vocab import Direction
 from kpi.scoring import KpiInput, ScoreBreakdown, score_person
 from workflows.coaching import collab
@@ -146,17 +146,6 @@ def choose_periods(periods: list[Period], today: date, review_id: int | None = N
         same_kind = [p for p in periods if p.kind == review.kind and p.end_date < review.start_date]
         previous = same_kind[-n_trend:]
     return PeriodChoice(review=review, previous=previous, current=current)
-
-
-def team_of(session: Session, employee: Employee) -> list[int]:
-    """The people sharing the employee's manager (the employee alone when they have none)."""
-    if employee.manager_id is None:
-        return [employee.id]
-    return list(
-        session.execute(
-            select(Employee.id).where(Employee.manager_id == employee.manager_id, Employee.active.is_(True))
-        ).scalars()
-    )
 
 
 def department_code(session: Session, department_id: int) -> str:

@@ -27,7 +27,7 @@ __all__ = ["AlertRun", "list_alerts", "run_alerts"]
 from workflows.coaching.anomalies import AnomalyReport, anomaly_report
 from workflows.coaching.data import choose_periods, person_period_ids
 from workflows.coaching.plan import build_plan
-from workflows.coaching.schemas import CourseCreate, CourseUpdate, PlanPublic
+from workflows.coaching.schemas import CourseCreate, CoursePublic, CourseUpdate, PlanPublic
 from workflows.shared import common
 from workflows.shared.access import get_visible_employee
 
@@ -107,10 +107,10 @@ def employee_plan(
     return plan_for(session, emp, lang=lang, period_id=period_id, today=today, settings=settings)
 
 
+@common.use_case
 def run_alert_checks(session: Session, caller: Caller | None, *, today: date | None = None) -> AlertRun:
     """Detect and store early warnings for the periods running today, then commit."""
     result = run_alerts(session, actor=caller, today=today or clock_of(session).today())
-    session.commit()
     return result
 
 
@@ -162,6 +162,7 @@ def create_course(session: Session, caller: Caller, data: CourseCreate) -> Cours
     return common.create(session, Course(**data.model_dump()), caller=caller, entity="course")
 
 
+@common.use_case
 def update_course(session: Session, caller: Caller, course_id: int, data: CourseUpdate, if_match: str | None) -> Course:
     """Edit a course (If-Match, audited)."""
     course = get_course(session, course_id)
@@ -171,10 +172,14 @@ def update_course(session: Session, caller: Caller, course_id: int, data: Course
             raise InvalidInput(f"{key} cannot be null.", [{"loc": [key], "msg": "null"}])
     _validate(session, changes.get("skills"), changes.get("kpi_codes"), changes.get("departments"))
     common.update_versioned(session, course, changes, if_match=if_match, caller=caller, entity="course")
-    session.commit()
     return course
 
 
 # Overviews for the web app (routes import only this module).
 from workflows.coaching.overview import grade_distribution as grade_distribution  # noqa: E402
 from workflows.coaching.overview import team_overview as team_overview  # noqa: E402
+
+
+def create_course_once(session: Session, caller: Caller, data: CourseCreate, key: str | None) -> common.Answer:
+    """Add a course once per Idempotency-Key."""
+    return common.create_once(session, caller, key, data, CoursePublic, lambda: create_course(session, caller, data))

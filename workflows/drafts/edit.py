@@ -7,7 +7,9 @@ from typing import Any
 
 from assistant.catalogue import indicator_map
 from assistant.guards import check_draft, collect_facts
-from assistant.roles import refresh_people, refresh_roles, reword, sync_department_krs
+from assistant.people import refresh_people
+from assistant.rewording import reword
+from assistant.roles import refresh_roles, sync_department_krs
 from assistant.schemas import KPI, Comparator, DepartmentDraft, GoalDraft, KeyResult, RoleDraft, Target
 from core.errors import InvalidInput
 from workflows.drafts.schemas import KpiEdit

@@ -14,16 +14,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.catalogue import active_catalogue
 from assistant.draft import draft_from_company
 from assistant.errors import InputError
 from assistant.llm import LLMConfig
-from assistant.prompts import load_prompt
 from assistant.schemas import GoalDraft as DraftModel
 from core.errors import InvalidInput, NotFound
 from core.security import Caller
 from core.settings import Settings
 from core.tables import Department, GoalDraft, Period
+from workflows.drafts import reuse
 from workflows.drafts.edit import apply_edits
 from workflows.drafts.inputs import DraftInputs, read_inputs
 from workflows.drafts.llm import DepartmentScopedProvider, build_provider, cache_key, llm_config
@@ -33,9 +32,6 @@ from workflows.goals.catalogue import live_scope
 from workflows.shared import audit, common, decisions
 from workflows.shared.access import managed_department_ids
 
-ENGINE_VERSION = "2"  # bump when the service's mapping of inputs changes, so cached drafts are not reused
-PROMPT_IDS = ("cascade_department", "cascade_role")
-
 
 def _department_for(session: Session, caller: Caller, department_id: int) -> Department:
     """A department the caller may plan for (HR/admin: any; managers: their tree); NotFound otherwise."""
@@ -44,50 +40,6 @@ def _department_for(session: Session, caller: Caller, department_id: int) -> Dep
     if dept is None or (managed is not None and dept.id not in managed):
         raise NotFound(f"Department {department_id} not found.")
     return dept
-
-
-def input_hash(inputs: DraftInputs, *, department_id: int, period_id: int, lang: str, provider: dict[str, Any]) -> str:
-    """A digest of everything that determines a draft: identical inputs may reuse an earlier result."""
-    payload = {
-        "engine": ENGINE_VERSION,
-        "prompts": {p: load_prompt(p).version for p in PROMPT_IDS},
-        "department_id": department_id,
-        "period_id": period_id,
-        "lang": lang,
-        "provider": provider,
-        "org": inputs.org.model_dump(mode="json"),
-        "company": inputs.company.model_dump(mode="json"),
-        "inputs": inputs.summary(),
-        # The catalogue in force: an indicator HR adds or renames changes what a draft may contain.
-        "catalogue": [i.model_dump(mode="json") for i in active_catalogue()],
-    }
-    return common.request_hash(payload)
-
-
-def _open_identical(session: Session, department_id: int, period_id: int, digest: str) -> GoalDraft | None:
-    """The newest still-open draft of the same department, period and inputs (edited or not)."""
-    return _newest_usable(
-        session,
-        GoalDraft.department_id == department_id,
-        GoalDraft.period_id == period_id,
-        GoalDraft.input_hash == digest,
-        GoalDraft.status == "draft",
-    )
-
-
-def _cached(session: Session, digest: str) -> GoalDraft | None:
-    """The newest unedited draft of identical inputs; fallbacks are not reused, so a recovered model is asked."""
-    return _newest_usable(session, GoalDraft.input_hash == digest, GoalDraft.edited.is_(False))
-
-
-def _newest_usable(session: Session, *where: Any) -> GoalDraft | None:
-    """The newest draft matching `where` that the model did not fail on (no `fallback:` flag): asking again asks
-    the model again. Only ids and flags are read to choose, never the (large) bodies of every candidate."""
-    candidates = session.execute(select(GoalDraft.id, GoalDraft.flags).where(*where).order_by(GoalDraft.id.desc()))
-    for draft_id, flags in candidates:
-        if not any(str(f).startswith("fallback:") for f in flags or ()):
-            return session.get(GoalDraft, draft_id)
-    return None
 
 
 def _generate(inputs: DraftInputs, lang: str, config: LLMConfig, flags: list[str]) -> DraftModel:
@@ -186,12 +138,14 @@ def _create_draft(
             inputs.flags.append(f"forecast_pending:{job.id}")
     # No settings (the demo loader): the offline engine.
     config = llm_config(settings) if settings is not None else LLMConfig()
-    digest = input_hash(inputs, department_id=dept.id, period_id=period.id, lang=data.lang, provider=cache_key(config))
+    digest = reuse.input_hash(
+        inputs, department_id=dept.id, period_id=period.id, lang=data.lang, provider=cache_key(config)
+    )
     if not data.again:
-        open_draft = _open_identical(session, dept.id, period.id, digest)
+        open_draft = reuse.open_identical(session, dept.id, period.id, digest)
         if open_draft is not None:
             return open_draft, False
-    source = _cached(session, digest)
+    source = reuse.cached(session, digest)
     if source is not None:
         body = dict(source.draft)
         body["calls"] = [{**c, "cached": True} for c in body.get("calls", [])]

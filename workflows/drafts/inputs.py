@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.catalogue import indicator_map, load_departments
@@ -19,33 +18,27 @@ from assistant.schemas import CompanyOKR
 from assistant.schemas import KeyResult as DraftKR
 from assistant.schemas import Objective as DraftObjective
 from assistant.schemas import TargetRange as DraftRange
-from assistant.targets import PREV_VISITORS
 from assistant.templates import get_template
 from core.clock import clock_of
 from core.errors import InvalidInput
 from core.tables import (
     Department,
     Employee,
-    Indicator,
     KeyResult,
-    KpiActual,
-    KpiAssignment,
     Objective,
     Period,
     Position,
-    SalesDaily,
     Shop,
     TargetRange,
 )
 from core.vocab import DIRECTIONS, DirectionName
+from workflows.drafts.past_actuals import kpi_actuals as kpi_actuals
+from workflows.drafts.past_actuals import person_histories as person_histories
+from workflows.drafts.past_actuals import previous_latest
+from workflows.drafts.sales_facts import mid_period, sales_baselines
 from workflows.weights.data import weight_set_in_force
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9_\-]{1,20}$")
-# Units whose level does not depend on the period's length: a month's value is a fair baseline for a quarter.
-LEVEL_UNITS = frozenset({"%", "ratio", "score", "s", "min", "h"})
-# The sales drivers come from daily sales (same dates a year earlier), never from per-person KPI actuals.
-SALES_DRIVER_CODES = frozenset({"gmv", "visitors", "conversion_rate", "aov"})
-SALES_BASELINE_TOLERANCE = 0.02
 
 
 @dataclass
@@ -218,147 +211,6 @@ def company_okr(session: Session, period: Period, lang: str) -> tuple[CompanyOKR
     return CompanyOKR(period=period_name, objectives=out), kr_ids, flags
 
 
-def _year_before(d: date) -> date:
-    try:
-        return d.replace(year=d.year - 1)
-    except ValueError:  # 29 February
-        return d - timedelta(days=366)
-
-
-def sales_baselines(session: Session, period: Period, company: CompanyOKR, flags: list[str]) -> dict[str, float]:
-    """Visitors, conversion, AOV and sales over the same dates a year earlier (sales KRs are year on year)."""
-    start, end = _year_before(period.start_date), _year_before(period.end_date)
-    sales, orders, visitors = session.execute(
-        select(func.sum(SalesDaily.sales), func.sum(SalesDaily.orders), func.sum(SalesDaily.visitors)).where(
-            SalesDaily.ds >= start, SalesDaily.ds <= end
-        )
-    ).one()
-    if not sales or not orders or not visitors:
-        return {}
-    for kr in company.all_krs():
-        # Only when the KR's own baseline is these sales do the driver levels multiply back to its target.
-        if kr.metric == "gmv" and kr.baseline and abs(float(sales) / kr.baseline - 1) > SALES_BASELINE_TOLERANCE:
-            flags.append(f"sales_baseline_mismatch:{kr.id}")
-            return {}
-    length = period.end_date - period.start_date
-    before_start, before_end = period.start_date - length - timedelta(days=1), period.start_date - timedelta(days=1)
-    _, _, prev_visitors = _totals(session, before_start, before_end)
-    extra = {PREV_VISITORS: prev_visitors} if prev_visitors > 0 else {}
-    return {
-        **extra,
-        "gmv": round(float(sales), 2),
-        "visitors": float(visitors),
-        "conversion_rate": round(100 * float(orders) / float(visitors), 4),
-        "aov": round(float(sales) / float(orders), 2),
-    }
-
-
-def _totals(session: Session, start: date, end: date) -> tuple[float, float, float]:
-    """Sales, orders and visitors of every shop over [start, end]."""
-    sales, orders, visitors = session.execute(
-        select(func.sum(SalesDaily.sales), func.sum(SalesDaily.orders), func.sum(SalesDaily.visitors)).where(
-            SalesDaily.ds >= start, SalesDaily.ds <= end
-        )
-    ).one()
-    return float(sales or 0), float(orders or 0), float(visitors or 0)
-
-
-def _needed(code: str, target: float, done: tuple[float, float, float], rest: tuple[float, float, float]) -> float:
-    """The level the rest of the period needs so the whole period reaches `target` (`rest` is the expected
-    volume of the remaining days: sales, orders, visitors)."""
-    s1, o1, v1 = done
-    s2, o2, v2 = rest
-    if code == "gmv":
-        return target - s1
-    if code == "aov" and o2 > 0:
-        return (target * (o1 + o2) - s1) / o2
-    if code == "conversion_rate" and v2 > 0:
-        return (target / 100 * (v1 + v2) - o1) / v2 * 100
-    return float("nan")
-
-
-def mid_period(session: Session, period: Period, company: CompanyOKR, today: date, flags: list[str]) -> None:
-    """In a running period, each sales KR learns what was reached so far and what the rest must reach; the
-    rest's volume is last year's same days scaled by this period's growth so far."""
-    yesterday = today - timedelta(days=1)
-    if not period.start_date <= yesterday < period.end_date:
-        return
-    done = _totals(session, period.start_date, yesterday)
-    before = _totals(session, _year_before(period.start_date), _year_before(yesterday))
-    later = _totals(session, _year_before(yesterday) + timedelta(days=1), _year_before(period.end_date))
-    if not done[1] or not before[1]:
-        return
-    rest = tuple(lt * (d / b if b else 1.0) for lt, d, b in zip(later, done, before, strict=True))
-    reached = {"gmv": done[0], "aov": done[0] / done[1], "conversion_rate": 100 * done[1] / max(done[2], 1.0)}
-    for kr in company.all_krs():
-        if kr.metric not in reached or kr.target is None:
-            continue
-        need = _needed(kr.metric, kr.target, done, rest)  # type: ignore[arg-type]
-        if need != need:  # NaN: no volume expected in the rest of the period
-            continue
-        kr.so_far, kr.needed_rest = round(reached[kr.metric], 2), round(need, 2)
-        flags.append(
-            f"mid_period:{kr.id} ({kr.metric} {kr.so_far} from {period.start_date} to {yesterday}; "
-            f"the rest of the period needs {kr.needed_rest} to reach {kr.target})"
-        )
-
-
-def _previous_latest(session: Session, period: Period) -> list[tuple[int | None, str, float]]:
-    """(employee id, indicator code, latest value) of every assignment of the last period with actuals before
-    `period` (a period of the same kind preferred)."""
-    has_actuals = (
-        select(KpiActual.id)
-        .join(KpiAssignment, KpiAssignment.id == KpiActual.assignment_id)
-        .where(KpiAssignment.period_id == Period.id)
-        .exists()
-    )
-    prev = session.execute(  # periods newest first, each checked for actuals until one has them
-        select(Period)
-        .where(Period.end_date < period.start_date, has_actuals)
-        .order_by(Period.end_date.desc(), case((Period.kind == period.kind, 0), else_=1), Period.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    if prev is None:
-        return []
-    rows = session.execute(
-        select(KpiActual.assignment_id, KpiAssignment.employee_id, Indicator.code, KpiActual.as_of, KpiActual.value)
-        .join(KpiAssignment, KpiAssignment.id == KpiActual.assignment_id)
-        .join(Indicator, Indicator.id == KpiAssignment.indicator_id)
-        .where(KpiAssignment.period_id == prev.id)
-    ).all()
-    latest: dict[int, tuple[int | None, str, date, float]] = {}
-    for aid, emp, code, as_of, value in rows:
-        if aid not in latest or as_of > latest[aid][2]:
-            latest[aid] = (emp, code, as_of, float(value))
-    cat = indicator_map()
-    return [
-        (emp, code, value)
-        for emp, code, _, value in latest.values()
-        if (ind := cat.get(code)) is not None and ind.unit in LEVEL_UNITS and code not in SALES_DRIVER_CODES
-    ]
-
-
-Latest = list[tuple[int | None, str, float]]
-
-
-def kpi_actuals(session: Session, period: Period, latest: Latest | None = None) -> dict[str, float]:
-    """Mean latest actual per indicator in the last period with actuals before `period` (level units only);
-    `latest`: `_previous_latest` already read."""
-    values: dict[str, list[float]] = {}
-    for _, code, value in _previous_latest(session, period) if latest is None else latest:
-        values.setdefault(code, []).append(value)
-    return {code: round(sum(v) / len(v), 2) for code, v in sorted(values.items())}
-
-
-def person_histories(session: Session, period: Period, latest: Latest | None = None) -> dict[str, dict[str, float]]:
-    """Each person's own latest actual per indicator last period: their individual targets start from it."""
-    out: dict[str, dict[str, float]] = {}
-    for emp, code, value in _previous_latest(session, period) if latest is None else latest:
-        if emp is not None:
-            out.setdefault(str(emp), {})[code] = round(value, 4)
-    return out
-
-
 def forecast_ranges(session: Session, period: Period, flags: list[str]) -> dict[str, DraftRange]:
     """The company sales range of the period from the newest forecast of every shop (all shops, or none)."""
     rows = session.execute(
@@ -384,7 +236,7 @@ def forecast_ranges(session: Session, period: Period, flags: list[str]) -> dict[
 def read_inputs(session: Session, department: Department, period: Period, lang: str) -> DraftInputs:
     """Read everything a draft for `department` and `period` is computed from."""
     org, code = build_org(session, department, lang)
-    latest = _previous_latest(session, period)
+    latest = previous_latest(session, period)
     histories = person_histories(session, period, latest)
     for person in (p for d in org.departments for r in d.roles for p in r.people):
         person.history = histories.get(person.id, {})

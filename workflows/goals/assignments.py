@@ -82,6 +82,7 @@ def _check_range(low: float | None, mid: float | None, high: float | None) -> No
         )
 
 
+@common.use_case
 def update_assignment(
     session: Session,
     caller: Caller,
@@ -99,7 +100,6 @@ def update_assignment(
         changes.get("target_high", a.target_high),
     )
     common.update_versioned(session, a, changes, if_match=if_match, caller=caller, entity="kpi_assignment")
-    session.commit()
     return a
 
 

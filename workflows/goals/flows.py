@@ -15,12 +15,18 @@ from workflows.goals.reach import ensure_may_plan as ensure_may_plan
 from workflows.goals.reach import ensure_not_self as ensure_not_self
 from workflows.goals.reach import may_read_owner, owner_check
 from workflows.goals.schemas import (
+    ActualCreate,
+    ActualPublic,
+    AssignmentCreate,
+    AssignmentPublic,
     IndicatorCreate,
+    IndicatorPublic,
     IndicatorUpdate,
     KeyResultPublic,
     ObjectiveCreate,
     ObjectivePublic,
     PeriodCreate,
+    PeriodPublic,
     PeriodUpdate,
     ScorecardRules,
 )
@@ -72,13 +78,13 @@ def create_period(session: Session, caller: Caller, data: PeriodCreate) -> Perio
     return common.create(session, Period(**data.model_dump()), caller=caller, entity="period")
 
 
+@common.use_case
 def update_period(session: Session, caller: Caller, period_id: int, data: PeriodUpdate, if_match: str | None) -> Period:
     """Rename or move a period (If-Match, audited)."""
     period = get_period(session, period_id)
     changes = data.model_dump(exclude_unset=True)
     _check_dates(changes.get("start_date", period.start_date), changes.get("end_date", period.end_date))
     common.update_versioned(session, period, changes, if_match=if_match, caller=caller, entity="period")
-    session.commit()
     return period
 
 
@@ -98,6 +104,7 @@ def create_indicator(session: Session, caller: Caller, data: IndicatorCreate) ->
     return common.create(session, Indicator(**data.model_dump()), caller=caller, entity="indicator")
 
 
+@common.use_case
 def update_indicator(
     session: Session,
     caller: Caller,
@@ -110,7 +117,6 @@ def update_indicator(
     common.update_versioned(
         session, ind, data.model_dump(exclude_unset=True), if_match=if_match, caller=caller, entity="indicator"
     )
-    session.commit()
     return ind
 
 
@@ -219,3 +225,32 @@ from workflows.goals.assignments import list_actuals as list_actuals  # noqa: E4
 from workflows.goals.assignments import list_assignments as list_assignments  # noqa: E402
 from workflows.goals.assignments import record_actual as record_actual  # noqa: E402
 from workflows.goals.assignments import update_assignment as update_assignment  # noqa: E402
+
+
+# --- idempotent creates (one transaction with the Idempotency-Key record; 201 and the new object) -----------
+def create_period_once(session: Session, caller: Caller, data: PeriodCreate, key: str | None) -> common.Answer:
+    """Create a period once per Idempotency-Key."""
+    return common.create_once(session, caller, key, data, PeriodPublic, lambda: create_period(session, caller, data))
+
+
+def create_indicator_once(session: Session, caller: Caller, data: IndicatorCreate, key: str | None) -> common.Answer:
+    """Add a catalogue indicator once per Idempotency-Key."""
+    return common.create_once(
+        session, caller, key, data, IndicatorPublic, lambda: create_indicator(session, caller, data)
+    )
+
+
+def create_assignment_once(session: Session, caller: Caller, data: AssignmentCreate, key: str | None) -> common.Answer:
+    """Assign a KPI once per Idempotency-Key."""
+    return common.create_once(
+        session, caller, key, data, AssignmentPublic, lambda: create_assignment(session, caller, data)
+    )
+
+
+def record_actual_once(
+    session: Session, caller: Caller, assignment_id: int, data: ActualCreate, key: str | None
+) -> common.Answer:
+    """Record an actual once per Idempotency-Key."""
+    return common.create_once(
+        session, caller, key, data, ActualPublic, lambda: record_actual(session, caller, assignment_id, data)
+    )

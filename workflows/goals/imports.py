@@ -16,7 +16,7 @@ from core.security import Caller
 from core.tables import Employee, Indicator, KpiActual, KpiAssignment, Period, SalesDaily, Shop
 from workflows.goals.flows import ensure_may_plan
 from workflows.imports.reader import Limits, Source, Table, sha256_of
-from workflows.shared import audit
+from workflows.shared import audit, common
 
 ACTUAL_COLUMNS = ("employee_code", "period_code", "indicator_code", "as_of", "value")
 SALES_COLUMNS = ("shop_code", "ds", "sales")
@@ -133,6 +133,7 @@ def _error(where: Where, letters: Letters, exc: Exception) -> dict[str, object]:
     return out
 
 
+@common.use_case
 def import_actuals(session: Session, caller: Caller, *, content: Source, filename: str) -> int:
     """Upsert KPI actuals (employee_code, period_code, indicator_code, as_of, value); commits once."""
     employees = dict(session.execute(select(Employee.code, Employee.id)).all())
@@ -186,7 +187,6 @@ def import_actuals(session: Session, caller: Caller, *, content: Source, filenam
             )
             session.add(existing[(assignment_id, as_of)])
     _audit_import(session, caller, "kpi_actual", filename, digest, len(rows))
-    session.commit()
     return len(rows)
 
 
@@ -200,6 +200,7 @@ def _flag(raw: str, default: bool, column: str) -> bool:
     raise RowError(f"{column} {raw!r} is not a yes/no value (use 1/0)", column)
 
 
+@common.use_case
 def import_sales(session: Session, caller: Caller, *, content: Source, filename: str) -> int:
     """Upsert daily sales (shop_code, ds, sales[, orders, visitors, is_open, promo]); commits once."""
     shops = dict(session.execute(select(Shop.code, Shop.id)).all())
@@ -240,7 +241,6 @@ def import_sales(session: Session, caller: Caller, *, content: Source, filename:
             for k, v in r.items():
                 setattr(found, k, v)
     _audit_import(session, caller, "sales_daily", filename, digest, len(rows))
-    session.commit()
     return len(rows)
 
 

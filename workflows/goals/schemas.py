@@ -102,10 +102,6 @@ class ObjectiveCreate(Strict):
     key_results: list[KeyResultIn] = Field(default_factory=list, max_length=5)
 
 
-class ObjectiveUpdate(Strict):
-    title: str | None = Field(default=None, min_length=1, max_length=2000)
-
-
 class ObjectivePublic(Public):
     id: int
     level: Level

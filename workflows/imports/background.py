@@ -31,6 +31,7 @@ def size_of(source: IO[bytes]) -> int:
     return size
 
 
+@common.use_case
 def queue_sales_import(
     session: Session, caller: Caller, *, source: IO[bytes], filename: str, options: dict[str, Any], folder: str
 ) -> dict[str, Any]:
@@ -42,7 +43,6 @@ def queue_sales_import(
     job = ImportJob(kind="sales", filename=filename[:200], path=str(path), options=options, requested_by=caller.user_id)
     common.create(session, job, caller=caller, entity="import_job")
     queue.enqueue(session, "import", {"import_job_id": job.id}, max_attempts=1)
-    session.commit()
     return {"import_job_id": job.id, "status": "queued", "file": filename, "rows_read": 0}
 
 

@@ -71,6 +71,7 @@ def _row(row: dict[str, str], col: dict[str, str], look: dict[str, dict[str, int
     return {**out, "department_id": dept, "outcome": parse_amount(get("outcome"))}
 
 
+@common.use_case
 def import_history(session: Session, caller: Caller, *, source: Source, filename: str, dry_run: bool) -> dict[str, Any]:
     """Scorecards or department outcomes of past periods; a dry run lists what would be written."""
     look, today = _lookups(session), clock_of(session).today()
@@ -122,7 +123,6 @@ def import_history(session: Session, caller: Caller, *, source: Source, filename
             entity_id=filename[:60],
             after={"rows": len(rows), "kind": report["kind"], "sha256": sha256_of(source)},
         )
-        session.commit()
         report["imported"] = len(rows)
     return report
 

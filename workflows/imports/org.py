@@ -72,6 +72,7 @@ def _same_place(session: Session, emp: Employee, p: Person, paths: dict[Path, in
     )
 
 
+@common.use_case
 def import_org(
     session: Session,
     caller: Caller,
@@ -130,7 +131,6 @@ def import_org(
         entity_id=filename[:60],
         after={k: report[k] for k in ("created", "updated", "unchanged", "deactivated")} | {"sha256": digest},
     )
-    session.commit()
     return report
 
 

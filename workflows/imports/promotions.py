@@ -54,6 +54,7 @@ def _event(row: dict[str, str], col: dict[str, str], shops: dict[str, int]) -> d
     }
 
 
+@common.use_case
 def import_promotions(
     session: Session, caller: Caller, *, source: Source, filename: str, dry_run: bool
 ) -> dict[str, Any]:
@@ -113,6 +114,5 @@ def import_promotions(
         entity_id=filename[:60],
         after={"events": len(events), "sha256": sha256_of(source)},
     )
-    session.commit()
     report["imported"] = len(events)
     return report

@@ -157,6 +157,7 @@ def _report(
     }
 
 
+@common.use_case
 def _write(
     session: Session,
     caller: Caller,
@@ -190,4 +191,3 @@ def _write(
         entity_id=filename[:60],
         after={"days": len(days), "mapping": used, "sha256": digest},
     )
-    session.commit()

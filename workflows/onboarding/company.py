@@ -38,12 +38,12 @@ def create_company(session: Session, caller: Caller | None, data: CompanyCreate)
     return common.create(session, Company(**data.model_dump()), caller=caller, entity="company")
 
 
+@common.use_case
 def update_company(session: Session, caller: Caller, data: CompanyUpdate, if_match: str | None) -> Company:
     """Correct the company's names, time zone, fiscal year or stage (If-Match, audited)."""
     company = get_company(session)
     changes = data.model_dump(exclude_unset=True)
     common.update_versioned(session, company, changes, if_match=if_match, caller=caller, entity="company")
-    session.commit()
     return company
 
 
@@ -75,11 +75,11 @@ def get_shop(session: Session, shop_id: int) -> Shop:
     return shop
 
 
+@common.use_case
 def update_shop(session: Session, caller: Caller, shop_id: int, data: ShopUpdate, if_match: str | None) -> Shop:
     """Rename, re-assign or deactivate a shop (never deleted: its sales history stays); If-Match, audited."""
     shop = get_shop(session, shop_id)
     changes = data.model_dump(exclude_unset=True)
     _check_department(session, changes.get("department_id"))
     common.update_versioned(session, shop, changes, if_match=if_match, caller=caller, entity="shop")
-    session.commit()
     return shop

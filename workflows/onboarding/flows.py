@@ -1,5 +1,9 @@
 """Onboarding use cases the adapters call: the company, shops and the promotion calendar."""
 
+from sqlalchemy.orm import Session
+
+from core.security import Caller
+from workflows.goals.schemas import ShopPublic
 from workflows.onboarding.checklist import checklist
 from workflows.onboarding.company import (
     create_company,
@@ -18,10 +22,15 @@ from workflows.onboarding.promotions import (
     list_promotions,
     update_promotion,
 )
+from workflows.onboarding.schemas import CompanyCreate, CompanyPublic, PromotionCreate, PromotionPublic, ShopCreate
+from workflows.shared import common
 
 __all__ = [
     "checklist",
     "create_company",
+    "create_company_once",
+    "create_promotion_once",
+    "create_shop_once",
     "create_promotion",
     "create_shop",
     "delete_promotion",
@@ -35,3 +44,20 @@ __all__ = [
     "update_promotion",
     "update_shop",
 ]
+
+
+def create_company_once(session: Session, caller: Caller, data: CompanyCreate, key: str | None) -> common.Answer:
+    """Create the company once per Idempotency-Key."""
+    return common.create_once(session, caller, key, data, CompanyPublic, lambda: create_company(session, caller, data))
+
+
+def create_shop_once(session: Session, caller: Caller, data: ShopCreate, key: str | None) -> common.Answer:
+    """Add a shop once per Idempotency-Key."""
+    return common.create_once(session, caller, key, data, ShopPublic, lambda: create_shop(session, caller, data))
+
+
+def create_promotion_once(session: Session, caller: Caller, data: PromotionCreate, key: str | None) -> common.Answer:
+    """Add a campaign (or correct a built-in event) once per Idempotency-Key."""
+    return common.create_once(
+        session, caller, key, data, PromotionPublic, lambda: create_promotion(session, caller, data)
+    )

@@ -72,6 +72,7 @@ def _flag_stale_drafts(session: Session, obj: Objective, kr_ids: set[int]) -> li
     return stale
 
 
+@common.use_case
 def edit_objective(
     session: Session, caller: Caller, objective_id: int, data: ObjectiveEdit, if_match: str | None
 ) -> dict[str, Any]:
@@ -86,5 +87,4 @@ def edit_objective(
     _edit_krs(session, caller, obj, data)
     all_krs = set(session.execute(select(KeyResult.id).where(KeyResult.objective_id == obj.id)).scalars())
     stale = _flag_stale_drafts(session, obj, all_krs)
-    session.commit()
     return {**objective_view(session, obj), "stale_drafts": stale}

@@ -92,6 +92,7 @@ def get_promotion(session: Session, promo_id: int) -> PromoEvent:
     return row
 
 
+@common.use_case
 def update_promotion(
     session: Session, caller: Caller, promo_id: int, data: PromotionUpdate, if_match: str | None
 ) -> PromoEvent:
@@ -116,14 +117,13 @@ def update_promotion(
             "结束日期不能早于开始日期。",
         )
     common.update_versioned(session, row, changes, if_match=if_match, caller=caller, entity="promo_event")
-    session.commit()
     return row
 
 
+@common.use_case
 def delete_promotion(session: Session, caller: Caller, promo_id: int) -> None:
     """Remove a campaign (a removed correction restores the built-in dates); audited."""
     row = get_promotion(session, promo_id)
     before = common.snapshot(row)
     session.delete(row)
     audit.record(session, actor=caller, action="delete", entity="promo_event", entity_id=promo_id, before=before)
-    session.commit()

@@ -6,7 +6,16 @@ from sqlalchemy.orm import Session
 from core.errors import InvalidInput, NotFound, PermissionDenied, coded
 from core.security import Caller
 from core.tables import Company, Department, Employee, Position
-from workflows.org.schemas import DepartmentCreate, DepartmentUpdate, EmployeeCreate, EmployeeUpdate
+from workflows.org.schemas import (
+    DepartmentCreate,
+    DepartmentPublic,
+    DepartmentUpdate,
+    EmployeeCreate,
+    EmployeePublic,
+    EmployeeUpdate,
+    UserCreate,
+    UserPublic,
+)
 from workflows.shared import common
 from workflows.shared.access import get_visible_employee as get_visible_employee  # also the routes' read
 from workflows.shared.access import subtree_employee_ids, visible_employee_ids
@@ -51,6 +60,7 @@ def create_department(session: Session, caller: Caller, data: DepartmentCreate) 
     )
 
 
+@common.use_case
 def update_department(
     session: Session,
     caller: Caller,
@@ -64,7 +74,6 @@ def update_department(
     if "parent_id" in changes:
         _check_parent(session, dept.id, changes["parent_id"])
     common.update_versioned(session, dept, changes, if_match=if_match, caller=caller, entity="department")
-    session.commit()
     return dept
 
 
@@ -119,6 +128,7 @@ def create_employee(session: Session, caller: Caller, data: EmployeeCreate) -> E
     )
 
 
+@common.use_case
 def update_employee(
     session: Session,
     caller: Caller,
@@ -138,7 +148,6 @@ def update_employee(
         )
     _check_refs(session, emp.id, changes)
     common.update_versioned(session, emp, changes, if_match=if_match, caller=caller, entity="employee")
-    session.commit()
     return emp
 
 
@@ -158,3 +167,40 @@ from workflows.org.users import update_user as update_user  # noqa: E402
 def end_session(session: Session, user_id: int, sid: str | None) -> None:
     """Log out: end one session of the user (`sessions.end`)."""
     end(session, user_id, sid)
+
+
+# --- idempotent creates (one transaction with the Idempotency-Key record; 201 and the new object) -----------
+def create_department_once(session: Session, caller: Caller, data: DepartmentCreate, key: str | None) -> common.Answer:
+    """Create a department once per Idempotency-Key."""
+    return common.create_once(
+        session, caller, key, data, DepartmentPublic, lambda: create_department(session, caller, data)
+    )
+
+
+def create_employee_once(session: Session, caller: Caller, data: EmployeeCreate, key: str | None) -> common.Answer:
+    """Add a person once per Idempotency-Key."""
+    return common.create_once(
+        session, caller, key, data, EmployeePublic, lambda: create_employee(session, caller, data)
+    )
+
+
+def create_user_once(
+    session: Session, caller: Caller, data: UserCreate, key: str | None, *, demo: bool = False
+) -> common.Answer:
+    """Create a login once per Idempotency-Key (the password is hashed; the key's record keeps only a digest)."""
+    return common.create_once(
+        session,
+        caller,
+        key,
+        data,
+        UserPublic,
+        lambda: create_user(
+            session,
+            caller=caller,
+            username=data.username,
+            password=data.password,
+            role=data.role,
+            employee_id=data.employee_id,
+            demo=demo,
+        ),
+    )

@@ -8,7 +8,7 @@ from core.clock import clock_of
 from core.errors import NotFound
 from core.security import Caller
 from core.tables import LoginThrottle
-from workflows.shared import audit
+from workflows.shared import audit, common
 
 
 def list_locks(session: Session) -> list[dict[str, object]]:
@@ -28,6 +28,7 @@ def list_locks(session: Session) -> list[dict[str, object]]:
     ]
 
 
+@common.use_case
 def clear_lock(session: Session, caller: Caller, lock_id: int) -> None:
     """Lift one lock and forget its failures and back-off (audited, one commit)."""
     row = session.get(LoginThrottle, lock_id)
@@ -39,4 +40,3 @@ def clear_lock(session: Session, caller: Caller, lock_id: int) -> None:
     audit.record(
         session, actor=caller, action="clear_login_lock", entity="login_lock", entity_id=lock_id, before=before
     )
-    session.commit()

@@ -22,7 +22,7 @@ from core.security import Caller, dummy_hash, hash_password, verify_password
 from core.settings import Settings
 from core.tables import LoginThrottle, User
 from workflows.org import sessions
-from workflows.shared import audit
+from workflows.shared import audit, common
 
 WINDOW_S = 15 * 60  # failures count within this window
 LOCK_S = 60  # the first lock; each further lock of the same key doubles it ...
@@ -104,6 +104,7 @@ def _labels(user: User | None, address: str) -> list[str]:
     return [f"{user.username if user is not None else '(unknown name)'} @ {address}", address]
 
 
+@common.use_case
 def login(session: Session, settings: Settings, *, username: str, password: str, address: str) -> str:
     """A bearer token (bound to a new revocable session) for valid credentials; commits either way."""
     now = clock_of(session).now()
@@ -113,14 +114,13 @@ def login(session: Session, settings: Settings, *, username: str, password: str,
     # Always one argon2 verification, so an unknown name answers as slowly as a known one.
     matches = verify_password(password, user.password_hash if user is not None else dummy_hash())
     if user is None or not user.active or not matches:
-        _count_failure(session, keys, _labels(user, address), now.timestamp())
-        session.commit()
+        # The failure counts although the login fails: its own transaction, before the refusal.
+        common.commit(session, lambda: _count_failure(session, keys, _labels(user, address), now.timestamp()))
         raise AuthenticationFailed("Wrong username or password.")
     if password == DEMO_PASSWORD and not settings.demo:
         raise AuthenticationFailed("The demo password is refused outside demo mode; ask an admin to reset yours.")
     _clear_user(session, keys)
     token = sessions.start(session, settings, user, now)
-    session.commit()
     return token
 
 
@@ -142,6 +142,7 @@ def _set_password(session: Session, actor: Caller, user: User, new_password: str
     audit.record(session, actor=actor, action=action, entity="user", entity_id=user.id, after={"version": user.version})
 
 
+@common.use_case
 def change_password(
     session: Session, settings: Settings, caller: Caller, *, current: str, new: str, address: str
 ) -> None:
@@ -153,17 +154,16 @@ def change_password(
     _refuse_if_locked(session, keys, now)
     user = session.get(User, caller.user_id)
     if user is None or not verify_password(current, user.password_hash):
-        _count_failure(session, keys, [f"{caller.username} @ {address}"], now)
-        session.commit()
+        common.commit(session, lambda: _count_failure(session, keys, [f"{caller.username} @ {address}"], now))
         raise InvalidInput("The current password is wrong.", [{"loc": ["current_password"], "msg": "wrong"}])
     if new == current:
         raise InvalidInput("Choose a new password.", [{"loc": ["new_password"], "msg": "same as the current one"}])
     check_password(new, username=user.username, demo=settings.demo)
     user.must_change_password = False  # a one-time password is used up
     _set_password(session, caller, user, new, "password_change")
-    session.commit()
 
 
+@common.use_case
 def reset_password(session: Session, settings: Settings, caller: Caller, user_id: int, new: str) -> None:
     """An admin sets someone else's password (their old tokens stop working); audited, one commit."""
     user = session.get(User, user_id)
@@ -173,4 +173,3 @@ def reset_password(session: Session, settings: Settings, caller: Caller, user_id
         raise InvalidInput("Change your own password with POST /api/v1/me/password (it asks for the current one).")
     check_password(new, username=user.username, demo=settings.demo)
     _set_password(session, caller, user, new, "password_reset")
-    session.commit()

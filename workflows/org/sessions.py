@@ -4,7 +4,7 @@ change, deactivation, an admin's "sign out everywhere") ends the cookie and ever
 import secrets
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, or_, update
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
@@ -12,7 +12,7 @@ from core.errors import AuthenticationFailed, NotFound, coded
 from core.security import Caller, create_token, password_stamp
 from core.settings import Settings
 from core.tables import AuthSession, User
-from workflows.shared import audit
+from workflows.shared import audit, common
 
 
 def start(session: Session, settings: Settings, user: User, now: datetime) -> str:
@@ -46,12 +46,12 @@ def check(session: Session, user_id: int, sid: str | None) -> None:
         )
 
 
+@common.use_case
 def end(session: Session, user_id: int, sid: str | None) -> None:
     """Revoke one session (logout); unknown or foreign ids change nothing. Commits."""
     row = session.get(AuthSession, sid) if sid else None
     if row is not None and row.user_id == user_id and row.revoked_at is None:
         row.revoked_at = clock_of(session).now().timestamp()
-        session.commit()
 
 
 def revoke_all(session: Session, user_id: int) -> int:
@@ -64,14 +64,7 @@ def revoke_all(session: Session, user_id: int) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def live_count(session: Session, user_id: int) -> int:
-    """How many sessions of `user_id` are live now."""
-    now = clock_of(session).now().timestamp()
-    t = AuthSession
-    stmt = select(t.id).where(t.user_id == user_id, t.revoked_at.is_(None), t.expires_at > now)
-    return len(session.execute(stmt).scalars().all())
-
-
+@common.use_case
 def sign_out_everywhere(session: Session, caller: Caller, user_id: int) -> int:
     """An admin ends every session of a user (audited, one commit); returns how many ended."""
     user = session.get(User, user_id)
@@ -81,5 +74,4 @@ def sign_out_everywhere(session: Session, caller: Caller, user_id: int) -> int:
     audit.record(
         session, actor=caller, action="sign_out_everywhere", entity="user", entity_id=user.id, after={"ended": ended}
     )
-    session.commit()
     return ended

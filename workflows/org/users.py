@@ -1,7 +1,6 @@
 """Users: resolve the caller of a token, create and change users (admin only); logins live in `login.py`."""
 
 import hmac
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -82,13 +81,7 @@ def create_user(
     return created
 
 
-def public_view(user: User) -> dict[str, Any]:
-    """A user without the password hash."""
-    data = common.snapshot(user)
-    data.pop("password_hash", None)
-    return data
-
-
+@common.use_case
 def update_user(session: Session, caller: Caller, user_id: int, data: UserUpdate, if_match: str | None) -> User:
     """An admin changes a user's role or disables them (If-Match, audited, one commit); the last active admin
     keeps the role, so the company can never lock itself out of user management."""
@@ -109,7 +102,6 @@ def update_user(session: Session, caller: Caller, user_id: int, data: UserUpdate
     common.update_versioned(session, user, changes, if_match=if_match, caller=caller, entity="user")
     if not user.active:
         sessions.revoke_all(session, user.id)  # a disabled account is signed out everywhere at once
-    session.commit()
     return user
 
 

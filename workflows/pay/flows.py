@@ -51,12 +51,12 @@ def add_inventory(session: Session, caller: Caller, body: InventoryCreate, key: 
     )
 
 
+@common.use_case
 def change_inventory(
     session: Session, caller: Caller, inventory_id: int, body: InventoryUpdate, if_match: str | None
 ) -> dict[str, Any]:
     """HR re-rates positions or changes the stage (If-Match)."""
     out = _inv(inventory.update_inventory(session, caller, inventory_id, body, if_match))
-    session.commit()
     return out
 
 

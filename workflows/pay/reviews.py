@@ -19,7 +19,6 @@ from core.security import Caller
 from core.tables import Department, Employee, ReviewItem
 from kpi.anomaly import AnomalyFlag
 from workflows.shared import common, decisions
-from workflows.shared.access import subtree_employee_ids
 
 
 def raise_flags(
@@ -150,16 +149,6 @@ def decide(session: Session, caller: Caller, item_id: int, data: Any, if_match: 
     return decisions.write(
         session, item, expected, changes, caller=caller, action="review", entity="review_item", record=record
     )
-
-
-def subject_for_department(heads: dict[str, int], code: str) -> int | None:
-    """Whose scoring a department flag questions: the department head's."""
-    return heads.get(code)
-
-
-def team_subject(session: Session, manager_id: int) -> list[int]:
-    """A manager's reporting line below them (whose scores a divergence questions)."""
-    return sorted(subtree_employee_ids(session, manager_id) - {manager_id})
 
 
 def department_codes(session: Session) -> dict[int, str]:

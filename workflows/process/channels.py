@@ -115,6 +115,7 @@ def _one_line(ch: ChannelIn, secret: str, sign: str) -> list[dict[str, object]]:
     return errors
 
 
+@common.use_case
 def put_channels(
     session: Session, caller: Caller, data: ChannelsIn, if_match: str | None, allow: Allow = frozenset()
 ) -> ChannelsPublic:
@@ -167,10 +168,10 @@ def put_channels(
         before=before,
         after=after,
     )
-    session.commit()
     return get_channels(session, caller)
 
 
+@common.use_case
 def send_test(session: Session, caller: Caller, kind: str, allow: Allow) -> dict[str, object]:
     """Send a test message through one saved channel now: whether it arrived, or why not (audited, commits)."""
     from workflows.process.notify import Message, deliver  # notify imports nothing of this module
@@ -193,5 +194,4 @@ def send_test(session: Session, caller: Caller, kind: str, allow: Allow) -> dict
     audit.record(
         session, actor=caller, action="test_send", entity="notification_channel", entity_id=row.id, after={"ok": ok}
     )
-    session.commit()
     return {"kind": kind, "ok": ok, "detail": detail}

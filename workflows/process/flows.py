@@ -106,6 +106,7 @@ def get_task(session: Session, caller: Caller, task_id: int) -> TaskPublic:
     return to_public(session, _visible_task(session, caller, task_id))
 
 
+@common.use_case
 def update_task(session: Session, caller: Caller, task_id: int, data: TaskUpdate, if_match: str | None) -> TaskPublic:
     """Edit one's own task (If-Match, audited, committed)."""
     task = _visible_task(session, caller, task_id)
@@ -122,7 +123,6 @@ def update_task(session: Session, caller: Caller, task_id: int, data: TaskUpdate
     if changes.get("done") is True and "progress" not in changes:
         changes["progress"] = 100
     common.update_versioned(session, task, changes, if_match=if_match, caller=caller, entity="process_task")
-    session.commit()
     return to_public(session, task)
 
 
@@ -206,3 +206,22 @@ from workflows.process.exports import export as export  # noqa: E402
 from workflows.process.outbound import allow_list as allow_list  # noqa: E402
 from workflows.process.reminders import DEFAULT_DAYS as DEFAULT_DAYS  # noqa: E402
 from workflows.process.reminders import my_reminders as my_reminders  # noqa: E402
+
+
+# --- idempotent creates (one transaction with the Idempotency-Key record; 201 and the new object) -----------
+def create_task_once(
+    session: Session, caller: Caller, assignment_id: int, data: TaskCreate, key: str | None
+) -> common.Answer:
+    """Add a task under one's own KPI once per Idempotency-Key."""
+    return common.create_once(
+        session, caller, key, data, TaskPublic, lambda: create_task(session, caller, assignment_id, data)
+    )
+
+
+def add_comment_once(
+    session: Session, caller: Caller, task_id: int, data: CommentCreate, key: str | None
+) -> common.Answer:
+    """Comment on a task once per Idempotency-Key."""
+    return common.create_once(
+        session, caller, key, data, CommentPublic, lambda: add_comment(session, caller, task_id, data)
+    )

@@ -10,6 +10,7 @@ Flow of `notify` (run by housekeeping after the calendar, and by `kpilot notify`
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -33,7 +34,7 @@ from workflows.process.outbound import Allow
 from workflows.process.reminders import due_tasks, reminder_text
 from workflows.process.schemas import NotifyRun
 from workflows.process.senders import DeliveryFailed, post_robot, send_email
-from workflows.shared import audit
+from workflows.shared import audit, common
 
 REMINDER_DAYS = 3
 log = logging.getLogger("kpilot.notify")
@@ -128,9 +129,8 @@ def _claim(session: Session, channel: NotificationChannel, msg: Message) -> Noti
         )
         session.add(row)
     try:
-        session.commit()
-    except IntegrityError:  # another worker claimed it first
-        session.rollback()
+        common.commit(session, session.flush)  # the claim stands on its own: one transaction per message
+    except IntegrityError:  # another worker claimed it first (`commit` rolled back)
         return None
     return row
 
@@ -150,6 +150,19 @@ def deliver(channel: NotificationChannel, msg: Message, now_clock: Clock, allow:
         post_robot(channel.kind, secret, msg.text(lang), sign_secret=sign, now=now_clock.now(), allow=allow)
 
 
+def _deliver_claimed(
+    row: NotificationSent, channel: NotificationChannel, msg: Message, clock: Clock, allow: Allow
+) -> str:
+    """Send a claimed message and record how it went on its claim ("sent" or "failed")."""
+    try:
+        deliver(channel, msg, clock, allow)
+        row.status, row.error = "sent", ""
+    except DeliveryFailed as exc:
+        row.status, row.error = "failed", str(exc)[:2000]
+        log.warning("notify: %s via %s failed: %s", msg.key, channel.kind, exc)
+    return row.status
+
+
 def notify(session: Session, *, allow: Allow = frozenset(), reminder_days: int = REMINDER_DAYS) -> NotifyRun:
     """Send today's messages to every enabled channel, each once (commits as it goes); `allow` names the
     internal hosts channels may reach (KPILOT_WEBHOOK_ALLOW)."""
@@ -166,26 +179,22 @@ def notify(session: Session, *, allow: Allow = frozenset(), reminder_days: int =
             if row is None:
                 counts["skipped"] += 1
                 continue
-            try:
-                deliver(channel, msg, clock, allow)
-                row.status, row.error = "sent", ""
-                counts["sent"] += 1
+            status = common.commit(session, functools.partial(_deliver_claimed, row, channel, msg, clock, allow))
+            counts[status] += 1
+            if status == "sent":
                 by_topic[msg.topic] = by_topic.get(msg.topic, 0) + 1
-            except DeliveryFailed as exc:
-                row.status, row.error = "failed", str(exc)[:2000]
-                counts["failed"] += 1
-                log.warning("notify: %s via %s failed: %s", msg.key, channel.kind, exc)
-            session.commit()
     if counts["sent"] or counts["failed"]:
-        audit.record(
+        common.commit(
             session,
-            actor=None,
-            action="notify",
-            entity="notification",
-            entity_id=clock.today().isoformat(),
-            after={**counts, "by_topic": by_topic},
+            lambda: audit.record(
+                session,
+                actor=None,
+                action="notify",
+                entity="notification",
+                entity_id=clock.today().isoformat(),
+                after={**counts, "by_topic": by_topic},
+            ),
         )
-        session.commit()
     return NotifyRun(**counts, by_topic=by_topic)
 
 

@@ -1,12 +1,18 @@
-"""Helpers every workflow uses: row snapshots, optimistic updates, paging, idempotent creates."""
+"""Helpers every workflow uses: row snapshots, optimistic updates, paging, and the use-case runner.
 
+A writing use case commits in one place: `commit` (its one transaction) or `run_once` (the same, once per
+Idempotency-Key); `create_once` is `run_once` for a create answered with the new object (201).
+"""
+
+import functools
 import hashlib
 import json
 import time
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, ParamSpec, TypeVar, cast
 
+from pydantic import BaseModel
 from sqlalchemy import Select, delete, func, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -20,6 +26,9 @@ parse_if_match = decisions.parse_if_match
 etag = decisions.etag
 
 T = TypeVar("T", bound=Base)
+R = TypeVar("R")
+P = ParamSpec("P")
+Answer = tuple[int, dict[str, Any]]  # a use case's (HTTP status, JSON body): what an idempotent request replays
 
 
 def snapshot(obj: Base) -> dict[str, Any]:
@@ -113,6 +122,47 @@ def release_connection(session: Session) -> None:
     session.commit()
 
 
+def commit(session: Session, work: Callable[[], R]) -> R:
+    """Run a use case's writes as its one transaction: commit what `work` wrote, or roll all of it back."""
+    try:
+        result = work()
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return result
+
+
+def use_case(fn: Callable[P, R]) -> Callable[P, R]:
+    """Mark a writing use case: its session (the `session` argument, or the first) commits once when it returns
+    and rolls back when it raises (`commit`), so the function body only writes."""
+
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        session = kwargs.get("session", args[0] if args else None)
+        if not isinstance(session, Session):
+            raise TypeError(f"{fn.__qualname__}: a use case takes the database session first")
+        return commit(session, lambda: fn(*args, **kwargs))
+
+    return run
+
+
+def create_once(
+    session: Session,
+    caller: Caller,
+    key: str | None,
+    body: BaseModel,
+    schema: type[BaseModel],
+    make: Callable[[], Any],
+) -> tuple[int, dict[str, Any]]:
+    """Create once per Idempotency-Key: 201 and the new object as `schema` (a retry gets the first answer)."""
+
+    def produce() -> tuple[int, dict[str, Any]]:
+        return 201, schema.model_validate(make()).model_dump(mode="json")
+
+    return run_once(session, caller=caller, key=key, payload=body.model_dump(mode="json"), produce=produce)
+
+
 def run_once(
     session: Session,
     *,
@@ -129,9 +179,7 @@ def run_once(
     also when the first gave its connection back during a model call (`release_connection` claims the key).
     """
     if not key:
-        result = produce()
-        session.commit()
-        return result
+        return commit(session, produce)
     digest = request_hash(payload)
     stored = _claimed_or_stored(session, caller.user_id, key, digest)
     if stored is not None:

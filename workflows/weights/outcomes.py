@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, coded
 from core.security import Caller
 from core.tables import Department, DepartmentOutcome, Employee, Period, SalesDaily, Shop
+from kpi.periods import year_before
 from workflows.shared import audit, common
 from workflows.shared.access import managed_department_ids
 from workflows.weights.schemas import OutcomesPut
@@ -55,6 +56,7 @@ def _refuse_own_pay(session: Session, caller: Caller, department_id: int) -> Non
         dept_id = dept.parent_id if dept is not None else None
 
 
+@common.use_case
 def put_outcomes(session: Session, caller: Caller, department_id: int, data: OutcomesPut) -> int:
     """Insert or replace a department's outcome per period (audited, one commit); returns the count."""
     _department(session, caller, department_id)
@@ -100,7 +102,6 @@ def put_outcomes(session: Session, caller: Caller, department_id: int, data: Out
             before=before,
             after=common.snapshot(row),
         )
-    session.commit()  # the use case owns its one transaction
     return len(data.outcomes)
 
 
@@ -128,7 +129,7 @@ def derive_outcomes(session: Session, today: date) -> int:
                 continue
             now, before = (
                 _shop_sales(session, dept, month.start_date, month.end_date),
-                _shop_sales(session, dept, _year_before(month.start_date), _year_before(month.end_date)),
+                _shop_sales(session, dept, year_before(month.start_date), year_before(month.end_date)),
             )
             if now <= 0 or before <= 0:
                 continue
@@ -147,7 +148,3 @@ def _shop_sales(session: Session, department_id: int, start: date, end: date) ->
         .where(Shop.department_id == department_id, SalesDaily.ds >= start, SalesDaily.ds <= end)
     ).scalar()
     return float(total or 0)
-
-
-def _year_before(d: date) -> date:
-    return d.replace(year=d.year - 1) if not (d.month == 2 and d.day == 29) else date(d.year - 1, 2, 28)
