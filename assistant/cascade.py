@@ -10,6 +10,7 @@ from typing import Literal
 from assistant.catalogue import indicator_map, load_departments
 from assistant.driver_tree import DRIVER_CODES, DriverSplit, FixedDriver, consistency_error, split_sales
 from assistant.numbers import CURRENCIES
+from assistant.retrieval import rank_indicators
 from assistant.schemas import CompanyOKR, KeyResult, Target
 from assistant.targets import kr_target
 from core.vocab import DirectionName
@@ -34,17 +35,39 @@ class Assignment:
     link: Literal["direct", "driver"]
 
 
-def _mentioned_departments(text: str, depts: list[str]) -> list[str]:
+_TEAM_WORDS = r"(?:部门|部|团队|小组|组|中心|同事|\s+(?:team|department|dept)\b)"
+
+
+def _mentioned_departments(text: str, depts: list[str], *, named: bool = False) -> list[str]:
+    """Departments of the org the text speaks of. `named`: only where it names the team ("设计部", "客服团队",
+    "the Design team"); otherwise any of the department's words (a Latin word only whole: "live" is not in
+    "delivers")."""
     low = text.lower()
     found = []
     for d in load_departments():
-        words = [d.name_zh, *(s for s in d.synonyms if not s.isascii() or len(s) > 3)]
-        if d.code in depts and any(w.lower() in low for w in words):
-            found.append(d.code)
+        if d.code not in depts:
+            continue
+        for w in (d.name_zh, *d.synonyms):
+            w = w.lower()
+            if not w.isascii():
+                hit = re.search(re.escape(w) + ("" if w.endswith("部") or not named else _TEAM_WORDS), low)
+            elif len(w) > 3 or named:
+                hit = re.search(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9-])" + (_TEAM_WORDS if named else ""), low)
+            else:
+                hit = None
+            if hit:
+                found.append(d.code)
+                break
     return found
 
 
 def _owner(kr: KeyResult, depts: list[str], flags: list[str]) -> str:
+    """The department that gets a company KR: the one it names; else the department that controls its
+    indicator; else one the text speaks of; else the department of the most similar catalogue indicator
+    (flagged as a guess); else operations (flagged)."""
+    named = _mentioned_departments(kr.title, depts, named=True)
+    if named:
+        return named[0]
     ind = indicator_map().get(kr.metric or "")
     for d in ind.departments if ind else ():
         if d in depts:
@@ -52,6 +75,12 @@ def _owner(kr: KeyResult, depts: list[str], flags: list[str]) -> str:
     mentioned = _mentioned_departments(kr.title, depts)
     if mentioned:
         return mentioned[0]
+    if ind is None:
+        for similar, _ in rank_indicators(kr.title, top=3):
+            owner = next((d for d in similar.departments if d in depts), None)
+            if owner is not None:
+                flags.append(f"kr_owner_guessed:{kr.id}->{owner}")
+                return owner
     fallback = "ops" if "ops" in depts else depts[0]
     flags.append(f"kr_owner_not_in_org:{kr.id}->{fallback}")
     return fallback
@@ -187,8 +216,12 @@ def assign(
         found = cat.get(kr.metric or "")
         owner = _owner(kr, depts, flags)
         if found is None:
-            flags.append(f"new_kpi:{kr.id}")
-            code = "new_" + (re.sub(r"\W+", "_", kr.metric_name.lower()).strip("_") or kr.id.lower())[:40]
+            # Not in the catalogue: a department KPI all the same, and HR is asked to add the indicator (the draft
+            # carries a suggestion: name, unit, direction); publishing adds it to the catalogue.
+            flags.append(f"needs_indicator:{kr.id}")
+            # A code people and the API can type (Latin letters, digits, "_"); a Chinese name keeps the KR's id.
+            slug = re.sub(r"[^a-z0-9]+", "_", kr.metric_name.lower()).strip("_")
+            code = "new_" + (slug or re.sub(r"[^a-z0-9]+", "_", kr.id.lower()))[:40]
             out.append(
                 Assignment(
                     owner,

@@ -20,7 +20,7 @@ from assistant.rewording import reword
 from assistant.roles import build_department, build_roles
 from assistant.schemas import KPI, CompanyOKR, DepartmentDraft, GoalDraft, Lang, RoleDraft, TargetRange
 from assistant.scorecards import department_kpis
-from assistant.target_plan import plan_inputs
+from assistant.target_plan import outside_range_flags, plan_inputs
 from assistant.texts import target_text
 
 LANG_NAMES = {"zh": "简体中文 (Simplified Chinese)", "en": "English"}
@@ -110,6 +110,8 @@ def draft_from_company(
         flags=flags,
     )
     draft.people = instantiate_people(org, draft.roles)
+    # A forecast range is advice: a target outside it is kept and said, department and roles alike.
+    draft.flags += [f for code in depts for f in outside_range_flags(draft, code)]
     # 2. Words: every template text from those numbers; a model may then rephrase them (checked, else kept).
     reword(draft)
     draft.facts = collect_facts(draft)

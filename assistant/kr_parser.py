@@ -9,7 +9,17 @@ from assistant.numbers import Quantity, find_quantities
 from core.vocab import DirectionName
 
 # Period words are removed before numbers are read, so "Q3", "6月", "双11" or "618" never become targets.
+_MONTHS = (
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])"
 _PERIOD_PATTERNS = [
+    # Dates first ("6月1日前", "before June 1", "2027-06-20"): a day of a month is a deadline, never a quantity.
+    rf"(?:20\d\d\s*年\s*)?(?:1[0-2]|0?[1-9])\s*月\s*{_DAY}\s*[日号]",
+    rf"\b20\d\d[-/.](?:1[0-2]|0?[1-9])[-/.]{_DAY}\b",
+    rf"\b(?:{_MONTHS})\.?\s+{_DAY}(?:st|nd|rd|th)?\b(?:,?\s*20\d\d)?",
+    rf"\b{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b",
     r"20\d\d\s*年\s*(?:Q[1-4]|H[12]|(?:1[0-2]|[1-9])\s*月(?:份)?|第[一二三四1-4]季度|[一二三四]季度|[上下]半年)?",
     r"20\d\d\s*(?:Q[1-4]|H[12])\b",
     # A bare year (2020-2039) unless it is an amount: "2000 万", "2025 件", "2,030".
@@ -132,6 +142,9 @@ class ParsedKR:
         return self.target is not None or self.change is not None
 
 
+_SHARE_RE = re.compile(r"(?:\bmak(?:e|es|ing)\s+up|\baccounts?\s+for|占(?:比)?(?:达到)?)\s*$", re.IGNORECASE)
+
+
 def _strip_periods(text: str) -> tuple[str, str | None]:
     periods = [m.group(0).strip() for m in PERIOD_RE.finditer(text)]
     cleaned = PERIOD_RE.sub(" ", text)
@@ -229,6 +242,8 @@ def _read_changes_and_targets(kr: ParsedKR, cleaned: str, qs: list[Quantity]) ->
         )
         if is_change and re.search(r"(?:到|至|\bto)\s*$", before, re.IGNORECASE):
             is_change = False  # "降低到 1%", "raise to 5%": a level to reach, not a change by
+        if is_change and _SHARE_RE.search(before):
+            is_change = False  # "make up 50% of", "account for 30%", "占 40%": a share to reach
         if is_change and kr.change is None:
             clause = re.split(r"[,，;；。]", cleaned[: q.start])[-1]
             sign = -1.0 if _has(clause, _DOWN_CHANGE) and "+" not in before else 1.0

@@ -7,6 +7,7 @@ from typing import cast
 
 import yaml
 
+from assistant.catalogue import Indicator, load_departments
 from assistant.errors import InputError, NoMeasurableKRError
 from assistant.kr_parser import PERIOD_RE, ParsedKR, parse_kr
 from assistant.retrieval import best_indicator, clean_query
@@ -90,8 +91,41 @@ def _yaml_to_raw(data: object) -> list[dict[str, object]]:
     return out
 
 
+# Words around a new metric's name that are not the metric: who does it, by when, and the verb.
+_NOT_THE_METRIC = re.compile(
+    r"(?:之前|以前|前|在|完成|交付|上线|做完|按时|准时|个|款|篇|张)"
+    r"|\b(?:before|by|deliver(?:s|ed)?|complete(?:s|d)?|finish(?:es|ed)?|launch(?:es|ed)?|on time|ship(?:s|ped)?)\b",
+    re.IGNORECASE,
+)
+
+
+def _new_metric_name(metric_text: str) -> str:
+    """A name for a metric the catalogue lacks, as HR would add it: the KR's metric words without the team that
+    does it, the deadline or the verb ("设计部在6月1日前完成40个商品详情页" -> "商品详情页")."""
+    text = clean_query(metric_text)
+    for d in load_departments():
+        for w in sorted((d.name_zh, *d.synonyms), key=len, reverse=True):
+            pattern = (
+                re.escape(w) + r"(?:部门|部|团队|小组|组)?"
+                if not w.isascii()
+                else rf"\b(?:the\s+)?{re.escape(w)}(?:\s+team)?\b"
+            )
+            text = re.sub(pattern, " ", text, flags=re.IGNORECASE)
+    name = re.sub(r"\s+", " ", _NOT_THE_METRIC.sub(" ", text)).strip(" -_")
+    return clean_untrusted(name or text)[:60]
+
+
+def _fits(ind: Indicator, parsed: ParsedKR) -> bool:
+    """A percentage indicator does not measure a plain count ("40 product detail pages" is no on-time rate)."""
+    return not (
+        ind.unit == "%" and parsed.target is not None and parsed.change is None and parsed.unit not in ("%", "pp")
+    )
+
+
 def _to_key_result(kr_id: str, title: str, parsed: ParsedKR) -> KeyResult:
     ind = best_indicator(parsed.metric_text or title)
+    if ind is not None and not _fits(ind, parsed):
+        ind = None
     unit = parsed.unit or (ind.unit if ind else None)
     if parsed.change_kind == "pp" and parsed.target is None:
         unit = "%"
@@ -102,7 +136,7 @@ def _to_key_result(kr_id: str, title: str, parsed: ParsedKR) -> KeyResult:
         id=kr_id,
         title=clean_untrusted(title),
         metric=ind.code if ind else None,
-        metric_name=(ind.code if ind else clean_untrusted(clean_query(parsed.metric_text))[:60]),
+        metric_name=(ind.code if ind else _new_metric_name(parsed.metric_text)),
         baseline=parsed.baseline,
         target=parsed.target,
         change_pct=parsed.change if parsed.change_kind == "relative" else None,

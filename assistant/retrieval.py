@@ -73,7 +73,9 @@ def _synonym_bonus(query: str, ind: Indicator) -> float:
     best = 0
     for word in (ind.name_zh, ind.name_en, *ind.synonyms.zh, *ind.synonyms.en):
         w = word.lower()
-        if len(w) >= 2 and (re.search(rf"\b{re.escape(w)}\b", q) if w.isascii() else w in q):
+        # A Latin word counts whole; next to Chinese characters it is still whole ("全店GMV": \b sees none there).
+        whole = rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])"
+        if len(w) >= 2 and (re.search(whole, q) if w.isascii() else w in q):
             best = max(best, len(w))
     # Longer exact phrases are stronger evidence ("首次响应时间" beats "时间").
     return min(0.6, 0.1 * best) if best else 0.0

@@ -19,7 +19,7 @@ def reword(draft: GoalDraft, *, departments: list[str] | None = None) -> None:
             k.definition = kpi_definition(k, period, lang)
         for kr in dd.objectives[0].key_results:
             mirrored = by_metric.get(kr.metric or "")
-            if mirrored is not None:
+            if mirrored is not None and mirrored.parent_kr == kr.parent_kr:  # else an extra KR on the same metric
                 kr.title = f"{display_name(mirrored, lang)} {target_text(mirrored.target, mirrored.unit, lang)}"
             else:
                 name = kr.metric_name if not kr.metric or not kr.metric.startswith("new_") else display_name_new(lang)

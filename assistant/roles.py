@@ -38,10 +38,10 @@ def build_department(code: str, kpis: list[KPI], assigned: list[Assignment], lan
         k.scope = "team"
     krs = [_mirror_kr(f"{code}-KR{i}", k) for i, k in enumerate(kpis, start=1)]
     # A company KR that no KPI serves (the scorecard was full) still needs its own visible link.
+    # A second KR on a metric the scorecard already holds (two GMV KRs) gets its own department KR on that metric.
     served = {k.parent_kr for k in kpis}
-    have = {k.code for k in kpis}
     for a in assigned:
-        if a.kr.id in served or a.code in have:
+        if a.kr.id in served:
             continue
         served.add(a.kr.id)
         t = kr_target(a.kr)
@@ -90,9 +90,11 @@ def sync_department_krs(dd: DepartmentDraft) -> None:
     """Make the department's KRs mirror its KPIs again after an edit. A KR whose KPI left the scorecard stays
     only while it is the sole link to its company KR; ids of kept KRs never change."""
     obj = dd.objectives[0]
-    by_metric = {kr.metric: kr for kr in obj.key_results}
-    codes = {k.code for k in dd.kpis}
+    by_metric: dict[str | None, KeyResult] = {}
+    for kr in obj.key_results:
+        by_metric.setdefault(kr.metric, kr)  # the first KR on a metric mirrors its KPI; later ones are extra links
     served = {k.parent_kr for k in dd.kpis}
+    mirrors: set[str] = set()
     numbers = [int(x) for kr in obj.key_results if (x := kr.id.rsplit("KR", 1)[-1]).isdigit()]
     n = max(numbers + [0])
     krs: list[KeyResult] = []
@@ -100,9 +102,11 @@ def sync_department_krs(dd: DepartmentDraft) -> None:
         old = by_metric.get(k.code)
         if old is None:
             n += 1
+        else:
+            mirrors.add(old.id)
         krs.append(_mirror_kr(old.id if old else f"{dd.code}-KR{n}", k))
     for kr in obj.key_results:
-        if kr.metric not in codes and kr.parent_kr not in served:
+        if kr.id not in mirrors and kr.parent_kr not in served:
             served.add(kr.parent_kr or "")
             krs.append(kr)
     obj.key_results = krs

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from assistant.catalogue import indicator_map
 from assistant.driver_tree import DriverSplit
 from assistant.forecast_targets import driver_ranges, judge_company_targets, probability_reached
-from assistant.schemas import KPI, CompanyOKR, Comparator, Target, TargetRange
+from assistant.schemas import KPI, CompanyOKR, Comparator, GoalDraft, Target, TargetRange
 from assistant.targets import DEFINED_BASIS, SCALE_FREE_UNITS, default_targets, derived_targets, improved, upper_bound
 from core.vocab import DirectionName
 
@@ -54,7 +54,7 @@ def plan_inputs(
         for kr_id, p in judge_company_targets(company, fc, lang, flags).items():
             next(kr for kr in company.all_krs() if kr.id == kr_id).probability = p
     act = dict(actuals)
-    return TargetInputs(forecasts=fc, actuals=act, derived=derived_targets(splits, act, company.all_krs()))
+    return TargetInputs(forecasts=fc, actuals=act, derived=derived_targets(splits, company.all_krs()))
 
 
 # --- 1. one KPI's target -----------------------------------------------------------------------------------
@@ -140,8 +140,27 @@ def with_forecast(t: Target, code: str, forecasts: Mapping[str, TargetRange]) ->
 
 
 # --- 2. what the manager should look at ----------------------------------------------------------------------
+OUTSIDE_RANGE = "target_outside_range:"
+
+
+def outside_range_flag(owner: str, kpi: KPI) -> str | None:
+    """The flag of a target outside its forecast range: kept (the range is advice), and said."""
+    t = kpi.target
+    if t.value is None or t.low is None or t.high is None or t.low <= t.value <= t.high:
+        return None
+    return f"{OUTSIDE_RANGE}{owner}:{kpi.code} ({t.value:g} vs {t.low:g}-{t.high:g})"
+
+
+def outside_range_flags(draft: GoalDraft, dept: str) -> list[str]:
+    """One flag per KPI of the department and of its roles whose target lies outside its forecast range."""
+    kpis: list[tuple[str, KPI]] = [(d.code, k) for d in draft.departments if d.code == dept for k in d.kpis]
+    kpis += [(r.role, k) for r in draft.roles if r.department == dept for k in r.kpis]
+    return [flag for owner, k in kpis if (flag := outside_range_flag(owner, k)) is not None]
+
+
 def target_flags(dept: str, kpi: KPI, actuals: Mapping[str, float], flags: list[str]) -> None:
-    """Say when a target is a template number to set, or below what the team already achieves."""
+    """Say when a target is a template number to set, or below what the team already achieves (outside its
+    range: `outside_range_flags`, once the roles exist)."""
     t, actual = kpi.target, actuals.get(kpi.code)
     if t.source == "template":
         flags.append(f"needs_target:{dept}:{kpi.code}")

@@ -3,7 +3,7 @@ which they decide a KPI's target is `assistant/target_plan.py`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
 import yaml
@@ -13,9 +13,6 @@ from assistant.driver_tree import DriverSplit
 from assistant.schemas import Basis, Comparator, KeyResult, Target
 from core.vocab import Direction
 
-# Key of the actuals holding the previous period's visitors (the inputs add it when sales data exist).
-PREV_VISITORS = "visitors_prev_period"
-
 
 @lru_cache(maxsize=1)
 def default_targets() -> dict[str, float]:
@@ -24,7 +21,7 @@ def default_targets() -> dict[str, float]:
 
 
 # Indicators whose definition fixes the comparison (catalogue definitions): growth rates say what they compare with.
-DEFINED_BASIS: dict[str, Basis] = {"sales_growth": "yoy", "traffic_growth": "pop"}
+DEFINED_BASIS: dict[str, Basis] = {"sales_growth": "yoy", "traffic_growth": "yoy"}
 # Scales with a ceiling: percentages stop at 100, CSAT is a 1-5 score.
 SCALE_MAX: dict[str, float] = {"csat": 5.0}
 # Percentages that are not shares of a whole: attainment and growth may pass 100%.
@@ -56,24 +53,19 @@ def kr_target(kr: KeyResult) -> Target:
     )
 
 
-def derived_targets(
-    splits: list[DriverSplit], actuals: Mapping[str, float] | None = None, krs: Sequence[KeyResult] = ()
-) -> dict[str, float]:
-    """Template KPIs whose target follows from the plan: traffic growth (defined period over period) is a
-    company KR's visitors change against the last period, or the visitors target against the previous period's
-    visitors; never the year-on-year growth."""
-    stated = next((kr for kr in krs if kr.metric == "visitors" and kr.basis == "pop" and kr.change_pct), None)
+def derived_targets(splits: list[DriverSplit], krs: Sequence[KeyResult] = ()) -> dict[str, float]:
+    """Template KPIs whose target follows from the plan: traffic growth, visitors against the same period last
+    year (a quarter holding 双11 or 618 differs from the next every year, so growth on the previous period says
+    nothing), is a company KR's year-on-year visitors change, else the driver tree's visitors growth."""
+    stated = next((kr for kr in krs if kr.metric == "visitors" and kr.basis in (None, "yoy") and kr.change_pct), None)
     if stated is not None:
         return {"traffic_growth": float(stated.change_pct or 0)}
-    prev = (actuals or {}).get(PREV_VISITORS)
     for split in splits:
+        if split.basis != "yoy":
+            continue
         for d in split.drivers:
-            if d.driver != "visitors":
-                continue
-            if split.basis == "pop":
+            if d.driver == "visitors":
                 return {"traffic_growth": d.growth_pct}
-            if d.target and prev:
-                return {"traffic_growth": round((d.target / prev - 1) * 100, 1)}
     return {}
 
 

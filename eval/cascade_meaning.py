@@ -25,7 +25,7 @@ def has_flag(d: GoalDraft, flag: str) -> bool:
 _CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP")
 _GROWTH_CODES = ("traffic_growth", "sales_growth")  # "%" changes: may pass 100, never below -100
 _ATTAINMENT_CODES = ("campaign_result", "new_product_plan")  # "%" of a plan reached: may pass 100
-_DEFINED_BASIS = {"traffic_growth": "pop", "sales_growth": "yoy"}  # kpi_catalogue.yaml definitions
+_DEFINED_BASIS = {"traffic_growth": "yoy", "sales_growth": "yoy"}  # kpi_catalogue.yaml definitions
 _BASIS_WORDS = {
     "zh": {"yoy": ("同比", "去年同期"), "pop": ("环比", "较上期", "上期")},
     "en": {

@@ -11,6 +11,7 @@ from assistant.people import refresh_people
 from assistant.rewording import reword
 from assistant.roles import refresh_roles, sync_department_krs
 from assistant.schemas import KPI, Comparator, DepartmentDraft, GoalDraft, KeyResult, RoleDraft, Target
+from assistant.target_plan import OUTSIDE_RANGE, outside_range_flags
 from core.errors import InvalidInput
 from workflows.drafts.schemas import KpiEdit
 
@@ -156,19 +157,7 @@ def _kpi_of(draft: GoalDraft, dd: DepartmentDraft, e: KpiEdit) -> KPI | None:
     return next((x for x in role.kpis if x.code == e.code), None) if role is not None else None
 
 
-OUTSIDE = "target_outside_range:"
-
-
-def _outside_range_flags(draft: GoalDraft, dept: str) -> list[str]:
-    """One flag per KPI of the department whose target lies outside its forecast range (kept, not refused)."""
-    kpis: list[tuple[str, KPI]] = [(dept, k) for k in department_of(draft, dept).kpis]
-    kpis += [(r.role, k) for r in draft.roles if r.department == dept for k in r.kpis]
-    out = []
-    for owner, k in kpis:
-        t = k.target
-        if t.value is not None and t.low is not None and t.high is not None and not t.low <= t.value <= t.high:
-            out.append(f"{OUTSIDE}{owner}:{k.code} ({t.value:g} vs {t.low:g}-{t.high:g})")
-    return out
+OUTSIDE = OUTSIDE_RANGE
 
 
 def apply_edits(draft: GoalDraft, dept: str, edits: list[KpiEdit]) -> GoalDraft:
@@ -194,7 +183,7 @@ def apply_edits(draft: GoalDraft, dept: str, edits: list[KpiEdit]) -> GoalDraft:
     new.facts = sorted(set(draft.facts) | set(collect_facts(new)))
     owners = {dept, *(r.role for r in new.roles if r.department == dept)}
     kept = [f for f in new.flags if not (f.startswith(OUTSIDE) and f[len(OUTSIDE) :].split(":", 1)[0] in owners)]
-    new.flags = kept + _outside_range_flags(new, dept)
+    new.flags = kept + outside_range_flags(new, dept)
     problems = check_draft(new)
     if problems:
         raise InvalidInput(

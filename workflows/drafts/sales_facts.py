@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.schemas import CompanyOKR
-from assistant.targets import PREV_VISITORS
 from core.tables import Period, SalesDaily
 from kpi.periods import year_before
 
@@ -26,12 +25,7 @@ def sales_baselines(session: Session, period: Period, company: CompanyOKR, flags
         if kr.metric == "gmv" and kr.baseline and abs(float(sales) / kr.baseline - 1) > SALES_BASELINE_TOLERANCE:
             flags.append(f"sales_baseline_mismatch:{kr.id}")
             return {}
-    length = period.end_date - period.start_date
-    before_start, before_end = period.start_date - length - timedelta(days=1), period.start_date - timedelta(days=1)
-    _, _, prev_visitors = _totals(session, before_start, before_end)
-    extra = {PREV_VISITORS: prev_visitors} if prev_visitors > 0 else {}
     return {
-        **extra,
         "gmv": round(float(sales), 2),
         "visitors": float(visitors),
         "conversion_rate": round(100 * float(orders) / float(visitors), 4),
