@@ -163,21 +163,21 @@ def demo_url(
 
 
 @pytest.fixture(scope="module")
-def app(demo_url: str):  # type: ignore[no-untyped-def]
+def app(demo_url: str):
     from api.app import create_app
 
     return create_app(make_settings(demo_url))
 
 
 @pytest.fixture(scope="module")
-def client(app) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def client(app) -> Iterator[object]:
     from fastapi.testclient import TestClient
 
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 
 
-def demo_logins(client) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
+def demo_logins(client) -> dict[str, dict[str, str]]:
     """Authorization headers for each demo user, logged in through `client`."""
     out = {}
     for user in DEMO_USERS:
@@ -188,6 +188,6 @@ def demo_logins(client) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped
 
 
 @pytest.fixture(scope="module")
-def tokens(client) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
+def tokens(client) -> dict[str, dict[str, str]]:
     """Authorization headers for each demo user."""
     return demo_logins(client)

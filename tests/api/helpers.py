@@ -64,7 +64,7 @@ def dept_subtree(dept_parent: dict[int, int | None], root: int) -> set[int]:
     return out
 
 
-def paged_ids(client, headers: dict[str, str], path: str, **params: object) -> set[int]:  # type: ignore[no-untyped-def]
+def paged_ids(client, headers: dict[str, str], path: str, **params: object) -> set[int]:
     """All ids of a paginated list."""
     ids: set[int] = set()
     offset = 0
@@ -78,7 +78,7 @@ def paged_ids(client, headers: dict[str, str], path: str, **params: object) -> s
             return ids
 
 
-def settled_job(client, path: str, headers: dict[str, str], limit_s: float = 600.0) -> dict:  # type: ignore[no-untyped-def]
+def settled_job(client, path: str, headers: dict[str, str], limit_s: float = 600.0) -> dict:
     """GET a forecast job until a worker settled it (`done` or `failed`); jobs run on the queue, not inline."""
     import time
 

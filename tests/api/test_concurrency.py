@@ -23,7 +23,7 @@ def busy(demo_url: str) -> Iterator[TestClient]:
         yield c
 
 
-def _all_at_once(fn, n: int = N) -> list:  # type: ignore[no-untyped-def]
+def _all_at_once(fn, n: int = N) -> list:
     with ThreadPoolExecutor(max_workers=n) as pool:
         return list(pool.map(fn, range(n)))
 

@@ -57,7 +57,7 @@ def _put_target_outside_its_range(demo_url: str, draft_id: int) -> str:
         return str(k["code"])
 
 
-def test_a_target_outside_its_range_does_not_block_other_edits(api, auth, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_a_target_outside_its_range_does_not_block_other_edits(api, auth, demo_url) -> None:
     draft = _fresh_draft(api, auth, demo_url)
     code = _put_target_outside_its_range(demo_url, draft["id"])
     url = f"{API}/{draft['id']}"
@@ -87,7 +87,7 @@ def test_a_target_outside_its_range_does_not_block_other_edits(api, auth, demo_u
     assert not any(f.startswith(f"target_outside_range:ops:{code}") for f in flags), flags
 
 
-def test_numbers_sent_out_of_order_are_refused_by_name(api, auth, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_numbers_sent_out_of_order_are_refused_by_name(api, auth, demo_url) -> None:
     draft = _fresh_draft(api, auth, demo_url)
     url = f"{API}/{draft['id']}"
     got = api.get(url, headers=auth["manager"])

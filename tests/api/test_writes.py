@@ -10,7 +10,7 @@ from core.db import session_scope
 from core.tables import AuditEvent, Department, KpiAssignment
 
 
-def _new_department(client, headers, **extra):  # type: ignore[no-untyped-def]
+def _new_department(client, headers, **extra):
     code = "t-" + uuid.uuid4().hex[:10]
     body = {"code": code, "name_zh": "测试部", "name_en": "Test dept", **extra}
     r = client.post("/api/v1/departments", headers=headers, json=body)

@@ -127,7 +127,7 @@ ISSUE_OKR = (
 ISSUE_ACTUALS = {"visitors": 1_000_000.0, "conversion_rate": 2.0, "aov": 180.0, "visitors_prev_period": 800_000.0}
 
 
-def _kpis(d, dept):  # type: ignore[no-untyped-def]
+def _kpis(d, dept):
     return {k.code: k for dd in d.departments if dd.code == dept for k in dd.kpis}
 
 
@@ -170,7 +170,7 @@ def test_traffic_growth_is_period_over_period_and_says_so() -> None:
     visitors = _kpis(d, "ads")["visitors"].target
     tg = _kpis(d, "ops")["traffic_growth"].target
     assert visitors.basis == "yoy" and tg.basis == "pop"
-    assert tg.value == round((visitors.value / 800_000 - 1) * 100, 1)  # type: ignore[operator]
+    assert tg.value == round((visitors.value / 800_000 - 1) * 100, 1)
     assert "同比" in _kpis(d, "ads")["visitors"].definition
     without_prev = {k: v for k, v in ISSUE_ACTUALS.items() if k != "visitors_prev_period"}
     d2 = draft_goals(ISSUE_OKR, lang="zh", actuals=without_prev)
@@ -180,8 +180,8 @@ def test_traffic_growth_is_period_over_period_and_says_so() -> None:
 def test_bounded_scales_stay_inside_and_low_targets_are_flagged() -> None:
     actuals = {**ISSUE_ACTUALS, "csat": 4.9, "picking_accuracy": 99.9, "resolution_rate": 99.0}
     d = draft_goals(ISSUE_OKR, lang="zh", actuals=actuals)
-    assert 4.9 < _kpis(d, "cs")["csat"].target.value < 5  # type: ignore[operator]
-    assert 99.9 < _kpis(d, "warehouse")["picking_accuracy"].target.value < 100  # type: ignore[operator]
+    assert 4.9 < _kpis(d, "cs")["csat"].target.value < 5
+    assert 99.9 < _kpis(d, "warehouse")["picking_accuracy"].target.value < 100
     low = draft_goals("KR1: 问题解决率达到 90%", lang="zh", actuals=actuals)
     assert any(f.startswith("target_below_actual:cs:resolution_rate") for f in low.flags)
 

@@ -8,7 +8,7 @@ from tests.assistant.fake_llm import FakeLLMServer
 from tests.assistant.helpers import OKR_ZH, small_org
 
 
-def _provider(server: FakeLLMServer, **kw):  # type: ignore[no-untyped-def]
+def _provider(server: FakeLLMServer, **kw):
     cfg: dict = dict(
         provider="openai",
         base_url=server.base_url,

@@ -130,7 +130,7 @@ def test_deterministic(fast: WeightsSettings) -> None:
         (lambda d: d, {"settings": WeightsSettings(n_boot=1)}, InvalidSettingsError),
     ],
 )
-def test_refusals(mutate, kwargs, error) -> None:  # type: ignore[no-untyped-def]
+def test_refusals(mutate, kwargs, error) -> None:
     df = mutate(synthetic_frame(200, [50.0, 30.0, 20.0], seed=10))
     args = {
         "outcome": "out",

@@ -6,7 +6,7 @@ from core.db import session_scope
 from core.tables import AuditEvent, GoalDraft, Objective
 
 
-def test_hr_corrects_a_company_objective_and_drafts_are_flagged_stale(client, tokens, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_hr_corrects_a_company_objective_and_drafts_are_flagged_stale(client, tokens, demo_url) -> None:
     with session_scope(demo_url, write=False) as s:
         draft = s.execute(select(GoalDraft).where(GoalDraft.status == "draft")).scalars().first()
         assert draft is not None
@@ -41,7 +41,7 @@ def test_hr_corrects_a_company_objective_and_drafts_are_flagged_stale(client, to
     assert {("objective", "update"), ("key_result", "update")} <= events
 
 
-def test_employees_may_not_edit_company_objectives(client, tokens, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_employees_may_not_edit_company_objectives(client, tokens, demo_url) -> None:
     with session_scope(demo_url, write=False) as s:
         obj = s.execute(select(Objective).where(Objective.level == "company")).scalars().first()
     r = client.patch(

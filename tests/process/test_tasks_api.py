@@ -32,7 +32,7 @@ def _running_assignment(url: str, employee_id: int) -> tuple[int, date, date]:
     return int(row[0]), row[1], row[2]
 
 
-def _ids(client, tokens, demo_url):  # type: ignore[no-untyped-def]
+def _ids(client, tokens, demo_url):
     snap = org_snapshot(demo_url)
     emp = snap["users"]["employee"][1]
     mgr = snap["users"]["manager"][1]

@@ -31,7 +31,7 @@ def chained(backend: str, tmp_path: Path) -> Iterator[str]:
     _dispose(url)  # each case has a database of its own: give its pooled connections back
 
 
-def _verify(url: str, keys: object = "env"):  # type: ignore[no-untyped-def]
+def _verify(url: str, keys: object = "env"):
     with session_scope(url, write=False) as s:
         if keys != "env":
             bind_audit_keys(s, keys)  # type: ignore[arg-type]
@@ -109,7 +109,7 @@ def test_the_key_is_derived_from_a_real_secret_when_not_given() -> None:
     assert audit_keys_for("", "", "change-me") is None
 
 
-def test_cli_verify_reads_only_the_database_url_and_the_audit_key(chained: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_verify_reads_only_the_database_url_and_the_audit_key(chained: str, monkeypatch) -> None:
     from cli.main import app
 
     monkeypatch.setenv("KPILOT_DATABASE_URL", chained)

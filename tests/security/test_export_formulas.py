@@ -35,7 +35,7 @@ def poisoned(demo_url: str) -> int:
 
 @pytest.mark.parametrize("kind", ["scorecard", "report"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_no_exported_cell_is_a_formula(client, tokens, poisoned: int, kind: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_no_exported_cell_is_a_formula(client, tokens, poisoned: int, kind: str, lang: str) -> None:
     r = client.get(
         f"/api/v1/exports/{kind}",
         params={"employee_id": poisoned, "format": "xlsx", "lang": lang},
@@ -64,7 +64,7 @@ def test_csv_cells_follow_the_same_rule() -> None:
     ]
 
 
-def test_the_org_export_writes_a_formula_like_name_as_text(client, tokens, poisoned: int) -> None:  # type: ignore[no-untyped-def]
+def test_the_org_export_writes_a_formula_like_name_as_text(client, tokens, poisoned: int) -> None:
     """The org export (streamed, write-only workbook) follows the same rule: the poisoned name is text."""
     r = client.get("/api/v1/imports/org/export.xlsx", params={"lang": "zh"}, headers=tokens["admin"])
     assert r.status_code == 200, r.text

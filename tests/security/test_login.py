@@ -34,7 +34,7 @@ def web(url: str) -> Iterator[TestClient]:
         yield c
 
 
-def _login(c: TestClient, user: str, password: str):  # type: ignore[no-untyped-def]
+def _login(c: TestClient, user: str, password: str):
     return c.post("/api/v1/auth/token", data={"username": user, "password": password})
 
 
@@ -68,7 +68,7 @@ def test_spraying_many_names_from_one_address_is_throttled(url: str) -> None:
         assert _login(elsewhere, "hr", DEMO_PW).status_code == 200
 
 
-def test_unknown_and_known_users_do_the_same_password_work(web: TestClient, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_and_known_users_do_the_same_password_work(web: TestClient, monkeypatch) -> None:
     calls: list[str] = []
     real = login_flow.verify_password
 

@@ -68,12 +68,12 @@ def _facts(url: str, username: str) -> dict[str, object]:
 def _actual_count(url: str, assignment_id: int) -> int:
     with session_scope(url, write=False) as s:
         return int(
-            s.execute(select(func.count()).where(KpiActual.assignment_id == assignment_id)).scalar_one()  # type: ignore[arg-type]
+            s.execute(select(func.count()).where(KpiActual.assignment_id == assignment_id)).scalar_one()
         )
 
 
 @pytest.mark.parametrize("username", WRITERS)
-def test_nobody_records_or_imports_their_own_actuals(web, auth, demo_url, username) -> None:  # type: ignore[no-untyped-def]
+def test_nobody_records_or_imports_their_own_actuals(web, auth, demo_url, username) -> None:
     f = _facts(demo_url, username)
     own = f["own"]
     day = str(get_clock().today())
@@ -98,7 +98,7 @@ def test_nobody_records_or_imports_their_own_actuals(web, auth, demo_url, userna
         assert _actual_count(demo_url, others.id) == others_before  # type: ignore[attr-defined]
 
 
-def test_a_manager_imports_for_reports_only(web, auth, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_imports_for_reports_only(web, auth, demo_url) -> None:
     f = _facts(demo_url, "manager")
     report, outsider = f["report"], f["outsider"]
     assert report is not None
@@ -120,7 +120,7 @@ def test_a_manager_imports_for_reports_only(web, auth, demo_url) -> None:  # typ
 
 
 @pytest.mark.parametrize("username", WRITERS)
-def test_nobody_sets_their_own_kpis_or_targets(web, auth, demo_url, username) -> None:  # type: ignore[no-untyped-def]
+def test_nobody_sets_their_own_kpis_or_targets(web, auth, demo_url, username) -> None:
     f = _facts(demo_url, username)
     own, month = f["own"], f["month"]
     body = {"period_id": month.id, "indicator_code": "csat", "employee_id": f["emp"], "weight": 10, "target": 4.5}  # type: ignore[attr-defined]
@@ -134,7 +134,7 @@ def test_nobody_sets_their_own_kpis_or_targets(web, auth, demo_url, username) ->
     assert r.status_code == 404, r.text
 
 
-def test_out_of_scope_writes_answer_like_missing(web, auth, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_out_of_scope_writes_answer_like_missing(web, auth, demo_url) -> None:
     f = _facts(demo_url, "manager")
     outsider = f["outsider"]
     day = str(get_clock().today())
@@ -146,13 +146,13 @@ def test_out_of_scope_writes_answer_like_missing(web, auth, demo_url) -> None:  
     for username in ("employee", "employee2"):  # employees write no actuals at all, not even their own
         r = web.post(
             f"/api/v1/kpi-assignments/{f['own'].id}/actuals", headers=auth[username], json={"as_of": day, "value": 1}
-        )  # type: ignore[attr-defined]
+        )
         assert r.status_code == 403
         r = web.post("/api/v1/imports/actuals", headers=auth[username], files={"file": ("x.csv", b"a\n", "text/csv")})
         assert r.status_code == 403
 
 
-def test_publishing_a_draft_never_gives_the_publisher_their_own_kpis(web, auth, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_publishing_a_draft_never_gives_the_publisher_their_own_kpis(web, auth, demo_url) -> None:
     today = get_clock().today()
     with session_scope(demo_url, write=False) as s:
         hr_emp = s.execute(select(User.employee_id).where(User.username == "hr")).scalar_one()

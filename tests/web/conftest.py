@@ -37,7 +37,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def web_app(demo_url: str):  # type: ignore[no-untyped-def]
+def web_app(demo_url: str):
     """The app on this module's copy of the demo company (no calendar thread; drafts do not start forecasts)."""
     from api.app import create_app
 
@@ -45,7 +45,7 @@ def web_app(demo_url: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def base_url(web_app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def base_url(web_app) -> Iterator[str]:
     """Serve the app with uvicorn in a thread on a free loopback port."""
     import uvicorn
 
@@ -106,7 +106,7 @@ def _expected(message: str) -> bool:
 
 
 @pytest.fixture
-def page(browser, base_url: str):  # type: ignore[no-untyped-def]
+def page(browser, base_url: str):
     """A fresh browser context (no cookies) and page; console errors other than 401s fail the test."""
     context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900}, locale="zh-CN")
     context.set_default_timeout(30_000)
@@ -119,7 +119,7 @@ def page(browser, base_url: str):  # type: ignore[no-untyped-def]
     assert errors == [], errors
 
 
-def login(page, user: str, password: str = "kpilot-demo") -> None:  # type: ignore[no-untyped-def]
+def login(page, user: str, password: str = "kpilot-demo") -> None:
     """Log in through the login form and wait for the app's menu."""
     page.goto("/")
     page.fill("#username", user)
@@ -128,7 +128,7 @@ def login(page, user: str, password: str = "kpilot-demo") -> None:  # type: igno
     page.wait_for_selector("#logout")
 
 
-def api(page, path: str) -> dict:  # type: ignore[no-untyped-def, type-arg]
+def api(page, path: str) -> dict:
     """GET an API path with the page's own session cookie (what the page itself may see)."""
     r = page.request.get(f"/api/v1{path}")
     assert r.ok, f"{path}: {r.status} {r.text()}"
