@@ -67,9 +67,7 @@ def _facts(url: str, username: str) -> dict[str, object]:
 
 def _actual_count(url: str, assignment_id: int) -> int:
     with session_scope(url, write=False) as s:
-        return int(
-            s.execute(select(func.count()).where(KpiActual.assignment_id == assignment_id)).scalar_one()
-        )
+        return int(s.execute(select(func.count()).where(KpiActual.assignment_id == assignment_id)).scalar_one())
 
 
 @pytest.mark.parametrize("username", WRITERS)
