@@ -115,6 +115,7 @@ def test_every_change_is_audited_with_before_and_after(client, tokens, demo_url)
         )
     assert [e.action for e in events] == ["create", "update"]
     assert events[1].actor == "hr"
+    assert events[1].before is not None and events[1].after is not None
     assert events[1].before["name_en"] == "Test dept" and events[1].after["name_en"] == "Audited"
     verify = client.get("/api/v1/audit-events/verify", headers=h).json()
     assert verify["ok"], verify
@@ -146,10 +147,10 @@ def test_wrong_password_is_401(client) -> None:
 
 
 def test_same_kpi_twice_for_one_person_and_period_is_409(client, tokens, demo_url) -> None:
-    from tests.api.helpers import org_snapshot, reports_of
+    from tests.api.helpers import org_snapshot, person, reports_of
 
     snap = org_snapshot(demo_url)
-    _, manager_emp = snap["users"]["manager"]
+    manager_emp = person(snap, "manager")
     report = min(reports_of(snap["managers"], manager_emp) - {manager_emp})
     period = client.post(
         "/api/v1/periods",

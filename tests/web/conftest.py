@@ -11,10 +11,14 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.conftest import make_settings
+
+if TYPE_CHECKING:  # Playwright is imported when a browser starts (the tests skip without Chromium)
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = os.environ.get("KPILOT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -74,7 +78,7 @@ def _real_clock() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> "Iterator[Browser]":
     """Debian's Chromium, headless."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
@@ -106,7 +110,7 @@ def _expected(message: str) -> bool:
 
 
 @pytest.fixture
-def page(browser, base_url: str):
+def page(browser: "Browser", base_url: str) -> "Iterator[Page]":
     """A fresh browser context (no cookies) and page; console errors other than 401s fail the test."""
     context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900}, locale="zh-CN")
     context.set_default_timeout(30_000)
@@ -119,7 +123,7 @@ def page(browser, base_url: str):
     assert errors == [], errors
 
 
-def login(page, user: str, password: str = "kpilot-demo") -> None:
+def login(page: "Page", user: str, password: str = "kpilot-demo") -> None:
     """Log in through the login form and wait for the app's menu."""
     page.goto("/")
     page.fill("#username", user)
@@ -128,8 +132,8 @@ def login(page, user: str, password: str = "kpilot-demo") -> None:
     page.wait_for_selector("#logout")
 
 
-def api(page, path: str) -> dict:
-    """GET an API path with the page's own session cookie (what the page itself may see)."""
+def api(page: "Page", path: str) -> Any:
+    """GET an API path with the page's own session cookie (what the page itself may see): its JSON body."""
     r = page.request.get(f"/api/v1{path}")
     assert r.ok, f"{path}: {r.status} {r.text()}"
-    return r.json()  # type: ignore[no-any-return]
+    return r.json()

@@ -26,7 +26,8 @@ def _new_page(browser, base_url: str):
 
 def _allocation(page) -> dict[str, Any]:
     pool = api(page, f"{PAY}/pools")["data"][0]
-    return api(page, f"{PAY}/pools/{pool['id']}/allocation")
+    allocation: dict[str, Any] = api(page, f"{PAY}/pools/{pool['id']}/allocation")
+    return allocation
 
 
 def test_hr_edits_waits_for_the_review_decides_it_and_approves(
