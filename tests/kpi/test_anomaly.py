@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.vocab import Direction
 from kpi.anomaly import history_bounds, warnings_from_bounds, warnings_from_history
 from kpi.errors import AnomalyInputError
 from kpi.inflation import (
@@ -16,7 +17,6 @@ from kpi.inflation import (
     check_sudden_jumps,
     run_inflation_checks,
 )
-from kpi.scoring import Direction
 
 
 def daily(n: int = 60, seed: int = 0) -> np.ndarray:
