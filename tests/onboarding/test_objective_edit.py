@@ -33,7 +33,8 @@ def test_hr_corrects_a_company_objective_and_drafts_are_flagged_stale(client, to
     assert next(k for k in r.json()["key_results"] if k["code"] == code)["target"] == 1.3e8
     assert draft.id in r.json()["stale_drafts"]
     with session_scope(demo_url, write=False) as s:
-        assert f"stale:objective:{obj.id}" in s.get(GoalDraft, draft.id).flags
+        stale_draft = s.get(GoalDraft, draft.id)
+        assert stale_draft is not None and f"stale:objective:{obj.id}" in stale_draft.flags
         events = {
             (a.entity, a.action)
             for a in s.execute(select(AuditEvent).where(AuditEvent.entity.in_(["objective", "key_result"]))).scalars()
@@ -44,6 +45,7 @@ def test_hr_corrects_a_company_objective_and_drafts_are_flagged_stale(client, to
 def test_employees_may_not_edit_company_objectives(client, tokens, demo_url) -> None:
     with session_scope(demo_url, write=False) as s:
         obj = s.execute(select(Objective).where(Objective.level == "company")).scalars().first()
+    assert obj is not None
     r = client.patch(
         f"/api/v1/objectives/{obj.id}", json={"title": "x"}, headers={**tokens["employee"], "If-Match": '"1"'}
     )

@@ -32,7 +32,8 @@ def allocation(client, tokens) -> dict[str, Any]:
     assert pools["count"] == 1
     r = client.get(f"{API}/pools/{pools['data'][0]['id']}/allocation", headers=tokens["hr"])
     assert r.status_code == 200, r.text
-    return r.json()
+    body: dict[str, Any] = r.json()
+    return body
 
 
 def test_demo_pool_adds_up_to_the_fen_with_a_trace_per_line(allocation) -> None:

