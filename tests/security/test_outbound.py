@@ -28,7 +28,7 @@ LOOPBACK = frozenset({"127.0.0.1"})
 
 
 @contextmanager
-def listener(status: int = 200, body: bytes = b'{"errcode": 0}', location: str = "") -> Iterator[tuple[str, list]]:
+def listener(status: int = 200, body: bytes = b'{"errcode": 0}', location: str = "") -> Iterator[tuple[str, list[str]]]:
     """A loopback HTTP server answering every POST/GET with `status`, `body` (and a Location), recording hits."""
     hits: list[str] = []
 

@@ -36,7 +36,7 @@ def auth(web: TestClient) -> dict[str, dict[str, str]]:
 
 def _facts(url: str) -> dict[str, int]:
     with session_scope(url, write=False) as s:
-        users = dict(s.execute(select(User.username, User.employee_id)).all())
+        users = {name: emp for name, emp in s.execute(select(User.username, User.employee_id)) if emp is not None}
         periods = dict(s.execute(select(Period.code, Period.id)).all())
         collab = s.execute(
             select(KpiAssignment.id)
@@ -98,9 +98,9 @@ def test_a_single_rating_neither_rewrites_an_actual_nor_reveals_its_rater(web, a
     assert _rate(web, auth["employee2"], f["nov"], f["ratee"], 2).status_code == 201
     assert _actuals(demo_url, f["collab"]) == 0  # stored as a rating only, no actual written
     with session_scope(demo_url) as s:  # a value an earlier version wrote from that one rating
-        s.add(
-            KpiActual(assignment_id=f["collab"], as_of=s.get(Period, f["nov"]).end_date, value=40.0, source="ratings")
-        )
+        nov = s.get(Period, f["nov"])
+        assert nov is not None
+        s.add(KpiActual(assignment_id=f["collab"], as_of=nov.end_date, value=40.0, source="ratings"))
     assert _collab_values(demo_url, f, AFTER_WINDOW) == []  # one rater: no value that reveals the 2
     summary = web.get(f"{API}/ratings/summary", params={"period_id": f["nov"]}, headers=auth["employee"]).json()
     cross = next(k for k in summary["kinds"] if k["kind"] == "cross")
