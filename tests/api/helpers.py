@@ -2,7 +2,7 @@
 
 import time
 from functools import lru_cache
-from typing import Any, TypedDict
+from typing import Any, Protocol, TypedDict
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -83,6 +83,22 @@ def dept_subtree(dept_parent: dict[int, int | None], root: int) -> set[int]:
                 break
             cursor = dept_parent.get(cursor)
     return out
+
+
+class JsonAnswer(Protocol):
+    """An HTTP answer of any client the tests use (TestClient's, httpx's)."""
+
+    @property
+    def text(self) -> str: ...
+
+    def json(self) -> Any: ...
+
+
+def json_object(r: JsonAnswer) -> dict[str, Any]:
+    """The JSON object an answer carries (fails the test if the body is not an object)."""
+    body = r.json()
+    assert isinstance(body, dict), r.text
+    return body
 
 
 def paged_ids(client: TestClient, headers: dict[str, str], path: str, **params: int | str) -> set[int]:

@@ -3,6 +3,7 @@
 import socket
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -51,7 +52,7 @@ def _draft(api: TestClient, headers: dict[str, str], dept: int, period: int, lan
     return api.post(API, headers={**headers, **extra}, json={"department_id": dept, "period_id": period, "lang": lang})
 
 
-def _check_scorecards(view: dict) -> None:  # type: ignore[type-arg]
+def _check_scorecards(view: dict[str, Any]) -> None:
     scorecards = [view["department"]["kpis"]] + [r["kpis"] for r in view["roles"]] + [p["kpis"] for p in view["people"]]
     for kpis in scorecards:
         assert 1 <= len(kpis) <= 5 and sum(k["weight"] for k in kpis) == 100

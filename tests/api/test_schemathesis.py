@@ -90,7 +90,7 @@ def test_every_operation_conforms(api_schema, client) -> None:
 def test_stateful_links(api_schema, client) -> None:
     machine = api_schema.as_state_machine()
 
-    class Authed(machine):  # type: ignore[misc, valid-type]
+    class Authed(machine):  # type: ignore[misc, valid-type]  # schemathesis builds the base class at run time
         def get_call_kwargs(self, case):
             return {"headers": _admin(client)}
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from core.clock import get_clock
 from core.db import session_scope
 from core.tables import AuditEvent, KpiAssignment, WeightSet
+from tests.api.helpers import json_object
 from tests.conftest import demo_logins, make_settings
 
 URL = "/api/v1/weight-proposals"
@@ -55,7 +56,7 @@ def _propose(wc: TestClient, who: dict[str, dict[str, str]], dept_id: int, **ext
     r = wc.post(URL, headers=who["hr"], json={"department_id": dept_id, **extra})
     assert r.status_code == 201, r.text
     assert r.headers["etag"] == f'"{r.json()["version"]}"'
-    return r.json()  # type: ignore[no-any-return]
+    return json_object(r)
 
 
 def _next_month_code() -> str:

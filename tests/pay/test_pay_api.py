@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core.db import session_scope
 from core.tables import AuditEvent, BonusLine, Employee, Period, Rating, User
-from tests.api.helpers import plant_review
+from tests.api.helpers import json_object, plant_review
 
 API = "/api/v1/pay"
 
@@ -32,8 +32,7 @@ def allocation(client, tokens) -> dict[str, Any]:
     assert pools["count"] == 1
     r = client.get(f"{API}/pools/{pools['data'][0]['id']}/allocation", headers=tokens["hr"])
     assert r.status_code == 200, r.text
-    body: dict[str, Any] = r.json()
-    return body
+    return json_object(r)
 
 
 def test_demo_pool_adds_up_to_the_fen_with_a_trace_per_line(allocation) -> None:

@@ -70,7 +70,9 @@ def test_manager_drafts_edits_with_a_broken_guard_fixes_and_publishes(page, scre
     page.select_option("#d-period", str(period["id"]))
     page.click("#d-request")
     page.wait_for_selector("#draft-title")
-    draft_id = int(re.search(r"id=(\d+)", page.url).group(1))  # type: ignore[union-attr]
+    shown = re.search(r"id=(\d+)", page.url)
+    assert shown is not None, page.url
+    draft_id = int(shown.group(1))
     draft = api(page, f"/goal-drafts/{draft_id}")
     assert draft["status"] == "draft"
     kpis = draft["draft"]["department"]["kpis"]
