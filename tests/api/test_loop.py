@@ -40,7 +40,9 @@ def _ids(url: str) -> dict[str, int]:
     with session_scope(url, write=False) as s:
         out = dict(s.execute(select(Department.code, Department.id)).all())
         out["q1"] = s.execute(select(Period.id).where(Period.code == NEXT_QUARTER)).scalar_one()
-        out["employee"] = s.execute(select(User.employee_id).where(User.username == "employee")).scalar_one()  # type: ignore[assignment]
+        employee = s.execute(select(User.employee_id).where(User.username == "employee")).scalar_one()
+        assert employee is not None
+        out["employee"] = employee
     return out
 
 

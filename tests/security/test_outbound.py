@@ -197,10 +197,11 @@ def test_values_stored_before_validation_never_stop_start_up_or_housekeeping(dem
         bad_mail = {"smtp_host": "mail.example", "smtp_port": "25x", "smtp_from": "a@b.c\r\nBcc: x@y.z"}
         s.add(NotificationChannel(company_id=company, kind="email", enabled=True, settings=bad_mail, secret="\n"))
     settings = make_settings(demo_url, housekeeping_interval_s=3600)
-    with TestClient(create_app(settings), raise_server_exceptions=False) as c:  # start-up runs housekeeping once
+    app = create_app(settings)
+    with TestClient(app, raise_server_exceptions=False) as c:  # start-up runs housekeeping once
         health = c.get("/api/v1/health").json()
         assert health["status"] == "ok" and health["background"]["housekeeping"] == "ok"
-        c.app.state.background["housekeeping"].stop()  # type: ignore[attr-defined]
+        app.state.background["housekeeping"].stop()
         dead = c.get("/api/v1/health").json()
         assert dead["status"] == "degraded" and dead["background"]["housekeeping"] == "dead"
     with session_scope(demo_url, write=False) as s:

@@ -65,7 +65,8 @@ def test_history_from_stored_actuals_matches_the_generator(flow_db: str) -> None
 def test_current_weights_come_from_the_latest_set_else_from_assignments(flow_db: str) -> None:
     hr_dept = _dept(flow_db, "hr")
     with session_scope(flow_db) as s:
-        assert current_weights(s, hr_dept).source.startswith("weight_set v")  # type: ignore[union-attr]
+        latest = current_weights(s, hr_dept)
+        assert latest is not None and latest.source.startswith("weight_set v")
         s.execute(delete(WeightSet).where(WeightSet.department_id == hr_dept))
         derived = current_weights(s, hr_dept)
         s.rollback()
