@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from core.vocab import Direction  # kpi.scoring.Direction stays importable; it is the core vocabulary
+from core.vocab import Direction as Direction  # re-exported (kpi.scoring.Direction is the core vocabulary)
 from kpi.errors import InvalidKpiValueError, InvalidPolicyError
 from kpi.rules import achievement_ratio, check_value, ratio_terms
 

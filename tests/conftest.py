@@ -9,12 +9,17 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.settings import Settings
+
+if TYPE_CHECKING:  # imported lazily at run time: the app is built only by tests that ask for it
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
 
 PG_URL = os.environ.get("KPILOT_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
@@ -76,11 +81,11 @@ def fresh_db_url(backend: str, tmp: Path, name: str) -> str:
     return f"sqlite:///{tmp / (name + '.db')}"
 
 
-def make_settings(url: str, **overrides: object) -> Settings:
-    """Settings for tests: demo mode, the given database, a fixed secret."""
-    values: dict[str, object] = {"demo": True, "database_url": url, "secret_key": TEST_SECRET}
+def make_settings(url: str, **overrides: Any) -> Settings:
+    """Settings for tests: demo mode, the given database, a fixed secret (`overrides`: any other fields)."""
+    values: dict[str, Any] = {"demo": True, "database_url": url, "secret_key": TEST_SECRET}
     values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
+    return Settings(**values)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -163,21 +168,21 @@ def demo_url(
 
 
 @pytest.fixture(scope="module")
-def app(demo_url: str):  # type: ignore[no-untyped-def]
+def app(demo_url: str) -> "FastAPI":
     from api.app import create_app
 
     return create_app(make_settings(demo_url))
 
 
 @pytest.fixture(scope="module")
-def client(app) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def client(app: "FastAPI") -> "Iterator[TestClient]":
     from fastapi.testclient import TestClient
 
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 
 
-def demo_logins(client) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
+def demo_logins(client: "TestClient") -> dict[str, dict[str, str]]:
     """Authorization headers for each demo user, logged in through `client`."""
     out = {}
     for user in DEMO_USERS:
@@ -188,6 +193,6 @@ def demo_logins(client) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped
 
 
 @pytest.fixture(scope="module")
-def tokens(client) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
+def tokens(client: "TestClient") -> dict[str, dict[str, str]]:
     """Authorization headers for each demo user."""
     return demo_logins(client)

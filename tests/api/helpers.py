@@ -1,21 +1,35 @@
 """Small builders for API tests: the demo org as plain data, computed independently of the service."""
 
+import time
 from functools import lru_cache
+from typing import Any, Protocol, TypedDict
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from core.db import session_scope
 from core.tables import Department, Employee, KpiAssignment, Objective, User
 
 
+class OrgSnapshot(TypedDict):
+    """The demo org as plain data (see `org_snapshot`)."""
+
+    users: dict[str, tuple[str, int | None]]  # username -> (role, employee id; None for a login with no person)
+    managers: dict[int, int | None]  # employee id -> manager's employee id
+    emp_dept: dict[int, int]  # employee id -> department id
+    dept_parent: dict[int, int | None]  # department id -> parent department id
+    assignments: dict[int, tuple[int | None, int | None]]  # assignment id -> (employee id, department id)
+    objectives: dict[int, tuple[str, int | None, int | None]]  # objective id -> (level, employee id, department id)
+
+
 @lru_cache(maxsize=4)
-def org_snapshot(url: str) -> dict[str, object]:
+def org_snapshot(url: str) -> OrgSnapshot:
     """Users, the manager relation, departments and owners of assignments/objectives, read straight from the DB."""
     with session_scope(url, write=False) as s:
         users = {u.username: (u.role, u.employee_id) for u in s.execute(select(User)).scalars()}
-        managers = dict(s.execute(select(Employee.id, Employee.manager_id)).all())
-        emp_dept = dict(s.execute(select(Employee.id, Employee.department_id)).all())
-        dept_parent = dict(s.execute(select(Department.id, Department.parent_id)).all())
+        managers = {e: m for e, m in s.execute(select(Employee.id, Employee.manager_id))}
+        emp_dept = {e: d for e, d in s.execute(select(Employee.id, Employee.department_id))}
+        dept_parent = {d: p for d, p in s.execute(select(Department.id, Department.parent_id))}
         assignments = {a.id: (a.employee_id, a.department_id) for a in s.execute(select(KpiAssignment)).scalars()}
         objectives = {o.id: (o.level, o.employee_id, o.department_id) for o in s.execute(select(Objective)).scalars()}
     return {
@@ -26,6 +40,13 @@ def org_snapshot(url: str) -> dict[str, object]:
         "assignments": assignments,
         "objectives": objectives,
     }
+
+
+def person(snap: OrgSnapshot, username: str) -> int:
+    """The employee id behind the login `username` (every demo login but the admin's is a person)."""
+    emp = snap["users"][username][1]
+    assert emp is not None, f"{username} is not a person"
+    return emp
 
 
 def reports_of(managers: dict[int, int | None], root: int) -> set[int]:
@@ -41,14 +62,14 @@ def reports_of(managers: dict[int, int | None], root: int) -> set[int]:
     return out
 
 
-def expected_employees(snap: dict, username: str) -> set[int]:  # type: ignore[type-arg]
+def expected_employees(snap: OrgSnapshot, username: str) -> set[int]:
     """Employee ids `username` should see."""
-    role, emp = snap["users"][username]
+    role = snap["users"][username][0]
     if role in ("hr", "admin"):
         return set(snap["managers"])
     if role == "manager":
-        return reports_of(snap["managers"], emp)
-    return {emp}
+        return reports_of(snap["managers"], person(snap, username))
+    return {person(snap, username)}
 
 
 def dept_subtree(dept_parent: dict[int, int | None], root: int) -> set[int]:
@@ -64,7 +85,23 @@ def dept_subtree(dept_parent: dict[int, int | None], root: int) -> set[int]:
     return out
 
 
-def paged_ids(client, headers: dict[str, str], path: str, **params: object) -> set[int]:  # type: ignore[no-untyped-def]
+class JsonAnswer(Protocol):
+    """An HTTP answer of any client the tests use (TestClient's, httpx's)."""
+
+    @property
+    def text(self) -> str: ...
+
+    def json(self) -> Any: ...
+
+
+def json_object(r: JsonAnswer) -> dict[str, Any]:
+    """The JSON object an answer carries (fails the test if the body is not an object)."""
+    body = r.json()
+    assert isinstance(body, dict), r.text
+    return body
+
+
+def paged_ids(client: TestClient, headers: dict[str, str], path: str, **params: int | str) -> set[int]:
     """All ids of a paginated list."""
     ids: set[int] = set()
     offset = 0
@@ -78,10 +115,8 @@ def paged_ids(client, headers: dict[str, str], path: str, **params: object) -> s
             return ids
 
 
-def settled_job(client, path: str, headers: dict[str, str], limit_s: float = 600.0) -> dict:  # type: ignore[no-untyped-def]
+def settled_job(client: TestClient, path: str, headers: dict[str, str], limit_s: float = 600.0) -> dict[str, Any]:
     """GET a forecast job until a worker settled it (`done` or `failed`); jobs run on the queue, not inline."""
-    import time
-
     start = time.monotonic()
     while True:
         job = client.get(path, headers=headers).json()

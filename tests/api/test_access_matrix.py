@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.api.helpers import dept_subtree, expected_employees, org_snapshot, paged_ids, reports_of
+from tests.api.helpers import OrgSnapshot, dept_subtree, expected_employees, org_snapshot, paged_ids, person, reports_of
 from tests.conftest import DEMO_USERS
 
 MISSING = 2_000_000_000
@@ -30,15 +30,15 @@ def test_employee_detail_other_people_answer_like_missing(client, tokens, demo_u
             assert r.headers["content-type"] == "application/problem+json"
 
 
-def _may_read(snap: dict, username: str, employee_id: int | None, department_id: int | None) -> bool:  # type: ignore[type-arg]
-    role, emp = snap["users"][username]
+def _may_read(snap: OrgSnapshot, username: str, employee_id: int | None, department_id: int | None) -> bool:
+    role = snap["users"][username][0]
     if role in ("hr", "admin"):
         return True
     if employee_id is not None:
         return employee_id in expected_employees(snap, username)
     if department_id is None:
         return True
-    own = snap["emp_dept"][emp]
+    own = snap["emp_dept"][person(snap, username)]
     managed = dept_subtree(snap["dept_parent"], own) if role == "manager" else set()
     return department_id == own or department_id in managed
 
@@ -87,7 +87,7 @@ def test_role_without_permission_gets_403(client, tokens, username, path) -> Non
 
 def test_manager_cannot_plan_outside_their_reports(client, tokens, demo_url) -> None:
     snap = org_snapshot(demo_url)
-    _, manager_emp = snap["users"]["manager"]
+    manager_emp = person(snap, "manager")
     outsider = min(set(snap["managers"]) - reports_of(snap["managers"], manager_emp))
     period = client.get("/api/v1/periods", headers=tokens["manager"]).json()["data"][0]["id"]
     body = {"period_id": period, "indicator_code": "csat", "employee_id": outsider, "weight": 10, "target": 4.5}

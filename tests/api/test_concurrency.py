@@ -2,8 +2,9 @@
 fifty approvals of one proposal give one approval and forty-nine refusals, and fifty POSTs with one
 Idempotency-Key all get the first answer."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,6 +12,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import demo_logins, make_settings
 
 N = 50
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +25,7 @@ def busy(demo_url: str) -> Iterator[TestClient]:
         yield c
 
 
-def _all_at_once(fn, n: int = N) -> list:  # type: ignore[no-untyped-def]
+def _all_at_once(fn: Callable[[int], T], n: int = N) -> list[T]:
     with ThreadPoolExecutor(max_workers=n) as pool:
         return list(pool.map(fn, range(n)))
 

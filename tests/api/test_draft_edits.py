@@ -14,6 +14,7 @@ from sqlalchemy import select
 from core.clock import get_clock
 from core.db import session_scope
 from core.tables import Department, GoalDraft, Period
+from tests.api.helpers import json_object
 from tests.conftest import demo_logins, make_settings
 
 API = "/api/v1/goal-drafts"
@@ -41,7 +42,7 @@ def _fresh_draft(api: TestClient, auth: dict[str, dict[str, str]], demo_url: str
         ).scalar_one()
     r = api.post(API, headers=auth["manager"], json={"department_id": ops, "period_id": quarter, "again": True})
     assert r.status_code == 201, r.text
-    return r.json()  # type: ignore[no-any-return]
+    return json_object(r)
 
 
 def _put_target_outside_its_range(demo_url: str, draft_id: int) -> str:
@@ -57,7 +58,7 @@ def _put_target_outside_its_range(demo_url: str, draft_id: int) -> str:
         return str(k["code"])
 
 
-def test_a_target_outside_its_range_does_not_block_other_edits(api, auth, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_a_target_outside_its_range_does_not_block_other_edits(api, auth, demo_url) -> None:
     draft = _fresh_draft(api, auth, demo_url)
     code = _put_target_outside_its_range(demo_url, draft["id"])
     url = f"{API}/{draft['id']}"
@@ -72,7 +73,9 @@ def test_a_target_outside_its_range_does_not_block_other_edits(api, auth, demo_u
     edited = {k["code"]: k for k in r.json()["draft"]["department"]["kpis"]}
     assert edited[code]["target"]["value"] == -13.6
     with session_scope(demo_url, write=False) as s:
-        flags = s.get(GoalDraft, draft["id"]).draft["flags"]  # type: ignore[union-attr]
+        stored = s.get(GoalDraft, draft["id"])
+        assert stored is not None
+        flags = stored.draft["flags"]
     assert any(f.startswith(f"target_outside_range:ops:{code}") for f in flags), flags
     # A no-op edit (the same weight again) goes through too.
     same = {"kpis": [{"code": a["code"], "weight": a["weight"] + 5}]}
@@ -83,11 +86,13 @@ def test_a_target_outside_its_range_does_not_block_other_edits(api, auth, demo_u
     r3 = api.patch(url, headers={**auth["manager"], "If-Match": r2.headers["ETag"]}, json=inside)
     assert r3.status_code == 200, r3.text
     with session_scope(demo_url, write=False) as s:
-        flags = s.get(GoalDraft, draft["id"]).draft["flags"]  # type: ignore[union-attr]
+        stored = s.get(GoalDraft, draft["id"])
+        assert stored is not None
+        flags = stored.draft["flags"]
     assert not any(f.startswith(f"target_outside_range:ops:{code}") for f in flags), flags
 
 
-def test_numbers_sent_out_of_order_are_refused_by_name(api, auth, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_numbers_sent_out_of_order_are_refused_by_name(api, auth, demo_url) -> None:
     draft = _fresh_draft(api, auth, demo_url)
     url = f"{API}/{draft['id']}"
     got = api.get(url, headers=auth["manager"])

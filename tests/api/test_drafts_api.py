@@ -3,6 +3,7 @@
 import socket
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -47,11 +48,11 @@ def _ids(url: str) -> dict[str, int]:
     return out
 
 
-def _draft(api: TestClient, headers: dict[str, str], dept: int, period: int, lang: str = "zh", **extra: str):  # type: ignore[no-untyped-def]
+def _draft(api: TestClient, headers: dict[str, str], dept: int, period: int, lang: str = "zh", **extra: str):
     return api.post(API, headers={**headers, **extra}, json={"department_id": dept, "period_id": period, "lang": lang})
 
 
-def _check_scorecards(view: dict) -> None:  # type: ignore[type-arg]
+def _check_scorecards(view: dict[str, Any]) -> None:
     scorecards = [view["department"]["kpis"]] + [r["kpis"] for r in view["roles"]] + [p["kpis"] for p in view["people"]]
     for kpis in scorecards:
         assert 1 <= len(kpis) <= 5 and sum(k["weight"] for k in kpis) == 100
@@ -62,7 +63,7 @@ def _check_scorecards(view: dict) -> None:  # type: ignore[type-arg]
     assert {k["parent_kr"] for r in view["roles"] for k in r["kpis"]} <= dept_krs
 
 
-def test_manager_drafts_edits_publishes_and_the_employee_sees_the_kpis(api, auth, drafts_db) -> None:  # type: ignore[no-untyped-def]
+def test_manager_drafts_edits_publishes_and_the_employee_sees_the_kpis(api, auth, drafts_db) -> None:
     ids = _ids(drafts_db)
     r = _draft(api, auth["manager"], ids["ops"], ids["quarter"])
     assert r.status_code == 201, r.text
@@ -140,7 +141,7 @@ def test_manager_drafts_edits_publishes_and_the_employee_sees_the_kpis(api, auth
     assert api.get("/api/v1/audit-events/verify", headers=auth["hr"]).json()["ok"] is True
 
 
-def test_english_draft_and_identical_inputs_reuse_the_stored_result(api, auth, drafts_db) -> None:  # type: ignore[no-untyped-def]
+def test_english_draft_and_identical_inputs_reuse_the_stored_result(api, auth, drafts_db) -> None:
     ids = _ids(drafts_db)
     first = _draft(api, auth["hr"], ids["cs"], ids["quarter"], lang="en")
     assert first.status_code == 201, first.text
@@ -164,7 +165,7 @@ def test_english_draft_and_identical_inputs_reuse_the_stored_result(api, auth, d
     assert second.json()["draft"]["department"] == view["department"]
 
 
-def test_idempotency_key_replays_the_first_draft(api, auth, drafts_db) -> None:  # type: ignore[no-untyped-def]
+def test_idempotency_key_replays_the_first_draft(api, auth, drafts_db) -> None:
     ids = _ids(drafts_db)
     key = {"Idempotency-Key": uuid.uuid4().hex}
     a = _draft(api, auth["hr"], ids["design"], ids["quarter"], **key)
@@ -175,7 +176,7 @@ def test_idempotency_key_replays_the_first_draft(api, auth, drafts_db) -> None: 
     assert other.status_code == 409
 
 
-def test_access_per_role(api, auth, drafts_db) -> None:  # type: ignore[no-untyped-def]
+def test_access_per_role(api, auth, drafts_db) -> None:
     ids = _ids(drafts_db)
     live = _draft(api, auth["admin"], ids["live"], ids["quarter"])
     assert live.status_code == 201
@@ -207,7 +208,7 @@ def test_access_per_role(api, auth, drafts_db) -> None:  # type: ignore[no-untyp
     assert api.get(API, headers={}).status_code == 401
 
 
-def test_injection_in_an_okr_title_stays_data(api, auth, drafts_db) -> None:  # type: ignore[no-untyped-def]
+def test_injection_in_an_okr_title_stays_data(api, auth, drafts_db) -> None:
     ids = _ids(drafts_db)
     hr = auth["hr"]
     code = "inj-" + uuid.uuid4().hex[:6]
@@ -266,7 +267,7 @@ def _dead_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_openai_provider_on_a_dead_port_gives_a_flagged_fallback(drafts_db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_openai_provider_on_a_dead_port_gives_a_flagged_fallback(drafts_db, monkeypatch) -> None:
     from api.app import create_app
 
     monkeypatch.setenv("KPILOT_LLM_PROVIDER", "openai")
@@ -289,7 +290,7 @@ def test_openai_provider_on_a_dead_port_gives_a_flagged_fallback(drafts_db, monk
         assert again.status_code == 201 and again.json()["source_draft_id"] is None
 
 
-def test_an_indicator_hr_adds_through_the_api_can_go_on_a_draft(api, auth, drafts_db) -> None:  # type: ignore[no-untyped-def]
+def test_an_indicator_hr_adds_through_the_api_can_go_on_a_draft(api, auth, drafts_db) -> None:
     # One catalogue: the table the API edits is what drafts read, not only the shipped file.
     new = {
         "code": "livestream_replay_views",

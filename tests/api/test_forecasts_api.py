@@ -14,7 +14,7 @@ from tests.conftest import make_settings
 
 
 @pytest.fixture(scope="module")
-def fast_client(demo_url, tokens):  # type: ignore[no-untyped-def]
+def fast_client(demo_url, tokens):
     """The app with a short history window so a forecast job runs in seconds in tests."""
     from api.app import create_app
 

@@ -52,9 +52,16 @@ def thinking_app(demo_url: str, model: FakeLLMServer) -> Iterator[TestClient]:
 
 
 def _checked_out(url: str) -> int:
+    from sqlalchemy.pool import QueuePool
+
     from core.db import get_engine
 
-    return sum(get_engine(url, write).pool.checkedout() for write in (False, True))  # type: ignore[attr-defined]
+    total = 0
+    for write in (False, True):
+        pool = get_engine(url, write).pool
+        assert isinstance(pool, QueuePool)
+        total += pool.checkedout()
+    return total
 
 
 def _while_the_model_thinks(

@@ -40,11 +40,13 @@ def _ids(url: str) -> dict[str, int]:
     with session_scope(url, write=False) as s:
         out = dict(s.execute(select(Department.code, Department.id)).all())
         out["q1"] = s.execute(select(Period.id).where(Period.code == NEXT_QUARTER)).scalar_one()
-        out["employee"] = s.execute(select(User.employee_id).where(User.username == "employee")).scalar_one()  # type: ignore[assignment]
+        employee = s.execute(select(User.employee_id).where(User.username == "employee")).scalar_one()
+        assert employee is not None
+        out["employee"] = employee
     return out
 
 
-def test_the_loop_from_weights_to_scores(now, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_the_loop_from_weights_to_scores(now, demo_url) -> None:
     api, auth = now
     ids = _ids(demo_url)
 
@@ -171,7 +173,7 @@ def test_the_loop_from_weights_to_scores(now, demo_url) -> None:  # type: ignore
     assert sum(expected.values()) == 100 and expected != {c: a.weight for c, a in nov.items()}
 
 
-def test_actuals_after_the_quarter_are_scored_with_the_published_weights(now, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_actuals_after_the_quarter_are_scored_with_the_published_weights(now, demo_url) -> None:
     ids = _ids(demo_url)
     with session_scope(demo_url, write=False) as s:
         lines = s.execute(

@@ -28,7 +28,7 @@ def _expected_kinds(emps: dict[int, tuple[int, int | None, bool]], rater: int, r
     return kinds + (["manager"] if emps[ratee][1] == rater else [])
 
 
-def test_ratees_list_every_active_person_with_the_kinds_the_rules_allow(client, tokens, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_ratees_list_every_active_person_with_the_kinds_the_rules_allow(client, tokens, demo_url) -> None:
     org = _org(demo_url)
     for user in ("employee", "manager", "hr"):
         r = client.get(f"{API}/ratees", headers=tokens[user])
@@ -41,7 +41,7 @@ def test_ratees_list_every_active_person_with_the_kinds_the_rules_allow(client, 
             assert x["kinds"] == _expected_kinds(org["emps"], me, x["id"]), (user, x)
 
 
-def test_every_offered_kind_is_accepted_and_a_kind_not_offered_is_refused(client, tokens, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_every_offered_kind_is_accepted_and_a_kind_not_offered_is_refused(client, tokens, demo_url) -> None:
     org = _org(demo_url)
     rows = client.get(f"{API}/ratees", headers=tokens["manager"]).json()
     me = org["users"]["manager"]
@@ -56,11 +56,11 @@ def test_every_offered_kind_is_accepted_and_a_kind_not_offered_is_refused(client
     assert report["id"] != me and cross["id"] != me
 
 
-def test_a_login_without_an_employee_gets_an_empty_list(demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_a_login_without_an_employee_gets_an_empty_list(demo_url) -> None:
     unlinked = Caller(user_id=999, username="robot", role="hr", employee_id=None)
     with session_scope(demo_url, write=False) as s:
         assert ratings.ratees(s, unlinked) == []
 
 
-def test_employees_cannot_list_ratees_without_logging_in(client) -> None:  # type: ignore[no-untyped-def]
+def test_employees_cannot_list_ratees_without_logging_in(client) -> None:
     assert client.get(f"{API}/ratees").status_code == 401

@@ -38,11 +38,11 @@ CONFIG = schemathesis.Config.from_dict(
 
 
 @pytest.fixture(scope="module")
-def api_schema(app):  # type: ignore[no-untyped-def]
+def api_schema(app):
     return schemathesis.openapi.from_asgi("/openapi.json", app, config=CONFIG)
 
 
-def _admin(client) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _admin(client) -> dict[str, str]:
     """A fresh admin session: generated calls may log out, sign the admin out everywhere or lock the admin's
     name out of this address (all by design), so each operation starts with a session of its own."""
     from sqlalchemy import select
@@ -59,7 +59,7 @@ def _admin(client) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {"Authorization": f"Bearer {token}"}
 
 
-def _check_for(op, client):  # type: ignore[no-untyped-def]
+def _check_for(op, client):
     """Generated cases of one operation, sent as admin (each case with its own session when the operation ends
     sessions: logout, sign-out)."""
     admin = _admin(client)
@@ -67,14 +67,14 @@ def _check_for(op, client):  # type: ignore[no-untyped-def]
 
     @given(case=op.as_strategy())
     @SETTINGS
-    def check(case) -> None:  # type: ignore[no-untyped-def]
+    def check(case) -> None:
         # As admin every operation is reachable; the checks still apply to each 4xx answer.
         case.call_and_validate(headers=_admin(client) if ends_sessions else admin)
 
     return check
 
 
-def test_every_operation_conforms(api_schema, client) -> None:  # type: ignore[no-untyped-def]
+def test_every_operation_conforms(api_schema, client) -> None:
     failures: dict[str, str] = {}
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 30
@@ -87,11 +87,11 @@ def test_every_operation_conforms(api_schema, client) -> None:  # type: ignore[n
     assert failures == {}, "\n\n".join(f"{k}:\n{v}" for k, v in failures.items())
 
 
-def test_stateful_links(api_schema, client) -> None:  # type: ignore[no-untyped-def]
+def test_stateful_links(api_schema, client) -> None:
     machine = api_schema.as_state_machine()
 
-    class Authed(machine):  # type: ignore[misc, valid-type]
-        def get_call_kwargs(self, case):  # type: ignore[no-untyped-def]
+    class Authed(machine):  # type: ignore[misc, valid-type]  # schemathesis builds the base class at run time
+        def get_call_kwargs(self, case):
             return {"headers": _admin(client)}
 
     Authed.run(

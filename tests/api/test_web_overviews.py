@@ -7,7 +7,7 @@ from core.db import session_factory
 from workflows.coaching.batch import company_facts
 
 
-def test_team_overview_is_scoped_like_employees_and_matches_each_plan(client, tokens) -> None:  # type: ignore[no-untyped-def]
+def test_team_overview_is_scoped_like_employees_and_matches_each_plan(client, tokens) -> None:
     r = client.get("/api/v1/team/overview", headers=tokens["manager"])
     assert r.status_code == 200
     view = r.json()
@@ -27,7 +27,7 @@ def test_team_overview_is_scoped_like_employees_and_matches_each_plan(client, to
     assert hr["members"] and {m["department_id"] for m in hr["members"]} == {3}
 
 
-def test_grade_distribution_counts_the_grades_of_every_report(client, tokens, app) -> None:  # type: ignore[no-untyped-def]
+def test_grade_distribution_counts_the_grades_of_every_report(client, tokens, app) -> None:
     assert client.get("/api/v1/grades", headers=tokens["manager"]).status_code == 403
     assert client.get("/api/v1/grades", headers=tokens["employee"]).status_code == 403
     r = client.get("/api/v1/grades", headers=tokens["hr"])

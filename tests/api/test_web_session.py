@@ -16,7 +16,7 @@ def _login(client: TestClient, user: str = "hr") -> str:
     return str(r.json()["csrf_token"])
 
 
-def test_login_sets_an_httponly_strict_cookie_and_a_csrf_token(app) -> None:  # type: ignore[no-untyped-def]
+def test_login_sets_an_httponly_strict_cookie_and_a_csrf_token(app) -> None:
     with TestClient(app, base_url="https://testserver") as c:
         r = c.post("/api/v1/auth/session", data={"username": "employee", "password": "kpilot-demo"})
         assert r.status_code == 200
@@ -28,7 +28,7 @@ def test_login_sets_an_httponly_strict_cookie_and_a_csrf_token(app) -> None:  # 
         assert c.get("/api/v1/me").json()["username"] == "employee"
 
 
-def test_wrong_password_sets_no_cookie(app) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password_sets_no_cookie(app) -> None:
     with TestClient(app) as c:
         r = c.post("/api/v1/auth/session", data={"username": "hr", "password": "nope-nope"})
         assert r.status_code == 401
@@ -37,7 +37,7 @@ def test_wrong_password_sets_no_cookie(app) -> None:  # type: ignore[no-untyped-
         assert c.get("/api/v1/me").status_code == 401
 
 
-def test_unsafe_calls_need_the_csrf_header(app) -> None:  # type: ignore[no-untyped-def]
+def test_unsafe_calls_need_the_csrf_header(app) -> None:
     with TestClient(app) as c:
         csrf = _login(c, "hr")
         body = {"title_zh": "改", "title_en": "Changed"}
@@ -56,12 +56,12 @@ def test_unsafe_calls_need_the_csrf_header(app) -> None:  # type: ignore[no-unty
         assert ok.json()["title_en"] == "Changed"
 
 
-def test_bearer_tokens_need_no_csrf(client, tokens) -> None:  # type: ignore[no-untyped-def]
+def test_bearer_tokens_need_no_csrf(client, tokens) -> None:
     r = client.post("/api/v1/alerts/run", headers=tokens["hr"])
     assert r.status_code == 200
 
 
-def test_logout_clears_the_session(app) -> None:  # type: ignore[no-untyped-def]
+def test_logout_clears_the_session(app) -> None:
     with TestClient(app) as c:
         csrf = _login(c, "manager")
         assert c.get("/api/v1/me").status_code == 200
@@ -70,7 +70,7 @@ def test_logout_clears_the_session(app) -> None:  # type: ignore[no-untyped-def]
         assert c.get("/api/v1/me").status_code == 401
 
 
-def test_an_expired_session_answers_401_problem_json(app) -> None:  # type: ignore[no-untyped-def]
+def test_an_expired_session_answers_401_problem_json(app) -> None:
     settings = app.state.settings
     now = clock_for(settings).now()
     old = create_token(user_id=1, secret=settings.secret_key, ttl_minutes=5, now=now - timedelta(hours=1))
@@ -82,7 +82,7 @@ def test_an_expired_session_answers_401_problem_json(app) -> None:  # type: igno
         assert r.json()["detail"] == "invalid or expired token"
 
 
-def test_the_app_and_swagger_ui_are_served_without_a_cdn(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_app_and_swagger_ui_are_served_without_a_cdn(client) -> None:
     page = client.get("/")
     assert page.status_code == 200 and '<script type="module" src="/static/app.js">' in page.text
     assert "default-src 'self'" in page.headers["content-security-policy"]

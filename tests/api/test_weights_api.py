@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from core.clock import get_clock
 from core.db import session_scope
 from core.tables import AuditEvent, KpiAssignment, WeightSet
+from tests.api.helpers import json_object
 from tests.conftest import demo_logins, make_settings
 
 URL = "/api/v1/weight-proposals"
@@ -55,7 +56,7 @@ def _propose(wc: TestClient, who: dict[str, dict[str, str]], dept_id: int, **ext
     r = wc.post(URL, headers=who["hr"], json={"department_id": dept_id, **extra})
     assert r.status_code == 201, r.text
     assert r.headers["etag"] == f'"{r.json()["version"]}"'
-    return r.json()  # type: ignore[no-any-return]
+    return json_object(r)
 
 
 def _next_month_code() -> str:
@@ -69,7 +70,7 @@ def _assignments_fingerprint(url: str) -> tuple[int, float]:
     return int(row[0]), float(row[1])
 
 
-def test_fresh_demo_has_a_pending_ops_proposal_that_hr_approves(wc, who, depts, wdb) -> None:  # type: ignore[no-untyped-def]
+def test_fresh_demo_has_a_pending_ops_proposal_that_hr_approves(wc, who, depts, wdb) -> None:
     listed = wc.get(URL, headers=who["hr"], params={"status": "pending"}).json()
     demo = [p for p in listed["data"] if p["created_by_name"] == "system"]
     assert len(demo) == 1 and demo[0]["department_id"] == depts["ops"]
@@ -124,7 +125,7 @@ def test_fresh_demo_has_a_pending_ops_proposal_that_hr_approves(wc, who, depts, 
     assert verify["ok"] is True, verify["problems"]
 
 
-def test_access_by_role(wc, who, depts) -> None:  # type: ignore[no-untyped-def]
+def test_access_by_role(wc, who, depts) -> None:
     cs = _propose(wc, who, depts["cs"])
     ops = _propose(wc, who, depts["ops"])
     no_token = wc.get(URL)
@@ -154,7 +155,7 @@ def test_access_by_role(wc, who, depts) -> None:  # type: ignore[no-untyped-def]
         assert wc.get(f"/api/v1/departments/{depts['cs']}/weight-sets", headers=who[boss]).status_code == 200
 
 
-def test_create_is_idempotent_and_refusals_are_422(wc, who, depts, wdb) -> None:  # type: ignore[no-untyped-def]
+def test_create_is_idempotent_and_refusals_are_422(wc, who, depts, wdb) -> None:
     h = {**who["admin"], "Idempotency-Key": uuid.uuid4().hex}
     first = wc.post(URL, headers=h, json={"department_id": depts["live"]})
     again = wc.post(URL, headers=h, json={"department_id": depts["live"]})
@@ -170,7 +171,7 @@ def test_create_is_idempotent_and_refusals_are_422(wc, who, depts, wdb) -> None:
     assert wc.post(URL, headers=who["hr"], json={"department_id": depts["ops"], "bonus": 1}).status_code == 422
 
 
-def test_decisions_need_a_current_if_match_and_happen_once(wc, who, depts) -> None:  # type: ignore[no-untyped-def]
+def test_decisions_need_a_current_if_match_and_happen_once(wc, who, depts) -> None:
     p = _propose(wc, who, depts["warehouse"])
     url, h = f"{URL}/{p['id']}", who["hr"]
     assert wc.post(f"{url}/approve", headers=h, json={}).status_code == 428
@@ -188,7 +189,7 @@ def test_decisions_need_a_current_if_match_and_happen_once(wc, who, depts) -> No
     assert all(s["source_proposal_id"] != p["id"] for s in sets["data"])
 
 
-def test_approve_retry_with_the_same_idempotency_key_is_safe(wc, who, depts, wdb) -> None:  # type: ignore[no-untyped-def]
+def test_approve_retry_with_the_same_idempotency_key_is_safe(wc, who, depts, wdb) -> None:
     p = _propose(wc, who, depts["design"])
     h = {**who["hr"], "If-Match": f'"{p["version"]}"', "Idempotency-Key": uuid.uuid4().hex}
     first = wc.post(f"{URL}/{p['id']}/approve", headers=h, json={"note": "go"})
@@ -202,7 +203,7 @@ def test_approve_retry_with_the_same_idempotency_key_is_safe(wc, who, depts, wdb
     assert other_body.status_code == 409
 
 
-def test_edited_weights_must_keep_the_constraints(wc, who, depts) -> None:  # type: ignore[no-untyped-def]
+def test_edited_weights_must_keep_the_constraints(wc, who, depts) -> None:
     p = _propose(wc, who, depts["ads"])
     url, h = f"{URL}/{p['id']}/approve", {**who["hr"], "If-Match": f'"{p["version"]}"'}
     codes = list(p["proposed_weights"])
@@ -230,7 +231,7 @@ def test_edited_weights_must_keep_the_constraints(wc, who, depts) -> None:  # ty
     assert newest["weights"] == good and newest["source_proposal_id"] == p["id"]
 
 
-def test_fifty_concurrent_approvals_give_exactly_one_success(wapp, wc, who, depts, wdb) -> None:  # type: ignore[no-untyped-def]
+def test_fifty_concurrent_approvals_give_exactly_one_success(wapp, wc, who, depts, wdb) -> None:
     p = _propose(wc, who, depts["hr"])
     url, h = f"{URL}/{p['id']}/approve", {**who["hr"], "If-Match": f'"{p["version"]}"'}
 
@@ -250,7 +251,7 @@ def test_fifty_concurrent_approvals_give_exactly_one_success(wapp, wc, who, dept
     assert verify["ok"] is True, verify["problems"]
 
 
-def test_outcomes_can_be_read_and_replaced(wc, who, depts) -> None:  # type: ignore[no-untyped-def]
+def test_outcomes_can_be_read_and_replaced(wc, who, depts) -> None:
     path = f"/api/v1/departments/{depts['cs']}/outcomes"
     got = wc.get(path, headers=who["hr"]).json()
     assert got["count"] == 24
@@ -264,7 +265,7 @@ def test_outcomes_can_be_read_and_replaced(wc, who, depts) -> None:  # type: ign
     assert bad.status_code == 422
 
 
-def test_a_retried_approval_after_a_lost_response_gets_the_first_answer(wc, who, depts, wdb) -> None:  # type: ignore[no-untyped-def]
+def test_a_retried_approval_after_a_lost_response_gets_the_first_answer(wc, who, depts, wdb) -> None:
     """The decision and its Idempotency-Key record are one transaction: if the record cannot be written, the
     decision is not kept either, so the client's retry does the work and then keeps getting that one answer."""
     from sqlalchemy import event

@@ -10,7 +10,7 @@ from core.db import session_scope
 from core.tables import AuditEvent, Department, KpiAssignment
 
 
-def _new_department(client, headers, **extra):  # type: ignore[no-untyped-def]
+def _new_department(client, headers, **extra):
     code = "t-" + uuid.uuid4().hex[:10]
     body = {"code": code, "name_zh": "测试部", "name_en": "Test dept", **extra}
     r = client.post("/api/v1/departments", headers=headers, json=body)
@@ -115,6 +115,7 @@ def test_every_change_is_audited_with_before_and_after(client, tokens, demo_url)
         )
     assert [e.action for e in events] == ["create", "update"]
     assert events[1].actor == "hr"
+    assert events[1].before is not None and events[1].after is not None
     assert events[1].before["name_en"] == "Test dept" and events[1].after["name_en"] == "Audited"
     verify = client.get("/api/v1/audit-events/verify", headers=h).json()
     assert verify["ok"], verify
@@ -146,10 +147,10 @@ def test_wrong_password_is_401(client) -> None:
 
 
 def test_same_kpi_twice_for_one_person_and_period_is_409(client, tokens, demo_url) -> None:
-    from tests.api.helpers import org_snapshot, reports_of
+    from tests.api.helpers import org_snapshot, person, reports_of
 
     snap = org_snapshot(demo_url)
-    _, manager_emp = snap["users"]["manager"]
+    manager_emp = person(snap, "manager")
     report = min(reports_of(snap["managers"], manager_emp) - {manager_emp})
     period = client.post(
         "/api/v1/periods",

@@ -6,6 +6,7 @@ import contextlib
 import json
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -77,7 +78,7 @@ def _completion(body: dict[str, Any], content: str, finish: str = "stop") -> dic
     }
 
 
-MALFORMED_REPLIES: dict[str, Any] = {
+MALFORMED_REPLIES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "no_choices": lambda c: {**c, "choices": []},
     "empty_body": lambda c: {},
     "choices_not_a_list": lambda c: {**c, "choices": "none"},
@@ -91,7 +92,9 @@ def make_handler(state: FakeLLM) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: Any) -> None:  # keep test output clean
             pass
 
-        def _send(self, code: int, payload: Any, headers: dict[str, str] | None = None, raw: bytes | None = None):
+        def _send(
+            self, code: int, payload: Any, headers: dict[str, str] | None = None, raw: bytes | None = None
+        ) -> None:
             data = raw if raw is not None else json.dumps(payload).encode()
             self.send_response(code)
             self.send_header("Content-Type", "application/json")

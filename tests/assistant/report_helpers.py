@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from assistant.report_facts import IndicatorInfo, PaceFact, PersonFacts, TeamPosition, WarningFact, build_facts
-from kpi.scoring import Direction, KpiInput, score_person
+from core.vocab import Direction
+from kpi.scoring import KpiInput, score_person
 
 INFO = {
     "conversion_rate": IndicatorInfo("转化率", "Conversion rate", "%", "higher"),

@@ -12,6 +12,12 @@ from assistant.schemas import TargetRange
 from tests.assistant.helpers import OKR_EN, OKR_ZH, small_org
 
 
+def _known(value: float | None) -> float:
+    """A target number the draft must have set."""
+    assert value is not None
+    return value
+
+
 @pytest.mark.parametrize(("text", "lang"), [(OKR_ZH, "zh"), (OKR_EN, "en"), (OKR_ZH, "en"), (OKR_EN, "zh")])
 def test_default_org_draft_passes_every_guard(text: str, lang: str) -> None:
     d = draft_goals(text, lang=lang)
@@ -35,7 +41,7 @@ def test_kpis_go_to_the_team_that_controls_them() -> None:
 def test_cs_template_blocks_keep_domain_weights() -> None:
     d = draft_goals("KR1: 投诉率从 3% 降低到 1.5%", small_org("cs"), lang="zh")
     cs = d.departments[0]
-    blocks = {}
+    blocks: dict[str | None, int] = {}
     for k in cs.kpis:
         blocks[k.block] = blocks.get(k.block, 0) + k.weight
     assert blocks == {"fixed": 70, "dynamic": 20, "collaboration": 10}
@@ -46,7 +52,7 @@ def test_driver_split_multiplies_back_to_company_growth() -> None:
     d = draft_goals(OKR_ZH, lang="zh")
     (split,) = d.driver_splits
     kpis = {k.code: k for dd in d.departments for k in dd.kpis if k.link == "driver"}
-    product = math.prod(1 + kpis[c].target.change_pct / 100 for c in ("visitors", "conversion_rate", "aov"))
+    product = math.prod(1 + _known(kpis[c].target.change_pct) / 100 for c in ("visitors", "conversion_rate", "aov"))
     assert product == pytest.approx(1.30, rel=0.01)
     assert split.sales_baseline == pytest.approx(1.2e8 / 1.3, rel=1e-6)
 
@@ -54,7 +60,7 @@ def test_driver_split_multiplies_back_to_company_growth() -> None:
 def test_actuals_give_absolute_driver_targets_that_multiply_to_the_target() -> None:
     actuals = {"visitors": 3_000_000, "conversion_rate": 3.1, "aov": 99}
     d = draft_goals(OKR_ZH, lang="zh", actuals=actuals)
-    k = {k.code: k.target.value for dd in d.departments for k in dd.kpis if k.link == "driver"}
+    k = {k.code: _known(k.target.value) for dd in d.departments for k in dd.kpis if k.link == "driver"}
     assert k["visitors"] * k["conversion_rate"] / 100 * k["aov"] == pytest.approx(1.2e8, rel=0.01)
 
 
@@ -127,7 +133,7 @@ ISSUE_OKR = (
 ISSUE_ACTUALS = {"visitors": 1_000_000.0, "conversion_rate": 2.0, "aov": 180.0}
 
 
-def _kpis(d, dept):  # type: ignore[no-untyped-def]
+def _kpis(d, dept):
     return {k.code: k for dd in d.departments if dd.code == dept for k in dd.kpis}
 
 
@@ -173,7 +179,8 @@ def test_traffic_growth_is_year_on_year_like_the_sales_it_drives() -> None:
     visitors = _kpis(d, "ads")["visitors"].target
     tg = _kpis(d, "ops")["traffic_growth"].target
     assert visitors.basis == "yoy" and tg.basis == "yoy" and tg.source == "driver_tree"
-    assert tg.value == pytest.approx((visitors.value / 1_000_000 - 1) * 100, abs=0.06)  # type: ignore[operator]
+    assert visitors.value is not None
+    assert tg.value == pytest.approx((visitors.value / 1_000_000 - 1) * 100, abs=0.06)
     assert "同比" in _kpis(d, "ads")["visitors"].definition
     assert "去年同期" in _kpis(d, "ops")["traffic_growth"].definition
 
@@ -181,8 +188,8 @@ def test_traffic_growth_is_year_on_year_like_the_sales_it_drives() -> None:
 def test_bounded_scales_stay_inside_and_low_targets_are_flagged() -> None:
     actuals = {**ISSUE_ACTUALS, "csat": 4.9, "picking_accuracy": 99.9, "resolution_rate": 99.0}
     d = draft_goals(ISSUE_OKR, lang="zh", actuals=actuals)
-    assert 4.9 < _kpis(d, "cs")["csat"].target.value < 5  # type: ignore[operator]
-    assert 99.9 < _kpis(d, "warehouse")["picking_accuracy"].target.value < 100  # type: ignore[operator]
+    assert 4.9 < _kpis(d, "cs")["csat"].target.value < 5
+    assert 99.9 < _kpis(d, "warehouse")["picking_accuracy"].target.value < 100
     low = draft_goals("KR1: 问题解决率达到 90%", lang="zh", actuals=actuals)
     assert any(f.startswith("target_below_actual:cs:resolution_rate") for f in low.flags)
 
@@ -220,10 +227,10 @@ def test_leads_carry_team_outcomes_and_specialists_personal_shares() -> None:
     )
     roles = {r.role: {k.code: k for k in r.kpis} for r in d.roles if r.department == "ads"}
     assert "visitors" in roles["ads_lead"] and "visitors" not in roles["ad_specialist"]  # a shop-wide outcome
-    team = roles["ads_lead"]["ad_revenue"].target.value
+    team = _known(roles["ads_lead"]["ad_revenue"].target.value)
     assert roles["ads_lead"]["ad_revenue"].scope == "team"
     assert roles["ad_specialist"]["ad_revenue"].scope == "personal"
-    assert roles["ad_specialist"]["ad_revenue"].target.value == round(team / 2, 2)  # type: ignore[operator]
+    assert roles["ad_specialist"]["ad_revenue"].target.value == round(team / 2, 2)
     people = {p.person_id: {k.code: k for k in p.kpis} for p in d.people}
     assert people["A"]["cost_per_conversion"].target.value == 19  # already better than the team's 30: own next step
     assert people["B"]["cost_per_conversion"].target.value == 30  # not yet: the team's target

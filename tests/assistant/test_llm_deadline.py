@@ -1,6 +1,8 @@
 """The LLM deadline bounds a whole request (retries and Retry-After waits included) and the token budget is
 per request, against a real chat-completions server on 127.0.0.1 that hangs or answers 429."""
 
+from typing import Any
+
 from assistant.draft import draft_goals
 from assistant.llm import LLMConfig
 from assistant.providers import make_provider
@@ -8,8 +10,8 @@ from tests.assistant.fake_llm import FakeLLMServer
 from tests.assistant.helpers import OKR_ZH, small_org
 
 
-def _provider(server: FakeLLMServer, **kw):  # type: ignore[no-untyped-def]
-    cfg: dict = dict(
+def _provider(server: FakeLLMServer, **kw):
+    cfg: dict[str, Any] = dict(
         provider="openai",
         base_url=server.base_url,
         api_key="k",

@@ -1,5 +1,7 @@
 """The openai provider against a real chat-completions server on 127.0.0.1: answers, faults, repair, cache."""
 
+from typing import Any
+
 import pytest
 
 from assistant.draft import draft_goals
@@ -12,7 +14,7 @@ from tests.assistant.helpers import OKR_ZH, small_org
 
 
 def _provider(server: FakeLLMServer, **kw):
-    cfg = dict(
+    cfg: dict[str, Any] = dict(
         provider="openai",
         base_url=server.base_url,
         api_key="test-key",

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 import pytest
+from pydantic import BaseModel
 
 from assistant.guards import ungrounded_numbers
 from assistant.llm import LLMResult
 from assistant.numbers import plain_numbers
 from assistant.report import check_report, write_report
-from assistant.report_facts import fact_numbers
+from assistant.report_facts import PersonFacts, fact_numbers
 from assistant.report_texts import ReportText
-from assistant.schemas import CallRecord
+from assistant.schemas import CallRecord, Lang
 from assistant.texts import detect_language
 from kpi.scoring import KpiInput
 from tests.assistant.report_helpers import designer_facts, facts_for, low_conversion_facts, ops_facts
@@ -20,7 +22,7 @@ from tests.assistant.report_helpers import designer_facts, facts_for, low_conver
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("make", [ops_facts, low_conversion_facts, designer_facts])
-def test_offline_report_is_grounded_and_in_the_requested_language(make: Callable, lang: str) -> None:
+def test_offline_report_is_grounded_and_in_the_requested_language(make: Callable[[], PersonFacts], lang: Lang) -> None:
     facts = make()
     report = write_report(facts, lang)
     assert report.source == "offline"
@@ -72,6 +74,9 @@ def test_numbers_in_facts_include_displayed_forms() -> None:
     assert plain_numbers("2026-11-24") == [2026, 11, 24]
 
 
+T = TypeVar("T", bound=BaseModel)
+
+
 class _StubProvider:
     """An in-process 'model' that answers with a fixed text and obeys the provider contract."""
 
@@ -82,11 +87,19 @@ class _StubProvider:
         self.answer = answer
 
     def generate(
-        self, prompt_id: str, variables: Mapping[str, str], schema: type, *, check: Callable, fallback: ReportText
-    ) -> LLMResult:
+        self,
+        prompt_id: str,
+        variables: Mapping[str, str],
+        schema: type[T],
+        *,
+        check: Callable[[T], list[str]],
+        fallback: T,
+    ) -> LLMResult[T]:
         assert prompt_id == "feedback_report" and set(variables) == {"reply_language", "facts", "draft"}
         assert "E9999" not in variables["facts"]  # the subject id never reaches the model
+        assert isinstance(fallback, ReportText)
         value = self.answer(fallback)
+        assert isinstance(value, schema)
         problems = check(value)
         record = CallRecord(prompt_id=prompt_id, prompt_version="1", model="stub")
         if problems:

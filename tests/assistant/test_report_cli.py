@@ -10,7 +10,7 @@ from core.settings import get_settings
 
 
 @pytest.fixture
-def demo_env(demo_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def demo_env(demo_url: str, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("KPILOT_DATABASE_URL", demo_url)
     monkeypatch.setenv("KPILOT_DEMO", "1")
     get_settings.cache_clear()

@@ -14,7 +14,7 @@ from core.tables import User
 
 
 @pytest.fixture
-def db_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def db_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("KPILOT_DATABASE_URL", url)
     monkeypatch.setenv("KPILOT_SECRET_KEY", "s" * 40)

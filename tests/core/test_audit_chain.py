@@ -33,7 +33,7 @@ def chained(backend: str, tmp_path: Path) -> str:
     return url
 
 
-def _verify(url: str):  # type: ignore[no-untyped-def]
+def _verify(url: str):
     with session_scope(url, write=False) as s:
         return verify_chain(s)
 

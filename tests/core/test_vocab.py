@@ -39,6 +39,6 @@ def test_one_spelling_of_direction_in_the_code() -> None:
 
 def test_check_constraints_are_built_from_the_vocabulary() -> None:
     assert sql_in("role", ROLES) == "role in ('employee','manager','hr','admin')"
-    tables = (User.__table__, Indicator.__table__)
+    tables = [User.metadata.tables[t.__tablename__] for t in (User, Indicator)]
     texts = {str(c.sqltext) for t in tables for c in t.constraints if isinstance(c, CheckConstraint)}
     assert sql_in("role", ROLES) in texts and sql_in("direction", DIRECTIONS) in texts

@@ -21,7 +21,7 @@ def fitted() -> tuple[SeasonalNaive, pd.DataFrame, pd.DataFrame]:
     return SeasonalNaive(horizon=H, n_paths=300).fit(history), history, calendar
 
 
-def test_totals_come_from_paths_not_from_adding_daily_bounds(fitted) -> None:  # type: ignore[no-untyped-def]
+def test_totals_come_from_paths_not_from_adding_daily_bounds(fitted) -> None:
     model, _, calendar = fitted
     daily = model.predict(X=calendar)
     totals = period_totals(model.predict_paths(X=calendar), "horizon")
@@ -32,7 +32,7 @@ def test_totals_come_from_paths_not_from_adding_daily_bounds(fitted) -> None:  #
     assert (totals["lo-80"] <= totals["p50"]).all() and (totals["p50"] <= totals["hi-80"]).all()
 
 
-def test_month_and_campaign_periods(fitted) -> None:  # type: ignore[no-untyped-def]
+def test_month_and_campaign_periods(fitted) -> None:
     model, _, calendar = fitted
     paths = model.predict_paths(X=calendar)
     months = period_totals(paths, "month")
@@ -45,7 +45,7 @@ def test_month_and_campaign_periods(fitted) -> None:  # type: ignore[no-untyped-
         period_totals(paths, [("old", "2000-01-01", "2000-01-31")])
 
 
-def test_target_ranges_are_ordered_and_carry_evidence(fitted) -> None:  # type: ignore[no-untyped-def]
+def test_target_ranges_are_ordered_and_carry_evidence(fitted) -> None:
     model, _, calendar = fitted
     result = target_ranges(model, X=calendar, period="horizon")
     assert isinstance(result, TargetRanges) and len(result.ranges) == 2
@@ -61,7 +61,7 @@ def test_target_ranges_are_ordered_and_carry_evidence(fitted) -> None:  # type: 
         target_ranges(model, X=calendar, quantiles=(0.5, 0.2, 0.8))
 
 
-def test_data_hash_changes_with_the_data(fitted) -> None:  # type: ignore[no-untyped-def]
+def test_data_hash_changes_with_the_data(fitted) -> None:
     model, history, _ = fitted
     changed = history.copy()
     changed.loc[10, "y"] += 1
@@ -69,7 +69,7 @@ def test_data_hash_changes_with_the_data(fitted) -> None:  # type: ignore[no-unt
     assert other.data_hash_ != model.data_hash_
 
 
-def test_fan_chart_is_a_png(fitted) -> None:  # type: ignore[no-untyped-def]
+def test_fan_chart_is_a_png(fitted) -> None:
     model, history, calendar = fitted
     forecast = model.predict(X=calendar, level=(50, 80))
     png = fan_chart(history, forecast, unique_id="shop0", promo_days=calendar.loc[calendar["promo"] == 1, "ds"])

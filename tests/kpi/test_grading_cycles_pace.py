@@ -4,11 +4,11 @@ from datetime import date
 
 import pytest
 
+from core.vocab import Direction
 from kpi.cycles import ReviewCycle, period_bounds, review_cycle
 from kpi.errors import InvalidPeriodError, InvalidPolicyError, UnknownRoleError
 from kpi.grading import Grade, GradeBands, GradeMethod, GradePolicy, grade_by_bands, grade_team
 from kpi.pace import MetricKind, PaceStatus, project_pace
-from kpi.scoring import Direction
 
 
 def test_bands() -> None:

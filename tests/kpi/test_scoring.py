@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.vocab import Direction
 from kpi.errors import InvalidKpiValueError, InvalidPolicyError
 from kpi.scoring import (
-    Direction,
     KpiInput,
     LineStatus,
     MissingPolicy,

@@ -67,7 +67,7 @@ def test_weak_evidence_shrinks_toward_current(fast: WeightsSettings) -> None:
     dist_final = sum(abs(g.weights[n] - current[n]) for n in current)
     dist_data = sum(abs(g.data_weights[n] - current[n]) for n in current)
     assert dist_final < dist_data
-    assert g.change == {n: pytest.approx(g.weights[n] - current[n]) for n in current}
+    assert g.change == pytest.approx({n: g.weights[n] - current[n] for n in current})
     assert g.cv_score["current"] is not None
 
 
@@ -130,7 +130,7 @@ def test_deterministic(fast: WeightsSettings) -> None:
         (lambda d: d, {"settings": WeightsSettings(n_boot=1)}, InvalidSettingsError),
     ],
 )
-def test_refusals(mutate, kwargs, error) -> None:  # type: ignore[no-untyped-def]
+def test_refusals(mutate, kwargs, error) -> None:
     df = mutate(synthetic_frame(200, [50.0, 30.0, 20.0], seed=10))
     args = {
         "outcome": "out",

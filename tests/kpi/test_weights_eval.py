@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import eval.weights_eval as weights_eval
@@ -12,9 +13,7 @@ def test_run_all_small_and_without_real_data(monkeypatch: pytest.MonkeyPatch, tm
     monkeypatch.setattr(weights_eval, "SIZES", (200,))
     monkeypatch.setattr(weights_eval, "RHO", (0.5,))
     monkeypatch.setattr(weights_eval, "data_dir", lambda: tmp_path / "absent")
-    monkeypatch.setattr(
-        weights_eval, "speed_table", lambda n_boot, progress: weights_eval.pd.DataFrame([{"median_seconds": 0.0}])
-    )
+    monkeypatch.setattr(weights_eval, "speed_table", lambda n_boot, progress: pd.DataFrame([{"median_seconds": 0.0}]))
     parts = dict(weights_eval.run_all(out_dir=tmp_path, reps=2, n_boot=20, progress=None))
     assert any("skipped" in text for text in parts.values())
     syn = (tmp_path / "weights_synthetic.csv").read_text()

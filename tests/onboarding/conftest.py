@@ -38,14 +38,14 @@ def fresh(empty_url: str) -> Iterator[object]:
         yield c
 
 
-def login(client, username: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def login(client, username: str) -> dict[str, str]:
     """Authorization headers for a login of the empty company."""
     r = client.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD})
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
-def token(client, username: str, password: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def token(client, username: str, password: str) -> dict[str, str]:
     """Authorization headers for a login."""
     r = client.post("/api/v1/auth/token", data={"username": username, "password": password})
     assert r.status_code == 200, r.text
@@ -55,7 +55,7 @@ def token(client, username: str, password: str) -> dict[str, str]:  # type: igno
 PERSON_PASSWORD = "a-long-enough-password-2"
 
 
-def person_login(client, admin: dict[str, str], code: str = "H1", role: str = "HR") -> dict[str, str]:  # type: ignore[no-untyped-def]
+def person_login(client, admin: dict[str, str], code: str = "H1", role: str = "HR") -> dict[str, str]:
     """The way a real company gets logins for its people: the admin's org import makes one with a one-time
     password, which its owner changes; the headers of that person's login (linked to their employee record)."""
     text = f"工号,姓名,部门,角色\n{code},{code}某,人事部,{role}\n"

@@ -17,7 +17,7 @@ COMPANY = {
 }
 
 
-def test_the_company_is_created_once_then_corrected(fresh) -> None:  # type: ignore[no-untyped-def]
+def test_the_company_is_created_once_then_corrected(fresh) -> None:
     admin = login(fresh, "boss")
     missing = fresh.get("/api/v1/company", headers=admin)
     assert missing.status_code == 404 and missing.json()["code"] == "company.missing"
@@ -38,7 +38,7 @@ def test_the_company_is_created_once_then_corrected(fresh) -> None:  # type: ign
     assert patched.status_code == 200 and patched.json()["stage"] == "mature" and patched.json()["version"] == 2
 
 
-def test_shops_are_added_and_deactivated_never_deleted(fresh) -> None:  # type: ignore[no-untyped-def]
+def test_shops_are_added_and_deactivated_never_deleted(fresh) -> None:
     hr = login(fresh, "hrlead")
     body = {"code": "tmall", "name_zh": "天猫旗舰店", "name_en": "Tmall flagship", "channel": "tmall"}
     r = fresh.post("/api/v1/shops", json={**body, "opened_on": "2021-03-01"}, headers=hr)
@@ -54,7 +54,7 @@ def test_shops_are_added_and_deactivated_never_deleted(fresh) -> None:  # type: 
     assert fresh.delete(f"/api/v1/shops/{shop['id']}", headers=hr).status_code == 405
 
 
-def test_the_promotion_calendar_lists_built_in_events_and_takes_corrections(fresh, empty_url) -> None:  # type: ignore[no-untyped-def]
+def test_the_promotion_calendar_lists_built_in_events_and_takes_corrections(fresh, empty_url) -> None:
     hr = login(fresh, "hrlead")
     year = fresh.get("/api/v1/promotions?year=2026", headers=hr).json()
     d11 = next(p for p in year if p["builtin_key"] == "double11:2026")
@@ -79,7 +79,7 @@ def test_the_promotion_calendar_lists_built_in_events_and_takes_corrections(fres
     assert {("promo_event", "create"), ("promo_event", "update"), ("promo_event", "delete")} <= actions
 
 
-def test_forecasts_read_the_corrected_calendar(empty_url) -> None:  # type: ignore[no-untyped-def]
+def test_forecasts_read_the_corrected_calendar(empty_url) -> None:
     from core.tables import Shop
     from workflows.onboarding.calendar import company_calendar
 
@@ -90,7 +90,7 @@ def test_forecasts_read_the_corrected_calendar(empty_url) -> None:  # type: igno
     assert not isinstance(promo[date(2026, 10, 13)], str) and promo[date(2026, 10, 14)] == "double11"
 
 
-def test_employees_may_read_but_not_set_up(fresh) -> None:  # type: ignore[no-untyped-def]
+def test_employees_may_read_but_not_set_up(fresh) -> None:
     hr = login(fresh, "hrlead")
     assert fresh.get("/api/v1/company", headers=hr).status_code == 200
     assert fresh.post("/api/v1/company", json=COMPANY).status_code == 401

@@ -54,12 +54,12 @@ def daily_summary() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _upload(client, headers, path: str, name: str, text: str, data=None, **params: str):  # type: ignore[no-untyped-def]
+def _upload(client, headers, path: str, name: str, text: str, data=None, **params: str):
     files = {"file": (name, text.encode("utf-8"))}
     return client.post(path, params=params, data=data or {}, files=files, headers=headers)
 
 
-def test_an_empty_database_to_a_published_goal_draft(fresh) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_database_to_a_published_goal_draft(fresh) -> None:
     admin = login(fresh, "boss")
     assert [c["step"] for c in fresh.get("/api/v1/setup/checklist", headers=admin).json() if c["done"]] == []
     company = {"name_zh": "杭州好物", "name_en": "Haowu", "fiscal_year_start_month": 1, "stage": "expansion"}

@@ -9,11 +9,11 @@ from tests.onboarding.conftest import login
 ORG = "工号,姓名,部门,直属上级工号\nE1,王,运营中心,\nE2,李,运营中心/天猫运营部,E1\nE3,张,运营中心/天猫运营部,E2\n"
 
 
-def _post(client, headers, path: str, name: str, text: str, **params: str):  # type: ignore[no-untyped-def]
+def _post(client, headers, path: str, name: str, text: str, **params: str):
     return client.post(path, params=params, files={"file": (name, text.encode())}, headers=headers)
 
 
-def test_setup(fresh) -> None:  # type: ignore[no-untyped-def]
+def test_setup(fresh) -> None:
     admin = login(fresh, "boss")
     assert fresh.post("/api/v1/company", json={"name_zh": "好物", "name_en": "Haowu"}, headers=admin).status_code == 201
     assert _post(fresh, admin, "/api/v1/imports/org", "org.csv", ORG).status_code == 200
@@ -21,7 +21,7 @@ def test_setup(fresh) -> None:  # type: ignore[no-untyped-def]
     assert fresh.post("/api/v1/shops", json=body, headers=admin).status_code == 201
 
 
-def test_scorecards_by_indicator_code_or_name_with_unknowns_listed(fresh, empty_url) -> None:  # type: ignore[no-untyped-def]
+def test_scorecards_by_indicator_code_or_name_with_unknowns_listed(fresh, empty_url) -> None:
     hr = login(fresh, "hrlead")
     inds = fresh.get("/api/v1/indicators", params={"limit": 200}, headers=hr).json()["data"]
     a, b = inds[0], inds[1]
@@ -49,7 +49,7 @@ def test_scorecards_by_indicator_code_or_name_with_unknowns_listed(fresh, empty_
     assert sorted(rows) == [(40.0, 12.0), (60.0, 93.0)]
 
 
-def test_department_outcomes_by_path(fresh, empty_url) -> None:  # type: ignore[no-untyped-def]
+def test_department_outcomes_by_path(fresh, empty_url) -> None:
     hr = login(fresh, "hrlead")
     text = "部门,期间,结果\n运营中心/天猫运营部,2025-08,1.2\n运营中心,2025-08,0.9\n"
     assert _post(fresh, hr, "/api/v1/imports/kpi-history", "o.csv", text).json()["kind"] == "outcomes"
@@ -57,7 +57,7 @@ def test_department_outcomes_by_path(fresh, empty_url) -> None:  # type: ignore[
         assert sorted(s.execute(select(DepartmentOutcome.value)).scalars()) == [0.9, 1.2]
 
 
-def test_the_campaign_plan_imports_all_or_nothing(fresh, empty_url) -> None:  # type: ignore[no-untyped-def]
+def test_the_campaign_plan_imports_all_or_nothing(fresh, empty_url) -> None:
     hr = login(fresh, "hrlead")
     plan = "活动名称,活动类型,店铺,开始日期,结束日期,预计折扣\n店庆,店庆,天猫旗舰店,2026/12/20,2026/12/22,20%\n"
     plan += "春季上新,新品首发,全部,2027-03-01,2027-03-03,\n"

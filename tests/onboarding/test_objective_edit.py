@@ -6,7 +6,7 @@ from core.db import session_scope
 from core.tables import AuditEvent, GoalDraft, Objective
 
 
-def test_hr_corrects_a_company_objective_and_drafts_are_flagged_stale(client, tokens, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_hr_corrects_a_company_objective_and_drafts_are_flagged_stale(client, tokens, demo_url) -> None:
     with session_scope(demo_url, write=False) as s:
         draft = s.execute(select(GoalDraft).where(GoalDraft.status == "draft")).scalars().first()
         assert draft is not None
@@ -33,7 +33,8 @@ def test_hr_corrects_a_company_objective_and_drafts_are_flagged_stale(client, to
     assert next(k for k in r.json()["key_results"] if k["code"] == code)["target"] == 1.3e8
     assert draft.id in r.json()["stale_drafts"]
     with session_scope(demo_url, write=False) as s:
-        assert f"stale:objective:{obj.id}" in s.get(GoalDraft, draft.id).flags
+        stale_draft = s.get(GoalDraft, draft.id)
+        assert stale_draft is not None and f"stale:objective:{obj.id}" in stale_draft.flags
         events = {
             (a.entity, a.action)
             for a in s.execute(select(AuditEvent).where(AuditEvent.entity.in_(["objective", "key_result"]))).scalars()
@@ -41,9 +42,10 @@ def test_hr_corrects_a_company_objective_and_drafts_are_flagged_stale(client, to
     assert {("objective", "update"), ("key_result", "update")} <= events
 
 
-def test_employees_may_not_edit_company_objectives(client, tokens, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_employees_may_not_edit_company_objectives(client, tokens, demo_url) -> None:
     with session_scope(demo_url, write=False) as s:
         obj = s.execute(select(Objective).where(Objective.level == "company")).scalars().first()
+    assert obj is not None
     r = client.patch(
         f"/api/v1/objectives/{obj.id}", json={"title": "x"}, headers={**tokens["employee"], "If-Match": '"1"'}
     )

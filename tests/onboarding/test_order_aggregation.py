@@ -37,7 +37,7 @@ def _written(moment: datetime, how: str) -> str:
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(ORDER, max_size=60))
-def test_daily_sums_are_paid_minus_refunds_of_counted_orders_on_their_local_day(orders) -> None:  # type: ignore[no-untyped-def]
+def test_daily_sums_are_paid_minus_refunds_of_counted_orders_on_their_local_day(orders) -> None:
     totals = OrderTotals(SHANGHAI)
     expected: dict[date, tuple[int, int]] = {}
     for i, (paid, refund, status, moment, how) in enumerate(orders):

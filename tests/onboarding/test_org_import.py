@@ -21,12 +21,12 @@ BAD = (
 )
 
 
-def _post(client, headers, text: str, **params: str):  # type: ignore[no-untyped-def]
+def _post(client, headers, text: str, **params: str):
     files = {"file": ("contacts.csv", text.encode("utf-8-sig"))}
     return client.post("/api/v1/imports/org", params=params, files=files, headers=headers)
 
 
-def test_setup_then_a_bad_file_is_all_row_errors_and_nothing_changes(fresh) -> None:  # type: ignore[no-untyped-def]
+def test_setup_then_a_bad_file_is_all_row_errors_and_nothing_changes(fresh) -> None:
     admin = login(fresh, "boss")
     company = {"name_zh": "好物", "name_en": "Haowu"}
     assert fresh.post("/api/v1/company", json=company, headers=admin).status_code == 201
@@ -46,7 +46,7 @@ def test_setup_then_a_bad_file_is_all_row_errors_and_nothing_changes(fresh) -> N
     assert fresh.get("/api/v1/employees", headers=admin).json()["count"] == 0
 
 
-def test_the_fixed_file_creates_the_tree_managers_and_one_time_logins(fresh) -> None:  # type: ignore[no-untyped-def]
+def test_the_fixed_file_creates_the_tree_managers_and_one_time_logins(fresh) -> None:
     admin = login(fresh, "boss")
     dry = _post(fresh, admin, HEADER + GOOD, dry_run="true").json()
     assert dry["created"] == 4 and dry["errors"] == []
@@ -74,7 +74,7 @@ def test_the_fixed_file_creates_the_tree_managers_and_one_time_logins(fresh) -> 
     assert tmall["name_zh"] == "天猫运营部" and depts[tmall["parent_id"]]["name_zh"] == "运营中心"
 
 
-def test_reimport_upserts_by_code_and_lists_the_absent(fresh) -> None:  # type: ignore[no-untyped-def]
+def test_reimport_upserts_by_code_and_lists_the_absent(fresh) -> None:
     hr = login(fresh, "hrlead")
     moved = GOOD.replace("E004,赵敏,运营中心/京东运营部", "E004,赵敏,运营中心/天猫运营部").replace(
         "E003,张伟", "E003,张伟伟"
@@ -88,7 +88,7 @@ def test_reimport_upserts_by_code_and_lists_the_absent(fresh) -> None:  # type: 
     assert r.json()["logins"] == [] and r.json()["absent"] == []
 
 
-def test_export_then_import_changes_nothing_and_templates_download(fresh) -> None:  # type: ignore[no-untyped-def]
+def test_export_then_import_changes_nothing_and_templates_download(fresh) -> None:
     hr = login(fresh, "hrlead")
     exported = fresh.get("/api/v1/imports/org/export.xlsx?lang=zh", headers=hr)
     assert exported.status_code == 200

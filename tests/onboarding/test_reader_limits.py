@@ -22,7 +22,7 @@ def _xlsx(rows: list[list[object]]) -> bytes:
     return out.getvalue()
 
 
-def _rewrite(content: bytes, part: str, change) -> bytes:  # type: ignore[no-untyped-def]
+def _rewrite(content: bytes, part: str, change) -> bytes:
     src, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
@@ -92,7 +92,7 @@ def test_broken_files_are_422_with_a_code() -> None:
     assert caught.value.code == "import.not_utf8"
 
 
-def test_an_import_answers_413_naming_the_limit(fresh) -> None:  # type: ignore[no-untyped-def]
+def test_an_import_answers_413_naming_the_limit(fresh) -> None:
     admin = login(fresh, "boss")
     r = fresh.post("/api/v1/imports/org", files={"file": ("bomb.xlsx", declaring(2_000_000))}, headers=admin)
     assert r.status_code == 413, r.text
@@ -100,7 +100,7 @@ def test_an_import_answers_413_naming_the_limit(fresh) -> None:  # type: ignore[
     assert body["code"] == "import.rows" and "limit" in body["detail"] and "上限" in body["detail_zh"]
 
 
-def test_imports_have_their_own_upload_limit(empty_url) -> None:  # type: ignore[no-untyped-def]
+def test_imports_have_their_own_upload_limit(empty_url) -> None:
     from fastapi.testclient import TestClient
 
     from api.app import create_app

@@ -21,7 +21,7 @@ ORDERS = (
 )
 
 
-def _post(client, headers, name: str, text: str, **form: str):  # type: ignore[no-untyped-def]
+def _post(client, headers, name: str, text: str, **form: str):
     params = {"dry_run": form.pop("dry_run")} if "dry_run" in form else {}
     files = {"file": (name, text.encode("utf-8"))}
     return client.post("/api/v1/imports/sales", params=params, data=form, files=files, headers=headers)
@@ -38,7 +38,7 @@ def _days(url: str, code: str) -> dict[str, tuple[float, int | None]]:
 HR: dict[str, str] = {}  # the HR person's login, made in test_setup (sales are imported by a person)
 
 
-def test_setup(fresh) -> None:  # type: ignore[no-untyped-def]
+def test_setup(fresh) -> None:
     admin = login(fresh, "boss")
     assert fresh.post("/api/v1/company", json={"name_zh": "好物", "name_en": "Haowu"}, headers=admin).status_code == 201
     for code, zh, en in (("tmall", "天猫旗舰店", "Tmall"), ("jd", "京东店", "JD")):
@@ -47,7 +47,7 @@ def test_setup(fresh) -> None:  # type: ignore[no-untyped-def]
     HR.update(person_login(fresh, admin))
 
 
-def test_a_daily_summary_needs_its_shop_then_previews_then_imports(fresh, empty_url) -> None:  # type: ignore[no-untyped-def]
+def test_a_daily_summary_needs_its_shop_then_previews_then_imports(fresh, empty_url) -> None:
     hr = HR
     no_shop = _post(fresh, hr, "生意参谋.csv", DAILY, dry_run="true")
     assert no_shop.status_code == 422 and no_shop.json()["code"] == "import.sales_shop"
@@ -69,7 +69,7 @@ def test_a_daily_summary_needs_its_shop_then_previews_then_imports(fresh, empty_
     assert _days(empty_url, "tmall") == {"2026-11-01": (12000.0, 80), "2026-11-02": (-200.0, 10)}
 
 
-def test_the_mapping_is_remembered_per_shop_and_can_be_corrected(fresh) -> None:  # type: ignore[no-untyped-def]
+def test_the_mapping_is_remembered_per_shop_and_can_be_corrected(fresh) -> None:
     hr = HR
     renamed = DAILY.replace("统计日期", "日期")
     again = _post(fresh, hr, "d.csv", DAILY, dry_run="true", shop="tmall").json()
@@ -82,7 +82,7 @@ def test_the_mapping_is_remembered_per_shop_and_can_be_corrected(fresh) -> None:
     assert _post(fresh, hr, "d.csv", renamed, shop="tmall", mapping="{oops").json()["code"] == "import.mapping_json"
 
 
-def test_an_order_export_is_aggregated_by_the_stated_rule(fresh, empty_url) -> None:  # type: ignore[no-untyped-def]
+def test_an_order_export_is_aggregated_by_the_stated_rule(fresh, empty_url) -> None:
     hr = HR
     dry = _post(fresh, hr, "orders.csv", ORDERS, dry_run="true").json()
     assert dry["kind"] == "orders" and dry["orders_counted"] == 3 and dry["orders_not_sales"] == 2
@@ -94,7 +94,7 @@ def test_an_order_export_is_aggregated_by_the_stated_rule(fresh, empty_url) -> N
     assert _days(empty_url, "jd") == {"2026-11-04": (30.0, 1)}
 
 
-def test_bad_rows_and_future_days_import_nothing(fresh, empty_url) -> None:  # type: ignore[no-untyped-def]
+def test_bad_rows_and_future_days_import_nothing(fresh, empty_url) -> None:
     hr = HR
     bad = ORDERS + "A1,天猫旗舰店,2026-11-05 10:00:00,5,交易成功,\nA6,无名店,2026-11-05 10:00:00,5,交易成功,\n"
     bad += "A7,天猫旗舰店,2027-01-01 10:00:00,5,交易成功,\nA8,天猫旗舰店,2026-11-05 10:00:00,1，5,交易成功,\n"
@@ -106,11 +106,11 @@ def test_bad_rows_and_future_days_import_nothing(fresh, empty_url) -> None:  # t
     assert _days(empty_url, "tmall")["2026-11-03"] == (100.0, 1)
 
 
-def test_employees_and_managers_may_not_import(fresh) -> None:  # type: ignore[no-untyped-def]
+def test_employees_and_managers_may_not_import(fresh) -> None:
     assert _post(fresh, {}, "orders.csv", ORDERS).status_code == 401
 
 
-def test_a_large_file_imports_as_a_job_with_progress(empty_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_large_file_imports_as_a_job_with_progress(empty_url, tmp_path) -> None:
     import time
 
     from fastapi.testclient import TestClient

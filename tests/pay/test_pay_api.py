@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core.db import session_scope
 from core.tables import AuditEvent, BonusLine, Employee, Period, Rating, User
-from tests.api.helpers import plant_review
+from tests.api.helpers import json_object, plant_review
 
 API = "/api/v1/pay"
 
@@ -27,15 +27,15 @@ def ids(demo_url: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def allocation(client, tokens) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def allocation(client, tokens) -> dict[str, Any]:
     pools = client.get(f"{API}/pools", headers=tokens["hr"]).json()
     assert pools["count"] == 1
     r = client.get(f"{API}/pools/{pools['data'][0]['id']}/allocation", headers=tokens["hr"])
     assert r.status_code == 200, r.text
-    return r.json()
+    return json_object(r)
 
 
-def test_demo_pool_adds_up_to_the_fen_with_a_trace_per_line(allocation) -> None:  # type: ignore[no-untyped-def]
+def test_demo_pool_adds_up_to_the_fen_with_a_trace_per_line(allocation) -> None:
     assert allocation["pool_fen"] == 22_345_678 and allocation["status"] == "proposed"
     assert sum(x["amount_fen"] for x in allocation["lines"]) + allocation["retained_fen"] == allocation["pool_fen"]
     assert allocation["total_fen"] == allocation["pool_fen"] and len(allocation["lines"]) >= 100
@@ -47,14 +47,14 @@ def test_demo_pool_adds_up_to_the_fen_with_a_trace_per_line(allocation) -> None:
     assert "largest remainder" in allocation["formula"]["en"]
 
 
-def test_demo_pool_waits_for_the_planted_divergence_review(client, tokens, allocation) -> None:  # type: ignore[no-untyped-def]
+def test_demo_pool_waits_for_the_planted_divergence_review(client, tokens, allocation) -> None:
     items = client.get(f"{API}/reviews", params={"status": "open"}, headers=tokens["hr"]).json()["data"]
     planted = [i for i in items if i["code"] == "manager_divergence"]
     assert planted and planted[0]["evidence"]["mean_gap"] >= 0.75 and planted[0]["related"]
     assert planted[0]["explanation_zh"] and planted[0]["explanation_en"]
 
 
-def test_employees_cannot_read_pools_or_allocations(client, tokens, allocation) -> None:  # type: ignore[no-untyped-def]
+def test_employees_cannot_read_pools_or_allocations(client, tokens, allocation) -> None:
     for user in ("employee", "manager"):
         assert client.get(f"{API}/allocations/{allocation['id']}", headers=tokens[user]).status_code == 403
         assert client.get(f"{API}/pools", headers=tokens[user]).status_code == 403
@@ -62,7 +62,7 @@ def test_employees_cannot_read_pools_or_allocations(client, tokens, allocation) 
     assert client.get(f"{API}/me/bonuses", headers=tokens["employee"]).json() == []  # not approved yet
 
 
-def test_rating_rules_and_anonymous_summary(client, tokens, ids) -> None:  # type: ignore[no-untyped-def]
+def test_rating_rules_and_anonymous_summary(client, tokens, ids) -> None:
     me, other_cs = ids["users"]["employee"], ids["users"]["employee2"]
     period = ids["period"]
     post = lambda user, ratee, kind, score=4: client.post(  # noqa: E731
@@ -88,7 +88,7 @@ def test_rating_rules_and_anonymous_summary(client, tokens, ids) -> None:  # typ
     assert r.status_code == 404
 
 
-def test_few_peer_ratings_stay_hidden(client, tokens, demo_url, ids) -> None:  # type: ignore[no-untyped-def]
+def test_few_peer_ratings_stay_hidden(client, tokens, demo_url, ids) -> None:
     with session_scope(demo_url, write=False) as s:
         counts = {
             kind: n
@@ -109,7 +109,7 @@ def test_few_peer_ratings_stay_hidden(client, tokens, demo_url, ids) -> None:  #
     assert counts is not None
 
 
-def test_edit_needs_if_match_and_exact_sum_and_is_audited(client, tokens, demo_url, allocation) -> None:  # type: ignore[no-untyped-def]
+def test_edit_needs_if_match_and_exact_sum_and_is_audited(client, tokens, demo_url, allocation) -> None:
     aid = allocation["id"]
     cur = client.get(f"{API}/allocations/{aid}", headers=tokens["hr"])
     etag = cur.headers["ETag"]
@@ -143,7 +143,7 @@ def test_edit_needs_if_match_and_exact_sum_and_is_audited(client, tokens, demo_u
         assert ev and ev[-1].actor == "hr" and str(a["employee_id"]) in (ev[-1].after or {})["changed_fen"]
 
 
-def test_nobody_changes_their_own_amount(client, tokens, ids, allocation) -> None:  # type: ignore[no-untyped-def]
+def test_nobody_changes_their_own_amount(client, tokens, ids, allocation) -> None:
     cur = client.get(f"{API}/allocations/{allocation['id']}", headers=tokens["hr"])
     own = next((x for x in cur.json()["lines"] if x["employee_id"] == ids["users"]["hr"]), None)
     if own is None:
@@ -163,7 +163,7 @@ def test_nobody_changes_their_own_amount(client, tokens, ids, allocation) -> Non
     assert r.status_code == 422 and "own amount" in r.text
 
 
-def test_review_gates_approval_and_manager_of_manager_decides(client, tokens, demo_url, ids, allocation) -> None:  # type: ignore[no-untyped-def]
+def test_review_gates_approval_and_manager_of_manager_decides(client, tokens, demo_url, ids, allocation) -> None:
     manager, employee = ids["users"]["manager"], ids["users"]["employee"]
     item_id = plant_review(demo_url, ids["period"], manager, [employee])
     cur = client.get(f"{API}/allocations/{allocation['id']}", headers=tokens["hr"])
@@ -206,7 +206,7 @@ def test_review_gates_approval_and_manager_of_manager_decides(client, tokens, de
         ).first()
 
 
-def test_approve_once_then_employee_sees_only_their_own_line(client, tokens, demo_url, ids, allocation) -> None:  # type: ignore[no-untyped-def]
+def test_approve_once_then_employee_sees_only_their_own_line(client, tokens, demo_url, ids, allocation) -> None:
     aid = allocation["id"]
     open_items = client.get(f"{API}/reviews", params={"status": "open"}, headers=tokens["admin"]).json()["data"]
     for item in open_items:
@@ -244,7 +244,7 @@ def test_approve_once_then_employee_sees_only_their_own_line(client, tokens, dem
     assert verify["ok"], verify
 
 
-def test_calibration_against_the_guide(client, tokens, ids) -> None:  # type: ignore[no-untyped-def]
+def test_calibration_against_the_guide(client, tokens, ids) -> None:
     body = client.get(f"{API}/calibration", params={"period_id": ids["period"]}, headers=tokens["hr"]).json()
     assert body["guide"] == {"excellent": 0.2, "good": 0.5, "needs_improvement": 0.3}
     assert sum(body["counts"].values()) == body["people"] > 100
@@ -253,7 +253,7 @@ def test_calibration_against_the_guide(client, tokens, ids) -> None:  # type: ig
         assert bool(team["reasons_en"]) == team["above_guide"]
 
 
-def test_inventory_create_and_update_with_if_match(client, tokens) -> None:  # type: ignore[no-untyped-def]
+def test_inventory_create_and_update_with_if_match(client, tokens) -> None:
     listed = client.get(f"{API}/position-inventories", headers=tokens["manager"]).json()
     assert listed["count"] >= 1
     inv = listed["data"][0]
@@ -280,7 +280,7 @@ def test_inventory_create_and_update_with_if_match(client, tokens) -> None:  # t
     assert r.status_code == 200 and r.json()["stage"] == "mature" and r.json()["version"] == 2
 
 
-def test_anomaly_report_now_runs_the_rating_checks(client, tokens, ids) -> None:  # type: ignore[no-untyped-def]
+def test_anomaly_report_now_runs_the_rating_checks(client, tokens, ids) -> None:
     body = client.get("/api/v1/anomalies", params={"period_id": ids["period"]}, headers=tokens["hr"]).json()
     status = {c["code"]: c["status"] for c in body["checks"]}
     assert status["manager_above_self"] == "ran" and status["manager_above_peer"] == "ran"

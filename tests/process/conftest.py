@@ -8,7 +8,7 @@ LOOPBACK_ALLOWED = frozenset({"127.0.0.1"})
 
 
 @pytest.fixture(scope="module")
-def app(demo_url: str):  # type: ignore[no-untyped-def]
+def app(demo_url: str):
     from api.app import create_app
 
     return create_app(make_settings(demo_url, webhook_allow="127.0.0.1"))

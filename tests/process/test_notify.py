@@ -25,13 +25,13 @@ DING_SECRET = "SECdingtalk-signing-secret-0001"
 FEISHU_SECRET = "feishu-signing-secret-0002"
 
 
-def _put(client, tokens, body, version):  # type: ignore[no-untyped-def]
+def _put(client, tokens, body, version):
     return client.put(
         "/api/v1/notification-channels", json=body, headers={**tokens["admin"], "If-Match": f'"{version}"'}
     )
 
 
-def _task_due_in_two_days(client, tokens, demo_url) -> str:  # type: ignore[no-untyped-def]
+def _task_due_in_two_days(client, tokens, demo_url) -> str:
     emp = org_snapshot(demo_url)["users"]["employee"][1]
     with session_scope(demo_url, write=False) as s:
         aid = (

@@ -16,7 +16,7 @@ from workflows.process.exports import find_cjk_font
 
 
 @pytest.fixture
-def demo_env(demo_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def demo_env(demo_url: str, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("KPILOT_DATABASE_URL", demo_url)
     monkeypatch.setenv("KPILOT_DEMO", "1")
     get_settings.cache_clear()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.db import session_scope
 from core.tables import AuditEvent, KpiAssignment, Period
-from tests.api.helpers import org_snapshot
+from tests.api.helpers import org_snapshot, person
 
 TODAY = date(2026, 11, 18)
 
@@ -32,10 +32,10 @@ def _running_assignment(url: str, employee_id: int) -> tuple[int, date, date]:
     return int(row[0]), row[1], row[2]
 
 
-def _ids(client, tokens, demo_url):  # type: ignore[no-untyped-def]
+def _ids(client, tokens, demo_url):
     snap = org_snapshot(demo_url)
-    emp = snap["users"]["employee"][1]
-    mgr = snap["users"]["manager"][1]
+    emp = person(snap, "employee")
+    mgr = person(snap, "manager")
     assert snap["managers"][emp] == mgr, "the demo's employee reports to the demo's manager"
     return snap, emp, mgr
 

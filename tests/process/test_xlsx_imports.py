@@ -34,10 +34,10 @@ def _shop(url: str) -> tuple[int, str]:
 
 def _count(url: str, shop_id: int) -> int:
     with session_scope(url, write=False) as s:
-        return int(s.execute(select(func.count()).where(SalesDaily.shop_id == shop_id)).scalar_one())  # type: ignore[arg-type]
+        return int(s.execute(select(func.count()).where(SalesDaily.shop_id == shop_id)).scalar_one())
 
 
-def _upload(client, headers, content: bytes, name: str = "sales.xlsx"):  # type: ignore[no-untyped-def]
+def _upload(client, headers, content: bytes, name: str = "sales.xlsx"):
     return client.post(
         "/api/v1/imports/sales", headers=headers, files={"file": (name, content, "application/octet-stream")}
     )

@@ -3,18 +3,19 @@ events and fixing the head, or stripping signatures are all detected; rotation k
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from sqlalchemy import delete, select, update
 from typer.testing import CliRunner
 
 from core.db import session_scope
-from core.keys import audit_keys_for, bind_audit_keys, env_audit_keys
+from core.keys import AuditKeys, audit_keys_for, bind_audit_keys, env_audit_keys
 from core.migrate import upgrade
 from core.security import Caller
 from core.tables import AuditEvent, AuditHead
 from tests.conftest import TEST_AUDIT_KEY, _dispose, fresh_db_url
-from workflows.shared.audit import GENESIS, event_hash, record, seal, verify_chain
+from workflows.shared.audit import GENESIS, ChainReport, event_hash, record, seal, verify_chain
 
 ACTOR = Caller(user_id=1, username="hr", role="hr", employee_id=None)
 NEW_KEY = "rotated-audit-key-0123456789-abcdefghijklmnop"
@@ -31,10 +32,10 @@ def chained(backend: str, tmp_path: Path) -> Iterator[str]:
     _dispose(url)  # each case has a database of its own: give its pooled connections back
 
 
-def _verify(url: str, keys: object = "env"):  # type: ignore[no-untyped-def]
+def _verify(url: str, keys: AuditKeys | None | Literal["env"] = "env") -> ChainReport:
     with session_scope(url, write=False) as s:
         if keys != "env":
-            bind_audit_keys(s, keys)  # type: ignore[arg-type]
+            bind_audit_keys(s, keys)
         return verify_chain(s)
 
 
@@ -105,11 +106,12 @@ def test_seal_refuses_a_tampered_chain(chained: str) -> None:
 def test_the_key_is_derived_from_a_real_secret_when_not_given() -> None:
     secret = "s" * 40
     derived = audit_keys_for("", "", secret)
-    assert derived is not None and derived.current_id != audit_keys_for(secret, "", "").current_id  # type: ignore[union-attr]
+    given = audit_keys_for(secret, "", "")
+    assert derived is not None and given is not None and derived.current_id != given.current_id
     assert audit_keys_for("", "", "change-me") is None
 
 
-def test_cli_verify_reads_only_the_database_url_and_the_audit_key(chained: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_verify_reads_only_the_database_url_and_the_audit_key(chained: str, monkeypatch) -> None:
     from cli.main import app
 
     monkeypatch.setenv("KPILOT_DATABASE_URL", chained)

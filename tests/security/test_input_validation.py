@@ -40,7 +40,7 @@ def _sales_rows(url: str) -> int:
         return int(s.execute(select(func.count()).select_from(SalesDaily)).scalar_one())
 
 
-def _upload(web: TestClient, headers: dict[str, str], path: str, text: str):  # type: ignore[no-untyped-def]
+def _upload(web: TestClient, headers: dict[str, str], path: str, text: str):
     return web.post(path, headers=headers, files={"file": ("data.csv", text.encode(), "text/csv")})
 
 
@@ -59,7 +59,7 @@ def _upload(web: TestClient, headers: dict[str, str], path: str, text: str):  # 
         ("{shop},{yesterday},nan,,", "plain number"),
     ],
 )
-def test_bad_sales_rows_are_refused_with_their_line(web, auth, demo_url, row, words) -> None:  # type: ignore[no-untyped-def]
+def test_bad_sales_rows_are_refused_with_their_line(web, auth, demo_url, row, words) -> None:
     _sid, code = _shop(demo_url)
     yesterday = str(get_clock().yesterday())
     good = f"{code},{yesterday},100,10,200\n"
@@ -73,7 +73,7 @@ def test_bad_sales_rows_are_refused_with_their_line(web, auth, demo_url, row, wo
     assert _sales_rows(demo_url) == before
 
 
-def test_an_oversized_csv_field_is_a_4xx_naming_the_line(web, auth, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_an_oversized_csv_field_is_a_4xx_naming_the_line(web, auth, demo_url) -> None:
     _sid, code = _shop(demo_url)
     yesterday = str(get_clock().yesterday())
     text = HEADER + f"{code},{yesterday},100,,\n" + f'{code},{yesterday},"{"9" * 140_000}",,\n'
@@ -83,7 +83,7 @@ def test_an_oversized_csv_field_is_a_4xx_naming_the_line(web, auth, demo_url) ->
     assert _upload(web, auth["hr"], "/api/v1/imports/sales", "shop_code,ds,sales\n" + "x" * 140_000).status_code == 422
 
 
-def test_sales_query_dates_are_iso_dates_only(web, auth, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_sales_query_dates_are_iso_dates_only(web, auth, demo_url) -> None:
     sid, _code = _shop(demo_url)
     for bad in ("0", "1700000000", "2026-13-01", "9999-12-31"):
         r = web.get(f"/api/v1/shops/{sid}/sales", headers=auth["hr"], params={"from": bad})
@@ -92,7 +92,7 @@ def test_sales_query_dates_are_iso_dates_only(web, auth, demo_url) -> None:  # t
     assert r.status_code == 200 and r.json()["count"] >= 1
 
 
-def test_actuals_outside_their_period_are_refused(web, auth, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_actuals_outside_their_period_are_refused(web, auth, demo_url) -> None:
     today = get_clock().today()
     with session_scope(demo_url, write=False) as s:
         hr_emp = s.execute(select(User.employee_id).where(User.username == "hr")).scalar_one()

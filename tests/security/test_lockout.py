@@ -23,7 +23,7 @@ def _client(url: str, address: str, today: str | None = None, **overrides: objec
     return TestClient(create_app(settings), raise_server_exceptions=False, client=(address, 50000))
 
 
-def _login(c: TestClient, user: str, password: str, **headers: str):  # type: ignore[no-untyped-def]
+def _login(c: TestClient, user: str, password: str, **headers: str):
     return c.post("/api/v1/auth/token", data={"username": user, "password": password}, headers=headers)
 
 

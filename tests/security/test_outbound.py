@@ -28,7 +28,7 @@ LOOPBACK = frozenset({"127.0.0.1"})
 
 
 @contextmanager
-def listener(status: int = 200, body: bytes = b'{"errcode": 0}', location: str = "") -> Iterator[tuple[str, list]]:
+def listener(status: int = 200, body: bytes = b'{"errcode": 0}', location: str = "") -> Iterator[tuple[str, list[str]]]:
     """A loopback HTTP server answering every POST/GET with `status`, `body` (and a Location), recording hits."""
     hits: list[str] = []
 
@@ -59,7 +59,7 @@ def listener(status: int = 200, body: bytes = b'{"errcode": 0}', location: str =
         thread.join(timeout=5)
 
 
-def _put(c: TestClient, admin: dict[str, str], channels: list[dict[str, object]]):  # type: ignore[no-untyped-def]
+def _put(c: TestClient, admin: dict[str, str], channels: list[dict[str, object]]):
     version = c.get("/api/v1/notification-channels", headers=admin).json()["version"]
     return c.put(
         "/api/v1/notification-channels", json={"channels": channels}, headers={**admin, "If-Match": f'"{version}"'}
@@ -90,7 +90,7 @@ def _put(c: TestClient, admin: dict[str, str], channels: list[dict[str, object]]
         ("gopher://example.com/", "outbound_bad_url"),
     ],
 )
-def test_internal_webhook_targets_are_refused_on_save(client, tokens, url: str, code: str) -> None:  # type: ignore[no-untyped-def]
+def test_internal_webhook_targets_are_refused_on_save(client, tokens, url: str, code: str) -> None:
     r = _put(client, tokens["admin"], [{"kind": "wecom", "secret": url}])
     assert r.status_code == 422, r.text
     assert [e.get("code") for e in r.json()["errors"]] == [code]
@@ -104,7 +104,7 @@ def test_internal_webhook_targets_are_refused_on_save(client, tokens, url: str, 
         ({"smtp_from": "not-an-address"}, "outbound_bad_sender"),
     ],
 )
-def test_bad_smtp_settings_are_refused_on_save(client, tokens, fields: dict[str, str], code: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_smtp_settings_are_refused_on_save(client, tokens, fields: dict[str, str], code: str) -> None:
     channel = {"kind": "email", "smtp_host": "198.51.100.25", "smtp_port": 25, "smtp_from": "kpilot@shop.example"}
     r = _put(client, tokens["admin"], [{**channel, "smtp_to": ["team@shop.example"], **fields}])
     assert r.status_code == 422, r.text
@@ -138,7 +138,7 @@ def _channel_id(url: str, kind: str) -> int:
         return int(s.execute(select(NotificationChannel.id).where(NotificationChannel.kind == kind)).scalar_one())
 
 
-def test_a_redirect_to_an_internal_target_is_not_followed(allowed, tokens, demo_url, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_a_redirect_to_an_internal_target_is_not_followed(allowed, tokens, demo_url, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     with (
         listener(200, SECRET_BODY) as (inside, inside_hits),
@@ -154,7 +154,7 @@ def test_a_redirect_to_an_internal_target_is_not_followed(allowed, tokens, demo_
     assert all("302" in e for e in _sent_errors(demo_url, _channel_id(demo_url, "wecom")))
 
 
-def test_a_remote_answer_never_reaches_errors_logs_or_pages(allowed, tokens, demo_url, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_a_remote_answer_never_reaches_errors_logs_or_pages(allowed, tokens, demo_url, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     for status in (500, 200):  # an error page, and a "success" that is not a robot's JSON
         with listener(status, SECRET_BODY) as (hook, hits):
@@ -167,7 +167,7 @@ def test_a_remote_answer_never_reaches_errors_logs_or_pages(allowed, tokens, dem
         assert not any("INTERNAL" in e for e in _sent_errors(demo_url, _channel_id(demo_url, "dingtalk")))
 
 
-def test_loopback_is_refused_at_send_time_unless_allowed(client, tokens, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_loopback_is_refused_at_send_time_unless_allowed(client, tokens, demo_url) -> None:
     with listener() as (hook, hits):
         with session_scope(demo_url) as s:  # a row saved before the checks existed
             company = s.execute(select(Company.id)).scalars().first()
@@ -178,7 +178,7 @@ def test_loopback_is_refused_at_send_time_unless_allowed(client, tokens, demo_ur
             s.delete(s.execute(select(NotificationChannel).where(NotificationChannel.kind == "feishu")).scalar_one())
 
 
-def test_a_working_channel_gets_the_test_message_audited_and_only_admins_may_send_it(allowed, tokens) -> None:  # type: ignore[no-untyped-def]
+def test_a_working_channel_gets_the_test_message_audited_and_only_admins_may_send_it(allowed, tokens) -> None:
     with listener() as (hook, hits):
         assert _put(allowed, tokens["admin"], [{"kind": "wecom", "secret": f"{hook}/send?key=OK"}]).status_code == 200
         assert allowed.post("/api/v1/notification-channels/wecom/test", headers=tokens["hr"]).status_code == 403
@@ -197,10 +197,11 @@ def test_values_stored_before_validation_never_stop_start_up_or_housekeeping(dem
         bad_mail = {"smtp_host": "mail.example", "smtp_port": "25x", "smtp_from": "a@b.c\r\nBcc: x@y.z"}
         s.add(NotificationChannel(company_id=company, kind="email", enabled=True, settings=bad_mail, secret="\n"))
     settings = make_settings(demo_url, housekeeping_interval_s=3600)
-    with TestClient(create_app(settings), raise_server_exceptions=False) as c:  # start-up runs housekeeping once
+    app = create_app(settings)
+    with TestClient(app, raise_server_exceptions=False) as c:  # start-up runs housekeeping once
         health = c.get("/api/v1/health").json()
         assert health["status"] == "ok" and health["background"]["housekeeping"] == "ok"
-        c.app.state.background["housekeeping"].stop()  # type: ignore[attr-defined]
+        app.state.background["housekeeping"].stop()
         dead = c.get("/api/v1/health").json()
         assert dead["status"] == "degraded" and dead["background"]["housekeeping"] == "dead"
     with session_scope(demo_url, write=False) as s:
@@ -209,7 +210,7 @@ def test_values_stored_before_validation_never_stop_start_up_or_housekeeping(dem
     assert statuses == {"failed"} and runs  # caught, recorded, retried at the next run
 
 
-def test_kpilot_notify_reports_a_bad_stored_channel_without_a_traceback(demo_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_kpilot_notify_reports_a_bad_stored_channel_without_a_traceback(demo_url: str, monkeypatch) -> None:
     from typer.testing import CliRunner
 
     from cli.main import app

@@ -44,7 +44,7 @@ def _login(web: TestClient, name: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
-def test_an_admin_cannot_create_a_login_that_scores_people_for_nobody(web, auth, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_an_admin_cannot_create_a_login_that_scores_people_for_nobody(web, auth, demo_url) -> None:
     for role in ("hr", "manager", "admin"):
         r = web.post(
             "/api/v1/users", headers=auth["admin"], json={"username": f"x.{role}", "password": PW, "role": role}
@@ -69,7 +69,7 @@ def test_an_admin_cannot_create_a_login_that_scores_people_for_nobody(web, auth,
     assert up.status_code == 422 and up.json()["errors"][0]["code"] == "person_required"  # ... but not be promoted
 
 
-def test_an_unlinked_login_from_the_console_cannot_write_scores(web, auth, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_an_unlinked_login_from_the_console_cannot_write_scores(web, auth, demo_url) -> None:
     linked, _ = _ids(demo_url)
     with session_scope(demo_url) as s:  # `kpilot users create` without --employee-code (the bootstrap path)
         create_user(s, caller=None, username="ghost.hr", password=PW, role="hr", employee_id=None)
@@ -85,7 +85,7 @@ def test_an_unlinked_login_from_the_console_cannot_write_scores(web, auth, demo_
     assert web.get("/api/v1/employees", headers=ghost).status_code == 200  # reading stays allowed
 
 
-def test_nobody_edits_their_own_manager_department_or_position(web, auth, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_nobody_edits_their_own_manager_department_or_position(web, auth, demo_url) -> None:
     linked, _ = _ids(demo_url)
     me = linked["hr"]
     etag = web.get(f"/api/v1/employees/{me}", headers=auth["hr"]).headers["etag"]
@@ -100,7 +100,7 @@ def test_nobody_edits_their_own_manager_department_or_position(web, auth, demo_u
     assert r.status_code == 200, r.text  # HR still edits everyone else's
 
 
-def test_the_audit_names_the_person_behind_the_login(web, auth, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_the_audit_names_the_person_behind_the_login(web, auth, demo_url) -> None:
     linked, _ = _ids(demo_url)
     with session_scope(demo_url, write=False) as s:
         ev = (

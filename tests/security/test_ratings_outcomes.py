@@ -36,7 +36,7 @@ def auth(web: TestClient) -> dict[str, dict[str, str]]:
 
 def _facts(url: str) -> dict[str, int]:
     with session_scope(url, write=False) as s:
-        users = dict(s.execute(select(User.username, User.employee_id)).all())
+        users = {name: emp for name, emp in s.execute(select(User.username, User.employee_id)) if emp is not None}
         periods = dict(s.execute(select(Period.code, Period.id)).all())
         collab = s.execute(
             select(KpiAssignment.id)
@@ -68,7 +68,7 @@ def ratings_only(demo_url: str) -> None:
         s.execute(delete(KpiActual).where(KpiActual.assignment_id == f["collab"]))
 
 
-def _rate(web: TestClient, headers: dict[str, str], period: int, ratee: int, score: int = 2):  # type: ignore[no-untyped-def]
+def _rate(web: TestClient, headers: dict[str, str], period: int, ratee: int, score: int = 2):
     body = {"period_id": period, "ratee_id": ratee, "kind": "cross", "score": score}
     return web.post(f"{API}/ratings", json=body, headers=headers)
 
@@ -85,7 +85,7 @@ def _actuals(url: str, assignment_id: int) -> int:
         return int(s.execute(select(func.count()).where(KpiActual.assignment_id == assignment_id)).scalar_one())
 
 
-def test_ratings_of_closed_or_future_periods_are_refused(web, auth, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_ratings_of_closed_or_future_periods_are_refused(web, auth, demo_url) -> None:
     f = _facts(demo_url)
     for period in (f["jan"], f["dec"]):
         r = _rate(web, auth["employee2"], period, f["ratee"])
@@ -93,21 +93,21 @@ def test_ratings_of_closed_or_future_periods_are_refused(web, auth, demo_url) ->
         assert r.json()["code"] == "rating_window_closed" and "评分窗口" in r.json()["detail_zh"]
 
 
-def test_a_single_rating_neither_rewrites_an_actual_nor_reveals_its_rater(web, auth, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_a_single_rating_neither_rewrites_an_actual_nor_reveals_its_rater(web, auth, demo_url) -> None:
     f = _facts(demo_url)
     assert _rate(web, auth["employee2"], f["nov"], f["ratee"], 2).status_code == 201
     assert _actuals(demo_url, f["collab"]) == 0  # stored as a rating only, no actual written
     with session_scope(demo_url) as s:  # a value an earlier version wrote from that one rating
-        s.add(
-            KpiActual(assignment_id=f["collab"], as_of=s.get(Period, f["nov"]).end_date, value=40.0, source="ratings")
-        )  # type: ignore[union-attr]
+        nov = s.get(Period, f["nov"])
+        assert nov is not None
+        s.add(KpiActual(assignment_id=f["collab"], as_of=nov.end_date, value=40.0, source="ratings"))
     assert _collab_values(demo_url, f, AFTER_WINDOW) == []  # one rater: no value that reveals the 2
     summary = web.get(f"{API}/ratings/summary", params={"period_id": f["nov"]}, headers=auth["employee"]).json()
     cross = next(k for k in summary["kinds"] if k["kind"] == "cross")
     assert cross["mean"] is None and not cross["shown"]
 
 
-def test_enough_ratings_feed_the_collaboration_kpi_once_the_window_closed(web, auth, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_enough_ratings_feed_the_collaboration_kpi_once_the_window_closed(web, auth, demo_url) -> None:
     f = _facts(demo_url)
     for rater in ("hr", "admin"):  # with employee2's 2 above: three raters from other departments
         assert _rate(web, auth[rater], f["nov"], f["ratee"], 5).status_code == 201
@@ -116,7 +116,7 @@ def test_enough_ratings_feed_the_collaboration_kpi_once_the_window_closed(web, a
     assert _collab_values(demo_url, f, AFTER_WINDOW) == [pytest.approx((2 + 5 + 5) / 3 * 20, abs=0.01)]
 
 
-def test_nobody_sets_the_outcome_that_moves_their_own_pay(web, auth, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_nobody_sets_the_outcome_that_moves_their_own_pay(web, auth, demo_url) -> None:
     f = _facts(demo_url)
     body = {"outcomes": [{"period_id": f["nov"], "value": 120}]}
     own = web.put(f"/api/v1/departments/{f['hr_dept']}/outcomes", json=body, headers=auth["hr"])

@@ -11,7 +11,7 @@ from core.settings import get_settings
 
 
 @pytest.fixture
-def bare_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
+def bare_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     for var in ("KPILOT_SECRET_KEY", "KPILOT_DEMO", "KPILOT_DATABASE_URL", "DATABASE_URL"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(tmp_path)

@@ -11,10 +11,14 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.conftest import make_settings
+
+if TYPE_CHECKING:  # Playwright is imported when a browser starts (the tests skip without Chromium)
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = os.environ.get("KPILOT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,7 +41,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def web_app(demo_url: str):  # type: ignore[no-untyped-def]
+def web_app(demo_url: str):
     """The app on this module's copy of the demo company (no calendar thread; drafts do not start forecasts)."""
     from api.app import create_app
 
@@ -45,7 +49,7 @@ def web_app(demo_url: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def base_url(web_app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def base_url(web_app) -> Iterator[str]:
     """Serve the app with uvicorn in a thread on a free loopback port."""
     import uvicorn
 
@@ -74,7 +78,7 @@ def _real_clock() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> "Iterator[Browser]":
     """Debian's Chromium, headless."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
@@ -106,7 +110,7 @@ def _expected(message: str) -> bool:
 
 
 @pytest.fixture
-def page(browser, base_url: str):  # type: ignore[no-untyped-def]
+def page(browser: "Browser", base_url: str) -> "Iterator[Page]":
     """A fresh browser context (no cookies) and page; console errors other than 401s fail the test."""
     context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900}, locale="zh-CN")
     context.set_default_timeout(30_000)
@@ -119,7 +123,7 @@ def page(browser, base_url: str):  # type: ignore[no-untyped-def]
     assert errors == [], errors
 
 
-def login(page, user: str, password: str = "kpilot-demo") -> None:  # type: ignore[no-untyped-def]
+def login(page: "Page", user: str, password: str = "kpilot-demo") -> None:
     """Log in through the login form and wait for the app's menu."""
     page.goto("/")
     page.fill("#username", user)
@@ -128,8 +132,8 @@ def login(page, user: str, password: str = "kpilot-demo") -> None:  # type: igno
     page.wait_for_selector("#logout")
 
 
-def api(page, path: str) -> dict:  # type: ignore[no-untyped-def, type-arg]
-    """GET an API path with the page's own session cookie (what the page itself may see)."""
+def api(page: "Page", path: str) -> Any:
+    """GET an API path with the page's own session cookie (what the page itself may see): its JSON body."""
     r = page.request.get(f"/api/v1{path}")
     assert r.ok, f"{path}: {r.status} {r.text()}"
-    return r.json()  # type: ignore[no-any-return]
+    return r.json()

@@ -18,20 +18,21 @@ def _yuan(fen: int) -> str:
     return f"{fen / 100:,.2f} 元"
 
 
-def _new_page(browser, base_url: str):  # type: ignore[no-untyped-def]
+def _new_page(browser, base_url: str):
     context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900}, locale="zh-CN")
     context.set_default_timeout(30_000)
     return context, context.new_page()
 
 
-def _allocation(page) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _allocation(page) -> dict[str, Any]:
     pool = api(page, f"{PAY}/pools")["data"][0]
-    return api(page, f"{PAY}/pools/{pool['id']}/allocation")
+    allocation: dict[str, Any] = api(page, f"{PAY}/pools/{pool['id']}/allocation")
+    return allocation
 
 
 def test_hr_edits_waits_for_the_review_decides_it_and_approves(
     page, browser, base_url: str, demo_url: str, screenshots: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     login(page, "hr")
     page.click('nav a[data-page="pools"]')
     page.wait_for_selector("#alloc-sum")
@@ -115,7 +116,7 @@ def test_hr_edits_waits_for_the_review_decides_it_and_approves(
 
 def test_a_rating_through_the_page_is_stored_and_read_back_only_in_aggregate(
     page, browser, base_url: str, demo_url: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     login(page, "employee")
     page.click('nav a[data-page="ratings"]')
     page.wait_for_selector("#rating-summary table")
@@ -143,7 +144,7 @@ def test_a_rating_through_the_page_is_stored_and_read_back_only_in_aggregate(
 
     # A cross-department rating through the form is stored: HR sees one more cross rating of that person.
     page.select_option("#r-kind", "cross")
-    ratee = int(page.locator("#r-ratee option").first.get_attribute("value"))  # type: ignore[arg-type]
+    ratee = int(page.locator("#r-ratee option").first.get_attribute("value"))
     page.select_option("#r-ratee", str(ratee))
     page.select_option("#r-score", "3.5")
     context, hr = _new_page(browser, base_url)
@@ -164,7 +165,7 @@ def test_a_rating_through_the_page_is_stored_and_read_back_only_in_aggregate(
     assert "只能评一次" in page.inner_text("#rating-msg")
 
 
-def test_employee_menu_has_no_hr_pay_pages_and_their_addresses_are_refused(page) -> None:  # type: ignore[no-untyped-def]
+def test_employee_menu_has_no_hr_pay_pages_and_their_addresses_are_refused(page) -> None:
     login(page, "employee")
     for p in ("bonus", "ratings"):
         assert page.locator(f'nav a[data-page="{p}"]').count() == 1
@@ -178,7 +179,7 @@ def test_employee_menu_has_no_hr_pay_pages_and_their_addresses_are_refused(page)
         assert page.locator("#alloc-sum, #cal-company, [data-review]").count() == 0
 
 
-def test_hr_saves_the_inventory_and_a_concurrent_change_is_explained(page) -> None:  # type: ignore[no-untyped-def]
+def test_hr_saves_the_inventory_and_a_concurrent_change_is_explained(page) -> None:
     login(page, "hr")
     page.click('nav a[data-page="positions"]')
     page.wait_for_selector("#inv-save")
@@ -217,7 +218,7 @@ def test_hr_saves_the_inventory_and_a_concurrent_change_is_explained(page) -> No
     )
 
 
-def test_the_english_switch_shows_english_on_a_pay_page(page) -> None:  # type: ignore[no-untyped-def]
+def test_the_english_switch_shows_english_on_a_pay_page(page) -> None:
     login(page, "hr")
     page.click("#lang")
     page.click('nav a[data-page="calibration"]')

@@ -10,7 +10,7 @@ def _num(v: float, digits: int = 1) -> str:
     return f"{round(v, digits):,.{digits}f}".rstrip("0").rstrip(".")
 
 
-def test_employee_reads_the_plan(page, screenshots: Path) -> None:  # type: ignore[no-untyped-def]
+def test_employee_reads_the_plan(page, screenshots: Path) -> None:
     login(page, "employee")
     page.wait_for_selector("#score-total")
     plan = api(page, "/me/plan?lang=zh")
@@ -50,7 +50,7 @@ def test_employee_reads_the_plan(page, screenshots: Path) -> None:  # type: igno
     )
 
 
-def test_manager_drafts_edits_with_a_broken_guard_fixes_and_publishes(page, screenshots: Path) -> None:  # type: ignore[no-untyped-def]
+def test_manager_drafts_edits_with_a_broken_guard_fixes_and_publishes(page, screenshots: Path) -> None:
     page.on("dialog", lambda d: d.accept())
     login(page, "manager")
     assert page.locator("h1").inner_text() == "我的团队"
@@ -70,7 +70,9 @@ def test_manager_drafts_edits_with_a_broken_guard_fixes_and_publishes(page, scre
     page.select_option("#d-period", str(period["id"]))
     page.click("#d-request")
     page.wait_for_selector("#draft-title")
-    draft_id = int(re.search(r"id=(\d+)", page.url).group(1))  # type: ignore[union-attr]
+    shown = re.search(r"id=(\d+)", page.url)
+    assert shown is not None, page.url
+    draft_id = int(shown.group(1))
     draft = api(page, f"/goal-drafts/{draft_id}")
     assert draft["status"] == "draft"
     kpis = draft["draft"]["department"]["kpis"]
@@ -104,7 +106,7 @@ def test_manager_drafts_edits_with_a_broken_guard_fixes_and_publishes(page, scre
     page.screenshot(path=screenshots / "manager-draft-published.png", full_page=True)
 
 
-def test_hr_approves_a_weight_proposal(page, screenshots: Path) -> None:  # type: ignore[no-untyped-def]
+def test_hr_approves_a_weight_proposal(page, screenshots: Path) -> None:
     login(page, "hr")
     assert page.locator("h1").inner_text() == "权重审批"
     pending = api(page, "/weight-proposals?status=pending")["data"]

@@ -10,7 +10,7 @@ from core.security import create_token
 from tests.web.conftest import api, login
 
 
-def test_language_switch_from_chinese_to_english(page, screenshots: Path) -> None:  # type: ignore[no-untyped-def]
+def test_language_switch_from_chinese_to_english(page, screenshots: Path) -> None:
     page.goto("/")
     assert page.inner_text("h1") == "登录 kpilot"
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
@@ -28,7 +28,7 @@ def test_language_switch_from_chinese_to_english(page, screenshots: Path) -> Non
     assert page.inner_text('nav a[data-page="plan"]') == "我的计划"
 
 
-def test_logout_ends_the_session(page) -> None:  # type: ignore[no-untyped-def]
+def test_logout_ends_the_session(page) -> None:
     login(page, "manager")
     assert page.request.get("/api/v1/me").status == 200
     page.click("#logout")
@@ -38,7 +38,7 @@ def test_logout_ends_the_session(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_selector("#login-submit")  # back to the login page, not the team
 
 
-def test_an_expired_session_returns_to_login_with_a_message(page, web_app, base_url: str, screenshots: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_expired_session_returns_to_login_with_a_message(page, web_app, base_url: str, screenshots: Path) -> None:
     login(page, "employee")
     me = api(page, "/me")
     settings = web_app.state.settings
@@ -59,7 +59,7 @@ def test_an_expired_session_returns_to_login_with_a_message(page, web_app, base_
     page.wait_for_selector("#score-total")
 
 
-def test_a_post_without_the_csrf_token_is_refused(page) -> None:  # type: ignore[no-untyped-def]
+def test_a_post_without_the_csrf_token_is_refused(page) -> None:
     login(page, "hr")
     status = page.evaluate(
         "async () => (await fetch('/api/v1/alerts/run', {method: 'POST', credentials: 'same-origin'})).status"
@@ -76,7 +76,7 @@ def test_a_post_without_the_csrf_token_is_refused(page) -> None:  # type: ignore
     assert "kpilot_session" not in page.evaluate("document.cookie")
 
 
-def test_phone_width_has_no_sideways_scrolling(browser, base_url: str, screenshots: Path) -> None:  # type: ignore[no-untyped-def]
+def test_phone_width_has_no_sideways_scrolling(browser, base_url: str, screenshots: Path) -> None:
     context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     try:
@@ -89,7 +89,7 @@ def test_phone_width_has_no_sideways_scrolling(browser, base_url: str, screensho
         context.close()
 
 
-def test_swagger_ui_loads_nothing_from_outside(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_swagger_ui_loads_nothing_from_outside(page, base_url: str) -> None:
     seen: list[str] = []
     page.on("request", lambda r: seen.append(r.url))
     page.goto("/docs")

@@ -35,7 +35,7 @@ def _file(name: str, text: str) -> dict[str, object]:
     return {"name": name, "mimeType": "text/csv", "buffer": text.encode("utf-8")}
 
 
-def test_setup_org_preview_and_sales_mapping(page, screenshots: Path) -> None:  # type: ignore[no-untyped-def]
+def test_setup_org_preview_and_sales_mapping(page, screenshots: Path) -> None:
     login(page, "boss", PASSWORD)
     page.goto("/#/setup")
     page.wait_for_selector("#company-form")

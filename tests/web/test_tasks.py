@@ -8,7 +8,7 @@ import pytest
 from tests.web.conftest import api, login
 
 
-def test_employee_plans_a_task_and_the_manager_comments(page, browser, base_url: str, screenshots: Path) -> None:  # type: ignore[no-untyped-def]
+def test_employee_plans_a_task_and_the_manager_comments(page, browser, base_url: str, screenshots: Path) -> None:
     login(page, "employee")
     if page.request.get("/api/v1/me/reminders").status == 404:
         pytest.skip("this server has no tasks API (GET /api/v1/me/reminders)")

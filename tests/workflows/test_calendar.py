@@ -14,7 +14,7 @@ from workflows.goals.calendar import run_calendar
 from workflows.goals.catalogue import live_catalogue, seed_rows
 
 
-def test_a_fresh_install_gets_its_catalogue_and_periods(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_fresh_install_gets_its_catalogue_and_periods(tmp_path) -> None:
     from core.migrate import upgrade
 
     url = fresh_db_url("sqlite", tmp_path, "fresh")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import delete, select, update
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from assistant.guards import ungrounded_numbers
 from assistant.report_facts import fact_numbers
+from assistant.schemas import Lang
 from assistant.texts import detect_language
 from core.db import session_factory
 from core.tables import CoachingAlert, Employee, Indicator, KpiActual, KpiAssignment, Period
@@ -41,12 +43,15 @@ def _emp(session: Session, code: str) -> Employee:
     return session.execute(select(Employee).where(Employee.code == code)).scalar_one()
 
 
-def _planted(demo: DemoCompany, kind: str) -> dict:
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+
+def _planted(demo: DemoCompany, kind: str) -> dict[str, Any]:
     return next(a for a in demo.anomalies if a["kind"] == kind)
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_demo_reports_are_grounded_and_in_language(session: Session, demo: DemoCompany, lang: str) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_demo_reports_are_grounded_and_in_language(session: Session, demo: DemoCompany, lang: Lang) -> None:
     codes = [e["code"] for e in demo.employees][::10] + [_planted(demo, "early_warning")["employee_code"]]
     for code in codes:
         plan = coaching.plan_for(session, _emp(session, code), lang=lang, today=demo.today)
@@ -66,8 +71,9 @@ def test_planted_early_warning_is_stored_for_owner_and_manager(session: Session,
     assert match and match[0].manager_id == owner.manager_id and match[0].days >= 3
     assert match[0].end_date == planted["dates"][-1]
     plan = coaching.plan_for(session, owner, lang="en", today=demo.today)
-    assert any(w.code == planted["indicator_code"] for w in plan.facts.warnings)  # type: ignore[union-attr]
-    assert plan.alerts and "consecutive days" in plan.report.text  # type: ignore[union-attr]
+    assert plan.facts is not None and plan.report is not None
+    assert any(w.code == planted["indicator_code"] for w in plan.facts.warnings)
+    assert plan.alerts and "consecutive days" in plan.report.text
     assert plan.training[0].kpi_code == planted["indicator_code"]
 
 
@@ -98,6 +104,7 @@ def test_injected_drop_gives_a_warning(session: Session, demo: DemoCompany) -> N
         )
     ).scalar_one()
     last_days = [demo.today - timedelta(days=k) for k in (1, 2, 3)]
+    assert line.target_low is not None
     session.execute(
         update(KpiActual)
         .where(KpiActual.assignment_id == line.id, KpiActual.as_of.in_(last_days))
@@ -138,11 +145,12 @@ def test_injected_inflation_is_flagged(session: Session, demo: DemoCompany) -> N
     for a in session.execute(
         select(KpiAssignment).where(KpiAssignment.period_id == period.id, KpiAssignment.employee_id.in_(team))
     ).scalars():
-        direction = session.get(Indicator, a.indicator_id).direction  # type: ignore[union-attr]
-        value = a.target * 1.25 if direction == "higher" else a.target / 1.25
+        indicator = session.get(Indicator, a.indicator_id)
+        assert indicator is not None and a.target is not None
+        value = a.target * 1.25 if indicator.direction == "higher" else a.target / 1.25
         session.execute(update(KpiActual).where(KpiActual.assignment_id == a.id).values(value=value))
 
-    def flagged(check: str, flags: list[dict]) -> bool:  # type: ignore[type-arg]
+    def flagged(check: str, flags: list[dict[str, Any]]) -> bool:
         return any(f["check"] == check and f["subject"] == f"team:{lead['code']}" for f in flags)
 
     session.flush()
@@ -155,29 +163,32 @@ def test_injected_inflation_is_flagged(session: Session, demo: DemoCompany) -> N
 def test_counterfactual_name_gender_age_do_not_change_scores_or_words(session: Session, demo: DemoCompany) -> None:
     code = next(e["code"] for e in demo.employees if e["position_code"] == "designer")
     emp = _emp(session, code)
-    before = {lang: coaching.plan_for(session, emp, lang=lang, today=demo.today) for lang in ("zh", "en")}
+    before = {lang: coaching.plan_for(session, emp, lang=lang, today=demo.today) for lang in LANGS}
     emp.name_zh, emp.name_en = "欧阳娜娜", "Ouyang Nana"
     emp.gender = "male" if emp.gender == "female" else "female"
     emp.birth_year = 1960 if (emp.birth_year or 2000) > 1980 else 2001
     session.flush()
-    for lang in ("zh", "en"):
+    for lang in LANGS:
         after = coaching.plan_for(session, emp, lang=lang, today=demo.today)
-        assert after.score == before[lang].score
-        assert after.report.text == before[lang].report.text  # type: ignore[union-attr]
+        earlier = before[lang]
+        assert after.score == earlier.score
+        assert after.report is not None and earlier.report is not None
+        assert after.report.text == earlier.report.text
         assert [r.model_dump() for r in after.training] == [r.model_dump() for r in before[lang].training]
 
 
 def test_plan_without_ended_period_has_kpis_but_no_report(session: Session, demo: DemoCompany) -> None:
     emp = _emp(session, demo.employees[5]["code"])
     first = session.execute(select(Period).where(Period.kind == "month").order_by(Period.start_date)).scalars().first()
-    plan = coaching.plan_for(session, emp, lang="en", today=first.start_date + timedelta(days=3))  # type: ignore[union-attr]
+    assert first is not None
+    plan = coaching.plan_for(session, emp, lang="en", today=first.start_date + timedelta(days=3))
     assert plan.report is None and plan.training == [] and plan.notes
     assert plan.current_period is not None and plan.kpis
-    assert plan.current_period.start_date <= first.start_date + timedelta(days=3) <= plan.current_period.end_date  # type: ignore[union-attr]
+    assert plan.current_period.start_date <= first.start_date + timedelta(days=3) <= plan.current_period.end_date
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_period_without_actuals_is_a_plan_not_a_review(session: Session, demo: DemoCompany, lang: str) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_period_without_actuals_is_a_plan_not_a_review(session: Session, demo: DemoCompany, lang: Lang) -> None:
     emp = _emp(session, demo.employees[20]["code"])
     before = coaching.plan_for(session, emp, lang=lang, today=demo.today)
     review = before.review_period

@@ -2,6 +2,7 @@
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from assistant.guards import check_draft
 from assistant.schemas import GoalDraft as DraftModel
@@ -39,19 +40,19 @@ def flow_db(demo_url: str) -> str:
     return demo_url
 
 
-def _caller(s, username: str) -> Caller:  # type: ignore[no-untyped-def]
+def _caller(s: Session, username: str) -> Caller:
     u = s.execute(select(User).where(User.username == username)).scalar_one()
     return Caller(user_id=u.id, username=u.username, role=u.role, employee_id=u.employee_id)
 
 
-def _quarter(s) -> Period:  # type: ignore[no-untyped-def]
+def _quarter(s: Session) -> Period:
     today = get_clock().today()
     return s.execute(
         select(Period).where(Period.kind == "quarter", Period.start_date <= today, Period.end_date >= today)
     ).scalar_one()
 
 
-def _dept(s, code: str) -> Department:  # type: ignore[no-untyped-def]
+def _dept(s: Session, code: str) -> Department:
     return s.execute(select(Department).where(Department.code == code)).scalar_one()
 
 

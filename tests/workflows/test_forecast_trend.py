@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from core.clock import get_clock
 from core.db import session_scope
@@ -21,14 +22,14 @@ from workflows.forecasts.schemas import ForecastCreate
 from workflows.org.users import caller_for
 
 
-def _next_quarter(session) -> Period:  # type: ignore[no-untyped-def]
+def _next_quarter(session: Session) -> Period:
     today = get_clock().today()
     return session.execute(
         select(Period).where(Period.kind == "quarter", Period.start_date > today).order_by(Period.start_date).limit(1)
     ).scalar_one()
 
 
-def _sales(session, shop_id: int, start: date, end: date) -> float:  # type: ignore[no-untyped-def]
+def _sales(session, shop_id: int, start: date, end: date) -> float:
     total = session.execute(
         select(func.sum(SalesDaily.sales)).where(
             SalesDaily.shop_id == shop_id, SalesDaily.ds >= start, SalesDaily.ds <= end

@@ -124,7 +124,9 @@ def test_a_forecast_whose_worker_died_on_its_last_attempt_is_failed_with_the_rea
     claimed = queue.claim(demo_url, "killed-worker", lease_s=0.5)
     assert claimed is not None and claimed.kind == "forecast"
     with session_scope(demo_url) as session:  # the dead worker had started it
-        session.get(ForecastJob, fid).status = "running"  # type: ignore[union-attr]
+        started = session.get(ForecastJob, fid)
+        assert started is not None
+        started.status = "running"
     time.sleep(1.0)
     _worker(demo_url, "alive").run_once()
     with session_scope(demo_url, write=False) as session:
@@ -140,4 +142,5 @@ def test_a_job_without_its_own_limit_is_tried_as_often_as_the_workers_setting(de
     claimed = queue.claim(demo_url, "w", lease_s=3.0, max_attempts=7)
     assert claimed is not None and claimed.id == job_id and claimed.max_attempts == 7
     with session_scope(demo_url, write=False) as session:
-        assert session.get(Job, job_id).max_attempts == 7  # type: ignore[union-attr]
+        job = session.get(Job, job_id)
+        assert job is not None and job.max_attempts == 7

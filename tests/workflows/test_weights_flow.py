@@ -18,6 +18,7 @@ from demo.company import generate_demo_company
 from kpi.rules import round_to_100
 from workflows.weights import flows as weights
 from workflows.weights.data import current_weights, history_frame
+from workflows.weights.decide import next_month
 from workflows.weights.schemas import WeightProposalApprove, WeightProposalCreate
 
 
@@ -40,8 +41,8 @@ def _dept(url: str, code: str) -> int:
 
 
 def test_next_month_and_rounding() -> None:
-    assert weights.next_month(date(2026, 11, 27)) == (date(2026, 12, 1), "2026-12")
-    assert weights.next_month(date(2026, 12, 31)) == (date(2027, 1, 1), "2027-01")
+    assert next_month(date(2026, 11, 27)) == (date(2026, 12, 1), "2026-12")
+    assert next_month(date(2026, 12, 31)) == (date(2027, 1, 1), "2027-01")
     rounded = round_to_100({"a": 1.0, "b": 1.0, "c": 1.0})
     assert sum(round(v * 100) for v in rounded.values()) == 10_000 and sorted(rounded.values()) == [33.33, 33.33, 33.34]
     assert round_to_100({"a": 5.0, "b": 40.0, "c": 55.0}) == {"a": 5.0, "b": 40.0, "c": 55.0}
@@ -64,7 +65,8 @@ def test_history_from_stored_actuals_matches_the_generator(flow_db: str) -> None
 def test_current_weights_come_from_the_latest_set_else_from_assignments(flow_db: str) -> None:
     hr_dept = _dept(flow_db, "hr")
     with session_scope(flow_db) as s:
-        assert current_weights(s, hr_dept).source.startswith("weight_set v")  # type: ignore[union-attr]
+        latest = current_weights(s, hr_dept)
+        assert latest is not None and latest.source.startswith("weight_set v")
         s.execute(delete(WeightSet).where(WeightSet.department_id == hr_dept))
         derived = current_weights(s, hr_dept)
         s.rollback()
