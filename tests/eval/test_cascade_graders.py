@@ -453,10 +453,10 @@ def test_flagged_inconsistent_drivers_and_template_pass() -> None:
     d = good_draft()
     _break_explicit_product(d)
     d.flags.append("explicit_drivers_inconsistent:KR1")
-    assert g.explicit_kr_consistency(d, SAMPLE)[0]
+    assert g.GRADERS["explicit_kr_consistency"](d, SAMPLE)[0]
     _break_template(d)
     d.flags.append("needs_target:ops:ad_revenue")
-    assert g.template_marked(d, SAMPLE) == (True, "")
+    assert g.GRADERS["template_marked"](d, SAMPLE) == (True, "")
 
 
 def test_good_draft_round_trips() -> None:

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.draft import draft_goals
-from assistant.schemas import KPI, GoalDraft, TargetRange
+from assistant.schemas import KPI, DepartmentDraft, GoalDraft, TargetRange
 from assistant.target_plan import OUTSIDE_RANGE
 from workflows.drafts.edit import apply_edits
 from workflows.drafts.schemas import KpiEdit
@@ -87,7 +87,7 @@ def test_every_draft_accepts_a_no_op_and_a_weights_only_patch(case: tuple[str, s
             assert {k.code: k.weight for k in department(edited, dept.code).kpis}[heavy.code] == heavy.weight - 1
 
 
-def department(d: GoalDraft, code: str):  # type: ignore[no-untyped-def]
+def department(d: GoalDraft, code: str) -> DepartmentDraft:
     return next(x for x in d.departments if x.code == code)
 
 
