@@ -61,7 +61,7 @@ def _mentioned_departments(text: str, depts: list[str], *, named: bool = False) 
     return found
 
 
-def _owner(kr: KeyResult, depts: list[str], flags: list[str]) -> str:
+def owner_of(kr: KeyResult, depts: list[str], flags: list[str]) -> str:
     """The department that gets a company KR: the one it names; else the department that controls its
     indicator; else one the text speaks of; else the department of the most similar catalogue indicator
     (flagged as a guess); else operations (flagged)."""
@@ -214,7 +214,7 @@ def assign(
         if kr.id in served:
             continue
         found = cat.get(kr.metric or "")
-        owner = _owner(kr, depts, flags)
+        owner = owner_of(kr, depts, flags)
         if found is None:
             # Not in the catalogue: a department KPI all the same, and HR is asked to add the indicator (the draft
             # carries a suggestion: name, unit, direction); publishing adds it to the catalogue.

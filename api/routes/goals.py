@@ -22,9 +22,12 @@ from workflows.goals.schemas import (
     IndicatorCreate,
     IndicatorPublic,
     IndicatorUpdate,
+    KrReadingPublic,
+    KrReadingRequest,
     ObjectiveCreate,
     ObjectivePublic,
     PeriodCreate,
+    PeriodDefaults,
     PeriodPublic,
     PeriodUpdate,
     ScorecardRules,
@@ -42,6 +45,16 @@ def list_periods(
     kind: Annotated[PeriodKind | None, Query()] = None,
 ) -> Page[PeriodPublic]:
     return page(PeriodPublic, goals.list_periods(session, kind=kind, limit=p.limit, offset=p.offset))
+
+
+@router.get(
+    "/periods/defaults",
+    response_model=PeriodDefaults,
+    tags=["periods"],
+    summary="Which period selectors open on: the running month and quarter, the next quarter for drafts",
+)
+def period_defaults(session: SessionDep, _caller: CanReadPeriods) -> PeriodDefaults:
+    return goals.period_defaults(session)
 
 
 @router.get("/periods/{period_id}", response_model=PeriodPublic, tags=["periods"], summary="One period")
@@ -147,6 +160,16 @@ def list_objectives(
         session, caller, period_id=period_id, level=level, limit=p.limit, offset=p.offset
     )
     return page(ObjectivePublic, ([goals.objective_view(session, o) for o in items], count))
+
+
+@router.post(
+    "/objectives/reading",
+    response_model=KrReadingPublic,
+    tags=["okr"],
+    summary="How a key result will be read: indicator, target, deadline and the department that carries it",
+)
+def read_key_result(body: KrReadingRequest, session: SessionDep, _caller: CanReadOkr) -> KrReadingPublic:
+    return goals.read_key_result(session, body)
 
 
 @router.get("/objectives/{objective_id}", response_model=ObjectivePublic, tags=["okr"], summary="One objective")

@@ -48,8 +48,18 @@ def _ids(url: str) -> dict[str, int]:
     return out
 
 
-def _draft(api: TestClient, headers: dict[str, str], dept: int, period: int, lang: str = "zh", **extra: str):
-    return api.post(API, headers={**headers, **extra}, json={"department_id": dept, "period_id": period, "lang": lang})
+def _draft(
+    api: TestClient,
+    headers: dict[str, str],
+    dept: int,
+    period: int,
+    lang: str = "zh",
+    again: bool = False,
+    **extra: str,
+):
+    """Ask for a draft; `again`: a new one even when the department has an open draft for the period."""
+    body = {"department_id": dept, "period_id": period, "lang": lang, "again": again}
+    return api.post(API, headers={**headers, **extra}, json=body)
 
 
 def _check_scorecards(view: dict[str, Any]) -> None:
@@ -65,8 +75,8 @@ def _check_scorecards(view: dict[str, Any]) -> None:
 
 def test_manager_drafts_edits_publishes_and_the_employee_sees_the_kpis(api, auth, drafts_db) -> None:
     ids = _ids(drafts_db)
-    r = _draft(api, auth["manager"], ids["ops"], ids["quarter"])
-    assert r.status_code == 201, r.text
+    r = _draft(api, auth["manager"], ids["ops"], ids["quarter"], again=True)
+    assert r.status_code == 201, r.text[:500]
     draft, etag = r.json(), r.headers["etag"]
     assert draft["status"] == "draft" and draft["provider"] == "offline" and etag == '"1"'
     view = draft["draft"]
@@ -278,15 +288,15 @@ def test_openai_provider_on_a_dead_port_gives_a_flagged_fallback(drafts_db, monk
     with TestClient(create_app(make_settings(drafts_db)), raise_server_exceptions=False) as c:
         token = c.post("/api/v1/auth/token", data={"username": "manager", "password": "kpilot-demo"}).json()
         h = {"Authorization": f"Bearer {token['access_token']}"}
-        r = _draft(c, h, ids["ops"], ids["quarter"])
-        assert r.status_code == 201, r.text
+        r = _draft(c, h, ids["ops"], ids["quarter"], again=True)
+        assert r.status_code == 201, r.text[:500]
         body = r.json()
         assert body["provider"] == "openai"
         fallbacks = [f for f in body["flags"] if f.startswith("fallback:")]
         assert "fallback:department:ops" in fallbacks
         assert all(f.startswith(("fallback:department:ops", "fallback:role:ops/")) for f in fallbacks)
         _check_scorecards(body["draft"])
-        again = _draft(c, h, ids["ops"], ids["quarter"])  # a fallback is never served from the cache
+        again = _draft(c, h, ids["ops"], ids["quarter"], again=True)  # a fallback is never served from the cache
         assert again.status_code == 201 and again.json()["source_draft_id"] is None
 
 
@@ -303,8 +313,8 @@ def test_an_indicator_hr_adds_through_the_api_can_go_on_a_draft(api, auth, draft
     made = api.post("/api/v1/indicators", headers=auth["hr"], json=new)
     assert made.status_code == 201, made.text
     ids = _ids(drafts_db)
-    r = _draft(api, auth["hr"], ids["design"], ids["quarter"], lang="zh")
-    assert r.status_code == 201, r.text
+    r = _draft(api, auth["hr"], ids["design"], ids["quarter"], lang="zh", again=True)
+    assert r.status_code == 201, r.text[:500]
     url, kpis = f"{API}/{r.json()['id']}", r.json()["draft"]["department"]["kpis"]
     # Swap the last department KPI for the new indicator at the same weight: the sum stays 100.
     last = kpis[-1]
@@ -321,3 +331,39 @@ def test_an_indicator_hr_adds_through_the_api_can_go_on_a_draft(api, auth, draft
     assert added["target"]["value"] == 5000 and last["code"] not in {
         k["code"] for k in ok.json()["draft"]["department"]["kpis"]
     }
+
+
+def test_one_open_draft_per_department_and_period_and_the_default_period(api, auth, drafts_db) -> None:
+    """Asking again returns the open draft (no pile of #1, #2, ...); after the company's OKRs change it says
+    the inputs changed, and `again` drafts an alternative. Selectors open on the next quarter for drafts."""
+    ids = _ids(drafts_db)
+    first = _draft(api, auth["hr"], ids["cs"], ids["quarter"], again=True)
+    assert first.status_code == 201, first.text[:500]
+    second = _draft(api, auth["hr"], ids["cs"], ids["quarter"])
+    assert second.status_code == 200 and second.json()["id"] == first.json()["id"]
+    assert second.json()["existing"] is True and second.json()["inputs_changed"] is False
+    objective = api.get(f"/api/v1/objectives?period_id={ids['quarter']}&level=company", headers=auth["hr"]).json()[
+        "data"
+    ][0]
+    got = api.get(f"/api/v1/objectives/{objective['id']}", headers=auth["hr"])
+    kr = got.json()["key_results"][0]
+    edited = api.patch(
+        f"/api/v1/objectives/{objective['id']}",
+        json={"key_results": [{"code": kr["code"], "title": kr["title"] + "（修订）"}]},
+        headers={**auth["hr"], "If-Match": got.headers["etag"]},
+    )
+    assert edited.status_code == 200, edited.text
+    third = _draft(api, auth["hr"], ids["cs"], ids["quarter"])
+    assert third.json()["id"] == first.json()["id"] and third.json()["inputs_changed"] is True
+    alt = api.post(
+        "/api/v1/goal-drafts",
+        json={"department_id": ids["cs"], "period_id": ids["quarter"], "lang": "zh", "again": True},
+        headers=auth["hr"],
+    )
+    assert alt.status_code == 201 and alt.json()["id"] != first.json()["id"]
+    defaults = api.get("/api/v1/periods/defaults", headers=auth["hr"]).json()
+    today = defaults["today"]
+    nxt = api.get(f"/api/v1/periods/{defaults['next_quarter']}", headers=auth["hr"]).json()
+    assert nxt["kind"] == "quarter" and nxt["start_date"] > today
+    month = api.get(f"/api/v1/periods/{defaults['running_month']}", headers=auth["hr"]).json()
+    assert month["start_date"] <= today <= month["end_date"]

@@ -96,8 +96,8 @@ def _created_or_existing(
     session: Session, caller: Caller, data: DraftCreate, settings: Settings | None
 ) -> tuple[int, dict[str, Any]]:
     """201 for a new draft; 200 with `existing: true` when an identical open draft is returned instead."""
-    row, created = draft_or_existing(session, caller, data, settings)
-    return (201 if created else 200), {**detail(row), "existing": not created}
+    row, created, changed = draft_or_existing(session, caller, data, settings)
+    return (201 if created else 200), {**detail(row), "existing": not created, "inputs_changed": changed}
 
 
 def detail(row: GoalDraft) -> dict[str, Any]:
@@ -115,9 +115,10 @@ def create_draft(session: Session, caller: Caller, data: DraftCreate, settings: 
 
 def draft_or_existing(
     session: Session, caller: Caller, data: DraftCreate, settings: Settings | None
-) -> tuple[GoalDraft, bool]:
-    """(draft, created): a new draft (or one reusing an identical earlier draft's body), or the still-open
-    draft of identical inputs unless `data.again`; a new draft is audited; the caller commits."""
+) -> tuple[GoalDraft, bool, bool]:
+    """(draft, created, inputs changed): a new draft (or one reusing an identical earlier draft's body), or,
+    unless `data.again`, the department's open draft for the period (the identical one first); a new draft is
+    audited; the caller commits."""
     dept = _department_for(session, caller, data.department_id)
     period = session.get(Period, data.period_id)
     if period is None:
@@ -128,7 +129,7 @@ def draft_or_existing(
 
 def _create_draft(
     session: Session, caller: Caller, data: DraftCreate, dept: Department, period: Period, settings: Settings | None
-) -> tuple[GoalDraft, bool]:
+) -> tuple[GoalDraft, bool, bool]:
     inputs = read_inputs(session, dept, period, data.lang)
     if not inputs.forecasts and settings is not None and settings.draft_forecast:
         # The sales range needs every shop's forecast: start (or join) one for all shops, whoever asks.
@@ -142,9 +143,13 @@ def _create_draft(
         inputs, department_id=dept.id, period_id=period.id, lang=data.lang, provider=cache_key(config)
     )
     if not data.again:
-        open_draft = reuse.open_identical(session, dept.id, period.id, digest)
+        # One open draft per department and period: the identical one, else the open one (the answer says
+        # when its inputs changed since; `again` drafts an alternative).
+        open_draft = reuse.open_identical(session, dept.id, period.id, digest) or reuse.open_for(
+            session, dept.id, period.id
+        )
         if open_draft is not None:
-            return open_draft, False
+            return open_draft, False, open_draft.input_hash != digest
     source = reuse.cached(session, digest)
     if source is not None:
         body = dict(source.draft)
@@ -178,7 +183,7 @@ def _create_draft(
     session.add(row)
     session.flush()
     audit.record(session, actor=caller, action="create", entity="goal_draft", entity_id=row.id, after=_audit_view(row))
-    return row, True
+    return row, True, False
 
 
 def list_drafts(

@@ -47,6 +47,17 @@ def open_identical(session: Session, department_id: int, period_id: int, digest:
     )
 
 
+def open_for(session: Session, department_id: int, period_id: int) -> GoalDraft | None:
+    """The department's open draft for the period, whatever it was made from: one open draft per department and
+    period unless the manager asks for an alternative (a draft the model failed on is asked again)."""
+    return newest_usable(
+        session,
+        GoalDraft.department_id == department_id,
+        GoalDraft.period_id == period_id,
+        GoalDraft.status == "draft",
+    )
+
+
 def cached(session: Session, digest: str) -> GoalDraft | None:
     """The newest unedited draft of identical inputs; fallbacks are not reused, so a recovered model is asked."""
     return newest_usable(session, GoalDraft.input_hash == digest, GoalDraft.edited.is_(False))

@@ -83,7 +83,14 @@ class GoalDraftDetail(GoalDraftPublic):
         "ask for the draft again when it is done to get target ranges.",
     )
     existing: bool = Field(
-        default=False, description="True when an open draft of identical inputs was returned instead of a new one."
+        default=False,
+        description="True when the department's open draft for the period was returned instead of a new one "
+        "(one open draft per department and period; send `again: true` for an alternative).",
+    )
+    inputs_changed: bool = Field(
+        default=False,
+        description="True when that open draft was made from inputs that changed since (company OKRs, forecasts, "
+        "org, last period's actuals): `again: true` drafts from the current ones.",
     )
 
 

@@ -7,10 +7,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from assistant.guards import MAX_KPIS
+from assistant.kr_reading import read_kr
+from core.clock import clock_of
 from core.errors import InvalidInput, NotFound
 from core.security import Caller
 from core.tables import Employee, Indicator, KeyResult, Objective, Period
 from kpi.rules import WEIGHT_SUM_TOLERANCE, WEIGHT_TOTAL
+from workflows.goals.catalogue import live_scope
 from workflows.goals.reach import ensure_may_plan as ensure_may_plan
 from workflows.goals.reach import ensure_not_self as ensure_not_self
 from workflows.goals.reach import may_read_owner, owner_check
@@ -23,9 +26,12 @@ from workflows.goals.schemas import (
     IndicatorPublic,
     IndicatorUpdate,
     KeyResultPublic,
+    KrReadingPublic,
+    KrReadingRequest,
     ObjectiveCreate,
     ObjectivePublic,
     PeriodCreate,
+    PeriodDefaults,
     PeriodPublic,
     PeriodUpdate,
     ScorecardRules,
@@ -58,6 +64,38 @@ def list_periods(session: Session, *, kind: str | None, limit: int, offset: int)
     if kind:
         stmt = stmt.where(Period.kind == kind)
     return common.paginate(session, stmt, limit=limit, offset=offset)
+
+
+def read_key_result(session: Session, data: KrReadingRequest) -> KrReadingPublic:
+    """A key result as a goal draft will read it (the catalogue in force, HR's indicators included)."""
+    with live_scope(session):
+        return KrReadingPublic.model_validate(read_kr(data.title, data.lang).model_dump())
+
+
+def period_defaults(session: Session) -> PeriodDefaults:
+    """The periods selectors open on, by the service's clock (`PeriodDefaults`)."""
+    today = clock_of(session).today()
+    running = sorted(
+        session.execute(select(Period).where(Period.start_date <= today, Period.end_date >= today)).scalars(),
+        key=lambda p: (p.end_date - p.start_date, p.id),
+    )
+    nxt = session.execute(
+        select(Period.id)
+        .where(Period.kind == "quarter", Period.start_date > today)
+        .order_by(Period.start_date, Period.id)
+        .limit(1)
+    ).scalar_one_or_none()
+
+    def first(kind: str) -> int | None:
+        return next((p.id for p in running if p.kind == kind), None)
+
+    return PeriodDefaults(
+        today=today,
+        running_month=first("month"),
+        running_quarter=first("quarter"),
+        running=running[0].id if running else None,
+        next_quarter=nxt,
+    )
 
 
 def get_period(session: Session, period_id: int) -> Period:

@@ -37,6 +37,39 @@ class PeriodPublic(Public):
     version: int
 
 
+class PeriodDefaults(BaseModel):
+    """Which period a selector opens on, by the service's clock: the running one for reading and scoring, the
+    next quarter for goal drafts (None when no such period exists yet)."""
+
+    today: date
+    running_month: int | None = Field(description="The month running today.")
+    running_quarter: int | None = Field(description="The quarter running today.")
+    running: int | None = Field(description="The shortest period running today (a campaign, else the month, ...).")
+    next_quarter: int | None = Field(description="The first quarter starting after today: where goal drafts start.")
+
+
+class KrReadingRequest(Strict):
+    title: str = Field(min_length=1, max_length=2000, description="A key result as the company writes it.")
+    lang: Literal["zh", "en"] = "zh"
+
+
+class KrReadingPublic(BaseModel):
+    """How kpilot reads a key result: what a goal draft will make of it."""
+
+    indicator_code: str | None = Field(description="The catalogue indicator it measures; None: not in the catalogue.")
+    indicator_name: str
+    needs_indicator: bool = Field(description="True: HR adds the indicator (publishing a draft adds it too).")
+    target: float | None
+    change_pct: float | None
+    change_pp: float | None
+    unit: str | None
+    direction: Literal["higher", "lower"]
+    deadline: str | None = Field(description="The period or day the KR names, as written.")
+    department: str = Field(description="Catalogue code of the department that will carry it.")
+    department_name: str
+    text: str = Field(description="The reading in words, e.g. '销售额(GMV) ≥ 3,000 万元，6月20日'.")
+
+
 class IndicatorCreate(Strict):
     code: str = Field(min_length=1, max_length=60, pattern=r"^[a-z0-9_]+$")
     name_zh: str = Field(min_length=1, max_length=200)

@@ -8,6 +8,7 @@ const PAGES = [
   { path: 'plan', key: 'nav.plan', roles: ['employee', 'manager'], load: () => import('./pages/plan.js') },
   { path: 'tasks', key: 'nav.tasks', roles: ['employee', 'manager'], load: () => import('./pages/tasks.js') },
   { path: 'team', key: 'nav.team', roles: ['manager', 'hr', 'admin'], load: () => import('./pages/team.js') },
+  { path: 'okrs', key: 'nav.okrs', roles: ['hr', 'admin'], load: () => import('./pages/okrs.js') },
   { path: 'drafts', key: 'nav.drafts', roles: ['manager', 'hr', 'admin'], load: () => import('./pages/drafts.js') },
   { path: 'forecasts', key: 'nav.forecasts', roles: ['manager', 'hr', 'admin'], load: () => import('./pages/forecasts.js') },
   { path: 'weights', key: 'nav.weights', roles: ['hr', 'admin'], load: () => import('./pages/weights.js') },

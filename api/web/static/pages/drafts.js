@@ -119,6 +119,7 @@ async function showDraft(box, id, ctx) {
     try {
       const res = await call(`/goal-drafts/${id}/publish`, { method: 'POST', etag });
       await showDraft(box, id, ctx);
+      document.querySelectorAll(`[data-status-of="${id}"]`).forEach((s) => { s.textContent = t('status.published'); });
       document.getElementById('draft-msg')?.append(el('p', { class: 'ok', role: 'status', id: 'published' },
         t('drafts.published', { n: res.data.assignment_ids.length, skipped: res.data.skipped_employee_ids.length })));
     } catch (e) { if (!(e instanceof ApiError && e.status === 401)) msg.append(problemList(e)); }
@@ -142,27 +143,37 @@ async function showDraft(box, id, ctx) {
 
 export async function render(ctx) {
   const { lang, params, me } = ctx;
-  const [depts, periods, drafts, self] = await Promise.all([get('/departments?limit=200'), get('/periods?limit=36'), get('/goal-drafts?limit=30'),
-    me.employee_id ? get(`/employees/${me.employee_id}`) : null]);
+  const [depts, periods, drafts, self, defaults] = await Promise.all([get('/departments?limit=200'), get('/periods?limit=36'), get('/goal-drafts?limit=30'),
+    me.employee_id ? get(`/employees/${me.employee_id}`) : null, get('/periods/defaults')]);
   const box = el('div', { id: 'draft', tabindex: '-1' });
   const err = el('div', { role: 'alert' });
   const dSel = el('select', { id: 'd-dept' }, depts.data.map((d) => el('option', { value: d.id, selected: self && d.id === self.department_id }, pick(d, 'name'))));
-  const pSel = el('select', { id: 'd-period' }, periods.data.map((p) => el('option', { value: p.id }, pick(p, 'name'))));
-  const form = el('form', { class: 'card row', onsubmit: async (ev) => {
-    ev.preventDefault();
+  // Drafts plan ahead: the selector opens on the next quarter (the service's clock), else the running one.
+  const preset = defaults.next_quarter ?? defaults.running_quarter ?? defaults.running;
+  const pSel = el('select', { id: 'd-period' }, periods.data.map((p) => el('option', { value: p.id, selected: p.id === preset }, pick(p, 'name'))));
+  const ask = async (again) => {
     clear(err).append(spinner(t('drafts.drafting')));
     try {
-      const { data } = await call('/goal-drafts', { method: 'POST', json: { department_id: Number(dSel.value), period_id: Number(pSel.value), lang } });
+      const { data } = await call('/goal-drafts', { method: 'POST', json: { department_id: Number(dSel.value), period_id: Number(pSel.value), lang, again } });
       clear(err);
+      if (data.existing && data.inputs_changed) {
+        // One open draft per department and period: say that its inputs changed and offer a fresh one.
+        err.append(el('div', { class: 'notice', id: 'd-stale' }, el('p', {}, t('drafts.stale', { id: data.id })),
+          el('div', { class: 'row' },
+            el('a', { href: `#/drafts?id=${data.id}`, class: 'button' }, t('drafts.openExisting')),
+            el('button', { type: 'button', id: 'd-again', onclick: () => ask(true) }, t('drafts.again')))));
+        return;
+      }
       location.hash = `#/drafts?id=${data.id}`;
     } catch (e) { clear(err); if (!(e instanceof ApiError && e.status === 401)) err.append(problemList(e)); }
-  } },
+  };
+  const form = el('form', { class: 'card row', onsubmit: (ev) => { ev.preventDefault(); ask(false); } },
   el('div', { class: 'field' }, el('label', { for: 'd-dept' }, t('col.department')), dSel),
   el('div', { class: 'field' }, el('label', { for: 'd-period' }, t('col.period')), pSel),
   el('button', { type: 'submit', id: 'd-request' }, t('drafts.request')));
   const name = (list, id, base = 'name') => pick(list.find((x) => x.id === id), base) || id;
   const list = drafts.data.length ? table(['#', t('col.department'), t('col.period'), t('col.status'), t('drafts.by'), ''],
-    drafts.data.map((d) => [d.id, name(depts.data, d.department_id), name(periods.data, d.period_id), t('status.' + d.status), d.created_by_name,
+    drafts.data.map((d) => [d.id, name(depts.data, d.department_id), name(periods.data, d.period_id), el('span', { 'data-status-of': d.id }, t('status.' + d.status)), d.created_by_name,
       el('a', { href: `#/drafts?id=${d.id}`, 'data-draft': d.id }, t('open'))])) : el('p', { class: 'muted' }, t('drafts.none'));
   const section = el('section', {}, el('h1', {}, t('drafts.title')), form, err, box, el('h2', {}, t('drafts.list')), list);
   if (params.get('id')) showDraft(box, Number(params.get('id')), ctx).catch((e) => { if (!(e instanceof ApiError && e.status === 401)) clear(box).append(problemList(e)); });
