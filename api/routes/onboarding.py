@@ -7,13 +7,14 @@ from fastapi import APIRouter, Query, Response
 from api.deps import CanReadCompany, CanWriteCompany, CanWriteOkr, IdempotencyKey, IfMatch, SessionDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, answer, reply
-from workflows.goals.schemas import ObjectivePublic, ShopPublic
+from workflows.goals.schemas import ShopPublic
 from workflows.onboarding import flows as onboarding
 from workflows.onboarding.schemas import (
     CompanyCreate,
     CompanyPublic,
     CompanyUpdate,
     ObjectiveEdit,
+    ObjectiveEdited,
     PromotionCreate,
     PromotionPublic,
     PromotionUpdate,
@@ -121,7 +122,7 @@ def delete_promotion(promo_id: Id, session: SessionDep, caller: CanWriteCompany)
 
 @router.patch(
     "/objectives/{objective_id}",
-    response_model=ObjectivePublic,
+    response_model=ObjectiveEdited,
     tags=["okr"],
     summary="Correct an objective and its key results (If-Match; open drafts made from the old text flagged stale)",
 )
@@ -132,5 +133,5 @@ def edit_objective(
     session: SessionDep,
     caller: CanWriteOkr,
     if_match: IfMatch = None,
-) -> ObjectivePublic:
-    return reply(response, ObjectivePublic, onboarding.edit_objective(session, caller, objective_id, body, if_match))
+) -> ObjectiveEdited:
+    return reply(response, ObjectiveEdited, onboarding.edit_objective(session, caller, objective_id, body, if_match))

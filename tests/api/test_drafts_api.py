@@ -55,11 +55,10 @@ def _draft(
     period: int,
     lang: str = "zh",
     again: bool = False,
-    **extra: str,
 ):
     """Ask for a draft; `again`: a new one even when the department has an open draft for the period."""
     body = {"department_id": dept, "period_id": period, "lang": lang, "again": again}
-    return api.post(API, headers={**headers, **extra}, json=body)
+    return api.post(API, headers=headers, json=body)
 
 
 def _check_scorecards(view: dict[str, Any]) -> None:
@@ -178,11 +177,11 @@ def test_english_draft_and_identical_inputs_reuse_the_stored_result(api, auth, d
 def test_idempotency_key_replays_the_first_draft(api, auth, drafts_db) -> None:
     ids = _ids(drafts_db)
     key = {"Idempotency-Key": uuid.uuid4().hex}
-    a = _draft(api, auth["hr"], ids["design"], ids["quarter"], **key)
-    b = _draft(api, auth["hr"], ids["design"], ids["quarter"], **key)
+    a = _draft(api, {**auth["hr"], **key}, ids["design"], ids["quarter"])
+    b = _draft(api, {**auth["hr"], **key}, ids["design"], ids["quarter"])
     assert a.status_code == b.status_code == 201
     assert a.json()["id"] == b.json()["id"] and a.headers["etag"] == b.headers["etag"]
-    other = _draft(api, auth["hr"], ids["warehouse"], ids["quarter"], **key)
+    other = _draft(api, {**auth["hr"], **key}, ids["warehouse"], ids["quarter"])
     assert other.status_code == 409
 
 

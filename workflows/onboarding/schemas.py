@@ -7,6 +7,7 @@ from pydantic import Field, field_validator, model_validator
 
 from core.clock import ClockError, zone
 from core.vocab import DirectionName
+from workflows.goals.schemas import ObjectivePublic
 from workflows.shared.schemas import Day, DbId, Public, Strict
 
 StageName = Literal["startup", "expansion", "mature", "transformation"]
@@ -125,6 +126,12 @@ class KeyResultEdit(Strict):
     target: float | None = Field(default=None, allow_inf_nan=False, ge=-1e15, le=1e15)
     unit: str | None = Field(default=None, max_length=20)
     direction: DirectionName | None = None
+
+
+class ObjectiveEdited(ObjectivePublic):
+    """An objective after a correction, with the open drafts made from its old text (now flagged stale)."""
+
+    stale_drafts: list[int] = Field(default_factory=list, description="Ids of open drafts made from the old text.")
 
 
 class ObjectiveEdit(Strict):
