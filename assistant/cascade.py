@@ -10,6 +10,7 @@ from typing import Literal
 from assistant.catalogue import indicator_map, load_departments
 from assistant.driver_tree import DRIVER_CODES, DriverSplit, FixedDriver, consistency_error, split_sales
 from assistant.numbers import CURRENCIES
+from assistant.okr_input import variant_name
 from assistant.retrieval import rank_indicators
 from assistant.schemas import CompanyOKR, KeyResult, Target
 from assistant.targets import kr_target
@@ -205,38 +206,19 @@ def assign(
     company: CompanyOKR, depts: list[str], actuals: dict[str, float], flags: list[str]
 ) -> tuple[list[Assignment], list[DriverSplit]]:
     """Hand every company KR to the department that controls its metric; the sales KR goes through the driver
-    tree, where KRs the company wrote for visitors, conversion or AOV keep their own targets. One assignment
-    per metric: a second KR on a metric already assigned is served by the same KPI's department as an extra
-    department KR."""
+    tree, where KRs the company wrote for visitors, conversion or AOV keep their own targets. A KR the catalogue
+    cannot express, or a second KR on a metric the department already carries for another KR (场均GMV overall
+    and on weekdays), becomes a KPI of its own, flagged `needs_indicator` (never a failed draft)."""
     out, splits, served = _split_first_sales_kr(company, depts, actuals, flags)
     cat = indicator_map()
+    taken = {(a.dept, a.code) for a in out}
     for kr in company.all_krs():
         if kr.id in served:
             continue
         found = cat.get(kr.metric or "")
         owner = owner_of(kr, depts, flags)
-        if found is None:
-            # Not in the catalogue: a department KPI all the same, and HR is asked to add the indicator (the draft
-            # carries a suggestion: name, unit, direction); publishing adds it to the catalogue.
-            flags.append(f"needs_indicator:{kr.id}")
-            # A code people and the API can type (Latin letters, digits, "_"); a Chinese name keeps the KR's id.
-            slug = re.sub(r"[^a-z0-9]+", "_", kr.metric_name.lower()).strip("_")
-            code = "new_" + (slug or re.sub(r"[^a-z0-9]+", "_", kr.id.lower()))[:40]
-            out.append(
-                Assignment(
-                    owner,
-                    kr,
-                    code,
-                    kr.metric_name,
-                    kr.metric_name,
-                    True,
-                    kr.unit,
-                    kr.direction,
-                    kr_target(kr),
-                    "direct",
-                )
-            )
-        else:
+        if found is not None and (owner, found.code) not in taken:
+            taken.add((owner, found.code))
             out.append(
                 Assignment(
                     owner,
@@ -251,4 +233,15 @@ def assign(
                     "direct",
                 )
             )
+            continue
+        # Not in the catalogue (or a variant of a metric already carried): a department KPI all the same, and HR
+        # is asked to add the indicator (the draft carries the suggestion: name, unit, direction); publishing adds
+        # it to the catalogue.
+        flags.append(f"needs_indicator:{kr.id}")
+        name = kr.metric_name if found is None else variant_name(kr.title)
+        # A code people and the API can type (Latin letters, digits, "_"); a Chinese name keeps the KR's id.
+        slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") if found is None else ""
+        code = "new_" + (slug or re.sub(r"[^a-z0-9]+", "_", kr.id.lower()))[:40]
+        unit = kr.unit or (found.unit if found is not None else None)
+        out.append(Assignment(owner, kr, code, name, name, True, unit, kr.direction, kr_target(kr), "direct"))
     return out, splits

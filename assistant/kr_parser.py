@@ -46,7 +46,9 @@ _PERIOD_PATTERNS = [
 ]
 PERIOD_RE = re.compile("|".join(f"(?:{p})" for p in _PERIOD_PATTERNS), re.IGNORECASE)
 # Windows inside a metric name ("48小时发货", "within 30 days", "30天内") are part of the definition.
-_WINDOW_RE = re.compile(r"\d+\s*(?:小时|天|日)\s*(?:内|发货|以内)|within \d+\s*(?:h|hours|days)", re.IGNORECASE)
+_WINDOW_RE = re.compile(
+    r"\d+\s*(?:小时|天|日)\s*(?:内|发货|以内)|within \d+\s*(?:h|hours|days)|\b\d+-(?:hour|day|minute)\b", re.IGNORECASE
+)
 _YOY_RE = re.compile(
     r"同比|去年同期|year[- ]on[- ]year|year[- ]over[- ]year|\byoy\b|vs\.? last year|than last year", re.I
 )

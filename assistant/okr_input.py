@@ -115,6 +115,12 @@ def _new_metric_name(metric_text: str) -> str:
     return clean_untrusted(name or text)[:60]
 
 
+def variant_name(title: str) -> str:
+    """A name for a KR's own variant of a catalogue metric ("工作日直播间场均GMV"), from its words."""
+    text = clean_query(parse_kr(title).metric_text)
+    return clean_untrusted(re.sub(r"\s+", " ", _NOT_THE_METRIC.sub(" ", text)).strip() or text)[:60]
+
+
 def _fits(ind: Indicator, parsed: ParsedKR) -> bool:
     """A percentage indicator does not measure a plain count ("40 product detail pages" is no on-time rate)."""
     return not (

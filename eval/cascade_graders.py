@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Callable
 from typing import Any
 
-from assistant.driver_tree import consistency_error
-from assistant.guards import check_draft, collect_facts, generated_texts, ungrounded_numbers
+from assistant.driver_tree import DriverSplit
+from assistant.guards import check_draft, generated_texts
 from assistant.schemas import GoalDraft
-from assistant.texts import detect_language
 from eval.cascade_meaning import NA as NA  # re-exported: the eval counts what was judged
 from eval.cascade_meaning import (
     Grade,
@@ -31,7 +32,6 @@ from eval.cascade_texts import (
     roles_differ,
     template_marked,
 )
-from kpi.rules import weight_problems
 
 
 def schema_valid(d: GoalDraft, s: dict[str, Any]) -> Grade:
@@ -47,8 +47,9 @@ def _cards(d: GoalDraft) -> list[tuple[str, list[Any]]]:
 
 
 def weights_sum(d: GoalDraft, s: dict[str, Any]) -> Grade:
-    """Every department and role scorecard sums to exactly 100, no zero weights."""
-    bad = [w for w, ks in _cards(d) if weight_problems([(k.code, k.weight) for k in ks], positive=True)]
+    """Every department and role scorecard sums to exactly 100 in whole points, no zero weights (counted here,
+    not by the library's rule)."""
+    bad = [w for w, ks in _cards(d) if sum(k.weight for k in ks) != 100 or any(k.weight <= 0 for k in ks)]
     return not bad, ", ".join(bad[:3])
 
 
@@ -80,14 +81,22 @@ def parent_links(d: GoalDraft, s: dict[str, Any]) -> Grade:
     return not bad, ", ".join(bad[:3])
 
 
+def _product_error(sp: DriverSplit) -> float | None:
+    """How far the drivers' growth factors multiply from the sales KR's factor (None: a level is unknown)."""
+    ratios = [drv.target / drv.baseline for drv in sp.drivers if drv.target and drv.baseline]
+    if len(ratios) != len(sp.drivers) or not sp.factor:
+        return None
+    return float(abs(math.prod(ratios) / float(sp.factor) - 1))
+
+
 def driver_consistency(d: GoalDraft, s: dict[str, Any]) -> Grade:
-    """Sales KRs with a growth factor are split; driver targets multiply back within 1%."""
+    """Sales KRs with a growth factor are split; driver targets multiply back within 1% (multiplied here)."""
     split_ids = {sp.kr_id for sp in d.driver_splits}
-    bad = [
-        f"{sp.kr_id}:{consistency_error(sp):.3%}"
-        for sp in d.driver_splits
-        if consistency_error(sp) > 0.01 and not has_flag(d, f"explicit_drivers_inconsistent:{sp.kr_id}")
-    ]
+    bad = []
+    for sp in d.driver_splits:
+        err = _product_error(sp)
+        if err is not None and err > 0.01 and not has_flag(d, f"explicit_drivers_inconsistent:{sp.kr_id}"):
+            bad.append(f"{sp.kr_id}:{err:.3%}")
     for sp in d.driver_splits:
         for drv in sp.drivers:
             k = next((k for x in d.departments if x.code == drv.owner for k in x.kpis if k.code == drv.code), None)
@@ -102,23 +111,64 @@ def driver_consistency(d: GoalDraft, s: dict[str, Any]) -> Grade:
     return not bad, ", ".join(bad[:3])
 
 
+_NUMBER = re.compile(r"(?<![A-Za-z_])\d[\d,]*(?:\.\d+)?")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _known_numbers(d: GoalDraft) -> set[float]:
+    """Every number the draft's data holds (targets, baselines, weights, KR texts the company wrote, periods), with
+    the scales texts use (万, 亿, %)."""
+    found: set[float] = set()
+
+    def walk(x: Any) -> None:
+        if isinstance(x, bool):
+            return
+        if isinstance(x, int | float):
+            for v in (float(x), x / 1e4, x / 1e8, x * 100, abs(float(x))):
+                found.update({round(v, 0), round(v, 1), round(v, 2), round(v, 4)})
+        elif isinstance(x, str):
+            for m in _NUMBER.findall(x):
+                found.add(round(float(m.replace(",", "")), 4))
+        elif isinstance(x, dict):
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list | tuple):
+            for v in x:
+                walk(v)
+
+    company = d.company.model_dump(mode="json")
+    walk([company, [x.model_dump(mode="json", exclude={"objectives"}) for x in d.departments]])
+    walk([[k.model_dump(mode="json", exclude={"definition"}) for k in r.kpis] for r in d.roles])
+    walk([[k.model_dump(mode="json", exclude={"definition"}) for k in p.kpis] for p in d.people])
+    return found
+
+
 def grounded_numbers(d: GoalDraft, s: dict[str, Any]) -> Grade:
-    """Every number in generated text is a computed fact."""
-    facts = collect_facts(d)
-    bad = [f"{w}: {ungrounded_numbers(t, facts)}" for w, t in generated_texts(d) if ungrounded_numbers(t, facts)]
+    """Every number in a generated text is one the draft's data holds (found here from the data, not by the
+    library's own fact list)."""
+    known = _known_numbers(d)
+    bad = []
+    for where, text in generated_texts(d):
+        for m in _NUMBER.findall(text):
+            v = float(m.replace(",", ""))
+            if not any(abs(v - k) <= max(0.01, abs(k) * 0.005) for k in known if abs(k - v) < 1 + abs(v) * 0.01):
+                bad.append(f"{where}: {m}")
     return not bad, "; ".join(bad[:2])
 
 
 def language_match(d: GoalDraft, s: dict[str, Any]) -> Grade:
-    """Every generated text is in the requested language."""
-    bad = [w for w, t in generated_texts(d) if detect_language(t) != d.language]
+    """Generated texts are in the requested language: Chinese texts are mostly Chinese characters, English texts
+    hold Chinese only inside names the company typed (counted here, not by the library's detector)."""
+    typed = {k.name for x in d.departments for k in x.kpis if k.is_new} | {kr.metric_name for kr in d.company.all_krs()}
+    bad = []
+    for where, text in generated_texts(d):
+        rest = text
+        for name in typed:
+            rest = rest.replace(name, "")
+        cjk, latin = len(_CJK.findall(rest)), len(re.findall(r"[A-Za-z]", rest))
+        if (d.language == "zh" and cjk < latin / 2) or (d.language == "en" and cjk > 0):
+            bad.append(where)
     return not bad and d.language == s["lang"], ", ".join(bad[:3])
-
-
-def all_guards(d: GoalDraft, s: dict[str, Any]) -> Grade:
-    """The library's own guard list is empty."""
-    problems = check_draft(d)
-    return not problems, "; ".join(problems[:2])
 
 
 def metric_recognition(d: GoalDraft, s: dict[str, Any]) -> Grade:
@@ -141,7 +191,6 @@ GRADERS: dict[str, Callable[[GoalDraft, dict[str, Any]], Grade]] = {
     "driver_consistency": driver_consistency,
     "grounded_numbers": grounded_numbers,
     "language_match": language_match,
-    "all_guards": all_guards,
     "metric_recognition": metric_recognition,
     "explicit_kr_consistency": explicit_kr_consistency,
     "no_duplicate_metric": no_duplicate_metric,

@@ -163,12 +163,13 @@ def kr_reaches_people(d: GoalDraft, s: dict[str, Any]) -> Grade:
 
 
 def _holders(d: GoalDraft, kr: KeyResult) -> set[str]:
-    """Departments holding the KPI for a company KR's metric (a new metric: the KPI created for the KR)."""
+    """Departments holding the KPI for a company KR's metric (a new metric, or the KR's own variant of a metric
+    another KR holds: the new KPI created for the KR)."""
     return {
         x.code
         for x in d.departments
         for k in x.kpis
-        if k.parent_kr == kr.id and (k.code == kr.metric if kr.metric else k.is_new or k.link == "direct")
+        if k.parent_kr == kr.id and (k.code == kr.metric or k.is_new or (not kr.metric and k.link == "direct"))
     }
 
 

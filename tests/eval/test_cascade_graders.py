@@ -350,8 +350,9 @@ def _break_basis_missing(d: GoalDraft) -> None:
 
 
 def _break_basis_definition(d: GoalDraft) -> None:
-    t = _x(Target(value=40.0, change_pct=40.0, comparator=">=", source="driver_tree"), basis="yoy")
-    _dept(d, "ops").kpis.append(_kpi("traffic_growth", 5, 40.0, "KR1", "%", target=t, definition="+40% year on year"))
+    # Traffic growth is defined year on year (seasons): a period-over-period basis breaks the definition.
+    t = _x(Target(value=40.0, change_pct=40.0, comparator=">=", source="driver_tree"), basis="pop")
+    _dept(d, "ops").kpis.append(_kpi("traffic_growth", 5, 40.0, "KR1", "%", target=t, definition="+40% vs last period"))
 
 
 def _break_growth_basis(d: GoalDraft) -> None:

@@ -20,7 +20,7 @@ from assistant.schemas import Objective as DraftObjective
 from assistant.schemas import TargetRange as DraftRange
 from assistant.templates import get_template
 from core.clock import clock_of
-from core.errors import InvalidInput
+from core.errors import InvalidInput, coded
 from core.tables import (
     Department,
     Employee,
@@ -198,15 +198,15 @@ def company_okr(session: Session, period: Period, lang: str) -> tuple[CompanyOKR
         if krs:
             out.append(DraftObjective(id=oid, title=clean_untrusted(obj.title), key_results=krs))
     if not out:
-        raise InvalidInput(
-            f"Period {period.code!r} has no measurable company key result to draft from.",
-            [
-                {
-                    "loc": ["period_id"],
-                    "msg": "HR/admin first create the company OKRs of this period "
-                    "(POST /api/v1/objectives, level company, KRs with a number)",
-                }
-            ],
+        name_en, name_zh = period.name_en or period.code, period.name_zh or period.code
+        raise coded(
+            InvalidInput(
+                f"{name_en} has no company key result with a number to draft from: HR or an admin writes the "
+                "company OKRs of this period first (page Company OKRs).",
+                [{"loc": ["period_id"], "msg": "no measurable company key result in this period"}],
+            ),
+            "drafts.no_company_okrs",
+            f"{name_zh}还没有带数字的公司关键结果，无法起草：请人事或管理员先在“公司目标”页填写本期的公司目标。",
         )
     return CompanyOKR(period=period_name, objectives=out), kr_ids, flags
 
