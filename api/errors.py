@@ -72,8 +72,6 @@ def install(app: FastAPI) -> None:
         headers: dict[str, str] = {}
         if isinstance(exc, e.InvalidInput) and exc.errors:
             extra["errors"] = exc.errors
-        if exc.code:  # a stable code and the message in both languages
-            extra.update(code=exc.code, detail_en=str(exc), detail_zh=exc.zh or str(exc))
         if isinstance(exc, e.TooManyAttempts | e.Busy):
             headers["Retry-After"] = str(exc.retry_after)
         if exc.code is not None:  # a stable code and the message in both languages

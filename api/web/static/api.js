@@ -1,9 +1,16 @@
 // The one way pages talk to the server: the JSON API under /api/v1, with the session cookie and its CSRF token.
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+// A refusal in the reader's language when the API gave one (a coded error carries detail_zh and detail_en).
+function localized(problem) {
+  if (!problem) return null;
+  const own = localStorage.getItem('kpilot.lang') === 'en' ? problem.detail_en : problem.detail_zh;
+  return own || problem.detail || problem.title;
+}
+
 export class ApiError extends Error {
   constructor(status, problem) {
-    super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
+    super(localized(problem) || `HTTP ${status}`);
     this.status = status;
     this.problem = problem || {};
   }
@@ -28,7 +35,7 @@ export function whenExpired(fn) { onExpired = fn; }
 
 // fetch a path under /api/v1; `json` is sent as the body, `form` as FormData; returns {data, etag, status}.
 export async function call(path, { method = 'GET', json, form, etag, headers = {}, raw = false } = {}) {
-  const h = { Accept: 'application/json', ...headers };
+  const h = { Accept: 'application/json', 'Accept-Language': localStorage.getItem('kpilot.lang') === 'en' ? 'en' : 'zh-CN', ...headers };
   if (UNSAFE.has(method)) h['X-CSRF-Token'] = cookie('kpilot_csrf');
   if (etag) h['If-Match'] = etag;
   let body;
