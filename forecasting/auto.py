@@ -11,7 +11,7 @@ from forecasting.backtest import backtest_point, rolling_cutoffs, score, seasona
 from forecasting.base import BaseForecaster, history_values
 from forecasting.data import DS, ID, OPEN
 from forecasting.gbm import GlobalGBM
-from forecasting.intervals import Calibration
+from forecasting.intervals import Calibration, history_spread
 from forecasting.models import RecentMedian, SarimaxForecaster, SeasonalLevel, SeasonalNaive
 from forecasting.panel import Panel
 
@@ -111,7 +111,7 @@ class AutoForecaster(BaseForecaster):
             Calibration.from_backtest(self.backtest_, h, seed=self.seed, signed=panel.signed, young=panel.young())
             if len(self.backtest_)
             else Calibration.fallback(h, 0.25)
-        )
+        ).with_spread(history_spread(history_values(panel)))
         self.panel_ = panel
         return self
 

@@ -11,7 +11,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from cli.main import app
-from forecasting.auto import BLEND, AutoForecaster
+from forecasting.auto import BLEND3, AutoForecaster
 from forecasting.models import SeasonalNaive
 
 H = 13
@@ -53,7 +53,7 @@ def test_a_markdown_recorded_only_lately_is_not_used_and_the_note_names_it(tmp_p
     assert not any("MarkDown1" in name for name in gbm.feature_names_)
     notes = model.predict_paths(X=calendar).notes
     assert any("'MarkDown1' is given in only" in n and "not used" in n for n in notes)
-    assert set(model.model_names()) == {BLEND}  # every long series keeps the default
+    assert set(model.model_names()) == {BLEND3}  # every long series keeps the default
     assert all("backtest MASE" in text for text in model.reasons())
     # The CLI prints the same note on stderr.
     history.to_csv(tmp_path / "h.csv", index=False)
@@ -97,7 +97,7 @@ def test_a_series_with_8_weeks_gets_the_recent_median_and_a_note_saying_why() ->
     out = model.predict(X=pd.concat([calendar, future], ignore_index=True))
     mine = out.loc[out["unique_id"] == "new"]
     assert np.allclose(mine["p50"], 307.5, rtol=0.05)  # the median of its 8 weeks: the 900 spike does not move it
-    assert (mine["hi-80"] > mine["lo-80"]).all() and set(model.model_names().drop("new")) == {BLEND}
+    assert (mine["hi-80"] > mine["lo-80"]).all() and set(model.model_names().drop("new")) == {BLEND3}
 
 
 def test_returns_are_kept_named_and_not_repeated_a_year_later() -> None:
@@ -110,7 +110,7 @@ def test_returns_are_kept_named_and_not_repeated_a_year_later() -> None:
     model = _fit(history)
     assert model.panel_.signed == frozenset({"s1"})
     assert any("below 0 in 2 rows" in n and "'s1'" in n and "returns" in n for n in model.panel_.notes)
-    assert model.model_names()["s1"] == BLEND
+    assert model.model_names()["s1"] == BLEND3
     out = model.predict(X=calendar)
     week = out.loc[(out["unique_id"] == "s1") & (out["ds"] == first_horizon_week)]
     assert float(week["p50"].iloc[0]) > 500  # last year's return week is not this year's forecast
