@@ -137,9 +137,7 @@ class AutoForecaster(BaseForecaster):
                     best = str(name)
                     break
             choice[sid] = best
-            others = ", ".join(f"{k} {v:.2f}" for k, v in mean.items() if k != best)
-            windows = int(by_window[best].notna().sum())
-            reasons[sid] = f"{best}: backtest MASE {mean[best]:.2f} over {windows} window(s) ({others})"
+            reasons[sid] = _reason(best, default, mean, int(by_window[best].notna().sum()))
         return pd.Series(choice).reindex(panel.ids), pd.Series(reasons).reindex(panel.ids)
 
     def _fit_point(self, panel: Panel) -> None:
@@ -173,6 +171,35 @@ class AutoForecaster(BaseForecaster):
         shown = "; ".join(f"series {sid!r}: {text}" for sid, text in list(odd.items())[:10])
         more = f"; and {len(odd) - 10} more" if len(odd) > 10 else ""
         return (f"{len(odd)} series do not use {self.default_}: {shown}{more}",)
+
+
+DESCRIPTIONS = {
+    DEFAULT: "one model learnt across all series from their own past weeks, the season and the calendar",
+    FALLBACK: "the same step a season earlier",
+    LEVEL: "the same step a season earlier, moved by the change in the series' level since",
+    SHORT: "the median of the recent steps",
+    "SarimaxForecaster": "an ARIMA model of this series alone, with the calendar",
+    BLEND: "the average of the global model and the same step a season earlier",
+    BLEND3: "the average of the global model, the same step a season earlier and that step moved by the level change",
+}
+
+
+def _reason(best: str, default: str | None, mean: pd.Series, windows: int) -> str:
+    """Why a series uses `best`, in words: what the model is and how its backtests compared."""
+    what = f"{best} ({DESCRIPTIONS.get(best, 'a candidate model')})"
+    score = f"backtest MASE {mean[best]:.2f} over {windows} window(s)"
+    others = ", ".join(f"{k} {v:.2f}" for k, v in mean.items() if k != best)
+    if default is None or default not in mean.index:
+        return f"{what}: the lowest {score} ({others})"
+    if best == default:
+        return (
+            f"{what}: the default, kept: {score}; no other model was more than {MARGIN:.0%} lower on average"
+            f" and lower in every window ({others})"
+        )
+    return (
+        f"{what}: {score}, more than {MARGIN:.0%} below the default {default}'s {mean[default]:.2f} and lower"
+        f" in every window ({others})"
+    )
 
 
 def _wins_always(by_window: pd.DataFrame, name: str, rival: str) -> bool:
