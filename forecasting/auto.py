@@ -174,7 +174,7 @@ class AutoForecaster(BaseForecaster):
 
 
 DESCRIPTIONS = {
-    DEFAULT: "one model learnt across all series from their own past weeks, the season and the calendar",
+    DEFAULT: "one model learnt across all series from their own past values, the season and the calendar",
     FALLBACK: "the same step a season earlier",
     LEVEL: "the same step a season earlier, moved by the change in the series' level since",
     SHORT: "the median of the recent steps",
