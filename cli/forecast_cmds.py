@@ -88,6 +88,9 @@ def forecast(
     open_col: Annotated[str | None, typer.Option(help="0/1 column; closed days forecast exactly 0.")] = None,
     level: Annotated[list[int] | None, typer.Option(help="Interval level in %, repeatable.")] = None,
     totals_out: Annotated[Path | None, typer.Option(help="Where to write period totals.")] = None,
+    models_out: Annotated[
+        Path | None, typer.Option(help="Where to write unique_id, model, why: each series' model and the reason.")
+    ] = None,
     period: Annotated[str, typer.Option(help="Period of the totals: horizon or month.")] = "horizon",
     plot: Annotated[Path | None, typer.Option(help="Directory for one fan chart PNG per series.")] = None,
     lang: Annotated[str, typer.Option(help="Language of the fan charts: zh or en.")] = "en",
@@ -125,6 +128,7 @@ def forecast(
             n_jobs,
             non_negative,
             lang,
+            models_out,
         )
     except ForecastingError as exc:
         _fail(str(exc), exc.hint)
@@ -133,7 +137,9 @@ def forecast(
 def _run_forecast(history: Path, calendar: Path, out: Path, id_col: str, date_col: str, value_col: str,
                   open_col: str | None, levels: tuple[int, ...], totals_out: Path | None, period: str,
                   plot: Path | None, quiet: bool, n_jobs: int, nonnegative: bool = False,
-                  lang: str = "en") -> None:  # fmt: skip
+                  lang: str = "en", models_out: Path | None = None) -> None:  # fmt: skip
+    import pandas as pd
+
     from forecasting.auto import AutoForecaster
     from forecasting.batch import batch_forecast
     from forecasting.files import read_inputs, write_plots
@@ -156,6 +162,10 @@ def _run_forecast(history: Path, calendar: Path, out: Path, id_col: str, date_co
             totals = period_totals(result.paths, period, levels).drop(columns="period")
             with atomic_path(totals_out) as tmp:
                 totals.to_csv(tmp, index=False, date_format="%Y-%m-%d", float_format="%.2f")
+        if models_out is not None:
+            why = pd.DataFrame({"model": result.model_names(), "why": result.reasons()}).rename_axis("unique_id")
+            with atomic_path(models_out) as tmp:
+                why.reset_index().to_csv(tmp, index=False)
         if plot is not None:
             step("drawing fan charts")
             write_plots(plot, hist, result.forecast, cal, lang)

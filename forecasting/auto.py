@@ -11,18 +11,21 @@ from forecasting.backtest import backtest_point, rolling_cutoffs, score, seasona
 from forecasting.base import BaseForecaster, history_values
 from forecasting.data import DS, ID, OPEN
 from forecasting.gbm import GlobalGBM
-from forecasting.intervals import Calibration
-from forecasting.models import RecentMedian, SarimaxForecaster, SeasonalNaive
+from forecasting.intervals import Calibration, history_spread
+from forecasting.models import RecentMedian, SarimaxForecaster, SeasonalLevel, SeasonalNaive
 from forecasting.panel import Panel
 
 log = logging.getLogger("forecasting")
 
 DEFAULT = "GlobalGBM"  # the global model with the series' own lags: kept unless another is clearly better
-BLEND = "GlobalGBM+SeasonalNaive"  # their average: the default of weekly and monthly data (see _blend)
+BLEND = "GlobalGBM+SeasonalNaive"  # their average: the default of monthly data (see _blend)
+LEVEL = "SeasonalLevel"  # last year's week moved by the level change: a weekly candidate
+BLEND3 = "GlobalGBM+SeasonalNaive+SeasonalLevel"  # the three's average: the default of weekly data
 SHORT = "RecentMedian"  # series without a backtest (too short)
 FALLBACK = "SeasonalNaive"  # the same when the candidates do not include the short-series method
 MARGIN = 0.3  # another model replaces the default one only with a backtest MASE this much lower
 SARIMAX_MAX_SERIES = 20
+WEEKS_PER_YEAR = 52
 UNITS = {"D": "days", "W": "weeks", "M": "months"}
 
 
@@ -65,6 +68,8 @@ class AutoForecaster(BaseForecaster):
         else:
             h = self._calibration_horizon(panel)
             models = [SeasonalNaive(horizon=h), GlobalGBM(horizon=h, seed=self.seed), RecentMedian(horizon=h)]
+            if panel.freq.season_length == WEEKS_PER_YEAR:
+                models.append(SeasonalLevel(horizon=h))
             if panel.frame[ID].nunique() <= SARIMAX_MAX_SERIES:
                 models.append(SarimaxForecaster(horizon=h, n_jobs=self.n_jobs))
         return {type(m).__name__: m for m in models}
@@ -82,6 +87,9 @@ class AutoForecaster(BaseForecaster):
         blend = panel.freq.season_length >= 12 and {DEFAULT, FALLBACK} <= set(candidates)
         if blend:
             backtests[BLEND] = _blend(backtests[DEFAULT], backtests[FALLBACK])
+        blend3 = blend and LEVEL in candidates
+        if blend3:
+            backtests[BLEND3] = _blend(backtests[DEFAULT], backtests[FALLBACK], backtests[LEVEL])
         windows = {}
         for name, bt in backtests.items():
             per_window = score(bt, scale) if len(bt) else pd.DataFrame()
@@ -90,7 +98,7 @@ class AutoForecaster(BaseForecaster):
         if self.window_scores_.empty:
             self.window_scores_ = pd.DataFrame(columns=list(backtests), index=pd.MultiIndex.from_arrays([[], []]))
         self.scores_ = self.window_scores_.groupby(level=0).mean().reindex(panel.ids)
-        self.default_ = BLEND if blend else (DEFAULT if DEFAULT in candidates else None)
+        self.default_ = BLEND3 if blend3 else BLEND if blend else (DEFAULT if DEFAULT in candidates else None)
         self.choice_, self.reasons_ = self._choose(panel, list(backtests))
         parts = sorted({part for name in set(self.choice_) for part in name.split("+")})
         for name in parts:
@@ -103,7 +111,7 @@ class AutoForecaster(BaseForecaster):
             Calibration.from_backtest(self.backtest_, h, seed=self.seed, signed=panel.signed, young=panel.young())
             if len(self.backtest_)
             else Calibration.fallback(h, 0.25)
-        )
+        ).with_spread(history_spread(history_values(panel)))
         self.panel_ = panel
         return self
 
@@ -129,9 +137,7 @@ class AutoForecaster(BaseForecaster):
                     best = str(name)
                     break
             choice[sid] = best
-            others = ", ".join(f"{k} {v:.2f}" for k, v in mean.items() if k != best)
-            windows = int(by_window[best].notna().sum())
-            reasons[sid] = f"{best}: backtest MASE {mean[best]:.2f} over {windows} window(s) ({others})"
+            reasons[sid] = _reason(best, default, mean, int(by_window[best].notna().sum()))
         return pd.Series(choice).reindex(panel.ids), pd.Series(reasons).reindex(panel.ids)
 
     def _fit_point(self, panel: Panel) -> None:
@@ -144,7 +150,7 @@ class AutoForecaster(BaseForecaster):
             rows = np.flatnonzero(chosen == name)
             rows_future = future.iloc[rows].reset_index(drop=True)
             parts = [self.models_[part].point_forecast(panel, rows_future) for part in str(name).split("+")]
-            out[rows] = parts[0] if len(parts) == 1 else _average(parts[0], parts[1])
+            out[rows] = _average(*parts)
         return out
 
     def model_names(self) -> pd.Series:
@@ -167,23 +173,57 @@ class AutoForecaster(BaseForecaster):
         return (f"{len(odd)} series do not use {self.default_}: {shown}{more}",)
 
 
+DESCRIPTIONS = {
+    DEFAULT: "one model learnt across all series from their own past values, the season and the calendar",
+    FALLBACK: "the same step a season earlier",
+    LEVEL: "the same step a season earlier, moved by the change in the series' level since",
+    SHORT: "the median of the recent steps",
+    "SarimaxForecaster": "an ARIMA model of this series alone, with the calendar",
+    BLEND: "the average of the global model and the same step a season earlier",
+    BLEND3: "the average of the global model, the same step a season earlier and that step moved by the level change",
+}
+
+
+def _reason(best: str, default: str | None, mean: pd.Series, windows: int) -> str:
+    """Why a series uses `best`, in words: what the model is and how its backtests compared."""
+    what = f"{best} ({DESCRIPTIONS.get(best, 'a candidate model')})"
+    score = f"backtest MASE {mean[best]:.2f} over {windows} window(s)"
+    others = ", ".join(f"{k} {v:.2f}" for k, v in mean.items() if k != best)
+    if default is None or default not in mean.index:
+        return f"{what}: the lowest {score} ({others})"
+    if best == default:
+        return (
+            f"{what}: the default, kept: {score}; no other model was more than {MARGIN:.0%} lower on average"
+            f" and lower in every window ({others})"
+        )
+    return (
+        f"{what}: {score}, more than {MARGIN:.0%} below the default {default}'s {mean[default]:.2f} and lower"
+        f" in every window ({others})"
+    )
+
+
 def _wins_always(by_window: pd.DataFrame, name: str, rival: str) -> bool:
     """Whether `name` had a lower MASE than `rival` in every window where both were scored."""
     both = by_window[[name, rival]].dropna()
     return bool(len(both)) and bool((both[name] < both[rival]).all())
 
 
-def _average(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The mean of two point forecasts; one of them where the other has none."""
-    return np.asarray(np.where(np.isnan(a), b, np.where(np.isnan(b), a, (a + b) / 2)), dtype=float)
+def _average(*parts: np.ndarray) -> np.ndarray:
+    """The mean of point forecasts; of those that have a value where some have none."""
+    stack = np.vstack([np.asarray(p, dtype=float) for p in parts])
+    count = (~np.isnan(stack)).sum(axis=0)
+    total = np.nansum(stack, axis=0)
+    return np.asarray(np.where(count > 0, total / np.maximum(count, 1), np.nan), dtype=float)
 
 
-def _blend(gbm: pd.DataFrame, naive: pd.DataFrame) -> pd.DataFrame:
-    """The backtest of the average of the global model and seasonal naive (no extra fits).
+def _blend(gbm: pd.DataFrame, *others: pd.DataFrame) -> pd.DataFrame:
+    """The backtest of the average of the global model and per-series models (no extra fits).
 
     With a year-long season and two or three years of history the global model has seen each week of
     the year once or twice; averaging it with last year's value halved its misses where it read a
-    season wrong (Walmart, development windows: MASE 1.03 for the average, 1.12 and 1.13 for the two)."""
+    season wrong (Walmart, development windows: MASE 1.03 for the average, 1.12 and 1.13 for the two;
+    adding `SeasonalLevel` as a third: 0.997, see forecasting/README.md)."""
     keys = [ID, DS, "cutoff"]
-    other = naive.set_index(keys)["yhat"].reindex(pd.MultiIndex.from_frame(gbm[keys])).to_numpy(float)
-    return gbm.assign(yhat=_average(gbm["yhat"].to_numpy(float), other))
+    index = pd.MultiIndex.from_frame(gbm[keys])
+    parts = [o.set_index(keys)["yhat"].reindex(index).to_numpy(float) for o in others]
+    return gbm.assign(yhat=_average(gbm["yhat"].to_numpy(float), *parts))

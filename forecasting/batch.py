@@ -36,6 +36,16 @@ class BatchResult:
         ]
         return pd.concat(parts)
 
+    def reasons(self) -> pd.Series:
+        """Per series: the model used and why, in words (a model without a choice: that it was given)."""
+        parts = [
+            m.reasons()
+            if hasattr(m, "reasons")
+            else pd.Series(f"{type(m).__name__}: the model asked for", m.panel_.ids)
+            for m in self.models
+        ]
+        return pd.concat(parts)
+
 
 def _groups(ids: list[str], group_size: int) -> list[list[str]]:
     return [ids[i : i + group_size] for i in range(0, len(ids), group_size)]

@@ -218,3 +218,68 @@ class RecentMedian(BaseForecaster):
             by_dow = self.by_dow_.reindex(keys).to_numpy(float)
             out = np.where(np.isnan(by_dow), out, by_dow)
         return np.asarray(out, dtype=float)
+
+
+LEVEL_STEPS = 13  # SeasonalLevel: the level change is measured over the last 13 observed steps
+
+
+class SeasonalLevel(BaseForecaster):
+    """Last season's step moved by the change in the series' level since then (weekly: a year ago).
+
+    Each horizon step takes the value one season earlier (half that step, half the mean of it and the
+    steps either side: one odd week does not become next year's week) plus the level change: the mean
+    of the last `window` steps minus the mean of the same steps a season earlier. Return steps of a
+    series that mostly sells are left out, as in `SeasonalNaive`. A series without last season's step or
+    without those two levels gets the mean of its last `window` observed steps. The additive form keeps
+    series with returns and near-zero weeks as they are; it is the ETS-with-a-season idea with the season
+    read from one year (two years of weekly history rarely exist before a forecast)."""
+
+    def __init__(
+        self,
+        window: int = LEVEL_STEPS,
+        horizon: int | None = None,
+        calibration_windows: int = 3,
+        n_paths: int = 500,
+        seed: int = 0,
+        open_col: str = OPEN,
+    ) -> None:
+        self.window = window
+        self.horizon = horizon
+        self.calibration_windows = calibration_windows
+        self.n_paths = n_paths
+        self.seed = seed
+        self.open_col = open_col
+
+    def _fit_point(self, panel: Panel) -> None:
+        self.season_ = int(panel.freq.season_length)
+
+    def _predict_point(self, panel: Panel, future: pd.DataFrame) -> np.ndarray:
+        obs = _without_returns(history_values(panel))
+        ids = pd.Index(panel.ids)
+        first = int(step_index(pd.DatetimeIndex([panel.frame[DS].min()]), panel.freq)[0])
+        end = int(step_index(pd.DatetimeIndex([panel.end]), panel.freq)[0]) - first
+        grid = np.full((len(ids), end + 1), np.nan)
+        grid[ids.get_indexer(obs[ID]), step_index(obs[DS], panel.freq) - first] = obs[Y].to_numpy(float)
+        w, s = int(self.window), self.season_
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a series without values in a window: NaN
+            recent = np.nanmean(grid[:, max(0, end - w + 1) :], axis=1)
+            lo = end - w + 1 - s
+            before = np.nanmean(grid[:, lo : end + 1 - s], axis=1) if lo >= 0 else np.full(len(ids), np.nan)
+            rows = ids.get_indexer(future[ID])
+            pos = step_index(future[DS], panel.freq) - first
+            back = pos - s * np.maximum(1, -(-(pos - end) // s))
+
+            def at(p: np.ndarray) -> np.ndarray:
+                ok = (p >= 0) & (p <= end) & (rows >= 0)
+                out = np.full(len(p), np.nan)
+                out[ok] = grid[rows[ok], p[ok]]
+                return out
+
+            exact = at(back)
+            around = np.nanmean(np.vstack([at(back - 1), exact, at(back + 1)]), axis=0)
+        moved = 0.5 * exact + 0.5 * around + (recent - before)[rows]
+        last = obs.groupby(ID)[Y].last().reindex(future[ID]).to_numpy(float)  # nothing lately: the last value
+        return np.asarray(
+            np.where(np.isnan(moved), np.where(np.isnan(recent[rows]), last, recent[rows]), moved), dtype=float
+        )

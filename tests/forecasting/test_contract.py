@@ -11,7 +11,7 @@ from forecasting.auto import AutoForecaster
 from forecasting.base import BaseForecaster
 from forecasting.errors import ForecastingError, NotFittedError
 from forecasting.gbm import GlobalGBM
-from forecasting.models import SarimaxForecaster, SeasonalNaive
+from forecasting.models import SarimaxForecaster, SeasonalLevel, SeasonalNaive
 from forecasting.stats import AutoETS, MSTLForecaster
 from tests.forecasting.helpers import make_daily, make_weekly
 
@@ -21,6 +21,7 @@ H = 14
 def _models() -> list[BaseForecaster]:
     return [
         SeasonalNaive(horizon=H, n_paths=200),
+        SeasonalLevel(horizon=H, n_paths=200),
         SarimaxForecaster(horizon=H, calibration_windows=2, max_history=150, n_paths=200),
         GlobalGBM(horizon=H, max_iter=40, n_paths=200),
         AutoETS(horizon=H, calibration_windows=2, n_paths=200),

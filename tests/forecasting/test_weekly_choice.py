@@ -11,8 +11,9 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from cli.main import app
-from forecasting.auto import BLEND, AutoForecaster
-from forecasting.models import SeasonalNaive
+from forecasting.auto import BLEND3, AutoForecaster
+from forecasting.intervals import history_spread
+from forecasting.models import SeasonalLevel, SeasonalNaive
 
 H = 13
 
@@ -53,8 +54,10 @@ def test_a_markdown_recorded_only_lately_is_not_used_and_the_note_names_it(tmp_p
     assert not any("MarkDown1" in name for name in gbm.feature_names_)
     notes = model.predict_paths(X=calendar).notes
     assert any("'MarkDown1' is given in only" in n and "not used" in n for n in notes)
-    assert set(model.model_names()) == {BLEND}  # every long series keeps the default
+    assert set(model.model_names()) == {BLEND3}  # every long series keeps the default
     assert all("backtest MASE" in text for text in model.reasons())
+    assert all(text.startswith(f"{BLEND3} (the average of the global model,") for text in model.reasons())
+    assert all("the default, kept" in text for text in model.reasons())
     # The CLI prints the same note on stderr.
     history.to_csv(tmp_path / "h.csv", index=False)
     calendar.to_csv(tmp_path / "c.csv", index=False)
@@ -66,9 +69,12 @@ def test_a_markdown_recorded_only_lately_is_not_used_and_the_note_names_it(tmp_p
         "--out",
         str(tmp_path / "f.csv"),
     ]
-    result = CliRunner().invoke(app, [*args, "--quiet"])
+    result = CliRunner().invoke(app, [*args, "--quiet", "--models-out", str(tmp_path / "m.csv")])
     assert result.exit_code == 0, result.output
     assert "note:" in result.output and "'MarkDown1' is given in only" in result.output
+    why = pd.read_csv(tmp_path / "m.csv")
+    assert list(why.columns) == ["unique_id", "model", "why"] and len(why) == 6
+    assert (why["model"] == BLEND3).all() and why["why"].str.contains("the default, kept").all()
 
 
 def test_a_markdown_given_for_more_than_a_year_is_used() -> None:
@@ -96,8 +102,12 @@ def test_a_series_with_8_weeks_gets_the_recent_median_and_a_note_saying_why() ->
     assert any("'new'" in n and "RecentMedian" in n for n in paths.notes)
     out = model.predict(X=pd.concat([calendar, future], ignore_index=True))
     mine = out.loc[out["unique_id"] == "new"]
-    assert np.allclose(mine["p50"], 307.5, rtol=0.05)  # the median of its 8 weeks: the 900 spike does not move it
-    assert (mine["hi-80"] > mine["lo-80"]).all() and set(model.model_names().drop("new")) == {BLEND}
+    assert np.allclose(paths.point[paths.ids.index("new")], 307.5)  # the median of its 8 weeks, not the 900 spike
+    assert np.allclose(mine["p50"], 307.5, rtol=0.1)
+    # Its band is at least as wide as its own weeks' spread (1.5x their mean distance from the median on the
+    # log scale), not a calm series' borrowed one.
+    assert model.calibration_.series_scale("new") >= 1.5 * history_spread(new).iloc[0] > 0
+    assert (mine["hi-80"] > mine["lo-80"]).all() and set(model.model_names().drop("new")) == {BLEND3}
 
 
 def test_returns_are_kept_named_and_not_repeated_a_year_later() -> None:
@@ -110,9 +120,24 @@ def test_returns_are_kept_named_and_not_repeated_a_year_later() -> None:
     model = _fit(history)
     assert model.panel_.signed == frozenset({"s1"})
     assert any("below 0 in 2 rows" in n and "'s1'" in n and "returns" in n for n in model.panel_.notes)
-    assert model.model_names()["s1"] == BLEND
+    assert model.model_names()["s1"] == BLEND3
     out = model.predict(X=calendar)
     week = out.loc[(out["unique_id"] == "s1") & (out["ds"] == first_horizon_week)]
     assert float(week["p50"].iloc[0]) > 500  # last year's return week is not this year's forecast
     naive = SeasonalNaive(horizon=H, n_paths=100).fit(history).predict(X=calendar)
     assert (naive.loc[naive["unique_id"] == "s1", "p50"] > 0).all()
+
+
+def test_seasonal_level_moves_last_years_week_by_the_level_change_and_skips_returns() -> None:
+    dates = pd.date_range("2021-01-01", periods=80, freq="W-FRI")
+    y = np.full(80, 100.0)
+    y[64:] = 150.0  # the level rose by 50 in the last 16 weeks (the 13-week level window lies inside them)
+    y[30] = 400.0  # a peak week a year before the third horizon week
+    y[31] = -80.0  # a return week a year before the fourth: not repeated a year later
+    history = pd.DataFrame({"unique_id": "a", "ds": dates, "y": y})
+    paths = SeasonalLevel(horizon=4, n_paths=50).fit(history).predict_paths(h=4)
+    # A year before the horizon: weeks 28..31. Level now (weeks 67..79) 150, a year earlier (15..27) 100.
+    # Each week: half the exact week, half the mean of it and its neighbours (the return week left out).
+    expected = [100 + 50, 0.5 * 100 + 0.5 * 200 + 50, 0.5 * 400 + 0.5 * 250 + 50, 150]
+    assert np.allclose(paths.point[0], expected)
+    assert (paths.point[0] > 0).all()
