@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from assistant.draft import draft_from_company
 from assistant.errors import InputError
+from assistant.flag_notes import notes as flag_notes
 from assistant.llm import LLMConfig
 from assistant.schemas import GoalDraft as DraftModel
 from core.errors import InvalidInput, NotFound
@@ -104,6 +105,7 @@ def detail(row: GoalDraft) -> dict[str, Any]:
     """A draft as the API shows it: its record and the department's view of the draft."""
     data = GoalDraftPublic.model_validate(row).model_dump(mode="json")
     data["draft"] = department_view(row)
+    data["notes"] = [n.model_dump() for n in flag_notes(DraftModel.model_validate(row.draft), row.language)]
     data["forecast_job_id"] = (row.inputs or {}).get("forecast_job_id")
     return data
 

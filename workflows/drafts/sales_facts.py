@@ -79,5 +79,5 @@ def mid_period(session: Session, period: Period, company: CompanyOKR, today: dat
         kr.so_far, kr.needed_rest = round(reached[kr.metric], 2), round(need, 2)
         flags.append(
             f"mid_period:{kr.id} ({kr.metric} {kr.so_far} from {period.start_date} to {yesterday}; "
-            f"the rest of the period needs {kr.needed_rest} to reach {kr.target})"
+            f"the rest of the period to {period.end_date} needs {kr.needed_rest} to reach {kr.target})"
         )

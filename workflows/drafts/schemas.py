@@ -73,6 +73,16 @@ class GoalDraftPublic(Public):
     version: int
 
 
+class DraftNotePublic(BaseModel):
+    """A flag of the draft in words, for the manager (the flags themselves stay in `flags`)."""
+
+    code: str = Field(description="The flag's kind, stable (e.g. mid_period, target_outside_range).")
+    department: str | None = Field(description="Catalogue code of the department it concerns; None: the company.")
+    department_name: str = Field(description="That department's name (or the company) in the draft's language.")
+    severity: Literal["warn", "info"]
+    text: str = Field(description="The note in the draft's language.")
+
+
 class GoalDraftDetail(GoalDraftPublic):
     """A goal draft with the department's part of the cascade: its OKR, role KPIs and each member's KPIs."""
 
@@ -87,6 +97,7 @@ class GoalDraftDetail(GoalDraftPublic):
         description="True when the department's open draft for the period was returned instead of a new one "
         "(one open draft per department and period; send `again: true` for an alternative).",
     )
+    notes: list[DraftNotePublic] = Field(default_factory=list, description="The flags in words, by department.")
     inputs_changed: bool = Field(
         default=False,
         description="True when that open draft was made from inputs that changed since (company OKRs, forecasts, "

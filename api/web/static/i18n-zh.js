@@ -28,7 +28,7 @@ export const zh = {
   'okrs.reading': '理解为：{text} · 承接部门：{dept}', 'okrs.needsIndicator': '指标库中没有此指标，发布草案时将新增', 'okrs.krPlaceholder': '例如：618期间全店销售额达到3000万元',
   'okrs.objective': '目标', 'okrs.newObjective': '新增目标', 'okrs.save': '保存修改', 'okrs.add': '新增目标', 'okrs.needKr': '请至少填写一条关键结果。',
   'okrs.noPeriod': '还没有考核期间，请先在“公司设置”中建立。', 'okrs.drafts': '依赖这些目标的草案', 'okrs.draftsNote': '修改公司目标后，根据旧目标生成的草案会被标记为过期，可按最新目标重新起草。', 'okrs.noDrafts': '本期还没有草案。',
-  'drafts.title': '目标草案', 'drafts.stale': '本部门本期已有草案 #{id}，但它生成之后公司目标、预测或组织已有变化。', 'drafts.openExisting': '打开现有草案', 'drafts.again': '按最新数据重新起草', 'drafts.request': '生成草案', 'drafts.drafting': '正在生成草案…', 'drafts.list': '草案列表', 'drafts.none': '还没有草案。',
+  'drafts.notes': '需要你关注的事项', 'drafts.notesOwn': '本部门：{name}', 'drafts.title': '目标草案', 'drafts.stale': '本部门本期已有草案 #{id}，但它生成之后公司目标、预测或组织已有变化。', 'drafts.openExisting': '打开现有草案', 'drafts.again': '按最新数据重新起草', 'drafts.request': '生成草案', 'drafts.drafting': '正在生成草案…', 'drafts.list': '草案列表', 'drafts.none': '还没有草案。',
   'drafts.by': '发起人', 'drafts.tree': '目标树：公司 KR → 部门 KR → 指标', 'drafts.notServed': '暂无部门承接', 'drafts.deptScorecard': '部门指标卡',
   'drafts.role': '岗位', 'drafts.edit': '编辑权重、目标和上级 KR', 'drafts.parent': '上级 KR', 'drafts.weightOf': '{name} 的权重',
   'drafts.targetOf': '{name} 的目标', 'drafts.parentOf': '{name} 的上级 KR', 'drafts.save': '保存修改', 'drafts.publish': '发布',

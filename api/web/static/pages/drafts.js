@@ -131,7 +131,7 @@ async function showDraft(box, id, ctx) {
       p.kpis.map((k) => `${k.name} ${k.weight}% (${k.target.comparator || ''}${fmt(k.target.value)})`).join('；')])));
   clear(box).append(
     el('h2', { id: 'draft-title' }, `#${data.id} · ${dr.department.name} · ${dr.period || ''} · `, el('span', { class: `badge ${data.status === 'published' ? 'ok' : 'warn'}`, id: 'draft-status' }, t('status.' + data.status))),
-    data.flags.length ? el('details', { class: 'notice' }, el('summary', {}, t('drafts.flags', { n: data.flags.length })), el('ul', {}, data.flags.map((f) => el('li', {}, f)))) : null,
+    notesBlock(data.notes || [], dr.department.code),
     fc,
     el('h3', {}, t('drafts.tree')), tree(dr),
     el('h3', {}, t('drafts.edit')),
@@ -139,6 +139,23 @@ async function showDraft(box, id, ctx) {
     ...dr.roles.map((r) => scorecard(`${t('drafts.role')} · ${r.role_name || r.role} (${r.headcount})`, r.role, r.kpis, deptIds, editable, onChange)),
     el('div', { class: 'row' }, save, publish), msg, people);
   box.focus();
+}
+
+// The draft's flags in words (the API writes them), grouped by department with this draft's department first
+// and open: what the manager has to decide is not hidden behind a count.
+function notesBlock(notes, own) {
+  if (!notes.length) return null;
+  const groups = new Map();
+  for (const n of notes) {
+    const key = n.department || '';
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(n);
+  }
+  const order = [...groups.keys()].sort((a, b) => (a === own ? -1 : b === own ? 1 : 0));
+  return el('div', { class: 'notice', id: 'draft-notes' }, el('h3', {}, t('drafts.notes')),
+    ...order.map((key) => el('div', { 'data-notes-of': key || 'company' },
+      el('h4', {}, key === own ? t('drafts.notesOwn', { name: groups.get(key)[0].department_name }) : groups.get(key)[0].department_name),
+      el('ul', {}, groups.get(key).map((n) => el('li', { class: n.severity === 'warn' ? 'warn' : 'muted', 'data-code': n.code }, n.text))))));
 }
 
 export async function render(ctx) {
