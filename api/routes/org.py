@@ -14,6 +14,7 @@ from workflows.org.schemas import (
     DepartmentPublic,
     DepartmentUpdate,
     EmployeeCreate,
+    EmployeeLeave,
     EmployeePublic,
     EmployeeUpdate,
     PositionPublic,
@@ -99,3 +100,18 @@ def update_employee(
     if_match: IfMatch = None,
 ) -> JSONResponse:
     return with_etag(EmployeePublic, org.update_employee(session, caller, employee_id, body, if_match))
+
+
+@router.post(
+    "/employees/{employee_id}/leave",
+    response_model=EmployeePublic,
+    summary="Mark a leaver (HR/admin, If-Match): logins disabled, reports move up, open assignments closed",
+)
+def leave(
+    employee_id: Id,
+    body: EmployeeLeave,
+    session: SessionDep,
+    caller: CanWriteOrg,
+    if_match: IfMatch = None,
+) -> JSONResponse:
+    return with_etag(EmployeePublic, org.leave(session, caller, employee_id, body, if_match))

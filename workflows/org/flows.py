@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from core.errors import InvalidInput, NotFound, PermissionDenied, coded
 from core.security import Caller
 from core.tables import Company, Department, Employee, Position
+from workflows.org.people import check_head
 from workflows.org.schemas import DepartmentCreate, DepartmentUpdate, EmployeeCreate, EmployeeUpdate
 from workflows.shared import common
 from workflows.shared.access import get_visible_employee as get_visible_employee  # also the routes' read
@@ -63,6 +64,8 @@ def update_department(
     changes = data.model_dump(exclude_unset=True)
     if "parent_id" in changes:
         _check_parent(session, dept.id, changes["parent_id"])
+    if "head_id" in changes:
+        check_head(session, changes["head_id"])
     common.update_versioned(session, dept, changes, if_match=if_match, caller=caller, entity="department")
     session.commit()
     return dept
@@ -148,6 +151,9 @@ from workflows.org.locks import list_locks as list_locks  # noqa: E402
 from workflows.org.login import change_password as change_password  # noqa: E402
 from workflows.org.login import login as login  # noqa: E402
 from workflows.org.login import reset_password as reset_password  # noqa: E402
+from workflows.org.logins import create_login as create_login  # noqa: E402
+from workflows.org.logins import one_time_reset as one_time_reset  # noqa: E402
+from workflows.org.people import leave as leave  # noqa: E402
 from workflows.org.sessions import end  # noqa: E402
 from workflows.org.sessions import sign_out_everywhere as sign_out_everywhere  # noqa: E402
 from workflows.org.users import create_user as create_user  # noqa: E402
