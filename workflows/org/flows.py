@@ -1,5 +1,7 @@
 """Org use cases: departments and employees, each read scoped to what the caller may see."""
 
+import secrets
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -47,9 +49,9 @@ def create_department(session: Session, caller: Caller, data: DepartmentCreate) 
     if company is None:
         raise InvalidInput("No company exists yet; load one first (`kpilot demo` or an import).")
     _check_parent(session, None, data.parent_id)
-    return common.create(
-        session, Department(company_id=company.id, **data.model_dump()), caller=caller, entity="department"
-    )
+    values = data.model_dump()
+    values["code"] = values["code"] or f"D-{secrets.token_hex(4).upper()}"  # the pages never ask for a code
+    return common.create(session, Department(company_id=company.id, **values), caller=caller, entity="department")
 
 
 def update_department(
@@ -101,6 +103,9 @@ def _check_refs(session: Session, employee_id: int | None, changes: dict[str, ob
         if value is not None and session.get(model, value) is None:
             problems.append({"loc": [field], "msg": f"{value} does not exist"})
     manager_id = changes.get("manager_id")
+    manager = session.get(Employee, manager_id) if isinstance(manager_id, int) else None
+    if manager is not None and not manager.active:
+        problems.append({"loc": ["manager_id"], "msg": "the manager has left"})
     if (
         employee_id is not None
         and isinstance(manager_id, int)

@@ -40,7 +40,7 @@ class UserPublic(Public):
 
 
 class DepartmentCreate(Strict):
-    code: str = Field(min_length=1, max_length=40)
+    code: str | None = Field(default=None, min_length=1, max_length=40)  # kpilot makes one when not given
     name_zh: str = Field(min_length=1, max_length=200)
     name_en: str = Field(min_length=1, max_length=200)
     parent_id: DbId | None = None

@@ -1,0 +1,130 @@
+"""Org and logins by hand in Chromium: HR adds a department and moves a person into it, marks a leaver; the admin
+links its own login to its person, makes a login with a one-time password, resets it, disables it and signs it
+out everywhere; the pages read at phone width with no codes, ids or nulls."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import _dispose, fresh_db_url, make_settings
+from tests.web.conftest import api, login
+
+PASSWORD = "a-long-enough-password-1"
+ORG = (
+    "工号,姓名,部门,岗位,直属上级工号\n"
+    "W1,王总,总经办,总经理,\n"
+    "W2,李娜,运营中心/天猫运营部,运营经理,W1\n"
+    "W3,张伟,运营中心/天猫运营部,运营专员,W2\n"
+    "W4,赵敏,运营中心/天猫运营部,客服专员,W2\n"
+)
+
+
+@pytest.fixture(scope="module")
+def web_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """The app on a new company with its org imported and one admin login `boss` (not yet linked to a person)."""
+    from api.app import create_app
+    from core.db import session_scope
+    from core.migrate import upgrade
+    from workflows.imports.org import import_org
+    from workflows.onboarding.company import create_company
+    from workflows.onboarding.schemas import CompanyCreate
+    from workflows.org.users import caller_for, create_user
+
+    url = fresh_db_url("sqlite", Path(tmp_path_factory.mktemp("people")), "people")
+    upgrade(url)
+    with session_scope(url) as s:
+        boss = create_user(s, caller=None, username="boss", password=PASSWORD, role="admin", employee_id=None)
+        create_user(s, caller=None, username="hrlead", password=PASSWORD, role="hr", employee_id=None)
+        s.flush()
+        create_company(s, caller_for(s, boss.id), CompanyCreate(name_zh="杭州好物", name_en="Haowu"))
+    with session_scope(url) as s:
+        import_org(s, caller_for(s, 1), source=ORG.encode(), filename="org.csv", dry_run=False)
+    yield create_app(make_settings(url, demo=False, housekeeping_interval_s=0, draft_forecast=False))
+    _dispose(url)
+
+
+def _people(page) -> dict[str, dict]:  # type: ignore[no-untyped-def,type-arg]
+    return {e["name_zh"]: e for e in api(page, "/employees?limit=200")["data"]}
+
+
+def _clean(page) -> None:  # type: ignore[no-untyped-def]
+    text = page.inner_text("main")
+    for bad in ("null", "undefined", "NaN", "W1", "W2", "W3", "W4"):
+        assert bad not in text, bad
+
+
+def test_hr_edits_departments_people_and_a_leaver(page, screenshots: Path) -> None:  # type: ignore[no-untyped-def]
+    page.on("dialog", lambda d: d.accept())
+    login(page, "hrlead", PASSWORD)
+    page.goto("/#/people")
+    page.wait_for_selector("#dept-form")
+    _clean(page)
+    page.fill("#dept-zh", "客服部")
+    page.fill("#dept-en", "Customer service")
+    page.select_option("#dept-parent", label="运营中心")
+    page.click("#dept-submit")
+    page.wait_for_selector('[data-dept-head="客服部"]')
+    page.select_option('[data-dept-head="客服部"]', label="赵敏")
+    with page.expect_response(lambda r: r.request.method == "PATCH" and r.ok):
+        page.click('[data-dept-save="客服部"]')
+    depts = {d["name_zh"]: d for d in api(page, "/departments?limit=200")["data"]}
+    assert depts["客服部"]["parent_id"] == depts["运营中心"]["id"]
+    assert depts["客服部"]["head_id"] == _people(page)["赵敏"]["id"]
+
+    page.select_option('[data-person-dept="赵敏"]', label="运营中心 / 客服部")
+    page.select_option('[data-person-manager="赵敏"]', label="王总")
+    with page.expect_response(lambda r: r.request.method == "PATCH" and r.ok):
+        page.click('[data-person-save="赵敏"]')
+    zhao = _people(page)["赵敏"]
+    assert zhao["department_id"] == depts["客服部"]["id"] and zhao["manager_id"] == _people(page)["王总"]["id"]
+
+    page.fill('[data-person-left="李娜"]', "2026-12-15")
+    page.click('[data-person-leave="李娜"]')
+    page.wait_for_selector("text=2026年12月15日")
+    people = _people(page)
+    assert people["李娜"]["active"] is False and people["张伟"]["manager_id"] == people["王总"]["id"]
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.wait_for_selector("#dept-form")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 392  # usable at phone width: no sideways scroll
+    _clean(page)
+    page.screenshot(path=screenshots / "people-phone.png", full_page=True)
+
+
+def test_admin_manages_logins(page, screenshots: Path) -> None:  # type: ignore[no-untyped-def]
+    page.on("dialog", lambda d: d.accept())
+    login(page, "boss", PASSWORD)
+    page.goto("/#/admin")
+    page.wait_for_selector("#login-form")
+    page.select_option('[data-link="boss"]', label="王总")
+    page.wait_for_selector('#logins td >> text="王总"')
+    assert api(page, "/me")["employee_id"] == _people(page)["王总"]["id"]
+
+    page.select_option("#login-person", label="张伟")
+    page.select_option("#login-role", "employee")
+    page.click("#login-submit-new")
+    page.wait_for_selector("#otp-shown")
+    assert "w3" in page.inner_text("#otp-shown")
+    first = page.inner_text("#otp-value").strip()
+    with page.expect_response(lambda r: r.url.endswith("/one-time-password") and r.ok) as answer:
+        page.click('[data-reset="w3"]')
+    second = answer.value.json()["one_time_password"]
+    page.wait_for_selector(f'#otp-value >> text="{second}"')
+    assert second != first
+    page.click('[data-toggle="w3"]')
+    page.wait_for_selector('#logins tr:has([data-toggle="w3"]) >> text=已停用')
+    page.click('[data-signout="w3"]')
+    page.wait_for_selector("#signed-out")
+    users = {u["username"]: u for u in api(page, "/users")["data"]}
+    assert users["w3"]["active"] is False and users["w3"]["must_change_password"] is True
+    _clean(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 392
+    page.screenshot(path=screenshots / "logins-phone.png", full_page=True)
+    # The new owner's one-time password opens only the password page, and only while the login is enabled.
+    page.click('[data-toggle="w3"]')
+    page.wait_for_selector('#logins tr:has([data-toggle="w3"]) >> text=待首次登录改密')
+    page.click("#logout")
+    login(page, "w3", second)
+    page.wait_for_selector("#pw-first")
