@@ -5,7 +5,7 @@ from typing import IO, Annotated, Any
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import JSONResponse
 
-from api.deps import CanReadKpi, CanWriteActuals, CanWriteKpi, IdempotencyKey, IfMatch, SessionDep
+from api.deps import CanReadKpi, CanWriteActuals, CanWriteKpi, IdempotencyKey, IfMatch, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
 from workflows.goals import flows as goals
@@ -113,15 +113,23 @@ def read_upload(file: UploadFile) -> IO[bytes]:
     response_model=ImportReport,
     summary="Import KPI actuals from CSV or Excel .xlsx (employee_code, period_code, indicator_code, as_of, value)",
     description="Every row is checked first; one bad row imports nothing, and each error names the CSV line or "
-    "the Excel sheet, row and column (`cell`). Excel files are recognised by content, whatever their name.",
+    "the Excel sheet, row and column (`cell`). Excel files are recognised by content, whatever their name. A large "
+    "file (or `background=true`) is imported as a job: 202 with `import_job_id`, followed at "
+    "`GET /api/v1/imports/jobs/{id}`.",
+    responses={202: {"description": "Accepted: the file imports in the background; follow the import job."}},
 )
 def import_actuals(
     session: SessionDep,
+    settings: SettingsDep,
     caller: CanWriteActuals,
     file: Annotated[UploadFile, File()],
-) -> ImportReport:
+    background: Annotated[bool | None, Query(description="Run as a job (default: files over 20 MB).")] = None,
+) -> JSONResponse:
     # A plain `def`: FastAPI runs it in the threadpool, so a large import never blocks the event loop.
-    content = read_upload(file)
     name = file.filename or "upload.csv"
-    n = goals.import_actuals(session, caller, content=content, filename=name)
-    return ImportReport(imported=n, file=name)
+    result = goals.import_actuals(
+        session, caller, content=read_upload(file), filename=name, background=background, settings=settings
+    )
+    if "import_job_id" in result:
+        return JSONResponse(result, status_code=202)
+    return JSONResponse(ImportReport(**result).model_dump(mode="json"))
