@@ -1,4 +1,4 @@
-"""org admin on pages: a department's head and an employee's leaving date
+"""org admin on pages: a department's head and an employee's leaving date; the events a forecast used
 
 Revision ID: 0018_org_admin
 Revises: 0015_assignment_unique
@@ -21,9 +21,13 @@ def upgrade() -> None:
         batch.create_foreign_key("fk_department_head_id_employee", "employee", ["head_id"], ["id"])
     with op.batch_alter_table("employee") as batch:
         batch.add_column(sa.Column("left_on", sa.Date(), nullable=True))
+    with op.batch_alter_table("forecast_job") as batch:
+        batch.add_column(sa.Column("events", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("forecast_job") as batch:
+        batch.drop_column("events")
     with op.batch_alter_table("employee") as batch:
         batch.drop_column("left_on")
     with op.batch_alter_table("department") as batch:

@@ -182,4 +182,5 @@ export const en = {
   'logins.confirmReset': 'Give {user} a new one-time password? All their sessions end at once.', 'logins.disable': 'Disable', 'logins.enable': 'Enable',
   'logins.signOut': 'Sign out everywhere', 'logins.signedOut': '{user} was signed out everywhere ({n} session(s) ended).', 'logins.username': 'User name',
   'logins.usernameHint': 'Empty: the employee number', 'logins.create': 'Create login',
+  'fc.events': 'Promotion events this forecast used', 'fc.event': 'Event', 'fc.noEvents': 'No platform events or own campaigns in the forecast horizon.',
 };

@@ -182,4 +182,5 @@ export const zh = {
   'logins.confirmReset': '为 {user} 生成新的一次性密码？其所有会话将立即结束。', 'logins.disable': '停用', 'logins.enable': '启用',
   'logins.signOut': '全部登出', 'logins.signedOut': '{user} 已在所有设备登出（结束 {n} 个会话）。', 'logins.username': '用户名',
   'logins.usernameHint': '留空则使用工号', 'logins.create': '创建账号',
+  'fc.events': '本次预测使用的活动日历', 'fc.event': '活动', 'fc.noEvents': '预测期间没有平台大促或自有活动。',
 };
