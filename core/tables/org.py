@@ -29,9 +29,7 @@ class Department(Base, Versioned):
     name_en: Mapped[str] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     # Who heads it (shown on the org pages); use_alter: department and employee point at each other.
-    head_id: Mapped[int | None] = mapped_column(
-        ForeignKey("employee.id", use_alter=True)
-    )
+    head_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", use_alter=True))
 
 
 class Position(Base, Versioned):

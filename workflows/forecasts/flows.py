@@ -20,9 +20,9 @@ from core.db import session_scope
 from core.errors import InvalidInput, NotFound
 from core.security import Caller
 from core.tables import ForecastJob, Period, SalesDaily, Shop, TargetRange
+from workflows.forecasts.events import events_used
 from workflows.forecasts.schemas import ForecastCreate
 from workflows.jobs import queue as jobs
-from workflows.forecasts.events import events_used
 from workflows.onboarding.calendar import company_calendar
 from workflows.shared import audit, common
 from workflows.shared.access import managed_department_ids
