@@ -79,6 +79,11 @@ def test_hr_edits_departments_people_and_a_leaver(page, screenshots: Path) -> No
     zhao = _people(page)["赵敏"]
     assert zhao["department_id"] == depts["客服部"]["id"] and zhao["manager_id"] == _people(page)["王总"]["id"]
 
+    # A refused change is explained in Chinese on a Chinese page.
+    page.select_option('[data-dept-parent="运营中心"]', label="运营中心 / 天猫运营部")
+    page.click('[data-dept-save="运营中心"]')
+    page.wait_for_selector("#org-error >> text=部门不能放在自己或自己的下级部门之下")
+
     page.fill('[data-person-left="李娜"]', "2026-12-15")
     page.click('[data-person-leave="李娜"]')
     page.wait_for_selector("text=2026年12月15日")

@@ -35,11 +35,19 @@ def _check_parent(session: Session, dept_id: int | None, parent_id: int | None) 
     if parent_id is None:
         return
     if session.get(Department, parent_id) is None:
-        raise InvalidInput("Unknown parent department.", [{"loc": ["parent_id"], "msg": f"{parent_id} does not exist"}])
+        raise coded(
+            InvalidInput("Unknown parent department.", [{"loc": ["parent_id"], "msg": f"{parent_id} does not exist"}]),
+            "org.unknown_parent",
+            "上级部门不存在。",
+        )
     cursor: int | None = parent_id
     while cursor is not None:  # walking up from the new parent must never reach the department itself
         if cursor == dept_id:
-            raise InvalidInput("A department cannot sit under itself.", [{"loc": ["parent_id"], "msg": "cycle"}])
+            raise coded(
+                InvalidInput("A department cannot sit under itself.", [{"loc": ["parent_id"], "msg": "cycle"}]),
+                "org.department_loop",
+                "部门不能放在自己或自己的下级部门之下。",
+            )
         cursor = session.execute(select(Department.parent_id).where(Department.id == cursor)).scalar_one()
 
 
@@ -113,7 +121,11 @@ def _check_refs(session: Session, employee_id: int | None, changes: dict[str, ob
     ):
         problems.append({"loc": ["manager_id"], "msg": "a person cannot report to themselves or to their own report"})
     if problems:
-        raise InvalidInput("The employee references something that does not fit.", problems)
+        raise coded(
+            InvalidInput("The employee references something that does not fit.", problems),
+            "org.bad_reference",
+            "部门、岗位或上级不存在，或上级已离职，或会形成汇报环路（不能向自己的下属汇报）。",
+        )
 
 
 def create_employee(session: Session, caller: Caller, data: EmployeeCreate) -> Employee:

@@ -33,9 +33,13 @@ def create_login(session: Session, caller: Caller, data: LoginCreate) -> dict[st
     """A login for an active person who has none (admin); the answer carries its one-time password, once."""
     emp = session.get(Employee, data.employee_id)
     if emp is None or not emp.active:
-        raise InvalidInput(
-            "Logins are made for active employees only.",
-            [{"loc": ["employee_id"], "msg": f"{data.employee_id} is not an active employee"}],
+        raise coded(
+            InvalidInput(
+                "Logins are made for active employees only.",
+                [{"loc": ["employee_id"], "msg": f"{data.employee_id} is not an active employee"}],
+            ),
+            "users.person_not_active",
+            "只能为在职员工创建账号。",
         )
     if session.execute(select(User.id).where(User.employee_id == emp.id)).first() is not None:
         raise coded(Conflict("This person already has a login."), "users.person_has_login", "此人已有登录账号。")

@@ -27,9 +27,13 @@ def check_head(session: Session, head_id: object) -> None:
         return
     emp = session.get(Employee, head_id)
     if emp is None or not emp.active:
-        raise InvalidInput(
-            "The head must be an active employee.",
-            [{"loc": ["head_id"], "msg": f"{head_id} is not an active employee"}],
+        raise coded(
+            InvalidInput(
+                "The head must be an active employee.",
+                [{"loc": ["head_id"], "msg": f"{head_id} is not an active employee"}],
+            ),
+            "org.head_not_active",
+            "部门负责人必须是在职员工。",
         )
 
 
@@ -60,7 +64,11 @@ def leave(session: Session, caller: Caller, employee_id: int, data: EmployeeLeav
     if not emp.active:
         raise coded(Conflict("This person has already left."), "org.already_left", "此人已离职。")
     if emp.hire_date is not None and data.left_on < emp.hire_date:
-        raise InvalidInput("The last day is before the hire date.", [{"loc": ["left_on"], "msg": "before hire date"}])
+        raise coded(
+            InvalidInput("The last day is before the hire date.", [{"loc": ["left_on"], "msg": "before hire date"}]),
+            "org.left_before_hire",
+            "最后工作日早于入职日期。",
+        )
     logins = list(session.execute(select(User).where(User.employee_id == emp.id)).scalars())
     if _last_admin_among(session, logins):
         raise coded(

@@ -126,9 +126,13 @@ def _check_link(session: Session, user: User, employee_id: int | None) -> None:
         return
     emp = session.get(Employee, employee_id)
     if emp is None or not emp.active:
-        raise InvalidInput(
-            "A login is linked to an active employee.",
-            [{"loc": ["body", "employee_id"], "msg": f"{employee_id} is not an active employee"}],
+        raise coded(
+            InvalidInput(
+                "A login is linked to an active employee.",
+                [{"loc": ["body", "employee_id"], "msg": f"{employee_id} is not an active employee"}],
+            ),
+            "users.person_not_active",
+            "账号只能关联在职员工。",
         )
     other = session.execute(select(User.id).where(User.employee_id == employee_id, User.id != user.id)).first()
     if other is not None:

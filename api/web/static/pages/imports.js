@@ -2,6 +2,7 @@
 import { ApiError, call } from '../api.js';
 import { clear, el, spinner, table } from '../dom.js';
 import { t } from '../i18n.js';
+import { followJob } from './jobs.js';
 
 export async function render() {
   const out = el('div', { id: 'import-result', 'aria-live': 'polite' });
@@ -16,7 +17,7 @@ export async function render() {
     go.disabled = true;
     clear(out).append(spinner(t('imp.working')));
     try {
-      const { data } = await call(`/imports/${kind.value}`, { method: 'POST', form: fd });
+      const data = await followJob((await call(`/imports/${kind.value}`, { method: 'POST', form: fd })).data, out);
       clear(out).append(el('p', { class: 'ok', role: 'status' }, t('imp.done', { n: data.imported, file: data.file })));
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return;

@@ -3,6 +3,7 @@
 import { ApiError, call, get, problemText } from '../api.js';
 import { clear, el, spinner, table } from '../dom.js';
 import { getLang, t } from '../i18n.js';
+import { followJob } from './jobs.js';
 
 const FIELDS = { daily: ['shop', 'ds', 'sales', 'orders', 'visitors', 'refunds'], orders: ['shop', 'order_id', 'paid_at', 'amount', 'status', 'refund'] };
 const CHANNELS = ['tmall', 'taobao', 'jd', 'douyin', 'pdd', 'other'];
@@ -90,9 +91,9 @@ function orgCard() {
   const summary = (r) => el('p', { role: 'status', class: r.errors.length ? 'error' : 'ok' }, t('setup.orgSummary', { c: r.created, u: r.updated, s: r.unchanged, a: r.absent.length, e: r.errors.length }));
   const rowsTable = (r) => table([t('imp.line'), '工号', t('col.status')], r.rows.map((x) => [where(x), x.code, t('setup.action.' + x.action)]));
   return importCard('org-import', t('setup.orgTitle'), t('setup.orgHint'),
-    async (f) => { const r = await upload('/imports/org?dry_run=true', f); return [summary(r), problemsTable(r.errors), rowsTable(r)]; },
-    async (f) => {
-      const r = await upload('/imports/org', f);
+    async (f, out) => { const r = await followJob(await upload('/imports/org?dry_run=true', f), out); return [summary(r), problemsTable(r.errors), rowsTable(r)]; },
+    async (f, out) => {
+      const r = await followJob(await upload('/imports/org', f), out);
       await refreshChecklist();
       return [summary(r), r.logins.length ? table([t('admin.username'), t('admin.role'), t('setup.otp')], r.logins.map((l) => [l.username, t('role.' + l.role), l.one_time_password])) : null];
     });
@@ -124,13 +125,7 @@ function salesCard(shops) {
       }
     },
     async (f, out) => {
-      let r = await upload('/imports/sales', f, extra());
-      while (r.import_job_id && !r.report) {
-        clear(out).append(spinner(t('setup.jobRows', { n: r.rows_read })));
-        await new Promise((ok) => { setTimeout(ok, 1000); });
-        const job = await get(`/imports/jobs/${r.import_job_id}`);
-        r = job.status === 'done' ? { ...job, ...job.report } : (job.status === 'failed' ? (() => { throw new ApiError(422, { detail: job.error, ...job.report }); })() : job);
-      }
+      const r = await followJob(await upload('/imports/sales', f, extra()), out);
       await refreshChecklist();
       return [el('p', { class: 'ok', role: 'status', id: 'sales-done' }, t('imp.done', { n: r.imported, file: r.file })), ...summary(r)];
     });
