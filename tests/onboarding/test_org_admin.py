@@ -175,11 +175,24 @@ def test_a_leaver_is_handed_on(fresh, empty_url: str) -> None:  # type: ignore[n
     users = {u["username"]: u for u in fresh.get(f"{API}/users", headers=admin).json()["data"]}
     assert users["e002"]["active"] is False
     assert fresh.post(f"{API}/auth/token", data={"username": "e002", "password": "x" * 12}).status_code == 401
+    upath = f"/users/{users['e002']['id']}"
+    back = fresh.patch(
+        f"{API}{upath}", json={"active": True}, headers={**admin, "If-Match": _etag(fresh, upath, admin)}
+    )
+    assert back.status_code == 409 and back.json()["code"] == "users.person_left"
     with session_scope(empty_url, write=False) as s:
         status = dict(s.execute(select(KpiAssignment.id, KpiAssignment.status)).all())
         actions = set(s.execute(select(AuditEvent.action).where(AuditEvent.entity_id == str(leaver["id"]))).scalars())
     assert status == {done: "active", running: "closed"}
     assert "leave" in actions
+    moved = {"manager_id": leaver["id"]}
+    tag = _etag(fresh, f"/employees/{people['E003']['id']}", hr)
+    refused = fresh.patch(f"{API}/employees/{people['E003']['id']}", json=moved, headers={**hr, "If-Match": tag})
+    assert refused.status_code == 422 and refused.json()["code"] == "org.bad_reference"  # nobody reports to a leaver
+    moved = {"manager_id": leaver["id"]}
+    tag = _etag(fresh, f"/employees/{people['E003']['id']}", hr)
+    refused = fresh.patch(f"{API}/employees/{people['E003']['id']}", json=moved, headers={**hr, "If-Match": tag})
+    assert refused.status_code == 422 and refused.json()["code"] == "org.bad_reference"  # nobody reports to a leaver
     again = fresh.post(
         f"{API}{path}/leave", json={"left_on": "2026-12-15"}, headers={**hr, "If-Match": _etag(fresh, path, hr)}
     )

@@ -157,6 +157,8 @@ def update_employee(
             "任何人都不能修改自己的上级、部门、岗位或在职状态，请由其他 HR 或管理员修改。",
         )
     _check_refs(session, emp.id, changes)
+    if changes.get("active") is True:
+        changes["left_on"] = None  # back again (a rehire): no last day
     common.update_versioned(session, emp, changes, if_match=if_match, caller=caller, entity="employee")
     session.commit()
     return emp

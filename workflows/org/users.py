@@ -96,6 +96,13 @@ def update_user(session: Session, caller: Caller, user_id: int, data: UserUpdate
     changes = data.model_dump(exclude_unset=True)
     if "employee_id" in changes:
         _check_link(session, user, changes["employee_id"])
+    person = session.get(Employee, changes.get("employee_id", user.employee_id) or 0)
+    if changes.get("active") is True and person is not None and not person.active:
+        raise coded(
+            Conflict("This login's person has left; a leaver's login stays disabled."),
+            "users.person_left",
+            "此账号关联的员工已离职，离职人员的账号保持停用。",
+        )
     linked = changes.get("employee_id", user.employee_id)
     if (
         ("role" in changes or "employee_id" in changes)
