@@ -40,7 +40,16 @@ def web_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         create_company(s, caller_for(s, boss.id), CompanyCreate(name_zh="杭州好物", name_en="Haowu"))
     with session_scope(url) as s:
         import_org(s, caller_for(s, 1), source=ORG.encode(), filename="org.csv", dry_run=False)
-    yield create_app(make_settings(url, demo=False, housekeeping_interval_s=0, draft_forecast=False))
+    folder = tmp_path_factory.mktemp("uploads")
+    settings = make_settings(
+        url,
+        demo=False,
+        housekeeping_interval_s=0,
+        draft_forecast=False,
+        import_dir=str(folder),
+        import_background_bytes=2_000,
+    )
+    yield create_app(settings)
     _dispose(url)
 
 
@@ -133,3 +142,23 @@ def test_admin_manages_logins(page, screenshots: Path) -> None:  # type: ignore[
     page.click("#logout")
     login(page, "w3", second)
     page.wait_for_selector("#pw-first")
+
+
+def _file(name: str, text: str) -> dict[str, object]:
+    return {"name": name, "mimeType": "text/csv", "buffer": text.encode("utf-8")}
+
+
+def test_a_large_org_file_is_followed_as_a_job_on_the_page(page) -> None:  # type: ignore[no-untyped-def]
+    login(page, "boss", PASSWORD)
+    page.goto("/#/setup")
+    page.wait_for_selector("#org-import-file")
+    more = "".join(f"N{i:03d},新人{i},运营中心/直播部,主播,W1\n" for i in range(120))  # over the 2 KB threshold
+    page.set_input_files("#org-import-file", files=[_file("通讯录.csv", ORG + more)])
+    with page.expect_response(lambda r: r.url.endswith("/imports/org?dry_run=true") and r.status == 202):
+        page.click("#org-import-preview")
+    page.wait_for_selector("#org-import-result >> text=新增 120 人")
+    assert api(page, "/employees?limit=1")["count"] == 4  # a dry run, even as a job, writes nothing
+    with page.expect_response(lambda r: r.url.endswith("/imports/org") and r.status == 202):
+        page.click("#org-import-commit")
+    page.wait_for_selector("#org-import-result >> text=新增 120 人")
+    assert api(page, "/employees?limit=1")["count"] == 124
