@@ -168,7 +168,8 @@ def run_import_job(url: str, job_id: int, clock: Clock) -> None:
         outcome = {"status": "done", "report": _jsonable(report)}
     except KpilotError as exc:
         errors = exc.errors if isinstance(exc, InvalidInput) else []
-        outcome = {"status": "failed", "error": str(exc), "report": {"code": exc.code, "errors": errors}}
+        report = {"code": exc.code, "errors": errors, "detail_zh": exc.zh or str(exc)}
+        outcome = {"status": "failed", "error": str(exc), "report": report}
     finally:
         ROW_PROGRESS.reset(token)
         path.unlink(missing_ok=True)

@@ -1,7 +1,7 @@
 // 导入: upload actuals or daily sales (CSV; Excel .xlsx where the server accepts it) and see every bad row.
 import { ApiError, call } from '../api.js';
 import { clear, el, spinner, table } from '../dom.js';
-import { t } from '../i18n.js';
+import { getLang, t } from '../i18n.js';
 import { followJob } from './jobs.js';
 
 export async function render() {
@@ -22,7 +22,7 @@ export async function render() {
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return;
       const rows = (e.problem && e.problem.errors) || [];
-      clear(out).append(el('p', { class: 'error', role: 'alert' }, e.message),
+      clear(out).append(el('p', { class: 'error', role: 'alert' }, (getLang() === 'zh' && e.problem && e.problem.detail_zh) || e.message),
         rows.length ? table([t('imp.line'), t('imp.problem')], rows.map((r) => [r.line ?? (r.loc || []).join('.'), r.msg])) : null);
     } finally { go.disabled = false; }
   } },
