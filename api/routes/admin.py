@@ -95,17 +95,8 @@ def reset_password(
 def create_login(
     body: LoginCreate, session: SessionDep, caller: CanWriteUsers, key: IdempotencyKey = None
 ) -> JSONResponse:
-    shown: dict[str, str] = {}
-
-    def produce() -> tuple[int, dict[str, Any]]:
-        made = org.create_login(session, caller, body)
-        shown["password"] = made.pop("one_time_password")
-        return 201, made
-
-    status, data = common.run_once(
-        session, caller=caller, key=key, payload=body.model_dump(mode="json"), produce=produce
-    )
-    out = OneTimePassword(**data, one_time_password=shown.get("password")).model_dump(mode="json")
+    status, data = org.create_login_once(session, caller, body, key)
+    out = OneTimePassword(**data).model_dump(mode="json")
     return JSONResponse(out, status_code=status, headers={"ETag": common.etag(int(data["version"]))})
 
 

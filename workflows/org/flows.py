@@ -170,7 +170,7 @@ from workflows.org.locks import list_locks as list_locks  # noqa: E402
 from workflows.org.login import change_password as change_password  # noqa: E402
 from workflows.org.login import login as login  # noqa: E402
 from workflows.org.login import reset_password as reset_password  # noqa: E402
-from workflows.org.logins import create_login as create_login  # noqa: E402
+from workflows.org.logins import create_login_once as create_login_once  # noqa: E402
 from workflows.org.logins import one_time_reset as one_time_reset  # noqa: E402
 from workflows.org.people import leave as leave  # noqa: E402
 from workflows.org.sessions import end  # noqa: E402

@@ -62,6 +62,24 @@ def create_login(session: Session, caller: Caller, data: LoginCreate) -> dict[st
     return {"user_id": user.id, "username": username, "one_time_password": password, "version": user.version}
 
 
+def create_login_once(
+    session: Session, caller: Caller, data: LoginCreate, key: str | None
+) -> tuple[int, dict[str, Any]]:
+    """`create_login` once per Idempotency-Key (one commit): the first answer carries the one-time password; a
+    replay answers the same login without it, because the stored answer never holds a password in clear."""
+    shown: dict[str, str] = {}
+
+    def produce() -> tuple[int, dict[str, Any]]:
+        made = create_login(session, caller, data)
+        shown["password"] = made.pop("one_time_password")
+        return 201, made
+
+    status, body = common.run_once(
+        session, caller=caller, key=key, payload=data.model_dump(mode="json"), produce=produce
+    )
+    return status, {**body, "one_time_password": shown.get("password")}
+
+
 def _recent_resets(session: Session, user_id: int) -> int:
     since = clock_of(session).now() - timedelta(hours=1)
     stmt = (
