@@ -183,4 +183,5 @@ export const en = {
   'logins.signOut': 'Sign out everywhere', 'logins.signedOut': '{user} was signed out everywhere ({n} session(s) ended).', 'logins.username': 'User name',
   'logins.usernameHint': 'Empty: the employee number', 'logins.create': 'Create login',
   'fc.events': 'Promotion events this forecast used', 'fc.event': 'Event', 'fc.noEvents': 'No platform events or own campaigns in the forecast horizon.',
+  'setup.unlinked': 'Your login is not linked to a person: importing sales, publishing drafts and recording actuals are done by people. After the org import, link your login to yourself on Admin, or create a login for an HR colleague.', 'setup.linkOnAdmin': 'Link it on the Admin page',
 };

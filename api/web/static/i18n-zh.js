@@ -183,4 +183,5 @@ export const zh = {
   'logins.signOut': '全部登出', 'logins.signedOut': '{user} 已在所有设备登出（结束 {n} 个会话）。', 'logins.username': '用户名',
   'logins.usernameHint': '留空则使用工号', 'logins.create': '创建账号',
   'fc.events': '本次预测使用的活动日历', 'fc.event': '活动', 'fc.noEvents': '预测期间没有平台大促或自有活动。',
+  'setup.unlinked': '你的账号还没有关联到员工：销售导入、发布草案和录入实际值需要“人”来操作。导入组织架构后，请在“管理”页把账号关联到本人，或为人事同事创建账号。', 'setup.linkOnAdmin': '去“管理”页关联账号',
 };

@@ -32,7 +32,11 @@ function row(u, me, emps, linked, box, err, rerender) {
     onchange: guard(err, async (ev) => { await patchUser(u, { role: ev.target.value }); rerender(); }) },
   ROLES.map((r) => el('option', { value: r, selected: r === u.role }, t('role.' + r))));
   const link = person ? pick(person, 'name') : el('select', { 'aria-label': t('logins.linkOf', { user: u.username }), 'data-link': u.username,
-    onchange: guard(err, async (ev) => { if (ev.target.value) { await patchUser(u, { employee_id: Number(ev.target.value) }); rerender(); } }) },
+    onchange: guard(err, async (ev) => {
+      if (!ev.target.value) return;
+      await patchUser(u, { employee_id: Number(ev.target.value) });
+      if (u.id === me.user_id) location.reload(); else rerender(); // one's own link changes what the app may show
+    }) },
   el('option', { value: '' }, t('logins.notLinked')),
   emps.filter((e) => e.active && !linked.has(e.id)).map((e) => el('option', { value: e.id }, pick(e, 'name'))));
   const status = u.active ? (u.must_change_password ? t('logins.waiting') : t('logins.active')) : t('logins.disabled');

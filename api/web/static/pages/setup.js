@@ -175,7 +175,14 @@ async function promotionsCard(shops) {
     field('promo-year', t('setup.year'), years), out, form, err);
 }
 
-export async function render({ rerender }) {
+// The first admin is made on the command line as a login, not a person; the sales import needs a person.
+function unlinkedNotice(me) {
+  if (me.employee_id) return null;
+  return el('div', { class: 'notice', role: 'note', id: 'unlinked' }, el('p', {}, t('setup.unlinked')),
+    me.role === 'admin' ? el('p', {}, el('a', { href: '#/admin' }, t('setup.linkOnAdmin'))) : null);
+}
+
+export async function render({ me, rerender }) {
   let company = null;
   try { company = await get('/company'); } catch (e) { if (!(e instanceof ApiError && e.status === 404)) throw e; }
   const head = [el('h1', {}, t('setup.title')), await checklistBlock()];
@@ -183,5 +190,5 @@ export async function render({ rerender }) {
   const shops = (await get('/shops?limit=200')).data;
   return el('section', {}, ...head,
     el('h2', {}, t('setup.company')), el('p', { id: 'company-name' }, `${company.name_zh} / ${company.name_en} · ${company.timezone} · ${company.currency} · ${t('setup.stage.' + company.stage)}`),
-    el('h2', {}, t('setup.shops')), shopsBlock(shops, rerender), orgCard(), salesCard(shops), await promotionsCard(shops));
+    el('h2', {}, t('setup.shops')), shopsBlock(shops, rerender), orgCard(), unlinkedNotice(me), salesCard(shops), await promotionsCard(shops));
 }
