@@ -170,3 +170,25 @@ def test_a_large_org_file_is_followed_as_a_job_on_the_page(page) -> None:  # typ
         page.click("#org-import-commit")
     page.wait_for_selector("#org-import-result >> text=新增 120 人")
     assert api(page, "/employees?limit=1")["count"] == 124
+
+
+def test_the_password_page_explains_in_chinese(page) -> None:  # type: ignore[no-untyped-def]
+    """Every user changes their own password on a page; refusals read in Chinese."""
+    login(page, "hrlead", PASSWORD)
+    page.goto("/#/password")
+    page.wait_for_selector("#pw-form")
+    for current, new, said in (
+        ("not-my-password-9", "hr-lead-new-pass-2027", "当前密码不正确"),
+        (PASSWORD, "hrlead", "密码不符合要求"),
+    ):
+        page.fill("#pw-current", current)
+        page.fill("#pw-new", new)
+        page.fill("#pw-again", new)
+        page.click("#pw-submit")
+        page.wait_for_selector(f"#pw-error >> text={said}")
+    page.fill("#pw-current", PASSWORD)
+    page.fill("#pw-new", "hr-lead-new-pass-2027")
+    page.fill("#pw-again", "hr-lead-new-pass-2027")
+    page.click("#pw-submit")
+    page.wait_for_selector("#login-submit")  # every session ended: log in again with the new one
+    login(page, "hrlead", "hr-lead-new-pass-2027")
