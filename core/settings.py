@@ -39,7 +39,9 @@ class Settings(ClockSettings):
     )
     import_dir: str = Field(default="var/imports", description="Where uploads wait for their background import.")
     import_background_bytes: int = Field(
-        default=20_000_000, ge=0, description="Sales files larger than this import as a job with progress."
+        default=20_000_000,
+        ge=0,
+        description="Import files larger than this (sales, org, promotions, history, actuals) run as a job.",
     )
 
     llm_provider: Literal["offline", "openai"] = "offline"

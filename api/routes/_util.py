@@ -46,6 +46,13 @@ def answer(response: Response, schema: type[M], result: tuple[int, Any]) -> M:
     return reply(response, schema, data, status=status)
 
 
+def import_answer(response: Response, result: dict[str, Any]) -> dict[str, Any]:
+    """200 with an import's report, or 202 with the import job to follow when it runs in the background."""
+    if "import_job_id" in result:
+        response.status_code = 202
+    return result
+
+
 def page(schema: type[M], rows: tuple[list[Any], int]) -> Page[M]:
     """A {data, count} page."""
     items, count = rows

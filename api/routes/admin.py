@@ -8,7 +8,7 @@ from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, answer, page, reply
 from core.tables import AuditEvent, User
 from workflows.org import flows as org
-from workflows.org.schemas import PasswordReset, UserCreate, UserPublic, UserUpdate
+from workflows.org.schemas import LoginCreate, OneTimePassword, PasswordReset, UserCreate, UserPublic, UserUpdate
 from workflows.shared import audit, common
 from workflows.shared.schemas import AuditEventPublic, AuditVerifyPublic, Page
 
@@ -65,6 +65,32 @@ def reset_password(
 ) -> Response:
     org.reset_password(session, settings, caller, user_id, body.new_password)
     return Response(status_code=204)
+
+
+@router.post(
+    "/logins",
+    response_model=OneTimePassword,
+    status_code=201,
+    tags=["users"],
+    summary="Create a login for a person (admin): kpilot picks a one-time password, shown once",
+    description="The owner must change the password at their first login. A retry with the same Idempotency-Key "
+    "answers the same login without the password (it is never stored in clear): hand out a new one instead.",
+)
+def create_login(
+    response: Response, body: LoginCreate, session: SessionDep, caller: CanWriteUsers, key: IdempotencyKey = None
+) -> OneTimePassword:
+    return answer(response, OneTimePassword, org.create_login_once(session, caller, body, key))
+
+
+@router.post(
+    "/users/{user_id}/one-time-password",
+    response_model=OneTimePassword,
+    tags=["users"],
+    summary="Give someone a new one-time password (admin, audited, at most 5 an hour per login)",
+    description="Every session of the login ends; its owner must change the password at the next login.",
+)
+def one_time_password(user_id: Id, session: SessionDep, caller: CanWriteUsers) -> OneTimePassword:
+    return OneTimePassword(**org.one_time_reset(session, caller, user_id))
 
 
 @router.get(

@@ -2,17 +2,20 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Path, Query, UploadFile
-from fastapi.responses import Response
+from fastapi import APIRouter, File, Path, Query, Response, UploadFile
 
-from api.deps import CanImport, SessionDep
+from api.deps import CanImport, CanReadMe, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
-from api.routes._util import Id
+from api.routes._util import Id, import_answer
 from workflows.imports import flows as imports
 
 router = APIRouter(prefix="/api/v1", tags=["imports"], responses=PROBLEM_RESPONSES)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Lang = Annotated[str, Query(pattern="^(zh|en)$", description="Header language.")]
+Background = Annotated[bool | None, Query(description="Run as a job (default: files over 20 MB).")]
+QUEUED: dict[int | str, dict[str, Any]] = {
+    202: {"description": "Accepted: the file imports in the background; follow `GET /api/v1/imports/jobs/{id}`."}
+}
 
 
 @router.post(
@@ -20,23 +23,33 @@ Lang = Annotated[str, Query(pattern="^(zh|en)$", description="Header language.")
     summary="Import the org chart (CSV or .xlsx: 工号, 姓名, 部门 path, 职位, 直属主管工号, 入职日期, 角色, 状态)",
     description="`dry_run=true` answers what would be created, updated and deactivated, row by row, and changes "
     "nothing. A real run writes all or nothing; people absent from the file are listed in `absent` and "
-    "deactivated only with `deactivate_absent=true`. New logins' one-time passwords are in `logins`, shown once.",
+    "deactivated only with `deactivate_absent=true`. New logins' one-time passwords are in `logins`, shown once. "
+    "A large file (or `background=true`) is imported as a job: 202 with `import_job_id`.",
+    responses=QUEUED,
 )
 def import_org(
+    response: Response,
     session: SessionDep,
+    settings: SettingsDep,
     caller: CanImport,
     file: Annotated[UploadFile, File()],
     dry_run: bool = False,
     deactivate_absent: bool = False,
+    background: Background = None,
 ) -> dict[str, Any]:
     # A plain `def`: FastAPI runs it in the threadpool; the upload is spooled to disk, never held whole.
-    return imports.import_org(
-        session,
-        caller,
-        source=file.file,
-        filename=file.filename or "org.csv",
-        dry_run=dry_run,
-        deactivate_absent=deactivate_absent,
+    return import_answer(
+        response,
+        imports.import_org(
+            session,
+            caller,
+            source=file.file,
+            filename=file.filename or "org.csv",
+            dry_run=dry_run,
+            deactivate_absent=deactivate_absent,
+            background=background,
+            settings=settings,
+        ),
     )
 
 
@@ -44,24 +57,50 @@ def import_org(
     "/imports/kpi-history",
     summary="Import past periods: scorecards (工号, 期间, 指标, 权重, 目标, 实际) or outcomes (部门, 期间, 结果)",
     description="Indicators by code or name; unknown people, indicators and departments are row errors. Missing "
-    "past periods are created. `dry_run=true` checks and writes nothing; a real run writes all or nothing.",
+    "past periods are created. `dry_run=true` checks and writes nothing; a real run writes all or nothing. A large "
+    "file (or `background=true`) is imported as a job: 202 with `import_job_id`.",
+    responses=QUEUED,
 )
 def import_history(
-    session: SessionDep, caller: CanImport, file: Annotated[UploadFile, File()], dry_run: bool = False
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: CanImport,
+    file: Annotated[UploadFile, File()],
+    dry_run: bool = False,
+    background: Background = None,
 ) -> dict[str, Any]:
     name = file.filename or "history.csv"
-    return imports.import_history(session, caller, source=file.file, filename=name, dry_run=dry_run)
+    return import_answer(
+        response,
+        imports.import_history(
+            session, caller, source=file.file, filename=name, dry_run=dry_run, background=background, settings=settings
+        ),
+    )
 
 
 @router.post(
     "/imports/promotions",
     summary="Import the campaign plan (活动名称, 活动类型, 店铺, 开始日期, 结束日期, 预计折扣 or 力度)",
+    description="A large file (or `background=true`) is imported as a job: 202 with `import_job_id`.",
+    responses=QUEUED,
 )
 def import_promotions(
-    session: SessionDep, caller: CanImport, file: Annotated[UploadFile, File()], dry_run: bool = False
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: CanImport,
+    file: Annotated[UploadFile, File()],
+    dry_run: bool = False,
+    background: Background = None,
 ) -> dict[str, Any]:
     name = file.filename or "promotions.csv"
-    return imports.import_promotions(session, caller, source=file.file, filename=name, dry_run=dry_run)
+    return import_answer(
+        response,
+        imports.import_promotions(
+            session, caller, source=file.file, filename=name, dry_run=dry_run, background=background, settings=settings
+        ),
+    )
 
 
 XLSX_FILE: dict[int | str, dict[str, Any]] = {200: {"content": {XLSX: {}}, "description": "An Excel workbook."}}
@@ -93,6 +132,10 @@ def org_export(session: SessionDep, _caller: CanImport, lang: Lang = "zh") -> Re
     )
 
 
-@router.get("/imports/jobs/{job_id}", summary="A background import: status, rows read so far, its report when done")
-def import_job(job_id: Id, session: SessionDep, caller: CanImport) -> dict[str, Any]:
+@router.get(
+    "/imports/jobs/{job_id}",
+    summary="A background import: status, rows read so far, its report when done (your own; HR/admin: all)",
+)
+def import_job(job_id: Id, session: SessionDep, caller: CanReadMe) -> dict[str, Any]:
+    # Any login may follow its own import (a manager's actuals file); whose job it is is checked in the use case.
     return imports.import_job(session, caller, job_id)

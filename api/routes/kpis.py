@@ -1,12 +1,12 @@
 """KPI assignment routes: targets and weights, actuals, and CSV / Excel imports."""
 
-from typing import IO, Annotated
+from typing import IO, Annotated, Any
 
 from fastapi import APIRouter, File, Query, Response, UploadFile
 
-from api.deps import CanReadKpi, CanWriteActuals, CanWriteKpi, IdempotencyKey, IfMatch, SessionDep
+from api.deps import CanReadKpi, CanWriteActuals, CanWriteKpi, IdempotencyKey, IfMatch, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
-from api.routes._util import Id, Paging, answer, page, reply
+from api.routes._util import Id, Paging, answer, import_answer, page, reply
 from workflows.goals import flows as goals
 from workflows.goals.schemas import (
     ActualCreate,
@@ -110,18 +110,29 @@ def read_upload(file: UploadFile) -> IO[bytes]:
 
 @router.post(
     "/imports/actuals",
-    response_model=ImportReport,
     summary="Import KPI actuals from CSV or Excel .xlsx (employee_code, period_code, indicator_code, as_of, value)",
     description="Every row is checked first; one bad row imports nothing, and each error names the CSV line or "
-    "the Excel sheet, row and column (`cell`). Excel files are recognised by content, whatever their name.",
+    "the Excel sheet, row and column (`cell`). Excel files are recognised by content, whatever their name. A large "
+    "file (or `background=true`) is imported as a job: 202 with `import_job_id`, followed at "
+    "`GET /api/v1/imports/jobs/{id}`.",
+    responses={
+        200: {"model": ImportReport, "description": "Imported: the report."},
+        202: {"description": "Accepted: the file imports in the background; follow the import job."},
+    },
 )
 def import_actuals(
+    response: Response,
     session: SessionDep,
+    settings: SettingsDep,
     caller: CanWriteActuals,
     file: Annotated[UploadFile, File()],
-) -> ImportReport:
+    background: Annotated[bool | None, Query(description="Run as a job (default: files over 20 MB).")] = None,
+) -> dict[str, Any]:
     # A plain `def`: FastAPI runs it in the threadpool, so a large import never blocks the event loop.
-    content = read_upload(file)
     name = file.filename or "upload.csv"
-    n = goals.import_actuals(session, caller, content=content, filename=name)
-    return ImportReport(imported=n, file=name)
+    result = goals.import_actuals(
+        session, caller, content=read_upload(file), filename=name, background=background, settings=settings
+    )
+    if "import_job_id" in result:
+        return import_answer(response, result)
+    return ImportReport(**result).model_dump(mode="json")

@@ -13,6 +13,7 @@ from workflows.org.schemas import (
     DepartmentPublic,
     DepartmentUpdate,
     EmployeeCreate,
+    EmployeeLeave,
     EmployeePublic,
     EmployeeUpdate,
     PositionPublic,
@@ -102,3 +103,19 @@ def update_employee(
     if_match: IfMatch = None,
 ) -> EmployeePublic:
     return reply(response, EmployeePublic, org.update_employee(session, caller, employee_id, body, if_match))
+
+
+@router.post(
+    "/employees/{employee_id}/leave",
+    response_model=EmployeePublic,
+    summary="Mark a leaver (HR/admin, If-Match): logins disabled, reports move up, open assignments closed",
+)
+def leave(
+    response: Response,
+    employee_id: Id,
+    body: EmployeeLeave,
+    session: SessionDep,
+    caller: CanWriteOrg,
+    if_match: IfMatch = None,
+) -> EmployeePublic:
+    return reply(response, EmployeePublic, org.leave(session, caller, employee_id, body, if_match))

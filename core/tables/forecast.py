@@ -30,6 +30,7 @@ class ForecastJob(Base, Versioned):
     data_hash: Mapped[str | None] = mapped_column(String(64))
     history_end: Mapped[date | None] = mapped_column(Date)
     daily: Mapped[list[Any] | None] = mapped_column(JSON)  # [{shop_code, ds, p50, lo, hi}] for charts
+    events: Mapped[list[Any] | None] = mapped_column(JSON)  # the promotion events the forecast used (its horizon)
 
 
 class TargetRange(Base):

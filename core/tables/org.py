@@ -28,6 +28,8 @@ class Department(Base, Versioned):
     name_zh: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    # Who heads it (shown on the org pages); use_alter: department and employee point at each other.
+    head_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", use_alter=True))
 
 
 class Position(Base, Versioned):
@@ -56,6 +58,7 @@ class Employee(Base, Versioned):
     position_id: Mapped[int | None] = mapped_column(ForeignKey("position.id"))
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    left_on: Mapped[date | None] = mapped_column(Date)  # a leaver's last day (DOMAIN: leavers are a status)
 
 
 class User(Base, Versioned):

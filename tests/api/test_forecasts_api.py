@@ -109,3 +109,28 @@ def test_bad_quantiles_are_422(fast_client, tokens, demo_url) -> None:
         "/api/v1/forecasts", headers=tokens["hr"], json={"period_id": period_id, "quantiles": [0.8, 0.5, 0.2]}
     )
     assert r.status_code == 422
+
+
+def test_a_forecast_lists_the_promotion_events_it_used(fast_client, tokens, demo_url) -> None:
+    """The company's own campaign in the horizon is listed with the job, per shop and in both languages, and
+    stays as the forecast saw it when the calendar is corrected afterwards."""
+    period_id, end = _current_month(demo_url)
+    shop = min(_shops_of(demo_url, {"ops"}))
+    start = end - timedelta(days=3)
+    campaign = {"name": "会员日", "kind": "shop", "shop_id": shop, "start_date": str(start), "end_date": str(end)}
+    made = fast_client.post("/api/v1/promotions", headers=tokens["hr"], json=campaign)
+    assert made.status_code == 201, made.text
+    r = fast_client.post("/api/v1/forecasts", headers=tokens["hr"], json={"period_id": period_id, "shop_id": shop})
+    job = settled_job(fast_client, r.headers["location"], tokens["hr"])
+    assert job["status"] == "done", job["message"]
+    mine = [e for e in job["events"] if e["name_zh"] == "会员日"]
+    assert mine == [
+        {"shop_id": shop, "name_zh": "会员日", "name_en": "会员日", "start_date": str(start), "end_date": str(end)}
+    ]
+    assert all(e["shop_id"] == shop and e["start_date"] <= e["end_date"] for e in job["events"])
+    etag = made.headers["etag"]
+    moved = {"start_date": str(start - timedelta(days=1))}
+    path = f"/api/v1/promotions/{made.json()['id']}"
+    assert fast_client.patch(path, headers={**tokens["hr"], "If-Match": etag}, json=moved).status_code == 200
+    again = fast_client.get(f"/api/v1/forecasts/{job['id']}", headers=tokens["hr"]).json()
+    assert again["events"] == job["events"]  # what the forecast used, not today's calendar

@@ -20,6 +20,7 @@ from core.db import session_scope
 from core.errors import InvalidInput, NotFound
 from core.security import Caller
 from core.tables import ForecastJob, Period, SalesDaily, Shop, TargetRange
+from workflows.forecasts.events import events_used
 from workflows.forecasts.schemas import ForecastCreate
 from workflows.jobs import queue as jobs
 from workflows.onboarding.calendar import company_calendar
@@ -198,6 +199,7 @@ class _Inputs:
     future: pd.DataFrame
     quantiles: tuple[float, float, float]
     level: int
+    events: list[dict[str, Any]]  # the promotion events of the horizon the model was given (`events.py`)
 
 
 def _inputs(session: Session, job: ForecastJob, history_days: int) -> _Inputs:
@@ -208,6 +210,8 @@ def _inputs(session: Session, job: ForecastJob, history_days: int) -> _Inputs:
     shops = _shops_for(session, job, scope)
     hist, future = build_frames(session, shops, period.end_date, history_days=history_days)
     q = tuple(float(x) for x in job.quantiles)
+    horizon = (hist["ds"].max().date() + timedelta(days=1), period.end_date)
+    events = events_used(session, [s.id for s in shops], *horizon)
     return _Inputs(
         period.id,
         period.code,
@@ -218,6 +222,7 @@ def _inputs(session: Session, job: ForecastJob, history_days: int) -> _Inputs:
         future,
         (q[0], q[1], q[2]),
         job.level,
+        events,
     )
 
 
@@ -267,6 +272,7 @@ def _store(session: Session, job: ForecastJob, inputs: _Inputs, result: tuple[An
         }
         for _, row in daily.iterrows()
     ]
+    job.events = inputs.events
     job.status, job.finished_at = "done", clock_of(session).now()
     job.data_hash, job.history_end = ranges.data_hash, last
     job.message = f"{len(ranges.ranges)} target range(s); models: {sorted({r.model for r in ranges.ranges})}"
@@ -396,6 +402,7 @@ def job_view(session: Session, job: ForecastJob, caller: Caller | None = None) -
     ranges = [r for r in job_ranges(session, job) if allowed is None or r.shop_id in allowed]
     data = ForecastJobPublic.model_validate(job).model_dump(mode="json")
     data["ranges"] = [TargetRangePublic.model_validate(r).model_dump(mode="json") for r in ranges]
+    data["events"] = [e for e in job.events or [] if allowed is None or e["shop_id"] in allowed]
     return data
 
 

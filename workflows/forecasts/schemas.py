@@ -42,6 +42,16 @@ class TargetRangePublic(Public):
     status: str
 
 
+class ForecastEventPublic(Public):
+    """A promotion event the forecast used (its horizon's company calendar), for one shop."""
+
+    shop_id: int
+    name_zh: str
+    name_en: str
+    start_date: date
+    end_date: date
+
+
 class ForecastJobPublic(Public):
     id: int
     shop_id: int | None
@@ -56,3 +66,6 @@ class ForecastJobPublic(Public):
     data_hash: str | None
     version: int
     ranges: list[TargetRangePublic] = Field(default_factory=list)
+    events: list[ForecastEventPublic] | None = Field(
+        default=None, description="The promotion events of the horizon the forecast used (empty until done)."
+    )

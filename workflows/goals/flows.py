@@ -1,7 +1,7 @@
 """Goal-system use cases: periods, the KPI catalogue, OKRs with key results, KPI assignments and actuals."""
 
 from datetime import date
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar, cast
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -11,6 +11,7 @@ from assistant.kr_reading import read_kr
 from core.clock import clock_of
 from core.errors import InvalidInput, NotFound
 from core.security import Caller
+from core.settings import Settings
 from core.tables import Employee, Indicator, KeyResult, Objective, Period
 from kpi.rules import WEIGHT_SUM_TOLERANCE, WEIGHT_TOTAL
 from workflows.goals.catalogue import live_scope
@@ -248,11 +249,26 @@ def create_objective_once(
     return common.run_once(session, caller=caller, key=key, payload=data.model_dump(mode="json"), produce=produce)
 
 
-def import_actuals(session: Session, caller: Caller, *, content: Source, filename: str) -> int:
-    """Upsert KPI actuals from a CSV or Excel file, all or nothing (`imports.py`)."""
+def import_actuals(
+    session: Session,
+    caller: Caller,
+    *,
+    content: Source,
+    filename: str,
+    background: bool | None = None,
+    settings: Settings | None = None,
+) -> dict[str, Any]:
+    """Upsert KPI actuals from a CSV or Excel file, all or nothing (`imports.py`); a large file (or one with
+    `background`) is queued as an import job with progress instead (`import_job_id` in the answer)."""
     from workflows.goals import imports  # the import builds on this module's checks: imported when used
+    from workflows.imports.background import queue_import, wants_background
 
-    return imports.import_actuals(session, caller, content=content, filename=filename)
+    if settings is not None and wants_background(content, settings, background):
+        stream = cast(IO[bytes], content)
+        return queue_import(
+            session, caller, "actuals", source=stream, filename=filename, options={}, folder=settings.import_dir
+        )
+    return {"imported": imports.import_actuals(session, caller, content=content, filename=filename), "file": filename}
 
 
 # KPI assignments and actuals live in assignments.py (routes import only this module).

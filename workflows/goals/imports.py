@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
-from core.errors import InvalidInput, NotFound
-from core.security import Caller
+from core.errors import InvalidInput
+from core.security import MANAGER, Caller
 from core.tables import Employee, Indicator, KpiActual, KpiAssignment, Period, SalesDaily, Shop
-from workflows.goals.flows import ensure_may_plan
 from workflows.imports.reader import Limits, Source, Table, sha256_of
 from workflows.shared import audit, common
+from workflows.shared.access import visible_employee_ids
 
 ACTUAL_COLUMNS = ("employee_code", "period_code", "indicator_code", "as_of", "value")
 SALES_COLUMNS = ("shop_code", "ds", "sales")
@@ -144,6 +144,13 @@ def import_actuals(session: Session, caller: Caller, *, content: Source, filenam
         for a in session.execute(select(KpiAssignment).where(KpiAssignment.employee_id.is_not(None))).scalars()
     }
 
+    # Whom the caller may record actuals for (ensure_may_plan's rule, read once): everyone (HR/admin), a manager's
+    # reporting line, nobody else. Read before parsing, so no row needs the database.
+    plannable = (
+        None if caller.sees_everything else (visible_employee_ids(session, caller) if caller.role == MANAGER else set())
+    )
+    common.release_connection(session)  # parse without holding the database's write turn
+
     def parse(row: dict[str, str]) -> tuple[int, date, float]:
         # The same rights as POST /kpi-assignments/{id}/actuals, row by row: never one's own, only one's scope.
         emp = employees.get(row["employee_code"])
@@ -154,10 +161,8 @@ def import_actuals(session: Session, caller: Caller, *, content: Source, filenam
                 f"{row['employee_code']} is you: nobody imports their own actuals (separation of duties)",
                 "employee_code",
             )
-        try:
-            ensure_may_plan(session, caller, None, emp)
-        except NotFound as exc:  # "not yours" reads exactly like "does not exist"
-            raise RowError(f"unknown employee_code {row['employee_code']!r}", "employee_code") from exc
+        if plannable is not None and emp not in plannable:  # "not yours" reads exactly like "does not exist"
+            raise RowError(f"unknown employee_code {row['employee_code']!r}", "employee_code")
         period = periods.get(row["period_code"])
         key = (emp, period.id if period else None, indicators.get(row["indicator_code"]))
         if period is None or key not in assignments:

@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import IO, Any, cast
 
@@ -19,6 +20,8 @@ from core.errors import InvalidInput, KpilotError, TooLarge, coded
 Where = dict[str, Any]  # {"line": 3} for CSV; {"sheet": "Sheet1", "row": 3} for Excel
 Source = bytes | IO[bytes]
 PROGRESS_ROWS = 50_000
+# Rows read so far, for a background import job: its runner sets this, and every Table of that import reports.
+ROW_PROGRESS: ContextVar[Callable[[int], None] | None] = ContextVar("import_row_progress", default=None)
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ class Table:
         self.header: list[str] = []
         self.letters: dict[str, str] = {}
         self._rows: Iterator[tuple[Where, list[str]]] = iter(())
-        self.progress: Callable[[int], None] | None = None  # called every PROGRESS_ROWS rows when set
+        self.progress: Callable[[int], None] | None = ROW_PROGRESS.get()  # called every PROGRESS_ROWS rows
         self._open()
 
     def _open(self) -> None:
@@ -91,8 +94,8 @@ class Table:
 
     def rows(self) -> Iterator[tuple[Where, dict[str, str]]]:
         """(where, {header: text}) for each non-empty row, counting rows and cells against the limits."""
-        cells = 0
-        for n, (where, values) in enumerate(self._rows, start=1):
+        cells = n = 0
+        for n, (where, values) in enumerate(self._rows, start=1):  # noqa: B007 - n is the final count below
             if self.progress is not None and n % PROGRESS_ROWS == 0:
                 self.progress(n)
             if n > self.limits.max_rows:
@@ -111,6 +114,8 @@ class Table:
             row = {h: v for h, v in zip(self.header, values, strict=False) if h}
             if any(row.values()):
                 yield where, row
+        if self.progress is not None and n:
+            self.progress(n)  # the last count: a job's rows_read ends at the file's size
 
 
 class _Borrowed(io.BufferedIOBase):

@@ -1,11 +1,14 @@
 """Org use cases: departments and employees, each read scoped to what the caller may see."""
 
+import secrets
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidInput, NotFound, PermissionDenied, coded
 from core.security import Caller
 from core.tables import Company, Department, Employee, Position
+from workflows.org.people import check_head
 from workflows.org.schemas import (
     DepartmentCreate,
     DepartmentPublic,
@@ -41,11 +44,19 @@ def _check_parent(session: Session, dept_id: int | None, parent_id: int | None) 
     if parent_id is None:
         return
     if session.get(Department, parent_id) is None:
-        raise InvalidInput("Unknown parent department.", [{"loc": ["parent_id"], "msg": f"{parent_id} does not exist"}])
+        raise coded(
+            InvalidInput("Unknown parent department.", [{"loc": ["parent_id"], "msg": f"{parent_id} does not exist"}]),
+            "org.unknown_parent",
+            "上级部门不存在。",
+        )
     cursor: int | None = parent_id
     while cursor is not None:  # walking up from the new parent must never reach the department itself
         if cursor == dept_id:
-            raise InvalidInput("A department cannot sit under itself.", [{"loc": ["parent_id"], "msg": "cycle"}])
+            raise coded(
+                InvalidInput("A department cannot sit under itself.", [{"loc": ["parent_id"], "msg": "cycle"}]),
+                "org.department_loop",
+                "部门不能放在自己或自己的下级部门之下。",
+            )
         cursor = session.execute(select(Department.parent_id).where(Department.id == cursor)).scalar_one()
 
 
@@ -55,9 +66,9 @@ def create_department(session: Session, caller: Caller, data: DepartmentCreate) 
     if company is None:
         raise InvalidInput("No company exists yet; load one first (`kpilot demo` or an import).")
     _check_parent(session, None, data.parent_id)
-    return common.create(
-        session, Department(company_id=company.id, **data.model_dump()), caller=caller, entity="department"
-    )
+    values = data.model_dump()
+    values["code"] = values["code"] or f"D-{secrets.token_hex(4).upper()}"  # the pages never ask for a code
+    return common.create(session, Department(company_id=company.id, **values), caller=caller, entity="department")
 
 
 @common.use_case
@@ -73,6 +84,8 @@ def update_department(
     changes = data.model_dump(exclude_unset=True)
     if "parent_id" in changes:
         _check_parent(session, dept.id, changes["parent_id"])
+    if "head_id" in changes:
+        check_head(session, changes["head_id"])
     common.update_versioned(session, dept, changes, if_match=if_match, caller=caller, entity="department")
     return dept
 
@@ -107,6 +120,9 @@ def _check_refs(session: Session, employee_id: int | None, changes: dict[str, ob
         if value is not None and session.get(model, value) is None:
             problems.append({"loc": [field], "msg": f"{value} does not exist"})
     manager_id = changes.get("manager_id")
+    manager = session.get(Employee, manager_id) if isinstance(manager_id, int) else None
+    if manager is not None and not manager.active:
+        problems.append({"loc": ["manager_id"], "msg": "the manager has left"})
     if (
         employee_id is not None
         and isinstance(manager_id, int)
@@ -114,7 +130,11 @@ def _check_refs(session: Session, employee_id: int | None, changes: dict[str, ob
     ):
         problems.append({"loc": ["manager_id"], "msg": "a person cannot report to themselves or to their own report"})
     if problems:
-        raise InvalidInput("The employee references something that does not fit.", problems)
+        raise coded(
+            InvalidInput("The employee references something that does not fit.", problems),
+            "org.bad_reference",
+            "部门、岗位或上级不存在，或上级已离职，或会形成汇报环路（不能向自己的下属汇报）。",
+        )
 
 
 def create_employee(session: Session, caller: Caller, data: EmployeeCreate) -> Employee:
@@ -147,6 +167,8 @@ def update_employee(
             "任何人都不能修改自己的上级、部门、岗位或在职状态，请由其他 HR 或管理员修改。",
         )
     _check_refs(session, emp.id, changes)
+    if changes.get("active") is True:
+        changes["left_on"] = None  # back again (a rehire): no last day
     common.update_versioned(session, emp, changes, if_match=if_match, caller=caller, entity="employee")
     return emp
 
@@ -157,6 +179,9 @@ from workflows.org.locks import list_locks as list_locks  # noqa: E402
 from workflows.org.login import change_password as change_password  # noqa: E402
 from workflows.org.login import login as login  # noqa: E402
 from workflows.org.login import reset_password as reset_password  # noqa: E402
+from workflows.org.logins import create_login_once as create_login_once  # noqa: E402
+from workflows.org.logins import one_time_reset as one_time_reset  # noqa: E402
+from workflows.org.people import leave as leave  # noqa: E402
 from workflows.org.sessions import end  # noqa: E402
 from workflows.org.sessions import sign_out_everywhere as sign_out_everywhere  # noqa: E402
 from workflows.org.users import create_user as create_user  # noqa: E402

@@ -128,8 +128,10 @@ def check_password(password: str, *, username: str, demo: bool) -> None:
     """InvalidInput listing every rule of the password policy that `password` breaks."""
     problems = password_problems(password, username=username, demo=demo)
     if problems:
-        raise InvalidInput(
-            "The password does not meet the policy.", [{"loc": ["password"], "msg": p} for p in problems]
+        raise coded(
+            InvalidInput("The password does not meet the policy.", [{"loc": ["password"], "msg": p} for p in problems]),
+            "auth.weak_password",
+            "密码不符合要求：至少 10 个字符、5 种不同字符，不含用户名，不能是常见的泄露密码。",
         )
 
 
@@ -155,9 +157,17 @@ def change_password(
     user = session.get(User, caller.user_id)
     if user is None or not verify_password(current, user.password_hash):
         common.commit(session, lambda: _count_failure(session, keys, [f"{caller.username} @ {address}"], now))
-        raise InvalidInput("The current password is wrong.", [{"loc": ["current_password"], "msg": "wrong"}])
+        raise coded(
+            InvalidInput("The current password is wrong.", [{"loc": ["current_password"], "msg": "wrong"}]),
+            "auth.wrong_password",
+            "当前密码不正确。",
+        )
     if new == current:
-        raise InvalidInput("Choose a new password.", [{"loc": ["new_password"], "msg": "same as the current one"}])
+        raise coded(
+            InvalidInput("Choose a new password.", [{"loc": ["new_password"], "msg": "same as the current one"}]),
+            "auth.same_password",
+            "请设置一个与当前密码不同的新密码。",
+        )
     check_password(new, username=user.username, demo=settings.demo)
     user.must_change_password = False  # a one-time password is used up
     _set_password(session, caller, user, new, "password_change")

@@ -26,6 +26,7 @@ class PasswordReset(Strict):
 class UserUpdate(Strict):
     role: Role | None = None
     active: bool | None = None
+    employee_id: DbId | None = None
 
 
 class UserPublic(Public):
@@ -34,11 +35,12 @@ class UserPublic(Public):
     role: Role
     employee_id: int | None
     active: bool
+    must_change_password: bool = False
     version: int
 
 
 class DepartmentCreate(Strict):
-    code: str = Field(min_length=1, max_length=40)
+    code: str | None = Field(default=None, min_length=1, max_length=40)  # kpilot makes one when not given
     name_zh: str = Field(min_length=1, max_length=200)
     name_en: str = Field(min_length=1, max_length=200)
     parent_id: DbId | None = None
@@ -48,6 +50,7 @@ class DepartmentUpdate(Strict):
     name_zh: str | None = Field(default=None, min_length=1, max_length=200)
     name_en: str | None = Field(default=None, min_length=1, max_length=200)
     parent_id: DbId | None = None
+    head_id: DbId | None = None
 
 
 class DepartmentPublic(Public):
@@ -56,6 +59,7 @@ class DepartmentPublic(Public):
     name_zh: str
     name_en: str
     parent_id: int | None
+    head_id: int | None = None
     version: int
 
 
@@ -100,4 +104,30 @@ class EmployeePublic(Public):
     position_id: int | None
     manager_id: int | None
     active: bool
+    hire_date: Day | None = None
+    left_on: Day | None = None
+    version: int
+
+
+class EmployeeLeave(Strict):
+    """A leaver: their last day. Their logins are disabled and what they still had open is handed on."""
+
+    left_on: Day
+
+
+class LoginCreate(Strict):
+    """A login for a person, made by an admin: kpilot picks a one-time password, shown once."""
+
+    employee_id: DbId
+    username: str | None = Field(default=None, min_length=2, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")
+    role: Role
+
+
+class OneTimePassword(Public):
+    """A login and its one-time password: shown once, to be changed at the first login. A replayed create
+    (same Idempotency-Key) answers without it: the password is never stored in clear; hand out a new one."""
+
+    user_id: int
+    username: str
+    one_time_password: str | None = None
     version: int

@@ -87,7 +87,21 @@ def update_user(session: Session, caller: Caller, user_id: int, data: UserUpdate
     keeps the role, so the company can never lock itself out of user management."""
     user = get_user(session, user_id)
     changes = data.model_dump(exclude_unset=True)
-    if changes.get("role", user.role) in PERSON_ROLES and user.employee_id is None:
+    if "employee_id" in changes:
+        _check_link(session, user, changes["employee_id"])
+    person = session.get(Employee, changes.get("employee_id", user.employee_id) or 0)
+    if changes.get("active") is True and person is not None and not person.active:
+        raise coded(
+            Conflict("This login's person has left; a leaver's login stays disabled."),
+            "users.person_left",
+            "此账号关联的员工已离职，离职人员的账号保持停用。",
+        )
+    linked = changes.get("employee_id", user.employee_id)
+    if (
+        ("role" in changes or "employee_id" in changes)
+        and changes.get("role", user.role) in PERSON_ROLES
+        and linked is None
+    ):
         raise coded(
             InvalidInput(
                 "This login is not linked to an employee, so it cannot hold a role that sets scores, targets or pay.",
@@ -103,6 +117,25 @@ def update_user(session: Session, caller: Caller, user_id: int, data: UserUpdate
     if not user.active:
         sessions.revoke_all(session, user.id)  # a disabled account is signed out everywhere at once
     return user
+
+
+def _check_link(session: Session, user: User, employee_id: int | None) -> None:
+    """A login is linked to an active person who has no other login (the bootstrap admin links itself so)."""
+    if employee_id is None:
+        return
+    emp = session.get(Employee, employee_id)
+    if emp is None or not emp.active:
+        raise coded(
+            InvalidInput(
+                "A login is linked to an active employee.",
+                [{"loc": ["body", "employee_id"], "msg": f"{employee_id} is not an active employee"}],
+            ),
+            "users.person_not_active",
+            "账号只能关联在职员工。",
+        )
+    other = session.execute(select(User.id).where(User.employee_id == employee_id, User.id != user.id)).first()
+    if other is not None:
+        raise coded(Conflict("This person already has a login."), "users.person_has_login", "此人已有登录账号。")
 
 
 def get_user(session: Session, user_id: int) -> User:

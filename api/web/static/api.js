@@ -17,10 +17,13 @@ export class ApiError extends Error {
 }
 
 // What went wrong, for the user: the API's own sentence and, when it names fields, each field's message.
+// On a Chinese page the API's Chinese sentence (`detail_zh`) when it sent one.
 export function problemText(e) {
+  const zh = document.documentElement.lang === 'zh-CN' && e && e.problem && e.problem.detail_zh;
+  const head = zh || String(e.message);
   const errs = (e && e.problem && Array.isArray(e.problem.errors)) ? e.problem.errors.map((x) => x.msg).filter(Boolean) : [];
-  const extra = errs.filter((m) => !String(e.message).includes(m));
-  return extra.length ? `${e.message} (${extra.join('; ')})` : String(e.message);
+  const extra = zh ? [] : errs.filter((m) => !head.includes(m));
+  return extra.length ? `${head} (${extra.join('; ')})` : head;
 }
 
 function cookie(name) {

@@ -19,6 +19,7 @@ const PAGES = [
   { path: 'password', key: 'nav.password', roles: ['employee', 'manager', 'hr', 'admin'], load: () => import('./pages/password.js') },
   { path: 'setup', key: 'nav.setup', roles: ['admin', 'hr'], load: () => import('./pages/setup.js') },
   { path: 'admin', key: 'nav.admin', roles: ['admin', 'hr'], load: () => import('./pages/admin.js') },
+  { path: 'people', key: 'nav.people', roles: ['admin', 'hr'], load: () => import('./pages/people.js') },
   { path: 'channels', key: 'nav.channels', roles: ['admin'], load: () => import('./pages/channels.js') },
   // Pay (issue 16). `direct`: any role may open the address; the API answers (a refusal is shown as such).
   { path: 'bonus', key: 'nav.bonus', roles: ['employee', 'manager', 'hr', 'admin'], direct: true, load: () => import('./pages/bonus.js') },

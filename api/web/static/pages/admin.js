@@ -1,7 +1,8 @@
-// 管理: users and roles (admin changes them), the org structure, and periods (HR/admin add them).
-import { ApiError, call, get } from '../api.js';
+// 管理: logins (the admin hands them out and manages them; HR reads), the org structure, and periods (HR/admin add them).
+import { ApiError, call, get, getAll } from '../api.js';
 import { el, table } from '../dom.js';
 import { pick, t } from '../i18n.js';
+import { loginsBlock } from './logins.js';
 import { checklistBlock } from './setup.js';
 
 const ROLES = ['employee', 'manager', 'hr', 'admin'];
@@ -17,7 +18,7 @@ function roleSelect(user, rerender, canWrite) {
 
 function deptTree(depts, emps) {
   const kids = (pid) => depts.filter((d) => d.parent_id === pid);
-  const node = (d) => el('li', {}, el('strong', {}, pick(d, 'name')), ` (${d.code}) · ${t('admin.headcount', { n: emps.filter((e) => e.department_id === d.id && e.active).length })}`,
+  const node = (d) => el('li', {}, el('strong', {}, pick(d, 'name')), ` · ${t('admin.headcount', { n: emps.filter((e) => e.department_id === d.id && e.active).length })}`,
     kids(d.id).length ? el('ul', {}, kids(d.id).map(node)) : null);
   return el('div', { class: 'tree' }, el('ul', {}, kids(null).map(node)));
 }
@@ -40,13 +41,14 @@ function periodForm(rerender) {
 
 export async function render({ me, rerender }) {
   const [users, depts, emps, periods] = await Promise.all([
-    get('/users?limit=200'), get('/departments?limit=200'), get('/employees?limit=200'), get('/periods?limit=36')]);
+    getAll('/users'), get('/departments?limit=200'), getAll('/employees'), get('/periods?limit=36')]);
   const canWrite = me.role === 'admin';
+  const logins = canWrite ? loginsBlock(me, users, emps, rerender)
+    : table([t('admin.username'), t('admin.role'), t('admin.employee'), t('admin.active')], users.map((u) => [
+      u.username, roleSelect(u, rerender, canWrite), pick(emps.find((e) => e.id === u.employee_id), 'name') || '—', u.active ? '✔' : '✘']), { stack: true });
   return el('section', {}, el('h1', {}, t('admin.title')), await checklistBlock(),
-    el('h2', {}, t('admin.users')),
-    table([t('admin.username'), t('admin.role'), t('admin.employee'), t('admin.active')], users.data.map((u) => [
-      u.username, roleSelect(u, rerender, canWrite), pick(emps.data.find((e) => e.id === u.employee_id), 'name') || '—', u.active ? '✔' : '✘'])),
-    el('h2', {}, t('admin.org')), deptTree(depts.data, emps.data),
+    el('h2', {}, t('admin.users')), logins,
+    el('h2', {}, t('admin.org')), el('p', {}, el('a', { href: '#/people', id: 'to-people' }, t('org.edit'))), deptTree(depts.data, emps),
     el('h2', {}, t('admin.periods')),
     table([t('admin.code'), t('admin.kind'), t('admin.start'), t('admin.end'), t('admin.name')],
       periods.data.map((p) => [p.code, p.kind, p.start_date, p.end_date, pick(p, 'name')])),

@@ -1,6 +1,7 @@
 // 预测: start a forecast of a period's target range, watch its status, read each range with its fan chart.
 import { ApiError, call, get } from '../api.js';
 import { clear, el, fmt, spinner, table } from '../dom.js';
+import { dateTime } from '../format.js';
 import { pick, t } from '../i18n.js';
 
 const POLL_MS = 1500;
@@ -11,9 +12,20 @@ function ranges(job, shops, lang) {
   return el('div', {}, table([t('col.shop'), t('fc.conservative'), t('fc.base'), t('fc.stretch'), t('fc.mase'), t('fc.coverage')],
     job.ranges.map((r) => [name(r.shop_id), fmt(r.conservative, 0), fmt(r.base, 0), fmt(r.stretch, 0), fmt(r.backtest_mase, 3),
       r.backtest_total_coverage === null ? '—' : `${fmt(r.backtest_total_coverage * 100, 0)}%`]), { numeric: [1, 2, 3, 4, 5] }),
+  eventsUsed(job, name),
   el('div', { class: 'cards' }, job.ranges.map((r) => el('figure', { class: 'card' },
     el('img', { src: `/api/v1/forecasts/${job.id}/chart.png?shop_id=${r.shop_id}&lang=${lang}`, alt: t('fc.chartAlt', { shop: name(r.shop_id) }), class: 'chart', loading: 'lazy', width: 480 }),
     el('figcaption', {}, name(r.shop_id))))));
+}
+
+// The promotion events the forecast used: the company's calendar over the horizon (as corrected), per shop.
+function eventsUsed(job, name) {
+  const day = (iso) => dateTime(`${iso}T00:00:00`, { time: false });
+  const events = job.events || [];
+  return el('div', { id: 'fc-events' }, el('h3', {}, t('fc.events')),
+    events.length ? table([t('col.shop'), t('fc.event'), t('admin.start'), t('admin.end')],
+      events.map((e) => [name(e.shop_id), pick(e, 'name'), day(e.start_date), day(e.end_date)]), { stack: true })
+      : el('p', { class: 'muted' }, t('fc.noEvents')));
 }
 
 // Shows a job and polls it until it is done or failed (long work shows progress).

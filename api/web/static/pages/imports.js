@@ -1,7 +1,8 @@
 // 导入: upload actuals or daily sales (CSV; Excel .xlsx where the server accepts it) and see every bad row.
 import { ApiError, call } from '../api.js';
 import { clear, el, spinner, table } from '../dom.js';
-import { t } from '../i18n.js';
+import { getLang, t } from '../i18n.js';
+import { followJob } from './jobs.js';
 
 export async function render() {
   const out = el('div', { id: 'import-result', 'aria-live': 'polite' });
@@ -16,12 +17,12 @@ export async function render() {
     go.disabled = true;
     clear(out).append(spinner(t('imp.working')));
     try {
-      const { data } = await call(`/imports/${kind.value}`, { method: 'POST', form: fd });
+      const data = await followJob((await call(`/imports/${kind.value}`, { method: 'POST', form: fd })).data, out);
       clear(out).append(el('p', { class: 'ok', role: 'status' }, t('imp.done', { n: data.imported, file: data.file })));
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return;
       const rows = (e.problem && e.problem.errors) || [];
-      clear(out).append(el('p', { class: 'error', role: 'alert' }, e.message),
+      clear(out).append(el('p', { class: 'error', role: 'alert' }, (getLang() === 'zh' && e.problem && e.problem.detail_zh) || e.message),
         rows.length ? table([t('imp.line'), t('imp.problem')], rows.map((r) => [r.line ?? (r.loc || []).join('.'), r.msg])) : null);
     } finally { go.disabled = false; }
   } },

@@ -3,6 +3,7 @@
 import { ApiError, call, get, problemText } from '../api.js';
 import { clear, el, spinner, table } from '../dom.js';
 import { getLang, t } from '../i18n.js';
+import { followJob } from './jobs.js';
 
 const FIELDS = { daily: ['shop', 'ds', 'sales', 'orders', 'visitors', 'refunds'], orders: ['shop', 'order_id', 'paid_at', 'amount', 'status', 'refund'] };
 const CHANNELS = ['tmall', 'taobao', 'jd', 'douyin', 'pdd', 'other'];
@@ -90,9 +91,9 @@ function orgCard() {
   const summary = (r) => el('p', { role: 'status', class: r.errors.length ? 'error' : 'ok' }, t('setup.orgSummary', { c: r.created, u: r.updated, s: r.unchanged, a: r.absent.length, e: r.errors.length }));
   const rowsTable = (r) => table([t('imp.line'), '工号', t('col.status')], r.rows.map((x) => [where(x), x.code, t('setup.action.' + x.action)]));
   return importCard('org-import', t('setup.orgTitle'), t('setup.orgHint'),
-    async (f) => { const r = await upload('/imports/org?dry_run=true', f); return [summary(r), problemsTable(r.errors), rowsTable(r)]; },
-    async (f) => {
-      const r = await upload('/imports/org', f);
+    async (f, out) => { const r = await followJob(await upload('/imports/org?dry_run=true', f), out); return [summary(r), problemsTable(r.errors), rowsTable(r)]; },
+    async (f, out) => {
+      const r = await followJob(await upload('/imports/org', f), out);
       await refreshChecklist();
       return [summary(r), r.logins.length ? table([t('admin.username'), t('admin.role'), t('setup.otp')], r.logins.map((l) => [l.username, t('role.' + l.role), l.one_time_password])) : null];
     });
@@ -124,13 +125,7 @@ function salesCard(shops) {
       }
     },
     async (f, out) => {
-      let r = await upload('/imports/sales', f, extra());
-      while (r.import_job_id && !r.report) {
-        clear(out).append(spinner(t('setup.jobRows', { n: r.rows_read })));
-        await new Promise((ok) => { setTimeout(ok, 1000); });
-        const job = await get(`/imports/jobs/${r.import_job_id}`);
-        r = job.status === 'done' ? { ...job, ...job.report } : (job.status === 'failed' ? (() => { throw new ApiError(422, { detail: job.error, ...job.report }); })() : job);
-      }
+      const r = await followJob(await upload('/imports/sales', f, extra()), out);
       await refreshChecklist();
       return [el('p', { class: 'ok', role: 'status', id: 'sales-done' }, t('imp.done', { n: r.imported, file: r.file })), ...summary(r)];
     });
@@ -180,7 +175,14 @@ async function promotionsCard(shops) {
     field('promo-year', t('setup.year'), years), out, form, err);
 }
 
-export async function render({ rerender }) {
+// The first admin is made on the command line as a login, not a person; the sales import needs a person.
+function unlinkedNotice(me) {
+  if (me.employee_id) return null;
+  return el('div', { class: 'notice', role: 'note', id: 'unlinked' }, el('p', {}, t('setup.unlinked')),
+    me.role === 'admin' ? el('p', {}, el('a', { href: '#/admin' }, t('setup.linkOnAdmin'))) : null);
+}
+
+export async function render({ me, rerender }) {
   let company = null;
   try { company = await get('/company'); } catch (e) { if (!(e instanceof ApiError && e.status === 404)) throw e; }
   const head = [el('h1', {}, t('setup.title')), await checklistBlock()];
@@ -188,5 +190,5 @@ export async function render({ rerender }) {
   const shops = (await get('/shops?limit=200')).data;
   return el('section', {}, ...head,
     el('h2', {}, t('setup.company')), el('p', { id: 'company-name' }, `${company.name_zh} / ${company.name_en} · ${company.timezone} · ${company.currency} · ${t('setup.stage.' + company.stage)}`),
-    el('h2', {}, t('setup.shops')), shopsBlock(shops, rerender), orgCard(), salesCard(shops), await promotionsCard(shops));
+    el('h2', {}, t('setup.shops')), shopsBlock(shops, rerender), orgCard(), unlinkedNotice(me), salesCard(shops), await promotionsCard(shops));
 }

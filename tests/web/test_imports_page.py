@@ -1,0 +1,51 @@
+"""The 导入 page follows a background import: HR's actuals file runs as a job, the page shows its progress
+and then the rows imported; a refused file shows its bad row, in Chinese."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import make_settings
+from tests.security.test_separation_of_duties import _facts
+from tests.web.conftest import login
+
+HEADER = "employee_code,period_code,indicator_code,as_of,value\n"
+
+
+@pytest.fixture(scope="module")
+def web_app(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """The demo company; every upload over 10 bytes runs as a background job."""
+    from api.app import create_app
+
+    folder = tmp_path_factory.mktemp("uploads")
+    yield create_app(
+        make_settings(
+            demo_url,
+            housekeeping_interval_s=0,
+            draft_forecast=False,
+            import_dir=str(folder),
+            import_background_bytes=10,
+        )
+    )
+
+
+def _file(text: str) -> dict[str, object]:
+    return {"name": "实际值.csv", "mimeType": "text/csv", "buffer": text.encode("utf-8")}
+
+
+def test_the_imports_page_follows_a_background_job(page, demo_url: str) -> None:
+    f = _facts(demo_url, "hr")
+    other, own = f.outsider, f.own
+    assert other is not None
+    login(page, "hr")
+    page.goto("/#/imports")
+    page.wait_for_selector("#imp-file")
+    page.set_input_files("#imp-file", files=[_file(HEADER + f.row(own) + "99\n")])
+    with page.expect_response(lambda r: r.url.endswith("/imports/actuals") and r.status == 202):
+        page.click("#imp-submit")
+    page.wait_for_selector("#import-result .error")
+    assert "nobody imports their own" in page.inner_text("#import-result")  # the row's reason, line 2
+    page.set_input_files("#imp-file", files=[_file(HEADER + f.row(other) + "71\n")])
+    with page.expect_response(lambda r: r.url.endswith("/imports/actuals") and r.status == 202):
+        page.click("#imp-submit")
+    page.wait_for_selector("#import-result >> text=已导入 1 行")
