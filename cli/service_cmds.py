@@ -248,6 +248,10 @@ def housekeeping() -> None:
         f"{run.today}: periods created: {made}; KPI assignments rolled over: {run.assignments_rolled}; "
         f"catalogue indicators added: {len(run.indicators_seeded)}"
     )
+    from workflows.goals.sales_actuals import run_sales_actuals
+
+    changed = run_sales_actuals(settings.database_url, clock_for(settings))
+    typer.echo(f"KPIs measured from sales recomputed: {len(changed)}")
     from workflows.process.notify import run_notify
     from workflows.process.outbound import allow_list
 

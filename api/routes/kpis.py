@@ -5,7 +5,7 @@ from typing import IO, Annotated, Any
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import JSONResponse
 
-from api.deps import CanReadKpi, CanWriteActuals, CanWriteKpi, IdempotencyKey, IfMatch, SessionDep
+from api.deps import CanDecideActuals, CanReadKpi, CanWriteActuals, CanWriteKpi, IdempotencyKey, IfMatch, SessionDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, created, page, with_etag
 from workflows.goals import flows as goals
@@ -16,6 +16,10 @@ from workflows.goals.schemas import (
     AssignmentPublic,
     AssignmentUpdate,
     ImportReport,
+    OverrideCreate,
+    OverrideDecision,
+    OverridePublic,
+    SalesActualView,
 )
 from workflows.shared.schemas import Page
 
@@ -100,6 +104,48 @@ def record_actual(
     return created(
         session, caller, key, body, ActualPublic, lambda: goals.record_actual(session, caller, assignment_id, body)
     )
+
+
+@router.get(
+    "/kpi-assignments/{assignment_id}/sales-actual",
+    response_model=SalesActualView,
+    summary="The actual computed from sales (shops, days, formula) and hand-entered values beside it",
+)
+def sales_actual(assignment_id: Id, session: SessionDep, caller: CanReadKpi) -> SalesActualView:
+    return SalesActualView.model_validate(goals.sales_actual(session, caller, assignment_id))
+
+
+@router.post(
+    "/kpi-assignments/{assignment_id}/overrides",
+    response_model=OverridePublic,
+    status_code=201,
+    summary="Enter a value for a KPI measured from sales, with a reason; HR decides which value counts",
+)
+def propose_override(
+    assignment_id: Id,
+    body: OverrideCreate,
+    session: SessionDep,
+    caller: CanWriteActuals,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    return created(
+        session, caller, key, body, OverridePublic, lambda: goals.propose_override(session, caller, assignment_id, body)
+    )
+
+
+@router.post(
+    "/actual-overrides/{override_id}/decision",
+    response_model=OverridePublic,
+    summary="HR: accept a hand-entered value (it counts) or reject it (the computed one counts); If-Match",
+)
+def decide_override(
+    override_id: Id,
+    body: OverrideDecision,
+    session: SessionDep,
+    caller: CanDecideActuals,
+    if_match: IfMatch = None,
+) -> JSONResponse:
+    return with_etag(OverridePublic, goals.decide_override(session, caller, override_id, body, if_match))
 
 
 def read_upload(file: UploadFile) -> IO[bytes]:

@@ -9,11 +9,12 @@ from sqlalchemy.orm import Session
 from assistant.guards import MAX_KPIS
 from core.errors import InvalidInput, NotFound
 from core.security import Caller
-from core.tables import Employee, Indicator, KeyResult, Objective, Period
+from core.tables import ActualOverride, Employee, Indicator, KeyResult, Objective, Period
 from kpi.rules import WEIGHT_SUM_TOLERANCE, WEIGHT_TOTAL
 from workflows.goals.reach import ensure_may_plan as ensure_may_plan
 from workflows.goals.reach import ensure_not_self as ensure_not_self
 from workflows.goals.reach import may_read_owner, owner_check
+from workflows.goals.sales_schemas import OverrideCreate, OverrideDecision
 from workflows.goals.schemas import (
     IndicatorCreate,
     IndicatorUpdate,
@@ -219,3 +220,28 @@ from workflows.goals.assignments import list_actuals as list_actuals  # noqa: E4
 from workflows.goals.assignments import list_assignments as list_assignments  # noqa: E402
 from workflows.goals.assignments import record_actual as record_actual  # noqa: E402
 from workflows.goals.assignments import update_assignment as update_assignment  # noqa: E402
+
+
+def propose_override(session: Session, caller: Caller, assignment_id: int, data: OverrideCreate) -> ActualOverride:
+    """A hand-entered value with a reason for a KPI measured from sales (HR decides; `overrides.py`)."""
+    from workflows.goals import overrides
+
+    return overrides.propose(session, caller, assignment_id, data)
+
+
+def decide_override(
+    session: Session, caller: Caller, override_id: int, data: OverrideDecision, if_match: str | None
+) -> ActualOverride:
+    """HR's decision on a hand-entered value: accept (it counts) or reject (the computed one counts); commits."""
+    from workflows.goals import overrides
+
+    row = overrides.decide(session, caller, override_id, data, if_match)
+    session.commit()
+    return row
+
+
+def sales_actual(session: Session, caller: Caller, assignment_id: int) -> dict[str, Any]:
+    """The computed actual of a KPI measured from sales, with its evidence and the hand-entered values beside it."""
+    from workflows.goals import overrides
+
+    return overrides.view(session, caller, assignment_id)

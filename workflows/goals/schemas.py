@@ -204,3 +204,10 @@ class ScorecardRules(BaseModel):
     weight_sum_tolerance: float = Field(description="How far the sum may be from the total (float noise).")
     min_kpis: int = Field(description="Fewest KPIs on one scorecard.")
     max_kpis: int = Field(description="Most KPIs on one scorecard.")
+
+
+# KPIs measured from sales live in sales_schemas.py (routes import only this module).
+from workflows.goals.sales_schemas import OverrideCreate as OverrideCreate  # noqa: E402
+from workflows.goals.sales_schemas import OverrideDecision as OverrideDecision  # noqa: E402
+from workflows.goals.sales_schemas import OverridePublic as OverridePublic  # noqa: E402
+from workflows.goals.sales_schemas import SalesActualView as SalesActualView  # noqa: E402
