@@ -37,6 +37,8 @@ def _assignment_fk(table: str) -> sa.ForeignKeyConstraint:
 def upgrade() -> None:
     with op.batch_alter_table("sales_daily") as batch:
         batch.add_column(sa.Column("refunds", sa.Float(), nullable=True))
+    with op.batch_alter_table("company") as batch:
+        batch.add_column(sa.Column("forecast_alert_below", sa.Float(), server_default="0.3", nullable=False))
     op.create_table(
         "sales_actual",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -102,5 +104,7 @@ def downgrade() -> None:
     op.drop_table("pace_forecast")
     op.drop_table("actual_override")
     op.drop_table("sales_actual")
+    with op.batch_alter_table("company") as batch:
+        batch.drop_column("forecast_alert_below")
     with op.batch_alter_table("sales_daily") as batch:
         batch.drop_column("refunds")

@@ -204,8 +204,13 @@ def run_sales_actuals(url: str, clock: Clock) -> list[int]:
 
 
 def after_import(session: Session, shop_ids: set[int], caller: Caller | None) -> list[int]:
-    """What a sales import sets off in its own transaction: the sales actuals of the KPIs on those shops."""
-    return recompute(session, shop_ids=shop_ids, actor=caller)
+    """What a sales import sets off in its own transaction: the sales actuals of the KPIs on those shops, and
+    a queued refresh of the forecast-based pace (the job queue runs it; a page view never does)."""
+    from workflows.coaching.forecast_pace import queue_refresh
+
+    changed = recompute(session, shop_ids=shop_ids, actor=caller)
+    queue_refresh(session)
+    return changed
 
 
 def refuse_plain_actual(session: Session, a: KpiAssignment) -> None:
