@@ -32,11 +32,16 @@ YEAR_DAYS, NEW_SHOP_DAYS, HISTORY_DAYS = 365, 120, 1095
 
 @dataclass(frozen=True)
 class Subject:
-    """One sales KPI to project."""
+    """One sales KPI to project, as plain values (the model is fitted outside any transaction)."""
 
-    assignment: KpiAssignment
-    period: Period
-    measured: SalesActual
+    assignment_id: int
+    levels: dict[str, float | None]  # target / conservative / stretch
+    period_end: date
+    as_of: date
+    value: float
+    shop_codes: list[str]
+    sums: dict[str, float]
+    missing_days: int
     formula: SalesFormula
     higher: bool
 
@@ -59,10 +64,16 @@ def _subjects(session: Session, today: date) -> list[Subject]:
         .where(Period.start_date <= today, Period.end_date > today, KpiAssignment.target.is_not(None))
     ).all()
     out = []
-    for a, period, measured, direction in rows:
-        formula = FORMULAS[measured.formula]
+    for a, period, m, direction in rows:
+        formula = FORMULAS[m.formula]
         if set(formula.columns) <= set(FORECAST_COLUMNS):
-            out.append(Subject(a, period, measured, formula, direction != "lower"))
+            levels = {"target": a.target, "conservative": a.target_low, "stretch": a.target_high}
+            out.append(
+                Subject(
+                    a.id, levels, period.end_date, m.as_of, m.value, list(m.shop_codes), dict(m.sums),
+                    m.missing_days, formula, direction != "lower",
+                )
+            )  # fmt: skip
     return out
 
 
@@ -85,12 +96,12 @@ def _history(session: Session, shops: list[Shop], column: str, end: date) -> tup
     return hist, future
 
 
-def _paths(session: Session, shops: list[Shop], columns: set[str], end: date) -> dict[str, Paths]:
+def _paths(frames: dict[str, tuple[pd.DataFrame, pd.DataFrame]]) -> dict[str, Paths]:
+    """One model per sales column over every shop; sample paths of the days left (no database involved)."""
     from forecasting.gbm import GlobalGBM  # scikit-learn loads only in the job
 
     out = {}
-    for column in sorted(columns):
-        hist, future = _history(session, shops, column, end)
+    for column, (hist, future) in sorted(frames.items()):
         if hist.empty or future.empty:
             continue
         model = GlobalGBM(horizon=len(future["ds"].unique()), max_iter=150, calibration_windows=2)
@@ -115,23 +126,23 @@ def _history_days(session: Session) -> dict[str, int]:
 
 
 def _caveats(subject: Subject, span: dict[str, int]) -> tuple[list[str], bool]:
-    days = [span.get(c, 0) for c in subject.measured.shop_codes]
+    days = [span.get(c, 0) for c in subject.shop_codes]
     caveats = []
     if min(days, default=0) < YEAR_DAYS:
         caveats.append("short_history")
     if min(days, default=0) < NEW_SHOP_DAYS:
         caveats.append("new_shop")
-    if subject.measured.missing_days:
+    if subject.missing_days:
         caveats.append("missing_days")
     return caveats, "new_shop" not in caveats
 
 
 def projection_of(subject: Subject, paths: dict[str, Paths], span: dict[str, int]) -> Projection | None:
     """The forecast-based projection of one KPI, or None when its columns have no forecast."""
-    f, m = subject.formula, subject.measured
+    f, m = subject.formula, subject
     if any(c not in paths for c in f.columns):
         return None
-    end = subject.period.end_date
+    end = subject.period_end
     rest_top = sum(_rest(paths[c], m.shop_codes, m.as_of, end) for c in f.numerator)
     done = [sum(m.sums[c] for c in f.numerator)]
     rest = [np.asarray(rest_top)]
@@ -139,17 +150,16 @@ def projection_of(subject: Subject, paths: dict[str, Paths], span: dict[str, int
         done.append(sum(m.sums[c] for c in f.denominator))
         rest.append(np.asarray(sum(_rest(paths[c], m.shop_codes, m.as_of, end) for c in f.denominator)))
     ends = end_values(done, rest, scale=f.scale, ratio=bool(f.denominator))
-    a = subject.assignment
-    levels = {"target": a.target, "conservative": a.target_low, "stretch": a.target_high}
     caveats, supported = _caveats(subject, span)
-    return project(ends, levels, higher_is_better=subject.higher, caveats=caveats, probability=supported)
+    return project(ends, subject.levels, higher_is_better=subject.higher, caveats=caveats, probability=supported)
 
 
 def _store(session: Session, subject: Subject, p: Projection) -> PaceForecast:
-    m, a = subject.measured, subject.assignment
-    days_left = (subject.period.end_date - m.as_of).days
-    needed = (a.target - m.value) / days_left if subject.formula.cumulative and days_left > 0 and a.target else None
-    row = session.execute(select(PaceForecast).where(PaceForecast.assignment_id == a.id)).scalar_one_or_none()
+    m, target = subject, subject.levels["target"]
+    days_left = (subject.period_end - m.as_of).days
+    needed = (target - m.value) / days_left if subject.formula.cumulative and days_left > 0 and target else None
+    aid = subject.assignment_id
+    row = session.execute(select(PaceForecast).where(PaceForecast.assignment_id == aid)).scalar_one_or_none()
     fields: dict[str, Any] = {
         "as_of": m.as_of, "method": "forecast", "actual": m.value, "projected": round(p.median, 4),
         "low": round(p.low, 4), "high": round(p.high, 4), "p_target": p.probabilities.get("target"),
@@ -157,7 +167,7 @@ def _store(session: Session, subject: Subject, p: Projection) -> PaceForecast:
         "days_left": days_left, "needed_per_day": needed, "caveats": list(p.caveats),
     }  # fmt: skip
     if row is None:
-        row = PaceForecast(assignment_id=a.id, history=[], **fields)
+        row = PaceForecast(assignment_id=aid, history=[], **fields)
         session.add(row)
     else:
         for k, v in fields.items():
@@ -168,29 +178,48 @@ def _store(session: Session, subject: Subject, p: Projection) -> PaceForecast:
     return row
 
 
-def refresh(session: Session) -> list[PaceForecast]:
-    """Project every sales KPI of the running periods (in the open transaction); the rows written."""
+@dataclass(frozen=True)
+class Inputs:
+    """What the model needs, read in one short read-only transaction."""
+
+    subjects: list[Subject]
+    frames: dict[str, tuple[pd.DataFrame, pd.DataFrame]]
+    span: dict[str, int]
+
+
+def read_inputs(session: Session) -> Inputs:
+    """The sales KPIs of the running periods, the history frames of their columns and each shop's history span."""
     today = clock_of(session).today()
     subjects = _subjects(session, today)
     if not subjects:
-        return []
-    codes = sorted({c for s in subjects for c in s.measured.shop_codes})
+        return Inputs([], {}, {})
+    codes = sorted({c for s in subjects for c in s.shop_codes})
     shops = list(session.execute(select(Shop).where(Shop.code.in_(codes))).scalars())
-    columns = {c for s in subjects for c in s.formula.columns}
-    paths = _paths(session, shops, columns, max(s.period.end_date for s in subjects))
-    span = _history_days(session)
+    end = max(s.period_end for s in subjects)
+    frames = {c: _history(session, shops, c, end) for c in {c for s in subjects for c in s.formula.columns}}
+    return Inputs(subjects, frames, _history_days(session))
+
+
+def store(session: Session, inputs: Inputs, paths: dict[str, Paths]) -> list[PaceForecast]:
+    """Write each KPI's projection (in the open transaction); the rows written."""
     out = []
-    for subject in subjects:
-        p = projection_of(subject, paths, span)
+    for subject in inputs.subjects:
+        p = projection_of(subject, paths, inputs.span)
         if p is not None:
             out.append(_store(session, subject, p))
+    session.flush()
     return out
 
 
 def run_pace_job(url: str, clock: Clock) -> None:
-    """The `pace` job: refresh every projection, then the forward-looking warnings, in one transaction."""
+    """The `pace` job: read (short read-only transaction), fit with no transaction open (other writers never
+    wait for the model), then write the projections and the forward-looking warnings in one short transaction."""
     from workflows.coaching.forward_alerts import warn_ahead
 
+    with session_scope(url, write=False, clock=clock) as session:
+        inputs = read_inputs(session)
+    if not inputs.subjects:
+        return
+    paths = _paths(inputs.frames)
     with session_scope(url, clock=clock) as session:
-        rows = refresh(session)
-        warn_ahead(session, rows)
+        warn_ahead(session, store(session, inputs, paths))
