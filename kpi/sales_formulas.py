@@ -71,7 +71,8 @@ INDICATOR_FORMULAS: dict[str, str] = {
     "visitors": "visitors",
     "aov": "aov",
     "conversion_rate": "conversion",
-    "return_rate": "refund_rate",
+    # Not the catalogue's return_rate (returned or refunded ORDERS / paid orders): shop exports give refund
+    # AMOUNTS, so only an indicator defined on amounts (code refund_rate) is measured from them.
     "refund_rate": "refund_rate",
 }
 
