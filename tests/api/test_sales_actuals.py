@@ -42,6 +42,11 @@ def _assignments(url: str) -> dict[tuple[str, str], int]:
     return out
 
 
+def _employee_id(url: str, username: str) -> int:
+    with session_scope(url, write=False) as s:
+        return int(s.execute(select(User.employee_id).where(User.username == username)).scalar_one())
+
+
 def _latest(url: str) -> dict[int, tuple[date, float, str]]:
     with session_scope(url, write=False) as s:
         out: dict[int, tuple[date, float, str]] = {}
@@ -182,3 +187,11 @@ def test_a_hand_entered_value_needs_a_reason_and_hr_decides_which_counts(client,
     later = f"shop_code,ds,sales,orders,visitors\n{shop},2026-11-17,1000,10,100\n"
     assert _import(client, tokens["hr"], later).status_code == 200
     assert _latest(demo_url)[ops_conv] == (date(2026, 11, 17), 5.5, "manual")
+    # The plan shows the hand-entered value beside the computed one, with its reason and HR's decision.
+    manager_id = _employee_id(demo_url, "manager")
+    plan = client.get(f"/api/v1/employees/{manager_id}/plan?lang=zh", headers=tokens["hr"]).json()
+    line = next(k for k in plan["kpis"] if k["assignment_id"] == ops_conv)
+    assert line["actual"] == 5.5 and line["measured"]["counts"] == "manual" and line["measured"]["computed"] != 5.5
+    assert [(o["value"], o["status"], o["reason"]) for o in line["measured"]["overrides"]] == [
+        (5.5, "accepted", body["reason"])
+    ]

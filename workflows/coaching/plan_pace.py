@@ -7,12 +7,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.report_facts import IndicatorInfo
-from core.tables import PaceForecast, Period, SalesActual, Shop
+from core.tables import ActualOverride, PaceForecast, Period, SalesActual, Shop
 from kpi.pace import PaceResult
 from kpi.sales_formulas import FORMULAS, formula_for
 from workflows.coaching.data import Line
 from workflows.coaching.pace_text import CAVEATS, pace_sentence
-from workflows.coaching.schemas import MeasuredOut, PaceOut
+from workflows.coaching.schemas import MeasuredOut, OverrideOut, PaceOut
 
 
 def _pct(p: float | None) -> float | None:
@@ -62,11 +62,19 @@ def measured_of(session: Session, assignment_ids: list[int], lang: str) -> dict[
         return {}
     names = {s.code: (s.name_zh if lang == "zh" else s.name_en) for s in session.execute(select(Shop)).scalars()}
     rows = session.execute(select(SalesActual).where(SalesActual.assignment_id.in_(assignment_ids))).scalars()
+    hand: dict[int, list[OverrideOut]] = {}
+    for o in session.execute(
+        select(ActualOverride).where(ActualOverride.assignment_id.in_(assignment_ids)).order_by(ActualOverride.id)
+    ).scalars():
+        hand.setdefault(o.assignment_id, []).append(
+            OverrideOut(as_of=o.as_of, value=o.value, reason=o.reason, status=o.status)
+        )
     out = {}
     for r in rows:
         f = FORMULAS[r.formula]
         out[r.assignment_id] = MeasuredOut(
             shops=[names.get(c, c) for c in r.shop_codes], days=r.days, missing_days=r.missing_days,
             formula=f.text_zh if lang == "zh" else f.text_en, counts=r.counts, computed=r.value,
+            overrides=hand.get(r.assignment_id, []),
         )  # fmt: skip
     return out

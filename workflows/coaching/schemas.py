@@ -44,6 +44,15 @@ class PaceOut(BaseModel):
     caveats: list[str] = Field(default_factory=list, description="Thin-data notes in the reader's language.")
 
 
+class OverrideOut(BaseModel):
+    """A hand-entered value for a KPI measured from sales, with its reason and HR's decision."""
+
+    as_of: date
+    value: float
+    reason: str
+    status: str
+
+
 class MeasuredOut(BaseModel):
     """Where a KPI's actual comes from when it is computed from sales data."""
 
@@ -54,6 +63,7 @@ class MeasuredOut(BaseModel):
     formula: str
     counts: str = Field(description="sales: the computed value counts; manual: HR accepted a hand-entered one.")
     computed: float
+    overrides: list[OverrideOut] = Field(default_factory=list, description="Hand-entered values beside it.")
 
 
 class PlanKpi(BaseModel):

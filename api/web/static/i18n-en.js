@@ -14,6 +14,8 @@ export const en = {
   'pace.chance': 'about {pct}% chance of the target', 'pace.noChance': 'too little data for a probability', 'pace.noChanceShort': 'no probability',
   'pace.range': '80% range of the end value {low} to {high}', 'pace.measured': 'From sales data: {shops}, {days} days, {formula}',
   'pace.missing': '({n} shop-days missing)', 'pace.manual': 'HR decided the hand-entered value counts', 'col.chance': 'Chance of target', 'list.sep': ', ',
+  'pace.override': 'Entered by hand {value} (computed {computed}; reason: {reason}): {status}', 'override.proposed': 'awaiting HR',
+  'override.accepted': 'HR decided it counts', 'override.rejected': 'HR kept the computed value',
   'status.draft': 'Draft', 'status.published': 'Published', 'status.pending': 'Pending', 'status.approved': 'Approved', 'status.rejected': 'Rejected',
   'status.superseded': 'Superseded', 'status.queued': 'Queued', 'status.running': 'Running', 'status.done': 'Done', 'status.failed': 'Failed',
   'status.ran': 'Ran', 'status.skipped': 'Skipped',

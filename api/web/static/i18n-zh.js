@@ -14,6 +14,8 @@ export const zh = {
   'pace.chance': '达成目标的概率约 {pct}%', 'pace.noChance': '数据不足，暂不给出概率', 'pace.noChanceShort': '暂无概率',
   'pace.range': '预计期末 80% 区间 {low}–{high}', 'pace.measured': '来自销售数据：{shops}，{days} 天，{formula}',
   'pace.missing': '（缺 {n} 个店铺日）', 'pace.manual': '人力资源已决定采用手工填写的数值', 'col.chance': '达成概率', 'list.sep': '、',
+  'pace.override': '手工填写 {value}（系统计算 {computed}；原因：{reason}）：{status}', 'override.proposed': '待人力资源决定',
+  'override.accepted': '人力资源已采用', 'override.rejected': '人力资源未采用，仍按系统计算',
   'status.draft': '草稿', 'status.published': '已发布', 'status.pending': '待审批', 'status.approved': '已批准', 'status.rejected': '已驳回',
   'status.superseded': '已被取代', 'status.queued': '排队中', 'status.running': '运行中', 'status.done': '已完成', 'status.failed': '失败',
   'status.ran': '已运行', 'status.skipped': '已跳过',

@@ -33,6 +33,11 @@ function paceCell(k) {
     parts.push(el('br'), el('span', { class: 'muted measured' }, t('pace.measured', {
       shops: m.shops.join(t('list.sep')), days: m.days, formula: m.formula,
     }) + (m.missing_days ? ' ' + t('pace.missing', { n: m.missing_days }) : '') + (m.counts === 'manual' ? ' ' + t('pace.manual') : '')));
+    for (const o of m.overrides || []) {
+      parts.push(el('br'), el('span', { class: 'muted override' }, t('pace.override', {
+        value: fmt(o.value), computed: fmt(m.computed), reason: o.reason, status: t('override.' + o.status),
+      })));
+    }
   }
   return el('div', {}, parts);
 }
