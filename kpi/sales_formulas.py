@@ -77,7 +77,8 @@ INDICATOR_FORMULAS: dict[str, str] = {
 }
 
 
-def formula_for(indicator_code: str) -> SalesFormula | None:
-    """The sales formula measuring an indicator, or None when it is not measured from sales."""
-    name = INDICATOR_FORMULAS.get(indicator_code)
-    return FORMULAS[name] if name else None
+def formula_for(indicator_code: str, mapped: str | None = None) -> SalesFormula | None:
+    """The sales formula measuring an indicator (HR's `mapped` formula name first), or None when it is not
+    measured from sales."""
+    name = mapped or INDICATOR_FORMULAS.get(indicator_code)
+    return FORMULAS.get(name) if name else None

@@ -37,6 +37,8 @@ def _assignment_fk(table: str) -> sa.ForeignKeyConstraint:
 def upgrade() -> None:
     with op.batch_alter_table("sales_daily") as batch:
         batch.add_column(sa.Column("refunds", sa.Float(), nullable=True))
+    with op.batch_alter_table("indicator") as batch:
+        batch.add_column(sa.Column("sales_formula", sa.String(length=40), nullable=True))
     with op.batch_alter_table("company") as batch:
         batch.add_column(sa.Column("forecast_alert_below", sa.Float(), server_default="0.3", nullable=False))
     op.create_table(
@@ -106,5 +108,7 @@ def downgrade() -> None:
     op.drop_table("sales_actual")
     with op.batch_alter_table("company") as batch:
         batch.drop_column("forecast_alert_below")
+    with op.batch_alter_table("indicator") as batch:
+        batch.drop_column("sales_formula")
     with op.batch_alter_table("sales_daily") as batch:
         batch.drop_column("refunds")

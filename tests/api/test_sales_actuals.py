@@ -195,3 +195,28 @@ def test_a_hand_entered_value_needs_a_reason_and_hr_decides_which_counts(client,
     assert [(o["value"], o["status"], o["reason"]) for o in line["measured"]["overrides"]] == [
         (5.5, "accepted", body["reason"])
     ]
+
+
+def test_an_indicator_hr_maps_to_a_sales_formula_is_measured_too(client, tokens, demo_url, ops_shops) -> None:  # type: ignore[no-untyped-def]
+    body = {"code": "paid_orders", "name_zh": "支付订单数", "name_en": "Paid orders", "unit": "count",
+            "direction": "higher", "sales_formula": "orders"}  # fmt: skip
+    made = client.post("/api/v1/indicators", json=body, headers=tokens["hr"])
+    assert made.status_code == 201, made.text
+    assert made.json()["sales_formula"] == "orders"
+    bad = client.post(
+        "/api/v1/indicators", json={**body, "code": "x_y", "sales_formula": "profit"}, headers=tokens["hr"]
+    )
+    assert bad.status_code == 422
+    with session_scope(demo_url, write=False) as s:
+        month = s.execute(select(Period.id).where(Period.code == MONTH)).scalar_one()
+    manager = _employee_id(demo_url, "manager")
+    assignment = {"period_id": month, "indicator_code": "paid_orders", "employee_id": manager, "weight": 0,
+                  "target": 1000}  # fmt: skip
+    a = client.post("/api/v1/kpi-assignments", json=assignment, headers=tokens["hr"])
+    assert a.status_code == 201, a.text
+    shop = ops_shops[0]
+    r = _import(client, tokens["hr"], f"shop_code,ds,sales,orders,visitors\n{shop},2026-11-17,5000,77,1000\n")
+    assert r.status_code == 200, r.text
+    _sales, orders, _visitors, _rates = _shop_sums(demo_url, ops_shops)
+    latest = _latest(demo_url)[a.json()["id"]]
+    assert latest[2] == "sales" and latest[1] == pytest.approx(orders)

@@ -96,7 +96,7 @@ def _texts(session: Session, a: KpiAssignment, p: PaceForecast, why: str) -> tup
     ind = session.get(Indicator, a.indicator_id)
     period = session.get(Period, a.period_id)
     assert ind is not None and period is not None
-    f = formula_for(ind.code)
+    f = formula_for(ind.code, ind.sales_formula)
     cumulative = f.cumulative if f else True
     out = []
     for lang, name, pname in (("zh", ind.name_zh, period.name_zh), ("en", ind.name_en, period.name_en)):

@@ -150,17 +150,19 @@ def measured_ids(session: Session) -> set[int]:
     """Ids of every assignment whose actual comes from sales data (for imports that check many rows)."""
     cover = Coverage(session)
     rows = session.execute(
-        select(KpiAssignment)
+        select(KpiAssignment, Indicator.code, Indicator.sales_formula)
         .join(Indicator, Indicator.id == KpiAssignment.indicator_id)
-        .where(Indicator.code.in_(list(INDICATOR_FORMULAS)))
-    ).scalars()
-    return {a.id for a in rows if cover.of(a)}
+        .where(Indicator.code.in_(list(INDICATOR_FORMULAS)) | Indicator.sales_formula.is_not(None))
+    ).all()
+    return {a.id for a, code, mapped in rows if formula_for(code, mapped) is not None and cover.of(a)}
 
 
 def is_measured(session: Session, a: KpiAssignment) -> bool:
     """Whether this assignment's actual comes from sales data (a sales indicator over at least one shop)."""
-    code = session.execute(select(Indicator.code).where(Indicator.id == a.indicator_id)).scalar_one()
-    return formula_for(code) is not None and bool(Coverage(session).of(a))
+    code, mapped = session.execute(
+        select(Indicator.code, Indicator.sales_formula).where(Indicator.id == a.indicator_id)
+    ).one()
+    return formula_for(code, mapped) is not None and bool(Coverage(session).of(a))
 
 
 def recompute(session: Session, *, shop_ids: Iterable[int] | None = None, actor: Caller | None = None) -> list[int]:
@@ -169,23 +171,22 @@ def recompute(session: Session, *, shop_ids: Iterable[int] | None = None, actor:
     today = clock_of(session).today()
     touched = set(shop_ids) if shop_ids is not None else None
     stmt = (
-        select(KpiAssignment, Indicator.code, Period)
+        select(KpiAssignment, Indicator.code, Indicator.sales_formula, Period)
         .join(Indicator, Indicator.id == KpiAssignment.indicator_id)
         .join(Period, Period.id == KpiAssignment.period_id)
         .where(
-            Indicator.code.in_(list(INDICATOR_FORMULAS)),
+            Indicator.code.in_(list(INDICATOR_FORMULAS)) | Indicator.sales_formula.is_not(None),
             KpiAssignment.status == "active",
             Period.start_date <= today,
             Period.end_date >= today - timedelta(days=LATE_DATA_DAYS),
         )
     )
     cover, changed = Coverage(session), []
-    for a, code, period in session.execute(stmt).all():
+    for a, code, mapped, period in session.execute(stmt).all():
         shops = cover.of(a)
-        if not shops or (touched is not None and not touched & {s.id for s in shops}):
+        formula = formula_for(code, mapped)
+        if formula is None or not shops or (touched is not None and not touched & {s.id for s in shops}):
             continue
-        formula = formula_for(code)
-        assert formula is not None  # the query asked only for mapped indicators
         m = measure(session, formula, shops, period.start_date, min(period.end_date, today))
         if m is not None and _store(session, a, formula, m):
             changed.append(a.id)

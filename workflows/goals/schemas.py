@@ -9,6 +9,8 @@ from pydantic import BaseModel, Field
 from core.vocab import DirectionName
 from workflows.shared.schemas import Block, Day, DbId, Level, Num, PeriodKind, Public, Strict
 
+SalesFormulaName = Literal["net_sales", "orders", "visitors", "aov", "conversion", "refund_rate"]
+
 
 class PeriodCreate(Strict):
     code: str = Field(min_length=1, max_length=40)
@@ -45,6 +47,9 @@ class IndicatorCreate(Strict):
     direction: DirectionName
     definition_zh: str = Field(default="", max_length=2000)
     definition_en: str = Field(default="", max_length=2000)
+    sales_formula: SalesFormulaName | None = Field(
+        default=None, description="Measure it from stored shop sales with this formula (HR's mapping)."
+    )
 
 
 class IndicatorUpdate(Strict):
@@ -54,6 +59,7 @@ class IndicatorUpdate(Strict):
     direction: DirectionName | None = None
     definition_zh: str | None = Field(default=None, max_length=2000)
     definition_en: str | None = Field(default=None, max_length=2000)
+    sales_formula: SalesFormulaName | None = None
 
 
 class IndicatorPublic(Public):
@@ -65,6 +71,7 @@ class IndicatorPublic(Public):
     direction: DirectionName
     definition_zh: str
     definition_en: str
+    sales_formula: str | None = None
     version: int
 
 
