@@ -76,6 +76,12 @@ class PaceFact(BaseModel):
     target: float
     projected_pct: float | None
     status: str
+    # A forecast-based pace (sales KPIs): chance of the target, days left, and what each day needs beyond the
+    # forecast; `method` "straight" keeps the straight-line projection above.
+    method: str = "straight"
+    probability_pct: float | None = None
+    days_left: int | None = None
+    extra_per_day: float | None = None
 
 
 class WarningFact(BaseModel):

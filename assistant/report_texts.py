@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from assistant.courses import TrainingCatalogue
 from assistant.numbers import fmt_number
-from assistant.report_facts import KpiFact, PersonFacts, TeamPosition, WarningFact
+from assistant.report_facts import KpiFact, PaceFact, PersonFacts, TeamPosition, WarningFact
 from core.formats import GRADE_NAMES
 
 MAX_ITEMS = 3
@@ -182,7 +182,9 @@ def next_steps(f: PersonFacts, lang: str, catalogue: TrainingCatalogue) -> list[
             steps.append(f"{k.name_en}: {action}; {aim}.")
     cur_zh, cur_en = f.current_period_name_zh or "本期", f.current_period_name_en or "this period"
     for p in f.pace:
-        if p.status == "behind" and p.projected_pct is not None:
+        if p.method == "forecast" and p.probability_pct is not None and p.probability_pct < 50:
+            steps.append(_forecast_step(p, cur_zh, cur_en, lang))
+        elif p.status == "behind" and p.projected_pct is not None and p.method != "forecast":
             steps.append(
                 f"{p.name_zh}按当前进度预计{cur_zh}末达成 {_num(p.projected_pct)}%：请与经理商定追赶计划。"
                 if lang == "zh"
@@ -197,6 +199,21 @@ def next_steps(f: PersonFacts, lang: str, catalogue: TrainingCatalogue) -> list[
             else f"Keep up your strength in {best.name_en} and share what works with your team."
         )
     return steps[:8]
+
+
+def _forecast_step(p: PaceFact, cur_zh: str, cur_en: str, lang: str) -> str:
+    """ "按预测，本季度 GMV 达成目标的概率约 22%；需要在剩余 38 天里日均多卖 4.1 万元"."""
+    pct = _num(p.probability_pct or 0.0)
+    extra = value_text(p.extra_per_day, p.unit, lang) if p.extra_per_day is not None else None
+    if lang == "zh":
+        text = f"按预测，{cur_zh}{p.name_zh}达成目标的概率约 {pct}%"
+        if extra is not None:
+            text += f"；需要在剩余 {p.days_left} 天里日均多卖 {extra}"
+        return text + "：请与经理商定追赶计划。"
+    text = f"By the forecast, {p.name_en} has about a {pct}% chance of reaching its target in {cur_en}"
+    if extra is not None:
+        text += f"; the {p.days_left} days left need {extra} more per day than forecast"
+    return text + ": agree a catch-up plan with your manager."
 
 
 def offline_text(f: PersonFacts, lang: str, catalogue: TrainingCatalogue) -> ReportText:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
@@ -77,6 +78,26 @@ def eval_coaching(
     n_people = max((r.total for r in rows if r.check == "grounding"), default=0)
     typer.echo(write_results(rows, timings, n_people), nl=False)
     typer.echo("written: eval/results/coaching_eval.md, eval/results/coaching_eval.csv", err=True)
+
+
+@eval_app.command("pace")
+def eval_pace(
+    stores: Annotated[int, typer.Option(help="Rossmann stores sampled (the data is read from ../shared/data).")] = 20,
+    seed: Annotated[int, typer.Option(help="Demo company and sampling seed.")] = 7,
+    data_dir: Annotated[Path, typer.Option(help="Where rossmann/ lives.")] = Path("../shared/data/rossmann"),
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress messages.")] = False,
+) -> None:
+    """Forecast-based pace vs the straight line: calibration of the chance of a target and the error of the
+    projected month end at 25/50/75% of the month (demo shops; Rossmann when present); eval/results/pace_eval.md."""
+    from eval.pace_eval import run_pace_eval
+
+    def say(msg: str) -> None:
+        if not quiet:
+            print(f"[eval pace] {msg}", file=sys.stderr, flush=True)
+
+    _cal, errors = run_pace_eval(data_dir=data_dir, stores=stores, seed=seed, results_dir=Path("eval/results"), say=say)
+    typer.echo(errors.to_string(index=False))
+    typer.echo("written: eval/results/pace_eval.md (+ _errors.csv, _calibration.csv)", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -90,6 +90,8 @@ def demo(
         settings.database_url, seed=seed, progress=lambda msg: typer.echo(f"  {msg}", err=True)
     )
     typer.echo("kpilot demo: demo company " + ("loaded" if loaded else "already present, reused"), err=True)
+    if loaded:
+        _queue_demo_pace(settings.database_url)
     typer.echo(
         f"Demo logins (password `{DEMO_PASSWORD}`): admin, hr, manager (head of operations), "
         "employee (operations specialist), employee2 (customer service)"
@@ -100,6 +102,18 @@ def demo(
         typer.echo("Stop with Ctrl-C.")
         sys.stdout.flush()
         serve(host=h, port=p)
+
+
+def _queue_demo_pace(url: str) -> None:
+    """The demo's sales KPIs measured from its shops, and a pace job queued (the worker of `serve` runs it)."""
+    from core.clock import get_clock
+    from core.db import session_scope
+    from workflows.coaching.forecast_pace import queue_refresh
+    from workflows.goals.sales_actuals import run_sales_actuals
+
+    run_sales_actuals(url, get_clock())
+    with session_scope(url) as session:
+        queue_refresh(session)
 
 
 @db_app.command("upgrade")
@@ -248,6 +262,10 @@ def housekeeping() -> None:
         f"{run.today}: periods created: {made}; KPI assignments rolled over: {run.assignments_rolled}; "
         f"catalogue indicators added: {len(run.indicators_seeded)}"
     )
+    from workflows.goals.sales_actuals import run_sales_actuals
+
+    changed = run_sales_actuals(settings.database_url, clock_for(settings))
+    typer.echo(f"KPIs measured from sales recomputed: {len(changed)}")
     from workflows.process.notify import run_notify
     from workflows.process.outbound import allow_list
 

@@ -39,6 +39,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "kpi:read": ALL_ROLES,  # scoped
     "kpi:write": STAFF,  # scoped
     "actuals:write": STAFF,  # scoped
+    "actuals:decide": HR_ADMIN,  # which value of a KPI measured from sales counts
     "company:read": ALL_ROLES,  # the company's names, time zone and fiscal year; shops and the calendar
     "company:write": HR_ADMIN,  # set-up: the company, shops, the promotion calendar
     "imports:write": HR_ADMIN,  # org, sales, promotions and KPI-history files; every row checked again
@@ -82,6 +83,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 PERSON_PERMISSIONS = frozenset(
     {
         "actuals:write",
+        "actuals:decide",
         "kpi:write",
         "okr:write",
         "drafts:publish",

@@ -4,7 +4,16 @@ from typing import IO, Annotated, Any
 
 from fastapi import APIRouter, File, Query, Response, UploadFile
 
-from api.deps import CanReadKpi, CanWriteActuals, CanWriteKpi, IdempotencyKey, IfMatch, SessionDep, SettingsDep
+from api.deps import (
+    CanDecideActuals,
+    CanReadKpi,
+    CanWriteActuals,
+    CanWriteKpi,
+    IdempotencyKey,
+    IfMatch,
+    SessionDep,
+    SettingsDep,
+)
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, answer, import_answer, page, reply
 from workflows.goals import flows as goals
@@ -15,6 +24,10 @@ from workflows.goals.schemas import (
     AssignmentPublic,
     AssignmentUpdate,
     ImportReport,
+    OverrideCreate,
+    OverrideDecision,
+    OverridePublic,
+    SalesActualView,
 )
 from workflows.shared.schemas import Page
 
@@ -100,6 +113,48 @@ def record_actual(
     key: IdempotencyKey = None,
 ) -> ActualPublic:
     return answer(response, ActualPublic, goals.record_actual_once(session, caller, assignment_id, body, key))
+
+
+@router.get(
+    "/kpi-assignments/{assignment_id}/sales-actual",
+    response_model=SalesActualView,
+    summary="The actual computed from sales (shops, days, formula) and hand-entered values beside it",
+)
+def sales_actual(assignment_id: Id, session: SessionDep, caller: CanReadKpi) -> SalesActualView:
+    return SalesActualView.model_validate(goals.sales_actual(session, caller, assignment_id))
+
+
+@router.post(
+    "/kpi-assignments/{assignment_id}/overrides",
+    response_model=OverridePublic,
+    status_code=201,
+    summary="Enter a value for a KPI measured from sales, with a reason; HR decides which value counts",
+)
+def propose_override(
+    response: Response,
+    assignment_id: Id,
+    body: OverrideCreate,
+    session: SessionDep,
+    caller: CanWriteActuals,
+    key: IdempotencyKey = None,
+) -> OverridePublic:
+    return answer(response, OverridePublic, goals.propose_override_once(session, caller, assignment_id, body, key))
+
+
+@router.post(
+    "/actual-overrides/{override_id}/decision",
+    response_model=OverridePublic,
+    summary="HR: accept a hand-entered value (it counts) or reject it (the computed one counts); If-Match",
+)
+def decide_override(
+    response: Response,
+    override_id: Id,
+    body: OverrideDecision,
+    session: SessionDep,
+    caller: CanDecideActuals,
+    if_match: IfMatch = None,
+) -> OverridePublic:
+    return reply(response, OverridePublic, goals.decide_override(session, caller, override_id, body, if_match))
 
 
 def read_upload(file: UploadFile) -> IO[bytes]:

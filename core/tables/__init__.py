@@ -27,10 +27,15 @@ from core.tables.pay import (
 from core.tables.process import CHANNEL_KINDS, NotificationChannel, NotificationSent, ProcessTask, TaskComment
 from core.tables.results import GradeCalibration, PeriodResult
 from core.tables.sales import PromoEvent, SalesDaily, Shop
+from core.tables.sales_actuals import OVERRIDE_STATUSES, ActualOverride, PaceForecast, SalesActual
 from core.tables.security import AuthSession, LoginThrottle, ServiceSecret
 from core.tables.weights import PROPOSAL_STATUSES, DepartmentOutcome, WeightProposal, WeightSet
 
 __all__ = [
+    "OVERRIDE_STATUSES",
+    "ActualOverride",
+    "PaceForecast",
+    "SalesActual",
     "GradeCalibration",
     "PeriodResult",
     "IMPORT_STATUSES",

@@ -73,6 +73,8 @@ class Indicator(Base, Versioned):
     direction: Mapped[str] = mapped_column(String(10))
     definition_zh: Mapped[str] = mapped_column(Text, default="")
     definition_en: Mapped[str] = mapped_column(Text, default="")
+    # HR's mapping of this indicator to a sales formula (kpi.sales_formulas.FORMULAS); None: the built-in one.
+    sales_formula: Mapped[str | None] = mapped_column(String(40))
 
 
 class KpiAssignment(Base, Versioned):

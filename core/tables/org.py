@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.tables.base import Base, Versioned
@@ -18,6 +18,8 @@ class Company(Base, Versioned):
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     fiscal_year_start_month: Mapped[int] = mapped_column(Integer, default=1)
     stage: Mapped[str] = mapped_column(String(20), default="mature")  # kpi.pay.positions stages (DOMAIN §10)
+    # A sales KPI warns ahead when the forecast's chance of reaching its target falls below this (0..1).
+    forecast_alert_below: Mapped[float] = mapped_column(Float, default=0.3, server_default="0.3")
 
 
 class Department(Base, Versioned):

@@ -40,6 +40,7 @@ class SalesDaily(Base):
     sales: Mapped[float] = mapped_column(Float)
     orders: Mapped[int | None] = mapped_column(Integer)
     visitors: Mapped[int | None] = mapped_column(Integer)
+    refunds: Mapped[float | None] = mapped_column(Float)  # refunded amount of the day (None: not exported)
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     promo: Mapped[bool] = mapped_column(Boolean, default=False)
 

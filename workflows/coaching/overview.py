@@ -2,18 +2,26 @@
 
 from collections import Counter, defaultdict
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.report_facts import CUMULATIVE_CODES
+from assistant.report_facts import CUMULATIVE_CODES, IndicatorInfo
 from core.security import Caller
-from core.tables import CoachingAlert, Department, Period
+from core.tables import CoachingAlert, Department, PaceForecast, Period
 from core.vocab import Direction
 from kpi.grading import Grade
-from workflows.coaching.data import choose_periods, indicator_info, load_lines
-from workflows.coaching.pace import pace_of, sales_shape
-from workflows.coaching.schemas import DepartmentGrades, GradeDistribution, PeriodRef, TeamMember, TeamOverview
+from workflows.coaching.data import Line, choose_periods, indicator_info, load_lines
+from workflows.coaching.pace import forecasts_of, pace_of, sales_shape
+from workflows.coaching.schemas import (
+    DepartmentGrades,
+    GradeDistribution,
+    PeriodRef,
+    RiskOut,
+    TeamMember,
+    TeamOverview,
+)
 from workflows.org import flows as org
 from workflows.results.grades import period_results
 
@@ -39,6 +47,7 @@ def team_overview(session: Session, caller: Caller, today: date, *, department_i
             CoachingAlert.period_id == cur.id, CoachingAlert.employee_id.in_(ids)
         )
         alerts.update(session.execute(stmt).scalars())
+    ahead = forecasts_of(session, [ln.assignment_id for ls in lines.values() for ln in ls])
     members = []
     for e in emps:
         result = results.get(e.id)
@@ -65,8 +74,11 @@ def team_overview(session: Session, caller: Caller, today: date, *, department_i
                 team_size=result.team_size if result is not None else None,
                 pace=dict(pace),
                 alerts=alerts.get(e.id, 0),
+                **risk_of(lines.get((e.id, cur.id), []) if cur else [], ahead, info),
             )
         )
+    # Riskiest first: the lowest forecast chance of a sales KPI; people without one keep their order after them.
+    members.sort(key=lambda m: (m.lowest_probability_pct is None, m.lowest_probability_pct or 0.0))
     ref = PeriodRef.model_validate
     return TeamOverview(
         review_period=ref(review) if review else None, current_period=ref(cur) if cur else None, members=members
@@ -109,3 +121,21 @@ def grade_distribution(session: Session, today: date) -> GradeDistribution:
             for code, rows in sorted(by_dept.items())
         ],
     )
+
+
+def risk_of(lines: list[Line], ahead: dict[int, PaceForecast], info: dict[str, IndicatorInfo]) -> dict[str, Any]:
+    """A member's forecast-based outlook per sales KPI and the lowest chance among them."""
+    risk = []
+    for ln in lines:
+        f, meta = ahead.get(ln.assignment_id), info.get(ln.code)
+        if f is None or meta is None:
+            continue
+        pct = None if f.p_target is None else round(100 * f.p_target, 1)
+        risk.append(
+            RiskOut(
+                assignment_id=ln.assignment_id, code=ln.code, name_zh=meta.name_zh, name_en=meta.name_en,
+                unit=meta.unit, projected=f.projected, low=f.low, high=f.high, probability_pct=pct,
+            )
+        )  # fmt: skip
+    known = [r.probability_pct for r in risk if r.probability_pct is not None]
+    return {"risk": risk, "lowest_probability_pct": min(known) if known else None}

@@ -11,12 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.report_facts import CUMULATIVE_CODES, IndicatorInfo, PaceFact
-from core.tables import Period, SalesDaily
+from core.tables import PaceForecast, Period, SalesDaily
 from core.vocab import Direction
 from kpi.errors import KpiError
 from kpi.pace import MetricKind, PaceResult, project_pace
 from kpi.rules import achievement_ratio
+from kpi.sales_formulas import formula_for
 from workflows.coaching.data import Line
+from workflows.coaching.pace_text import extra_per_day
 
 
 def sales_shape(session: Session, period: Period) -> list[float] | None:
@@ -67,8 +69,27 @@ def progress(line: Line, direction: Direction) -> float | None:
     return round(100 * ach, 1) if math.isfinite(ach) else None
 
 
-def pace_fact(ln: Any, meta: IndicatorInfo, p: Any) -> PaceFact:
-    """The report fact for one KPI's in-period pace (`ln` has latest and target; `p` is its PaceResult)."""
+def forecasts_of(session: Session, assignment_ids: list[int]) -> dict[int, PaceForecast]:
+    """The stored forecast-based pace of each assignment that has one (written by the `pace` job)."""
+    if not assignment_ids:
+        return {}
+    rows = session.execute(select(PaceForecast).where(PaceForecast.assignment_id.in_(assignment_ids))).scalars()
+    return {r.assignment_id: r for r in rows}
+
+
+def pace_fact(ln: Any, meta: IndicatorInfo, p: Any, forecast: PaceForecast | None = None) -> PaceFact:
+    """The report fact for one KPI's in-period pace (`ln` has latest and target; `p` is its PaceResult), with
+    the forecast's chance and what each day needs when a forecast-based pace exists."""
+    if forecast is not None:
+        f = formula_for(ln.code)
+        extra = extra_per_day(forecast, ln.target, f.cumulative if f else False)
+        return PaceFact(
+            code=ln.code, name_zh=meta.name_zh, name_en=meta.name_en, unit=meta.unit, as_of=ln.latest[0].isoformat(),
+            actual_to_date=ln.latest[1], target=ln.target, projected_pct=_pct(forecast.projected, ln.target, meta),
+            status=str(p.status), method="forecast",
+            probability_pct=None if forecast.p_target is None else round(100 * forecast.p_target),
+            days_left=forecast.days_left, extra_per_day=None if extra is None else round(extra, 2),
+        )  # fmt: skip
     pct = round(100 * p.projected_achievement, 1) if p.projected_achievement not in (None, float("inf")) else None
     return PaceFact(
         code=ln.code,
@@ -81,3 +102,11 @@ def pace_fact(ln: Any, meta: IndicatorInfo, p: Any) -> PaceFact:
         projected_pct=pct,
         status=str(p.status),
     )
+
+
+def _pct(projected: float, target: float, meta: IndicatorInfo) -> float | None:
+    try:
+        ach = achievement_ratio(actual=projected, target=target, direction=Direction(meta.direction))
+    except KpiError:
+        return None
+    return round(100 * ach, 1) if math.isfinite(ach) else None

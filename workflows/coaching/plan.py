@@ -34,7 +34,8 @@ from workflows.coaching.data import (
     next_period_targets,
     score_lines,
 )
-from workflows.coaching.pace import pace_fact, pace_of, progress, sales_shape
+from workflows.coaching.pace import forecasts_of, pace_fact, pace_of, progress, sales_shape
+from workflows.coaching.plan_pace import forecast_out, measured_of, straight_out
 from workflows.coaching.schemas import AlertPublic, PaceOut, PeriodRef, PlanKpi, PlanPublic
 from workflows.results.grades import Result, final_scores, result_of
 from workflows.results.schemas import ResultPublic
@@ -81,13 +82,14 @@ def _current(
     shape = sales_shape(session, current) if any(ln.code in CUMULATIVE_CODES for ln in lines) else None
     paces: dict[int, PaceResult] = {}
     facts: list[PaceFact] = []
+    ahead = forecasts_of(session, [ln.assignment_id for ln in lines])
     for ln in lines:
         meta = info.get(ln.code)
         p = pace_of(ln, current, Direction(meta.direction), shape) if meta else None
         if p is None or meta is None or ln.latest is None or ln.target is None:
             continue
         paces[ln.assignment_id] = p
-        facts.append(pace_fact(ln, meta, p))
+        facts.append(pace_fact(ln, meta, p, ahead.get(ln.assignment_id)))
     # The running period's warnings and, early in a period, those of the final days of the one just ended.
     warns = [warning_fact(f, info) for f in detect(session, today, {emp.id})]
     return lines, facts, warns, paces
@@ -147,23 +149,18 @@ def build_plan(
     """The employee's plan: running KPIs with progress, score breakdown, report, training and alerts."""
     info = indicator_info(session)
     facts, breakdown, lines, paces, result = person_facts(session, emp, choice, today, info)
+    ids = [ln.assignment_id for ln in lines]
+    ahead, measured = forecasts_of(session, ids), measured_of(session, ids, lang)
     kpis = []
     for ln in lines:
         meta = info.get(ln.code)
         direction = Direction(meta.direction) if meta else Direction.HIGHER
         p = paces.get(ln.assignment_id)
-        pace = (
-            None
-            if p is None
-            else PaceOut(
-                projected_end=p.projected_end,
-                status=str(p.status),
-                projected_achievement_pct=round(100 * p.projected_achievement, 1)
-                if p.projected_achievement not in (None, float("inf"))
-                else None,
-                explanation=p.explanation_zh if lang == "zh" else p.explanation_en,
-            )
-        )
+        f = ahead.get(ln.assignment_id)
+        if f is not None and meta is not None and choice.current is not None:
+            pace: PaceOut | None = forecast_out(f, ln, meta, choice.current, lang)
+        else:
+            pace = straight_out(p, lang)
         kpis.append(
             PlanKpi(
                 assignment_id=ln.assignment_id,
@@ -180,6 +177,7 @@ def build_plan(
                 as_of=ln.latest[0] if ln.latest else None,
                 progress_pct=progress(ln, direction),
                 pace=pace,
+                measured=measured.get(ln.assignment_id),
             )
         )
     training = None

@@ -34,6 +34,36 @@ class PaceOut(BaseModel):
     projected_achievement_pct: float | None
     status: str
     explanation: str
+    method: str = Field(default="straight", description="forecast (actual + forecast of the days left) or straight.")
+    low: float | None = Field(default=None, description="80% range of the projected end value (forecast only).")
+    high: float | None = None
+    probability_pct: float | None = Field(default=None, description="Chance of reaching the target, in %.")
+    conservative_pct: float | None = None
+    stretch_pct: float | None = None
+    days_left: int | None = None
+    caveats: list[str] = Field(default_factory=list, description="Thin-data notes in the reader's language.")
+
+
+class OverrideOut(BaseModel):
+    """A hand-entered value for a KPI measured from sales, with its reason and HR's decision."""
+
+    as_of: date
+    value: float
+    reason: str
+    status: str
+
+
+class MeasuredOut(BaseModel):
+    """Where a KPI's actual comes from when it is computed from sales data."""
+
+    source: str = "sales"
+    shops: list[str]
+    days: int
+    missing_days: int
+    formula: str
+    counts: str = Field(description="sales: the computed value counts; manual: HR accepted a hand-entered one.")
+    computed: float
+    overrides: list[OverrideOut] = Field(default_factory=list, description="Hand-entered values beside it.")
 
 
 class PlanKpi(BaseModel):
@@ -51,6 +81,7 @@ class PlanKpi(BaseModel):
     as_of: date | None
     progress_pct: float | None = Field(description="Achievement so far, direction-aware, uncapped.")
     pace: PaceOut | None
+    measured: MeasuredOut | None = None
 
 
 class AlertPublic(Public):
@@ -173,6 +204,20 @@ class GradeDistribution(BaseModel):
     note: str = "Grades are given within each department (DOMAIN.md §5), the same grades as on every other page."
 
 
+class RiskOut(BaseModel):
+    """One sales KPI's forecast-based outlook on the team page."""
+
+    assignment_id: int
+    code: str
+    name_zh: str
+    name_en: str
+    unit: str
+    projected: float
+    low: float | None
+    high: float | None
+    probability_pct: float | None
+
+
 class TeamMember(BaseModel):
     employee_id: int
     name_zh: str
@@ -184,6 +229,8 @@ class TeamMember(BaseModel):
     team_size: int | None = Field(default=None, description="People reviewed in the person's department.")
     pace: dict[str, int] = Field(description="This period's KPIs per pace status (ahead, on_track, behind, too_early).")
     alerts: int = Field(description="Stored early-warning alerts of this period.")
+    risk: list[RiskOut] = Field(default_factory=list, description="Forecast-based chances of the sales KPIs.")
+    lowest_probability_pct: float | None = Field(default=None, description="The members are sorted by this.")
 
 
 class TeamOverview(BaseModel):

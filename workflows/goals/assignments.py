@@ -13,6 +13,7 @@ from core.errors import InvalidInput, NotFound
 from core.security import Caller
 from core.tables import Indicator, KpiActual, KpiAssignment, Period
 from workflows.goals.reach import ensure_may_plan, may_read_owner, owner_check
+from workflows.goals.sales_actuals import refuse_plain_actual
 from workflows.goals.schemas import ActualCreate, AssignmentCreate, AssignmentUpdate
 from workflows.shared import common
 from workflows.shared.access import managed_department_ids, visible_employee_ids
@@ -118,6 +119,7 @@ def record_actual(session: Session, caller: Caller, assignment_id: int, data: Ac
     a = get_assignment(session, caller, assignment_id)
     ensure_may_plan(session, caller, a.department_id, a.employee_id)
     check_as_of(_period(session, a.period_id), data.as_of, ["as_of"])
+    refuse_plain_actual(session, a)
     actual = KpiActual(assignment_id=a.id, as_of=data.as_of, value=data.value, source="api")
     return common.create(session, actual, caller=caller, entity="kpi_actual")
 

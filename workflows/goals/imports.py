@@ -14,6 +14,7 @@ from core.clock import clock_of
 from core.errors import InvalidInput
 from core.security import MANAGER, Caller
 from core.tables import Employee, Indicator, KpiActual, KpiAssignment, Period, SalesDaily, Shop
+from workflows.goals import sales_actuals
 from workflows.imports.reader import Limits, Source, Table, sha256_of
 from workflows.shared import audit, common
 from workflows.shared.access import visible_employee_ids
@@ -143,6 +144,7 @@ def import_actuals(session: Session, caller: Caller, *, content: Source, filenam
         (a.employee_id, a.period_id, a.indicator_id): a.id
         for a in session.execute(select(KpiAssignment).where(KpiAssignment.employee_id.is_not(None))).scalars()
     }
+    measured = sales_actuals.measured_ids(session)
 
     # Whom the caller may record actuals for (ensure_may_plan's rule, read once): everyone (HR/admin), a manager's
     # reporting line, nobody else. Read before parsing, so no row needs the database.
@@ -170,6 +172,12 @@ def import_actuals(session: Session, caller: Caller, *, content: Source, filenam
                 f"{row['employee_code']} has no KPI {row['indicator_code']!r} in period "
                 f"{row['period_code']!r}; create the assignment first",
                 "indicator_code" if period is not None else "period_code",
+            )
+        if assignments[key] in measured:
+            raise RowError(
+                f"{row['indicator_code']} of {row['employee_code']} is measured from sales data; enter a different "
+                "value with a reason (POST /api/v1/kpi-assignments/{id}/overrides) and HR decides",
+                "indicator_code",
             )
         as_of = _day(row["as_of"], "as_of", period.start_date, period.end_date)
         return assignments[key], as_of, _number(row["value"], "value")
@@ -246,6 +254,8 @@ def import_sales(session: Session, caller: Caller, *, content: Source, filename:
             for k, v in r.items():
                 setattr(found, k, v)
     _audit_import(session, caller, "sales_daily", filename, digest, len(rows))
+    session.flush()
+    sales_actuals.after_import(session, {k[0] for k in keys}, caller)  # the KPIs measured on these shops
     return len(rows)
 
 

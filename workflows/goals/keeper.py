@@ -9,6 +9,7 @@ import threading
 
 from core.clock import Clock
 from workflows.goals.calendar import run_calendar
+from workflows.goals.sales_actuals import run_sales_actuals
 from workflows.process.notify import run_notify
 from workflows.process.outbound import Allow
 
@@ -52,7 +53,18 @@ class CalendarKeeper:
                 )
         except Exception:  # noqa: BLE001 - one bad row must not stop housekeeping or start-up
             log.exception("calendar housekeeping failed; retrying at the next tick")
+        self._sales()
         self._notify()
+
+    def _sales(self) -> None:
+        # KPIs measured from sales follow the stored days even when no import ran (late data, new periods).
+        try:
+            changed = run_sales_actuals(self.url, self.clock)
+        except Exception:  # noqa: BLE001 - one bad row must not stop housekeeping or start-up
+            log.exception("sales actuals failed; retrying at the next tick")
+            return
+        if changed:
+            log.info("sales actuals: %d KPI(s) recomputed", len(changed))
 
     def _notify(self) -> None:
         # A separate step in its own transactions: a failing channel never undoes the calendar's work.

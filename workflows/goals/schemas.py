@@ -9,6 +9,8 @@ from pydantic import BaseModel, Field
 from core.vocab import DirectionName
 from workflows.shared.schemas import Block, Day, DbId, Level, Num, PeriodKind, Public, Strict
 
+SalesFormulaName = Literal["net_sales", "orders", "visitors", "aov", "conversion", "refund_rate"]
+
 
 class PeriodCreate(Strict):
     code: str = Field(min_length=1, max_length=40)
@@ -78,6 +80,9 @@ class IndicatorCreate(Strict):
     direction: DirectionName
     definition_zh: str = Field(default="", max_length=2000)
     definition_en: str = Field(default="", max_length=2000)
+    sales_formula: SalesFormulaName | None = Field(
+        default=None, description="Measure it from stored shop sales with this formula (HR's mapping)."
+    )
 
 
 class IndicatorUpdate(Strict):
@@ -87,6 +92,7 @@ class IndicatorUpdate(Strict):
     direction: DirectionName | None = None
     definition_zh: str | None = Field(default=None, max_length=2000)
     definition_en: str | None = Field(default=None, max_length=2000)
+    sales_formula: SalesFormulaName | None = None
 
 
 class IndicatorPublic(Public):
@@ -98,6 +104,7 @@ class IndicatorPublic(Public):
     direction: DirectionName
     definition_zh: str
     definition_en: str
+    sales_formula: str | None = None
     version: int
 
 
@@ -233,3 +240,10 @@ class ScorecardRules(BaseModel):
     weight_sum_tolerance: float = Field(description="How far the sum may be from the total (float noise).")
     min_kpis: int = Field(description="Fewest KPIs on one scorecard.")
     max_kpis: int = Field(description="Most KPIs on one scorecard.")
+
+
+# KPIs measured from sales live in sales_schemas.py (routes import only this module).
+from workflows.goals.sales_schemas import OverrideCreate as OverrideCreate  # noqa: E402
+from workflows.goals.sales_schemas import OverrideDecision as OverrideDecision  # noqa: E402
+from workflows.goals.sales_schemas import OverridePublic as OverridePublic  # noqa: E402
+from workflows.goals.sales_schemas import SalesActualView as SalesActualView  # noqa: E402

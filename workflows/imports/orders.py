@@ -18,6 +18,7 @@ class DayTotal:
     sales: float = 0.0
     orders: int | None = None
     visitors: int | None = None
+    refunds: float | None = None  # None: the export has no refund column
 
 
 def local_day(moment: datetime, tz: ZoneInfo) -> date:
@@ -58,6 +59,7 @@ class OrderTotals:
         day = local_day(parse_moment(paid_at), self.tz)
         total = self.days.setdefault((shop, day), DayTotal(orders=0))
         total.sales += paid - back
+        total.refunds = (total.refunds or 0.0) + back
         total.orders = (total.orders or 0) + 1
         self.counted += 1
 
@@ -74,4 +76,5 @@ class DailyTotals:
         if (shop, day) in self.days:
             raise ValueProblem(f"{shop} {day} appears twice")
         net = parse_amount(sales) - (parse_amount(refunds) if refunds else 0.0)
-        self.days[(shop, day)] = DayTotal(net, parse_count(orders), parse_count(visitors))
+        back = parse_amount(refunds) if refunds else None
+        self.days[(shop, day)] = DayTotal(net, parse_count(orders), parse_count(visitors), back)

@@ -12,6 +12,7 @@ from core.clock import clock_of, zone
 from core.errors import InvalidInput, coded
 from core.security import Caller
 from core.tables import SalesDaily, Shop
+from workflows.goals import sales_actuals
 from workflows.imports.columns import ORDER_RULE
 from workflows.imports.mapping import Mapping, choose
 from workflows.imports.orders import DailyTotals, DayTotal, OrderTotals
@@ -177,9 +178,14 @@ def _write(
     for (code, day), t in days.items():
         row = existing.get((ids[code], day))
         if row is None:
-            session.add(SalesDaily(shop_id=ids[code], ds=day, sales=t.sales, orders=t.orders, visitors=t.visitors))
+            session.add(
+                SalesDaily(
+                    shop_id=ids[code], ds=day, sales=t.sales, orders=t.orders, visitors=t.visitors, refunds=t.refunds
+                )
+            )
         else:
             row.sales, row.orders, row.visitors, row.is_open = t.sales, t.orders, t.visitors, True
+            row.refunds = t.refunds
     targets = [shops[shop]] if shop else [shops[c] for c in {k[0] for k in days}]
     for target in targets:
         target.sales_mapping = dict(used)
@@ -191,3 +197,5 @@ def _write(
         entity_id=filename[:60],
         after={"days": len(days), "mapping": used, "sha256": digest},
     )
+    session.flush()
+    sales_actuals.after_import(session, {ids[k[0]] for k in days}, caller)  # the KPIs measured on these shops

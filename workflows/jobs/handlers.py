@@ -53,7 +53,18 @@ def _import_failed(ctx: JobContext, payload: dict[str, Any], reason: str) -> Non
     mark_failed(ctx.url, int(payload["import_job_id"]), f"The import was stopped: {reason}", ctx.clock)
 
 
+def _run_pace(ctx: JobContext, payload: dict[str, Any]) -> None:
+    from workflows.coaching.forecast_pace import run_pace_job
+
+    run_pace_job(ctx.url, ctx.clock)
+
+
+def _pace_failed(ctx: JobContext, payload: dict[str, Any], reason: str) -> None:
+    """Nothing to mark: the stored projections stay as they were until the next sales import."""
+
+
 HANDLERS: dict[str, Handler] = {
+    "pace": Handler(run=_run_pace, give_up=_pace_failed),
     "forecast": Handler(run=_run_forecast, give_up=_forecast_failed),
     "import": Handler(run=_run_import, give_up=_import_failed),
 }

@@ -43,6 +43,9 @@ class CompanyUpdate(Strict):
     currency: Literal["CNY"] | None = None
     fiscal_year_start_month: int | None = Field(default=None, ge=1, le=12)
     stage: StageName | None = None
+    forecast_alert_below: float | None = Field(
+        default=None, ge=0, le=1, description="Warn when the forecast's chance of a sales KPI's target is below this."
+    )
 
     _zone = field_validator("timezone")(_known_zone)
 
@@ -55,6 +58,7 @@ class CompanyPublic(Public):
     currency: str
     fiscal_year_start_month: int
     stage: str
+    forecast_alert_below: float = 0.3
     version: int
 
 

@@ -14,9 +14,32 @@ export function kpiRows(kpis) {
     el('div', {}, k.progress_pct === null ? '—' : `${fmt(k.progress_pct)}%`,
       progressChart({ actual: k.actual, target: k.target, low: k.target_low, high: k.target_high,
         projected: k.pace ? k.pace.projected_end : null, label: t('plan.progressOf', { name: k.name }) })),
-    k.pace ? el('div', {}, el('span', { class: `badge ${k.pace.status}` }, t('pace.' + k.pace.status)), ' ',
-      el('span', { class: 'muted' }, k.pace.explanation)) : '—',
+    k.pace ? paceCell(k) : '—',
   ]);
+}
+
+// A forecast-based pace names its chance and 80% range; a straight line says it is one.
+function paceCell(k) {
+  const p = k.pace;
+  const parts = [el('span', { class: `badge ${p.status}` }, t('pace.' + p.status)), ' '];
+  if (p.method === 'forecast') {
+    parts.push(el('span', { class: 'chance', 'data-probability': p.probability_pct === null ? '' : p.probability_pct },
+      p.probability_pct === null ? t('pace.noChance') : t('pace.chance', { pct: fmt(p.probability_pct, 0) })), ' ',
+    el('span', { class: 'range' }, t('pace.range', { low: fmt(p.low), high: fmt(p.high) })), el('br'));
+  }
+  parts.push(el('span', { class: 'muted' }, p.explanation));
+  if (k.measured) {
+    const m = k.measured;
+    parts.push(el('br'), el('span', { class: 'muted measured' }, t('pace.measured', {
+      shops: m.shops.join(t('list.sep')), days: m.days, formula: m.formula,
+    }) + (m.missing_days ? ' ' + t('pace.missing', { n: m.missing_days }) : '') + (m.counts === 'manual' ? ' ' + t('pace.manual') : '')));
+    for (const o of m.overrides || []) {
+      parts.push(el('br'), el('span', { class: 'muted override' }, t('pace.override', {
+        value: fmt(o.value), computed: fmt(m.computed), reason: o.reason, status: t('override.' + o.status),
+      })));
+    }
+  }
+  return el('div', {}, parts);
 }
 
 // The period's one result (final score, grade, rank in the department), as on every other page.

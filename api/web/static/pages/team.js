@@ -9,6 +9,14 @@ function paceSummary(pace) {
   return Object.entries(pace).map(([s, n]) => el('span', { class: `badge ${s}` }, `${t('pace.' + s)} ${n}`));
 }
 
+// The forecast's chance per sales KPI: the riskiest people come first (the server sorts them).
+function riskSummary(risk) {
+  if (!risk || !risk.length) return '—';
+  return el('span', { class: 'risk' }, risk.map((r) => el('span', { class: 'chance', 'data-probability': r.probability_pct === null ? '' : r.probability_pct },
+    `${pick(r, 'name')} ${r.probability_pct === null ? t('pace.noChanceShort') : fmt(r.probability_pct, 0) + '%'} `,
+    el('span', { class: 'range muted' }, t('pace.range', { low: fmt(r.low), high: fmt(r.high) })), el('br'))));
+}
+
 async function person(emp, lang, box) {
   clear(box).append(spinner(t('loading')));
   const plan = await get(`/employees/${emp.id}/plan?lang=${lang}`);
@@ -28,6 +36,7 @@ export async function render({ me, lang, params }) {
     m.grade ? t('grade.' + m.grade) : '—',
     m.rank ? t('team.rankOf', { rank: m.rank, size: m.team_size }) : '—',
     el('span', {}, paceSummary(m.pace)),
+    riskSummary(m.risk),
     String(m.alerts),
   ]);
   const picker = depts.length ? el('p', {}, el('label', { for: 'dept' }, t('team.department'), ' '),
@@ -35,7 +44,7 @@ export async function render({ me, lang, params }) {
       depts.map((d) => el('option', { value: d.id, selected: String(d.id) === dept }, pick(d, 'name'))))) : null;
   const periods = [view.review_period && `${t('col.score')}: ${pick(view.review_period, 'name')}`, view.current_period && `${t('col.pace')}: ${pick(view.current_period, 'name')}`].filter(Boolean).join(' · ');
   return el('section', {}, el('h1', {}, t('team.title')), picker, el('p', { class: 'muted' }, periods),
-    view.members.length ? table([t('col.person'), t('col.score'), t('col.grade'), t('col.rank'), t('col.pace'), t('col.alerts')], rows, { numeric: [1, 5], caption: t('team.caption') })
+    view.members.length ? table([t('col.person'), t('col.score'), t('col.grade'), t('col.rank'), t('col.pace'), t('col.chance'), t('col.alerts')], rows, { numeric: [1, 6], caption: t('team.caption') })
       : el('p', { class: 'muted' }, t('team.empty')),
     detail);
 }
