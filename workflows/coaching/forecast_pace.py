@@ -23,7 +23,7 @@ from core.tables import Indicator, Job, KpiAssignment, PaceForecast, Period, Sal
 from forecasting.base import Paths
 from forecasting.progress import Projection, end_values, project
 from kpi.sales_formulas import FORMULAS, SalesFormula
-from workflows.forecasts.flows import regressor_calendar
+from workflows.forecasts.frames import regressor_calendar
 from workflows.jobs import queue
 
 FORECAST_COLUMNS = ("sales", "orders", "visitors")  # refunds are not forecast: a refund rate keeps the straight line

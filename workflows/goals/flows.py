@@ -12,13 +12,12 @@ from core.clock import clock_of
 from core.errors import InvalidInput, NotFound
 from core.security import Caller
 from core.settings import Settings
-from core.tables import ActualOverride, Employee, Indicator, KeyResult, Objective, Period
+from core.tables import Employee, Indicator, KeyResult, Objective, Period
 from kpi.rules import WEIGHT_SUM_TOLERANCE, WEIGHT_TOTAL
 from workflows.goals.catalogue import live_scope
 from workflows.goals.reach import ensure_may_plan as ensure_may_plan
 from workflows.goals.reach import ensure_not_self as ensure_not_self
 from workflows.goals.reach import may_read_owner, owner_check
-from workflows.goals.sales_schemas import OverrideCreate, OverrideDecision, OverridePublic
 from workflows.goals.schemas import (
     ActualCreate,
     ActualPublic,
@@ -311,34 +310,8 @@ def record_actual_once(
     )
 
 
-def propose_override(session: Session, caller: Caller, assignment_id: int, data: OverrideCreate) -> ActualOverride:
-    """A hand-entered value with a reason for a KPI measured from sales (HR decides; `overrides.py`)."""
-    from workflows.goals import overrides
-
-    return overrides.propose(session, caller, assignment_id, data)
-
-
-def propose_override_once(
-    session: Session, caller: Caller, assignment_id: int, data: OverrideCreate, key: str | None
-) -> common.Answer:
-    """A hand-entered value, once per Idempotency-Key."""
-    return common.create_once(
-        session, caller, key, data, OverridePublic, lambda: propose_override(session, caller, assignment_id, data)
-    )
-
-
-@common.use_case
-def decide_override(
-    session: Session, caller: Caller, override_id: int, data: OverrideDecision, if_match: str | None
-) -> ActualOverride:
-    """HR's decision on a hand-entered value: accept (it counts) or reject (the computed one counts); commits."""
-    from workflows.goals import overrides
-
-    return overrides.decide(session, caller, override_id, data, if_match)
-
-
-def sales_actual(session: Session, caller: Caller, assignment_id: int) -> dict[str, Any]:
-    """The computed actual of a KPI measured from sales, with its evidence and the hand-entered values beside it."""
-    from workflows.goals import overrides
-
-    return overrides.view(session, caller, assignment_id)
+# Hand-entered values for KPIs measured from sales (HR decides which value counts): `overrides.py`.
+from workflows.goals.overrides import decide_override as decide_override  # noqa: E402
+from workflows.goals.overrides import propose_override as propose_override  # noqa: E402
+from workflows.goals.overrides import propose_override_once as propose_override_once  # noqa: E402
+from workflows.goals.overrides import sales_actual as sales_actual  # noqa: E402

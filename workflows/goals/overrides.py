@@ -15,7 +15,7 @@ from kpi.sales_formulas import FORMULAS
 from workflows.goals.assignments import check_as_of, get_assignment
 from workflows.goals.reach import ensure_may_plan, ensure_not_self
 from workflows.goals.sales_actuals import is_measured
-from workflows.goals.sales_schemas import OverrideCreate, OverrideDecision
+from workflows.goals.sales_schemas import OverrideCreate, OverrideDecision, OverridePublic
 from workflows.shared import common, decisions
 
 
@@ -23,7 +23,7 @@ def _computed(session: Session, assignment_id: int) -> SalesActual | None:
     return session.execute(select(SalesActual).where(SalesActual.assignment_id == assignment_id)).scalar_one_or_none()
 
 
-def propose(session: Session, caller: Caller, assignment_id: int, data: OverrideCreate) -> ActualOverride:
+def propose_override(session: Session, caller: Caller, assignment_id: int, data: OverrideCreate) -> ActualOverride:
     """A hand-entered value with its reason, waiting for HR (audited; the caller commits)."""
     a = get_assignment(session, caller, assignment_id)
     ensure_may_plan(session, caller, a.department_id, a.employee_id)
@@ -44,7 +44,8 @@ def propose(session: Session, caller: Caller, assignment_id: int, data: Override
     return common.create(session, row, caller=caller, entity="actual_override")
 
 
-def decide(
+@common.use_case
+def decide_override(
     session: Session, caller: Caller, override_id: int, data: OverrideDecision, if_match: str | None
 ) -> ActualOverride:
     """HR accepts (the hand-entered value counts from its day on) or rejects (the computed one keeps counting)."""
@@ -71,6 +72,15 @@ def decide(
     return row
 
 
+def propose_override_once(
+    session: Session, caller: Caller, assignment_id: int, data: OverrideCreate, key: str | None
+) -> common.Answer:
+    """A hand-entered value, once per Idempotency-Key."""
+    return common.create_once(
+        session, caller, key, data, OverridePublic, lambda: propose_override(session, caller, assignment_id, data)
+    )
+
+
 def _count_by_hand(session: Session, row: ActualOverride) -> None:
     actual = session.execute(
         select(KpiActual).where(KpiActual.assignment_id == row.assignment_id, KpiActual.as_of == row.as_of)
@@ -81,7 +91,7 @@ def _count_by_hand(session: Session, row: ActualOverride) -> None:
         actual.value, actual.source = row.value, "manual"
 
 
-def view(session: Session, caller: Caller, assignment_id: int) -> dict[str, Any]:
+def sales_actual(session: Session, caller: Caller, assignment_id: int) -> dict[str, Any]:
     """The computed actual (source, shops, days, formula) and every hand-entered value beside it."""
     a = get_assignment(session, caller, assignment_id)
     c = _computed(session, a.id)
