@@ -185,7 +185,7 @@ def import_actuals(
 ) -> dict[str, Any]:
     # A plain `def`: FastAPI runs it in the threadpool, so a large import never blocks the event loop.
     name = file.filename or "upload.csv"
-    result = goals.import_actuals(
+    result = goals.import_actuals_or_queue(
         session, caller, content=read_upload(file), filename=name, background=background, settings=settings
     )
     if "import_job_id" in result:

@@ -1,7 +1,7 @@
 """Goal-system use cases: periods, the KPI catalogue, OKRs with key results, KPI assignments and actuals."""
 
 from datetime import date
-from typing import IO, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -11,7 +11,6 @@ from assistant.kr_reading import read_kr
 from core.clock import clock_of
 from core.errors import InvalidInput, NotFound
 from core.security import Caller
-from core.settings import Settings
 from core.tables import Employee, Indicator, KeyResult, Objective, Period
 from kpi.rules import WEIGHT_SUM_TOLERANCE, WEIGHT_TOTAL
 from workflows.goals.catalogue import live_scope
@@ -37,7 +36,6 @@ from workflows.goals.schemas import (
     PeriodUpdate,
     ScorecardRules,
 )
-from workflows.imports.reader import Source
 from workflows.shared import common
 from workflows.shared.access import managed_department_ids, visible_employee_ids
 
@@ -249,29 +247,8 @@ def create_objective_once(
     return common.run_once(session, caller=caller, key=key, payload=data.model_dump(mode="json"), produce=produce)
 
 
-def import_actuals(
-    session: Session,
-    caller: Caller,
-    *,
-    content: Source,
-    filename: str,
-    background: bool | None = None,
-    settings: Settings | None = None,
-) -> dict[str, Any]:
-    """Upsert KPI actuals from a CSV or Excel file, all or nothing (`imports.py`); a large file (or one with
-    `background`) is queued as an import job with progress instead (`import_job_id` in the answer)."""
-    from workflows.goals import imports  # the import builds on this module's checks: imported when used
-    from workflows.imports.background import queue_import, wants_background
-
-    if settings is not None and wants_background(content, settings, background):
-        stream = cast(IO[bytes], content)
-        return queue_import(
-            session, caller, "actuals", source=stream, filename=filename, options={}, folder=settings.import_dir
-        )
-    return {"imported": imports.import_actuals(session, caller, content=content, filename=filename), "file": filename}
-
-
-# KPI assignments and actuals live in assignments.py (routes import only this module).
+# KPI assignments and actuals live in assignments.py, their file import in imports.py (routes import only this
+# module).
 from workflows.goals.assignments import check_as_of as check_as_of  # noqa: E402
 from workflows.goals.assignments import create_assignment as create_assignment  # noqa: E402
 from workflows.goals.assignments import get_assignment as get_assignment  # noqa: E402
@@ -279,6 +256,7 @@ from workflows.goals.assignments import list_actuals as list_actuals  # noqa: E4
 from workflows.goals.assignments import list_assignments as list_assignments  # noqa: E402
 from workflows.goals.assignments import record_actual as record_actual  # noqa: E402
 from workflows.goals.assignments import update_assignment as update_assignment  # noqa: E402
+from workflows.goals.imports import import_actuals_or_queue as import_actuals_or_queue  # noqa: E402
 
 
 # --- idempotent creates (one transaction with the Idempotency-Key record; 201 and the new object) -----------

@@ -5,7 +5,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Any
+from typing import IO, Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 from core.clock import clock_of
 from core.errors import InvalidInput
 from core.security import MANAGER, Caller
+from core.settings import Settings
 from core.tables import Employee, Indicator, KpiActual, KpiAssignment, Period, SalesDaily, Shop
 from workflows.goals import sales_actuals
+from workflows.imports.background import queue_import, wants_background
 from workflows.imports.reader import Limits, Source, Table, sha256_of
 from workflows.shared import audit, common
 from workflows.shared.access import visible_employee_ids
@@ -268,3 +270,22 @@ def _audit_import(session: Session, caller: Caller, entity: str, filename: str, 
         entity_id=filename[:60],
         after={"rows": n, "sha256": digest},
     )
+
+
+def import_actuals_or_queue(
+    session: Session,
+    caller: Caller,
+    *,
+    content: Source,
+    filename: str,
+    background: bool | None = None,
+    settings: Settings | None = None,
+) -> dict[str, Any]:
+    """Upsert KPI actuals from a CSV or Excel file, all or nothing (`import_actuals`); a large file (or one with
+    `background`) is queued as an import job with progress instead (`import_job_id` in the answer)."""
+    if settings is not None and wants_background(content, settings, background):
+        stream = cast(IO[bytes], content)
+        return queue_import(
+            session, caller, "actuals", source=stream, filename=filename, options={}, folder=settings.import_dir
+        )
+    return {"imported": import_actuals(session, caller, content=content, filename=filename), "file": filename}
