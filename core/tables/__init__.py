@@ -7,6 +7,13 @@ re-exported so that `from core.tables import Employee` works whatever module a t
 from core.tables.audit import AuditEvent, AuditHead, IdempotencyRecord
 from core.tables.base import NAMING, Base, Versioned
 from core.tables.coaching import CoachingAlert, Course
+from core.tables.cycles import (
+    CYCLE_STAGES,
+    CycleAppeal,
+    CycleItem,
+    IndicatorRubric,
+    ReviewCycleRow,
+)
 from core.tables.drafts import DRAFT_STATUSES, GoalDraft
 from core.tables.forecast import ForecastJob, TargetRange
 from core.tables.goals import Indicator, KeyResult, KpiActual, KpiAssignment, Objective, Period
@@ -31,6 +38,11 @@ from core.tables.security import AuthSession, LoginThrottle, ServiceSecret
 from core.tables.weights import PROPOSAL_STATUSES, DepartmentOutcome, WeightProposal, WeightSet
 
 __all__ = [
+    "CYCLE_STAGES",
+    "CycleAppeal",
+    "CycleItem",
+    "IndicatorRubric",
+    "ReviewCycleRow",
     "GradeCalibration",
     "PeriodResult",
     "IMPORT_STATUSES",

@@ -18,6 +18,7 @@ class Company(Base, Versioned):
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     fiscal_year_start_month: Mapped[int] = mapped_column(Integer, default=1)
     stage: Mapped[str] = mapped_column(String(20), default="mature")  # kpi.pay.positions stages (DOMAIN §10)
+    appeal_decider: Mapped[str] = mapped_column(String(12), default="hr")  # who decides appeals: hr / skip_level
 
 
 class Department(Base, Versioned):
