@@ -73,7 +73,7 @@ class CycleItem(Base, Versioned):
     overall_comment: Mapped[str] = mapped_column(Text, default="")
     reviewed_by_name: Mapped[str | None] = mapped_column(String(80))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    answer: Mapped[str | None] = mapped_column(String(16))  # confirmed / appealed / confirmed_by_deadline
+    answer: Mapped[str | None] = mapped_column(String(24))  # confirmed / appealed / confirmed_by_deadline
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     extensions: Mapped[dict[str, Any]] = mapped_column(JSON)  # stage -> last day (ISO) granted by HR
     reopen_reason: Mapped[str] = mapped_column(Text, default="")

@@ -109,7 +109,7 @@ def upgrade() -> None:
         sa.Column("overall_comment", sa.Text(), nullable=False),
         sa.Column("reviewed_by_name", sa.String(length=80), nullable=True),
         sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("answer", sa.String(length=16), nullable=True),
+        sa.Column("answer", sa.String(length=24), nullable=True),
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("extensions", sa.JSON(), nullable=False),
         sa.Column("reopen_reason", sa.Text(), nullable=False),

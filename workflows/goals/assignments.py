@@ -16,6 +16,7 @@ from workflows.goals.reach import ensure_may_plan, may_read_owner, owner_check
 from workflows.goals.schemas import ActualCreate, AssignmentCreate, AssignmentUpdate
 from workflows.shared import common
 from workflows.shared.access import managed_department_ids, visible_employee_ids
+from workflows.shared.period_lock import ensure_open
 
 
 def list_assignments(
@@ -55,6 +56,7 @@ def create_assignment(session: Session, caller: Caller, data: AssignmentCreate) 
         raise InvalidInput("Name the owner: employee_id or department_id.", [{"loc": ["employee_id"]}])
     ensure_may_plan(session, caller, data.department_id, data.employee_id)
     _period(session, data.period_id)
+    ensure_open(session, data.period_id, data.employee_id)
     ind = session.execute(select(Indicator).where(Indicator.code == data.indicator_code)).scalar_one_or_none()
     if ind is None:
         raise InvalidInput(
@@ -92,6 +94,7 @@ def update_assignment(
     """Change a weight or target (If-Match, audited)."""
     a = get_assignment(session, caller, assignment_id)
     ensure_may_plan(session, caller, a.department_id, a.employee_id)
+    ensure_open(session, a.period_id, a.employee_id)
     changes = data.model_dump(exclude_unset=True)
     _check_range(
         changes.get("target_low", a.target_low),
@@ -118,6 +121,7 @@ def record_actual(session: Session, caller: Caller, assignment_id: int, data: Ac
     a = get_assignment(session, caller, assignment_id)
     ensure_may_plan(session, caller, a.department_id, a.employee_id)
     check_as_of(_period(session, a.period_id), data.as_of, ["as_of"])
+    ensure_open(session, a.period_id, a.employee_id)
     actual = KpiActual(assignment_id=a.id, as_of=data.as_of, value=data.value, source="api")
     return common.create(session, actual, caller=caller, entity="kpi_actual")
 

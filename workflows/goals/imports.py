@@ -17,6 +17,7 @@ from core.tables import Employee, Indicator, KpiActual, KpiAssignment, Period, S
 from workflows.goals.flows import ensure_may_plan
 from workflows.imports.reader import Limits, Source, Table, sha256_of
 from workflows.shared import audit
+from workflows.shared.period_lock import reopened_ids
 
 ACTUAL_COLUMNS = ("employee_code", "period_code", "indicator_code", "as_of", "value")
 SALES_COLUMNS = ("shop_code", "ds", "sales")
@@ -166,6 +167,8 @@ def import_actuals(session: Session, caller: Caller, *, content: Source, filenam
                 "indicator_code" if period is not None else "period_code",
             )
         as_of = _day(row["as_of"], "as_of", period.start_date, period.end_date)
+        if period.locked_at is not None and emp not in reopened_ids(session, period.id):
+            raise RowError(f"period {period.code} is locked: its actuals are final (HR can reopen)", "period_code")
         return assignments[key], as_of, _number(row["value"], "value")
 
     digest = sha256_of(content)
