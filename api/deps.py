@@ -236,6 +236,11 @@ CanRate = Annotated[Caller, Depends(Require("pay:rate"))]
 CanReadPositions = Annotated[Caller, Depends(Require("pay:positions:read"))]
 CanManagePay = Annotated[Caller, Depends(Require("pay:manage"))]
 CanReviewScores = Annotated[Caller, Depends(Require("pay:review"))]
+CanReadCycles = Annotated[Caller, Depends(Require("cycles:read"))]
+CanTakePartInCycles = Annotated[Caller, Depends(Require("cycles:take-part"))]
+CanManageCycles = Annotated[Caller, Depends(Require("cycles:manage"))]
+CanReadAppeals = Annotated[Caller, Depends(Require("appeals:read"))]
+CanDecideAppeals = Annotated[Caller, Depends(Require("appeals:decide"))]
 
 IfMatch = Annotated[str | None, Header(alias="If-Match", description="The ETag (version) you last read.")]
 IdempotencyKey = Annotated[

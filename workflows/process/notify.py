@@ -101,7 +101,16 @@ def gather(session: Session, today: date, reminder_days: int = REMINDER_DAYS) ->
                 en=f"[kpilot approval] Weight proposal #{p.id} for {dept.name_en} from {p.effective_period} awaits HR",
             )
         )
+    for key, zh, en in cycle_messages(session, today):
+        out.append(Message(key=key, topic="reminder", zh=zh, en=en))
     return out
+
+
+def cycle_messages(session: Session, today: date) -> list[tuple[str, str, str]]:
+    """Review-cycle notices: results published, reminders to the late (at most one per person per day)."""
+    from workflows.cycles.cockpit import published_messages, reminder_messages
+
+    return published_messages(session) + reminder_messages(session, today)
 
 
 def _claim(session: Session, channel: NotificationChannel, msg: Message) -> NotificationSent | None:

@@ -1,0 +1,175 @@
+"""Review-cycle routes (issue 29): HR opens, reads, moves and extends cycles; each person's part under
+`/review-cycles/{id}/items` (self-assessment, manager review, confirm, appeal); appeals for their deciders;
+rubrics of qualitative KPIs. Object-level checks live in the use cases (404 for "not yours")."""
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from api.deps import (
+    CanDecideAppeals,
+    CanManageCycles,
+    CanReadAppeals,
+    CanReadCatalogue,
+    CanReadCycles,
+    CanTakePartInCycles,
+    IdempotencyKey,
+    IfMatch,
+    SessionDep,
+)
+from api.errors import PROBLEM_RESPONSES
+from api.routes._util import Id, Paging, page, with_etag
+from workflows.cycles import flows as cycles
+from workflows.cycles.schemas import (
+    AppealCreate,
+    AppealDecision,
+    AppealPublic,
+    CycleCreate,
+    CyclePublic,
+    Extension,
+    ItemPublic,
+    ManagerReview,
+    Reopen,
+    RubricPublic,
+    RubricSet,
+    SelfAssessment,
+    StageMove,
+)
+from workflows.shared import common
+from workflows.shared.schemas import Page
+
+router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES, tags=["review cycles"])
+
+
+def _answer(answer: tuple[int, dict[str, Any]]) -> JSONResponse:
+    status, data = answer
+    v = data.get("version")
+    return JSONResponse(data, status_code=status, headers={"ETag": common.etag(int(v))} if v is not None else {})
+
+
+@router.get("/review-cycles", response_model=Page[CyclePublic], summary="Review cycles, newest first")
+def list_cycles(session: SessionDep, _caller: CanReadCycles, p: Paging) -> dict[str, Any]:
+    return page(CyclePublic, cycles.list_cycles(session, limit=p.limit, offset=p.offset))
+
+
+@router.post("/review-cycles", response_model=CyclePublic, status_code=201, summary="Open a review cycle (HR)")
+def open_cycle(
+    body: CycleCreate, session: SessionDep, caller: CanManageCycles, key: IdempotencyKey = None
+) -> JSONResponse:
+    return _answer(cycles.open_cycle(session, caller, body, key))
+
+
+@router.get("/review-cycles/{cycle_id}", response_model=CyclePublic, summary="One review cycle (ETag)")
+def get_cycle(cycle_id: Id, session: SessionDep, _caller: CanReadCycles) -> JSONResponse:
+    return with_etag(CyclePublic, cycles.get_cycle(session, cycle_id))
+
+
+@router.post("/review-cycles/{cycle_id}/stage", response_model=CyclePublic, summary="Move the cycle forward (HR)")
+def move_stage(
+    cycle_id: Id, body: StageMove, session: SessionDep, caller: CanManageCycles, if_match: IfMatch = None,
+    key: IdempotencyKey = None,
+) -> JSONResponse:  # fmt: skip
+    return _answer(cycles.move_stage(session, caller, cycle_id, body, if_match, key))
+
+
+@router.post("/review-cycles/{cycle_id}/extensions", summary="Extend a stage for people or a team (HR, audited)")
+def extend(
+    cycle_id: Id, body: Extension, session: SessionDep, caller: CanManageCycles, if_match: IfMatch = None,
+    key: IdempotencyKey = None,
+) -> JSONResponse:  # fmt: skip
+    return _answer(cycles.extend(session, caller, cycle_id, body, if_match, key))
+
+
+@router.get("/review-cycles/{cycle_id}/cockpit", summary="HR's cockpit: stage, who is late, appeals, blocking reviews")
+def cockpit(cycle_id: Id, session: SessionDep, _caller: CanManageCycles) -> dict[str, Any]:
+    return cycles.cycle_cockpit(session, cycle_id)
+
+
+@router.get("/review-cycles/{cycle_id}/items", response_model=list[ItemPublic], summary="Items the caller may see")
+def list_items(cycle_id: Id, session: SessionDep, caller: CanReadCycles) -> list[dict[str, Any]]:
+    return cycles.list_items(session, caller, cycle_id)
+
+
+@router.get("/review-cycles/{cycle_id}/items/{item_id}", response_model=ItemPublic, summary="One item (ETag)")
+def get_item(cycle_id: Id, item_id: Id, session: SessionDep, caller: CanReadCycles) -> JSONResponse:
+    data = cycles.get_item(session, caller, cycle_id, item_id)
+    return JSONResponse(data, headers={"ETag": common.etag(int(data["version"]))})
+
+
+@router.put("/review-cycles/{cycle_id}/items/{item_id}/self-assessment", response_model=ItemPublic)
+def self_assess(
+    cycle_id: Id, item_id: Id, body: SelfAssessment, session: SessionDep, caller: CanTakePartInCycles,
+    if_match: IfMatch = None, key: IdempotencyKey = None,
+) -> JSONResponse:  # fmt: skip
+    return _answer(cycles.self_assess(session, caller, cycle_id, item_id, body, if_match, key))
+
+
+@router.put("/review-cycles/{cycle_id}/items/{item_id}/review", response_model=ItemPublic)
+def review(
+    cycle_id: Id, item_id: Id, body: ManagerReview, session: SessionDep, caller: CanTakePartInCycles,
+    if_match: IfMatch = None, key: IdempotencyKey = None,
+) -> JSONResponse:  # fmt: skip
+    return _answer(cycles.review(session, caller, cycle_id, item_id, body, if_match, key))
+
+
+@router.post("/review-cycles/{cycle_id}/items/{item_id}/confirm", response_model=ItemPublic)
+def confirm(
+    cycle_id: Id, item_id: Id, session: SessionDep, caller: CanTakePartInCycles, if_match: IfMatch = None,
+    key: IdempotencyKey = None,
+) -> JSONResponse:  # fmt: skip
+    return _answer(cycles.confirm(session, caller, cycle_id, item_id, if_match, key))
+
+
+@router.post("/review-cycles/{cycle_id}/items/{item_id}/appeal", response_model=AppealPublic, status_code=201)
+def appeal(
+    cycle_id: Id, item_id: Id, body: AppealCreate, session: SessionDep, caller: CanTakePartInCycles,
+    if_match: IfMatch = None, key: IdempotencyKey = None,
+) -> JSONResponse:  # fmt: skip
+    status, data = cycles.appeal(session, caller, cycle_id, item_id, body, if_match, key)
+    return _answer((201 if status == 200 else status, data))
+
+
+@router.post("/review-cycles/{cycle_id}/items/{item_id}/reopen", response_model=ItemPublic)
+def reopen(
+    cycle_id: Id, item_id: Id, body: Reopen, session: SessionDep, caller: CanManageCycles, if_match: IfMatch = None,
+    key: IdempotencyKey = None,
+) -> JSONResponse:  # fmt: skip
+    return _answer(cycles.reopen(session, caller, cycle_id, item_id, body, if_match, key))
+
+
+@router.post("/review-cycles/{cycle_id}/items/{item_id}/relock", response_model=ItemPublic)
+def relock(
+    cycle_id: Id, item_id: Id, body: Reopen, session: SessionDep, caller: CanManageCycles, if_match: IfMatch = None,
+    key: IdempotencyKey = None,
+) -> JSONResponse:  # fmt: skip
+    return _answer(cycles.relock(session, caller, cycle_id, item_id, body, if_match, key))
+
+
+@router.get("/appeals", response_model=list[AppealPublic], summary="Appeals: one's own, those one decides; HR all")
+def list_appeals(
+    session: SessionDep, caller: CanReadAppeals,
+    status: Annotated[Literal["open", "upheld", "changed"] | None, Query()] = None,
+) -> list[dict[str, Any]]:  # fmt: skip
+    return cycles.list_appeals(session, caller, status)
+
+
+@router.post("/appeals/{appeal_id}/decision", response_model=AppealPublic, summary="Uphold or change (the decider)")
+def decide_appeal(
+    appeal_id: Id, body: AppealDecision, session: SessionDep, caller: CanDecideAppeals, if_match: IfMatch = None,
+    key: IdempotencyKey = None,
+) -> JSONResponse:  # fmt: skip
+    return _answer(cycles.decide_appeal(session, caller, appeal_id, body, if_match, key))
+
+
+@router.get("/indicators/{indicator_id}/rubric", response_model=RubricPublic, summary="A qualitative KPI's rubric")
+def get_rubric(indicator_id: Id, session: SessionDep, _caller: CanReadCatalogue) -> dict[str, Any]:
+    return cycles.get_rubric(session, indicator_id)
+
+
+@router.put("/indicators/{indicator_id}/rubric", response_model=RubricPublic, summary="Define a rubric (HR)")
+def set_rubric(
+    indicator_id: Id, body: RubricSet, session: SessionDep, caller: CanManageCycles, if_match: IfMatch = None,
+    key: IdempotencyKey = None,
+) -> JSONResponse:  # fmt: skip
+    return _answer(cycles.set_rubric(session, caller, indicator_id, body, if_match, key))
