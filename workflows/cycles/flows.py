@@ -80,7 +80,7 @@ def move_stage(
     def make() -> dict[str, Any]:
         cycle = data.cycle_or_404(session, cycle_id)
         expected = decisions.gate(cycle, if_match, entity="review cycle")
-        stages.move(session, caller, cycle, body.stage, expected, body.reason or "moved by HR")
+        stages.move(session, caller, cycle, body.stage, expected, body.reason or "moved by HR", bool(body.reason))
         return _dump(CyclePublic, cycle)
 
     return _once(session, caller, key, f"stage:{cycle_id}:{if_match}", body, make)

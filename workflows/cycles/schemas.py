@@ -30,7 +30,11 @@ class CycleCreate(Strict):
 
 class StageMove(Strict):
     stage: Stage
-    reason: str = Field(default="", max_length=2000)
+    reason: str = Field(
+        default="",
+        max_length=2000,
+        description="With a reason HR may publish although some manager reviews are missing.",
+    )
 
 
 class Extension(Strict):

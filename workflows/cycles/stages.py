@@ -130,8 +130,9 @@ def _raise_checks(session: Session, cycle: ReviewCycleRow, caller: Caller | None
     return len(reviews.raise_flags(session, caller, flags, cycle.period_id, None))
 
 
-def _enter(session: Session, cycle: ReviewCycleRow, stage: str, caller: Caller | None) -> dict[str, Any]:
-    """The work of entering `stage` (refused with a coded 409 when it must wait); what it did, for the audit."""
+def _enter(session: Session, cycle: ReviewCycleRow, stage: str, caller: Caller | None, force: bool) -> dict[str, Any]:
+    """The work of entering `stage` (refused with a coded 409 when it must wait; HR may publish without missing
+    manager reviews when they give a reason); what it did, for the audit."""
     items = _items(session, cycle)
     period = session.get(Period, cycle.period_id)
     assert period is not None
@@ -147,7 +148,7 @@ def _enter(session: Session, cycle: ReviewCycleRow, stage: str, caller: Caller |
                 f"还有 {len(waiting)} 项二次复核未处理：请先在“二次复核”中处理，再发布结果。",
             )
         unreviewed = [i.employee_id for i in items if i.status in ("open", "self_assessed")]
-        if unreviewed:
+        if unreviewed and not force:
             raise _blocked(
                 "cycle.reviews_missing",
                 f"{len(unreviewed)} people have no manager review yet: remind their managers or extend the stage.",
@@ -157,7 +158,7 @@ def _enter(session: Session, cycle: ReviewCycleRow, stage: str, caller: Caller |
         for i in items:
             i.status, i.version = "published", i.version + 1
         cycle.published_at = now
-        return {"published": len(items)}
+        return {"published": len(items), "published_without_review": unreviewed}
     if stage == "locked":
         open_appeals = session.execute(
             select(CycleAppeal.id).where(CycleAppeal.cycle_id == cycle.id, CycleAppeal.status == "open")
@@ -207,7 +208,9 @@ def confirm_silent(session: Session, cycle: ReviewCycleRow, today: date | None, 
     return len(done)
 
 
-def move(session: Session, caller: Caller | None, cycle: ReviewCycleRow, stage: str, expected: int, why: str) -> None:
+def move(
+    session: Session, caller: Caller | None, cycle: ReviewCycleRow, stage: str, expected: int, why: str, force: bool
+) -> None:
     """Move the cycle forward to `stage`, entering every stage in between (one audited decision each)."""
     now_at = CYCLE_STAGES.index(cycle.stage)
     target = CYCLE_STAGES.index(stage)
@@ -218,7 +221,7 @@ def move(session: Session, caller: Caller | None, cycle: ReviewCycleRow, stage: 
             "评估周期的阶段只能向前推进。",
         )
     for name in CYCLE_STAGES[now_at + 1 : target + 1]:
-        did = _enter(session, cycle, name, caller)
+        did = _enter(session, cycle, name, caller, force)
         decisions.write(
             session,
             cycle,
@@ -246,7 +249,7 @@ def advance(session: Session, today: date | None = None) -> list[str]:
         for stage in CYCLE_STAGES[CYCLE_STAGES.index(cycle.stage) + 1 : CYCLE_STAGES.index(due[-1]) + 1]:
             try:
                 with session.begin_nested():
-                    move(session, None, cycle, stage, cycle.version, f"{stage} date reached")
+                    move(session, None, cycle, stage, cycle.version, f"{stage} date reached", False)
             except Conflict:
                 break
             moved.append(f"{cycle.id}:{stage}")
