@@ -11,8 +11,8 @@ from sqlalchemy import select
 from core.clock import Clock, parse_pin, zone
 from core.db import session_scope
 from core.tables import Employee, PeriodResult
-from tests.conftest import demo_logins
 from tests.api.helpers import org_snapshot, plant_review
+from tests.conftest import demo_logins
 from workflows.cycles.stages import advance
 from workflows.process.notify import gather
 
