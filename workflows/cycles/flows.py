@@ -7,6 +7,7 @@ moves the stages on their dates (`stages.advance`); HR may move them early, exte
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import clock_of
 from core.security import Caller
-from core.tables import ReviewCycleRow
+from core.tables import CycleItem, ReviewCycleRow
 from workflows.cycles import cockpit, data, decide, items, stages
 from workflows.cycles.schemas import (
     AppealCreate,
@@ -111,7 +112,14 @@ def get_item(session: Session, caller: Caller, cycle_id: int, item_id: int) -> d
 
 
 def _item_write(
-    session: Session, caller: Caller, cycle_id: int, item_id: int, key: str | None, op: str, body: Any, do: Any
+    session: Session,
+    caller: Caller,
+    cycle_id: int,
+    item_id: int,
+    key: str | None,
+    op: str,
+    body: Any,
+    do: Callable[[ReviewCycleRow, CycleItem], dict[str, Any]],
 ) -> Answer:
     def make() -> dict[str, Any]:
         cycle = data.cycle_or_404(session, cycle_id)
