@@ -29,7 +29,7 @@ def late_items(session: Session, cycle: ReviewCycleRow, today: date) -> list[Cyc
     statuses = LATE_AT.get(cycle.stage, ())
     out = []
     for item in session.execute(select(CycleItem).where(CycleItem.cycle_id == cycle.id)).scalars():
-        until = item.extensions.get(cycle.stage)
+        until = item.extensions.get("manager_review" if cycle.stage == "calibration" else cycle.stage)
         if item.status in statuses and not (until and today <= date.fromisoformat(until)):
             out.append(item)
     return out

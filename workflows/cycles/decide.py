@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
-from core.errors import InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound, coded
 from core.security import Caller
 from core.tables import CycleAppeal, CycleItem, GradeCalibration, Indicator, IndicatorRubric, Period, ReviewCycleRow
 from workflows.cycles import data
@@ -75,7 +75,13 @@ def decide_appeal(
 
 def extend(session: Session, caller: Caller, cycle: ReviewCycleRow, body: Extension, if_match: str | None) -> int:
     """HR gives a person or a team more days at a stage; one audited decision on the cycle naming them all."""
-    expected = decisions.gate(cycle, if_match, entity="review cycle", open_statuses=_not_locked())
+    expected = decisions.gate(cycle, if_match, entity="review cycle")
+    if cycle.stage == "locked":
+        raise coded(
+            Conflict("The cycle is locked: no stage can be extended; reopen one person's result instead."),
+            "cycle.locked",
+            "评估周期已锁定，不能再延长阶段；如需修改，请重新开放个人结果。",
+        )
     stmt = select(CycleItem).where(CycleItem.cycle_id == cycle.id)
     if body.employee_ids:
         stmt = stmt.where(CycleItem.employee_id.in_(body.employee_ids))
@@ -103,10 +109,6 @@ def extend(session: Session, caller: Caller, cycle: ReviewCycleRow, body: Extens
         record={**record, "reason": body.reason},
     )
     return len(items)
-
-
-def _not_locked() -> tuple[str, ...]:
-    return ("self_assessment", "manager_review", "calibration", "published")
 
 
 def reopen(session: Session, caller: Caller, item: CycleItem, body: Reopen, if_match: str | None) -> CycleItem:
