@@ -145,7 +145,7 @@ export async function render(ctx) {
     const mine = items.find((i) => i.employee_id === me.employee_id);
     if (mine) {
       const kpis = await kpisOf(mine);
-      if (cycle.stage === 'self_assessment' && cycle.self_assessment && OPEN_SELF.includes(mine.status)) root.append(selfForm(ctx, mine, kpis, reload));
+      if (cycle.self_assessment && OPEN_SELF.includes(mine.status) && (cycle.stage === 'self_assessment' || mine.extensions.self_assessment)) root.append(selfForm(ctx, mine, kpis, reload));
       else if (['published', 'confirmed', 'appealed'].includes(mine.status)) root.append(resultView(ctx, mine, kpis, reload));
       else root.append(el('p', { id: 'my-status' }, t('cy.mine'), t('pay.colon'), t('cy.status.' + mine.status)));
     }
