@@ -135,3 +135,52 @@ def test_hr_cockpit_shows_the_late_and_moves_the_stage(page, web_app, cycle, scr
     page.screenshot(path=screenshots / "hr-cycle-cockpit.png", full_page=True)
     body = page.inner_text("#cycles-page")
     assert "null" not in body and "manager_review" not in body and "self_assessment" not in body
+
+
+def _decide_blocking_and_publish(web_app, cycle_id: int, hr_employee: int) -> None:  # type: ignore[no-untyped-def]
+    """Decide the period's open second reviews through the API, then publish (some reviews are missing)."""
+    with TestClient(web_app) as c:
+        logins = demo_logins(c)
+        cockpit = c.get(f"/api/v1/review-cycles/{cycle_id}/cockpit", headers=logins["hr"]).json()
+        for rid in cockpit["blocking_reviews"]:
+            path = f"/api/v1/pay/reviews/{rid}"
+            subject = c.get(path, headers=logins["admin"]).json()["subject_employee_id"]
+            who = logins["admin"] if subject == hr_employee else logins["hr"]
+            etag = c.get(path, headers=who).headers["ETag"]
+            decision = {"decision": "confirm", "reason": "复核无误"}
+            assert c.post(f"{path}/decide", headers={**who, "If-Match": etag}, json=decision).status_code == 200
+        stage = c.get(f"/api/v1/review-cycles/{cycle_id}", headers=logins["hr"]).json()["stage"]
+    if stage != "published":
+        _move(web_app, cycle_id, "published", "部分主管未在系统内评价")
+
+
+def test_employee_appeals_and_hr_decides_then_locks(page, web_app, cycle, demo_url: str) -> None:  # type: ignore[no-untyped-def]
+    _decide_blocking_and_publish(web_app, cycle["id"], org_snapshot(demo_url)["users"]["hr"][1])
+    login(page, "employee")
+    page.click('nav a[data-page="review"]')
+    page.wait_for_selector("#appeal-form")
+    assert "上线数据好于自评" in page.inner_text("#my-result")  # the reviewer's comment is shown
+    page.click("#appeal-submit")
+    page.wait_for_selector("#answer-msg .error")  # no KPI chosen, no reason
+    page.check(f'input[name="appeal-kpi"][value="{cycle["kpi"]["id"]}"]')
+    page.fill("#appeal-reason", "新品上线数据统计口径有误")
+    page.click("#appeal-submit")
+    page.wait_for_selector("#flash")
+    assert page.inner_text("#answer").startswith("申诉处理中")
+    appeal = api(page, "/appeals")[0]
+    assert appeal["employee_id"] == cycle["me"] and appeal["status"] == "open"
+    page.click("#logout")
+
+    login(page, "hr")
+    page.click('nav a[data-page="cycles"]')
+    page.wait_for_selector(f'[data-appeal="{appeal["id"]}"]')
+    page.click(f"#ap-uphold-{appeal['id']}")
+    page.wait_for_selector(f"#cy-msg-{cycle['id']} .error")  # a decision needs a reason
+    page.fill(f"#ap-r-{appeal['id']}", "口径核对无误，维持原结果")
+    page.click(f"#ap-uphold-{appeal['id']}")
+    page.wait_for_selector("#flash")
+    assert api(page, "/appeals?status=upheld")[0]["id"] == appeal["id"]
+    page.click(f"#cy-move-{cycle['id']}")  # lock
+    page.wait_for_selector(f"#cy-stage-{cycle['id']}:has-text('已锁定')")
+    periods = api(page, "/periods?kind=month&limit=200")["data"]
+    assert next(p for p in periods if p["id"] == cycle["period"])["locked_at"]
