@@ -241,6 +241,9 @@ CanTakePartInCycles = Annotated[Caller, Depends(Require("cycles:take-part"))]
 CanManageCycles = Annotated[Caller, Depends(Require("cycles:manage"))]
 CanReadAppeals = Annotated[Caller, Depends(Require("appeals:read"))]
 CanDecideAppeals = Annotated[Caller, Depends(Require("appeals:decide"))]
+CanReadCheckIns = Annotated[Caller, Depends(Require("checkins:read"))]
+CanWriteCheckIns = Annotated[Caller, Depends(Require("checkins:write"))]
+CanCommentCheckIns = Annotated[Caller, Depends(Require("checkins:comment"))]
 
 IfMatch = Annotated[str | None, Header(alias="If-Match", description="The ETag (version) you last read.")]
 IdempotencyKey = Annotated[

@@ -78,6 +78,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cycles:take-part": ALL_ROLES,  # scoped: one's own self-assessment and answer; the reviews one is named for
     "cycles:manage": HR_ADMIN,  # open, move stages, extend, reopen, rubrics, the cockpit
     "appeals:read": ALL_ROLES,  # scoped: the appellant, the decider, HR/admin
+    "checkins:read": ALL_ROLES,  # scoped: one's own; a manager's reporting line; HR/admin all
+    "checkins:write": ALL_ROLES,  # scoped: only the KPI's owner posts
+    "checkins:comment": STAFF,  # scoped: the owner's manager chain and HR/admin, never the owner
     "appeals:decide": STAFF,  # scoped: the named skip-level manager, else HR/admin
 }
 

@@ -8,12 +8,15 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from api.deps import (
+    CanCommentCheckIns,
     CanDecideAppeals,
     CanManageCycles,
     CanReadAppeals,
     CanReadCatalogue,
+    CanReadCheckIns,
     CanReadCycles,
     CanTakePartInCycles,
+    CanWriteCheckIns,
     IdempotencyKey,
     IfMatch,
     SessionDep,
@@ -25,6 +28,9 @@ from workflows.cycles.schemas import (
     AppealCreate,
     AppealDecision,
     AppealPublic,
+    CheckInComment,
+    CheckInCreate,
+    CheckInPublic,
     CycleCreate,
     CyclePublic,
     Extension,
@@ -40,6 +46,7 @@ from workflows.shared import common
 from workflows.shared.schemas import Page
 
 router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES, tags=["review cycles"])
+OptionalId = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
 
 
 def _answer(answer: tuple[int, dict[str, Any]]) -> JSONResponse:
@@ -173,3 +180,34 @@ def set_rubric(
     key: IdempotencyKey = None,
 ) -> JSONResponse:  # fmt: skip
     return _answer(cycles.set_rubric(session, caller, indicator_id, body, if_match, key))
+
+
+@router.post(
+    "/check-ins", response_model=CheckInPublic, status_code=201, tags=["check-ins"], summary="This week's check-in"
+)
+def post_check_in(
+    body: CheckInCreate, session: SessionDep, caller: CanWriteCheckIns, key: IdempotencyKey = None
+) -> JSONResponse:
+    return _answer(cycles.post_check_in(session, caller, body, key))
+
+
+@router.get("/check-ins", response_model=Page[CheckInPublic], tags=["check-ins"], summary="Check-ins (scoped)")
+def list_check_ins(
+    session: SessionDep,
+    caller: CanReadCheckIns,
+    p: Paging,
+    employee_id: OptionalId = None,
+    period_id: OptionalId = None,
+) -> dict[str, Any]:
+    rows = cycles.list_check_ins(
+        session, caller, employee_id=employee_id, period_id=period_id, limit=p.limit, offset=p.offset
+    )
+    return page(CheckInPublic, rows)
+
+
+@router.post("/check-ins/{check_in_id}/comment", response_model=CheckInPublic, tags=["check-ins"])
+def comment_check_in(
+    check_in_id: Id, body: CheckInComment, session: SessionDep, caller: CanCommentCheckIns, if_match: IfMatch = None,
+    key: IdempotencyKey = None,
+) -> JSONResponse:  # fmt: skip
+    return _answer(cycles.comment_check_in(session, caller, check_in_id, body, if_match, key))

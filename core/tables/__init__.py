@@ -9,6 +9,7 @@ from core.tables.base import NAMING, Base, Versioned
 from core.tables.coaching import CoachingAlert, Course
 from core.tables.cycles import (
     CYCLE_STAGES,
+    CheckIn,
     CycleAppeal,
     CycleItem,
     IndicatorRubric,
@@ -39,6 +40,7 @@ from core.tables.weights import PROPOSAL_STATUSES, DepartmentOutcome, WeightProp
 
 __all__ = [
     "CYCLE_STAGES",
+    "CheckIn",
     "CycleAppeal",
     "CycleItem",
     "IndicatorRubric",

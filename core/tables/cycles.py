@@ -109,3 +109,23 @@ class IndicatorRubric(Base, Versioned):
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"), index=True)
     levels: Mapped[list[Any]] = mapped_column(JSON)  # [{value, label_zh, label_en, description_zh, description_en}]
+
+
+class CheckIn(Base, Versioned):
+    """A weekly check-in (过程跟踪) on one KPI: progress note, confidence 1-5, blocker; the manager's comment."""
+
+    __tablename__ = "check_in"
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "week_start", name="uq_check_in_week"),
+        CheckConstraint("confidence >= 1 AND confidence <= 5", name="confidence"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("kpi_assignment.id", ondelete="CASCADE"), index=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
+    week_start: Mapped[date] = mapped_column(Date)  # the Monday of the week, company time zone
+    note: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[int] = mapped_column()
+    blocker: Mapped[str] = mapped_column(Text, default="")
+    manager_comment: Mapped[str] = mapped_column(Text, default="")
+    commented_by_name: Mapped[str | None] = mapped_column(String(80))
+    commented_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

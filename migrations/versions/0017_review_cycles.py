@@ -1,4 +1,4 @@
-"""review cycles: cycle, per-person items, appeals, indicator rubrics; period.locked_at, company.appeal_decider
+"""review cycles: cycles, items, appeals, rubrics, weekly check-ins; period.locked_at, company.appeal_decider
 
 Revision ID: 0017_review_cycles
 Revises: 0015_assignment_unique
@@ -177,10 +177,39 @@ def upgrade() -> None:
         sa.UniqueConstraint("indicator_id", name="uq_indicator_rubric"),
     )
     op.create_index(op.f("ix_indicator_rubric_indicator_id"), "indicator_rubric", ["indicator_id"])
+    op.create_table(
+        "check_in",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "assignment_id",
+            sa.Integer(),
+            sa.ForeignKey("kpi_assignment.id", ondelete="CASCADE", name="fk_check_in_assignment_id_kpi_assignment"),
+            nullable=False,
+        ),
+        sa.Column(
+            "employee_id",
+            sa.Integer(),
+            sa.ForeignKey("employee.id", name="fk_check_in_employee_id_employee"),
+            nullable=False,
+        ),
+        sa.Column("week_start", sa.Date(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("confidence", sa.Integer(), nullable=False),
+        sa.Column("blocker", sa.Text(), nullable=False),
+        sa.Column("manager_comment", sa.Text(), nullable=False),
+        sa.Column("commented_by_name", sa.String(length=80), nullable=True),
+        sa.Column("commented_at", sa.DateTime(timezone=True), nullable=True),
+        *_versioned(),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_check_in")),
+        sa.UniqueConstraint("assignment_id", "week_start", name="uq_check_in_week"),
+        sa.CheckConstraint("confidence >= 1 AND confidence <= 5", name=op.f("ck_check_in_confidence")),
+    )
+    op.create_index(op.f("ix_check_in_assignment_id"), "check_in", ["assignment_id"])
+    op.create_index(op.f("ix_check_in_employee_id"), "check_in", ["employee_id"])
 
 
 def downgrade() -> None:
-    for table in ("indicator_rubric", "cycle_appeal", "cycle_item", "review_cycle"):
+    for table in ("check_in", "indicator_rubric", "cycle_appeal", "cycle_item", "review_cycle"):
         op.drop_table(table)
     with op.batch_alter_table("company") as batch:
         batch.drop_column("appeal_decider")

@@ -17,11 +17,14 @@ from sqlalchemy.orm import Session
 from core.clock import clock_of
 from core.security import Caller
 from core.tables import CycleItem, ReviewCycleRow
-from workflows.cycles import cockpit, data, decide, items, stages
+from workflows.cycles import checkins, cockpit, data, decide, items, stages
 from workflows.cycles.schemas import (
     AppealCreate,
     AppealDecision,
     AppealPublic,
+    CheckInComment,
+    CheckInCreate,
+    CheckInPublic,
     CycleCreate,
     CyclePublic,
     Extension,
@@ -249,3 +252,27 @@ def get_rubric(session: Session, indicator_id: int) -> dict[str, Any]:
 def cycle_cockpit(session: Session, cycle_id: int) -> dict[str, Any]:
     """HR's cockpit of a cycle."""
     return cockpit.cockpit(session, cycle_id, clock_of(session).today())
+
+
+def post_check_in(session: Session, caller: Caller, body: CheckInCreate, key: str | None) -> Answer:
+    """The KPI's owner posts this week's check-in."""
+    return _once(
+        session, caller, key, "check-in", body, lambda: _dump(CheckInPublic, checkins.post(session, caller, body)), 201
+    )
+
+
+def list_check_ins(
+    session: Session, caller: Caller, *, employee_id: int | None, period_id: int | None, limit: int, offset: int
+) -> tuple[list[Any], int]:
+    """Check-ins the caller may read."""
+    return checkins.listing(session, caller, employee_id=employee_id, period_id=period_id, limit=limit, offset=offset)
+
+
+def comment_check_in(
+    session: Session, caller: Caller, check_in_id: int, body: CheckInComment, if_match: str | None, key: str | None
+) -> Answer:
+    """The manager chain comments on a check-in."""
+    return _once(
+        session, caller, key, f"check-in-comment:{check_in_id}:{if_match}", body,
+        lambda: _dump(CheckInPublic, checkins.comment(session, caller, check_in_id, body, if_match)),
+    )  # fmt: skip

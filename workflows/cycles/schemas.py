@@ -157,3 +157,28 @@ class RubricPublic(Public):
     indicator_id: int
     levels: list[dict[str, Any]]
     version: int
+
+
+class CheckInCreate(Strict):
+    assignment_id: DbId
+    note: str = Field(min_length=1, max_length=2000, description="Progress this week.")
+    confidence: int = Field(ge=1, le=5, description="How sure the target will be reached, 1-5.")
+    blocker: str = Field(default="", max_length=2000)
+
+
+class CheckInComment(Strict):
+    comment: str = Field(min_length=1, max_length=2000)
+
+
+class CheckInPublic(Public):
+    id: int
+    assignment_id: int
+    employee_id: int
+    week_start: date
+    note: str
+    confidence: int
+    blocker: str
+    manager_comment: str
+    commented_by_name: str | None
+    commented_at: datetime | None
+    version: int

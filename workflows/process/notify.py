@@ -107,10 +107,12 @@ def gather(session: Session, today: date, reminder_days: int = REMINDER_DAYS) ->
 
 
 def cycle_messages(session: Session, today: date) -> list[tuple[str, str, str]]:
-    """Review-cycle notices: results published, reminders to the late (at most one per person per day)."""
+    """Review-cycle notices: results published, reminders to the late (at most one per person per day), missing
+    weekly check-ins (one per person and week)."""
+    from workflows.cycles.checkins import missing_messages
     from workflows.cycles.cockpit import published_messages, reminder_messages
 
-    return published_messages(session) + reminder_messages(session, today)
+    return published_messages(session) + reminder_messages(session, today) + missing_messages(session, today)
 
 
 def _claim(session: Session, channel: NotificationChannel, msg: Message) -> NotificationSent | None:

@@ -189,4 +189,5 @@ export const zh = {
   'cy.blocking': '阻止发布的二次复核', 'cy.noBlocking': '没有未处理的二次复核。', 'cy.reviewItem': '复核 #{id}',
   'cy.appeals': '待处理申诉（{n}）', 'cy.people': '参与人数：{n}',
   'cy.dates': '自评 {self} · 上级评价 {review} · 校准 {cal} · 发布 {pub} · 确认或申诉截止 {until} · 锁定 {lock}',
+  'cy.noCheckIn': '本期还没有周进展记录。', 'cy.lastCheckIn': '最近一次周进展（{week} 当周，信心 {n}/5）', 'cy.blocker': '阻碍', 'cy.mgrComment': '上级回复',
 };

@@ -44,12 +44,20 @@ async function save(msg, path, options, done) {
   }
 }
 
+// The last weekly check-in of a KPI (过程跟踪), shown beside the self-assessment and the review.
+function lastCheckIn(k) {
+  if (!k.last) return el('p', { class: 'muted' }, t('cy.noCheckIn'));
+  const c = k.last;
+  return el('p', { class: 'muted', 'data-checkin': c.id }, t('cy.lastCheckIn', { week: c.week_start, n: c.confidence }), t('pay.colon'), c.note,
+    c.blocker ? ` · ${t('cy.blocker')}${t('pay.colon')}${c.blocker}` : '', c.manager_comment ? ` · ${t('cy.mgrComment')}${t('pay.colon')}${c.manager_comment}` : '');
+}
+
 function selfForm(ctx, item, kpis, reload) {
   const base = `/review-cycles/${item.cycle_id}/items/${item.id}`;
   const msg = el('div', { 'aria-live': 'polite', id: 'self-msg' });
   const rows = kpis.map((k) => {
     const prev = item.self_entries[String(k.id)] || {};
-    return el('fieldset', { class: 'card', 'data-kpi': k.id }, el('legend', {}, ctx.kpiName(k)),
+    return el('fieldset', { class: 'card', 'data-kpi': k.id }, el('legend', {}, ctx.kpiName(k)), lastCheckIn(k),
       el('div', { class: 'field' }, el('label', { for: `self-c-${k.id}` }, t('cy.comment')),
         el('textarea', { id: `self-c-${k.id}`, rows: 2, maxlength: 2000 }, prev.comment || '')),
       el('div', { class: 'field' }, el('label', { for: `self-e-${k.id}` }, t('cy.evidence')),
@@ -102,7 +110,7 @@ function reviewForm(ctx, item, kpis, reload) {
   const rows = kpis.map((k) => {
     const own = item.self_entries[String(k.id)] || {};
     const prev = item.review_entries[String(k.id)] || {};
-    return el('fieldset', { class: 'card', 'data-kpi': k.id }, el('legend', {}, ctx.kpiName(k)),
+    return el('fieldset', { class: 'card', 'data-kpi': k.id }, el('legend', {}, ctx.kpiName(k)), lastCheckIn(k),
       el('p', { class: 'muted' }, t('cy.theirComment'), t('pay.colon'), own.comment || '—', own.evidence ? ` · ${t('cy.evidence')}${t('pay.colon')}${own.evidence}` : ''),
       k.levels ? el('p', { class: 'muted' }, t('cy.proposed'), t('pay.colon'), own.proposed_value !== undefined && own.proposed_value !== null ? levelLabel(k.levels, own.proposed_value) : '—') : null,
       k.levels ? el('div', { class: 'field' }, el('label', { for: `rv-v-${item.id}-${k.id}` }, t('cy.value')), levelSelect(`rv-v-${item.id}-${k.id}`, k.levels, prev.value)) : null,
@@ -130,8 +138,11 @@ export async function render(ctx) {
   ctx.kpiName = (k) => pick(inds.get(k.indicator_id), 'name');
   const cache = new Map();
   const kpisOf = async (item) => {
-    const rows = (await get(`/kpi-assignments?period_id=${item.period_id}&employee_id=${item.employee_id}&limit=50`)).data;
-    return Promise.all(rows.map(async (k) => ({ ...k, levels: await rubric(k.indicator_id, cache) })));
+    const [rows, checks] = await Promise.all([get(`/kpi-assignments?period_id=${item.period_id}&employee_id=${item.employee_id}&limit=50`),
+      get(`/check-ins?period_id=${item.period_id}&employee_id=${item.employee_id}&limit=200`)]);
+    const last = new Map();
+    for (const c of checks.data) if (!last.has(c.assignment_id)) last.set(c.assignment_id, c);  // newest week first
+    return Promise.all(rows.data.map(async (k) => ({ ...k, levels: await rubric(k.indicator_id, cache), last: last.get(k.id) || null })));
   };
   const root = el('section', { id: 'review-page' }, el('h1', {}, t('cy.title')));
   const flash = ctx.params.get('saved');
