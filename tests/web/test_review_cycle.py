@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from core.clock import Clock, parse_pin, zone
 from tests.api.helpers import org_snapshot
 from tests.conftest import demo_logins
 from tests.web.conftest import api, login
 
+SHANGHAI = zone("Asia/Shanghai")
 LEVELS = [
     {"value": v, "label_zh": zh, "label_en": en, "description_zh": zh, "description_en": en}
     for v, zh, en in (
@@ -180,6 +182,14 @@ def test_employee_appeals_and_hr_decides_then_locks(page, web_app, cycle, demo_u
     page.click(f"#ap-uphold-{appeal['id']}")
     page.wait_for_selector("#flash")
     assert api(page, "/appeals?status=upheld")[0]["id"] == appeal["id"]
+    page.click(f"#cy-move-{cycle['id']}")  # too early: others may still answer until 30 November
+    page.wait_for_selector(f"#cy-msg-{cycle['id']} .error")
+    assert "截止" in page.inner_text(f"#cy-msg-{cycle['id']}")
+    page.click("#logout")
+    web_app.state.clock = Clock(tz=SHANGHAI, pinned=parse_pin("2026-12-01", SHANGHAI))  # the window has closed
+    login(page, "hr")
+    page.click('nav a[data-page="cycles"]')
+    page.wait_for_selector(f"#cy-move-{cycle['id']}")
     page.click(f"#cy-move-{cycle['id']}")  # lock
     page.wait_for_selector(f"#cy-stage-{cycle['id']}:has-text('已锁定')")
     periods = api(page, "/periods?kind=month&limit=200")["data"]

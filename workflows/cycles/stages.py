@@ -170,6 +170,14 @@ def _enter(session: Session, cycle: ReviewCycleRow, stage: str, caller: Caller |
                 f"Appeals {waiting} are still open: decide them before the lock.",
                 f"还有 {len(waiting)} 项申诉未处理：请先处理申诉，再锁定结果。",
             )
+        today = clock_of(session).today()
+        waiting = [i.employee_id for i in items if i.status == "published" and today <= _answer_until(cycle, i)]
+        if waiting:
+            raise _blocked(
+                "cycle.window_open",
+                f"{len(waiting)} people may still confirm or appeal (until {cycle.appeal_until}); lock after that.",
+                f"还有 {len(waiting)} 人仍可确认或申诉（截止 {cycle.appeal_until}），请在截止后再锁定。",
+            )
         confirmed = confirm_silent(session, cycle, None, force=True)
         record_results(session, period, caller=caller, cause=f"review cycle #{cycle.id} locked")
         decisions.write(
@@ -182,6 +190,11 @@ def _enter(session: Session, cycle: ReviewCycleRow, stage: str, caller: Caller |
     return {}
 
 
+def _answer_until(cycle: ReviewCycleRow, item: CycleItem) -> date:
+    """The last day this person may confirm or appeal (the cycle's, or HR's extension)."""
+    return date.fromisoformat(item.extensions.get("published", cycle.appeal_until.isoformat()))
+
+
 def confirm_silent(session: Session, cycle: ReviewCycleRow, today: date | None, *, force: bool = False) -> int:
     """Published items without an answer after the last day to appeal (or a person's extension): confirmed by the
     deadline, and the item says so. Audited once per cycle."""
@@ -189,8 +202,7 @@ def confirm_silent(session: Session, cycle: ReviewCycleRow, today: date | None, 
     for item in _items(session, cycle):
         if item.status != "published":
             continue
-        until = date.fromisoformat(item.extensions.get("published", cycle.appeal_until.isoformat()))
-        if force or (today is not None and today > until):
+        if force or (today is not None and today > _answer_until(cycle, item)):
             item.status, item.answer, item.version = "confirmed", "confirmed_by_deadline", item.version + 1
             item.answered_at = clock_of(session).now()
             done.append(item.employee_id)
