@@ -195,6 +195,8 @@ def test_full_cycle(app, client, tokens, demo_url) -> None:  # type: ignore[no-u
     with session_scope(demo_url, write=False) as s:
         keys = {m.key for m in gather(s, date(2026, 11, 25))}
     assert f"cycle:{cid}:published:{me}" in keys
+    shown = _ok(client.get(path, headers=emp))
+    assert shown["status"] == "published" and shown["result"]["grade"] == "good"  # HR's calibration change
 
     # Answers: the employee confirms; employee2's appeal is upheld; the manager's is changed by HR.
     _ok(client.post(f"{path}/confirm", headers={**emp, "If-Match": _etag(client, emp, path)}))

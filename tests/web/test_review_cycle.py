@@ -99,6 +99,7 @@ def test_manager_reviews_with_the_rubric(page, web_app, cycle) -> None:  # type:
     item = next(i for i in items if i["employee_id"] == cycle["me"])
     kid = cycle["kpi"]["id"]
     page.wait_for_selector(f"#review-{item['id']}")
+    assert page.inner_text(f'[data-actual="{kid}"]').startswith("实际值")  # the computed actual beside the review
     assert "待改进" in page.inner_text(f"#review-{item['id']}")  # the person's proposal beside the rubric
     page.select_option(f"#rv-v-{item['id']}-{kid}", "120")
     page.fill(f"#rv-o-{item['id']}", "整体表现稳定")
@@ -162,6 +163,9 @@ def test_employee_appeals_and_hr_decides_then_locks(page, web_app, cycle, demo_u
     page.click('nav a[data-page="review"]')
     page.wait_for_selector("#appeal-form")
     assert "上线数据好于自评" in page.inner_text("#my-result")  # the reviewer's comment is shown
+    mine = api(page, f"/review-cycles/{cycle['id']}/items")[0]
+    grade = {"excellent": "优秀", "good": "良好", "needs_improvement": "待改进"}[mine["result"]["grade"]]
+    assert page.inner_text("#my-grade").startswith(f"等级：{grade}")
     page.click("#appeal-submit")
     page.wait_for_selector("#answer-msg .error")  # no KPI chosen, no reason
     page.check(f'input[name="appeal-kpi"][value="{cycle["kpi"]["id"]}"]')

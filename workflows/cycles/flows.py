@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import clock_of
 from core.security import Caller
-from core.tables import CycleItem, ReviewCycleRow
+from core.tables import CycleItem, Period, ReviewCycleRow
 from workflows.cycles import checkins, cockpit, data, decide, items, stages
 from workflows.cycles.schemas import (
     AppealCreate,
@@ -36,6 +36,7 @@ from workflows.cycles.schemas import (
     SelfAssessment,
     StageMove,
 )
+from workflows.results.grades import result_of
 from workflows.shared import common, decisions
 
 Answer = tuple[int, dict[str, Any]]
@@ -103,15 +104,29 @@ def extend(
     return _once(session, caller, key, f"extend:{cycle_id}:{if_match}", body, make)
 
 
+SHOWN = ("published", "confirmed", "appealed", "locked", "reopened")
+
+
+def _with_result(session: Session, item: CycleItem) -> dict[str, Any]:
+    """The item, and once published the person's result (score and grade from `workflows/results/grades.py`)."""
+    out = _dump(ItemPublic, item)
+    out["result"] = None
+    if item.status in SHOWN:
+        period = session.get(Period, item.period_id)
+        res = result_of(session, period, item.employee_id) if period is not None else None
+        out["result"] = {"score": res.score, "grade": res.grade} if res is not None else None
+    return out
+
+
 def list_items(session: Session, caller: Caller, cycle_id: int) -> list[dict[str, Any]]:
     """The cycle's items the caller may see."""
     data.cycle_or_404(session, cycle_id)
-    return [_dump(ItemPublic, i) for i in data.items_for(session, caller, cycle_id)]
+    return [_with_result(session, i) for i in data.items_for(session, caller, cycle_id)]
 
 
 def get_item(session: Session, caller: Caller, cycle_id: int, item_id: int) -> dict[str, Any]:
     """One item the caller may see."""
-    return _dump(ItemPublic, data.item_or_404(session, caller, cycle_id, item_id))
+    return _with_result(session, data.item_or_404(session, caller, cycle_id, item_id))
 
 
 def _item_write(

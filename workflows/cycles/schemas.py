@@ -122,6 +122,7 @@ class ItemPublic(Public):
     extensions: dict[str, Any]
     reopen_reason: str
     version: int
+    result: dict[str, Any] | None = Field(default=None, description="Once published: the score and grade.")
 
 
 class AppealPublic(Public):

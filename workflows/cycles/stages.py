@@ -24,7 +24,7 @@ from workflows.cycles import data
 from workflows.cycles.schemas import CycleCreate
 from workflows.pay import reviews
 from workflows.results.store import record_results
-from workflows.shared import common, decisions
+from workflows.shared import audit, common, decisions
 
 DATE_OF = {
     "manager_review": "manager_review_on",
@@ -75,6 +75,14 @@ def open_cycle(session: Session, caller: Caller, body: CycleCreate) -> ReviewCyc
             )
         )
     session.flush()
+    audit.record(
+        session,
+        actor=caller,
+        action="open",
+        entity="review_cycle",
+        entity_id=cycle.id,
+        after={"items": [{"employee_id": e.id, "reviewer_id": data.reviewer_of(session, e)[0]} for e in people]},
+    )
     return cycle
 
 
@@ -207,8 +215,6 @@ def confirm_silent(session: Session, cycle: ReviewCycleRow, today: date | None, 
             item.answered_at = clock_of(session).now()
             done.append(item.employee_id)
     if done:
-        from workflows.shared import audit
-
         audit.record(
             session,
             actor=None,

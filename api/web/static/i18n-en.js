@@ -190,4 +190,5 @@ export const en = {
   'cy.appeals': 'Open appeals ({n})', 'cy.people': 'People in the cycle: {n}',
   'cy.dates': 'Self-assessment {self} · manager review {review} · calibration {cal} · publish {pub} · confirm or appeal until {until} · lock {lock}',
   'cy.noCheckIn': 'No weekly check-in in this period yet.', 'cy.lastCheckIn': 'Last check-in (week of {week}, confidence {n}/5)', 'cy.blocker': 'Blocker', 'cy.mgrComment': 'Manager’s reply',
+  'cy.grade': 'Grade: {grade} (score {score})', 'cy.actual': 'Actual',
 };

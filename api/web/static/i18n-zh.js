@@ -190,4 +190,5 @@ export const zh = {
   'cy.appeals': '待处理申诉（{n}）', 'cy.people': '参与人数：{n}',
   'cy.dates': '自评 {self} · 上级评价 {review} · 校准 {cal} · 发布 {pub} · 确认或申诉截止 {until} · 锁定 {lock}',
   'cy.noCheckIn': '本期还没有周进展记录。', 'cy.lastCheckIn': '最近一次周进展（{week} 当周，信心 {n}/5）', 'cy.blocker': '阻碍', 'cy.mgrComment': '上级回复',
+  'cy.grade': '等级：{grade}（得分 {score}）', 'cy.actual': '实际值',
 };

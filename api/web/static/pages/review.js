@@ -84,7 +84,9 @@ function resultView(ctx, item, kpis, reload) {
     const r = item.review_entries[String(k.id)] || {};
     return el('li', {}, ctx.kpiName(k), r.value !== undefined && r.value !== null ? ` · ${levelLabel(k.levels, r.value)}` : '', r.comment ? ` · ${r.comment}` : '');
   });
-  const parts = [el('h2', {}, t('cy.resultTitle')), el('p', {}, t('cy.overall'), t('pay.colon'), item.overall_comment || t('cy.noComment')), el('ul', {}, lines)];
+  const parts = [el('h2', {}, t('cy.resultTitle')),
+    item.result ? el('p', { id: 'my-grade' }, t('cy.grade', { grade: t('grade.' + item.result.grade), score: num(item.result.score, 1) })) : null,
+    el('p', {}, t('cy.overall'), t('pay.colon'), item.overall_comment || t('cy.noComment')), el('ul', {}, lines)];
   if (item.status === 'published') {
     const picks = kpis.map((k) => el('label', { class: 'check' }, el('input', { type: 'checkbox', value: k.id, name: 'appeal-kpi' }), ' ', ctx.kpiName(k)));
     const reason = el('textarea', { id: 'appeal-reason', rows: 3, maxlength: 4000 });
@@ -110,7 +112,8 @@ function reviewForm(ctx, item, kpis, reload) {
   const rows = kpis.map((k) => {
     const own = item.self_entries[String(k.id)] || {};
     const prev = item.review_entries[String(k.id)] || {};
-    return el('fieldset', { class: 'card', 'data-kpi': k.id }, el('legend', {}, ctx.kpiName(k)), lastCheckIn(k),
+    return el('fieldset', { class: 'card', 'data-kpi': k.id }, el('legend', {}, ctx.kpiName(k)),
+      el('p', { 'data-actual': k.id }, t('cy.actual'), t('pay.colon'), k.latest ? `${num(k.latest.value, 2)}（${k.latest.as_of}）` : '—'), lastCheckIn(k),
       el('p', { class: 'muted' }, t('cy.theirComment'), t('pay.colon'), own.comment || '—', own.evidence ? ` · ${t('cy.evidence')}${t('pay.colon')}${own.evidence}` : ''),
       k.levels ? el('p', { class: 'muted' }, t('cy.proposed'), t('pay.colon'), own.proposed_value !== undefined && own.proposed_value !== null ? levelLabel(k.levels, own.proposed_value) : '—') : null,
       k.levels ? el('div', { class: 'field' }, el('label', { for: `rv-v-${item.id}-${k.id}` }, t('cy.value')), levelSelect(`rv-v-${item.id}-${k.id}`, k.levels, prev.value)) : null,
@@ -142,7 +145,11 @@ export async function render(ctx) {
       get(`/check-ins?period_id=${item.period_id}&employee_id=${item.employee_id}&limit=200`)]);
     const last = new Map();
     for (const c of checks.data) if (!last.has(c.assignment_id)) last.set(c.assignment_id, c);  // newest week first
-    return Promise.all(rows.data.map(async (k) => ({ ...k, levels: await rubric(k.indicator_id, cache), last: last.get(k.id) || null })));
+    return Promise.all(rows.data.map(async (k) => {
+      const actuals = await get(`/kpi-assignments/${k.id}/actuals`).catch(() => []);
+      const latest = actuals.length ? actuals[actuals.length - 1] : null;
+      return { ...k, levels: await rubric(k.indicator_id, cache), last: last.get(k.id) || null, latest };
+    }));
   };
   const root = el('section', { id: 'review-page' }, el('h1', {}, t('cy.title')));
   const flash = ctx.params.get('saved');
