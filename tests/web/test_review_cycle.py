@@ -85,6 +85,19 @@ def test_employee_self_assessment_on_a_phone(browser, base_url: str, cycle, scre
     entry = items[0]["self_entries"][str(kid)]
     assert entry["proposed_value"] == 40 and entry["evidence"] == "https://wiki.example/launch"
     page.screenshot(path=screenshots / "employee-self-assessment-390.png", full_page=True)
+    # This week's check-in on a KPI of the running month (过程跟踪); it feeds the self-assessment next month.
+    running = api(page, "/me/plan")["current_period"]["id"]
+    now_kpi = api(page, f"/kpi-assignments?period_id={running}&employee_id={cycle['me']}")["data"][0]["id"]
+    page.click(f"#ci-submit-{now_kpi}")
+    page.wait_for_selector("#ci-msg .error")  # a note first
+    page.fill(f"#ci-n-{now_kpi}", "完成两场直播复盘")
+    page.select_option(f"#ci-c-{now_kpi}", "4")
+    page.fill(f"#ci-b-{now_kpi}", "等设计素材")
+    page.click(f"#ci-submit-{now_kpi}")
+    page.wait_for_selector("#flash")
+    posted = api(page, f"/check-ins?period_id={running}")["data"]
+    assert [(c["assignment_id"], c["confidence"], c["blocker"]) for c in posted] == [(now_kpi, 4, "等设计素材")]
+    assert "4/5" in page.inner_text(f'[data-checkin-kpi="{now_kpi}"]')
     page.click("#lang")
     page.wait_for_selector("text=My self-assessment")
     assert "Self-assessment" in page.inner_text("#review-page")

@@ -191,4 +191,6 @@ export const en = {
   'cy.dates': 'Self-assessment {self} · manager review {review} · calibration {cal} · publish {pub} · confirm or appeal until {until} · lock {lock}',
   'cy.noCheckIn': 'No weekly check-in in this period yet.', 'cy.lastCheckIn': 'Last check-in (week of {week}, confidence {n}/5)', 'cy.blocker': 'Blocker', 'cy.mgrComment': 'Manager’s reply',
   'cy.grade': 'Grade: {grade} (score {score})', 'cy.actual': 'Actual',
+  'cy.ciTitle': 'This week (check-ins)', 'cy.ciIntro': 'One line per KPI: progress this week, your confidence and any blocker; a missing one only brings a reminder, never a penalty.', 'cy.ciNote': 'Progress this week',
+  'cy.confidence': 'Confidence', 'cy.ciSubmit': 'Post', 'cy.ciSaved': 'Check-in posted.', 'cy.ciNeedNote': 'Write a line about this week first.',
 };

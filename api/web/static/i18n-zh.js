@@ -191,4 +191,6 @@ export const zh = {
   'cy.dates': '自评 {self} · 上级评价 {review} · 校准 {cal} · 发布 {pub} · 确认或申诉截止 {until} · 锁定 {lock}',
   'cy.noCheckIn': '本期还没有周进展记录。', 'cy.lastCheckIn': '最近一次周进展（{week} 当周，信心 {n}/5）', 'cy.blocker': '阻碍', 'cy.mgrComment': '上级回复',
   'cy.grade': '等级：{grade}（得分 {score}）', 'cy.actual': '实际值',
+  'cy.ciTitle': '本周进展（过程跟踪）', 'cy.ciIntro': '每个指标写一句本周进展、信心和阻碍；漏填只会收到提醒，不影响得分。', 'cy.ciNote': '本周进展',
+  'cy.confidence': '信心', 'cy.ciSubmit': '提交', 'cy.ciSaved': '本周进展已提交。', 'cy.ciNeedNote': '请先写一句本周进展。',
 };

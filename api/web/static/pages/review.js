@@ -133,6 +133,34 @@ function reviewForm(ctx, item, kpis, reload) {
   el('button', { type: 'submit', id: `rv-submit-${item.id}` }, t('cy.reviewSubmit')), msg);
 }
 
+// 本周进展 (过程跟踪): one short check-in per KPI of the running month and week; posted ones are shown instead.
+async function checkInSection(me, ctx) {
+  const plan = await get('/me/plan').catch(() => null);
+  const period = plan && plan.current_period;
+  if (!period || me.employee_id === null) return null;
+  const [kpis, posted] = await Promise.all([get(`/kpi-assignments?period_id=${period.id}&employee_id=${me.employee_id}&limit=50`),
+    get(`/check-ins?period_id=${period.id}&employee_id=${me.employee_id}&limit=200`)]);
+  const newest = posted.data.length ? posted.data[0].week_start : null;
+  const msg = el('div', { 'aria-live': 'polite', id: 'ci-msg' });
+  const rows = kpis.data.map((k) => {
+    const done = posted.data.find((c) => c.assignment_id === k.id && c.week_start === newest);
+    if (done) return el('li', { 'data-checkin-kpi': k.id }, ctx.kpiName(k), t('pay.colon'), done.note, ` · ${t('cy.confidence')} ${done.confidence}/5`);
+    const note = el('input', { id: `ci-n-${k.id}`, maxlength: 2000, 'aria-label': t('cy.ciNote') });
+    const conf = el('select', { id: `ci-c-${k.id}`, 'aria-label': t('cy.confidence') }, [1, 2, 3, 4, 5].map((n) => el('option', { value: n, selected: n === 3 }, `${n}/5`)));
+    const blocker = el('input', { id: `ci-b-${k.id}`, maxlength: 2000, 'aria-label': t('cy.blocker'), placeholder: t('cy.blocker') });
+    return el('li', { 'data-checkin-kpi': k.id }, el('form', { onsubmit: async (ev) => {
+      ev.preventDefault();
+      clear(msg);
+      if (!note.value.trim()) { msg.append(el('p', { class: 'error', role: 'alert' }, t('cy.ciNeedNote'))); return; }
+      try {
+        await call('/check-ins', { method: 'POST', json: { assignment_id: k.id, note: note.value.trim(), confidence: Number(conf.value), blocker: blocker.value.trim() } });
+        location.hash = `#/review?saved=${encodeURIComponent(t('cy.ciSaved'))}&t=${Date.now()}`;
+      } catch (e) { if (!(e instanceof ApiError && e.status === 401)) msg.append(el('p', { class: 'error', role: 'alert' }, said(e))); }
+    } }, el('strong', {}, ctx.kpiName(k)), ' ', note, ' ', conf, ' ', blocker, ' ', el('button', { type: 'submit', id: `ci-submit-${k.id}` }, t('cy.ciSubmit'))));
+  });
+  return el('section', { id: 'check-ins' }, el('h2', {}, t('cy.ciTitle')), el('p', { class: 'muted' }, t('cy.ciIntro')), el('ul', {}, rows), msg);
+}
+
 export async function render(ctx) {
   const [me, cycles, people, indicators] = await Promise.all([get('/me'), get('/review-cycles?limit=20'), getAll('/employees'), getAll('/indicators')]);
   const names = new Map(people.map((p) => [p.id, p]));
@@ -156,7 +184,8 @@ export async function render(ctx) {
   if (flash) root.append(el('p', { class: 'ok', role: 'status', id: 'flash' }, flash));
   const reload = (text) => { location.hash = `#/review?saved=${encodeURIComponent(text)}&t=${Date.now()}`; };
   const running = cycles.data.filter((c) => c.stage !== 'locked');
-  if (!running.length) { root.append(el('p', { class: 'muted', id: 'no-cycle' }, t('cy.none'))); return root; }
+  const checkIns = await checkInSection(me, ctx);
+  if (!running.length) { root.append(el('p', { class: 'muted', id: 'no-cycle' }, t('cy.none')), checkIns); return root; }
   for (const cycle of running) {
     const items = await get(`/review-cycles/${cycle.id}/items`);
     root.append(el('p', { class: 'muted' }, t('cy.stageNow', { stage: t('cy.stage.' + cycle.stage) })));
@@ -174,5 +203,6 @@ export async function render(ctx) {
       if (open) for (const item of todo) root.append(reviewForm(ctx, item, await kpisOf(item), reload));
     }
   }
+  if (checkIns) root.append(checkIns);
   return root;
 }
