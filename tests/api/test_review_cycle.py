@@ -266,6 +266,13 @@ def test_full_cycle(app, client, tokens, demo_url) -> None:  # type: ignore[no-u
         }
     assert stored[boss][1] == "excellent"
 
+    # HR approves the period's pool on the locked results.
+    pool = next(p for p in _ok(client.get("/api/v1/pay/pools", headers=hr))["data"] if p["period_id"] == period)
+    alloc_id = _ok(client.get(f"/api/v1/pay/pools/{pool['id']}/allocation", headers=hr))["id"]
+    apath = f"/api/v1/pay/allocations/{alloc_id}"
+    approved = client.post(f"{apath}/approve", headers={**hr, "If-Match": _etag(client, hr, apath)}, json={})
+    assert _ok(approved)["status"] == "approved"
+
     # HR reopens one result with a reason (audited): that person's actual can change; pay waits for the relock.
     r = client.post(
         f"{path}/reopen", headers={**hr, "If-Match": _etag(client, hr, path)}, json={"reason": "补录漏算订单"}
@@ -281,6 +288,10 @@ def test_full_cycle(app, client, tokens, demo_url) -> None:  # type: ignore[no-u
     assert r.status_code == 409 and r.json()["code"] == "period.locked"
     events = _ok(client.get("/api/v1/audit-events", headers=hr, params={"limit": 50}))["data"]
     assert any(e["action"] == "reopen" and e["entity"] == "cycle_item" for e in events)
+    assert any(e["action"] == "unlock" and e["entity"] == "bonus_allocation" for e in events)
+    assert _ok(client.get(apath, headers=hr))["status"] == "proposed"  # pay that depends on the result is unlocked
+    r = client.post(f"{apath}/approve", headers={**hr, "If-Match": _etag(client, hr, apath)}, json={})
+    assert r.status_code == 409 and r.json()["code"] == "results.reopened"
     _ok(client.post(f"{path}/relock", headers={**hr, "If-Match": _etag(client, hr, path)}, json={"reason": "补录完成"}))
     pools = _ok(client.get("/api/v1/pay/pools", headers=hr))["data"]
     pool = next(p for p in pools if p["period_id"] == period)
@@ -293,6 +304,8 @@ def test_full_cycle(app, client, tokens, demo_url) -> None:  # type: ignore[no-u
         }
     for line in allocation["lines"]:
         assert (line["score"], line["grade"]) == stored[line["employee_id"]]
+    again = client.post(f"{apath}/approve", headers={**hr, "If-Match": _etag(client, hr, apath)}, json={})
+    assert _ok(again)["status"] == "approved"
 
 
 def _ok_list(r: Any) -> list[dict[str, Any]]:

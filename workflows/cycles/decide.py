@@ -10,7 +10,18 @@ from sqlalchemy.orm import Session
 from core.clock import clock_of
 from core.errors import Conflict, InvalidInput, NotFound, coded
 from core.security import Caller
-from core.tables import CycleAppeal, CycleItem, GradeCalibration, Indicator, IndicatorRubric, Period, ReviewCycleRow
+from core.tables import (
+    BonusAllocation,
+    BonusLine,
+    BonusPool,
+    CycleAppeal,
+    CycleItem,
+    GradeCalibration,
+    Indicator,
+    IndicatorRubric,
+    Period,
+    ReviewCycleRow,
+)
 from workflows.cycles import data
 from workflows.cycles.schemas import AppealDecision, Extension, Reopen, RubricSet
 from workflows.pay import pools
@@ -120,7 +131,28 @@ def reopen(session: Session, caller: Caller, item: CycleItem, body: Reopen, if_m
         item, if_match, entity="review cycle item", open_statuses=("locked",), closed="Only a locked result reopens."
     )
     changes = {"status": "reopened", "reopen_reason": body.reason}
-    return decisions.write(session, item, expected, changes, caller=caller, action="reopen", entity="cycle_item")
+    decisions.write(session, item, expected, changes, caller=caller, action="reopen", entity="cycle_item")
+    _unlock_pay(session, caller, item, body.reason)
+    return item
+
+
+def _unlock_pay(session: Session, caller: Caller, item: CycleItem, reason: str) -> None:
+    """An approved allocation paying the reopened person goes back to proposed (audited): it is approved again
+    once the result is locked again."""
+    allocation = session.execute(
+        select(BonusAllocation)
+        .join(BonusPool, BonusPool.id == BonusAllocation.pool_id)
+        .join(BonusLine, BonusLine.allocation_id == BonusAllocation.id)
+        .where(BonusPool.period_id == item.period_id, BonusLine.employee_id == item.employee_id)
+    ).scalar_one_or_none()
+    if allocation is None or allocation.status != "approved":
+        return
+    changes = {"status": "proposed", "approved_by_name": None, "approved_at": None}
+    record = {"reopened_item": item.id, "employee_id": item.employee_id, "reason": reason}
+    decisions.write(
+        session, allocation, allocation.version, changes, caller=caller, action="unlock", entity="bonus_allocation",
+        record=record,
+    )  # fmt: skip
 
 
 def relock(session: Session, caller: Caller, item: CycleItem, body: Reopen, if_match: str | None) -> CycleItem:
