@@ -94,7 +94,7 @@ def test_employee_self_assessment_on_a_phone(browser, base_url: str, cycle, scre
     page.select_option(f"#ci-c-{now_kpi}", "4")
     page.fill(f"#ci-b-{now_kpi}", "等设计素材")
     page.click(f"#ci-submit-{now_kpi}")
-    page.wait_for_selector("#flash")
+    page.wait_for_selector("#flash:has-text('本周进展已提交')")
     posted = api(page, f"/check-ins?period_id={running}")["data"]
     assert [(c["assignment_id"], c["confidence"], c["blocker"]) for c in posted] == [(now_kpi, 4, "等设计素材")]
     assert "4/5" in page.inner_text(f'[data-checkin-kpi="{now_kpi}"]')
@@ -147,7 +147,7 @@ def test_hr_cockpit_shows_the_late_and_moves_the_stage(page, web_app, cycle, scr
         assert "二次复核" in page.inner_text(f"#cy-msg-{cycle['id']}")
         assert page.locator(f"#cy-blocking-{cycle['id']} li").count() == len(blocking)
     else:
-        page.wait_for_selector("#flash")
+        page.wait_for_selector("#flash:has-text('已发布')")
     page.screenshot(path=screenshots / "hr-cycle-cockpit.png", full_page=True)
     body = page.inner_text("#cycles-page")
     assert "null" not in body and "manager_review" not in body and "self_assessment" not in body
@@ -211,3 +211,17 @@ def test_employee_appeals_and_hr_decides_then_locks(page, web_app, cycle, demo_u
     page.wait_for_selector(f"#cy-stage-{cycle['id']}:has-text('已锁定')")
     periods = api(page, "/periods?kind=month&limit=200")["data"]
     assert next(p for p in periods if p["id"] == cycle["period"])["locked_at"]
+    # HR reopens the employee's result with a reason through the cockpit, then locks it again.
+    item = next(i for i in api(page, f"/review-cycles/{cycle['id']}/items") if i["employee_id"] == cycle["me"])
+    page.click(f"#reopen-{cycle['id']} > summary")
+    page.fill(f"#ro-r-{item['id']}", "补录漏算订单")
+    page.click(f"#ro-reopen-{item['id']}")
+    page.wait_for_selector("#flash:has-text('已重新开放')")
+    assert api(page, f"/review-cycles/{cycle['id']}/items/{item['id']}")["status"] == "reopened"
+    page.click(f"#reopen-{cycle['id']} > summary")
+    page.fill(f"#ro-r-{item['id']}", "补录完成")
+    page.click(f"#ro-relock-{item['id']}")
+    page.wait_for_function(
+        "() => document.querySelector('#flash') && document.querySelector('#flash').textContent.includes('重新锁定')"
+    )
+    assert api(page, f"/review-cycles/{cycle['id']}/items/{item['id']}")["status"] == "locked"

@@ -193,4 +193,6 @@ export const en = {
   'cy.grade': 'Grade: {grade} (score {score})', 'cy.actual': 'Actual',
   'cy.ciTitle': 'This week (check-ins)', 'cy.ciIntro': 'One line per KPI: progress this week, your confidence and any blocker; a missing one only brings a reminder, never a penalty.', 'cy.ciNote': 'Progress this week',
   'cy.confidence': 'Confidence', 'cy.ciSubmit': 'Post', 'cy.ciSaved': 'Check-in posted.', 'cy.ciNeedNote': 'Write a line about this week first.',
+  'cy.extend': 'Extend “{stage}” for a department', 'cy.until': 'Until', 'cy.extendGo': 'Extend', 'cy.extended': 'Extended.',
+  'cy.reopenTitle': 'Reopen one person’s result (with a reason)', 'cy.reopen': 'Reopen', 'cy.relock': 'Lock again', 'cy.reopened': 'Reopened; pay that depends on it must be approved again.', 'cy.relocked': 'Locked again.',
 };

@@ -193,4 +193,6 @@ export const zh = {
   'cy.grade': '等级：{grade}（得分 {score}）', 'cy.actual': '实际值',
   'cy.ciTitle': '本周进展（过程跟踪）', 'cy.ciIntro': '每个指标写一句本周进展、信心和阻碍；漏填只会收到提醒，不影响得分。', 'cy.ciNote': '本周进展',
   'cy.confidence': '信心', 'cy.ciSubmit': '提交', 'cy.ciSaved': '本周进展已提交。', 'cy.ciNeedNote': '请先写一句本周进展。',
+  'cy.extend': '为部门延长“{stage}”阶段', 'cy.until': '延长至', 'cy.extendGo': '延长', 'cy.extended': '已延长。',
+  'cy.reopenTitle': '重新开放个人结果（需填写原因）', 'cy.reopen': '重新开放', 'cy.relock': '重新锁定', 'cy.reopened': '已重新开放，相关奖金需重新审批。', 'cy.relocked': '已重新锁定。',
 };

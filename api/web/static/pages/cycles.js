@@ -30,6 +30,43 @@ function appealForm(a, ctx, msg, reload) {
     el('button', { type: 'button', class: 'secondary', id: `ap-change-${a.id}`, onclick: () => send('change') }, t('cy.change')));
 }
 
+async function send(msg, path, json, etagPath, reload, done) {
+  clear(msg);
+  try {
+    const { etag } = await call(etagPath);
+    await call(path, { method: 'POST', json, etag });
+    reload(done);
+  } catch (e) { if (!(e instanceof ApiError && e.status === 401)) msg.append(el('p', { class: 'error', role: 'alert' }, said(e))); }
+}
+
+// HR gives a late team more days at the current stage (audited on the cycle).
+function extendForm(cycle, cockpit, msg, reload) {
+  const stage = cycle.stage === 'calibration' ? 'manager_review' : cycle.stage;
+  if (!['self_assessment', 'manager_review', 'published'].includes(stage) || !cockpit.late.length) return null;
+  const dept = el('select', { id: `ext-d-${cycle.id}` }, cockpit.late.map((r) => el('option', { value: r.department_id }, pick(r, 'name'))));
+  const until = el('input', { type: 'date', id: `ext-u-${cycle.id}`, max: cycle.lock_on });
+  const why = el('input', { id: `ext-r-${cycle.id}`, maxlength: 2000 });
+  return el('details', { id: `ext-${cycle.id}` }, el('summary', {}, t('cy.extend', { stage: t('cy.stage.' + stage) })),
+    el('div', { class: 'field' }, el('label', { for: `ext-d-${cycle.id}` }, t('col.department')), dept),
+    el('div', { class: 'field' }, el('label', { for: `ext-u-${cycle.id}` }, t('cy.until')), until),
+    el('div', { class: 'field' }, el('label', { for: `ext-r-${cycle.id}` }, t('cy.reason')), why),
+    el('button', { type: 'button', id: `ext-go-${cycle.id}`, onclick: () => send(msg, `/review-cycles/${cycle.id}/extensions`,
+      { stage, until: until.value, department_id: Number(dept.value), reason: why.value.trim() }, `/review-cycles/${cycle.id}`, reload, t('cy.extended')) }, t('cy.extendGo')));
+}
+
+// A locked cycle: HR reopens one person's result with a reason, and locks it again.
+async function reopenList(cycle, ctx, msg, reload) {
+  const items = await get(`/review-cycles/${cycle.id}/items`);
+  return el('details', { id: `reopen-${cycle.id}` }, el('summary', {}, t('cy.reopenTitle')),
+    el('ul', {}, items.map((i) => {
+      const why = el('input', { id: `ro-r-${i.id}`, maxlength: 2000, 'aria-label': t('cy.reason'), placeholder: t('cy.reason') });
+      const op = i.status === 'reopened' ? 'relock' : 'reopen';
+      return el('li', { 'data-item': i.id }, ctx.person(i.employee_id), ' · ', t('cy.status.' + i.status), ' ', why, ' ',
+        el('button', { type: 'button', class: 'secondary', id: `ro-${op}-${i.id}`, onclick: () => send(msg, `/review-cycles/${cycle.id}/items/${i.id}/${op}`,
+          { reason: why.value.trim() }, `/review-cycles/${cycle.id}/items/${i.id}`, reload, t(op === 'reopen' ? 'cy.reopened' : 'cy.relocked')) }, t('cy.' + op)));
+    })));
+}
+
 async function cycleCard(cycle, ctx, reload) {
   const [cockpit, appeals] = await Promise.all([get(`/review-cycles/${cycle.id}/cockpit`), get('/appeals?status=open')]);
   const msg = el('div', { 'aria-live': 'polite', id: `cy-msg-${cycle.id}` });
@@ -56,6 +93,7 @@ async function cycleCard(cycle, ctx, reload) {
       ? el('ul', { id: `cy-blocking-${cycle.id}` }, cockpit.blocking_reviews.map((id) => el('li', {}, el('a', { href: `#/reviews?id=${id}` }, t('cy.reviewItem', { id })))))
       : el('p', { class: 'ok' }, t('cy.noBlocking')),
     el('h3', {}, t('cy.appeals', { n: mine.length })), mine.map((a) => appealForm(a, ctx, msg, reload)),
+    extendForm(cycle, cockpit, msg, reload), cycle.stage === 'locked' ? await reopenList(cycle, ctx, msg, reload) : null,
     move, msg);
 }
 
