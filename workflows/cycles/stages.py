@@ -25,6 +25,7 @@ from workflows.cycles.schemas import CycleCreate
 from workflows.pay import reviews
 from workflows.results.store import record_results
 from workflows.shared import audit, common, decisions
+from workflows.shared.period_lock import locked_error
 
 DATE_OF = {
     "manager_review": "manager_review_on",
@@ -40,7 +41,7 @@ def open_cycle(session: Session, caller: Caller, body: CycleCreate) -> ReviewCyc
     if period is None:
         raise NotFound(f"Period {body.period_id} not found.")
     if period.locked_at is not None:
-        raise data_locked(period)
+        raise locked_error(period)
     if body.population == "departments" and not body.department_ids:
         raise InvalidInput("Name the departments of the cycle.", [{"loc": ["body", "department_ids"], "msg": "empty"}])
     _check_dates(body)
@@ -94,13 +95,6 @@ def _check_dates(body: CycleCreate) -> None:
             "last day to appeal < lock.",
             [{"loc": ["body", "lock_on"], "msg": "stage dates out of order"}],
         )
-
-
-def data_locked(period: Period) -> Conflict:
-    """409: the period is locked already."""
-    from workflows.shared.period_lock import locked_error
-
-    return locked_error(period)
 
 
 def _blocked(code: str, en: str, zh: str) -> Conflict:
