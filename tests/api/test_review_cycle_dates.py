@@ -79,3 +79,35 @@ def test_stages_turn_at_shanghai_midnight_and_across_the_year(app, client, demo_
         next_day = {k for k, _, _ in reminder_messages(s, parse_pin("2027-01-02", SHANGHAI).date())}
     assert first and first == again and not first & next_day
     assert all(k.endswith(":2027-01-01") for k in first)
+
+
+def test_key_positions_population_follows_the_role_cadence(app, client, demo_url) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from core.tables import Employee, Position
+
+    _advance(app, demo_url, "2026-11-18")
+    hr = demo_logins(client)["hr"]
+    periods = client.get("/api/v1/periods", headers=hr, params={"limit": 200}).json()["data"]
+    quarter = next(p["id"] for p in periods if p["code"] == "2026-Q4")
+    body = {
+        "period_id": quarter,
+        "population": "key_positions",
+        "self_assessment": False,
+        "self_assessment_on": "2027-01-02",
+        "manager_review_on": "2027-01-02",
+        "calibration_on": "2027-01-10",
+        "publish_on": "2027-01-12",
+        "appeal_until": "2027-01-15",
+        "lock_on": "2027-01-18",
+    }
+    r = client.post("/api/v1/review-cycles", headers=hr, json=body)
+    assert r.status_code == 201, r.text
+    assert r.json()["stage"] == "manager_review"  # no self-assessment in this cycle
+    items = client.get(f"/api/v1/review-cycles/{r.json()['id']}/items", headers=hr).json()
+    with session_scope(demo_url, write=False) as s:
+        rows = s.execute(select(Employee.id, Position.key_class, Position.review_cycle).join(Position)).all()
+    info = {emp: (cls, cadence) for emp, cls, cadence in rows}
+    expected = {emp for emp, (cls, cadence) in info.items() if cls in ("A", "B") and cadence == "quarter"}
+    assert expected and {i["employee_id"] for i in items} == expected  # key positions reviewed quarterly only
+    assert all(i["reviewer_id"] != i["employee_id"] for i in items)
