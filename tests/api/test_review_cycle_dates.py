@@ -111,3 +111,26 @@ def test_key_positions_population_follows_the_role_cadence(app, client, demo_url
     expected = {emp for emp, (cls, cadence) in info.items() if cls in ("A", "B") and cadence == "quarter"}
     assert expected and {i["employee_id"] for i in items} == expected  # key positions reviewed quarterly only
     assert all(i["reviewer_id"] != i["employee_id"] for i in items)
+
+
+def test_skip_level_appeals_are_a_company_setting(app, client, demo_url) -> None:  # type: ignore[no-untyped-def]
+    _advance(app, demo_url, "2026-11-18")
+    logins = demo_logins(client)
+    hr = logins["hr"]
+    etag = client.get("/api/v1/company", headers=hr).headers["ETag"]
+    r = client.patch("/api/v1/company", headers={**hr, "If-Match": etag}, json={"appeal_decider": "skip_level"})
+    assert r.status_code == 200 and r.json()["appeal_decider"] == "skip_level", r.text
+    periods = client.get("/api/v1/periods", headers=hr, params={"kind": "month", "limit": 200}).json()["data"]
+    period = next(p["id"] for p in periods if p["code"] == "2026-09")
+    body = {
+        "period_id": period,
+        "population": "company",
+        "self_assessment_on": "2026-11-18",
+        "manager_review_on": "2026-11-19",
+        "calibration_on": "2026-11-20",
+        "publish_on": "2026-11-21",
+        "appeal_until": "2026-11-25",
+        "lock_on": "2026-11-28",
+    }
+    r = client.post("/api/v1/review-cycles", headers=hr, json=body)
+    assert r.status_code == 201 and r.json()["appeal_decider"] == "skip_level", r.text

@@ -42,6 +42,9 @@ class CompanyUpdate(Strict):
     currency: Literal["CNY"] | None = None
     fiscal_year_start_month: int | None = Field(default=None, ge=1, le=12)
     stage: StageName | None = None
+    appeal_decider: Literal["hr", "skip_level"] | None = Field(
+        default=None, description="Who decides appeals of review results: HR, or the person's skip-level manager."
+    )
 
     _zone = field_validator("timezone")(_known_zone)
 
@@ -54,6 +57,7 @@ class CompanyPublic(Public):
     currency: str
     fiscal_year_start_month: int
     stage: str
+    appeal_decider: str = "hr"
     version: int
 
 
