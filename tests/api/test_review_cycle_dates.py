@@ -134,3 +134,28 @@ def test_skip_level_appeals_are_a_company_setting(app, client, demo_url) -> None
     }
     r = client.post("/api/v1/review-cycles", headers=hr, json=body)
     assert r.status_code == 201 and r.json()["appeal_decider"] == "skip_level", r.text
+    cid = r.json()["id"]
+    etag = client.get(f"/api/v1/review-cycles/{cid}", headers=hr).headers["ETag"]
+    move = {"stage": "published", "reason": "演示：按计算结果发布"}
+    assert (
+        client.post(f"/api/v1/review-cycles/{cid}/stage", headers={**hr, "If-Match": etag}, json=move).status_code
+        == 200
+    )
+    snap = org_snapshot(demo_url)
+    me, gm = snap["users"]["employee"][1], snap["users"]["admin"][1]
+    emp = logins["employee"]
+    item = client.get(f"/api/v1/review-cycles/{cid}/items", headers=emp).json()[0]
+    kpis = client.get("/api/v1/kpi-assignments", headers=emp, params={"period_id": period, "employee_id": me}).json()
+    path = f"/api/v1/review-cycles/{cid}/items/{item['id']}"
+    ask = {"assignment_ids": [kpis["data"][0]["id"]], "reason": "数据有误"}
+    r = client.post(f"{path}/appeal", headers={**emp, "If-Match": f'"{item["version"]}"'}, json=ask)
+    assert r.status_code == 201, r.text
+    appeal = r.json()
+    assert appeal["decider_id"] == gm  # the employee's manager's manager
+    decision = {"decision": "uphold", "reason": "核实无误"}
+    apath = f"/api/v1/appeals/{appeal['id']}/decision"
+    assert client.post(apath, headers={**hr, "If-Match": '"1"'}, json=decision).status_code == 404  # not the decider
+    assert client.get("/api/v1/appeals", headers=logins["manager"]).json() == []  # neither appellant nor decider
+    r = client.post(apath, headers={**logins["admin"], "If-Match": '"1"'}, json=decision)
+    assert r.status_code == 200 and r.json()["status"] == "upheld", r.text
+    assert client.get(path, headers=emp).json()["answer"] == "appeal_upheld"
