@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors, web
 from api.routes import access, admin, auth, coaching, drafts, forecasts, goals, kpis, org, pay, sales, weights
+from api.routes import cycles as cycle_routes
 from api.routes import exports as export_routes
 from api.routes import imports as import_routes
 from api.routes import onboarding as onboarding_routes
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pay,
         onboarding_routes,
         import_routes,
+        cycle_routes,
     )
     document_permissions([m.router for m in modules])
     for module in modules:

@@ -137,6 +137,22 @@ def eval_pay(
     typer.echo("written: eval/results/pay_eval.md, eval/results/pay_eval.csv", err=True)
 
 
+@eval_app.command("cycle")
+def eval_cycle(
+    seed: Annotated[int, typer.Option(help="Demo company seed.")] = 7,
+    employees: Annotated[int, typer.Option(help="Demo company size.")] = 150,
+) -> None:
+    """The demo company through a whole review cycle with simulated behaviour: stage durations, reminders, answers,
+    and that nothing locked changes afterwards."""
+    from eval.cycle_eval import run_cycle_eval
+    from eval.cycle_eval import write_results as write_cycle
+
+    print("[eval cycle] loading the demo company and running a cycle day by day ...", file=sys.stderr, flush=True)
+    rows, summary = run_cycle_eval(seed=seed, n_employees=employees)
+    typer.echo(write_cycle(rows, summary), nl=False)
+    typer.echo("written: eval/results/cycle_eval.md, eval/results/cycle_eval.csv", err=True)
+
+
 def register(app: typer.Typer) -> None:
     """Add `kpilot pay ...` (the eval command registers itself on the shared eval sub-app)."""
     app.add_typer(pay_app, name="pay")

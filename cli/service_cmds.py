@@ -87,7 +87,10 @@ def demo(
     typer.echo(f"kpilot demo: database {settings.database_url}", err=True)
     upgrade(settings.database_url)
     loaded = demo_flow.load_demo_company(
-        settings.database_url, seed=seed, progress=lambda msg: typer.echo(f"  {msg}", err=True)
+        settings.database_url,
+        seed=seed,
+        progress=lambda msg: typer.echo(f"  {msg}", err=True),
+        review_cycles=True,
     )
     typer.echo("kpilot demo: demo company " + ("loaded" if loaded else "already present, reused"), err=True)
     if loaded:

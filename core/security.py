@@ -75,6 +75,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "pay:positions:read": STAFF,
     "pay:manage": HR_ADMIN,  # inventories, pools, allocations (edit, approve), calibration
     "pay:review": STAFF,  # scoped: HR/admin, or the manager of the person whose scoring is questioned
+    "cycles:read": ALL_ROLES,  # a cycle's dates and stage; items scoped: one's own, those one reviews, HR all
+    "cycles:take-part": ALL_ROLES,  # scoped: one's own self-assessment and answer; the reviews one is named for
+    "cycles:manage": HR_ADMIN,  # open, move stages, extend, reopen, rubrics, the cockpit
+    "appeals:read": ALL_ROLES,  # scoped: the appellant, the decider, HR/admin
+    "checkins:read": ALL_ROLES,  # scoped: one's own; a manager's reporting line; HR/admin all
+    "checkins:write": ALL_ROLES,  # scoped: only the KPI's owner posts
+    "checkins:comment": STAFF,  # scoped: the owner's manager chain and HR/admin, never the owner
+    "appeals:decide": STAFF,  # scoped: the named skip-level manager, else HR/admin
 }
 
 

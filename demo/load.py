@@ -27,6 +27,7 @@ from core.tables import (
     User,
 )
 from demo.company import DemoCompany, generate_demo_company
+from demo.cycles import load_demo_cycles
 from demo.pay import load_demo_pay
 from demo.steps import load_demo_alerts, load_demo_drafts, load_demo_weights
 from kpi.periods import quarter_code
@@ -193,11 +194,18 @@ def _load_goals(session: Session, demo: DemoCompany) -> None:
 
 
 def load_demo_company(
-    url: str, *, seed: int = 7, progress: Progress | None = None, clock: Clock | None = None, n_employees: int = 150
+    url: str,
+    *,
+    seed: int = 7,
+    progress: Progress | None = None,
+    clock: Clock | None = None,
+    n_employees: int = 150,
+    review_cycles: bool = False,
 ) -> bool:
     """Load the demo company into `url` unless a company exists; True when it loaded. One transaction.
 
-    The company is generated around `clock`'s today (default: the service clock)."""
+    The company is generated around `clock`'s today (default: the service clock). `review_cycles` adds a locked
+    cycle and one in progress (`kpilot demo` does; the tests' shared company does not, so its months stay open)."""
     say = progress or (lambda _msg: None)
     clock = clock or get_clock()
     with session_scope(url, clock=clock) as session:
@@ -214,6 +222,8 @@ def load_demo_company(
             ("a goal draft for operations this quarter, ready for review", load_demo_drafts),
             ("key positions, ratings and a bonus pool for the last closed month", load_demo_pay),
         ]
+        if review_cycles:
+            steps.append(("a locked review cycle and one in progress", load_demo_cycles))
         for i, (what, step) in enumerate(steps, 1):
             say(f"[{i}/{len(steps)}] loading {what}")
             step(session, demo)

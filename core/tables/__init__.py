@@ -7,6 +7,14 @@ re-exported so that `from core.tables import Employee` works whatever module a t
 from core.tables.audit import AuditEvent, AuditHead, IdempotencyRecord
 from core.tables.base import NAMING, Base, Versioned
 from core.tables.coaching import CoachingAlert, Course
+from core.tables.cycles import (
+    CYCLE_STAGES,
+    CheckIn,
+    CycleAppeal,
+    CycleItem,
+    IndicatorRubric,
+    ReviewCycleRow,
+)
 from core.tables.drafts import DRAFT_STATUSES, GoalDraft
 from core.tables.forecast import ForecastJob, TargetRange
 from core.tables.goals import Indicator, KeyResult, KpiActual, KpiAssignment, Objective, Period
@@ -36,6 +44,12 @@ __all__ = [
     "ActualOverride",
     "PaceForecast",
     "SalesActual",
+    "CYCLE_STAGES",
+    "CheckIn",
+    "CycleAppeal",
+    "CycleItem",
+    "IndicatorRubric",
+    "ReviewCycleRow",
     "GradeCalibration",
     "PeriodResult",
     "IMPORT_STATUSES",

@@ -32,6 +32,8 @@ class Period(Base, Versioned):
     end_date: Mapped[date] = mapped_column(Date)
     name_zh: Mapped[str] = mapped_column(String(100))
     name_en: Mapped[str] = mapped_column(String(100))
+    # Set when the period's review cycle locks: its scores, actuals, targets and weights become read-only.
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Objective(Base, Versioned):

@@ -20,6 +20,7 @@ class Company(Base, Versioned):
     stage: Mapped[str] = mapped_column(String(20), default="mature")  # kpi.pay.positions stages (DOMAIN §10)
     # A sales KPI warns ahead when the forecast's chance of reaching its target falls below this (0..1).
     forecast_alert_below: Mapped[float] = mapped_column(Float, default=0.3, server_default="0.3")
+    appeal_decider: Mapped[str] = mapped_column(String(12), default="hr")  # who decides appeals: hr / skip_level
 
 
 class Department(Base, Versioned):

@@ -17,6 +17,7 @@ from workflows.goals.sales_actuals import refuse_plain_actual
 from workflows.goals.schemas import ActualCreate, AssignmentCreate, AssignmentUpdate
 from workflows.shared import common
 from workflows.shared.access import managed_department_ids, visible_employee_ids
+from workflows.shared.period_lock import ensure_open
 
 
 def list_assignments(
@@ -56,6 +57,7 @@ def create_assignment(session: Session, caller: Caller, data: AssignmentCreate) 
         raise InvalidInput("Name the owner: employee_id or department_id.", [{"loc": ["employee_id"]}])
     ensure_may_plan(session, caller, data.department_id, data.employee_id)
     _period(session, data.period_id)
+    ensure_open(session, data.period_id, data.employee_id)
     ind = session.execute(select(Indicator).where(Indicator.code == data.indicator_code)).scalar_one_or_none()
     if ind is None:
         raise InvalidInput(
@@ -94,6 +96,7 @@ def update_assignment(
     """Change a weight or target (If-Match, audited)."""
     a = get_assignment(session, caller, assignment_id)
     ensure_may_plan(session, caller, a.department_id, a.employee_id)
+    ensure_open(session, a.period_id, a.employee_id)
     changes = data.model_dump(exclude_unset=True)
     _check_range(
         changes.get("target_low", a.target_low),
@@ -120,6 +123,7 @@ def record_actual(session: Session, caller: Caller, assignment_id: int, data: Ac
     ensure_may_plan(session, caller, a.department_id, a.employee_id)
     check_as_of(_period(session, a.period_id), data.as_of, ["as_of"])
     refuse_plain_actual(session, a)
+    ensure_open(session, a.period_id, a.employee_id)
     actual = KpiActual(assignment_id=a.id, as_of=data.as_of, value=data.value, source="api")
     return common.create(session, actual, caller=caller, entity="kpi_actual")
 

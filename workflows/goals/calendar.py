@@ -25,6 +25,7 @@ from core.clock import Clock, clock_of
 from core.db import session_scope
 from core.tables import Employee, Indicator, KeyResult, KpiAssignment, Objective, Period
 from kpi import periods as calendar
+from workflows.cycles.stages import advance as advance_cycles
 from workflows.goals.catalogue import ensure_catalogue
 from workflows.results.store import record_ended
 from workflows.shared import audit, common
@@ -211,7 +212,8 @@ def keep_calendar(session: Session, today: date | None = None) -> CalendarRun:
     rolled = sum(roll_over(session, p) for p in started_periods(session, today))
     outcomes = derive_outcomes(session, today)
     results = record_ended(session, today)
-    if created or rolled or seeded or outcomes:
+    cycles_moved = advance_cycles(session, today)
+    if created or rolled or seeded or outcomes or cycles_moved:
         audit.record(
             session,
             actor=None,
@@ -223,6 +225,7 @@ def keep_calendar(session: Session, today: date | None = None) -> CalendarRun:
                 "assignments_rolled": rolled,
                 "indicators_seeded": seeded,
                 "outcomes_derived": outcomes,
+                "review_cycle_stages": cycles_moved,
             },
         )
     return CalendarRun(

@@ -20,6 +20,7 @@ from workflows.imports.background import queue_import, wants_background
 from workflows.imports.reader import Limits, Source, Table, sha256_of
 from workflows.shared import audit, common
 from workflows.shared.access import visible_employee_ids
+from workflows.shared.period_lock import reopened_ids
 
 ACTUAL_COLUMNS = ("employee_code", "period_code", "indicator_code", "as_of", "value")
 SALES_COLUMNS = ("shop_code", "ds", "sales")
@@ -182,6 +183,8 @@ def import_actuals(session: Session, caller: Caller, *, content: Source, filenam
                 "indicator_code",
             )
         as_of = _day(row["as_of"], "as_of", period.start_date, period.end_date)
+        if period.locked_at is not None and emp not in reopened_ids(session, period.id):
+            raise RowError(f"period {period.code} is locked: its actuals are final (HR can reopen)", "period_code")
         return assignments[key], as_of, _number(row["value"], "value")
 
     digest = sha256_of(content)

@@ -1,7 +1,7 @@
 """Goal schemas: periods, the indicator catalogue, objectives and key results, KPI assignments and actuals,
 imports, shops and daily sales (XCreate / XUpdate / XPublic)."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -36,6 +36,7 @@ class PeriodPublic(Public):
     end_date: date
     name_zh: str
     name_en: str
+    locked_at: datetime | None = Field(description="When the period's review cycle locked it (read-only since).")
     version: int
 
 

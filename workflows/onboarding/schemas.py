@@ -46,6 +46,9 @@ class CompanyUpdate(Strict):
     forecast_alert_below: float | None = Field(
         default=None, ge=0, le=1, description="Warn when the forecast's chance of a sales KPI's target is below this."
     )
+    appeal_decider: Literal["hr", "skip_level"] | None = Field(
+        default=None, description="Who decides appeals of review results: HR, or the person's skip-level manager."
+    )
 
     _zone = field_validator("timezone")(_known_zone)
 
@@ -59,6 +62,7 @@ class CompanyPublic(Public):
     fiscal_year_start_month: int
     stage: str
     forecast_alert_below: float = 0.3
+    appeal_decider: str = "hr"
     version: int
 
 

@@ -16,6 +16,7 @@ from kpi.pay import pool_full_payout
 from kpi.pay.review import PoolRecord
 from workflows.pay import data, reviews
 from workflows.shared import decisions
+from workflows.shared.period_lock import pay_waits_for
 
 
 def allocation_or_404(session: Session, allocation_id: int) -> BonusAllocation:
@@ -146,6 +147,9 @@ def approve_allocation(
         raise Conflict(f"The allocation depends on scores under review (items {waiting}); decide those reviews first.")
     pool = session.get(BonusPool, allocation.pool_id)
     assert pool is not None
+    held = pay_waits_for(session, pool.period_id, {ln.employee_id for ln in lines})
+    if held is not None:
+        raise held
     total = sum(ln.amount_fen for ln in lines) + allocation.retained_fen
     if total != pool.amount_fen:  # cannot happen through the API; refuse rather than approve a wrong sum
         raise Conflict(f"Lines + retained = {total} fen but the pool is {pool.amount_fen} fen.")

@@ -36,6 +36,7 @@ from workflows.pay.schemas import (
 from workflows.results.grades import period_results
 from workflows.results.store import record_results
 from workflows.shared import common
+from workflows.shared.period_lock import results_basis
 
 Answer = tuple[int, dict[str, Any]]
 
@@ -196,7 +197,10 @@ def calibration(session: Session, period_id: int | None) -> dict[str, Any]:
     grades = {str(emp): r.grade for emp, r in results.items()}
     result = calibrate(teams, outcomes=dict(data.department_outcomes(session, period)), flags=flags, grades=grades)
     body = {k: v for k, v in result.to_dict().items() if k != "grades"}
-    return CalibrationPublic(period_id=period.id, period_code=period.code, **body).model_dump(mode="json")
+    basis = results_basis(session, period.id)
+    return CalibrationPublic(period_id=period.id, period_code=period.code, results=basis, **body).model_dump(
+        mode="json"
+    )
 
 
 def _period(session: Session, period_id: int | None) -> Period:

@@ -29,6 +29,7 @@ from kpi.pay.review import PoolRecord
 from workflows.pay import data, reviews
 from workflows.results.grades import period_results
 from workflows.shared import common
+from workflows.shared.period_lock import pay_waits_for, results_basis
 
 Flagged = list[tuple[AnomalyFlag, int | None]]
 
@@ -89,14 +90,14 @@ def _write_lines(session: Session, allocation: BonusAllocation, result: Any, fac
     session.flush()
 
 
-def _allocation_fields(result: Any, pool: BonusPool) -> dict[str, Any]:
+def _allocation_fields(result: Any, pool: BonusPool, basis: dict[str, str]) -> dict[str, Any]:
     return {
         "payout": result.payout,
         "company_outcome": result.company_outcome,
         "payable_fen": result.payable_fen,
         "retained_fen": result.retained_fen,
         "departments": [asdict(d) for d in result.departments],
-        "formula": {"en": result.formula_en, "zh": result.formula_zh, "options": pool.options},
+        "formula": {"en": result.formula_en, "zh": result.formula_zh, "options": pool.options, "results": basis},
     }
 
 
@@ -124,6 +125,9 @@ def flags_for(
 def create_pool(session: Session, caller: Caller | None, body: Any) -> tuple[BonusPool, BonusAllocation, list[int]]:
     """Store the pool, propose its allocation and raise the review items it needs (the caller commits)."""
     period = data.period_or_404(session, body.period_id)
+    held = pay_waits_for(session, period.id, set())
+    if held is not None:
+        raise held
     options = {"base": body.base, "min_payout": body.min_payout, "salary_base_fen": body.salary_base_fen}
     pool = BonusPool(
         period_id=period.id,
@@ -135,7 +139,11 @@ def create_pool(session: Session, caller: Caller | None, body: Any) -> tuple[Bon
     common.create(session, pool, caller=caller, entity="bonus_pool")
     result, facts, people, _ = compute(session, pool, period)
     allocation = BonusAllocation(
-        pool_id=pool.id, status="proposed", edited=False, note="", **_allocation_fields(result, pool)
+        pool_id=pool.id,
+        status="proposed",
+        edited=False,
+        note="",
+        **_allocation_fields(result, pool, results_basis(session, period.id)),
     )
     common.create(session, allocation, caller=caller, entity="bonus_allocation")
     _write_lines(session, allocation, result, facts)
@@ -156,7 +164,7 @@ def recompute(session: Session, caller: Caller, period_id: int, why: str) -> Non
         return
     period = data.period_or_404(session, period_id)
     result, facts, _, _ = compute(session, pool, period)
-    changes = {**_allocation_fields(result, pool), "edited": False, "note": why}
+    changes = {**_allocation_fields(result, pool, results_basis(session, period.id)), "edited": False, "note": why}
     common.update_versioned(
         session, allocation, changes, if_match=str(allocation.version), caller=caller, entity="bonus_allocation"
     )

@@ -19,6 +19,7 @@ from core.security import Caller
 from core.tables import Department, Employee, ReviewItem
 from kpi.anomaly import AnomalyFlag
 from workflows.shared import common, decisions
+from workflows.shared.period_lock import ensure_open
 
 
 def raise_flags(
@@ -137,6 +138,7 @@ def decide(session: Session, caller: Caller, item_id: int, data: Any, if_match: 
         open_statuses=("open",),
         closed=f"Review item {item_id} was already {item.status} by {item.decided_by_name}.",
     )
+    ensure_open(session, item.period_id)
     adjustments = _checked_adjustments(session, caller, item, data)
     changes = {
         "status": "confirmed" if data.decision == "confirm" else "adjusted",

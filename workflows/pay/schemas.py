@@ -230,6 +230,9 @@ class TeamCalibrationPublic(BaseModel):
 class CalibrationPublic(BaseModel):
     period_id: int
     period_code: str
+    results: dict[str, str] = Field(
+        default_factory=dict, description="Which results it reads: locked (and when) or computed, in en and zh."
+    )
     guide: dict[str, float]
     people: int
     counts: dict[str, int]

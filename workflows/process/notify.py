@@ -102,7 +102,18 @@ def gather(session: Session, today: date, reminder_days: int = REMINDER_DAYS) ->
                 en=f"[kpilot approval] Weight proposal #{p.id} for {dept.name_en} from {p.effective_period} awaits HR",
             )
         )
+    for key, zh, en in cycle_messages(session, today):
+        out.append(Message(key=key, topic="reminder", zh=zh, en=en))
     return out
+
+
+def cycle_messages(session: Session, today: date) -> list[tuple[str, str, str]]:
+    """Review-cycle notices: results published, reminders to the late (at most one per person per day), missing
+    weekly check-ins (one per person and week)."""
+    from workflows.cycles.checkins import missing_messages
+    from workflows.cycles.cockpit import published_messages, reminder_messages
+
+    return published_messages(session) + reminder_messages(session, today) + missing_messages(session, today)
 
 
 def _claim(session: Session, channel: NotificationChannel, msg: Message) -> NotificationSent | None:

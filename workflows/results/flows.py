@@ -20,6 +20,7 @@ from workflows.results.grades import period_results
 from workflows.results.schemas import GradeChange, GradeChangePublic, ResultPublic
 from workflows.results.store import record_results
 from workflows.shared import common
+from workflows.shared.period_lock import ensure_open
 
 Answer = tuple[int, dict[str, Any]]
 
@@ -31,6 +32,7 @@ def change_grade(session: Session, caller: Caller, body: GradeChange, key: str |
         period = session.get(Period, body.period_id)
         if period is None:
             raise NotFound(f"Period {body.period_id} not found.")
+        ensure_open(session, period.id, body.employee_id)
         if caller.employee_id == body.employee_id:
             raise InvalidInput(
                 "Nobody changes their own grade; another HR officer or an admin must do it.",

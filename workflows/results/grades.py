@@ -4,8 +4,9 @@ The final score is the KPI score (kpi.scoring, latest actuals) after second-revi
 win). A person is reviewed in a period when at least one of their KPIs has an actual. The team a person is
 ranked and graded in is their department: `kpi.grading.grade_team` force-ranks teams of 30 or more 20/50/30 and
 grades smaller teams by absolute bands (the small-team rule). HR's calibration change of a grade wins over the
-computed one. The plan, the report, the team page, 等级分布, 等级校准, the bonus allocation and the exports all
-read `period_results`, so one person has one grade for one period wherever it is shown.
+computed one. Once the period is locked (its review cycle), the results stored at the lock are the results,
+except for a person HR reopened. The plan, the report, the team page, 等级分布, 等级校准, the bonus allocation and
+the exports all read `period_results`, so one person has one grade for one period wherever it is shown.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.tables import Employee, GradeCalibration, Period, ReviewItem
+from core.tables import Employee, GradeCalibration, Period, PeriodResult, ReviewItem
 from kpi.grading import grade_team
 from workflows.coaching.data import indicator_info, load_lines, score_lines
+from workflows.shared.period_lock import reopened_ids
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,23 @@ def period_results(session: Session, period: Period, department_id: int | None =
                 review_item_id=adjusted[emp][1] if emp in adjusted else None,
                 calibration_id=change.id if change is not None else None,
             )
+    if period.locked_at is not None:
+        out.update(locked_results(session, period, department_id))
     return out
+
+
+def locked_results(session: Session, period: Period, department_id: int | None = None) -> dict[int, Result]:
+    """The results stored when the period locked (what pay uses), except for people HR reopened."""
+    stmt = select(PeriodResult).where(PeriodResult.period_id == period.id)
+    if department_id is not None:
+        stmt = stmt.where(PeriodResult.department_id == department_id)
+    reopened = reopened_ids(session, period.id)
+    names = Result.__dataclass_fields__
+    return {
+        row.employee_id: Result(**{k: getattr(row, k) for k in names})
+        for row in session.execute(stmt).scalars()
+        if row.employee_id not in reopened
+    }
 
 
 def result_of(session: Session, period: Period, employee_id: int) -> Result | None:

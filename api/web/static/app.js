@@ -28,6 +28,9 @@ const PAGES = [
   { path: 'reviews', key: 'nav.reviews', roles: ['manager', 'hr', 'admin'], direct: true, load: () => import('./pages/reviews.js') },
   { path: 'pools', key: 'nav.pools', roles: ['hr', 'admin'], direct: true, load: () => import('./pages/pools.js') },
   { path: 'calibration', key: 'nav.calibration', roles: ['hr', 'admin'], direct: true, load: () => import('./pages/calibration.js') },
+  // Review cycles (issue 29): one's own part and the reviews to write; HR's cockpit.
+  { path: 'review', key: 'nav.review', roles: ['employee', 'manager', 'hr', 'admin'], load: () => import('./pages/review.js') },
+  { path: 'cycles', key: 'nav.cycles', roles: ['hr', 'admin'], load: () => import('./pages/cycles.js') },
 ];
 const HOME = { employee: 'plan', manager: 'team', hr: 'weights', admin: 'admin' };
 

@@ -3,7 +3,7 @@
 import { get, getAll } from '../api.js';
 import { barChart } from '../charts.js';
 import { el, table } from '../dom.js';
-import { pick, t } from '../i18n.js';
+import { getLang, pick, t } from '../i18n.js';
 import { num, pct } from '../format.js';
 
 const GRADES = ['excellent', 'good', 'needs_improvement'];
@@ -30,6 +30,7 @@ export async function render({ params }) {
   return el('section', {}, el('h1', {}, t('cal.title'), ` · ${cal.period_code}`),
     el('p', {}, el('label', { for: 'cal-period' }, t('col.period'), ' '), sel),
     el('p', { class: 'muted' }, t('cal.intro')),
+    cal.results && cal.results.en ? el('p', { id: 'cal-basis' }, cal.results[getLang()] || cal.results.zh) : null,
     el('div', { class: 'cards' },
       el('figure', { class: 'card' }, barChart(GRADES.map((g) => ({ label: t('grade.' + g), value: cal.shares[g] * 100, text: `${pct(cal.shares[g], 0)} / ${pct(cal.guide[g], 0)}` })),
         { label: t('cal.chart'), colors: COLORS }), el('figcaption', { class: 'muted' }, t('cal.chartCaption'))),
