@@ -65,9 +65,9 @@ def test_the_loop_from_weights_to_scores(now, demo_url) -> None:
     assert ok.json()["effective_period"] == "2026-12"
 
     # 2. The manager asks for next quarter's draft: no range yet, so the draft starts an all-shops forecast.
-    body = {"department_id": ids["ops"], "period_id": ids["q1"], "lang": "zh"}
+    body = {"department_id": ids["ops"], "period_id": ids["q1"], "lang": "zh", "again": True}
     first = api.post("/api/v1/goal-drafts", headers=auth["manager"], json=body)
-    assert first.status_code == 201, first.text
+    assert first.status_code == 201, first.text[:300]
     job_id = first.json()["forecast_job_id"]
     assert job_id and any(f.startswith("forecast_pending:") for f in first.json()["flags"])
     job = settled_job(api, f"/api/v1/forecasts/{job_id}", auth["hr"])  # the embedded worker runs it
@@ -76,9 +76,12 @@ def test_the_loop_from_weights_to_scores(now, demo_url) -> None:
     mine = api.get(f"/api/v1/forecasts/{job_id}", headers=auth["manager"]).json()
     assert len(mine["ranges"]) < 4  # ... and the manager still sees only their own shops' ranges
 
-    # 3. Asked again, the draft carries the ranges, the chance of each sales target and the approved weights.
+    # 3. Asked again, the open draft comes back saying its inputs changed (the ranges arrived); drafted again, it
+    # carries the ranges, the chance of each sales target and the approved weights.
+    same = api.post("/api/v1/goal-drafts", headers=auth["manager"], json={**body, "again": False})
+    assert same.json()["id"] == first.json()["id"] and same.json()["inputs_changed"] is True
     second = api.post("/api/v1/goal-drafts", headers=auth["manager"], json=body)
-    assert second.status_code == 201, second.text
+    assert second.status_code == 201, second.text[:300]
     draft = second.json()
     assert draft["forecast_job_id"] is None
     kpis = {k["code"]: k for k in draft["draft"]["department"]["kpis"]}

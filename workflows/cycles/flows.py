@@ -252,15 +252,18 @@ def set_rubric(
 
 
 def get_rubric(session: Session, indicator_id: int) -> dict[str, Any]:
-    """An indicator's rubric (NotFound when it has none)."""
+    """An indicator's rubric; an indicator HR has not given one yet has no levels (`id` None: the first PUT
+    creates it, without If-Match). NotFound only for an unknown indicator."""
     from core.errors import NotFound
-    from core.tables import IndicatorRubric
+    from core.tables import Indicator, IndicatorRubric
 
+    if session.get(Indicator, indicator_id) is None:
+        raise NotFound(f"Indicator {indicator_id} not found.")
     row = session.execute(
         select(IndicatorRubric).where(IndicatorRubric.indicator_id == indicator_id)
     ).scalar_one_or_none()
     if row is None:
-        raise NotFound(f"Indicator {indicator_id} has no rubric.")
+        return {"id": None, "indicator_id": indicator_id, "levels": [], "version": None}
     return _dump(RubricPublic, row)
 
 

@@ -160,10 +160,10 @@ class RubricSet(Strict):
 
 
 class RubricPublic(Public):
-    id: int
+    id: int | None = Field(description="None: HR has not defined this indicator's rubric yet.")
     indicator_id: int
     levels: list[dict[str, Any]]
-    version: int
+    version: int | None
 
 
 class CheckInCreate(Strict):

@@ -6,10 +6,11 @@ from typing import Any, TypeVar
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from assistant.errors import InputError
 from assistant.guards import MAX_KPIS
 from assistant.kr_reading import read_kr
 from core.clock import clock_of
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, coded
 from core.security import Caller
 from core.tables import Employee, Indicator, KeyResult, Objective, Period
 from kpi.rules import WEIGHT_SUM_TOLERANCE, WEIGHT_TOTAL
@@ -67,8 +68,19 @@ def list_periods(session: Session, *, kind: str | None, limit: int, offset: int)
 
 def read_key_result(session: Session, data: KrReadingRequest) -> KrReadingPublic:
     """A key result as a goal draft will read it (the catalogue in force, HR's indicators included)."""
-    with live_scope(session):
-        return KrReadingPublic.model_validate(read_kr(data.title, data.lang).model_dump())
+    try:
+        with live_scope(session):
+            return KrReadingPublic.model_validate(read_kr(data.title, data.lang).model_dump())
+    except InputError as exc:
+        raise coded(
+            InvalidInput(
+                "kpilot cannot read a number to aim at in this key result; write the metric and a target, "
+                "e.g. '客服首次响应时间 ≤ 30 秒' or 'repeat purchase rate from 25% to 32%'.",
+                [{"loc": ["title"], "msg": str(exc)[:300]}],
+            ),
+            "okr.kr_not_measurable",
+            "这条关键结果里读不到可衡量的指标和目标值：请写明指标和数字，例如“客服首次响应时间 ≤ 30 秒”。",
+        ) from exc
 
 
 def period_defaults(session: Session) -> PeriodDefaults:
