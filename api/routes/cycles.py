@@ -101,8 +101,8 @@ def cockpit(cycle_id: Id, session: SessionDep, _caller: CanManageCycles) -> dict
 
 
 @router.get("/review-cycles/{cycle_id}/items", response_model=list[ItemPublic], summary="Items the caller may see")
-def list_items(cycle_id: Id, session: SessionDep, caller: CanReadCycles) -> list[dict[str, Any]]:
-    return cycles.list_items(session, caller, cycle_id)
+def list_items(cycle_id: Id, session: SessionDep, caller: CanReadCycles) -> list[ItemPublic]:
+    return [ItemPublic.model_validate(x) for x in cycles.list_items(session, caller, cycle_id)]
 
 
 @router.get("/review-cycles/{cycle_id}/items/{item_id}", response_model=ItemPublic, summary="One item (ETag)")
@@ -199,8 +199,8 @@ def list_appeals(
     session: SessionDep,
     caller: CanReadAppeals,
     status: Annotated[Literal["open", "upheld", "changed"] | None, Query()] = None,
-) -> list[dict[str, Any]]:
-    return cycles.list_appeals(session, caller, status)
+) -> list[AppealPublic]:
+    return [AppealPublic.model_validate(x) for x in cycles.list_appeals(session, caller, status)]
 
 
 @router.post("/appeals/{appeal_id}/decision", response_model=AppealPublic, summary="Uphold or change (the decider)")
