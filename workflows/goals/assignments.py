@@ -122,8 +122,8 @@ def record_actual(session: Session, caller: Caller, assignment_id: int, data: Ac
     a = get_assignment(session, caller, assignment_id)
     ensure_may_plan(session, caller, a.department_id, a.employee_id)
     check_as_of(_period(session, a.period_id), data.as_of, ["as_of"])
+    ensure_open(session, a.period_id, a.employee_id)  # a locked period first: nothing of it changes
     refuse_plain_actual(session, a)
-    ensure_open(session, a.period_id, a.employee_id)
     actual = KpiActual(assignment_id=a.id, as_of=data.as_of, value=data.value, source="api")
     return common.create(session, actual, caller=caller, entity="kpi_actual")
 
