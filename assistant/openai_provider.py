@@ -11,14 +11,23 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from assistant import waiting
 from assistant.guards import public_problem
 from assistant.llm import LLMConfig, LLMResult, T
+from assistant.model_errors import (
+    TRANSPORT_PREFIX,
+    Circuit,
+    DeadlineExceeded,
+    model_errors,
+    output_errors,
+    public_error,
+    retry_after,
+)
 from assistant.prompts import load_prompt
 from assistant.schemas import CallRecord
 
@@ -27,32 +36,11 @@ _CACHE_SIZE = 1024
 _CACHE_LOCK = threading.Lock()  # API workers share the cache across threads
 CIRCUIT_THRESHOLD = 2
 CIRCUIT_OPEN_S = 60.0
-_TRANSPORT_PREFIX = "transport: "
 MIN_ATTEMPT_S = 0.5  # an attempt with less time than this left cannot get an answer: stop instead
 # A reply that is not a chat completion at all (no choices, wrong types) surfaces from the SDK or LangChain
 # as one of these while reading it: it is the server's fault, so it becomes a flagged fallback, never a 500.
 MALFORMED_REPLY = (IndexError, KeyError, TypeError, AttributeError)
 log = logging.getLogger("kpilot.llm")
-
-
-def _model_errors() -> tuple[type[BaseException], ...]:
-    """Errors that mean 'the model or the transport failed' (fallback), as opposed to our own bugs."""
-    import openai
-    from langchain_core.exceptions import LangChainException
-
-    return (openai.OpenAIError, LangChainException)
-
-
-def _output_errors() -> tuple[type[BaseException], ...]:
-    """Errors meaning 'the answer arrived but is unusable' (truncated, filtered, not JSON): repairable."""
-    import openai
-
-    return (
-        openai.LengthFinishReasonError,
-        openai.ContentFilterFinishReasonError,
-        ValidationError,
-        ValueError,
-    )
 
 
 class OpenAIProvider:
@@ -69,7 +57,7 @@ class OpenAIProvider:
 
         self._clients: dict[float, Any] = {}
         self._not_before = 0.0  # monotonic time before which the server asked not to be called (Retry-After)
-        self._circuit = _Circuit()  # repeated transport errors within this request skip the rest
+        self._circuit = Circuit()  # repeated transport errors within this request skip the rest
 
     def _client(self, timeout_s: float) -> Any:
         """A ChatOpenAI whose one attempt gives up after `timeout_s` (rounded up to 0.1 s); it never retries by
@@ -123,7 +111,7 @@ class OpenAIProvider:
                         ) from exc
                     raise
                 tries += 1
-                asked = _retry_after(exc)
+                asked = retry_after(exc)
                 wait = asked if asked is not None else min(8.0, 0.5 * 2**tries)
                 self._not_before = time.monotonic() + wait  # later calls of this request wait too
                 if tries > self.config.max_retries:
@@ -196,8 +184,8 @@ class OpenAIProvider:
         # Operators see everything in the log; readers of the draft or report only which rule failed.
         log.warning("LLM answer to %s rejected, fallback used: %s", prompt.id, (error or "; ".join(problems))[:4000])
         public = [public_problem(p) for p in problems]
-        record.error = (_public_error(error) if error else "; ".join(dict.fromkeys(public)))[:500]
-        transport = bool(error and error.startswith(_TRANSPORT_PREFIX))
+        record.error = (public_error(error) if error else "; ".join(dict.fromkeys(public)))[:500]
+        transport = bool(error and error.startswith(TRANSPORT_PREFIX))
         self._circuit.failures = self._circuit.failures + 1 if transport else 0
         if self._circuit.failures >= CIRCUIT_THRESHOLD:
             self._circuit.open_until = time.monotonic() + CIRCUIT_OPEN_S
@@ -210,7 +198,7 @@ class OpenAIProvider:
         deadline, and an answer that arrives after that is cached for the next view."""
         left = self.deadline - time.monotonic()
         if left < MIN_ATTEMPT_S:
-            return None, [], f"{_TRANSPORT_PREFIX}DeadlineExceeded: the time a person waits for the model is spent"
+            return None, [], f"{TRANSPORT_PREFIX}DeadlineExceeded: the time a person waits for the model is spent"
         budget = max(self.config.background_s, self.config.timeout_s)
         helper = OpenAIProvider(replace(self.config, person_waits=False, timeout_s=budget, deadline_s=budget))
         helper.tokens_used, helper._not_before = self.tokens_used, self._not_before
@@ -225,12 +213,12 @@ class OpenAIProvider:
 
         future = waiting.submit(work)
         if future is None:
-            return None, [], f"{_TRANSPORT_PREFIX}Busy: too many model calls are pending in this process"
+            return None, [], f"{TRANSPORT_PREFIX}Busy: too many model calls are pending in this process"
         try:
             value, problems, error = future.result(timeout=left)
         except FutureTimeout:
             self.deadline = 0.0  # the person's time is spent: the request's later calls use the fallback at once
-            return None, [], f"{_TRANSPORT_PREFIX}DeadlineExceeded: no answer in time; it is cached for the next view"
+            return None, [], f"{TRANSPORT_PREFIX}DeadlineExceeded: no answer in time; it is cached for the next view"
         self.tokens_used = helper.tokens_used
         record.input_tokens, record.output_tokens, record.outcome = own.input_tokens, own.output_tokens, own.outcome
         return value, problems, error
@@ -248,12 +236,12 @@ class OpenAIProvider:
             try:
                 out = self._invoke(messages, schema)
             except DeadlineExceeded as exc:
-                return None, problems, f"{_TRANSPORT_PREFIX}DeadlineExceeded: {exc}"
-            except _output_errors() as exc:
+                return None, problems, f"{TRANSPORT_PREFIX}DeadlineExceeded: {exc}"
+            except output_errors() as exc:
                 # The SDK parses json_schema answers itself; bad JSON from the model surfaces here.
                 out = {"raw": None, "parsed": None, "parsing_error": exc}
-            except _model_errors() as exc:
-                return None, problems, f"{_TRANSPORT_PREFIX}{type(exc).__name__}: {exc}"
+            except model_errors() as exc:
+                return None, problems, f"{TRANSPORT_PREFIX}{type(exc).__name__}: {exc}"
             except MALFORMED_REPLY as exc:
                 out = {"raw": None, "parsed": None, "parsing_error": f"malformed reply ({type(exc).__name__}: {exc})"}
             if not isinstance(out, dict):
@@ -291,30 +279,3 @@ def _store(key: str, value: BaseModel, record: CallRecord) -> None:
         _CACHE[key] = (value, record.input_tokens, record.output_tokens)
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
-
-
-class DeadlineExceeded(Exception):
-    """The request's LLM deadline passed (or the next attempt could not finish before it)."""
-
-
-@dataclass
-class _Circuit:
-    failures: int = 0
-    open_until: float = 0.0
-
-
-def _retry_after(exc: BaseException) -> float | None:
-    """The seconds a 429/503 answer's Retry-After header asks for, if any."""
-    response = getattr(exc, "response", None)
-    value = response.headers.get("retry-after") if response is not None else None
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _public_error(error: str) -> str:
-    """A provider failure as readers may see it: the kind of failure, not the server's or model's text."""
-    if error.startswith(_TRANSPORT_PREFIX):
-        return _TRANSPORT_PREFIX + error.removeprefix(_TRANSPORT_PREFIX).split(":", 1)[0]
-    return error

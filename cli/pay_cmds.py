@@ -145,7 +145,7 @@ def eval_cycle(
     """The demo company through a whole review cycle with simulated behaviour: stage durations, reminders, answers,
     and that nothing locked changes afterwards."""
     from eval.cycle_eval import run_cycle_eval
-    from eval.cycle_eval import write_results as write_cycle
+    from eval.cycle_table import write_results as write_cycle
 
     print("[eval cycle] loading the demo company and running a cycle day by day ...", file=sys.stderr, flush=True)
     rows, summary = run_cycle_eval(seed=seed, n_employees=employees)

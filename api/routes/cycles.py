@@ -2,7 +2,7 @@
 `/review-cycles/{id}/items` (self-assessment, manager review, confirm, appeal); appeals for their deciders;
 rubrics of qualitative KPIs. Object-level checks live in the use cases (404 for "not yours")."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
@@ -30,6 +30,7 @@ from workflows.cycles.schemas import (
     CheckInComment,
     CheckInCreate,
     CheckInPublic,
+    CockpitPublic,
     CycleCreate,
     CycleExtended,
     CyclePublic,
@@ -95,9 +96,13 @@ def extend(
     return answer(response, CycleExtended, cycles.extend(session, caller, cycle_id, body, if_match, key))
 
 
-@router.get("/review-cycles/{cycle_id}/cockpit", summary="HR's cockpit: stage, who is late, appeals, blocking reviews")
-def cockpit(cycle_id: Id, session: SessionDep, _caller: CanManageCycles) -> dict[str, Any]:
-    return cycles.cycle_cockpit(session, cycle_id)
+@router.get(
+    "/review-cycles/{cycle_id}/cockpit",
+    response_model=CockpitPublic,
+    summary="HR's cockpit: stage, who is late, appeals, blocking reviews",
+)
+def cockpit(cycle_id: Id, session: SessionDep, _caller: CanManageCycles) -> CockpitPublic:
+    return CockpitPublic.model_validate(cycles.cycle_cockpit(session, cycle_id))
 
 
 @router.get("/review-cycles/{cycle_id}/items", response_model=list[ItemPublic], summary="Items the caller may see")

@@ -8,6 +8,7 @@ from api.deps import CanImport, CanReadMe, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, import_answer
 from workflows.imports import flows as imports
+from workflows.imports.schemas import ImportJobPublic
 
 router = APIRouter(prefix="/api/v1", tags=["imports"], responses=PROBLEM_RESPONSES)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -134,8 +135,9 @@ def org_export(session: SessionDep, _caller: CanImport, lang: Lang = "zh") -> Re
 
 @router.get(
     "/imports/jobs/{job_id}",
+    response_model=ImportJobPublic,
     summary="A background import: status, rows read so far, its report when done (your own; HR/admin: all)",
 )
-def import_job(job_id: Id, session: SessionDep, caller: CanReadMe) -> dict[str, Any]:
+def import_job(job_id: Id, session: SessionDep, caller: CanReadMe) -> ImportJobPublic:
     # Any login may follow its own import (a manager's actuals file); whose job it is is checked in the use case.
-    return imports.import_job(session, caller, job_id)
+    return ImportJobPublic.model_validate(imports.import_job(session, caller, job_id))

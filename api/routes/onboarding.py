@@ -1,6 +1,6 @@
 """Set-up routes: the company (once), shops and the promotion calendar."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
@@ -10,6 +10,7 @@ from api.routes._util import Id, answer, reply
 from workflows.goals.schemas import ShopPublic
 from workflows.onboarding import flows as onboarding
 from workflows.onboarding.schemas import (
+    ChecklistStep,
     CompanyCreate,
     CompanyPublic,
     CompanyUpdate,
@@ -37,9 +38,13 @@ def create_company(
     return answer(response, CompanyPublic, onboarding.create_company_once(session, caller, body, key))
 
 
-@router.get("/setup/checklist", summary="What is still missing before the first goal draft (HR/admin)")
-def setup_checklist(session: SessionDep, _caller: CanWriteCompany) -> list[dict[str, Any]]:
-    return onboarding.checklist(session)
+@router.get(
+    "/setup/checklist",
+    response_model=list[ChecklistStep],
+    summary="What is still missing before the first goal draft (HR/admin)",
+)
+def setup_checklist(session: SessionDep, _caller: CanWriteCompany) -> list[ChecklistStep]:
+    return [ChecklistStep.model_validate(step) for step in onboarding.checklist(session)]
 
 
 @router.patch("/company", response_model=CompanyPublic, summary="Correct the company (If-Match)")

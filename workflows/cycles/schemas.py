@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from workflows.shared.schemas import Day, DbId, Public, Strict
 
@@ -189,3 +189,21 @@ class CheckInPublic(Public):
     commented_by_name: str | None
     commented_at: datetime | None
     version: int
+
+
+class LateTeam(BaseModel):
+    department_id: int
+    name_zh: str
+    name_en: str
+    employee_ids: list[int]
+
+
+class CockpitPublic(BaseModel):
+    """HR's cockpit of one cycle: the stage, who is late by department, open appeals, blocking second reviews."""
+
+    cycle_id: int
+    stage: str
+    people: int
+    late: list[LateTeam]
+    open_appeals: list[int]
+    blocking_reviews: list[int]

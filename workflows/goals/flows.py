@@ -6,15 +6,12 @@ from typing import Any, TypeVar
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from assistant.errors import InputError
 from assistant.guards import MAX_KPIS
-from assistant.kr_reading import read_kr
 from core.clock import clock_of
-from core.errors import InvalidInput, NotFound, coded
+from core.errors import InvalidInput, NotFound
 from core.security import Caller
 from core.tables import Employee, Indicator, KeyResult, Objective, Period
 from kpi.rules import WEIGHT_SUM_TOLERANCE, WEIGHT_TOTAL
-from workflows.goals.catalogue import live_scope
 from workflows.goals.reach import ensure_may_plan as ensure_may_plan
 from workflows.goals.reach import ensure_not_self as ensure_not_self
 from workflows.goals.reach import may_read_owner, owner_check
@@ -27,8 +24,6 @@ from workflows.goals.schemas import (
     IndicatorPublic,
     IndicatorUpdate,
     KeyResultPublic,
-    KrReadingPublic,
-    KrReadingRequest,
     ObjectiveCreate,
     ObjectivePublic,
     PeriodCreate,
@@ -64,23 +59,6 @@ def list_periods(session: Session, *, kind: str | None, limit: int, offset: int)
     if kind:
         stmt = stmt.where(Period.kind == kind)
     return common.paginate(session, stmt, limit=limit, offset=offset)
-
-
-def read_key_result(session: Session, data: KrReadingRequest) -> KrReadingPublic:
-    """A key result as a goal draft will read it (the catalogue in force, HR's indicators included)."""
-    try:
-        with live_scope(session):
-            return KrReadingPublic.model_validate(read_kr(data.title, data.lang).model_dump())
-    except InputError as exc:
-        raise coded(
-            InvalidInput(
-                "kpilot cannot read a number to aim at in this key result; write the metric and a target, "
-                "e.g. '客服首次响应时间 ≤ 30 秒' or 'repeat purchase rate from 25% to 32%'.",
-                [{"loc": ["title"], "msg": str(exc)[:300]}],
-            ),
-            "okr.kr_not_measurable",
-            "这条关键结果里读不到可衡量的指标和目标值：请写明指标和数字，例如“客服首次响应时间 ≤ 30 秒”。",
-        ) from exc
 
 
 def period_defaults(session: Session) -> PeriodDefaults:
@@ -259,6 +237,7 @@ def create_objective_once(
     return common.run_once(session, caller=caller, key=key, payload=data.model_dump(mode="json"), produce=produce)
 
 
+# How a KR will be read (the 公司目标 page): reading.py.
 # KPI assignments and actuals live in assignments.py, their file import in imports.py (routes import only this
 # module).
 from workflows.goals.assignments import check_as_of as check_as_of  # noqa: E402
@@ -269,6 +248,7 @@ from workflows.goals.assignments import list_assignments as list_assignments  # 
 from workflows.goals.assignments import record_actual as record_actual  # noqa: E402
 from workflows.goals.assignments import update_assignment as update_assignment  # noqa: E402
 from workflows.goals.imports import import_actuals_or_queue as import_actuals_or_queue  # noqa: E402
+from workflows.goals.reading import read_key_result as read_key_result  # noqa: E402
 
 
 # --- idempotent creates (one transaction with the Idempotency-Key record; 201 and the new object) -----------

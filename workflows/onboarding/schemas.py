@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from core.clock import ClockError, zone
 from core.vocab import DirectionName
@@ -145,3 +145,11 @@ class ObjectiveEdited(ObjectivePublic):
 class ObjectiveEdit(Strict):
     title: str | None = Field(default=None, min_length=1, max_length=2000)
     key_results: list[KeyResultEdit] = Field(default_factory=list, max_length=5)
+
+
+class ChecklistStep(BaseModel):
+    """One set-up step: whether it is done and the count that says so."""
+
+    step: str
+    done: bool
+    count: int
