@@ -49,3 +49,28 @@ def test_the_imports_page_follows_a_background_job(page, demo_url: str) -> None:
     with page.expect_response(lambda r: r.url.endswith("/imports/actuals") and r.status == 202):
         page.click("#imp-submit")
     page.wait_for_selector("#import-result >> text=已导入 1 行")
+
+
+def test_hr_checks_then_imports_the_campaign_plan_on_the_page(page) -> None:
+    """The campaign plan and past scorecards have their card too: a dry run first (nothing written), then the
+    import; a bad row is shown in Chinese with its line."""
+    login(page, "hr")
+    page.goto("/#/imports")
+    page.wait_for_selector("#imp-kind")
+    page.select_option("#imp-kind", "promotions")
+    assert "templates/promotions.xlsx" in (page.get_attribute("#imp-template", "href") or "")
+    plan = "活动名称,活动类型,店铺,开始日期,结束日期,预计折扣\n店庆周,店庆,,2027-03-08,2027-03-14,0.85\n"
+    page.check("#imp-dry")
+    page.set_input_files("#imp-file", files=[{"name": "活动.csv", "mimeType": "text/csv", "buffer": plan.encode()}])
+    page.click("#imp-submit")
+    page.wait_for_selector("#import-result .ok")
+    assert "检查通过：1 行" in page.inner_text("#import-result")
+    page.uncheck("#imp-dry")
+    page.set_input_files("#imp-file", files=[{"name": "活动.csv", "mimeType": "text/csv", "buffer": plan.encode()}])
+    page.click("#imp-submit")
+    page.wait_for_function("() => document.querySelector('#import-result .ok')?.textContent.includes('已导入 1 行')")
+    bad = plan.replace("店庆,", "秒杀,", 1)
+    page.set_input_files("#imp-file", files=[{"name": "活动.csv", "mimeType": "text/csv", "buffer": bad.encode()}])
+    page.click("#imp-submit")
+    page.wait_for_selector("#import-result .error")
+    assert "秒杀" in page.inner_text("#import-result")

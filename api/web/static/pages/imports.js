@@ -1,13 +1,42 @@
-// 导入: upload actuals or daily sales (CSV; Excel .xlsx where the server accepts it) and see every bad row.
+// 导入: upload actuals, daily sales, the company's campaign plan or past periods' scorecards (CSV or Excel .xlsx),
+// check it first with a dry run where the import has one, and see every bad row. Large files run as a job.
 import { ApiError, call } from '../api.js';
 import { clear, el, spinner, table } from '../dom.js';
 import { getLang, t } from '../i18n.js';
 import { followJob } from './jobs.js';
 
+// Each kind: its endpoint, whether it has a dry run, and its empty template (GET /imports/templates/{kind}.xlsx).
+const KINDS = {
+  actuals: { dry: false, template: null },
+  sales: { dry: true, template: 'sales-daily' },
+  promotions: { dry: true, template: 'promotions' },
+  'kpi-history': { dry: true, template: 'kpi-history' },
+};
+
+// How many rows a report speaks of, whatever the import (actuals and sales count rows, the calendar events).
+const counted = (data) => data.imported || data.events || data.rows || (Array.isArray(data.days) ? data.days.length : 0) || 0;
+
 export async function render() {
   const out = el('div', { id: 'import-result', 'aria-live': 'polite' });
-  const kind = el('select', { id: 'imp-kind' }, el('option', { value: 'actuals' }, t('imp.actuals')), el('option', { value: 'sales' }, t('imp.sales')));
+  const kind = el('select', { id: 'imp-kind' }, Object.keys(KINDS).map((k) => el('option', { value: k }, t('imp.kind.' + k))));
   const file = el('input', { id: 'imp-file', type: 'file', accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', required: true });
+  const dry = el('input', { id: 'imp-dry', type: 'checkbox' });
+  const dryField = el('div', { class: 'field' }, el('label', { for: 'imp-dry' }, dry, ' ', t('imp.dry')));
+  const template = el('a', { id: 'imp-template' });
+  const columns = el('p', { class: 'muted', id: 'imp-columns' });
+  const show = () => {
+    const k = KINDS[kind.value];
+    dryField.hidden = !k.dry;
+    if (!k.dry) dry.checked = false;
+    template.hidden = !k.template;
+    if (k.template) {
+      template.href = `/api/v1/imports/templates/${k.template}.xlsx?lang=${getLang()}`;
+      template.textContent = t('imp.template');
+    }
+    columns.textContent = t('imp.columns.' + kind.value);
+  };
+  kind.addEventListener('change', show);
+  show();
   const go = el('button', { type: 'submit', id: 'imp-submit' }, t('imp.upload'));
   const form = el('form', { class: 'card', onsubmit: async (ev) => {
     ev.preventDefault();
@@ -17,17 +46,19 @@ export async function render() {
     go.disabled = true;
     clear(out).append(spinner(t('imp.working')));
     try {
-      const data = await followJob((await call(`/imports/${kind.value}`, { method: 'POST', form: fd })).data, out);
-      clear(out).append(el('p', { class: 'ok', role: 'status' }, t('imp.done', { n: data.imported, file: data.file })));
+      const query = dry.checked ? '?dry_run=true' : '';
+      const data = await followJob((await call(`/imports/${kind.value}${query}`, { method: 'POST', form: fd })).data, out);
+      const done = data.dry_run ? t('imp.checked', { n: counted(data), file: data.file }) : t('imp.done', { n: counted(data), file: data.file });
+      clear(out).append(el('p', { class: 'ok', role: 'status' }, done));
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return;
       const rows = (e.problem && e.problem.errors) || [];
-      clear(out).append(el('p', { class: 'error', role: 'alert' }, (getLang() === 'zh' && e.problem && e.problem.detail_zh) || e.message),
-        rows.length ? table([t('imp.line'), t('imp.problem')], rows.map((r) => [r.line ?? (r.loc || []).join('.'), r.msg])) : null);
+      clear(out).append(el('p', { class: 'error', role: 'alert' }, e.message),
+        rows.length ? table([t('imp.line'), t('imp.problem')], rows.map((r) => [r.line ?? r.row ?? (r.loc || []).join('.'), r.msg])) : null);
     } finally { go.disabled = false; }
   } },
   el('div', { class: 'field' }, el('label', { for: 'imp-kind' }, t('imp.kind')), kind),
   el('div', { class: 'field' }, el('label', { for: 'imp-file' }, t('imp.file')), file),
-  el('p', { class: 'muted' }, t('imp.columns')), go);
+  dryField, columns, template, go);
   return el('section', {}, el('h1', {}, t('imp.title')), form, out);
 }
