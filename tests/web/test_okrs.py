@@ -46,7 +46,25 @@ def test_hr_writes_company_okrs_and_the_draft_starts_from_them(page, screenshots
     draft_id = int(page.evaluate("() => new URLSearchParams(location.hash.split('?')[1]).get('id')"))
     detail = api(page, f"/goal-drafts/{draft_id}")
     kpis = detail["draft"]["department"]["kpis"]
-    assert any(k["is_new"] and k["target"]["value"] == 40 for k in kpis), kpis
+    new = next(k for k in kpis if k["is_new"])
+    assert new["target"]["value"] == 40 and new["code"].isascii(), kpis
+    # The notes say, in words, that the catalogue lacks the indicator (no flag codes on the page).
+    assert "指标库中没有对应指标" in page.inner_text("#draft-notes")
+    assert "needs_indicator" not in page.inner_text("main")
+    # A target fixed once on the department card reaches every role that carries it; save, publish.
+    page.fill(f"#t-dept-{new['code']}", "45")
+    page.click("#draft-save")
+    page.wait_for_selector("text=已保存")
+    saved = api(page, f"/goal-drafts/{draft_id}")["draft"]
+    carried = [k for r in saved["roles"] for k in r["kpis"] if k["code"] == new["code"] and k["scope"] == "team"]
+    assert carried and all(k["target"]["value"] == 45 for k in carried), carried
+    lead = next(r for r in saved["roles"] if any(k["code"] == new["code"] for k in r["kpis"]))
+    assert page.input_value(f"#t-{lead['role']}-{new['code']}") == "45"
+    page.on("dialog", lambda d: d.accept())
+    page.click("#draft-publish")
+    page.wait_for_selector("#published")
+    assert api(page, f"/goal-drafts/{draft_id}")["status"] == "published"
+    assert page.inner_text(f'[data-status-of="{draft_id}"]') == "已发布"
     # In English the page and the reading speak English.
     page.goto("/#/okrs")
     page.wait_for_selector("#okr-period")
