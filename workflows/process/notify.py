@@ -141,7 +141,8 @@ def _claim(session: Session, channel: NotificationChannel, msg: Message) -> Noti
         session.add(row)
     try:
         common.commit(session, session.flush)  # the claim stands on its own: one transaction per message
-    except IntegrityError:  # another worker claimed it first (`commit` rolled back)
+    except IntegrityError:  # another worker claimed it first
+        session.rollback()
         return None
     return row
 

@@ -123,19 +123,16 @@ def release_connection(session: Session) -> None:
 
 
 def commit(session: Session, work: Callable[[], R]) -> R:
-    """Run a use case's writes as its one transaction: commit what `work` wrote, or roll all of it back."""
-    try:
-        result = work()
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+    """Run a use case's writes and commit them as its one transaction. A failure commits nothing and is left to
+    the session's owner, which rolls back (the request's unit of work; a caller's savepoint stays its own)."""
+    result = work()
+    session.commit()
     return result
 
 
 def use_case(fn: Callable[P, R]) -> Callable[P, R]:
     """Mark a writing use case: its session (the `session` argument, or the first) commits once when it returns
-    and rolls back when it raises (`commit`), so the function body only writes."""
+    (`commit`; a failure commits nothing), so the function body only writes."""
 
     @functools.wraps(fn)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
