@@ -2,6 +2,7 @@
 inflation checks and second reviews that concern the person, scoped like the items; the rubric list; the latest
 check-ins (with the manager's comment) in the employee's feedback report, zh and en."""
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -31,6 +32,7 @@ def test_beside_the_review_and_rubrics(client, tokens, demo_url) -> None:
     hr, mgr, emp, emp2 = (tokens[u] for u in ("hr", "manager", "employee", "employee2"))
     snap = org_snapshot(demo_url)
     me, me2 = snap["users"]["employee"][1], snap["users"]["employee2"][1]
+    assert me is not None and me2 is not None
     period = _period(client, hr, "2026-11")  # the running month: the plan page shows its pace today
     kpis = _ok(client.get("/api/v1/kpi-assignments", headers=hr, params={"period_id": period, "employee_id": me}))
     ind = kpis["data"][0]["indicator_id"]
@@ -78,8 +80,6 @@ def test_beside_the_review_and_rubrics(client, tokens, demo_url) -> None:
         boss = s.get(Employee, emp_row.manager_id) if emp_row.manager_id else None
         dept = s.execute(select(Department.code).where(Department.id == emp_row.department_id)).scalar_one()
         concern = {emp_row.code, dept} | ({boss.code, f"team:{boss.code}"} if boss else set())
-        from datetime import date
-
         flags = anomaly_report(s, period, today=date(2026, 11, 18)).flags
     expected = sorted(str(f["explanation_en"]) for f in flags if f["subject"] in concern)
     assert sorted(c["explanation_en"] for c in mine["checks"]) == expected

@@ -22,7 +22,8 @@ def _report(lang: str) -> FeedbackReport:
 
 def test_lines_in_both_languages() -> None:
     assert check_in_line(_fact(16, "素材我来协调", "等设计"), "zh") == (
-        "新品计划完成率（2026年11月，2026-11-16 这一周）：上线 两款 新品；信心 4/5；阻碍：等设计；经理点评：素材我来协调。"
+        "新品计划完成率（2026年11月，2026-11-16 这一周）：上线 两款 新品；信心 4/5；"
+        "阻碍：等设计；经理点评：素材我来协调。"
     )
     assert check_in_line(_fact(9), "en") == (
         "New product plan (November 2026, week of 2026-11-09): 上线 两款 新品; confidence 4/5; "
