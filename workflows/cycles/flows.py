@@ -24,7 +24,6 @@ from workflows.cycles.schemas import (
     AppealPublic,
     CheckInComment,
     CheckInCreate,
-    CheckInPublic,
     CycleCreate,
     CyclePublic,
     Extension,
@@ -275,8 +274,9 @@ def cycle_cockpit(session: Session, cycle_id: int) -> dict[str, Any]:
 def post_check_in(session: Session, caller: Caller, body: CheckInCreate, key: str | None) -> Answer:
     """The KPI's owner posts this week's check-in."""
     return _once(
-        session, caller, key, "check-in", body, lambda: _dump(CheckInPublic, checkins.post(session, caller, body)), 201
-    )
+        session, caller, key, "check-in", body,
+        lambda: checkins.public(session, [checkins.post(session, caller, body)])[0], 201,
+    )  # fmt: skip
 
 
 def list_check_ins(
@@ -292,5 +292,5 @@ def comment_check_in(
     """The manager chain comments on a check-in."""
     return _once(
         session, caller, key, f"check-in-comment:{check_in_id}:{if_match}", body,
-        lambda: _dump(CheckInPublic, checkins.comment(session, caller, check_in_id, body, if_match)),
+        lambda: checkins.public(session, [checkins.comment(session, caller, check_in_id, body, if_match)])[0],
     )  # fmt: skip

@@ -189,6 +189,8 @@ class CheckInPublic(Public):
     commented_by_name: str | None
     commented_at: datetime | None
     version: int
+    indicator_id: int | None = Field(default=None, description="The KPI's catalogue indicator.")
+    period_id: int | None = Field(default=None, description="The KPI's period.")
 
 
 class LateTeam(BaseModel):
