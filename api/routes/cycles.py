@@ -22,9 +22,7 @@ from api.deps import (
 )
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, answer, page, reply
-from workflows.cycles import beside as beside_flow
 from workflows.cycles import flows as cycles
-from workflows.cycles import rubrics
 from workflows.cycles.schemas import (
     AppealCreate,
     AppealDecision,
@@ -114,7 +112,7 @@ def cockpit(cycle_id: Id, session: SessionDep, _caller: CanManageCycles) -> Cock
     summary="Beside each person the caller reviews or oversees: pace history per KPI and the inflation checks",
 )
 def beside(cycle_id: Id, session: SessionDep, caller: CanReadCycles) -> list[BesidePublic]:
-    return [BesidePublic.model_validate(x) for x in beside_flow.beside(session, caller, cycle_id)]
+    return [BesidePublic.model_validate(x) for x in cycles.beside(session, caller, cycle_id)]
 
 
 @router.get("/review-cycles/{cycle_id}/items", response_model=list[ItemPublic], summary="Items the caller may see")
@@ -235,7 +233,7 @@ def decide_appeal(
 
 @router.get("/rubrics", response_model=list[RubricPublic], summary="Every rubric HR has defined")
 def list_rubrics(session: SessionDep, _caller: CanReadCatalogue) -> list[RubricPublic]:
-    return [RubricPublic.model_validate(r) for r in rubrics.list_rubrics(session)]
+    return [RubricPublic.model_validate(r) for r in cycles.list_rubrics(session)]
 
 
 @router.get("/indicators/{indicator_id}/rubric", response_model=RubricPublic, summary="A qualitative KPI's rubric")

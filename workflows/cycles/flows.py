@@ -18,6 +18,9 @@ from core.clock import clock_of
 from core.security import Caller
 from core.tables import CycleItem, Period, ReviewCycleRow
 from workflows.cycles import checkins, cockpit, data, decide, items, stages
+from workflows.cycles.beside import beside as beside  # re-exported: the API calls use cases through this module
+from workflows.cycles.rubrics import get_rubric as get_rubric
+from workflows.cycles.rubrics import list_rubrics as list_rubrics
 from workflows.cycles.schemas import (
     AppealCreate,
     AppealDecision,
@@ -248,22 +251,6 @@ def set_rubric(
         session, caller, key, f"rubric:{indicator_id}:{if_match}", body,
         lambda: _dump(RubricPublic, decide.set_rubric(session, caller, indicator_id, body, if_match)),
     )  # fmt: skip
-
-
-def get_rubric(session: Session, indicator_id: int) -> dict[str, Any]:
-    """An indicator's rubric; an indicator HR has not given one yet has no levels (`id` None: the first PUT
-    creates it, without If-Match). NotFound only for an unknown indicator."""
-    from core.errors import NotFound
-    from core.tables import Indicator, IndicatorRubric
-
-    if session.get(Indicator, indicator_id) is None:
-        raise NotFound(f"Indicator {indicator_id} not found.")
-    row = session.execute(
-        select(IndicatorRubric).where(IndicatorRubric.indicator_id == indicator_id)
-    ).scalar_one_or_none()
-    if row is None:
-        return {"id": None, "indicator_id": indicator_id, "levels": [], "version": None}
-    return _dump(RubricPublic, row)
 
 
 def cycle_cockpit(session: Session, cycle_id: int) -> dict[str, Any]:
