@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core.db import session_scope
 from core.tables import Department, Employee
 from tests.api.helpers import org_snapshot, plant_review
+from tests.conftest import DEMO_USERS
 from workflows.coaching.anomalies import anomaly_report
 
 LEVELS = [
@@ -56,6 +57,11 @@ def test_beside_the_review_and_rubrics(client, tokens, demo_url) -> None:
     assert me in rows and me2 not in rows or snap["emp_dept"][me2] == snap["emp_dept"][me]
     hr_rows = {b["employee_id"]: b for b in _ok(client.get(f"/api/v1/review-cycles/{cid}/beside", headers=hr))}
     assert hr_rows[me] == rows[me]
+    for user in DEMO_USERS:  # exactly the items the user may see, less their own
+        h = tokens[user]
+        items = {i["employee_id"] for i in _ok(client.get(f"/api/v1/review-cycles/{cid}/items", headers=h))}
+        seen = {b["employee_id"] for b in _ok(client.get(f"/api/v1/review-cycles/{cid}/beside", headers=h))}
+        assert seen == items - {snap["users"][user][1]}, user
 
     # One number, one computation: the last point of each KPI's history is the plan page's progress and pace.
     plan = {k["assignment_id"]: k for k in _ok(client.get("/api/v1/me/plan", headers=emp))["kpis"]}
@@ -95,6 +101,12 @@ def test_report_quotes_the_latest_check_ins(client, tokens, demo_url) -> None:
     ][0]["id"]
     body = {"assignment_id": kid, "note": "完成两场直播复盘", "confidence": 4, "blocker": "等待设计素材"}
     row = _ok(client.post("/api/v1/check-ins", headers=emp, json=body), 201)
+    listed = _ok(client.get("/api/v1/check-ins", headers=mgr, params={"employee_id": me}))["data"]
+    kpi = _ok(client.get(f"/api/v1/kpi-assignments/{kid}", headers=emp))
+    assert [(c["indicator_id"], c["period_id"]) for c in listed if c["id"] == row["id"]] == [
+        (kpi["indicator_id"], period)
+    ]  # a page names a check-in by its KPI and period
+    assert (row["indicator_id"], row["period_id"]) == (kpi["indicator_id"], period)
     before = _ok(client.get("/api/v1/me/plan", headers=emp, params={"lang": "zh"}))["report"]
     assert before["check_ins"] and "完成两场直播复盘；信心 4/5；阻碍：等待设计素材；经理尚未点评" in before["text"]
     path = f"/api/v1/check-ins/{row['id']}/comment"
