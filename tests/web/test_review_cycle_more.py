@@ -129,6 +129,18 @@ def test_hr_extends_one_persons_stage(page, web_app, cycle) -> None:
     events = api(page, "/audit-events?limit=50")["data"]
     extend = next(e for e in events if e["entity"] == "review_cycle" and e["action"] == "extend")
     assert "出差一周，补交自评" in json.dumps(extend, ensure_ascii=False) and str(me) in json.dumps(extend)
+    # A whole team: the manager review of everyone in the department gets two more days.
+    page.select_option(f"#ext-s-{cid}", "manager_review")
+    page.select_option(f"#ext-k-{cid}", "team")
+    page.select_option(f"#ext-d-{cid}", str(items[0]["department_id"]))
+    page.fill(f"#ext-u-{cid}", "2026-11-27")
+    page.fill(f"#ext-r-{cid}", "部门大促期间")
+    page.evaluate("document.querySelector('#flash').remove()")
+    page.click(f"#ext-go-{cid}")
+    page.wait_for_selector("#flash:has-text('已延长')")
+    team = [i for i in api(page, f"/review-cycles/{cid}/items") if i["department_id"] == items[0]["department_id"]]
+    assert team and all(i["extensions"].get("manager_review") == "2026-11-27" for i in team)
+    assert next(i for i in team if i["employee_id"] == me)["extensions"]["self_assessment"] == "2026-11-24"
     page.click("#logout")
     # The person may self-assess again, until the new date.
     login(page, "employee")
@@ -202,3 +214,23 @@ def test_manager_sees_pace_and_checks_and_answers_a_check_in(page, cycle, screen
 def page_me(page) -> int | None:
     """The logged-in person's employee id."""
     return api(page, "/me")["employee_id"]  # type: ignore[no-any-return]
+
+
+def test_phone_width_and_english(browser, base_url: str, cycle) -> None:
+    """The manager's review (pace tables, checks), the check-ins page and HR's rubric page at 390 px, in English."""
+    for user, where, ready, words in (
+        ("manager", "review", "[id^=checks-]", "Pace history"),
+        ("manager", "checkins", "#ck-team", "Your reports’ check-ins"),
+        ("hr", "rubrics", "#rb-indicator", "Rubrics of qualitative KPIs"),
+        ("hr", "cycles", f"#ext-{cycle['id']}", "Extend a stage for a person or a department"),
+    ):
+        context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844}, locale="zh-CN")
+        context.set_default_timeout(30_000)
+        pg = context.new_page()
+        login(pg, user)
+        pg.click("#lang")
+        pg.goto(f"{base_url}/#/{where}")
+        pg.wait_for_selector(ready)
+        assert words in pg.inner_text("main"), where
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390, where
+        context.close()

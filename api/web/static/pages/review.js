@@ -123,12 +123,14 @@ function reviewForm(ctx, item, kpis, reload, beside) {
       el('p', { 'data-actual': k.id }, t('cy.actual'), t('pay.colon'), k.latest ? `${num(k.latest.value, 2)}（${k.latest.as_of}）` : '—'),
       k.target !== null && k.target !== undefined ? el('p', { class: 'muted' }, t('cy.target'), t('pay.colon'), num(k.target, 2)) : null,
       paceHistory(beside, k.id));
-    return el('fieldset', { class: 'card', 'data-kpi': k.id }, el('legend', {}, ctx.kpiName(k)),
+    const group = el('fieldset', { class: 'card', 'data-kpi': k.id }, el('legend', {}, ctx.kpiName(k)),
       el('div', { class: 'cards' }, theirSide, numbers),
       k.levels ? el('div', { class: 'field' }, el('label', { for: `rv-v-${item.id}-${k.id}` }, t('cy.value')), levelSelect(`rv-v-${item.id}-${k.id}`, k.levels, prev.value)) : null,
       rubricLevels(k.levels, `rv-${item.id}-${k.id}`),
       el('div', { class: 'field' }, el('label', { for: `rv-c-${item.id}-${k.id}` }, t('cy.kpiComment')),
         el('textarea', { id: `rv-c-${item.id}-${k.id}`, rows: 2, maxlength: 2000 }, prev.comment || '')));
+    group.style.minWidth = '0';  // a fieldset is as wide as its content by default: the two columns must wrap on a phone
+    return group;
   });
   const overall = el('textarea', { id: `rv-o-${item.id}`, rows: 3, maxlength: 4000 }, item.overall_comment || '');
   return el('form', { class: 'card', id: `review-${item.id}`, 'data-item': item.id, onsubmit: (ev) => {
@@ -214,8 +216,10 @@ export async function render(ctx) {
     if (todo.length) {
       const open = cycle.stage === 'manager_review' || cycle.stage === 'calibration';
       root.append(el('h2', {}, t('cy.todo', { n: todo.length })), open ? null : el('p', { class: 'muted', id: 'review-later' }, t('cy.reviewLater')));
-      const beside = open ? await besideOf(cycle.id) : new Map();
-      if (open) for (const item of todo) root.append(reviewForm(ctx, item, await kpisOf(item), reload, beside.get(item.id)));
+      if (open) {  // the checks take a moment (the period's whole anomaly report): fetched alongside the KPIs
+        const [beside, kpis] = await Promise.all([besideOf(cycle.id), Promise.all(todo.map(kpisOf))]);
+        todo.forEach((item, i) => root.append(reviewForm(ctx, item, kpis[i], reload, beside.get(item.id))));
+      }
     }
   }
   if (checkIns) root.append(checkIns);
