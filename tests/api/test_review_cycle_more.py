@@ -85,9 +85,14 @@ def test_beside_the_review_and_rubrics(client, tokens, demo_url) -> None:
         assert emp_row is not None
         boss = s.get(Employee, emp_row.manager_id) if emp_row.manager_id else None
         dept = s.execute(select(Department.code).where(Department.id == emp_row.department_id)).scalar_one()
-        concern = {emp_row.code, dept} | ({boss.code, f"team:{boss.code}"} if boss else set())
+        concern = {emp_row.code, dept, f"team:{boss.code}" if boss else f"team:{emp_row.code}"}
+        rater = boss.code if boss else None
         flags = anomaly_report(s, period, today=date(2026, 11, 18)).flags
-    expected = sorted(str(f["explanation_en"]) for f in flags if f["subject"] in concern)
+    expected = sorted(
+        str(f["explanation_en"])
+        for f in flags
+        if (f["subject"] == rater if str(f["code"]).startswith("manager_above_") else f["subject"] in concern)
+    )
     assert sorted(c["explanation_en"] for c in mine["checks"]) == expected
     assert [r["id"] for r in mine["second_reviews"] if r["status"] == "open"] == [planted]
 
@@ -120,3 +125,26 @@ def test_report_quotes_the_latest_check_ins(client, tokens, demo_url) -> None:
     # The manager reading the employee's plan sees the same section (their reporting line).
     theirs = _ok(client.get(f"/api/v1/employees/{me}/plan", headers=mgr, params={"lang": "zh"}))["report"]
     assert theirs["check_ins"] == zh["check_ins"]
+
+
+def test_which_checks_concern_a_person(demo_url) -> None:
+    """A flag is the person's when it names them, their team or department, or (rating bias) their manager as the
+    rater; the manager's own score jump or another department's flag is not."""
+    from workflows.cycles.beside import _concerns
+
+    me = org_snapshot(demo_url)["users"]["employee"][1]
+    with session_scope(demo_url, write=False) as s:
+        emp = s.get(Employee, me)
+        assert emp is not None and emp.manager_id is not None
+        boss = s.get(Employee, emp.manager_id)
+        assert boss is not None
+        depts = dict(s.execute(select(Department.id, Department.code)).all())
+        other = next(code for d, code in depts.items() if d != emp.department_id)
+
+        def flag(code: str, subject: str) -> bool:
+            return _concerns(s, emp, {"code": code, "subject": subject})
+
+        assert flag("sudden_jump", emp.code) and flag("all_high", depts[emp.department_id])
+        assert flag("all_high", f"team:{boss.code}") and flag("manager_above_self", boss.code)
+        assert not flag("sudden_jump", boss.code) and not flag("all_high", other)
+        assert not flag("manager_above_peer", emp.code) and not flag("team_jump", f"team:{emp.code}")

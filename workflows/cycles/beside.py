@@ -49,18 +49,18 @@ def history(line: Line, period: Period, meta: IndicatorInfo | None, shape: list[
     return out
 
 
-def _subjects(session: Session, emp: Employee) -> set[str]:
-    """The flag subjects that concern a person: them, their team (by manager), their department, their rater."""
+RATER_CHECKS = ("manager_above_self", "manager_above_peer")  # their subject is the rater, not the person rated
+
+
+def _concerns(session: Session, emp: Employee, flag: dict[str, Any]) -> bool:
+    """Whether a flag is about this person: them, their team (by manager), their department, or their manager's
+    ratings (the rating-bias checks name the rater; any other flag naming the manager is about the manager)."""
     boss = session.get(Employee, emp.manager_id) if emp.manager_id else None
     dept = session.get(Department, emp.department_id)
-    found = {emp.code}
-    if boss is not None:
-        found |= {f"team:{boss.code}", boss.code}
-    else:
-        found.add(f"team:{emp.code}")
-    if dept is not None:
-        found.add(dept.code)
-    return found
+    subject, code = str(flag["subject"]), str(flag["code"])
+    if code in RATER_CHECKS:
+        return boss is not None and subject == boss.code
+    return subject in {emp.code, f"team:{boss.code if boss else emp.code}", dept.code if dept else ""}
 
 
 def _second_reviews(session: Session, period_id: int, employee_id: int) -> list[dict[str, Any]]:
@@ -92,7 +92,6 @@ def beside(session: Session, caller: Caller, cycle_id: int) -> list[dict[str, An
     for item in items:
         emp = session.get(Employee, item.employee_id)
         own = lines.get((item.employee_id, period.id), [])
-        concern = _subjects(session, emp) if emp is not None else set()
         out.append(
             {
                 "item_id": item.id,
@@ -114,7 +113,7 @@ def beside(session: Session, caller: Caller, cycle_id: int) -> list[dict[str, An
                         "explanation_en": str(f["explanation_en"]),
                     }
                     for f in flags
-                    if str(f["subject"]) in concern
+                    if emp is not None and _concerns(session, emp, f)
                 ],  # fmt: skip
                 "second_reviews": _second_reviews(session, period.id, item.employee_id),
             }
