@@ -1,0 +1,267 @@
+"""The page linter (issue 27): every page of every role's menu, in Chromium, read as a user reads it. In zh a page
+fails on English machine text (Latin words outside brand names, units and KPI abbreviations), `null` /
+`undefined` / `NaN`, snake_case or `code:detail` tokens, scientific notation and ISO stamps or period codes; in en
+on Chinese outside people's and departments' names (elements marked `data-name`); at 390 px on text that overflows
+its box or a name squeezed to one character per line. The main states are linted too: a draft with flags, a
+finished forecast, an approved bonus pool and a refused page.
+
+One server, one browser context per role (logged in once), every finding named by page and text."""
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from core.clock import get_clock
+from tests.conftest import make_settings
+from tests.web.conftest import _expected, api, login
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+APP = Path(__file__).resolve().parents[2] / "api" / "web" / "static" / "app.js"
+ROLES = ("employee", "manager", "hr", "admin")
+
+# Latin words a Chinese page may carry: the brand, platforms, KPI abbreviations, units and file kinds.
+ALLOWED = {
+    "kpilot", "tmall", "jd", "pdd", "douyin", "taobao", "gmv", "roi", "roas", "uv", "pv", "sku", "kpi", "kpis",
+    "kr", "krs", "okr", "okrs", "ctr", "cvr", "aov", "csv", "xlsx", "excel", "ai", "mase", "id", "min", "max",
+    "english", "pdf", "ok", "hr", "km", "kg", "ms", "px", "vs", "app", "api", "top", "q1", "q2", "q3", "q4",
+}  # fmt: skip
+
+# The linter, in the page: every visible text node of the page (menu and main), with the element it sits in.
+LINT_JS = r"""
+([lang, allowed]) => {
+  const ok = new Set(allowed);
+  const out = [];
+  const named = (n) => n.closest('[data-name], .name, .who, [lang="en"][id="lang"], #lang, script, style, noscript');
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const p = n.parentElement;
+    if (!p || !n.textContent.trim()) continue;
+    if (p.closest('script, style, noscript, .skip')) continue;
+    const hidden = p.closest('[hidden]') || (!p.checkVisibility?.() && !p.closest('details:not([open]), option, select'));
+    if (hidden) continue;
+    texts.push([n.textContent, p]);
+  }
+  // Attributes a reader meets: titles on hover, placeholders, labels read aloud.
+  for (const e of document.querySelectorAll('[title], [placeholder], [aria-label]')) {
+    if (e.closest('[hidden], svg title')) continue;
+    for (const a of ['title', 'placeholder', 'aria-label']) if (e.getAttribute(a)) texts.push([e.getAttribute(a), e]);
+  }
+  for (const [text, p] of texts) {
+    const where = (p.id ? '#' + p.id : p.tagName.toLowerCase()) + (p.className && typeof p.className === 'string' ? '.' + p.className.split(' ')[0] : '');
+    const found = {};
+    const bad = (why, m) => { (found[why] ||= new Set()).add(m); };
+    for (const m of text.matchAll(/\b(null|undefined|NaN|None|Infinity)\b/g)) bad('machine value', m[0]);
+    for (const m of text.matchAll(/\d(?:\.\d+)?e[-+]?\d+/gi)) bad('scientific notation', m[0]);
+    for (const m of text.matchAll(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/g)) bad('ISO time stamp', m[0]);
+    for (const m of text.matchAll(/(?<![\d-])\d{4}-(?:0[1-9]|1[0-2])(?![\d-])/g)) bad('period code', m[0]);
+    if (!named(p)) {
+      for (const m of text.matchAll(/\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b/g)) bad('snake_case', m[0]);
+      for (const m of text.matchAll(/\b[a-z_]{2,}:[a-z_.]{2,}\b/g)) bad('code:detail', m[0]);
+      if (lang === 'zh') {
+        for (const m of text.matchAll(/[A-Za-z][A-Za-z'’]+/g)) if (!ok.has(m[0].toLowerCase())) bad('Latin words', m[0]);
+      } else {
+        for (const m of text.matchAll(/[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]+/g)) bad('Chinese', m[0]);
+      }
+    }
+    for (const [why, ms] of Object.entries(found)) out.push(`${why} [${[...ms].join(', ')}] in ${where}: "${text.trim().slice(0, 100)}"`);
+  }
+  return out;
+}
+"""
+
+# At phone width: a text element wider than its box (outside a deliberate scroll container), a name or label
+# squeezed narrower than two characters, or the page itself scrolling sideways.
+OVERFLOW_JS = r"""
+() => {
+  const out = [];
+  const vw = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth > vw + 1) out.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} px > ${vw} px`);
+  for (const e of document.querySelectorAll('body *')) {
+    if (e.closest('svg, script, style, [hidden], option, select')) continue;
+    const own = [...e.childNodes].filter((n) => n.nodeType === 3 && n.textContent.trim()).map((n) => n.textContent.trim()).join(' ');
+    if (!own) continue;
+    const cs = getComputedStyle(e);
+    if (cs.display === 'none' || cs.visibility === 'hidden' || !e.checkVisibility()) continue;
+    const what = `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} "${own.slice(0, 60)}"`;
+    if (cs.display !== 'inline' && !['auto', 'scroll', 'hidden', 'clip'].includes(cs.overflowX) && e.scrollWidth > e.clientWidth + 1) {
+      out.push(`overflows its box (${e.scrollWidth} > ${e.clientWidth} px): ${what}`);
+    }
+    const r = e.getBoundingClientRect();
+    const fs = parseFloat(cs.fontSize);
+    if (cs.display !== 'inline' && own.replace(/\s/g, '').length >= 2 && r.width > 0 && r.width < 1.9 * fs && r.height > 2.5 * fs) {
+      out.push(`squeezed to one character per line (${Math.round(r.width)} px wide): ${what}`);
+    }
+    if (r.right > vw + 1 && !e.closest('.table-wrap, .scroll')) out.push(`runs off the screen (${Math.round(r.right)} px): ${what}`);
+  }
+  return out;
+}
+"""
+
+
+def menu() -> dict[str, list[str]]:
+    """Each role's pages, read from the app's own PAGES list (a page added there is linted without an edit)."""
+    pages: dict[str, list[str]] = {r: [] for r in ROLES}
+    for path, roles in re.findall(r"\{ path: '([\w-]+)', key: '[\w.]+', roles: \[([^\]]*)\]", APP.read_text()):
+        for role in re.findall(r"'(\w+)'", roles):
+            pages[role].append(path)
+    assert all(pages.values()), pages
+    return pages
+
+
+@pytest.fixture(scope="module")
+def web_app(demo_url: str) -> Any:
+    """The demo company with a short forecast history (the forecast state finishes in seconds)."""
+    from api.app import create_app
+
+    return create_app(
+        make_settings(demo_url, housekeeping_interval_s=0, draft_forecast=False, forecast_history_days=120)
+    )
+
+
+class Reader:
+    """One role's logged-in browser page, with the console errors it met."""
+
+    def __init__(self, browser: "Browser", base_url: str, role: str) -> None:
+        self.role = role
+        self.context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        self.context.set_default_timeout(30_000)
+        self.page: Page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
+        self.page.on(
+            "console", lambda m: self.errors.append(m.text) if m.type == "error" and not _expected(m.text) else None
+        )
+        login(self.page, role)
+
+    def open(self, where: str) -> None:
+        """Open a page by its address and wait until it has rendered and its requests have settled."""
+        self.page.evaluate("(h) => { location.hash = h; }", "#/" + where)
+        self.page.wait_for_function(
+            "(p) => location.hash.startsWith('#/' + p) && !document.querySelector('#view > p.muted:only-child')",
+            arg=where.split("?")[0],
+        )
+        self.page.wait_for_load_state("networkidle")
+
+    def lint(self, lang: str) -> list[str]:
+        found: list[str] = self.page.evaluate(LINT_JS, [lang, sorted(ALLOWED)])
+        return found
+
+    def set_lang(self, lang: str) -> None:
+        if self.page.evaluate("document.documentElement.lang").startswith(lang):
+            return
+        self.page.click("#lang")
+        self.page.wait_for_function("(l) => document.documentElement.lang.startsWith(l)", arg=lang)
+        self.page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture(scope="module")
+def readers(browser: "Browser", base_url: str) -> Iterator[dict[str, Reader]]:
+    made = {r: Reader(browser, base_url, r) for r in ROLES}
+    yield made
+    for r in made.values():
+        r.context.close()
+
+
+def _report(findings: dict[str, list[str]], most: int = 12) -> str:
+    lines = []
+    for where, fs in findings.items():
+        unique = list(dict.fromkeys(fs))
+        lines += [f"[{where}] {f}" for f in unique[:most]]
+        if len(unique) > most:
+            lines.append(f"[{where}] ... and {len(unique) - most} more")
+    return "\n".join(lines)
+
+
+def _states(reader: Reader) -> list[tuple[str, Any]]:
+    """The states a role reaches beyond a page's first look: (name, action that reaches it on the open page)."""
+    page = reader.page
+
+    def draft_with_flags() -> None:
+        reader.open("drafts")
+        page.wait_for_selector("#d-request")
+        page.click("#d-request")  # the first click works: the period and department are preset
+        page.wait_for_selector("#draft-title", timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        for d in page.locator("#draft-notes details").all():
+            d.evaluate("(e) => { e.open = true; }")
+
+    def finished_forecast() -> None:
+        today = get_clock().today().isoformat()
+        month = next(
+            p
+            for p in api(page, "/periods?limit=100")["data"]
+            if p["kind"] == "month" and p["start_date"] <= today <= p["end_date"]
+        )
+        reader.open("forecasts")
+        page.wait_for_selector("#fc-start")
+        page.select_option("#fc-period", str(month["id"]))
+        page.click("#fc-start")
+        page.wait_for_function(
+            "() => document.querySelector('#job-status') && !document.querySelector('#forecast .spinner')",
+            timeout=180_000,
+        )
+        page.wait_for_load_state("networkidle")
+
+    def approved_pool() -> None:
+        csrf = next(c["value"] for c in reader.context.cookies() if c["name"] == "kpilot_csrf")
+        headers = {"X-CSRF-Token": csrf}
+        pool = api(page, "/pay/pools")["data"][0]
+        allocation = api(page, f"/pay/pools/{pool['id']}/allocation")
+        def post(what: str, action: str, body: dict[str, str]) -> None:
+            etag = page.request.get(f"/api/v1/pay/{what}").headers.get("etag", "")
+            r = page.request.post(f"/api/v1/pay/{what}/{action}", data=body, headers={**headers, "If-Match": etag})
+            assert r.ok, r.text()
+
+        for rid in allocation["waiting_for_reviews"]:
+            post(f"reviews/{rid}", "decide", {"decision": "confirm", "reason": "经核对评分有依据"})
+        if allocation["status"] != "approved":
+            post(f"allocations/{allocation['id']}", "approve", {"note": "同意"})
+        reader.open("pools")
+        page.wait_for_selector("#alloc-decided")
+
+    states: dict[str, list[tuple[str, Any]]] = {
+        "employee": [("refused #/pools", lambda: reader.open("pools"))],
+        "manager": [("draft with flags", draft_with_flags), ("refused #/calibration", lambda: reader.open("calibration"))],
+        "hr": [("finished forecast", finished_forecast), ("approved pool", approved_pool)],
+        "admin": [("approved pool: my bonus", lambda: reader.open("bonus"))],
+    }
+    return states[reader.role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_speaks_chinese_and_fits_a_phone(readers: dict[str, Reader], role: str) -> None:
+    reader = readers[role]
+    findings: dict[str, list[str]] = {}
+    reader.set_lang("zh")
+    for path in menu()[role]:
+        reader.open(path)
+        findings[f"{role} zh #/{path}"] = reader.lint("zh")
+    for name, reach in _states(reader):
+        reach()
+        findings[f"{role} zh {name}"] = reader.lint("zh")
+        reader.page.set_viewport_size({"width": 390, "height": 844})
+        findings[f"{role} 390px {name}"] = reader.page.evaluate(OVERFLOW_JS)
+        reader.page.set_viewport_size({"width": 1280, "height": 900})
+    reader.page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        for path in menu()[role]:
+            reader.open(path)
+            findings[f"{role} 390px #/{path}"] = reader.page.evaluate(OVERFLOW_JS)
+    finally:
+        reader.page.set_viewport_size({"width": 1280, "height": 900})
+    reader.set_lang("en")
+    try:
+        for path in menu()[role]:
+            reader.open(path)
+            findings[f"{role} en #/{path}"] = reader.lint("en")
+    finally:
+        reader.set_lang("zh")
+    findings = {k: v for k, v in findings.items() if v}
+    assert reader.errors == [], reader.errors
+    assert not findings, "\n" + _report(findings)
