@@ -28,7 +28,7 @@ ROLES = ("employee", "manager", "hr", "admin")
 ALLOWED = {
     "kpilot", "tmall", "jd", "pdd", "douyin", "taobao", "gmv", "roi", "roas", "uv", "pv", "sku", "kpi", "kpis",
     "kr", "krs", "okr", "okrs", "ctr", "cvr", "aov", "csv", "xlsx", "excel", "ai", "mase", "id", "min", "max",
-    "english", "pdf", "ok", "hr", "km", "kg", "ms", "px", "vs", "app", "api", "top", "q1", "q2", "q3", "q4",
+    "english", "pdf", "smtp", "starttls", "webhook", "ok", "hr", "km", "kg", "ms", "px", "vs", "app", "api", "top", "q1", "q2", "q3", "q4",
 }  # fmt: skip
 
 # The linter, in the page: every visible text node of the page (menu and main), with the element it sits in.
@@ -36,7 +36,7 @@ LINT_JS = r"""
 ([lang, allowed]) => {
   const ok = new Set(allowed);
   const out = [];
-  const named = (n) => n.closest('[data-name], .name, .who, [lang="en"][id="lang"], #lang, script, style, noscript');
+  const named = (n) => n.closest('[data-name], [data-literal], .name, .who, [lang="en"][id="lang"], #lang, script, style, noscript');
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const texts = [];
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
