@@ -80,6 +80,7 @@ export const en = {
   'jargon.coverage': 'Share of backtest actuals that fell inside the forecast range; close to the nominal level means the range can be trusted.',
   'jargon.formula': 'Points = weight × achievement (capped and floored). For lower-is-better KPIs achievement is target/actual.',
   'platform.tmall': 'Tmall', 'platform.taobao': 'Taobao', 'platform.jd': 'JD', 'platform.douyin': 'Douyin', 'platform.pdd': 'Pinduoduo', 'platform.pinduoduo': 'Pinduoduo', 'platform.other': 'Other', 'currency.CNY': 'Chinese yuan (CNY)',
+  'pay.keySourceInv': 'position inventory {what}',
   'imp.headers': 'Headers:', 'info.mark': 'ⓘ', 'chart.open': 'Open full size', 'who.system': 'the system',
   'tasks.reminders': 'Deadline reminders', 'tasks.noReminders': 'No tasks due soon.', 'tasks.board': "Team's task board", 'tasks.boardEmpty': 'No tasks in your team yet.',
   'tasks.mine': 'My tasks (by KPI)', 'tasks.title': 'Task', 'tasks.due': 'Due', 'tasks.done': 'Done', 'tasks.comments': 'Comments',

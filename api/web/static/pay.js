@@ -1,7 +1,7 @@
 // Pieces the pay pages share: a bonus line's trace as a labelled table, grade and key-class labels.
 import { el, table } from './dom.js';
 import { t } from './i18n.js';
-import { num, yuan } from './format.js';
+import { num, periodName, yuan } from './format.js';
 
 // Trace keys in the order a reader follows the formula; anything else the API adds is listed after them.
 const ORDER = ['department', 'score', 'grade', 'grade_multiplier', 'key_class', 'key_multiplier', 'key_source', 'person_weight',
@@ -15,11 +15,20 @@ function value(key, v, deptName) {
   if (key === 'key_class') return t('pos.class.' + v);
   if (key === 'department') return deptName ? deptName(v) : v;
   if (key === 'review_adjusted_by') return t('pay.reviewItem', { id: v });
+  if (key === 'key_source') return keySource(String(v));
   if (EXACT.has(key)) return `${num(v, 4)} ${t('pay.fen')}`;
   if (key.endsWith('_fen')) return yuan(v);
   if (typeof v === 'number') return num(v, 4);
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
+}
+
+// Where a key-position class came from, in words: "inventory 2026-Q4/double11 (expansion)" -> "2026年第4季度 · 双11 · 扩张期 的岗位盘点".
+function keySource(v) {
+  const m = /^inventory (\S+?)(?:\/(\S+))? \((\w+)\)$/.exec(v);
+  if (!m) return v;
+  const parts = [periodName(m[1]), m[2] ? t('campaign.' + m[2]) : null, t('stage.' + m[3])].filter(Boolean);
+  return t('pay.keySourceInv', { what: parts.join(' · ') });
 }
 
 // The inputs of one line's amount, each with its label ("how was my bonus computed").

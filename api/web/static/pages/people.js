@@ -61,15 +61,15 @@ function newDepartment(depts, err, rerender) {
 }
 
 function person(e, depts, positions, active, err, rerender) {
-  const dept = el('select', { 'aria-label': t('org.deptOf', { name: e.name_zh }), 'data-person-dept': e.name_zh },
+  const dept = el('select', { 'aria-label': t('org.deptOf', { name: pick(e, 'name') }), 'data-person-dept': e.name_zh },
     options(depts, (x) => deptPath(depts, x), e.department_id));
-  const pos = el('select', { 'aria-label': t('org.positionOf', { name: e.name_zh }), 'data-person-position': e.name_zh },
+  const pos = el('select', { 'aria-label': t('org.positionOf', { name: pick(e, 'name') }), 'data-person-position': e.name_zh },
     options(positions, (p) => `${pick(p, 'title')} · ${deptPath(depts, depts.find((d) => d.id === p.department_id))}`, e.position_id, t('org.noPosition')));
-  const boss = el('select', { 'aria-label': t('org.managerOf', { name: e.name_zh }), 'data-person-manager': e.name_zh },
+  const boss = el('select', { 'aria-label': t('org.managerOf', { name: pick(e, 'name') }), 'data-person-manager': e.name_zh },
     options(active.filter((x) => x.id !== e.id), (x) => pick(x, 'name'), e.manager_id, t('org.noManager')));
   const save = el('button', { type: 'button', class: 'secondary', 'data-person-save': e.name_zh, onclick: () => patch(`/employees/${e.id}`,
     { department_id: Number(dept.value), position_id: num(pos.value), manager_id: num(boss.value) }, err, rerender) }, t('org.save'));
-  const day = el('input', { type: 'date', 'aria-label': t('org.lastDayOf', { name: e.name_zh }), 'data-person-left': e.name_zh });
+  const day = el('input', { type: 'date', 'aria-label': t('org.lastDayOf', { name: pick(e, 'name') }), 'data-person-left': e.name_zh });
   const leave = el('button', { type: 'button', class: 'secondary', 'data-person-leave': e.name_zh, onclick: async () => {
     if (!day.value) { err.textContent = t('org.pickDay'); return; }
     if (!window.confirm(t('org.confirmLeave', { name: pick(e, 'name') }))) return;

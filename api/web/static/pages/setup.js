@@ -148,7 +148,7 @@ async function promotionsCard(shops) {
   const out = el('div', { id: 'promo-list' });
   const err = el('p', { class: 'error', role: 'alert', id: 'promo-error' });
   const shopName = (id) => { if (!id) return t('setup.allShops'); const x = shops.find((y) => y.id === id); return x ? pick(x, 'name') || x.code : '—'; };
-  const dateInput = (v, label) => el('input', { type: 'date', value: v, 'aria-label': label });
+  const dateInput = (v, label) => el('input', { type: 'date', value: v, 'aria-label': label, 'data-name': '' }); // labelled by the campaign's name
   const save = async (p, start, end) => {
     const dates = { start_date: start.value, end_date: end.value };
     if (p.id === null) await call('/promotions', { method: 'POST', json: { name: p.name, builtin_key: p.builtin_key, ...dates } });
