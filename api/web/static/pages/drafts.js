@@ -26,6 +26,9 @@ export function guardsOf(kpis, parents) {
 let krTitles = {};
 function krLabel(kr) { return el('span', { 'data-kr': kr.id }, kr.title); }
 function krShort(id) { const s = krTitles[id] || id; return s.length > 28 ? `${s.slice(0, 27)}…` : s; }
+// A definition the API writes names KRs by id: the reader sees their titles.
+const withKrTitles = (text) => Object.keys(krTitles).sort((a, b) => b.length - a.length)
+  .reduce((out, id) => out.split(id).join(`“${krShort(id)}”`), text || '');
 const unitText = (u) => (u ? (u === '%' ? '%' : t('unit.' + u)) : '');
 
 // company KR -> department KRs serving it -> the department's and roles' KPIs serving those.
@@ -66,7 +69,7 @@ function scorecard(title, role, kpis, parents, editable, onChange) {
       parents.includes(k.parent_kr) ? null : el('option', { value: k.parent_kr, selected: true }, `${k.parent_kr ? krShort(k.parent_kr) : '—'} ✘`),
       parents.map((id2) => el('option', { value: id2, selected: id2 === k.parent_kr, title: krTitles[id2] || null }, krShort(id2))));
     const range = k.target.low !== null && k.target.high !== null ? `${fmt(k.target.low)} – ${fmt(k.target.high)} ${unitText(k.unit)}` : '—';
-    return [el('span', { title: k.definition }, k.name), w, el('span', {}, k.target.comparator || '', ' ', tv, ` ${unitText(k.unit)}`), range, p];
+    return [el('span', { title: k.definition ? withKrTitles(k.definition) : null }, k.name), w, el('span', {}, k.target.comparator || '', ' ', tv, ` ${unitText(k.unit)}`), range, p];
   });
   const box = el('div', { class: 'card' }, el('h3', {}, title),
     table([t('col.kpi'), t('col.weight'), t('col.target'), t('col.targetRange'), t('drafts.parent')], rows), guardList);
