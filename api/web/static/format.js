@@ -86,7 +86,8 @@ export function scoreFormula(line, policy) {
   const ratio = line.direction === 'lower' ? t('score.ratioLower') : t('score.ratioHigher');
   const floor = policy && policy.floor ? `max(${ratio}, ${num(policy.floor)})` : ratio;
   const w = line.effective_weight ?? line.weight;
-  return `${num(w)} × min(${floor}, ${num(policy ? policy.cap : 1.2)}) = ${num(line.points, 2)}`;
+  const points = Number(line.points).toLocaleString(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return `${num(w)} × min(${floor}, ${num(policy ? policy.cap : 1.2)}) = ${points}`;
 }
 
 // Who did something: a person's name, or 系统 / the system for what the service did itself.
