@@ -51,9 +51,15 @@ class Calibration:
 
 # The second-review flags (kpi/pay/review.py) by name, for the reasons a reader sees.
 FLAG_NAMES = {
-    "department_high_outcome_low": ("部门得分普遍偏高而业务结果未达标", "scores high while the business outcome is below target"),
+    "department_high_outcome_low": (
+        "部门得分普遍偏高而业务结果未达标",
+        "scores high while the business outcome is below target",
+    ),
     "pool_full_payout": ("奖金池不论业绩几乎每期全额发放", "the pool paid out in full whatever the results"),
-    "manager_divergence": ("经理评分明显偏离本人、同事和跨部门评分", "the manager's ratings sit far from self, peer and cross ratings"),
+    "manager_divergence": (
+        "经理评分明显偏离本人、同事和跨部门评分",
+        "the manager's ratings sit far from self, peer and cross ratings",
+    ),
 }
 
 

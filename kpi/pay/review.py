@@ -217,7 +217,8 @@ def _divergence_flag(
             "mean_cross_rating": kind_mean("cross"),
         },
         explanation_en=f"Manager {mgr} rates {len(rows)} people {abs(mean_gap):.2f} points {direction_en} their "
-        f"self, peer and cross-department ratings on average (a gap this large arises by chance {_chance(p, 'en')}). Please review their scores.",
+        f"self, peer and cross-department ratings on average (a gap this large arises by chance "
+        f"{_chance(p, 'en')}). Please review their scores.",
         explanation_zh=f"经理 {mgr} 对 {len(rows)} 人的评分平均{direction_zh}其自评、同事和跨部门评分 "
         f"{abs(mean_gap):.2f} 分（偶然出现这么大差距的可能{_chance(p, 'zh')}）。请复核这些人的得分。",
         related=people,

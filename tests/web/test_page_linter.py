@@ -27,83 +27,16 @@ ROLES = ("employee", "manager", "hr", "admin")
 # Latin words a Chinese page may carry: the brand, platforms, KPI abbreviations, units and file kinds.
 ALLOWED = {
     "kpilot", "tmall", "jd", "pdd", "douyin", "taobao", "gmv", "roi", "roas", "uv", "pv", "sku", "kpi", "kpis",
-    "kr", "krs", "okr", "okrs", "ctr", "cvr", "aov", "csv", "xlsx", "excel", "ai", "mase", "id", "min", "max",
-    "english", "pdf", "csat", "smtp", "starttls", "webhook", "ok", "hr", "km", "kg", "ms", "px", "vs", "app", "api", "top", "q1", "q2", "q3", "q4",
+    "kr", "krs", "okr", "okrs", "ctr", "cvr", "aov", "csv", "xlsx", "excel", "ai", "mase", "min", "max",
+    "english", "pdf", "csat", "smtp", "starttls", "webhook", "ok", "hr", "km", "kg", "ms", "px", "vs", "app", "api",
+    "top", "q1", "q2", "q3", "q4",
 }  # fmt: skip
 
-# The linter, in the page: every visible text node of the page (menu and main), with the element it sits in.
-LINT_JS = r"""
-([lang, allowed]) => {
-  const ok = new Set(allowed);
-  // Chinese product and column names an English page quotes as they appear on the user's screen.
-  const cjkOk = new Set(['工号', '生意参谋', '京东商智', '抖店']);
-  const out = [];
-  const named = (n) => n.closest('[data-name], [data-literal], [lang|="zh"]:not(html), .name, .who, [lang="en"][id="lang"], #lang, script, style, noscript');
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const texts = [];
-  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-    const p = n.parentElement;
-    if (!p || !n.textContent.trim()) continue;
-    if (p.closest('script, style, noscript, .skip')) continue;
-    const hidden = p.closest('[hidden]') || (!p.checkVisibility?.() && !p.closest('details:not([open]), option, select'));
-    if (hidden) continue;
-    texts.push([n.textContent, p]);
-  }
-  // Attributes a reader meets: titles on hover, placeholders, labels read aloud.
-  for (const e of document.querySelectorAll('[title], [placeholder], [aria-label]')) {
-    if (e.closest('[hidden], svg title')) continue;
-    for (const a of ['title', 'placeholder', 'aria-label']) if (e.getAttribute(a)) texts.push([e.getAttribute(a), e]);
-  }
-  for (const [text, p] of texts) {
-    const where = (p.id ? '#' + p.id : p.tagName.toLowerCase()) + (p.className && typeof p.className === 'string' ? '.' + p.className.split(' ')[0] : '');
-    const found = {};
-    const bad = (why, m) => { (found[why] ||= new Set()).add(m); };
-    for (const m of text.matchAll(/\b(null|undefined|NaN|None|Infinity)\b/g)) bad('machine value', m[0]);
-    for (const m of text.matchAll(/\d(?:\.\d+)?e[-+]?\d+/gi)) bad('scientific notation', m[0]);
-    for (const m of text.matchAll(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/g)) bad('ISO time stamp', m[0]);
-    for (const m of text.matchAll(/(?<![\d-])\d{4}-(?:0[1-9]|1[0-2])(?![\d-])/g)) bad('period code', m[0]);
-    if (!named(p)) {
-      for (const m of text.matchAll(/\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b/g)) bad('snake_case', m[0]);
-      for (const m of text.matchAll(/\b[a-z_]{2,}:[a-z_.]{2,}\b/g)) bad('code:detail', m[0]);
-      if (lang === 'zh') {
-        for (const m of text.matchAll(/[A-Za-z][A-Za-z'’]+/g)) if (!ok.has(m[0].toLowerCase())) bad('Latin words', m[0]);
-      } else {
-        for (const m of text.matchAll(/[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]+/g)) if (!cjkOk.has(m[0])) bad('Chinese', m[0]);
-      }
-    }
-    for (const [why, ms] of Object.entries(found)) out.push(`${why} [${[...ms].join(', ')}] in ${where}: "${text.trim().slice(0, 100)}"`);
-  }
-  return out;
-}
-"""
-
-# At phone width: a text element wider than its box (outside a deliberate scroll container), a name or label
-# squeezed narrower than two characters, or the page itself scrolling sideways.
-OVERFLOW_JS = r"""
-() => {
-  const out = [];
-  const vw = document.documentElement.clientWidth;
-  if (document.documentElement.scrollWidth > vw + 1) out.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} px > ${vw} px`);
-  for (const e of document.querySelectorAll('body *')) {
-    if (e.closest('svg, script, style, [hidden], option, select')) continue;
-    const own = [...e.childNodes].filter((n) => n.nodeType === 3 && n.textContent.trim()).map((n) => n.textContent.trim()).join(' ');
-    if (!own) continue;
-    const cs = getComputedStyle(e);
-    if (cs.display === 'none' || cs.visibility === 'hidden' || !e.checkVisibility()) continue;
-    const what = `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} "${own.slice(0, 60)}"`;
-    if (cs.display !== 'inline' && !['auto', 'scroll', 'hidden', 'clip'].includes(cs.overflowX) && e.scrollWidth > e.clientWidth + 1) {
-      out.push(`overflows its box (${e.scrollWidth} > ${e.clientWidth} px): ${what}`);
-    }
-    const r = e.getBoundingClientRect();
-    const fs = parseFloat(cs.fontSize);
-    if (cs.display !== 'inline' && own.replace(/\s/g, '').length >= 2 && r.width > 0 && r.width < 1.9 * fs && r.height > 2.5 * fs) {
-      out.push(`squeezed to one character per line (${Math.round(r.width)} px wide): ${what}`);
-    }
-    if (r.right > vw + 1 && !e.closest('.table-wrap, .scroll')) out.push(`runs off the screen (${Math.round(r.right)} px): ${what}`);
-  }
-  return out;
-}
-"""
+# The checks themselves run in the page (tests/web/page_linter.js): LINT reads every visible text node and the
+# attributes a reader meets; OVERFLOW looks for text wider than its box, squeezed names and sideways scrolling.
+_JS = (Path(__file__).with_name("page_linter.js")).read_text()
+LINT_JS = _JS[_JS.index("export const LINT = ") + 20 : _JS.index(";\n\n// OVERFLOW")]
+OVERFLOW_JS = _JS[_JS.index("export const OVERFLOW = ") + 24 : _JS.rindex(";")]
 
 
 def menu() -> dict[str, list[str]]:
@@ -203,7 +136,8 @@ def _states(reader: Reader) -> list[tuple[str, Any]]:
         reader.open("forecasts")
         page.wait_for_selector("#fc-start")
         # The period selector opens on the running month (GET /periods/defaults).
-        assert page.input_value("#fc-period") == str(api(page, "/periods/defaults")["running_month"]) == str(month["id"])
+        running = api(page, "/periods/defaults")["running_month"]
+        assert page.input_value("#fc-period") == str(running) == str(month["id"])
         page.click("#fc-start")
         page.wait_for_function(
             "() => document.querySelector('#job-status') && !document.querySelector('#forecast .spinner')",
@@ -216,6 +150,7 @@ def _states(reader: Reader) -> list[tuple[str, Any]]:
         headers = {"X-CSRF-Token": csrf}
         pool = api(page, "/pay/pools")["data"][0]
         allocation = api(page, f"/pay/pools/{pool['id']}/allocation")
+
         def post(what: str, action: str, body: dict[str, str]) -> None:
             etag = page.request.get(f"/api/v1/pay/{what}").headers.get("etag", "")
             r = page.request.post(f"/api/v1/pay/{what}/{action}", data=body, headers={**headers, "If-Match": etag})
@@ -230,7 +165,10 @@ def _states(reader: Reader) -> list[tuple[str, Any]]:
 
     states: dict[str, list[tuple[str, Any]]] = {
         "employee": [("refused #/pools", lambda: reader.open("pools"))],
-        "manager": [("draft with flags", draft_with_flags), ("refused #/calibration", lambda: reader.open("calibration"))],
+        "manager": [
+            ("draft with flags", draft_with_flags),
+            ("refused #/calibration", lambda: reader.open("calibration")),
+        ],
         "hr": [("finished forecast", finished_forecast), ("approved pool", approved_pool)],
         "admin": [("approved pool: my bonus", lambda: reader.open("bonus"))],
     }

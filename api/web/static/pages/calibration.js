@@ -2,7 +2,7 @@
 // graded by score bands, forced distribution only from 30 people), and why each team above the guide is there.
 import { get, getAll } from '../api.js';
 import { barChart } from '../charts.js';
-import { el, table } from '../dom.js';
+import { el, table, zoomable } from '../dom.js';
 import { getLang, pick, t } from '../i18n.js';
 import { num, pct, periodName } from '../format.js';
 
@@ -32,8 +32,8 @@ export async function render({ params }) {
     el('p', { class: 'muted' }, t('cal.intro')),
     cal.results && cal.results.en ? el('p', { id: 'cal-basis' }, cal.results[getLang()] || cal.results.zh) : null,
     el('div', { class: 'cards' },
-      el('figure', { class: 'card' }, barChart(GRADES.map((g) => ({ label: t('grade.' + g), value: cal.shares[g] * 100, text: `${pct(cal.shares[g], 0)} / ${pct(cal.guide[g], 0)}` })),
-        { label: t('cal.chart'), colors: COLORS }), el('figcaption', { class: 'muted' }, t('cal.chartCaption'))),
+      el('figure', { class: 'card' }, zoomable(barChart(GRADES.map((g) => ({ label: t('grade.' + g), value: cal.shares[g] * 100, text: `${pct(cal.shares[g], 0)} / ${pct(cal.guide[g], 0)}` })),
+        { label: t('cal.chart'), colors: COLORS }), t('chart.open')), el('figcaption', { class: 'muted' }, t('cal.chartCaption'))),
       el('div', { class: 'card', id: 'cal-company' }, company)),
     el('h2', {}, t('cal.teams')), teams,
     el('h2', {}, t('cal.why', { n: above.length })),

@@ -20,7 +20,7 @@ function riskSummary(risk) {
 async function person(emp, lang, box) {
   clear(box).append(spinner(t('loading')));
   const plan = await get(`/employees/${emp.id}/plan?lang=${lang}`);
-  clear(box).append(el('h2', { id: 'person-name' }, pick(emp, 'name')), await renderPlan(plan));
+  clear(box).append(el('h2', { id: 'person-name', 'data-name': '' }, pick(emp, 'name')), await renderPlan(plan));
   box.focus();
 }
 
@@ -31,7 +31,7 @@ export async function render({ me, lang, params }) {
   const view = await get(`/team/overview${q}`);
   const detail = el('div', { id: 'person', tabindex: '-1' });
   const rows = view.members.map((m) => [
-    el('button', { class: 'secondary', type: 'button', 'data-employee': m.employee_id, onclick: () => person({ id: m.employee_id, name_zh: m.name_zh, name_en: m.name_en }, lang, detail) }, pick(m, 'name')),
+    el('button', { class: 'secondary', type: 'button', 'data-name': '', 'data-employee': m.employee_id, onclick: () => person({ id: m.employee_id, name_zh: m.name_zh, name_en: m.name_en }, lang, detail) }, pick(m, 'name')),
     fmt(m.score, 1),
     m.grade ? t('grade.' + m.grade) : '—',
     m.rank ? t('team.rankOf', { rank: m.rank, size: m.team_size }) : '—',
