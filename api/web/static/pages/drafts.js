@@ -2,7 +2,7 @@
 // weights, targets and parent links with the guards shown as you type, save, publish.
 import { ApiError, call, get } from '../api.js';
 import { clear, el, fmt, spinner, table } from '../dom.js';
-import { periodName } from '../format.js';
+import { periodName, who } from '../format.js';
 import { pick, t } from '../i18n.js';
 import { scorecardRules } from '../rules.js';
 import { watch } from './forecasts.js';
@@ -199,7 +199,7 @@ export async function render(ctx) {
   el('button', { type: 'submit', id: 'd-request' }, t('drafts.request')));
   const name = (list, id, base = 'name') => pick(list.find((x) => x.id === id), base) || id;
   const list = drafts.data.length ? table(['#', t('col.department'), t('col.period'), t('col.status'), t('drafts.by'), ''],
-    drafts.data.map((d) => [d.id, name(depts.data, d.department_id), name(periods.data, d.period_id), el('span', { 'data-status-of': d.id }, t('status.' + d.status)), d.created_by_name,
+    drafts.data.map((d) => [d.id, name(depts.data, d.department_id), name(periods.data, d.period_id), el('span', { 'data-status-of': d.id }, t('status.' + d.status)), el('span', { 'data-name': '' }, who(d.created_by_name)),
       el('a', { href: `#/drafts?id=${d.id}`, 'data-draft': d.id }, t('open'))])) : el('p', { class: 'muted' }, t('drafts.none'));
   const section = el('section', {}, el('h1', {}, t('drafts.title')), form, err, box, el('h2', {}, t('drafts.list')), list);
   if (params.get('id')) showDraft(box, Number(params.get('id')), ctx).catch((e) => { if (!(e instanceof ApiError && e.status === 401)) clear(box).append(problemList(e)); });
