@@ -120,6 +120,8 @@ def _states(reader: Reader) -> list[tuple[str, Any]]:
     def draft_with_flags() -> None:
         reader.open("drafts")
         page.wait_for_selector("#d-request")
+        defaults = api(page, "/periods/defaults")
+        assert page.input_value("#d-period") == str(defaults["next_quarter"] or defaults["running_quarter"])
         page.click("#d-request")  # the first click works: the period and department are preset
         page.wait_for_selector("#draft-title", timeout=60_000)
         page.wait_for_load_state("networkidle")
@@ -206,3 +208,46 @@ def test_every_page_speaks_chinese_and_fits_a_phone(readers: dict[str, Reader], 
     findings = {k: v for k, v in findings.items() if v}
     assert reader.errors == [], reader.errors
     assert not findings, "\n" + _report(findings)
+
+
+def test_a_lower_is_better_kpi_past_its_target_is_not_drawn_green(readers: dict[str, Reader]) -> None:
+    """The progress bar of 响应时间 (lower is better) above its target is amber like its 落后 badge; a sales KPI
+    below its target but on pace stays green; a forecast pace that is behind is amber whatever the direction."""
+    page = readers["employee"].page
+    fills = page.evaluate(
+        """async () => {
+          const { progressChart } = await import('/static/charts.js');
+          const bar = (o) => progressChart({ label: 'x', ...o }).querySelector('rect[data-behind]');
+          const fill = (o) => bar(o).getAttribute('fill');
+          return {
+            lowerBehind: fill({ actual: 40, target: 30, lower: true }),
+            lowerMet: fill({ actual: 25, target: 30, lower: true }),
+            higherOnPace: fill({ actual: 20, target: 30, status: 'on_track' }),
+            higherBehind: fill({ actual: 20, target: 30, status: 'behind' }),
+          };
+        }"""
+    )
+    green, amber = "#15803d", "#b45309"
+    assert fills == {"lowerBehind": amber, "lowerMet": green, "higherOnPace": green, "higherBehind": amber}, fills
+
+
+def test_tables_stack_into_cards_and_charts_fit_a_phone(readers: dict[str, Reader]) -> None:
+    """At 390 px the plan's KPI table is a list of labelled cards and every chart fits the screen."""
+    reader = readers["employee"]
+    reader.page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        reader.open("plan")
+        cells = reader.page.locator("table.stack tbody td[data-label]")
+        assert cells.count() > 0
+        assert reader.page.evaluate(
+            "() => [...document.querySelectorAll('table.stack thead')]"
+            ".every((h) => getComputedStyle(h).display === 'none')"
+        )
+        label = cells.first.evaluate("(td) => getComputedStyle(td, '::before').content")
+        assert label.strip('"') == cells.first.get_attribute("data-label") != ""
+        widths = reader.page.evaluate(
+            "() => [...document.querySelectorAll('.chart')].map((c) => c.getBoundingClientRect().right)"
+        )
+        assert widths and max(widths) <= 390, widths
+    finally:
+        reader.page.set_viewport_size({"width": 1280, "height": 900})
