@@ -1,5 +1,5 @@
 // Pieces the pay pages share: a bonus line's trace as a labelled table, grade and key-class labels.
-import { el, table } from './dom.js';
+import { el, explain, table } from './dom.js';
 import { t } from './i18n.js';
 import { num, periodName, yuan } from './format.js';
 
@@ -35,7 +35,14 @@ function keySource(v) {
 export function traceTable(trace, { deptName } = {}) {
   const keys = [...ORDER.filter((k) => k in trace), ...Object.keys(trace).filter((k) => !ORDER.includes(k))];
   return table([t('pay.traceInput'), t('pay.traceValue')],
-    keys.map((k) => [t('trace.' + k) === 'trace.' + k ? k : t('trace.' + k), value(k, trace[k], deptName)]), { numeric: [1] });
+    keys.map((k) => [label(k), value(k, trace[k], deptName)]), { numeric: [1] });
+}
+
+// A trace input's label; the rounding terms carry a plain explanation on hover or tap.
+const EXPLAINED = new Set(['exact_fen', 'department_pot_exact_fen', 'rounding_fen']);
+function label(k) {
+  const text = t('trace.' + k) === 'trace.' + k ? k : t('trace.' + k);
+  return EXPLAINED.has(k) ? explain(text, t('jargon.rounding')) : text;
 }
 
 export function traceDetails(trace, opts) {
