@@ -251,3 +251,19 @@ def test_tables_stack_into_cards_and_charts_fit_a_phone(readers: dict[str, Reade
         assert widths and max(widths) <= 390, widths
     finally:
         reader.page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_a_chart_opens_full_size(readers: dict[str, Reader]) -> None:
+    """On a phone the grade chart fits the screen; a tap opens it full size in a dialog, which closes again."""
+    reader = readers["hr"]
+    reader.page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        reader.open("grades")
+        reader.page.click("button.chart-open")
+        dialog = reader.page.locator("dialog.zoom-dialog[open]")
+        assert dialog.locator("svg").count() == 1
+        assert dialog.locator("svg").bounding_box()["width"] > 300  # type: ignore[index]
+        dialog.get_by_role("button", name="关闭").click()
+        assert reader.page.locator("dialog.zoom-dialog[open]").count() == 0
+    finally:
+        reader.page.set_viewport_size({"width": 1280, "height": 900})

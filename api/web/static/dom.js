@@ -1,4 +1,6 @@
 // Small DOM helpers: every text goes through textContent (never innerHTML with data).
+import { t } from './i18n.js';
+
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -47,7 +49,7 @@ export function explain(word, text) {
 export function zoomable(chart, label) {
   if (chart instanceof HTMLImageElement) return el('a', { href: chart.src, target: '_blank', rel: 'noopener', class: 'zoom', title: label }, chart);
   const dialog = el('dialog', { class: 'zoom-dialog' });
-  const open = () => { clear(dialog).append(chart.cloneNode(true), el('form', { method: 'dialog' }, el('button', { type: 'submit' }, '×'))); dialog.showModal(); };
+  const open = () => { clear(dialog).append(chart.cloneNode(true), el('form', { method: 'dialog' }, el('button', { type: 'submit', 'aria-label': t('chart.close') }, '×'))); dialog.showModal(); };
   return el('div', { class: 'zoom' }, el('button', { type: 'button', class: 'chart-open', title: label, 'aria-label': label, onclick: open }, chart), dialog);
 }
 

@@ -82,6 +82,7 @@ export const en = {
   'platform.tmall': 'Tmall', 'platform.taobao': 'Taobao', 'platform.jd': 'JD', 'platform.douyin': 'Douyin', 'platform.pdd': 'Pinduoduo', 'platform.pinduoduo': 'Pinduoduo', 'platform.other': 'Other', 'currency.CNY': 'Chinese yuan (CNY)',
   'pay.keySourceInv': 'position inventory {what}',
   'jargon.rounding': 'The proportional amounts have fractions of a fen; the largest-remainder method rounds everyone down to whole fen and gives the few fen left over to the largest fractions, so the lines add up to the pool exactly.',
+  'chart.close': 'Close',
   'imp.headers': 'Headers:', 'info.mark': 'ⓘ', 'chart.open': 'Open full size', 'who.system': 'the system',
   'tasks.reminders': 'Deadline reminders', 'tasks.noReminders': 'No tasks due soon.', 'tasks.board': "Team's task board", 'tasks.boardEmpty': 'No tasks in your team yet.',
   'tasks.mine': 'My tasks (by KPI)', 'tasks.title': 'Task', 'tasks.due': 'Due', 'tasks.done': 'Done', 'tasks.comments': 'Comments',

@@ -82,6 +82,7 @@ export const zh = {
   'platform.tmall': '天猫', 'platform.taobao': '淘宝', 'platform.jd': '京东', 'platform.douyin': '抖音', 'platform.pdd': '拼多多', 'platform.pinduoduo': '拼多多', 'platform.other': '其他', 'currency.CNY': '人民币（元）',
   'pay.keySourceInv': '{what} 岗位盘点',
   'jargon.rounding': '按比例算出的金额带小数（分以下）；最大余数法先把每人向下取整到分，再把剩下的几分钱依次给小数部分最大的人，使合计恰好等于奖金池。',
+  'chart.close': '关闭',
   'imp.headers': '表头：', 'info.mark': 'ⓘ', 'chart.open': '查看大图', 'who.system': '系统',
   'tasks.reminders': '截止提醒', 'tasks.noReminders': '近期没有到期的任务。', 'tasks.board': '团队任务看板', 'tasks.boardEmpty': '团队还没有任务。',
   'tasks.mine': '我的任务（按指标分解）', 'tasks.title': '任务', 'tasks.due': '截止日期', 'tasks.done': '完成', 'tasks.comments': '评论',
