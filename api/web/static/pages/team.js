@@ -2,6 +2,7 @@
 // pace and alerts per person, each opening that person's plan.
 import { get } from '../api.js';
 import { clear, el, fmt, spinner, table } from '../dom.js';
+import { withUnit } from '../format.js';
 import { pick, t } from '../i18n.js';
 import { renderPlan } from './plan.js';
 
@@ -14,7 +15,7 @@ function riskSummary(risk) {
   if (!risk || !risk.length) return '—';
   return el('span', { class: 'risk' }, risk.map((r) => el('span', { class: 'chance', 'data-probability': r.probability_pct === null ? '' : r.probability_pct },
     `${pick(r, 'name')} ${r.probability_pct === null ? t('pace.noChanceShort') : fmt(r.probability_pct, 0) + '%'} `,
-    el('span', { class: 'range muted' }, t('pace.range', { low: fmt(r.low), high: fmt(r.high) })), el('br'))));
+    el('span', { class: 'range muted' }, t('pace.range', { low: fmt(r.low), high: withUnit(r.high, r.unit) })), el('br'))));
 }
 
 async function person(emp, lang, box) {
