@@ -172,7 +172,7 @@ def _states(reader: Reader) -> list[tuple[str, Any]]:
             ("refused #/calibration", lambda: reader.open("calibration")),
         ],
         "hr": [("finished forecast", finished_forecast), ("approved pool", approved_pool)],
-        "admin": [("approved pool: my bonus", lambda: reader.open("bonus"))],
+        "admin": [("my bonus", lambda: reader.open("bonus"))],
     }
     return states[reader.role]
 
