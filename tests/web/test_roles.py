@@ -29,8 +29,11 @@ def test_employee_reads_the_plan(page, screenshots: Path) -> None:
     assert _num(result["score"]) in shown and grades[result["grade"]] in shown
     assert f"部门 {result['team_size']} 人中第 {result['rank']}" in shown
     body = page.inner_text("main")
+    cap = plan["score"]["policy"]["cap"]
     for line in plan["score"]["lines"]:
-        assert line["formula"] in body
+        # The formula in words (实际/目标), with the API's weight, cap and points; never the English expression.
+        assert f"{line['effective_weight']:g} × min(实际/目标, {cap:g}) = {line['points']:.2f}" in body, line
+        assert line["formula"] not in body
     assert plan["report"]["text"].splitlines()[0] in page.inner_text("#report")
     for course in plan["training"]:
         assert course["title"] in page.inner_text("#courses") and course["reason"] in page.inner_text("#courses")
@@ -80,7 +83,7 @@ def test_manager_drafts_edits_with_a_broken_guard_fixes_and_publishes(page, scre
     # The tree shows every company KR and the department KRs serving them.
     tree = page.inner_text("#draft-tree")
     for kr in draft["draft"]["department"]["objectives"][0]["key_results"]:
-        assert kr["id"] in tree
+        assert kr["title"] in tree and page.locator(f'#draft-tree [data-kr="{kr["id"]}"]').count() == 1
 
     # Break the sum-100 guard: the message shows as you type and saving is refused.
     page.fill(f"#w-dept-{first['code']}", str(first["weight"] + 5))
