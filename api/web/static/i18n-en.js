@@ -245,7 +245,7 @@ export const en = {
   'rb.remove': 'Remove this level', 'rb.add': 'Add a level', 'rb.save': 'Save rubric', 'rb.saved': 'The rubric of “{name}” is saved.', 'rb.preview': 'The rubric as it stands',
   'rb.needTwo': 'A rubric needs at least two levels.', 'rb.needFields': 'Every level needs a value and a name in Chinese and English.', 'rb.rising': 'Level values go from the lowest to the highest, each value once.',
   'ck.title': 'Check-ins (weekly progress)', 'ck.intro': 'Each KPI’s weekly progress, confidence and blockers, newest first; managers reply to each, and people read the replies here and on My review.',
-  'ck.team': 'Your reports’ check-ins ({n})', 'ck.who': 'Person', 'ck.everyone': 'Everyone', 'ck.none': 'None of your reports has posted a check-in yet.', 'ck.mine': 'My check-ins',
+  'ck.team': 'Your reports’ check-ins ({n})', 'ck.who': 'Person', 'ck.everyone': 'Everyone', 'ck.none': 'No check-ins from your reports yet.', 'ck.mine': 'My check-ins',
   'ck.noneMine': 'You have not posted a check-in yet.', 'ck.post': 'Post this week’s check-in on My review', 'ck.week': 'week of {week}', 'ck.kpi': '(KPI)',
   'ck.noReply': 'No reply from the manager yet.', 'ck.comment': 'Reply', 'ck.changeComment': 'Change the reply', 'ck.send': 'Send reply', 'ck.needComment': 'Write a reply first.', 'ck.commented': 'Reply sent.',
   'cy.ciAll': 'All check-ins and the manager’s replies',

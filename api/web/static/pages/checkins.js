@@ -73,8 +73,9 @@ export async function render(ctx) {
   who.addEventListener('change', draw);
   if (me.role !== 'employee') {
     draw();
-    root.append(el('h2', {}, t('ck.team', { n: others.length })),
-      ids.length > 1 ? el('div', { class: 'field' }, el('label', { for: 'ck-who' }, t('ck.who')), who) : null, list);
+    root.append(el('h2', {}, t('ck.team', { n: others.length })));
+    if (ids.length > 1) root.append(el('div', { class: 'field' }, el('label', { for: 'ck-who' }, t('ck.who')), who));
+    root.append(list);
   }
   if (me.employee_id !== null) {
     root.append(el('h2', {}, t('ck.mine')), el('div', { id: 'ck-mine' }, own.length ? own.map((c) => mine(c, ctx)) : el('p', { class: 'muted' }, t('ck.noneMine'))),

@@ -215,7 +215,8 @@ export async function render(ctx) {
     const todo = items.filter((i) => i.reviewer_id === me.employee_id && i.employee_id !== me.employee_id && OPEN_REVIEW.includes(i.status));
     if (todo.length) {
       const open = cycle.stage === 'manager_review' || cycle.stage === 'calibration';
-      root.append(el('h2', {}, t('cy.todo', { n: todo.length })), open ? null : el('p', { class: 'muted', id: 'review-later' }, t('cy.reviewLater')));
+      root.append(el('h2', {}, t('cy.todo', { n: todo.length })));
+      if (!open) root.append(el('p', { class: 'muted', id: 'review-later' }, t('cy.reviewLater')));
       if (open) {  // the checks take a moment (the period's whole anomaly report): fetched alongside the KPIs
         const [beside, kpis] = await Promise.all([besideOf(cycle.id), Promise.all(todo.map(kpisOf))]);
         todo.forEach((item, i) => root.append(reviewForm(ctx, item, kpis[i], reload, beside.get(item.id))));
