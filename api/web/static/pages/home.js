@@ -15,9 +15,9 @@ export function day(iso) {
 
 const link = (href, text, attrs = {}) => el('a', { href, ...attrs }, text);
 
-function section(id, title, items, empty) {
-  return el('section', { class: 'card home-section', id, 'data-count': items.length },
-    el('h2', {}, title, ' ', el('span', { class: `badge ${items.length ? 'warn' : 'ok'}` }, fmt(items.length, 0))),
+function section(id, title, items, empty, count = items.length) {
+  return el('section', { class: 'card home-section', id, 'data-count': count },
+    el('h2', {}, title, ' ', el('span', { class: `badge ${count ? 'warn' : 'ok'}` }, fmt(count, 0))),
     items.length ? el('ul', { class: 'home-list' }, items) : el('p', { class: 'muted' }, empty));
 }
 
@@ -62,13 +62,17 @@ function anomalies(h) {
   t('home.anomaliesNone'));
 }
 
+const RISK_SHOWN = 15;
+
 function atRisk(h) {
-  return section('home-risk', t('home.atRisk'), h.at_risk.map((r) => el('li', { 'data-employee': r.person.id },
+  const more = h.at_risk.length - RISK_SHOWN;
+  return section('home-risk', t('home.atRisk'), h.at_risk.slice(0, RISK_SHOWN).map((r) => el('li', { 'data-employee': r.person.id },
     link('#/team', pick(r.person, 'name')), ' · ',
     r.behind ? t('home.behind', { n: fmt(r.behind, 0) }) : '',
     r.behind && r.lowest_probability_pct !== null ? t('list.sep') : '',
-    r.lowest_probability_pct !== null ? t('home.chance', { pct: fmt(r.lowest_probability_pct, 0) }) : '')),
-  t('home.atRiskNone'));
+    r.lowest_probability_pct !== null ? t('home.chance', { pct: fmt(r.lowest_probability_pct, 0) }) : ''))
+    .concat(more > 0 ? [el('li', { class: 'more' }, link('#/team', t('home.moreAtRisk', { n: fmt(more, 0) })))] : []),
+  t('home.atRiskNone'), h.at_risk.length);
 }
 
 function drafts(h) {
@@ -111,7 +115,9 @@ export async function render({ me, lang }) {
   if (me.role === 'manager') parts.push(atRisk(h), drafts(h));
   if (!staff) parts.push(plan(h), cycleTasks(h));
   else if (h.cycle_tasks.length) parts.push(cycleTasks(h));
-  const open = parts.filter(Boolean).reduce((n, s) => n + (s.id === 'home-plan' ? 0 : Number(s.dataset.count || 0)), 0);
+  // My own KPIs behind pace count as things waiting for me too.
+  const behind = h.kpis.filter((k) => k.pace && k.pace.status === 'behind').length;
+  const open = parts.filter(Boolean).reduce((n, s) => n + (s.id === 'home-plan' ? behind : Number(s.dataset.count || 0)), 0);
   return el('section', { id: 'home' }, el('h1', {}, t('home.title')),
     el('p', { class: open ? 'notice' : 'ok', id: 'home-summary' }, open ? t('home.waiting', { n: fmt(open, 0), today: day(h.today) }) : t('home.allClear', { today: day(h.today) })),
     el('div', { class: 'home-grid' }, parts.filter(Boolean)));
