@@ -66,7 +66,9 @@ async function show(box, id, ctx, names) {
       el('button', { type: 'button', class: 'danger', id: 'reject', onclick: () => decide('reject', { note: note.value }) }, t('weights.reject'))),
     el('details', {}, el('summary', {}, t('weights.editAndApprove')), editor(p, names, rules, (w) => { edited = w; approveEdited.disabled = !w; }), approveEdited))
     : el('p', { class: 'card', id: 'decision' }, t('status.' + p.status), p.decided_by_name ? ` · ${p.decided_by_name}` : '', p.decision_note ? ` · ${p.decision_note}` : '');
-  const warn = (g.warnings || []).map((w) => el('li', {}, getLang() === 'zh' ? (w.message_zh || w.message) : w.message));
+  // The regression's warnings quote indicator codes ('conversion_rate'): the reader gets the indicator's name.
+  const named = (text) => String(text).replace(/([“'‘])([a-z][a-z0-9_]*)([”'’])/g, (m, a, code, b) => `${a}${names(code)}${b}`);
+  const warn = (g.warnings || []).map((w) => el('li', {}, named(getLang() === 'zh' ? (w.message_zh || w.message) : w.message)));
   clear(box).append(
     el('h2', { id: 'proposal-title' }, `${ctx.deptName(p.department_id)} · ${ctx.periodName(p)} · `, el('span', { class: 'badge', id: 'proposal-status' }, t('status.' + p.status))),
     el('div', { class: 'cards' }, el('figure', { class: 'card' }, chart, el('figcaption', { class: 'muted' }, t('weights.chartCaption', { n: g.n ?? '—' }))),
