@@ -43,13 +43,17 @@ export function sortBy(tbl, i, dir) {
 }
 
 // Turn a table's header labels into sort buttons (columns in `skip` and empty headers stay as they are).
-export function sortable(tbl, { skip = [] } = {}) {
+// `together`: the tables sorted as one list (e.g. one per department), all by the same column.
+export function sortable(tbl, { skip = [], together = () => [tbl] } = {}) {
   headerCells(tbl).forEach((th, i) => {
     const label = th.textContent.trim();
     if (!label || skip.includes(i)) return;
     th.setAttribute('aria-sort', 'none');
     th.replaceChildren(el('button', { type: 'button', class: 'sort', 'data-col': i, title: t('list.sortBy', { col: label }),
-      onclick: () => sortBy(tbl, i, th.getAttribute('aria-sort') === 'ascending' ? 'descending' : 'ascending') },
+      onclick: () => {
+        const dir = th.getAttribute('aria-sort') === 'ascending' ? 'descending' : 'ascending';
+        for (const one of together()) sortBy(one, i, dir);
+      } },
     label, el('span', { class: 'sort-mark', 'aria-hidden': 'true' })));
   });
   return tbl;
@@ -92,8 +96,8 @@ function sortMenu(tables, headers, skip, id) {
 
 // A toolbar (search, "showing n of m", sort menu) over the tables found in `root`, whose headers become sort buttons.
 export function listTools(root, headers, { id, skip = [], label, onFilter } = {}) {
-  const tables = () => [...root.querySelectorAll('table')];
-  for (const tbl of tables()) sortable(tbl, { skip });
+  const tables = () => [...root.querySelectorAll('table')].filter((tbl) => !tbl.parentElement.closest('td')); // not tables inside cells
+  for (const tbl of tables()) sortable(tbl, { skip, together: tables });
   const status = el('span', { class: 'muted list-count', 'aria-live': 'polite', id: id ? `${id}-count` : null });
   const box = searchBox(tables, { id: id ? `${id}-search` : null, label,
     onChange: (shown, total, q) => { status.textContent = q ? t('list.showing', { n: shown, total }) : ''; if (onFilter) onFilter(q); } });

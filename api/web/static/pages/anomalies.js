@@ -49,10 +49,17 @@ function evidenceLabel(f, key) {
   return help === 'an.evh.' + key ? label : el('abbr', { title: help, tabindex: '0', class: 'explained', 'data-key': key }, label);
 }
 
+// Numbers inside a sentence as people read them: "p=4.27e-06" and "p=0" become "p < 0.001", no scientific notation.
+export function plainNumbers(text) {
+  return String(text)
+    .replace(/\bp\s*=\s*(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)/g, (m, v) => (Number(v) < 0.001 ? `p ${t('an.lt', { v: num(0.001, 3) })}` : `p = ${num(Number(v), 3)}`))
+    .replace(/\d+(?:\.\d+)?[eE][-+]?\d+/g, (v) => (Math.abs(Number(v)) < 0.001 ? t('an.lt', { v: num(0.001, 3) }) : num(Number(v), 3)));
+}
+
 // The API's sentence, with the subject's code ("team:E0032") replaced by the subject's name.
 function explanation(f, name) {
   const text = pick(f, 'explanation');
-  return f.subject ? text.split(f.subject).join(name) : text;
+  return plainNumbers(f.subject ? text.split(f.subject).join(name) : text);
 }
 
 function flagCard(f) {

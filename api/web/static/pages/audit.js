@@ -74,14 +74,14 @@ export function describe(before, after, names) {
     for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
       if (same(before[k], after[k])) continue;
       if (!known(k)) { hidden += 1; continue; }
-      lines.push(`${t('field.' + k)}: ${value(k, before[k], names)} → ${value(k, after[k], names)}`);
+      lines.push(`${t('field.' + k)}${t('pay.colon')}${value(k, before[k], names)} → ${value(k, after[k], names)}`);
     }
     if (!lines.length && !hidden) lines.push(t('audit.noChange'));
   } else {
     const one = after || before || {};
     for (const [k, v] of Object.entries(one)) {
       if (!known(k) || v === null || v === '' || lines.length >= MAX_FIELDS) { hidden += 1; continue; }
-      lines.push(`${t('field.' + k)}: ${value(k, v, names)}`);
+      lines.push(`${t('field.' + k)}${t('pay.colon')}${value(k, v, names)}`);
     }
   }
   const head = before && after ? t('audit.changed') : after ? t('audit.created') : before ? t('audit.removed') : '';
