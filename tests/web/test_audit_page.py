@@ -107,7 +107,7 @@ def test_anomaly_flags_read_in_words(page, screenshots: Path) -> None:
     for machine in ("warning", "all_high", "team_jump", "share_high", "p_value", "robust_z", "(E0", "e-0", "team:"):
         assert machine not in text, machine
     assert page.locator("#flags .flag").count() == len(report["flags"]) > 0
-    assert "需复核" in text and "高分过于集中" in text and "高分占比" in text
+    assert "需复核" in text and "高分过于集中" in text and "高分占比" in text and "其他证据" not in text
     team = next(f for f in report["flags"] if f["code"] == "all_high")
     card = page.locator(f'#flags .flag[data-code="{team["code"]}"]').first
     name = team["subject_name"].split(" / ")[0].replace("团队：", "").split(" (")[0]

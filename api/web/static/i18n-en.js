@@ -297,7 +297,7 @@ export const en = {
   'an.ev.residual': 'Points above that', 'an.ev.robust_z': 'Deviation (robust z)', 'an.ev.mean_gap': 'Mean gap', 'an.ev.share_above': 'Share rated higher by the manager',
   'an.ev.p_value': 'Significance (p value)', 'an.ev.mean_manager_rating': 'Mean manager rating', 'an.ev.previous_score': 'Previous score', 'an.ev.jump': 'Change',
   'an.ev.typical_change': 'Typical change', 'an.ev.periods': 'Periods', 'an.ev.min_payout_ratio': 'Lowest payout ratio', 'an.ev.mean_payout_ratio': 'Mean payout ratio',
-  'an.ev.threshold': 'Threshold', 'an.ev.other': 'Other evidence',
+  'an.ev.threshold': 'Threshold', 'an.ev.mean_self_rating': 'Mean self-rating', 'an.ev.mean_peer_rating': 'Mean peer rating', 'an.ev.other': 'Other evidence',
   'an.evh.p_value': 'The chance of a result like this if there were no bias; the smaller, the less likely it is chance. Below 0.05 is usually called significant.',
   'an.evh.robust_z': 'How many “typical swings” away from the usual; beyond 3 either way is rare.',
   'an.evh.share_high': 'Share of people at or above the high-score line.', 'an.evh.company_share_high': 'The same share for the whole company, for comparison.',

@@ -297,7 +297,7 @@ export const zh = {
   'an.ev.residual': '高出的分数', 'an.ev.robust_z': '偏离程度（稳健 z 值）', 'an.ev.mean_gap': '平均差距', 'an.ev.share_above': '上级评分更高的占比',
   'an.ev.p_value': '显著性 p 值', 'an.ev.mean_manager_rating': '上级平均评分', 'an.ev.previous_score': '上期得分', 'an.ev.jump': '变化',
   'an.ev.typical_change': '通常变化', 'an.ev.periods': '期数', 'an.ev.min_payout_ratio': '最低发放比例', 'an.ev.mean_payout_ratio': '平均发放比例',
-  'an.ev.threshold': '判定线', 'an.ev.other': '其他证据',
+  'an.ev.threshold': '判定线', 'an.ev.mean_self_rating': '自评平均分', 'an.ev.mean_peer_rating': '同事平均评分', 'an.ev.other': '其他证据',
   'an.evh.p_value': '如果其实没有偏差，出现这样结果的概率；越小越说明不是偶然，小于 0.05 通常视为显著。',
   'an.evh.robust_z': '与通常情况相比偏离了多少个“典型波动”；绝对值超过 3 即很少见。',
   'an.evh.share_high': '得分不低于高分线的人数占比。', 'an.evh.company_share_high': '全公司得分不低于高分线的人数占比，用来对比。',

@@ -51,7 +51,7 @@ function evidenceLabel(f, key) {
 
 // Numbers inside a sentence as people read them: "p=4.27e-06" and "p=0" become "p < 0.001", no scientific notation.
 export function plainNumbers(text) {
-  return String(text)
+  return String(text).replace(/ -> /g, ' → ')
     .replace(/\bp\s*=\s*(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)/g, (m, v) => (Number(v) < 0.001 ? `p ${t('an.lt', { v: num(0.001, 3) })}` : `p = ${num(Number(v), 3)}`))
     .replace(/\d+(?:\.\d+)?[eE][-+]?\d+/g, (v) => (Math.abs(Number(v)) < 0.001 ? t('an.lt', { v: num(0.001, 3) }) : num(Number(v), 3)));
 }

@@ -59,7 +59,21 @@ function value(key, v, names) {
     }
     return t('audit.nested', { n: num(entries.length, 0) });
   }
+  if (v === 'system') return t('audit.system');
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return day(v);
+  if (/^\d{4}-\d{2}$/.test(v)) return month(v);
   return String(v);
+}
+
+// "2026-12-01" and "2026-12" as the reader writes them.
+const locale = () => (getLang() === 'zh' ? 'zh-CN' : 'en-US');
+function day(iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(y, m - 1, d).toLocaleDateString(locale(), { dateStyle: 'medium' });
+}
+function month(code) {
+  const [y, m] = code.split('-').map(Number);
+  return new Date(y, m - 1, 1).toLocaleDateString(locale(), { year: 'numeric', month: 'long' });
 }
 
 const known = (key) => t('field.' + key) !== 'field.' + key;
@@ -146,7 +160,7 @@ export async function render({ params }) {
   const { form, people } = filterForm(facets, params);
   const headers = [t('audit.when'), t('audit.actor'), t('audit.action'), t('audit.entity'), t('audit.details')];
   const rows = events.data.map((e) => [el('span', { 'data-sort': e.at, 'data-event': e.id }, stamp(e.at, facets.timezone)), actorName(e, people),
-    el('span', { 'data-action': e.action }, actionWord(e.action)), el('span', { 'data-entity': e.entity }, `${entityWord(e.entity)} #${e.entity_id}`),
+    el('span', { 'data-action': e.action }, actionWord(e.action)), el('span', { 'data-entity': e.entity }, entityWord(e.entity), /^\d+$/.test(e.entity_id) ? ` #${e.entity_id}` : ''),
     describe(e.before, e.after, names)]);
   const list = table(headers, rows, { stack: true });
   return el('section', {}, el('h1', {}, t('audit.title')), el('div', { class: 'card' }, verdict),
