@@ -14,7 +14,7 @@ from workflows.org import flows as org
 from workflows.org.schemas import LoginCreate, OneTimePassword, PasswordReset, UserCreate, UserPublic, UserUpdate
 from workflows.shared import audit, audit_log, common
 from workflows.shared.audit_schemas import AuditEventRow, AuditFacets
-from workflows.shared.schemas import AuditVerifyPublic, Page
+from workflows.shared.schemas import EARLIEST_DAY, LATEST_DAY, AuditVerifyPublic, Page
 
 router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
 
@@ -98,7 +98,10 @@ def one_time_password(user_id: Id, session: SessionDep, caller: CanWriteUsers) -
 
 
 Word = Annotated[str | None, Query(max_length=80, description="Exact match.")]
-Day = Annotated[date | None, Query(description="A day in the company's time zone (inclusive).")]
+Day = Annotated[
+    date | None,
+    Query(ge=EARLIEST_DAY, le=LATEST_DAY, description="A day in the company's time zone (inclusive)."),
+]
 
 
 @router.get(
