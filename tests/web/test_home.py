@@ -150,3 +150,46 @@ def test_home_pages_fit_a_phone(browser, base_url: str, screenshots: Path) -> No
             page.wait_for_selector("#login-submit")
     finally:
         context.close()
+
+
+def test_an_open_cycle_shows_on_the_employees_and_hrs_home(page, web_app, demo_url: str) -> None:
+    """Last in this module: it opens a review cycle for the employee's department."""
+    from fastapi.testclient import TestClient
+
+    from tests.api.helpers import org_snapshot, person
+    from tests.conftest import demo_logins
+
+    with TestClient(web_app) as c:
+        hr = demo_logins(c)["hr"]
+        snap = org_snapshot(demo_url)
+        me = person(snap, "employee")
+        periods = c.get("/api/v1/periods", headers=hr, params={"kind": "month", "limit": 200}).json()["data"]
+        body = {
+            "period_id": next(p["id"] for p in periods if p["code"] == "2026-10"), "population": "departments",
+            "department_ids": [snap["emp_dept"][me]], "all_cadences": True,
+            "self_assessment_on": "2026-11-10", "manager_review_on": "2026-11-25", "calibration_on": "2026-11-27",
+            "publish_on": "2026-11-28", "appeal_until": "2026-11-30", "lock_on": "2026-12-02",
+        }  # fmt: skip
+        r = c.post("/api/v1/review-cycles", headers=hr, json=body)
+        assert r.status_code == 201, r.text
+        cycle_id = r.json()["id"]
+
+    login(page, "employee")
+    home = _home(page)
+    task = next(t for t in home["cycle_tasks"] if t["cycle_id"] == cycle_id)
+    row = page.locator(f'#home-review li[data-item="{task["item_id"]}"]')
+    assert row.inner_text() == "2026年10月：完成自评 · 截止 2026年11月24日"
+    row.locator("a").click()
+    page.wait_for_selector("#self-form")
+    page.click("#logout")
+    page.wait_for_selector("#login-submit")
+
+    login(page, "hr")
+    home = _home(page)
+    c = next(x for x in home["cycles"] if x["cycle_id"] == cycle_id)
+    text = page.inner_text(f'#home-cycles li[data-cycle="{cycle_id}"]')
+    assert "2026年10月" in text and "员工自评" in text and f"逾期 {len(c['late'])} 人" in text
+    for p in c["late"][:12]:
+        assert p["name_zh"] in text
+    page.click(f'#home-cycles li[data-cycle="{cycle_id}"] a')
+    page.wait_for_selector(f"#cycle-{cycle_id}")

@@ -41,7 +41,7 @@ export async function render(ctx) {
   ctx.person = (id) => (names.has(id) ? pick(names.get(id), 'name') : `#${id}`); // names, not codes (issue 27)
   const chosen = Number(ctx.params.get('id')) || pools.data[0]?.id;
   const box = el('div', { id: 'allocation', tabindex: '-1' });
-  const rows = pools.data.map((p) => [`#${p.id}`, ctx.periodName(p.period_id), p.campaign ? t('campaign.' + p.campaign) : '—', yuan(p.amount_fen), p.created_by_name,
+  const rows = pools.data.map((p) => [`#${p.id}`, ctx.periodName(p.period_id), p.campaign ? t('campaign.' + p.campaign) : '—', yuan(p.amount_fen), p.created_by_name === 'system' ? t('audit.system') : p.created_by_name,
     el('a', { href: `#/pools?id=${p.id}`, 'data-pool': p.id, 'aria-current': p.id === chosen ? 'true' : null }, t('open'))]);
   if (chosen) await showAllocation(box, chosen, ctx);
   return el('section', {}, el('h1', {}, t('pools.title')),

@@ -89,7 +89,7 @@ export async function render(ctx) {
   // The period the weights apply from, by name ("2026年12月"), not its code.
   ctx.periodName = (p) => pick(periods.find((x) => x.code === p.effective_period), 'name') || p.effective_period;
   const box = el('div', { id: 'proposal', tabindex: '-1' });
-  const rows = props.data.map((p) => [`#${p.id}`, ctx.deptName(p.department_id), ctx.periodName(p), t('status.' + p.status), p.created_by_name,
+  const rows = props.data.map((p) => [`#${p.id}`, ctx.deptName(p.department_id), ctx.periodName(p), t('status.' + p.status), p.created_by_name === 'system' ? t('audit.system') : p.created_by_name,
     el('button', { type: 'button', class: 'secondary', 'data-proposal': p.id, onclick: () => show(box, p.id, ctx, names) }, t('open'))]);
   const wanted = Number(ctx.params.get('id'));
   const first = props.data.find((p) => p.id === wanted) || props.data.find((p) => p.status === 'pending');
