@@ -75,9 +75,11 @@ def test_hr_and_admin_see_what_waits_company_wide(client, tokens, demo_url) -> N
         assert home["pools"], "the demo's allocation waits for approval"
         assert [i["job_id"] for i in home["imports"]] == [job] and home["imports"][0]["bad_rows"] == 1
         report = _ok(client.get("/api/v1/anomalies", headers=h))
-        assert home["anomaly_period"]["id"] == report["period"]["id"]
-        assert sorted(f["code"] for f in home["anomalies"]) == sorted(f["code"] for f in report["flags"])
-        for f in home["anomalies"]:  # names, never codes like "E0032"
+        flags = _ok(client.get("/api/v1/home/anomalies", headers=h))
+        assert flags["period"]["id"] == report["period"]["id"]
+        assert sorted(f["code"] for f in flags["flags"]) == sorted(f["code"] for f in report["flags"])
+        assert flags["flags"]
+        for f in flags["flags"]:  # names, never codes like "E0032"
             assert "(" not in f["subject"]["name_zh"] and "E00" not in f["subject"]["name_en"]
         assert home["at_risk"] == [] and home["kpis"] == []
 
@@ -85,7 +87,8 @@ def test_hr_and_admin_see_what_waits_company_wide(client, tokens, demo_url) -> N
 def test_a_manager_sees_their_people_at_risk_and_drafts_only(client, tokens) -> None:
     h = tokens["manager"]
     home = _home(client, h)
-    assert home["weights"] == [] and home["pools"] == [] and home["imports"] == [] and home["anomalies"] == []
+    assert home["weights"] == [] and home["pools"] == [] and home["imports"] == [] and home["cycles"] == []
+    assert client.get("/api/v1/home/anomalies", headers=h).status_code == 403
     team = _ok(client.get("/api/v1/team/overview", headers=h))
     risky = [
         m["employee_id"]
@@ -105,7 +108,8 @@ def test_an_employee_sees_their_plan_and_their_own_cycle_part(client, tokens, de
     emp, emp2, hr, mgr = (tokens[u] for u in ("employee", "employee2", "hr", "manager"))
     home = _home(client, emp)
     assert home["role"] == "employee"
-    for section in ("weights", "pools", "imports", "anomalies", "at_risk", "drafts", "cycles"):
+    assert client.get("/api/v1/home/anomalies", headers=emp).status_code == 403
+    for section in ("weights", "pools", "imports", "at_risk", "drafts", "cycles"):
         assert home[section] == [], section
     plan = _ok(client.get("/api/v1/me/plan", headers=emp))
     assert home["plan_period"]["id"] == plan["current_period"]["id"]

@@ -1,4 +1,5 @@
-"""The home summary per role (GET /api/v1/home): HR and admin see what waits for them company-wide; a manager
+"""The home summary per role (GET /api/v1/home; its anomaly flags from GET /api/v1/home/anomalies, asked apart
+because the checks are slow): HR and admin see what waits for them company-wide; a manager
 their people at risk and drafts to finish; everyone with a person behind the login their own KPIs and their part of
 an open review cycle. Read-only; every number comes from the computation its own page shows (plan, team overview,
 cockpit, allocation), so the home page and that page never disagree."""
@@ -18,7 +19,7 @@ from workflows.coaching.overview import team_overview
 from workflows.coaching.schemas import PeriodRef
 from workflows.drafts.flows import list_drafts
 from workflows.home import staff
-from workflows.home.schemas import AtRisk, CycleTask, DraftToFinish, HomePublic, Named
+from workflows.home.schemas import AtRisk, CycleTask, DraftToFinish, HomeAnomalies, HomePublic, Named
 
 RISKY_CHANCE = 50.0  # a sales KPI whose forecast chance is below this counts as at risk
 
@@ -33,7 +34,6 @@ def home(session: Session, caller: Caller, *, lang: Lang) -> HomePublic:
         out.cycles = staff.open_cycles(session, today)
         out.pools = staff.pools_waiting(session)
         out.imports = staff.failed_imports(session, clock.now())
-        out.anomaly_period, out.anomalies = staff.anomalies(session, today)
     if caller.role == MANAGER:
         out.at_risk = people_at_risk(session, caller, today)
         out.drafts = drafts_to_finish(session, caller)
@@ -141,3 +141,9 @@ def _task_stage(cycle: ReviewCycleRow, item: CycleItem, *, mine: bool, today: da
     if not mine and item.status in ("open", "self_assessed") and _open_for(cycle, item, "manager_review", today):
         return "manager_review"
     return None
+
+
+def home_anomalies(session: Session) -> HomeAnomalies:
+    """HR's anomaly flags for the home page (the 异常 page's default period and computation)."""
+    period, flags = staff.anomalies(session, clock_of(session).today())
+    return HomeAnomalies(period=period, flags=flags)

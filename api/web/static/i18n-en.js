@@ -233,7 +233,7 @@ export const en = {
   'home.cyclesNone': 'No review cycle is in progress.', 'home.pools': 'Bonus allocations to approve', 'home.poolItem': '{period} bonus pool {amount}',
   'home.poolWaits': 'waits for {n} second review(s):', 'home.poolReady': 'ready to approve', 'home.poolsNone': 'No bonus allocation is waiting.',
   'home.imports': 'Imports with errors (last two weeks)', 'home.importItem': '{file} ({at})', 'home.badRows': '{n} bad rows', 'home.importsNone': 'No import failed in the last two weeks.',
-  'home.anomalies': 'Anomaly flags', 'home.anomaliesOf': 'Anomaly flags ({period})', 'home.anomaliesNone': 'No anomaly needs a second look.',
+  'home.anomalies': 'Anomaly flags', 'home.anomaliesFailed': 'The anomaly checks could not finish now; open the Anomalies page.', 'home.anomaliesOf': 'Anomaly flags ({period})', 'home.anomaliesNone': 'No anomaly needs a second look.',
   'home.atRisk': 'People behind pace', 'home.moreAtRisk': '{n} more on “My team”', 'home.behind': '{n} KPIs behind', 'home.chance': 'lowest chance about {pct}%', 'home.atRiskNone': 'Everyone on your team is on pace.',
   'home.drafts': 'Drafts to finish', 'home.draftItem': '{dept} · {period}', 'home.lastEdited': 'last edited {at}', 'home.draftsNone': 'No draft to finish.',
   'home.plan': 'My KPIs · {period}', 'home.toPlan': 'See my whole plan', 'home.review': 'My review tasks', 'home.reviewNone': 'No review is waiting for you.',

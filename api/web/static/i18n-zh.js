@@ -233,7 +233,7 @@ export const zh = {
   'home.cyclesNone': '没有进行中的评估周期。', 'home.pools': '待批准的奖金分配', 'home.poolItem': '{period}奖金池 {amount}',
   'home.poolWaits': '等待 {n} 项二次复核：', 'home.poolReady': '可以审批', 'home.poolsNone': '没有待批准的奖金分配。',
   'home.imports': '出错的导入（近两周）', 'home.importItem': '{file}（{at}）', 'home.badRows': '{n} 行有误', 'home.importsNone': '近两周没有出错的导入。',
-  'home.anomalies': '异常提示', 'home.anomaliesOf': '异常提示（{period}）', 'home.anomaliesNone': '没有需要复核的异常。',
+  'home.anomalies': '异常提示', 'home.anomaliesFailed': '异常检查暂时无法完成，请打开“异常”页面查看。', 'home.anomaliesOf': '异常提示（{period}）', 'home.anomaliesNone': '没有需要复核的异常。',
   'home.atRisk': '进度落后的成员', 'home.moreAtRisk': '另有 {n} 人，在“我的团队”中查看', 'home.behind': '{n} 项指标落后', 'home.chance': '达成概率最低约 {pct}%', 'home.atRiskNone': '团队成员的进度都正常。',
   'home.drafts': '待完成的目标草案', 'home.draftItem': '{dept} · {period}', 'home.lastEdited': '最后修改于 {at}', 'home.draftsNone': '没有待完成的草案。',
   'home.plan': '我的指标 · {period}', 'home.toPlan': '查看我的完整计划', 'home.review': '我的评估任务', 'home.reviewNone': '目前没有需要你完成的评估。',

@@ -2,9 +2,10 @@
 // and anomaly flags waiting; a manager the people at risk and drafts to finish; everyone their own KPIs and their
 // part of an open review cycle. Every entry links to the page where it is handled.
 import { get } from '../api.js';
-import { el, fmt, table } from '../dom.js';
+import { el, fmt, spinner, table } from '../dom.js';
 import { getLang, pick, t } from '../i18n.js';
 import { dateTime, yuan } from '../format.js';
+import { flagTitle, severityWord } from './anomalies.js';
 
 // A plain date ("2026-11-30") as the reader writes it, without a time-zone shift.
 export function day(iso) {
@@ -53,13 +54,26 @@ function imports(h) {
   t('home.importsNone'));
 }
 
-function anomalies(h) {
-  const q = h.anomaly_period ? `?period=${h.anomaly_period.id}` : '';
-  const title = h.anomaly_period ? t('home.anomaliesOf', { period: pick(h.anomaly_period, 'name') }) : t('home.anomalies');
-  return section('home-anomalies', title, h.anomalies.map((f) => el('li', {},
-    link(`#/anomalies${q}`, `${pick(f.subject, 'name')} · ${t('an.code.' + f.code) === 'an.code.' + f.code ? t('an.code.other') : t('an.code.' + f.code)}`),
-    ' ', el('span', { class: 'badge warn' }, t('an.sev.' + f.severity) === 'an.sev.' + f.severity ? t('an.sev.warning') : t('an.sev.' + f.severity)))),
-  t('home.anomaliesNone'));
+// The flags arrive after the rest (the checks take a moment): a placeholder first, filled in place (the card may
+// not be on the page yet when they arrive, so its content changes, not the card).
+function anomalies(pending, onCount) {
+  const box = el('section', { class: 'card home-section', id: 'home-anomalies', 'data-count': 0 },
+    el('h2', {}, t('home.anomalies')), spinner(t('loading')));
+  const fill = (done) => {
+    box.replaceChildren(...done.childNodes);
+    box.dataset.count = done.dataset.count;
+    box.dataset.ready = '1';
+  };
+  pending.then((a) => {
+    const q = a.period ? `?period=${a.period.id}` : '';
+    const title = a.period ? t('home.anomaliesOf', { period: pick(a.period, 'name') }) : t('home.anomalies');
+    fill(section('home-anomalies', title, a.flags.map((f) => el('li', {},
+      link(`#/anomalies${q}`, `${pick(f.subject, 'name')} · ${flagTitle(f.code)}`),
+      ' ', el('span', { class: 'badge warn' }, severityWord(f.severity)))),
+    t('home.anomaliesNone')));
+    onCount(a.flags.length);
+  }).catch(() => fill(section('home-anomalies', t('home.anomalies'), [], t('home.anomaliesFailed'))));
+  return box;
 }
 
 const RISK_SHOWN = 15;
@@ -109,16 +123,23 @@ function cycleTasks(h) {
 }
 
 export async function render({ me, lang }) {
-  const h = await get(`/home?lang=${lang}`);
   const staff = me.role === 'hr' || me.role === 'admin';
-  const parts = staff ? [weights(h), pools(h), cycles(h), imports(h), anomalies(h)] : [];
+  const flags = staff ? get('/home/anomalies') : null;
+  if (flags) flags.catch(() => {}); // shown in its card when it fails
+  const h = await get(`/home?lang=${lang}`);
+  // My own KPIs behind pace count as things waiting for me too.
+  const behind = h.kpis.filter((k) => k.pace && k.pace.status === 'behind').length;
+  const summary = el('p', { id: 'home-summary' });
+  const say = (n) => {
+    summary.className = n ? 'notice' : 'ok';
+    summary.textContent = n ? t('home.waiting', { n: fmt(n, 0), today: day(h.today) }) : t('home.allClear', { today: day(h.today) });
+  };
+  const parts = staff ? [weights(h), pools(h), cycles(h), imports(h)] : [];
   if (me.role === 'manager') parts.push(atRisk(h), drafts(h));
   if (!staff) parts.push(plan(h), cycleTasks(h));
   else if (h.cycle_tasks.length) parts.push(cycleTasks(h));
-  // My own KPIs behind pace count as things waiting for me too.
-  const behind = h.kpis.filter((k) => k.pace && k.pace.status === 'behind').length;
   const open = parts.filter(Boolean).reduce((n, s) => n + (s.id === 'home-plan' ? behind : Number(s.dataset.count || 0)), 0);
-  return el('section', { id: 'home' }, el('h1', {}, t('home.title')),
-    el('p', { class: open ? 'notice' : 'ok', id: 'home-summary' }, open ? t('home.waiting', { n: fmt(open, 0), today: day(h.today) }) : t('home.allClear', { today: day(h.today) })),
-    el('div', { class: 'home-grid' }, parts.filter(Boolean)));
+  if (staff) parts.push(anomalies(flags, (n) => say(open + n)));
+  say(open);
+  return el('section', { id: 'home' }, el('h1', {}, t('home.title')), summary, el('div', { class: 'home-grid' }, parts.filter(Boolean)));
 }
