@@ -1,7 +1,7 @@
 // Lists of people sort, filter and search: sortable column headers and a search box over a rendered table (or
 // several, e.g. one per department), with a sort menu for phones, where stacked tables hide their headers.
 // A cell sorts by its `data-sort` (or a descendant's), else an input's value, else its text; numbers as numbers.
-import { el } from './dom.js';
+import { el, table } from './dom.js';
 import { getLang, t } from './i18n.js';
 
 function keyOf(td) {
@@ -104,8 +104,9 @@ export function listTools(root, headers, { id, skip = [], label, onFilter } = {}
   return el('div', { class: 'row list-tools' }, box, sortMenu(tables, headers, skip, id), status);
 }
 
-// A searchable, sortable table: dom.table's arguments plus `id` for the search box.
-export function listing(tableFn, headers, rows, opts = {}) {
-  const wrap = tableFn(headers, rows, opts);
+// A searchable, sortable table: dom.table's arguments (headers, rows, {caption, numeric, stack}) plus `id` for the
+// search box and `skip` for columns that do not sort. Other pages adopt it by replacing `table(...)` with it.
+export function listing(headers, rows, opts = {}) {
+  const wrap = table(headers, rows, opts);
   return el('div', { class: 'listing', id: opts.id || null }, listTools(wrap, headers, opts), wrap);
 }
