@@ -58,10 +58,10 @@ def test_the_audit_log_reads_in_words_and_filters_and_pages(page, screenshots: P
     page.wait_for_selector("#audit-list")
 
     # Search and sort inside the page: a person's name keeps only their rows; the action column sorts.
-    page.fill("#audit-table-search", manager["name_zh"])
+    page.fill("#audit-list-search", manager["name_zh"])
     assert len(_rows(page)) == sum(1 for e in everything["data"] if e["actor"] == "manager")
-    assert "显示" in page.inner_text("#audit-table-count")
-    page.fill("#audit-table-search", "")
+    assert "显示" in page.inner_text("#audit-list-count")
+    page.fill("#audit-list-search", "")
     stamps = "els => els.map((e) => e.getAttribute('data-sort'))"
     page.click("#audit-list th button.sort >> nth=0")  # by time: oldest first, then newest first
     assert page.get_attribute("#audit-list th:nth-child(1)", "aria-sort") == "ascending"

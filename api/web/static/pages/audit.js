@@ -2,10 +2,10 @@
 // when (the company's time zone, to the minute), before/after by field label; filtered by person, action, object
 // and days, 50 to a page.
 import { get } from '../api.js';
-import { el, table } from '../dom.js';
+import { el } from '../dom.js';
 import { getLang, pick, t } from '../i18n.js';
 import { num, yuan } from '../format.js';
-import { listTools } from '../listing.js';
+import { listing } from '../listing.js';
 
 const PAGE = 50;
 const FILTERS = ['actor', 'action', 'entity', 'since', 'until'];
@@ -162,10 +162,9 @@ export async function render({ params }) {
   const rows = events.data.map((e) => [el('span', { 'data-sort': e.at, 'data-event': e.id }, stamp(e.at, facets.timezone)), actorName(e, people),
     el('span', { 'data-action': e.action }, actionWord(e.action)), el('span', { 'data-entity': e.entity }, entityWord(e.entity), /^\d+$/.test(e.entity_id) ? ` #${e.entity_id}` : ''),
     describe(e.before, e.after, names)]);
-  const list = table(headers, rows, { stack: true });
   return el('section', {}, el('h1', {}, t('audit.title')), el('div', { class: 'card' }, verdict),
     el('h2', {}, t('audit.filters')), form,
     el('h2', {}, t('audit.latest')), el('p', { class: 'muted' }, t('audit.tz', { tz: zoneName(facets.timezone) })),
-    rows.length ? el('div', { id: 'audit-list' }, listTools(list, headers, { id: 'audit-table', skip: [4] }), list) : el('p', { class: 'muted', id: 'audit-empty' }, t('audit.none')),
+    rows.length ? listing(headers, rows, { stack: true, id: 'audit-list', skip: [4] }) : el('p', { class: 'muted', id: 'audit-empty' }, t('audit.none')),
     pager(params, events.count, offset));
 }
