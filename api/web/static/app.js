@@ -33,6 +33,8 @@ const PAGES = [
   // Review cycles (issue 29): one's own part and the reviews to write; HR's cockpit.
   { path: 'review', key: 'nav.review', roles: ['employee', 'manager', 'hr', 'admin'], load: () => import('./pages/review.js') },
   { path: 'cycles', key: 'nav.cycles', roles: ['hr', 'admin'], load: () => import('./pages/cycles.js') },
+  { path: 'rubrics', key: 'nav.rubrics', roles: ['hr', 'admin'], load: () => import('./pages/rubrics.js') },
+  { path: 'checkins', key: 'nav.checkins', roles: ['employee', 'manager', 'hr', 'admin'], load: () => import('./pages/checkins.js') },
 ];
 const HOME = { employee: 'home', manager: 'home', hr: 'home', admin: 'home' };
 
