@@ -4,7 +4,7 @@
 import { ApiError, call, problemText } from '../api.js';
 import { confirmDialog } from '../confirm.js';
 import { el, table } from '../dom.js';
-import { pick, t } from '../i18n.js';
+import { getLang, pick, t } from '../i18n.js';
 
 const ROLES = ['employee', 'manager', 'hr', 'admin'];
 
@@ -55,7 +55,8 @@ function row(u, me, emps, linked, box, err, rerender) {
   const btn = (label, attr, fn) => el('button', { type: 'button', class: 'secondary', [attr]: u.username, onclick: guard(err, fn) }, label);
   const actions = u.id === me.user_id ? el('span', { class: 'muted' }, t('logins.you')) : el('span', { class: 'row' },
     btn(t('logins.reset'), 'data-reset', async () => {
-      if (!window.confirm(t('logins.confirmReset', { user: u.username }))) return;
+      const who = person ? (getLang() === 'zh' ? `${pick(person, 'name')}（${u.username}）` : `${pick(person, 'name')} (${u.username})`) : u.username;
+      if (!(await confirmDialog({ title: t('logins.confirmReset', { user: who }), confirm: t('logins.reset') }))) return;
       shownOnce(box, (await call(`/users/${u.id}/one-time-password`, { method: 'POST' })).data);
     }),
     btn(u.active ? t('logins.disable') : t('logins.enable'), 'data-toggle', async () => { await patchUser(u, { active: !u.active }); rerender(); }),
