@@ -12,6 +12,7 @@ def _num(v: float, digits: int = 1) -> str:
 
 def test_employee_reads_the_plan(page, screenshots: Path) -> None:
     login(page, "employee")
+    page.goto("/#/plan")  # everyone lands on 首页 (tests/web/test_home.py)
     page.wait_for_selector("#score-total")
     plan = api(page, "/me/plan?lang=zh")
     assert plan["kpis"] and plan["score"] and plan["report"] and plan["training"]
@@ -56,6 +57,8 @@ def test_employee_reads_the_plan(page, screenshots: Path) -> None:
 def test_manager_drafts_edits_with_a_broken_guard_fixes_and_publishes(page, screenshots: Path) -> None:
     page.on("dialog", lambda d: d.accept())
     login(page, "manager")
+    page.click('nav a[data-page="team"]')
+    page.wait_for_selector("[data-employee]")
     assert page.locator("h1").inner_text() == "我的团队"
     team = api(page, "/team/overview")
     assert page.locator("[data-employee]").count() == len(team["members"]) > 0
@@ -111,6 +114,8 @@ def test_manager_drafts_edits_with_a_broken_guard_fixes_and_publishes(page, scre
 
 def test_hr_approves_a_weight_proposal(page, screenshots: Path) -> None:
     login(page, "hr")
+    page.click('nav a[data-page="weights"]')
+    page.wait_for_selector("#approve")
     assert page.locator("h1").inner_text() == "权重审批"
     pending = api(page, "/weight-proposals?status=pending")["data"]
     assert pending
@@ -126,6 +131,7 @@ def test_hr_approves_a_weight_proposal(page, screenshots: Path) -> None:
     page.screenshot(path=screenshots / "hr-weights.png", full_page=True)
     page.fill("#decision-note", "数据充分，同意")
     page.click("#approve")
+    page.click("#confirm-ok")
     page.wait_for_selector("text=已记录审批结果")
     after = api(page, f"/weight-proposals/{proposal['id']}")
     assert after["status"] == "approved" and after["decision_note"] == "数据充分，同意"
