@@ -11,7 +11,8 @@ const PERIOD_KINDS = ['month', 'quarter', 'year', 'campaign'];
 
 function roleSelect(user, rerender, canWrite, name) {
   if (!canWrite) return t('role.' + user.role);
-  return el('select', { 'aria-label': t('admin.roleOf', { user: user.username }), 'data-user': user.username, onchange: async (ev) => {
+  return el('select', { 'aria-label': t('admin.roleOf', { user: name || user.username }), 'data-literal': name ? null : '',
+    'data-user': user.username, onchange: async (ev) => {
     if (!(await confirmRole(name || user.username, user.role, ev.target.value))) { ev.target.value = user.role; return; }
     const { etag } = await call(`/users/${user.id}`);
     try { await call(`/users/${user.id}`, { method: 'PATCH', json: { role: ev.target.value }, etag }); } catch (e) { if (!(e instanceof ApiError && e.status === 401)) alert(e.message); }
