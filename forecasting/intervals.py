@@ -84,12 +84,15 @@ class Calibration:
         seed: int = 0,
         signed: frozenset[str] = frozenset(),
         young: frozenset[str] = frozenset(),
+        groups: tuple[frozenset[str], ...] = (),
     ) -> Calibration:
         """Build from a backtest frame with `unique_id, cutoff, step, y, yhat, open[, recent_obs]` (steps 1..h).
 
         The scales of `young` series (less than a year of history) are shrunk towards the new-series scale
         (see NEW_SERIES_QUANTILE) rather than the median one: a few calm weeks of a new department do not
-        make it a calm series."""
+        make it a calm series. Each group of `young` and `groups` (series by length: under a year, one to
+        two years, two or more) whose normalised errors run wider than the other series' gets its scales
+        widened by the ratio (`group_widening`): coverage is calibrated per length group, not only on average."""
         ok = bt.loc[(bt["open"] == 1) & bt["y"].notna() & bt["yhat"].notna() & (bt["step"] <= h)]
         if "recent_obs" in ok and (ok["recent_obs"] >= MIN_RECENT_OBS).any():
             ok = ok.loc[ok["recent_obs"] >= MIN_RECENT_OBS]
@@ -109,6 +112,10 @@ class Calibration:
         factor = group_widening(r / scale.reindex(ok[ID]).to_numpy(), is_young)
         scale = scale.where(~scale.index.isin(list(young)), scale * factor)
         new *= factor
+        z_all = r / scale.reindex(ok[ID]).to_numpy()
+        for group in groups:  # one to two years, two or more: the same rule, from the same errors
+            members = scale.index.isin(list(group))
+            scale = scale.where(~members, scale * group_widening(z_all, ok[ID].isin(list(group)).to_numpy()))
         z = r / scale.reindex(ok[ID]).to_numpy()
         frame = pd.DataFrame({ID: ok[ID].to_numpy(), "cutoff": ok["cutoff"].to_numpy(), "step": ok["step"], "z": z})
         wide = frame.pivot_table(index=[ID, "cutoff"], columns="step", values="z", aggfunc="first")
