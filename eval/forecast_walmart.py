@@ -196,13 +196,17 @@ def format_table(scores: dict[str, pd.DataFrame], cpu: dict[str, float], origins
             sub = parts.loc[parts["origin"].isin(chosen)]
             lines.append(_row(label, summarise_scores(sub), f" {cpu[label]:.2f} |"))
         lines.append("")
-    lines += ["### by series length at the origin (all windows)", "", head, "|---|---|---|---|---|---|"]
-    for label, parts in scores.items():
-        for _, _, group in LENGTH_GROUPS:
-            sub = parts.loc[parts["group"] == group]
-            if len(sub):
-                lines.append(_row(f"{label}, {group}", summarise_scores(sub)))
-    return "\n".join(lines) + "\n"
+    later = [o for o in origins if o in TWO_YEARS]
+    scopes = [("all windows", list(origins))] + ([(f"origins {', '.join(later)}", later)] if later else [])
+    for scope, kept in scopes[: 1 if later == list(origins) else 2]:
+        lines += [f"### by series length at the origin ({scope})", "", head, "|---|---|---|---|---|---|"]
+        for label, parts in scores.items():
+            for _, _, group in LENGTH_GROUPS:
+                sub = parts.loc[(parts["group"] == group) & parts["origin"].isin(kept)]
+                if len(sub):
+                    lines.append(_row(f"{label}, {group}", summarise_scores(sub)))
+        lines.append("")
+    return "\n".join(lines)
 
 
 def run(
@@ -256,5 +260,7 @@ def run(
     tmp_path = target.with_name(target.name + ".tmp")
     tmp_path.write_text(table)
     tmp_path.replace(target)
+    per_series_csv = target.with_name(target.stem + "_scores.csv")  # every tool's per-series scores, for re-reading
+    pd.concat([f.assign(tool=label) for label, f in frames.items()]).to_csv(per_series_csv, index=False)
     progress(f"wrote {target}")
     return table
