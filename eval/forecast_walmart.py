@@ -260,7 +260,7 @@ def run(
     tmp_path = target.with_name(target.name + ".tmp")
     tmp_path.write_text(table)
     tmp_path.replace(target)
-    per_series_csv = target.with_name(target.stem + "_scores.csv")  # every tool's per-series scores, for re-reading
+    per_series_csv = target.with_name(target.stem + "_scores.csv.gz")  # every tool's per-series scores
     pd.concat([f.assign(tool=label) for label, f in frames.items()]).to_csv(per_series_csv, index=False)
     progress(f"wrote {target}")
     return table
