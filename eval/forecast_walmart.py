@@ -214,13 +214,10 @@ def run(
     n: int,
     results_dir: Path,
     progress: Callable[[str], None],
-    dev_only: bool = False,
     origins: tuple[str, ...] = ORIGINS,
 ) -> str:
-    """Score every tool at every origin (all development windows; `dev_only` is kept for the CLI's `--dev`
-    and changes nothing since 2012-04-27 became one); write the table (`origins`: a subset, for a quicker
-    run; its file name says which)."""
-    del dev_only
+    """Score every tool at every origin (all development windows since 2012-04-27 was looked at); write the
+    table (`origins`: a subset, for a quicker run; its file name says which)."""
     started = time.perf_counter()
     raw = load_walmart(data_dir, n)
     store_weeks = raw[["Store", "Date", *STORE_COLS]].drop_duplicates(["Store", "Date"])

@@ -6,8 +6,9 @@ against 0.834 for kpilot's three-way average. `MSTL` runs the library itself, se
 (`eval/forecast_refs.py`): raw values (returns stay negative, additive), the 52-week season, gaps
 interpolated, the last `max_history` steps. A series with less than two full seasons of history from its
 first observed step gets no forecast (NaN): an average that holds `MSTL` then averages its other members,
-and `AutoForecaster` offers it only to series that have the two seasons. statsforecast is an optional
-dependency (pinned with the benchmarks); without it `AutoForecaster` does not offer `MSTL`.
+and `AutoForecaster` offers it only to series that have the two seasons. statsforecast is a pinned runtime
+dependency, so the CLI and the service offer `MSTL` alike; an install without it falls back to the
+three-way average and says so in the note.
 """
 
 from __future__ import annotations
