@@ -46,3 +46,16 @@ def test_people_and_positions_search(page) -> None:
     page.fill("#positions-list-search", first_name)
     shown = _visible(page, "#positions-list tbody tr")
     assert shown and len(shown) <= total and all(first_name in row for row in shown)
+
+
+def test_a_new_key_position_inventory_opens_on_the_first_free_quarter_from_today(page) -> None:
+    login(page, "hr")
+    page.goto("/#/positions")
+    page.wait_for_selector("#new-quarter", state="attached")
+    today = api(page, "/periods/defaults")["today"]
+    taken = {i["quarter"] for i in api(page, "/pay/position-inventories?limit=50")["data"]}
+    year, month = int(today[:4]), int(today[5:7])
+    quarter = (month - 1) // 3 + 1
+    while f"{year}-Q{quarter}" in taken:
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    assert page.input_value("#new-quarter") == f"{year}-Q{quarter}"

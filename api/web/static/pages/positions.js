@@ -87,8 +87,18 @@ async function show(box, id, ctx) {
     msg));
 }
 
-function creator(ctx, current) {
-  const quarter = el('input', { id: 'new-quarter', required: true, pattern: '\\d{4}-Q[1-4]', placeholder: '2026-Q4', value: current?.quarter || '' });
+// The quarter a new inventory is for: the running one by the service's clock, or the one after it when the running
+// quarter already has an inventory ("2027-Q1").
+export function nextInventoryQuarter(today, taken) {
+  const [y, m] = String(today || '').split('-').map(Number);
+  if (!y || !m) return '';
+  let year = y, q = Math.floor((m - 1) / 3) + 1;
+  while (taken.includes(`${year}-Q${q}`)) { q += 1; if (q > 4) { q = 1; year += 1; } }
+  return `${year}-Q${q}`;
+}
+
+function creator(ctx, current, suggested) {
+  const quarter = el('input', { id: 'new-quarter', required: true, pattern: '\\d{4}-Q[1-4]', placeholder: suggested || '2026-Q4', value: suggested || current?.quarter || '' });
   const campaign = el('select', { id: 'new-campaign' }, CAMPAIGNS.map((c) => el('option', { value: c }, campaignText(c))));
   const stage = el('select', { id: 'new-stage' }, STAGES.map((s) => el('option', { value: s, selected: s === (current?.stage || 'mature') }, t('stage.' + s))));
   const msg = el('div', { 'aria-live': 'polite' });
@@ -111,7 +121,8 @@ function creator(ctx, current) {
 }
 
 export async function render(ctx) {
-  const [invs, depts] = await Promise.all([get('/pay/position-inventories?limit=50'), get('/departments?limit=200')]);
+  const [invs, depts, defaults] = await Promise.all([get('/pay/position-inventories?limit=50'), get('/departments?limit=200'),
+    get('/periods/defaults').catch(() => null)]);
   ctx.deptName = (code) => pick(depts.data.find((d) => d.code === code), 'name') || code;
   const out = el('section', {}, el('h1', {}, t('pos.title')), el('p', { class: 'muted' }, t('pos.intro')));
   if (!invs.data.length) { out.append(el('p', { class: 'muted' }, t('pos.none'))); return out; }
@@ -122,6 +133,6 @@ export async function render(ctx) {
   await show(box, chosen, ctx);
   const current = invs.data.find((i) => i.id === chosen);
   append(out, [el('p', {}, el('label', { for: 'inv-select' }, t('pos.inventory'), ' '), sel), box,
-    ['hr', 'admin'].includes(ctx.me.role) && current ? creator(ctx, current) : null]);
+    ['hr', 'admin'].includes(ctx.me.role) && current ? creator(ctx, current, nextInventoryQuarter(defaults && defaults.today, invs.data.map((i) => i.quarter))) : null]);
   return out;
 }
