@@ -100,7 +100,7 @@ def test_past_period_is_refused_with_a_reason(fast_client, tokens, demo_url) -> 
             select(Period.id).where(Period.end_date < get_clock().today() - timedelta(days=40)).limit(1)
         ).scalar_one()
     r = fast_client.post("/api/v1/forecasts", headers=tokens["hr"], json={"period_id": old})
-    assert r.status_code == 422 and "period" in r.json()["detail"]
+    assert r.status_code == 422 and "period" in r.json()["detail_en"]
 
 
 def test_bad_quantiles_are_422(fast_client, tokens, demo_url) -> None:

@@ -254,11 +254,11 @@ def set_rubric(
 def get_rubric(session: Session, indicator_id: int) -> dict[str, Any]:
     """An indicator's rubric; an indicator HR has not given one yet has no levels (`id` None: the first PUT
     creates it, without If-Match). NotFound only for an unknown indicator."""
-    from core.errors import NotFound
+    from core.errors import NotFound, coded
     from core.tables import Indicator, IndicatorRubric
 
     if session.get(Indicator, indicator_id) is None:
-        raise NotFound(f"Indicator {indicator_id} not found.")
+        raise coded(NotFound(f"Indicator {indicator_id} not found."), "not_found", thing="indicator")
     row = session.execute(
         select(IndicatorRubric).where(IndicatorRubric.indicator_id == indicator_id)
     ).scalar_one_or_none()
