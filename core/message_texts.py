@@ -57,7 +57,8 @@ CATALOGUE: dict[str, Template] = {
         "数据库暂时无法连接（可能正在重启），请稍后再试。",
     ),
     "validation": T(
-        "The request is not valid ({count} field(s)); see `errors` for each field.", "有 {count} 处填写不符合要求，请按提示修改后重试。"
+        "The request is not valid ({count} field(s)); see `errors` for each field.",
+        "有 {count} 处填写不符合要求，请按提示修改后重试。",
     ),
     "bad_json": T("The request body is not valid JSON.", "提交的数据格式有误，请刷新页面后重试。"),
     # per-field validation messages (the `msg` of each entry of `errors`)
@@ -370,4 +371,22 @@ CATALOGUE: dict[str, Template] = {
         "Outcomes of this department changed at the same moment; send them again.",
         "该部门的业绩刚刚被他人修改，请刷新后重新提交。",
     ),
+    # --- forecast job status (workflows/forecasts/runner.py) ---
+    "forecast.done": T(
+        "{count} target range(s); models: {models}.",
+        "预测已完成，共给出 {count} 个目标区间（保守、基准、冲刺）。",
+    ),
+    "forecast.done_widened": T(
+        "{count} target range(s); models: {models}; intervals widened for {widened_en}: their backtests missed "
+        "the nominal coverage.",
+        "预测已完成，共给出 {count} 个目标区间。{widened_zh}的历史回测误差偏大，区间已相应放宽，设定目标时请留出余地。",
+    ),
+    "forecast.failed": T(
+        "The forecast failed: {reason}",
+        "预测未能完成：请检查所选店铺的销售数据是否完整，然后重新运行；如仍失败请联系管理员。",
+    ),
+    "forecast.internal_error": T(
+        "Internal error while forecasting; it was logged.", "预测过程中系统出错，已记录下来，请稍后重新运行。"
+    ),
+    "forecast.note": T("{text}", "预测状态已更新，请查看目标区间。"),
 }
