@@ -83,14 +83,14 @@ def said(code: str, params: dict[str, Any] | None, lang: str, *, en: str | None 
 # pydantic's error types -> the catalogue's per-field message
 _FIELD_CODES: dict[str, str] = {
     "missing": "field.missing",
-    "string_too_short": "field.too_short",
-    "too_short": "field.too_short",
-    "string_too_long": "field.too_long",
-    "too_long": "field.too_long",
-    "greater_than": "field.too_small",
-    "greater_than_equal": "field.too_small",
-    "less_than": "field.too_large",
-    "less_than_equal": "field.too_large",
+    "string_too_short": "field.text_too_short",
+    "too_short": "field.too_few",
+    "string_too_long": "field.text_too_long",
+    "too_long": "field.too_many",
+    "greater_than": "field.above",
+    "greater_than_equal": "field.at_least",
+    "less_than": "field.below",
+    "less_than_equal": "field.at_most",
     "float_parsing": "field.not_a_number",
     "float_type": "field.not_a_number",
     "decimal_parsing": "field.not_a_number",
@@ -111,6 +111,7 @@ _FIELD_CODES: dict[str, str] = {
     "list_type": "field.not_a_list",
     "extra_forbidden": "field.unexpected",
 }
+_CTX_KEYS = ("min_length", "max_length", "gt", "ge", "lt", "le")  # the limits a field message names
 
 
 def _clean_validation_errors(errors: Any, lang: str) -> list[dict[str, Any]]:
@@ -119,8 +120,10 @@ def _clean_validation_errors(errors: Any, lang: str) -> list[dict[str, Any]]:
     for err in errors:
         kind = str(err.get("type", ""))
         code = _FIELD_CODES.get(kind, "field.invalid")
-        zh = messages.render(code, None, "zh")
-        en = str(err.get("msg", "")) or messages.render(code, None, "en")
+        ctx = err.get("ctx") or {}
+        params = {k: str(ctx[k]) for k in _CTX_KEYS if k in ctx}
+        zh = messages.render(code, params, "zh")
+        en = str(err.get("msg", "")) or messages.render(code, params, "en")
         out.append(
             {
                 "loc": list(err.get("loc", [])),

@@ -58,8 +58,8 @@ def test_validation_errors_in_each_language(client: TestClient, tokens: dict[str
     zh = client.post("/api/v1/departments", headers=tokens["hr"], json=body).json()
     en = client.post("/api/v1/departments", headers={**tokens["hr"], **EN}, json=body).json()
     assert zh["errors"][0]["loc"] == en["errors"][0]["loc"] == ["body", "name_zh"]
-    assert zh["errors"][0]["msg"] == "内容太短。" and en["errors"][0]["msg"] == en["errors"][0]["msg_en"]
-    assert zh["errors"][0]["code"] == "field.too_short"
+    assert zh["errors"][0]["msg"] == "至少需要 1 个字符。" and en["errors"][0]["msg"] == en["errors"][0]["msg_en"]
+    assert zh["errors"][0]["code"] == "field.text_too_short" and "at least 1 character" in en["errors"][0]["msg"]
 
 
 def test_routing_answers_in_each_language(client: TestClient, tokens: dict[str, dict[str, str]]) -> None:
