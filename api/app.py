@@ -30,7 +30,9 @@ DESCRIPTION = """
 kpilot turns sales history, the promotion calendar and company OKRs into goals people can act on.
 Log in with **Authorize** (demo users: `admin`, `hr`, `manager`, `employee`, `employee2`; password `kpilot-demo`
 in demo mode). Every route states who may call it; you only ever see records that are yours to see.
-Errors are RFC 9457 `application/problem+json`. Updates need `If-Match` with the ETag you read;
+Errors are RFC 9457 `application/problem+json` with a stable `code` and its `params`; `detail` is in the
+caller's language (`Accept-Language`: Chinese by default, English when preferred), `detail_zh` and `detail_en`
+always both. Updates need `If-Match` with the ETag you read;
 creating POSTs accept `Idempotency-Key`.
 """
 

@@ -223,7 +223,11 @@ class Problem(BaseModel):
     type: str
     title: str
     status: int
-    detail: str
+    detail: str  # in the caller's language (Accept-Language; Chinese by default)
+    code: str | None = None  # stable: what went wrong, for a client to tell errors apart
+    params: dict[str, Any] | None = None  # the named values of `code`'s message
+    detail_zh: str | None = None
+    detail_en: str | None = None
     errors: list[dict[str, Any]] | None = None
 
 
