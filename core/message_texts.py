@@ -103,6 +103,10 @@ CATALOGUE: dict[str, Template] = {
         "The {thing:word} is already decided or closed; it cannot be changed now.",
         "该{thing:word}已处理或已关闭，不能再修改。",
     ),
+    "already_decided": T(
+        "The {thing:word} was already decided by {by}; it cannot be changed now.",
+        "该{thing:word}已由{by}处理，不能再修改，请刷新页面查看结果。",
+    ),
     "idempotency.running": T(
         "The same request is still running; retry later.", "同一个请求仍在处理中，请稍后再查看结果。"
     ),

@@ -128,13 +128,16 @@ def test_every_catalogue_code_used_exists_with_its_parameters() -> None:
         if has_zh:  # the Chinese words are written at the raise site (or passed on by a helper)
             continue
         code_arg = wrap.args[1] if len(wrap.args) > 1 else None
-        assert isinstance(code_arg, ast.Constant) and isinstance(code_arg.value, str), f"{f}:{line}"
-        code = code_arg.value
-        assert code in CATALOGUE, f"{f}:{line}: {code} is not in the catalogue"
-        given = {k.arg for k in wrap.keywords}
-        tpl = CATALOGUE[code]
-        missing = (placeholders(tpl.zh) | placeholders(tpl.en)) - given
-        assert not missing, f"{f}:{line}: {code} needs {missing}"
+        # a literal code, or a choice of two (`"a" if x else "b"`)
+        choices = [code_arg.body, code_arg.orelse] if isinstance(code_arg, ast.IfExp) else [code_arg]
+        for choice in choices:
+            assert isinstance(choice, ast.Constant) and isinstance(choice.value, str), f"{f}:{line}"
+            code = choice.value
+            assert code in CATALOGUE, f"{f}:{line}: {code} is not in the catalogue"
+            given = {k.arg for k in wrap.keywords}
+            tpl = CATALOGUE[code]
+            missing = (placeholders(tpl.zh) | placeholders(tpl.en)) - given
+            assert not missing, f"{f}:{line}: {code} needs {missing}"
 
 
 def test_chinese_written_at_a_raise_site_has_no_machine_text() -> None:

@@ -58,10 +58,12 @@ def gate(row: R, if_match: str | None, *, entity: str, open_statuses: Iterable[s
     expected = parse_if_match(if_match)
     allowed = tuple(open_statuses)
     if allowed and getattr(row, "status", None) not in allowed:
+        by = getattr(row, "decided_by_name", None) or getattr(row, "approved_by_name", None)
         raise coded(
             Conflict(closed or f"The {entity} is already {getattr(row, 'status', '')}; it cannot be changed now."),
-            "already_closed",
+            "already_decided" if by else "already_closed",
             thing=entity,
+            by=by or "",
         )
     if row.version != expected:
         raise coded(
