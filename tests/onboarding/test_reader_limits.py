@@ -111,7 +111,9 @@ def test_imports_have_their_own_upload_limit(empty_url) -> None:
         admin = login(client, "boss")
         over = client.post("/api/v1/imports/org", files={"file": ("big.csv", b"x" * 60_000)}, headers=admin)
         assert (
-            over.status_code == 413 and over.json()["code"] == "request.too_large" and "50000" in over.json()["detail_en"]
+            over.status_code == 413
+            and over.json()["code"] == "request.too_large"
+            and "50000" in over.json()["detail_en"]
         )
         # 10 KB: over the JSON body limit, well under the import limit (the file is read, then refused as a file).
         under = client.post(
