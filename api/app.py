@@ -13,6 +13,7 @@ from api import errors, web
 from api.routes import access, admin, auth, coaching, drafts, forecasts, goals, kpis, org, pay, sales, weights
 from api.routes import cycles as cycle_routes
 from api.routes import exports as export_routes
+from api.routes import home as home_routes
 from api.routes import imports as import_routes
 from api.routes import onboarding as onboarding_routes
 from api.routes import process as process_routes
@@ -186,6 +187,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         onboarding_routes,
         import_routes,
         cycle_routes,
+        home_routes,
     )
     document_permissions([m.router for m in modules])
     for module in modules:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from assistant.courses import TrainingCatalogue, load_training_catalogue
 from assistant.guards import check_text
 from assistant.llm import LLMProvider
+from assistant.report_checkins import CheckInFact, check_in_lines, render_section
 from assistant.report_facts import PersonFacts, fact_numbers
 from assistant.report_texts import ReportText, offline_text, render
 
@@ -30,6 +31,9 @@ class FeedbackReport(BaseModel):
     text: str
     source: Literal["offline", "llm", "fallback"]
     problems: list[str] = Field(default_factory=list, description="Why a model answer was rejected, if it was.")
+    check_ins: list[str] = Field(
+        default_factory=list, description="The latest check-in of each KPI, quoted (never written by a model)."
+    )
 
 
 def check_report(text: ReportText, facts: PersonFacts, lang: str, *, forbidden: tuple[str, ...] = ()) -> list[str]:
@@ -85,3 +89,12 @@ def write_report(
         source=source,
         problems=list(result.problems),
     )
+
+
+def with_check_ins(report: FeedbackReport, facts: list[CheckInFact]) -> FeedbackReport:
+    """The report with its check-ins section (过程跟踪) after the written parts; unchanged without check-ins."""
+    lines = check_in_lines(facts, report.language)
+    if not lines:
+        return report
+    text = report.text.rstrip("\n") + "\n\n" + render_section(lines, report.language)
+    return report.model_copy(update={"check_ins": lines, "text": text})

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from assistant.courses import TrainingCatalogue
 from assistant.numbers import fmt_number
 from assistant.report_facts import KpiFact, PaceFact, PersonFacts, TeamPosition, WarningFact
-from core.formats import GRADE_NAMES
+from core.formats import GRADE_NAMES, period_text
 
 MAX_ITEMS = 3
 
@@ -79,7 +79,7 @@ def headline(f: PersonFacts, lang: str) -> str:
             move = (
                 f"上升 {_num(abs(delta))} 分" if delta > 0 else f"下降 {_num(abs(delta))} 分" if delta < 0 else "持平"
             )
-            parts.append(f"与 {prev.period}（{_num(prev.score)} 分）相比{move}。")
+            parts.append(f"与 {period_text(prev.period, lang)}（{_num(prev.score)} 分）相比{move}。")
         else:
             move = (
                 f"up {_num(abs(delta))} points"
@@ -88,7 +88,7 @@ def headline(f: PersonFacts, lang: str) -> str:
                 if delta < 0
                 else "unchanged"
             )
-            parts.append(f" Compared with {prev.period} ({_num(prev.score)} points): {move}.")
+            parts.append(f" Compared with {period_text(prev.period, lang)} ({_num(prev.score)} points): {move}.")
     return "".join(parts)
 
 

@@ -8,6 +8,7 @@ Chinese text above ten thousand yuan), dates as 2026年11月5日 / 2026-11-05.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 GRADE_NAMES: dict[str, tuple[str, str]] = {
@@ -57,6 +58,19 @@ def date_text(day: date | datetime | None, lang: str) -> str:
         return ""
     d = day.date() if isinstance(day, datetime) else day
     return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else d.isoformat()
+
+
+def period_text(code: str, lang: str) -> str:
+    """A period code as a reader says it: '2026-09' -> '2026年9月' / 'Sep 2026', '2026-Q4' -> '2026年第4季度' /
+    'Q4 2026'; any other code (a campaign's) as it is."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})", code)
+    if m and 1 <= int(m[2]) <= 12:
+        year, month = int(m[1]), int(m[2])
+        return f"{year}年{month}月" if lang == "zh" else f"{date(year, month, 1):%b} {year}"
+    q = re.fullmatch(r"(\d{4})-?Q([1-4])", code, flags=re.IGNORECASE)
+    if q:
+        return f"{q[1]}年第{q[2]}季度" if lang == "zh" else f"Q{q[2]} {q[1]}"
+    return code
 
 
 def grade_text(grade: str | None, lang: str) -> str:

@@ -1,16 +1,20 @@
 """Users (admin) and the audit log (HR/admin)."""
 
-from fastapi import APIRouter, Response
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
 from api.deps import CanReadAudit, CanReadUsers, CanWriteUsers, IdempotencyKey, IfMatch, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, answer, page, reply
-from core.tables import AuditEvent, User
+from core.tables import User
 from workflows.org import flows as org
 from workflows.org.schemas import LoginCreate, OneTimePassword, PasswordReset, UserCreate, UserPublic, UserUpdate
-from workflows.shared import audit, common
-from workflows.shared.schemas import AuditEventPublic, AuditVerifyPublic, Page
+from workflows.shared import audit, audit_log, common
+from workflows.shared.audit_schemas import AuditEventRow, AuditFacets
+from workflows.shared.schemas import EARLIEST_DAY, LATEST_DAY, AuditVerifyPublic, Page
 
 router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
 
@@ -93,12 +97,43 @@ def one_time_password(user_id: Id, session: SessionDep, caller: CanWriteUsers) -
     return OneTimePassword(**org.one_time_reset(session, caller, user_id))
 
 
+Word = Annotated[str | None, Query(max_length=80, description="Exact match.")]
+Day = Annotated[
+    date | None,
+    Query(ge=EARLIEST_DAY, le=LATEST_DAY, description="A day in the company's time zone (inclusive)."),
+]
+
+
 @router.get(
-    "/audit-events", response_model=Page[AuditEventPublic], tags=["audit"], summary="The audit log, newest first"
+    "/audit-events",
+    response_model=Page[AuditEventRow],
+    tags=["audit"],
+    summary="The audit log, newest first, filtered by actor (login), action, entity and company-local days",
 )
-def list_audit(session: SessionDep, _caller: CanReadAudit, p: Paging) -> Page[AuditEventPublic]:
-    stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
-    return page(AuditEventPublic, common.paginate(session, stmt, limit=p.limit, offset=p.offset))
+def list_audit(
+    session: SessionDep,
+    _caller: CanReadAudit,
+    p: Paging,
+    actor: Word = None,
+    action: Word = None,
+    entity: Word = None,
+    since: Day = None,
+    until: Day = None,
+) -> Page[AuditEventRow]:
+    rows, count = audit_log.list_events(
+        session, actor=actor, action=action, entity=entity, since=since, until=until, limit=p.limit, offset=p.offset
+    )
+    return Page[AuditEventRow](data=rows, count=count)
+
+
+@router.get(
+    "/audit-events/facets",
+    response_model=AuditFacets,
+    tags=["audit"],
+    summary="Who and what appear in the audit log (the filters' choices) and the company's time zone",
+)
+def audit_facets(session: SessionDep, _caller: CanReadAudit) -> AuditFacets:
+    return audit_log.facets(session)
 
 
 @router.get(

@@ -27,6 +27,7 @@ from workflows.cycles.schemas import (
     AppealCreate,
     AppealDecision,
     AppealPublic,
+    BesidePublic,
     CheckInComment,
     CheckInCreate,
     CheckInPublic,
@@ -103,6 +104,15 @@ def extend(
 )
 def cockpit(cycle_id: Id, session: SessionDep, _caller: CanManageCycles) -> CockpitPublic:
     return CockpitPublic.model_validate(cycles.cycle_cockpit(session, cycle_id))
+
+
+@router.get(
+    "/review-cycles/{cycle_id}/beside",
+    response_model=list[BesidePublic],
+    summary="Beside each person the caller reviews or oversees: pace history per KPI and the inflation checks",
+)
+def beside(cycle_id: Id, session: SessionDep, caller: CanReadCycles) -> list[BesidePublic]:
+    return [BesidePublic.model_validate(x) for x in cycles.beside(session, caller, cycle_id)]
 
 
 @router.get("/review-cycles/{cycle_id}/items", response_model=list[ItemPublic], summary="Items the caller may see")
@@ -219,6 +229,11 @@ def decide_appeal(
     key: IdempotencyKey = None,
 ) -> AppealPublic:
     return answer(response, AppealPublic, cycles.decide_appeal(session, caller, appeal_id, body, if_match, key))
+
+
+@router.get("/rubrics", response_model=list[RubricPublic], summary="Every rubric HR has defined")
+def list_rubrics(session: SessionDep, _caller: CanReadCatalogue) -> list[RubricPublic]:
+    return [RubricPublic.model_validate(r) for r in cycles.list_rubrics(session)]
 
 
 @router.get("/indicators/{indicator_id}/rubric", response_model=RubricPublic, summary="A qualitative KPI's rubric")

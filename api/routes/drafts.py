@@ -59,10 +59,10 @@ def list_drafts(
     period_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     status: Annotated[DraftStatus | None, Query()] = None,
 ) -> Page[GoalDraftPublic]:
-    rows = drafts.list_drafts(
+    rows, count = drafts.list_drafts(
         session, caller, department_id=department_id, period_id=period_id, status=status, limit=p.limit, offset=p.offset
     )
-    return page(GoalDraftPublic, rows)
+    return page(GoalDraftPublic, (drafts.with_person_names(session, rows), count))
 
 
 @router.get(

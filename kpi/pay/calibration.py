@@ -49,6 +49,20 @@ class Calibration:
         return asdict(self)
 
 
+# The second-review flags (kpi/pay/review.py) by name, for the reasons a reader sees.
+FLAG_NAMES = {
+    "department_high_outcome_low": (
+        "部门得分普遍偏高而业务结果未达标",
+        "scores high while the business outcome is below target",
+    ),
+    "pool_full_payout": ("奖金池不论业绩几乎每期全额发放", "the pool paid out in full whatever the results"),
+    "manager_divergence": (
+        "经理评分明显偏离本人、同事和跨部门评分",
+        "the manager's ratings sit far from self, peer and cross ratings",
+    ),
+}
+
+
 def _shares(counts: dict[str, int], n: int) -> dict[str, float]:
     return {k: round(v / n, 4) if n else 0.0 for k, v in counts.items()}
 
@@ -118,5 +132,6 @@ def _explain(
         en.append(f"business outcome {row.outcome:.1f}, {state_en} target (100)")
         zh.append(f"业务结果 {row.outcome:.1f}，{state_zh}目标（100）")
     for code in flags:
-        en.append(f"open second-review flag: {code}")
-        zh.append(f"待二次复核：{code}")
+        flag_zh, flag_en = FLAG_NAMES.get(code, (code, code))
+        en.append(f"open second-review flag: {flag_en}")
+        zh.append(f"待二次复核：{flag_zh}")

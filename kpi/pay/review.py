@@ -20,6 +20,13 @@ from kpi.anomaly import AnomalyFlag
 RATING_KINDS = ("self", "peer", "cross", "manager")
 
 
+def _chance(p: float, lang: str) -> str:
+    """A p value in words: how likely a gap this large is by chance (no scientific notation)."""
+    if p < 0.001:
+        return "不到千分之一" if lang == "zh" else "less than once in a thousand"
+    return f"约为 {p:.1%}" if lang == "zh" else f"about {p:.1%} of the time"
+
+
 def department_high_outcome_low(
     scores: dict[str, dict[str, float]],
     outcomes: dict[str, float | None],
@@ -210,8 +217,9 @@ def _divergence_flag(
             "mean_cross_rating": kind_mean("cross"),
         },
         explanation_en=f"Manager {mgr} rates {len(rows)} people {abs(mean_gap):.2f} points {direction_en} their "
-        f"self, peer and cross-department ratings on average (p={p:.3g}). Please review their scores.",
+        f"self, peer and cross-department ratings on average (a gap this large arises by chance "
+        f"{_chance(p, 'en')}). Please review their scores.",
         explanation_zh=f"经理 {mgr} 对 {len(rows)} 人的评分平均{direction_zh}其自评、同事和跨部门评分 "
-        f"{abs(mean_gap):.2f} 分（p={p:.3g}）。请复核这些人的得分。",
+        f"{abs(mean_gap):.2f} 分（偶然出现这么大差距的可能{_chance(p, 'zh')}）。请复核这些人的得分。",
         related=people,
     )

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from assistant.texts import detect_language
 from core.clock import get_clock
 from core.db import session_scope
-from core.tables import Department, Employee, KeyResult, Objective, Period
+from core.tables import Department, Employee, KeyResult, Objective, Period, User
 from tests.conftest import demo_logins, make_settings
 
 API = "/api/v1/goal-drafts"
@@ -366,3 +366,19 @@ def test_one_open_draft_per_department_and_period_and_the_default_period(api, au
     assert nxt["kind"] == "quarter" and nxt["start_date"] > today
     month = api.get(f"/api/v1/periods/{defaults['running_month']}", headers=auth["hr"]).json()
     assert month["start_date"] <= today <= month["end_date"]
+
+
+def test_the_draft_list_names_people_not_logins(
+    api: TestClient, auth: dict[str, dict[str, str]], drafts_db: str
+) -> None:
+    """Who created a draft reads as the person's name (issue 27); the stored login name stays on the row."""
+    rows = api.get(f"{API}?limit=200", headers=auth["hr"]).json()["data"]
+    assert rows
+    with session_scope(drafts_db, write=False) as s:
+        names = dict(
+            s.execute(select(User.username, Employee.name_zh).join(Employee, Employee.id == User.employee_id)).all()
+        )
+    logins = set(names)
+    for row in rows:
+        assert row["created_by_name"] not in logins, row
+    assert any(row["created_by_name"] in names.values() for row in rows)

@@ -130,7 +130,7 @@ def test_full_offline_eval_passes_every_grader(tmp_path: Path, monkeypatch: pyte
     assert res.exit_code == 0, res.output
     rows = [line for line in (tmp_path / "cascade_eval_offline.csv").read_text().splitlines()[1:]]
     rates = {row.split(",")[0]: float(row.rsplit(",", 1)[1]) for row in rows}
-    assert len(rates) == 26
+    assert len(rates) == 25  # all_guards was dropped: the graders that re-ran the library's rules count for themselves
     # roles_differ misses a few sets where the lead and the specialist rightly carry the same five KPIs (a CS
     # crisis quarter with five service KRs): see README; every other rule holds on every set.
     assert {g: r for g, r in rates.items() if r < 100}.keys() <= {"roles_differ"} and rates["roles_differ"] >= 90

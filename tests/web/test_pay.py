@@ -71,6 +71,7 @@ def test_hr_edits_waits_for_the_review_decides_it_and_approves(
     blocking = edited["waiting_for_reviews"]
     assert blocking
     page.click("#alloc-approve")
+    page.click("#confirm-ok")  # the in-page confirmation names the amount (tests/web/test_confirmations.py)
     page.wait_for_selector("#alloc-refused")
     assert "复核" in page.inner_text("#alloc-refused")
     for rid in blocking:
@@ -94,6 +95,7 @@ def test_hr_edits_waits_for_the_review_decides_it_and_approves(
     assert page.locator("#alloc-waiting").count() == 0
     page.fill("#approve-note", "同意")
     page.click("#alloc-approve")
+    page.click("#confirm-ok")
     page.wait_for_selector("#alloc-decided")
     assert _allocation(page)["status"] == "approved"
 

@@ -130,8 +130,10 @@ def test_admin_manages_logins(page, screenshots: Path) -> None:
     page.wait_for_selector("#otp-shown")
     assert "w3" in page.inner_text("#otp-shown")
     first = page.inner_text("#otp-value").strip()
+    page.click('[data-reset="w3"]')  # an in-page confirmation naming the person (tests/web/test_confirmations.py)
+    assert "张伟" in page.inner_text("#confirm-title")
     with page.expect_response(lambda r: r.url.endswith("/one-time-password") and r.ok) as answer:
-        page.click('[data-reset="w3"]')
+        page.click("#confirm-ok")
     second = answer.value.json()["one_time_password"]
     page.wait_for_selector(f'#otp-value >> text="{second}"')
     assert second != first

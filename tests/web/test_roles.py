@@ -12,6 +12,7 @@ def _num(v: float, digits: int = 1) -> str:
 
 def test_employee_reads_the_plan(page, screenshots: Path) -> None:
     login(page, "employee")
+    page.goto("/#/plan")  # everyone lands on 首页 (tests/web/test_home.py)
     page.wait_for_selector("#score-total")
     plan = api(page, "/me/plan?lang=zh")
     assert plan["kpis"] and plan["score"] and plan["report"] and plan["training"]
@@ -29,8 +30,11 @@ def test_employee_reads_the_plan(page, screenshots: Path) -> None:
     assert _num(result["score"]) in shown and grades[result["grade"]] in shown
     assert f"部门 {result['team_size']} 人中第 {result['rank']}" in shown
     body = page.inner_text("main")
+    cap = plan["score"]["policy"]["cap"]
     for line in plan["score"]["lines"]:
-        assert line["formula"] in body
+        # The formula in words (实际/目标), with the API's weight, cap and points; never the English expression.
+        assert f"{line['effective_weight']:g} × min(实际/目标, {cap:g}) = {line['points']:.2f}" in body, line
+        assert line["formula"] not in body
     assert plan["report"]["text"].splitlines()[0] in page.inner_text("#report")
     for course in plan["training"]:
         assert course["title"] in page.inner_text("#courses") and course["reason"] in page.inner_text("#courses")
@@ -53,6 +57,8 @@ def test_employee_reads_the_plan(page, screenshots: Path) -> None:
 def test_manager_drafts_edits_with_a_broken_guard_fixes_and_publishes(page, screenshots: Path) -> None:
     page.on("dialog", lambda d: d.accept())
     login(page, "manager")
+    page.click('nav a[data-page="team"]')
+    page.wait_for_selector("[data-employee]")
     assert page.locator("h1").inner_text() == "我的团队"
     team = api(page, "/team/overview")
     assert page.locator("[data-employee]").count() == len(team["members"]) > 0
@@ -80,7 +86,7 @@ def test_manager_drafts_edits_with_a_broken_guard_fixes_and_publishes(page, scre
     # The tree shows every company KR and the department KRs serving them.
     tree = page.inner_text("#draft-tree")
     for kr in draft["draft"]["department"]["objectives"][0]["key_results"]:
-        assert kr["id"] in tree
+        assert kr["title"] in tree and page.locator(f'#draft-tree [data-kr="{kr["id"]}"]').count() == 1
 
     # Break the sum-100 guard: the message shows as you type and saving is refused.
     page.fill(f"#w-dept-{first['code']}", str(first["weight"] + 5))
@@ -108,6 +114,8 @@ def test_manager_drafts_edits_with_a_broken_guard_fixes_and_publishes(page, scre
 
 def test_hr_approves_a_weight_proposal(page, screenshots: Path) -> None:
     login(page, "hr")
+    page.click('nav a[data-page="weights"]')
+    page.wait_for_selector("#approve")
     assert page.locator("h1").inner_text() == "权重审批"
     pending = api(page, "/weight-proposals?status=pending")["data"]
     assert pending
@@ -123,6 +131,7 @@ def test_hr_approves_a_weight_proposal(page, screenshots: Path) -> None:
     page.screenshot(path=screenshots / "hr-weights.png", full_page=True)
     page.fill("#decision-note", "数据充分，同意")
     page.click("#approve")
+    page.click("#confirm-ok")
     page.wait_for_selector("text=已记录审批结果")
     after = api(page, f"/weight-proposals/{proposal['id']}")
     assert after["status"] == "approved" and after["decision_note"] == "数据充分，同意"

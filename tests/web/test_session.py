@@ -17,6 +17,7 @@ def test_language_switch_from_chinese_to_english(page, screenshots: Path) -> Non
     page.click("#lang")
     assert page.inner_text("h1") == "Log in to kpilot"
     login(page, "employee")
+    page.goto("/#/plan")
     page.wait_for_selector("#report")
     assert page.inner_text('nav a[data-page="plan"]') == "My plan"
     assert page.evaluate("document.documentElement.lang") == "en"
@@ -56,7 +57,7 @@ def test_an_expired_session_returns_to_login_with_a_message(page, web_app, base_
     assert "Traceback" not in text and "invalid or expired token" not in text
     page.screenshot(path=screenshots / "expired.png", full_page=True)
     login(page, "employee")  # and logging in again works
-    page.wait_for_selector("#score-total")
+    page.wait_for_selector("#home")
 
 
 def test_a_post_without_the_csrf_token_is_refused(page) -> None:
@@ -81,6 +82,7 @@ def test_phone_width_has_no_sideways_scrolling(browser, base_url: str, screensho
     page = context.new_page()
     try:
         login(page, "employee")
+        page.goto("/#/plan")
         page.wait_for_selector("#score-total")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, width

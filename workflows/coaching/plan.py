@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from assistant.courses import Course, TrainingCatalogue, load_training_catalogue
 from assistant.llm import LLMProvider
-from assistant.report import write_report
+from assistant.report import with_check_ins, write_report
 from assistant.report_facts import CUMULATIVE_CODES, IndicatorInfo, PaceFact, PersonFacts, TeamPosition, WarningFact
 from assistant.report_facts import build_facts as assemble_facts
 from assistant.report_texts import value_text
@@ -25,6 +25,7 @@ from core.vocab import Direction
 from kpi.pace import PaceResult
 from kpi.scoring import ScoreBreakdown
 from workflows.coaching.alerts import alerts_of, detect, warning_fact
+from workflows.coaching.checkin_facts import latest_check_ins
 from workflows.coaching.data import (
     Line,
     PeriodChoice,
@@ -192,6 +193,8 @@ def build_plan(
         if provider is not None:
             common.release_connection(session)  # a model may take many seconds: nobody waits for this connection
         report = write_report(facts, lang, provider=provider, forbidden=(emp.name_zh, emp.name_en))
+        shown = [x.id for x in (choice.current, choice.review) if x is not None]
+        report = with_check_ins(report, latest_check_ins(session, emp.id, shown))  # 过程跟踪, quoted as written
     return PlanPublic(
         employee_id=emp.id,
         language=lang,

@@ -5,6 +5,7 @@ check-in is a reminder (one per person and week), never a penalty."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,7 +14,7 @@ from core.clock import clock_of
 from core.errors import InvalidInput, NotFound, coded
 from core.security import Caller
 from core.tables import CheckIn, Employee, KpiAssignment, Period
-from workflows.cycles.schemas import CheckInComment, CheckInCreate
+from workflows.cycles.schemas import CheckInComment, CheckInCreate, CheckInPublic
 from workflows.shared import common, decisions
 from workflows.shared.access import can_see_employee, visible_employee_ids
 from workflows.shared.period_lock import ensure_open
@@ -52,7 +53,7 @@ def post(session: Session, caller: Caller, body: CheckInCreate) -> CheckIn:
 
 def listing(
     session: Session, caller: Caller, *, employee_id: int | None, period_id: int | None, limit: int, offset: int
-) -> tuple[list[CheckIn], int]:
+) -> tuple[list[dict[str, Any]], int]:
     """Check-ins the caller may read (own; a manager's reporting line; HR all), newest week first."""
     stmt = select(CheckIn).order_by(CheckIn.week_start.desc(), CheckIn.id.desc())
     if employee_id is not None:
@@ -64,7 +65,23 @@ def listing(
     visible = visible_employee_ids(session, caller)
     if visible is not None:
         stmt = stmt.where(CheckIn.employee_id.in_(visible))
-    return common.paginate(session, stmt, limit=limit, offset=offset)
+    rows, count = common.paginate(session, stmt, limit=limit, offset=offset)
+    return public(session, rows), count
+
+
+def public(session: Session, rows: list[CheckIn]) -> list[dict[str, Any]]:
+    """Check-ins as the API shows them, each with its KPI's indicator and period (what a page names it by)."""
+    ids = {r.assignment_id for r in rows}
+    kpis = {
+        a.id: (a.indicator_id, a.period_id)
+        for a in session.execute(select(KpiAssignment).where(KpiAssignment.id.in_(ids))).scalars()
+    }
+    out = []
+    for r in rows:
+        indicator_id, period_id = kpis.get(r.assignment_id, (None, None))
+        row = CheckInPublic.model_validate(r).model_dump(mode="json")
+        out.append({**row, "indicator_id": indicator_id, "period_id": period_id})
+    return out
 
 
 def comment(session: Session, caller: Caller, check_in_id: int, body: CheckInComment, if_match: str | None) -> CheckIn:

@@ -18,13 +18,15 @@ from core.clock import clock_of
 from core.security import Caller
 from core.tables import CycleItem, Period, ReviewCycleRow
 from workflows.cycles import checkins, cockpit, data, decide, items, stages
+from workflows.cycles.beside import beside as beside  # re-exported: the API calls use cases through this module
+from workflows.cycles.rubrics import get_rubric as get_rubric
+from workflows.cycles.rubrics import list_rubrics as list_rubrics
 from workflows.cycles.schemas import (
     AppealCreate,
     AppealDecision,
     AppealPublic,
     CheckInComment,
     CheckInCreate,
-    CheckInPublic,
     CycleCreate,
     CyclePublic,
     Extension,
@@ -251,22 +253,6 @@ def set_rubric(
     )  # fmt: skip
 
 
-def get_rubric(session: Session, indicator_id: int) -> dict[str, Any]:
-    """An indicator's rubric; an indicator HR has not given one yet has no levels (`id` None: the first PUT
-    creates it, without If-Match). NotFound only for an unknown indicator."""
-    from core.errors import NotFound, coded
-    from core.tables import Indicator, IndicatorRubric
-
-    if session.get(Indicator, indicator_id) is None:
-        raise coded(NotFound(f"Indicator {indicator_id} not found."), "not_found", thing="indicator")
-    row = session.execute(
-        select(IndicatorRubric).where(IndicatorRubric.indicator_id == indicator_id)
-    ).scalar_one_or_none()
-    if row is None:
-        return {"id": None, "indicator_id": indicator_id, "levels": [], "version": None}
-    return _dump(RubricPublic, row)
-
-
 def cycle_cockpit(session: Session, cycle_id: int) -> dict[str, Any]:
     """HR's cockpit of a cycle."""
     return cockpit.cockpit(session, cycle_id, clock_of(session).today())
@@ -275,8 +261,9 @@ def cycle_cockpit(session: Session, cycle_id: int) -> dict[str, Any]:
 def post_check_in(session: Session, caller: Caller, body: CheckInCreate, key: str | None) -> Answer:
     """The KPI's owner posts this week's check-in."""
     return _once(
-        session, caller, key, "check-in", body, lambda: _dump(CheckInPublic, checkins.post(session, caller, body)), 201
-    )
+        session, caller, key, "check-in", body,
+        lambda: checkins.public(session, [checkins.post(session, caller, body)])[0], 201,
+    )  # fmt: skip
 
 
 def list_check_ins(
@@ -292,5 +279,5 @@ def comment_check_in(
     """The manager chain comments on a check-in."""
     return _once(
         session, caller, key, f"check-in-comment:{check_in_id}:{if_match}", body,
-        lambda: _dump(CheckInPublic, checkins.comment(session, caller, check_in_id, body, if_match)),
+        lambda: checkins.public(session, [checkins.comment(session, caller, check_in_id, body, if_match)])[0],
     )  # fmt: skip

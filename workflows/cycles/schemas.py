@@ -189,6 +189,8 @@ class CheckInPublic(Public):
     commented_by_name: str | None
     commented_at: datetime | None
     version: int
+    indicator_id: int | None = Field(default=None, description="The KPI's catalogue indicator.")
+    period_id: int | None = Field(default=None, description="The KPI's period.")
 
 
 class LateTeam(BaseModel):
@@ -207,3 +209,47 @@ class CockpitPublic(BaseModel):
     late: list[LateTeam]
     open_appeals: list[int]
     blocking_reviews: list[int]
+
+
+class PacePoint(BaseModel):
+    """The KPI on one day an actual arrived: progress against the target and the straight-line pace then."""
+
+    as_of: date
+    actual: float
+    progress_pct: float | None
+    projected_pct: float | None
+    status: str | None
+
+
+class PaceHistory(BaseModel):
+    assignment_id: int
+    target: float | None
+    points: list[PacePoint]
+
+
+class CheckFlag(BaseModel):
+    """An inflation or divergence check that concerns the person (their score, team, department or rater)."""
+
+    code: str
+    subject_name: str
+    explanation_zh: str
+    explanation_en: str
+
+
+class SecondReviewRef(BaseModel):
+    id: int
+    code: str
+    status: str
+    explanation_zh: str
+    explanation_en: str
+
+
+class BesidePublic(BaseModel):
+    """What the reviewer sees beside a person's self-assessment: pace history per KPI, the checks on them."""
+
+    item_id: int
+    employee_id: int
+    score: float | None
+    kpis: list[PaceHistory]
+    checks: list[CheckFlag]
+    second_reviews: list[SecondReviewRef]

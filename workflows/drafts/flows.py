@@ -22,7 +22,7 @@ from assistant.schemas import GoalDraft as DraftModel
 from core.errors import InvalidInput, NotFound, coded
 from core.security import Caller
 from core.settings import Settings
-from core.tables import Department, GoalDraft, Period
+from core.tables import Department, Employee, GoalDraft, Period, User
 from workflows.drafts import reuse
 from workflows.drafts.edit import apply_edits
 from workflows.drafts.inputs import DraftInputs, read_inputs
@@ -214,6 +214,23 @@ def list_drafts(
     if managed is not None:
         stmt = stmt.where(GoalDraft.department_id.in_(managed))
     return common.paginate(session, stmt, limit=limit, offset=offset)
+
+
+def with_person_names(session: Session, rows: list[GoalDraft]) -> list[GoalDraftPublic]:
+    """Drafts as the pages show them: who created and published each by the person's name, not the login name
+    (the stored login name stays when no employee is linked to it)."""
+    logins = {r.created_by_name for r in rows} | {r.published_by_name for r in rows if r.published_by_name}
+    stmt = select(User.username, Employee.name_zh).join(Employee, Employee.id == User.employee_id)
+    names = {username: name for username, name in session.execute(stmt.where(User.username.in_(logins))).all()}
+    return [
+        GoalDraftPublic.model_validate(r).model_copy(
+            update={
+                "created_by_name": names.get(r.created_by_name, r.created_by_name),
+                "published_by_name": r.published_by_name and names.get(r.published_by_name, r.published_by_name),
+            }
+        )
+        for r in rows
+    ]
 
 
 def get_draft(session: Session, caller: Caller, draft_id: int) -> GoalDraft:

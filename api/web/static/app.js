@@ -5,6 +5,8 @@ import { getLang, setLang, t } from './i18n.js';
 
 // Every page and the roles whose menu shows it (the API still decides what each call may see).
 const PAGES = [
+  // What needs me (issue 27): every role starts here.
+  { path: 'home', key: 'nav.home', roles: ['employee', 'manager', 'hr', 'admin'], load: () => import('./pages/home.js') },
   { path: 'plan', key: 'nav.plan', roles: ['employee', 'manager'], load: () => import('./pages/plan.js') },
   { path: 'tasks', key: 'nav.tasks', roles: ['employee', 'manager'], load: () => import('./pages/tasks.js') },
   { path: 'team', key: 'nav.team', roles: ['manager', 'hr', 'admin'], load: () => import('./pages/team.js') },
@@ -31,8 +33,10 @@ const PAGES = [
   // Review cycles (issue 29): one's own part and the reviews to write; HR's cockpit.
   { path: 'review', key: 'nav.review', roles: ['employee', 'manager', 'hr', 'admin'], load: () => import('./pages/review.js') },
   { path: 'cycles', key: 'nav.cycles', roles: ['hr', 'admin'], load: () => import('./pages/cycles.js') },
+  { path: 'rubrics', key: 'nav.rubrics', roles: ['hr', 'admin'], load: () => import('./pages/rubrics.js') },
+  { path: 'checkins', key: 'nav.checkins', roles: ['employee', 'manager', 'hr', 'admin'], load: () => import('./pages/checkins.js') },
 ];
-const HOME = { employee: 'plan', manager: 'team', hr: 'weights', admin: 'admin' };
+const HOME = { employee: 'home', manager: 'home', hr: 'home', admin: 'home' };
 
 const state = { me: null, expired: false };
 const view = () => document.getElementById('view');

@@ -16,8 +16,9 @@ function svg(w, h, label) {
 const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const short = (v) => (Math.abs(v) >= 10000 ? `${(v / 10000).toFixed(1)}万` : Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2).replace(/\.?0+$/, ''));
 
-// Actual so far against the target range, with the projected end of the period when there is one.
-export function progressChart({ actual, target, low, high, projected, label }) {
+// Actual so far against the target range, with the projected end of the period when there is one. A
+// lower-is-better KPI (`lower`) past its target, or a pace that is behind, is not drawn green.
+export function progressChart({ actual, target, low, high, projected, label, lower = false, status = null }) {
   const W = 320, H = 46, L = 6, R = 314;
   const vals = [actual, target, low, high, projected].map(num).filter((v) => v !== null);
   const max = Math.max(1e-9, ...vals) * 1.08;
@@ -27,7 +28,8 @@ export function progressChart({ actual, target, low, high, projected, label }) {
   if (num(low) !== null && num(high) !== null) {
     g.append(s('rect', { x: x(low), y: 10, width: Math.max(2, x(high) - x(low)), height: 22, fill: '#bfdbfe', stroke: '#1d4ed8', 'stroke-dasharray': '3 2' }));
   }
-  if (num(actual) !== null) g.append(s('rect', { x: L, y: 16, width: Math.max(1, x(actual) - L), height: 10, fill: '#15803d', rx: 2 }));
+  const behind = ['behind', 'off_track', 'at_risk'].includes(status) || (lower && num(target) !== null && num(actual) !== null && actual > target);
+  if (num(actual) !== null) g.append(s('rect', { x: L, y: 16, width: Math.max(1, x(actual) - L), height: 10, fill: behind ? '#b45309' : '#15803d', rx: 2, 'data-behind': behind ? '1' : '0' }));
   if (num(projected) !== null) g.append(s('circle', { cx: x(projected), cy: 21, r: 5, fill: '#fff', stroke: '#b45309', 'stroke-width': 2 }));
   if (num(target) !== null) {
     g.append(s('line', { x1: x(target), x2: x(target), y1: 6, y2: 36, stroke: '#1a1a1a', 'stroke-width': 2 }));

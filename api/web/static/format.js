@@ -53,3 +53,45 @@ export function dateTime(iso, { time = true } = {}) {
   const opts = time ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' };
   return d.toLocaleString(locale(), opts);
 }
+
+// A period code as the reader says it: "2026-07" -> "2026年7月" / "Jul 2026", "2026-Q4" -> "2026年第4季度" / "Q4 2026";
+// any other code (a campaign's) is returned as it is.
+export function periodName(code) {
+  const s = String(code ?? '');
+  let m = /^(\d{4})-(\d{2})$/.exec(s);
+  if (m) {
+    const d = new Date(Number(m[1]), Number(m[2]) - 1, 1);
+    return d.toLocaleDateString(locale(), { year: 'numeric', month: getLang() === 'zh' ? 'numeric' : 'short' });
+  }
+  m = /^(\d{4})-?Q([1-4])$/i.exec(s);
+  if (m) return t('period.quarter', { year: m[1], q: m[2] });
+  return s || '—';
+}
+
+// A value with its indicator's unit: "2.74%", "31.9 秒", "12,345 元"; a bare number when the unit is unknown.
+export function withUnit(v, unit, digits = 2) {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—';
+  const n = num(v, digits);
+  if (!unit) return n;
+  if (unit === 'count' && getLang() === 'en') return n;
+  if (unit === '%') return `${n}%`;
+  const key = `unit.${unit}`;
+  const word = t(key);
+  return `${n} ${word === key ? unit : word}`;
+}
+
+// How one scorecard line's points were computed, in words: "34 × min(实际/目标, 1.2) = 35.60".
+export function scoreFormula(line, policy) {
+  if (line.achievement === null || line.achievement === undefined) return t('score.noActual');
+  const ratio = line.direction === 'lower' ? t('score.ratioLower') : t('score.ratioHigher');
+  const floor = policy && policy.floor ? `max(${ratio}, ${num(policy.floor)})` : ratio;
+  const w = line.effective_weight ?? line.weight;
+  const points = Number(line.points).toLocaleString(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return `${num(w)} × min(${floor}, ${num(policy ? policy.cap : 1.2)}) = ${points}`;
+}
+
+// Who did something: a person's name, or 系统 / the system for what the service did itself.
+export function who(name) {
+  if (!name || name === 'system') return t('who.system');
+  return name;
+}

@@ -2,14 +2,15 @@
 import { ApiError, call, get, getAll } from '../api.js';
 import { el, table } from '../dom.js';
 import { pick, t } from '../i18n.js';
-import { loginsBlock } from './logins.js';
+import { confirmRole, loginsBlock } from './logins.js';
 import { checklistBlock } from './setup.js';
 
 const ROLES = ['employee', 'manager', 'hr', 'admin'];
 
-function roleSelect(user, rerender, canWrite) {
+function roleSelect(user, rerender, canWrite, name) {
   if (!canWrite) return t('role.' + user.role);
   return el('select', { 'aria-label': t('admin.roleOf', { user: user.username }), 'data-user': user.username, onchange: async (ev) => {
+    if (!(await confirmRole(name || user.username, user.role, ev.target.value))) { ev.target.value = user.role; return; }
     const { etag } = await call(`/users/${user.id}`);
     try { await call(`/users/${user.id}`, { method: 'PATCH', json: { role: ev.target.value }, etag }); } catch (e) { if (!(e instanceof ApiError && e.status === 401)) alert(e.message); }
     rerender();
@@ -45,7 +46,7 @@ export async function render({ me, rerender }) {
   const canWrite = me.role === 'admin';
   const logins = canWrite ? loginsBlock(me, users, emps, rerender)
     : table([t('admin.username'), t('admin.role'), t('admin.employee'), t('admin.active')], users.map((u) => [
-      u.username, roleSelect(u, rerender, canWrite), pick(emps.find((e) => e.id === u.employee_id), 'name') || '—', u.active ? '✔' : '✘']), { stack: true });
+      u.username, roleSelect(u, rerender, canWrite, pick(emps.find((e) => e.id === u.employee_id), 'name')), pick(emps.find((e) => e.id === u.employee_id), 'name') || '—', u.active ? '✔' : '✘']), { stack: true });
   return el('section', {}, el('h1', {}, t('admin.title')), await checklistBlock(),
     el('h2', {}, t('admin.users')), logins,
     el('h2', {}, t('admin.org')), el('p', {}, el('a', { href: '#/people', id: 'to-people' }, t('org.edit'))), deptTree(depts.data, emps),

@@ -2,14 +2,14 @@
 import { get } from '../api.js';
 import { el } from '../dom.js';
 import { pick, t } from '../i18n.js';
-import { yuan } from '../format.js';
+import { periodName, yuan } from '../format.js';
 import { traceTable } from '../pay.js';
 
 export async function render() {
   const [lines, depts] = await Promise.all([get('/pay/me/bonuses'), get('/departments?limit=200')]);
   const deptName = (code) => pick(depts.data.find((d) => d.code === code), 'name') || code;
   const cards = lines.map((b) => el('div', { class: 'card', 'data-bonus': b.allocation_id },
-    el('h2', {}, b.period_code, ' · ', el('span', { class: 'amount' }, yuan(b.amount_fen))),
+    el('h2', {}, periodName(b.period_code), ' · ', el('span', { class: 'amount' }, yuan(b.amount_fen))),
     el('p', {}, t('col.grade'), t('pay.colon'), t('grade.' + b.grade), b.coaching_plan ? el('span', { class: 'notice' }, ' ', t('bonus.coaching')) : null),
     el('h3', {}, t('bonus.how')),
     traceTable(b.trace, { deptName })));

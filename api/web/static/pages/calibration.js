@@ -2,9 +2,9 @@
 // graded by score bands, forced distribution only from 30 people), and why each team above the guide is there.
 import { get, getAll } from '../api.js';
 import { barChart } from '../charts.js';
-import { el, table } from '../dom.js';
+import { el, table, zoomable } from '../dom.js';
 import { getLang, pick, t } from '../i18n.js';
-import { num, pct } from '../format.js';
+import { num, pct, periodName } from '../format.js';
 
 const GRADES = ['excellent', 'good', 'needs_improvement'];
 const COLORS = ['#15803d', '#1d4ed8', '#b91c1c'];
@@ -27,13 +27,13 @@ export async function render({ params }) {
       num(x.mean_score, 1), x.outcome === null ? '—' : num(x.outcome, 1),
       x.above_guide ? el('span', { class: 'badge bad', 'data-above': x.team }, t('cal.above')) : el('span', { class: 'muted' }, t('cal.within'))]),
     { numeric: [1, 3, 4, 5, 6, 7], stack: true });
-  return el('section', {}, el('h1', {}, t('cal.title'), ` · ${cal.period_code}`),
+  return el('section', {}, el('h1', {}, t('cal.title'), ` · ${periodName(cal.period_code)}`),
     el('p', {}, el('label', { for: 'cal-period' }, t('col.period'), ' '), sel),
     el('p', { class: 'muted' }, t('cal.intro')),
     cal.results && cal.results.en ? el('p', { id: 'cal-basis' }, cal.results[getLang()] || cal.results.zh) : null,
     el('div', { class: 'cards' },
-      el('figure', { class: 'card' }, barChart(GRADES.map((g) => ({ label: t('grade.' + g), value: cal.shares[g] * 100, text: `${pct(cal.shares[g], 0)} / ${pct(cal.guide[g], 0)}` })),
-        { label: t('cal.chart'), colors: COLORS }), el('figcaption', { class: 'muted' }, t('cal.chartCaption'))),
+      el('figure', { class: 'card' }, zoomable(barChart(GRADES.map((g) => ({ label: t('grade.' + g), value: cal.shares[g] * 100, text: `${pct(cal.shares[g], 0)} / ${pct(cal.guide[g], 0)}` })),
+        { label: t('cal.chart'), colors: COLORS }), t('chart.open')), el('figcaption', { class: 'muted' }, t('cal.chartCaption'))),
       el('div', { class: 'card', id: 'cal-company' }, company)),
     el('h2', {}, t('cal.teams')), teams,
     el('h2', {}, t('cal.why', { n: above.length })),

@@ -12,7 +12,7 @@ function channelForm(kind, ch) {
   const v = ch || { enabled: false, language: 'zh', smtp_to: [] };
   const inputs = {
     enabled: el('input', { type: 'checkbox', id: `${kind}-enabled`, checked: v.enabled }),
-    language: el('select', { id: `${kind}-language` }, ['zh', 'en'].map((l) => el('option', { value: l, selected: v.language === l }, l === 'zh' ? '中文' : 'English'))),
+    language: el('select', { id: `${kind}-language` }, ['zh', 'en'].map((l) => el('option', { value: l, selected: v.language === l, lang: l }, l === 'zh' ? '中文' : 'English'))),
     secret: el('input', { id: `${kind}-secret`, type: 'password', autocomplete: 'off', placeholder: v.secret_set ? t('ch.keep') : '' }),
   };
   const extra = [];

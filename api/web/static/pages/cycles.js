@@ -1,6 +1,6 @@
 // 评估周期 (HR): each cycle's stage and dates, who is late at the stage by department, open appeals (decided here:
 // uphold, or change the grade with a reason) and the second reviews that block publication; HR moves the stage
-// (publishing without missing manager reviews needs a reason).
+// (publishing without missing manager reviews needs a reason) and extends a stage for one person or a team.
 import { ApiError, call, get, getAll, problemText } from '../api.js';
 import { clear, el, table } from '../dom.js';
 import { getLang, pick, t } from '../i18n.js';
@@ -39,24 +39,41 @@ async function send(msg, path, json, etagPath, reload, done) {
   } catch (e) { if (!(e instanceof ApiError && e.status === 401)) msg.append(el('p', { class: 'error', role: 'alert' }, said(e))); }
 }
 
-// HR gives a late team more days at the current stage (audited on the cycle).
-function extendForm(cycle, cockpit, msg, reload) {
-  const stage = cycle.stage === 'calibration' ? 'manager_review' : cycle.stage;
-  if (!['self_assessment', 'manager_review', 'published'].includes(stage) || !cockpit.late.length) return null;
-  const dept = el('select', { id: `ext-d-${cycle.id}` }, cockpit.late.map((r) => el('option', { value: r.department_id }, pick(r, 'name'))));
-  const until = el('input', { type: 'date', id: `ext-u-${cycle.id}`, max: cycle.lock_on });
-  const why = el('input', { id: `ext-r-${cycle.id}`, maxlength: 2000 });
-  return el('details', { id: `ext-${cycle.id}` }, el('summary', {}, t('cy.extend', { stage: t('cy.stage.' + stage) })),
-    el('div', { class: 'field' }, el('label', { for: `ext-d-${cycle.id}` }, t('col.department')), dept),
-    el('div', { class: 'field' }, el('label', { for: `ext-u-${cycle.id}` }, t('cy.until')), until),
-    el('div', { class: 'field' }, el('label', { for: `ext-r-${cycle.id}` }, t('cy.reason')), why),
-    el('button', { type: 'button', id: `ext-go-${cycle.id}`, onclick: () => send(msg, `/review-cycles/${cycle.id}/extensions`,
-      { stage, until: until.value, department_id: Number(dept.value), reason: why.value.trim() }, `/review-cycles/${cycle.id}`, reload, t('cy.extended')) }, t('cy.extendGo')));
+// HR gives one person or a whole team more days at a stage, with a reason (one audited decision on the cycle).
+function extendForm(cycle, items, ctx, msg, reload) {
+  if (cycle.stage === 'locked' || !items.length) return null;
+  const id = cycle.id;
+  const current = cycle.stage === 'calibration' ? 'manager_review' : cycle.stage;
+  const stage = el('select', { id: `ext-s-${id}` }, ['self_assessment', 'manager_review', 'published'].map((s) => el('option', { value: s, selected: s === current }, t('cy.stage.' + s))));
+  const kind = el('select', { id: `ext-k-${id}` }, el('option', { value: 'person' }, t('cy.extPerson')), el('option', { value: 'team' }, t('cy.extTeam')));
+  const person = el('select', { id: `ext-p-${id}` }, [...items].sort((a, b) => ctx.person(a.employee_id).localeCompare(ctx.person(b.employee_id)))
+    .map((i) => el('option', { value: i.employee_id }, ctx.person(i.employee_id))));
+  const depts = [...new Set(items.map((i) => i.department_id))];
+  const dept = el('select', { id: `ext-d-${id}` }, depts.map((d) => el('option', { value: d }, ctx.deptName(d))));
+  const personField = el('div', { class: 'field' }, el('label', { for: `ext-p-${id}` }, t('cy.extWho')), person);
+  const deptField = el('div', { class: 'field', hidden: true }, el('label', { for: `ext-d-${id}` }, t('col.department')), dept);
+  kind.addEventListener('change', () => { personField.hidden = kind.value !== 'person'; deptField.hidden = kind.value === 'person'; });
+  const until = el('input', { type: 'date', id: `ext-u-${id}`, max: cycle.lock_on });
+  const why = el('input', { id: `ext-r-${id}`, maxlength: 2000 });
+  const go = () => {
+    clear(msg);
+    if (!until.value || why.value.trim().length < 2) { msg.append(el('p', { class: 'error', role: 'alert' }, t('cy.extNeeds'))); return; }
+    const who = kind.value === 'person' ? { employee_ids: [Number(person.value)] } : { department_id: Number(dept.value) };
+    send(msg, `/review-cycles/${id}/extensions`, { stage: stage.value, until: until.value, reason: why.value.trim(), ...who }, `/review-cycles/${id}`, reload, t('cy.extended'));
+  };
+  const given = items.filter((i) => Object.keys(i.extensions || {}).length);
+  return el('details', { id: `ext-${id}` }, el('summary', {}, t('cy.extendAny')),
+    el('div', { class: 'field' }, el('label', { for: `ext-s-${id}` }, t('cy.extStage')), stage),
+    el('div', { class: 'field' }, el('label', { for: `ext-k-${id}` }, t('cy.extFor')), kind), personField, deptField,
+    el('div', { class: 'field' }, el('label', { for: `ext-u-${id}` }, t('cy.until')), until),
+    el('div', { class: 'field' }, el('label', { for: `ext-r-${id}` }, t('cy.reason')), why),
+    el('button', { type: 'button', id: `ext-go-${id}`, onclick: go }, t('cy.extendGo')),
+    given.length ? el('ul', { id: `ext-list-${id}` }, given.map((i) => el('li', { 'data-extended': i.employee_id }, ctx.person(i.employee_id), t('pay.colon'),
+      Object.entries(i.extensions).map(([s, d]) => t('cy.extUntil', { stage: t('cy.stage.' + s), until: d })).join(t('pay.sep'))))) : null);
 }
 
 // A locked cycle: HR reopens one person's result with a reason, and locks it again.
-async function reopenList(cycle, ctx, msg, reload) {
-  const items = await get(`/review-cycles/${cycle.id}/items`);
+function reopenList(cycle, items, ctx, msg, reload) {
   return el('details', { id: `reopen-${cycle.id}` }, el('summary', {}, t('cy.reopenTitle')),
     el('ul', {}, items.map((i) => {
       const why = el('input', { id: `ro-r-${i.id}`, maxlength: 2000, 'aria-label': t('cy.reason'), placeholder: t('cy.reason') });
@@ -68,7 +85,7 @@ async function reopenList(cycle, ctx, msg, reload) {
 }
 
 async function cycleCard(cycle, ctx, reload) {
-  const [cockpit, appeals] = await Promise.all([get(`/review-cycles/${cycle.id}/cockpit`), get('/appeals?status=open')]);
+  const [cockpit, appeals, items] = await Promise.all([get(`/review-cycles/${cycle.id}/cockpit`), get('/appeals?status=open'), get(`/review-cycles/${cycle.id}/items`)]);
   const msg = el('div', { 'aria-live': 'polite', id: `cy-msg-${cycle.id}` });
   const next = NEXT[cycle.stage];
   const why = el('input', { id: `cy-why-${cycle.id}`, maxlength: 2000, placeholder: t('cy.moveWhy') });
@@ -93,13 +110,14 @@ async function cycleCard(cycle, ctx, reload) {
       ? el('ul', { id: `cy-blocking-${cycle.id}` }, cockpit.blocking_reviews.map((id) => el('li', {}, el('a', { href: `#/reviews?id=${id}` }, t('cy.reviewItem', { id })))))
       : el('p', { class: 'ok' }, t('cy.noBlocking')),
     el('h3', {}, t('cy.appeals', { n: mine.length })), mine.map((a) => appealForm(a, ctx, msg, reload)),
-    extendForm(cycle, cockpit, msg, reload), cycle.stage === 'locked' ? await reopenList(cycle, ctx, msg, reload) : null,
+    extendForm(cycle, items, ctx, msg, reload), cycle.stage === 'locked' ? reopenList(cycle, items, ctx, msg, reload) : null,
     move, msg);
 }
 
 export async function render(ctx) {
-  const [cycles, periods, people] = await Promise.all([get('/review-cycles?limit=20'), getAll('/periods'), getAll('/employees')]);
+  const [cycles, periods, people, depts] = await Promise.all([get('/review-cycles?limit=20'), getAll('/periods'), getAll('/employees'), getAll('/departments')]);
   const names = new Map(people.map((p) => [p.id, p]));
+  ctx.deptName = (id) => pick(depts.find((d) => d.id === id), 'name') || t('cy.someone');
   ctx.person = (id) => (names.has(id) ? pick(names.get(id), 'name') : t('cy.someone'));
   ctx.periodName = (id) => pick(periods.find((p) => p.id === id), 'name');
   const reload = (text) => { location.hash = `#/cycles?saved=${encodeURIComponent(text)}&t=${Date.now()}`; };

@@ -2,6 +2,7 @@
 // weights, targets and parent links with the guards shown as you type, save, publish.
 import { ApiError, call, get } from '../api.js';
 import { clear, el, fmt, spinner, table } from '../dom.js';
+import { periodName, who } from '../format.js';
 import { pick, t } from '../i18n.js';
 import { scorecardRules } from '../rules.js';
 import { watch } from './forecasts.js';
@@ -21,7 +22,14 @@ export function guardsOf(kpis, parents) {
   ];
 }
 
-function krLabel(kr) { return `${kr.id} · ${kr.title}`; }
+// KRs are named by their title (the id stays in data attributes); long titles are shortened in selectors.
+let krTitles = {};
+function krLabel(kr) { return el('span', { 'data-kr': kr.id }, kr.title); }
+function krShort(id) { const s = krTitles[id] || id; return s.length > 28 ? `${s.slice(0, 27)}…` : s; }
+// A definition the API writes names KRs by id: the reader sees their titles.
+const withKrTitles = (text) => Object.keys(krTitles).sort((a, b) => b.length - a.length)
+  .reduce((out, id) => out.split(id).join(`“${krShort(id)}”`), text || '');
+const unitText = (u) => (u ? (u === '%' ? '%' : t('unit.' + u)) : '');
 
 // company KR -> department KRs serving it -> the department's and roles' KPIs serving those.
 function tree(dr) {
@@ -58,10 +66,10 @@ function scorecard(title, role, kpis, parents, editable, onChange) {
       'aria-label': t('drafts.targetOf', { name: k.name }), oninput: (e) => { k.target.value = e.target.value === '' ? null : Number(e.target.value); k._target = true; k._dirty = true; refresh(); } });
     const p = el('select', { id: `p-${id}`, disabled: !editable, 'aria-label': t('drafts.parentOf', { name: k.name }),
       onchange: (e) => { k.parent_kr = e.target.value; k._dirty = true; refresh(); } },
-      parents.includes(k.parent_kr) ? null : el('option', { value: k.parent_kr, selected: true }, `${k.parent_kr || '—'} ✘`),
-      parents.map((id2) => el('option', { value: id2, selected: id2 === k.parent_kr }, id2)));
-    const range = k.target.low !== null && k.target.high !== null ? `${fmt(k.target.low)} – ${fmt(k.target.high)}` : '—';
-    return [el('span', { title: k.definition }, k.name), w, el('span', {}, k.target.comparator || '', ' ', tv, ` ${k.unit || ''}`), range, p];
+      parents.includes(k.parent_kr) ? null : el('option', { value: k.parent_kr, selected: true }, `${k.parent_kr ? krShort(k.parent_kr) : '—'} ✘`),
+      parents.map((id2) => el('option', { value: id2, selected: id2 === k.parent_kr, title: krTitles[id2] || null }, krShort(id2))));
+    const range = k.target.low !== null && k.target.high !== null ? `${fmt(k.target.low)} – ${fmt(k.target.high)} ${unitText(k.unit)}` : '—';
+    return [el('span', { title: k.definition ? withKrTitles(k.definition) : null }, k.name), w, el('span', {}, k.target.comparator || '', ' ', tv, ` ${unitText(k.unit)}`), range, p];
   });
   const box = el('div', { class: 'card' }, el('h3', {}, title),
     table([t('col.kpi'), t('col.weight'), t('col.target'), t('col.targetRange'), t('drafts.parent')], rows), guardList);
@@ -96,6 +104,7 @@ async function showDraft(box, id, ctx) {
   const editable = data.status === 'draft';
   const companyIds = dr.company.objectives.flatMap((o) => o.key_results.map((k) => k.id));
   const deptIds = dr.department.objectives.flatMap((o) => o.key_results.map((k) => k.id));
+  krTitles = Object.fromEntries([...dr.company.objectives, ...dr.department.objectives].flatMap((o) => o.key_results.map((k) => [k.id, k.title])));
   const msg = el('div', { 'aria-live': 'polite', id: 'draft-msg' });
   const save = el('button', { type: 'button', id: 'draft-save', disabled: true }, t('drafts.save'));
   const publish = el('button', { type: 'button', id: 'draft-publish', disabled: !editable }, t('drafts.publish'));
@@ -127,10 +136,10 @@ async function showDraft(box, id, ctx) {
   const fc = el('div', { id: 'draft-forecast' });
   if (data.forecast_job_id) watch(fc, data.forecast_job_id, [], ctx.lang).catch(() => {});
   const people = el('details', {}, el('summary', {}, t('drafts.people', { n: dr.people.length })),
-    table([t('col.person'), t('drafts.role'), t('col.kpi')], dr.people.map((p) => [p.name, p.role,
+    table([t('col.person'), t('drafts.role'), t('col.kpi')], dr.people.map((p) => [el('span', { 'data-name': '' }, p.name), (dr.roles.find((r) => r.role === p.role) || {}).role_name || p.role,
       p.kpis.map((k) => `${k.name} ${k.weight}% (${k.target.comparator || ''}${fmt(k.target.value)})`).join('；')])));
   clear(box).append(
-    el('h2', { id: 'draft-title' }, `#${data.id} · ${dr.department.name} · ${dr.period || ''} · `, el('span', { class: `badge ${data.status === 'published' ? 'ok' : 'warn'}`, id: 'draft-status' }, t('status.' + data.status))),
+    el('h2', { id: 'draft-title' }, `#${data.id} · ${dr.department.name} · ${periodName(dr.period)} · `, el('span', { class: `badge ${data.status === 'published' ? 'ok' : 'warn'}`, id: 'draft-status' }, t('status.' + data.status))),
     notesBlock(data.notes || [], dr.department.code),
     fc,
     el('h3', {}, t('drafts.tree')), tree(dr),
@@ -190,7 +199,7 @@ export async function render(ctx) {
   el('button', { type: 'submit', id: 'd-request' }, t('drafts.request')));
   const name = (list, id, base = 'name') => pick(list.find((x) => x.id === id), base) || id;
   const list = drafts.data.length ? table(['#', t('col.department'), t('col.period'), t('col.status'), t('drafts.by'), ''],
-    drafts.data.map((d) => [d.id, name(depts.data, d.department_id), name(periods.data, d.period_id), el('span', { 'data-status-of': d.id }, t('status.' + d.status)), d.created_by_name,
+    drafts.data.map((d) => [d.id, name(depts.data, d.department_id), name(periods.data, d.period_id), el('span', { 'data-status-of': d.id }, t('status.' + d.status)), el('span', { 'data-name': '' }, who(d.created_by_name)),
       el('a', { href: `#/drafts?id=${d.id}`, 'data-draft': d.id }, t('open'))])) : el('p', { class: 'muted' }, t('drafts.none'));
   const section = el('section', {}, el('h1', {}, t('drafts.title')), form, err, box, el('h2', {}, t('drafts.list')), list);
   if (params.get('id')) showDraft(box, Number(params.get('id')), ctx).catch((e) => { if (!(e instanceof ApiError && e.status === 401)) clear(box).append(problemList(e)); });

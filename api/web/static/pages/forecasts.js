@@ -1,7 +1,7 @@
 // 预测: start a forecast of a period's target range, watch its status, read each range with its fan chart.
 import { ApiError, call, get } from '../api.js';
-import { clear, el, fmt, spinner, table } from '../dom.js';
-import { dateTime } from '../format.js';
+import { clear, el, explain, fmt, spinner, table, zoomable } from '../dom.js';
+import { dateTime, withUnit } from '../format.js';
 import { pick, t } from '../i18n.js';
 
 const POLL_MS = 1500;
@@ -9,12 +9,12 @@ const POLL_MS = 1500;
 function ranges(job, shops, lang) {
   if (!job.ranges.length) return el('p', { class: 'muted' }, job.status === 'failed' ? pick(job, 'message') : t('fc.noRanges'));
   const name = (id) => { const s = shops.find((x) => x.id === id); return s ? pick(s, 'name') || s.code : `#${id}`; };
-  return el('div', {}, table([t('col.shop'), t('fc.conservative'), t('fc.base'), t('fc.stretch'), t('fc.mase'), t('fc.coverage')],
-    job.ranges.map((r) => [name(r.shop_id), fmt(r.conservative, 0), fmt(r.base, 0), fmt(r.stretch, 0), fmt(r.backtest_mase, 3),
+  return el('div', {}, table([t('col.shop'), t('fc.conservative'), t('fc.base'), t('fc.stretch'), explain(t('fc.mase'), t('jargon.mase')), explain(t('fc.coverage'), t('jargon.coverage'))],
+    job.ranges.map((r) => [name(r.shop_id), withUnit(r.conservative, 'CNY', 0), withUnit(r.base, 'CNY', 0), withUnit(r.stretch, 'CNY', 0), fmt(r.backtest_mase, 3),
       r.backtest_total_coverage === null ? '—' : `${fmt(r.backtest_total_coverage * 100, 0)}%`]), { numeric: [1, 2, 3, 4, 5] }),
   eventsUsed(job, name),
   el('div', { class: 'cards' }, job.ranges.map((r) => el('figure', { class: 'card' },
-    el('img', { src: `/api/v1/forecasts/${job.id}/chart.png?shop_id=${r.shop_id}&lang=${lang}`, alt: t('fc.chartAlt', { shop: name(r.shop_id) }), class: 'chart', loading: 'lazy', width: 480 }),
+    zoomable(el('img', { src: `/api/v1/forecasts/${job.id}/chart.png?shop_id=${r.shop_id}&lang=${lang}`, alt: t('fc.chartAlt', { shop: name(r.shop_id) }), class: 'chart', loading: 'lazy', width: 480 }), t('chart.open')),
     el('figcaption', {}, name(r.shop_id))))));
 }
 
@@ -45,10 +45,11 @@ export async function watch(box, jobId, shops, lang) {
 }
 
 export async function render({ lang }) {
-  const [periods, jobs, shops] = await Promise.all([get('/periods?limit=24'), get('/forecasts?limit=20'), get('/shops?limit=200')]);
+  const [periods, jobs, shops, defaults] = await Promise.all([get('/periods?limit=24'), get('/forecasts?limit=20'), get('/shops?limit=200'), get('/periods/defaults')]);
+  const preset = defaults.running_month ?? defaults.running; // opens on the month running today
   const box = el('div', { id: 'forecast', tabindex: '-1' });
   const err = el('p', { class: 'error', role: 'alert' });
-  const periodSel = el('select', { id: 'fc-period' }, periods.data.map((p) => el('option', { value: p.id }, pick(p, 'name'))));
+  const periodSel = el('select', { id: 'fc-period' }, periods.data.map((p) => el('option', { value: p.id, selected: p.id === preset }, pick(p, 'name'))));
   const shopSel = el('select', { id: 'fc-shop' }, el('option', { value: '' }, t('fc.allShops')),
     shops.data.map((s) => el('option', { value: s.id }, pick(s, 'name') || s.code)));
   const form = el('form', { class: 'card row', onsubmit: async (ev) => {

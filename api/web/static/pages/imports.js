@@ -16,6 +16,9 @@ const KINDS = {
 // How many rows a report speaks of, whatever the import (actuals and sales count rows, the calendar events).
 const counted = (data) => data.imported || data.events || data.rows || (Array.isArray(data.days) ? data.days.length : 0) || 0;
 
+// The column headers a file carries, literally (what the user types in the first row).
+const HEADERS = { actuals: 'employee_code, period_code, indicator_code, as_of, value', sales: 'shop_code, ds, sales' };
+
 export async function render() {
   const out = el('div', { id: 'import-result', 'aria-live': 'polite' });
   const kind = el('select', { id: 'imp-kind' }, Object.keys(KINDS).map((k) => el('option', { value: k }, t('imp.kind.' + k))));
@@ -33,7 +36,8 @@ export async function render() {
       template.href = `/api/v1/imports/templates/${k.template}.xlsx?lang=${getLang()}`;
       template.textContent = t('imp.template');
     }
-    columns.textContent = t('imp.columns.' + kind.value);
+    clear(columns).append(t('imp.columns.' + kind.value), HEADERS[kind.value]
+      ? el('span', {}, ' ', t('imp.headers'), ' ', el('code', { 'data-literal': '' }, HEADERS[kind.value])) : '');
   };
   kind.addEventListener('change', show);
   show();

@@ -2,10 +2,17 @@
 // a new one-time password, disable / enable, sign out everywhere, the role, and linking a login to its person
 // (the first admin made on the command line links itself, so it may import sales and approve like a person).
 import { ApiError, call, problemText } from '../api.js';
+import { confirmDialog } from '../confirm.js';
 import { el, table } from '../dom.js';
-import { pick, t } from '../i18n.js';
+import { getLang, pick, t } from '../i18n.js';
 
 const ROLES = ['employee', 'manager', 'hr', 'admin'];
+
+// A role is a set of rights: changing one names the person, the old and the new role and what the new one may do.
+export function confirmRole(name, from, to) {
+  return confirmDialog({ title: t('logins.confirmRole', { name, from: t('role.' + from), to: t('role.' + to) }),
+    body: t('logins.confirmRoleBody', { rights: t('rights.' + to) }), confirm: t('logins.confirmGo'), danger: to === 'admin' });
+}
 
 function shownOnce(box, made) {
   box.replaceChildren(el('div', { class: 'notice', role: 'status', id: 'otp-shown' },
@@ -29,7 +36,12 @@ async function patchUser(user, json) {
 function row(u, me, emps, linked, box, err, rerender) {
   const person = emps.find((e) => e.id === u.employee_id);
   const role = el('select', { 'aria-label': t('admin.roleOf', { user: u.username }), 'data-user': u.username,
-    onchange: guard(err, async (ev) => { await patchUser(u, { role: ev.target.value }); rerender(); }) },
+    onchange: guard(err, async (ev) => {
+      const to = ev.target.value;
+      if (!(await confirmRole(person ? pick(person, 'name') : u.username, u.role, to))) { ev.target.value = u.role; return; }
+      await patchUser(u, { role: to });
+      rerender();
+    }) },
   ROLES.map((r) => el('option', { value: r, selected: r === u.role }, t('role.' + r))));
   const link = person ? pick(person, 'name') : el('select', { 'aria-label': t('logins.linkOf', { user: u.username }), 'data-link': u.username,
     onchange: guard(err, async (ev) => {
@@ -43,7 +55,8 @@ function row(u, me, emps, linked, box, err, rerender) {
   const btn = (label, attr, fn) => el('button', { type: 'button', class: 'secondary', [attr]: u.username, onclick: guard(err, fn) }, label);
   const actions = u.id === me.user_id ? el('span', { class: 'muted' }, t('logins.you')) : el('span', { class: 'row' },
     btn(t('logins.reset'), 'data-reset', async () => {
-      if (!window.confirm(t('logins.confirmReset', { user: u.username }))) return;
+      const who = person ? (getLang() === 'zh' ? `${pick(person, 'name')}（${u.username}）` : `${pick(person, 'name')} (${u.username})`) : u.username;
+      if (!(await confirmDialog({ title: t('logins.confirmReset', { user: who }), confirm: t('logins.reset') }))) return;
       shownOnce(box, (await call(`/users/${u.id}/one-time-password`, { method: 'POST' })).data);
     }),
     btn(u.active ? t('logins.disable') : t('logins.enable'), 'data-toggle', async () => { await patchUser(u, { active: !u.active }); rerender(); }),
@@ -63,6 +76,9 @@ function newLogin(emps, linked, box, err, rerender) {
     ev.preventDefault();
     const v = Object.fromEntries(new FormData(form));
     const json = { employee_id: Number(v.employee_id), role: v.role };
+    const person = emps.find((e) => e.id === json.employee_id);
+    if (json.role !== 'employee' && !(await confirmDialog({ title: t('logins.confirmNew', { name: pick(person, 'name'), role: t('role.' + json.role) }),
+      body: t('logins.confirmRoleBody', { rights: t('rights.' + json.role) }), confirm: t('logins.confirmNewGo'), danger: json.role === 'admin' }))) return;
     if (v.username) json.username = v.username;
     const { data } = await call('/logins', { method: 'POST', json, headers: { 'Idempotency-Key': key } });
     await rerender();

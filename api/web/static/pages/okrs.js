@@ -3,6 +3,7 @@
 // it); objectives are created and corrected here (If-Match), and the drafts made from the period are listed.
 import { ApiError, call, get, problemText } from '../api.js';
 import { clear, el, table } from '../dom.js';
+import { who } from '../format.js';
 import { pick, t } from '../i18n.js';
 
 const MAX_KRS = 5;
@@ -83,7 +84,7 @@ export async function render(ctx) {
   const deptName = (id) => pick(depts.data.find((d) => d.id === id), 'name') || '';
   const dependants = drafts.data.length
     ? table([t('col.department'), t('col.status'), t('drafts.by'), ''], drafts.data.map((d) => [deptName(d.department_id),
-      t('status.' + d.status), d.created_by_name, el('a', { href: `#/drafts?id=${d.id}` }, t('open'))]))
+      t('status.' + d.status), el('span', { 'data-name': '' }, who(d.created_by_name)), el('a', { href: `#/drafts?id=${d.id}` }, t('open'))]))
     : el('p', { class: 'muted' }, t('okrs.noDrafts'));
   section.append(el('div', { class: 'field' }, el('label', { for: 'okr-period' }, t('col.period')), pSel), box,
     objectives.data.length < 5 ? objectiveForm({ period, lang, code: `O${n}`, onDone: reload }) : null,

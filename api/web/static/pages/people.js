@@ -7,7 +7,9 @@ import { pick, t } from '../i18n.js';
 
 const field = (id, label, input) => el('div', { class: 'field' }, el('label', { for: id }, label), input);
 const options = (rows, label, selected, none) => [none ? el('option', { value: '' }, none) : null,
-  ...rows.map((r) => el('option', { value: r.id, selected: r.id === selected }, label(r)))];
+  ...rows.map((r) => el('option', { value: r.id, selected: r.id === selected, 'data-name': '' }, label(r)))];
+// People's and departments' names come from the data, in whatever language they were entered.
+const named = (text) => el('span', { 'data-name': '' }, text);
 const num = (v) => (v === '' ? null : Number(v));
 
 // A change goes through If-Match: read the row's ETag, send the change; the server refuses a stale one.
@@ -28,11 +30,11 @@ function deptPath(depts, d) {
 function departments(depts, active, err, rerender) {
   const name = (e) => pick(e, 'name');
   const rows = depts.map((d) => {
-    const zh = el('input', { value: d.name_zh, 'aria-label': t('org.nameZhOf', { dept: d.name_zh }), 'data-dept-zh': d.name_zh });
-    const en = el('input', { value: d.name_en, 'aria-label': t('org.nameEnOf', { dept: d.name_zh }) });
-    const parent = el('select', { 'aria-label': t('org.parentOf', { dept: d.name_zh }), 'data-dept-parent': d.name_zh },
+    const zh = el('input', { value: d.name_zh, 'aria-label': t('org.nameZhOf', { dept: pick(d, 'name') }), 'data-dept-zh': d.name_zh });
+    const en = el('input', { value: d.name_en, 'aria-label': t('org.nameEnOf', { dept: pick(d, 'name') }) });
+    const parent = el('select', { 'aria-label': t('org.parentOf', { dept: pick(d, 'name') }), 'data-dept-parent': d.name_zh },
       options(depts.filter((x) => x.id !== d.id), (x) => deptPath(depts, x), d.parent_id, t('org.top')));
-    const head = el('select', { 'aria-label': t('org.headOf', { dept: d.name_zh }), 'data-dept-head': d.name_zh },
+    const head = el('select', { 'aria-label': t('org.headOf', { dept: pick(d, 'name') }), 'data-dept-head': d.name_zh },
       options(active, name, d.head_id, t('org.noHead')));
     const save = el('button', { type: 'button', class: 'secondary', 'data-dept-save': d.name_zh, onclick: () => patch(`/departments/${d.id}`,
       { name_zh: zh.value, name_en: en.value, parent_id: num(parent.value), head_id: num(head.value) }, err, rerender) }, t('org.save'));
@@ -59,15 +61,15 @@ function newDepartment(depts, err, rerender) {
 }
 
 function person(e, depts, positions, active, err, rerender) {
-  const dept = el('select', { 'aria-label': t('org.deptOf', { name: e.name_zh }), 'data-person-dept': e.name_zh },
+  const dept = el('select', { 'aria-label': t('org.deptOf', { name: pick(e, 'name') }), 'data-person-dept': e.name_zh },
     options(depts, (x) => deptPath(depts, x), e.department_id));
-  const pos = el('select', { 'aria-label': t('org.positionOf', { name: e.name_zh }), 'data-person-position': e.name_zh },
+  const pos = el('select', { 'aria-label': t('org.positionOf', { name: pick(e, 'name') }), 'data-person-position': e.name_zh },
     options(positions, (p) => `${pick(p, 'title')} · ${deptPath(depts, depts.find((d) => d.id === p.department_id))}`, e.position_id, t('org.noPosition')));
-  const boss = el('select', { 'aria-label': t('org.managerOf', { name: e.name_zh }), 'data-person-manager': e.name_zh },
+  const boss = el('select', { 'aria-label': t('org.managerOf', { name: pick(e, 'name') }), 'data-person-manager': e.name_zh },
     options(active.filter((x) => x.id !== e.id), (x) => pick(x, 'name'), e.manager_id, t('org.noManager')));
   const save = el('button', { type: 'button', class: 'secondary', 'data-person-save': e.name_zh, onclick: () => patch(`/employees/${e.id}`,
     { department_id: Number(dept.value), position_id: num(pos.value), manager_id: num(boss.value) }, err, rerender) }, t('org.save'));
-  const day = el('input', { type: 'date', 'aria-label': t('org.lastDayOf', { name: e.name_zh }), 'data-person-left': e.name_zh });
+  const day = el('input', { type: 'date', 'aria-label': t('org.lastDayOf', { name: pick(e, 'name') }), 'data-person-left': e.name_zh });
   const leave = el('button', { type: 'button', class: 'secondary', 'data-person-leave': e.name_zh, onclick: async () => {
     if (!day.value) { err.textContent = t('org.pickDay'); return; }
     if (!window.confirm(t('org.confirmLeave', { name: pick(e, 'name') }))) return;
@@ -77,7 +79,7 @@ function person(e, depts, positions, active, err, rerender) {
       rerender();
     } catch (x) { if (!(x instanceof ApiError && x.status === 401)) err.textContent = problemText(x); }
   } }, t('org.leave'));
-  return [pick(e, 'name'), dept, pos, boss, el('span', { class: 'row' }, save), el('span', { class: 'row' }, day, leave)];
+  return [named(pick(e, 'name')), dept, pos, boss, el('span', { class: 'row' }, save), el('span', { class: 'row' }, day, leave)];
 }
 
 export async function render({ rerender }) {
@@ -91,7 +93,7 @@ export async function render({ rerender }) {
     table([t('col.person'), t('col.department'), t('org.position'), t('org.manager'), '', t('org.leaving')],
       active.map((e) => person(e, depts, positions, active, err, rerender)), { stack: true }),
     el('h2', {}, t('org.leavers')),
-    leavers.length ? table([t('col.person'), t('col.department'), t('org.lastDay')], leavers.map((e) => [pick(e, 'name'),
-      deptPath(depts, depts.find((d) => d.id === e.department_id)), e.left_on ? dateTime(`${e.left_on}T00:00:00`, { time: false }) : t('org.unknownDay')]), { stack: true })
+    leavers.length ? table([t('col.person'), t('col.department'), t('org.lastDay')], leavers.map((e) => [named(pick(e, 'name')),
+      named(deptPath(depts, depts.find((d) => d.id === e.department_id))), e.left_on ? dateTime(`${e.left_on}T00:00:00`, { time: false }) : t('org.unknownDay')]), { stack: true })
       : el('p', { class: 'muted', id: 'no-leavers' }, t('org.noLeavers')));
 }

@@ -2,18 +2,20 @@
 // report, recommended courses with reasons, alerts, and past periods.
 import { get } from '../api.js';
 import { progressChart } from '../charts.js';
-import { el, fmt, table } from '../dom.js';
+import { el, explain, fmt, table } from '../dom.js';
+import { periodName, scoreFormula, withUnit } from '../format.js';
 import { pick, t } from '../i18n.js';
 
 export function kpiRows(kpis) {
   return kpis.map((k) => [
     el('span', { 'data-code': k.code }, k.name),
     `${fmt(k.weight)}%`,
-    k.target_low !== null && k.target_high !== null ? `${fmt(k.target_low)} – ${fmt(k.target_high)}` : fmt(k.target),
-    fmt(k.actual),
+    k.target_low !== null && k.target_high !== null ? `${fmt(k.target_low)} – ${withUnit(k.target_high, k.unit)}` : withUnit(k.target, k.unit),
+    withUnit(k.actual, k.unit),
     el('div', {}, k.progress_pct === null ? '—' : `${fmt(k.progress_pct)}%`,
       progressChart({ actual: k.actual, target: k.target, low: k.target_low, high: k.target_high,
-        projected: k.pace ? k.pace.projected_end : null, label: t('plan.progressOf', { name: k.name }) })),
+        projected: k.pace ? k.pace.projected_end : null, label: t('plan.progressOf', { name: k.name }),
+        lower: k.direction === 'lower', status: k.pace ? k.pace.status : null })),
     k.pace ? paceCell(k) : '—',
   ]);
 }
@@ -25,7 +27,7 @@ function paceCell(k) {
   if (p.method === 'forecast') {
     parts.push(el('span', { class: 'chance', 'data-probability': p.probability_pct === null ? '' : p.probability_pct },
       p.probability_pct === null ? t('pace.noChance') : t('pace.chance', { pct: fmt(p.probability_pct, 0) })), ' ',
-    el('span', { class: 'range' }, t('pace.range', { low: fmt(p.low), high: fmt(p.high) })), el('br'));
+    el('span', { class: 'range' }, t('pace.range', { low: fmt(p.low), high: withUnit(p.high, k.unit) })), el('br'));
   }
   parts.push(el('span', { class: 'muted' }, p.explanation));
   if (k.measured) {
@@ -55,12 +57,13 @@ function scoreSection(plan) {
   const sc = plan.score;
   if (!sc) return el('p', { class: 'muted' }, t('plan.noScore'));
   const names = Object.fromEntries(((plan.facts && plan.facts.kpis) || []).map((k) => [k.code, pick(k, 'name')]));
-  const lines = sc.lines.map((l) => [l.name || names[l.code] || l.code, `${fmt(l.weight)}%`, fmt(l.target), fmt(l.actual),
+  const units = Object.fromEntries(((plan.facts && plan.facts.kpis) || []).map((k) => [k.code, k.unit]));
+  const lines = sc.lines.map((l) => [l.name || names[l.code] || l.code, `${fmt(l.weight)}%`, withUnit(l.target, units[l.code]), withUnit(l.actual, units[l.code]),
     l.achievement === null ? '—' : `${fmt(l.achievement * 100)}%${l.capped ? ' ' + t('score.capped') : ''}${l.floored ? ' ' + t('score.floored') : ''}`,
-    el('strong', {}, fmt(l.points, 2)), el('code', {}, l.formula)]);
+    el('strong', {}, fmt(l.points, 2)), el('span', { class: 'formula' }, scoreFormula(l, sc.policy))]);
   return el('div', {}, resultLine(plan.result),
     el('p', { id: 'score-total', class: 'card' }, t('plan.total'), ' ', el('strong', {}, fmt(sc.total, 1)), ` / ${fmt(sc.max_points)}`),
-    table([t('col.kpi'), t('col.weight'), t('col.target'), t('col.actual'), t('col.achievement'), t('col.points'), t('col.formula')],
+    table([t('col.kpi'), t('col.weight'), t('col.target'), t('col.actual'), t('col.achievement'), t('col.points'), explain(t('col.formula'), t('jargon.formula'))],
       lines, { stack: true, numeric: [1, 2, 3, 4, 5], caption: t('plan.howComputed', { cap: fmt(sc.policy.cap * 100), floor: fmt(sc.policy.floor * 100) }) }),
     (sc.notes || []).length ? el('ul', { class: 'muted' }, sc.notes.map((n) => el('li', {}, n))) : null);
 }
@@ -69,7 +72,7 @@ function trendSection(plan) {
   const trend = (plan.facts && plan.facts.trend) || [];
   if (!trend.length) return null;
   return el('div', {}, el('h3', {}, t('plan.trend')),
-    table([t('col.period'), t('col.score')], trend.map((p) => [p.period || p.code || '', fmt(p.score, 1)]), { numeric: [1] }));
+    table([t('col.period'), t('col.score')], trend.map((p) => [periodName(p.period || p.code), fmt(p.score, 1)]), { numeric: [1] }));
 }
 
 // Excel and PDF of the reviewed period's scorecard and report (served by the exports API).
@@ -110,9 +113,10 @@ export async function renderPlan(plan, { periods = [], onPeriod, chosen = '' } =
 export async function render({ params, lang, me }) {
   const q = new URLSearchParams({ lang });
   if (params.get('period')) q.set('period_id', params.get('period'));
-  const [plan, periods] = await Promise.all([get(`/me/plan?${q}`), get('/periods?limit=24')]);
+  const [plan, periods, self] = await Promise.all([get(`/me/plan?${q}`), get('/periods?limit=24'),
+    me.employee_id ? get(`/employees/${me.employee_id}`).catch(() => null) : null]);
   const ended = periods.data.filter((p) => p.kind === 'month' && plan.current_period?.id !== p.id && (!plan.current_period || p.end_date < plan.current_period.start_date));
   return el('section', {},
-    el('h1', {}, t('plan.title'), el('span', { class: 'muted' }, ` · ${me.username}`)),
+    el('h1', {}, t('plan.title'), self ? el('span', { class: 'muted', 'data-name': '' }, ` · ${pick(self, 'name')}`) : null),
     await renderPlan(plan, { periods: ended, chosen: params.get('period') || '', onPeriod: (id) => { location.hash = id ? `#/plan?period=${id}` : '#/plan'; } }));
 }

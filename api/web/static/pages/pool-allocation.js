@@ -1,9 +1,11 @@
 // One pool's allocation for HR: the sum check (lines + retained = pool, to the fen), the second reviews it waits
 // for, departments, every person's line with its trace; edit amounts with a reason and approve (both If-Match).
 import { ApiError, call, get, problemText } from '../api.js';
+import { confirmDialog } from '../confirm.js';
 import { clear, el, table } from '../dom.js';
 import { getLang, pick, t } from '../i18n.js';
 import { dateTime, fenInput, num, pct, toFen, yuan } from '../format.js';
+import { listTools } from '../listing.js';
 import { traceDetails } from '../pay.js';
 
 const sumFen = (lines) => lines.reduce((s, l) => s + l.amount_fen, 0);
@@ -49,18 +51,28 @@ function lines(a, { deptName, person, editable, onEdit }) {
     if (!byDept.has(code)) byDept.set(code, []);
     byDept.get(code).push(l);
   }
-  return [...byDept].map(([code, ls]) => el('details', { class: 'card', 'data-dept': code },
+  const headers = [t('col.person'), t('col.score'), t('col.grade'), t('pools.multipliers'), t('pools.amountYuan'), t('pay.trace')];
+  const groups = el('div', { id: 'alloc-lines' }, [...byDept].map(([code, ls]) => el('details', { class: 'card', 'data-dept': code },
     el('summary', {}, `${deptName(code)} · ${t('pools.people', { n: num(ls.length, 0) })} · ${yuan(sumFen(ls))}`),
-    table([t('col.person'), t('col.score'), t('col.grade'), t('pools.multipliers'), t('pools.amountYuan'), t('pay.trace')],
-      ls.map((l) => [el('span', { 'data-employee': l.employee_id }, person(l.employee_id)), num(l.score, 2),
+    table(headers,
+      ls.map((l) => [el('span', { 'data-employee': l.employee_id, 'data-search': deptName(code) }, person(l.employee_id)), num(l.score, 2),
         t('grade.' + l.grade) + (l.coaching_plan ? ` · ${t('bonus.coachingShort')}` : ''),
         `×${num(l.trace.grade_multiplier, 2)} · ${t('pos.class.' + l.trace.key_class)} ×${num(l.trace.key_multiplier, 2)}`,
         editable ? el('input', { id: `amt-${l.employee_id}`, inputmode: 'decimal', value: fenInput(l.amount_fen), size: 12,
           'aria-label': t('pools.amountOf', { name: person(l.employee_id) }), oninput: (e) => onEdit(l, e.target) }) : yuan(l.amount_fen),
-        traceDetails(l.trace, { deptName })]), { numeric: [1, 4], stack: true })));
+        traceDetails(l.trace, { deptName })]), { numeric: [1, 4], stack: true }))));
+  // One search box and sort over every department's lines; a search opens the departments it finds people in.
+  const tools = listTools(groups, headers, { id: 'alloc-list', skip: [5], label: t('pools.search'), onFilter: (q) => {
+    for (const d of groups.querySelectorAll('details')) {
+      const hits = [...d.querySelectorAll('tbody tr')].some((r) => !r.hidden);
+      d.hidden = !hits;
+      if (q) d.open = hits;
+    }
+  } });
+  return [tools, groups];
 }
 
-function editor(a, edits, onSave) {
+function editor(a, edits, onSave, onDirty, onDiscard) {
   const retained = el('input', { id: 'alloc-retained', inputmode: 'decimal', value: fenInput(a.retained_fen), size: 14 });
   const note = el('textarea', { id: 'alloc-note', rows: 2, cols: 40, maxlength: 2000, required: true });
   const check = el('p', { id: 'alloc-edit-check', 'aria-live': 'polite' });
@@ -78,7 +90,10 @@ function editor(a, edits, onSave) {
     check.textContent = bad ? t('pools.badAmount') : diff === 0 ? t('pools.editAddsUp', { total: yuan(lines + r) })
       : t('pools.editOff', { total: yuan(lines + r), pool: yuan(a.pool_fen), diff: yuan(diff) });
     save.disabled = !(diff === 0 && changed && note.value.trim().length > 0);
+    discard.disabled = !changed;
+    onDirty(changed);
   };
+  const discard = el('button', { type: 'button', class: 'secondary', id: 'alloc-discard', disabled: true, onclick: onDiscard }, t('pools.discard'));
   retained.addEventListener('input', refresh);
   note.addEventListener('input', refresh);
   const balance = el('button', { type: 'button', class: 'secondary', id: 'alloc-balance', onclick: () => {
@@ -95,7 +110,7 @@ function editor(a, edits, onSave) {
   el('h3', {}, t('pools.edit')), el('p', { class: 'muted' }, t('pools.editHow')),
   el('div', { class: 'row' }, el('div', { class: 'field' }, el('label', { for: 'alloc-retained' }, t('pools.retainedYuan')), retained), balance),
   el('div', { class: 'field' }, el('label', { for: 'alloc-note' }, t('pools.reason')), note),
-  check, save);
+  check, el('div', { class: 'row' }, save, discard));
   setTimeout(refresh, 0);
   return { form, refresh };
 }
@@ -118,18 +133,28 @@ export async function showAllocation(box, poolId, ctx, flash) {
     clear(msg).append(el('p', { class: 'error', role: 'alert' }, problemText(e)));
   };
   const edits = {};
+  let dirty = false;
+  const approveNote = el('textarea', { id: 'approve-note', rows: 2, cols: 40, maxlength: 2000 });
+  const unsaved = el('p', { class: 'notice', id: 'alloc-unsaved', role: 'status', hidden: true }, t('pools.unsaved'));
+  const approveBtn = el('button', { type: 'button', id: 'alloc-approve', onclick: async () => {
+    if (dirty) return;
+    const lines = sumFen(a.lines);
+    const ok = await confirmDialog({ title: t('pools.confirmTitle', { amount: yuan(a.pool_fen) }),
+      body: t('pools.confirmBody', { period, n: num(a.lines.length, 0), lines: yuan(lines), retained: yuan(a.retained_fen) }), confirm: t('pools.confirmGo') });
+    if (!ok) return;
+    try { await call(`/pay/allocations/${a.id}/approve`, { method: 'POST', json: { note: approveNote.value.trim() }, etag }); await reload(el('p', { class: 'ok', role: 'status' }, t('pools.approved'))); }
+    catch (e) { await failed(e); }
+  } }, t('pools.approve'));
+  // Approving what is on screen must mean approving what is stored: not while edits are unsaved.
+  const onDirty = (d) => { dirty = d; approveBtn.disabled = d; unsaved.hidden = !d; };
   const ed = proposed ? editor(a, edits, async (body) => {
     try { await call(`/pay/allocations/${a.id}`, { method: 'PATCH', json: body, etag }); await reload(el('p', { class: 'ok', role: 'status' }, t('pools.edited'))); }
     catch (e) { await failed(e); }
-  }) : null;
+  }, onDirty, () => reload(null)) : null;
   const onEdit = (l, input) => { edits[l.employee_id] = toFen(input.value); ed.refresh(); };
-  const approveNote = el('textarea', { id: 'approve-note', rows: 2, cols: 40, maxlength: 2000 });
   const approve = proposed ? el('div', { class: 'card', id: 'alloc-approve-box' }, el('h3', {}, t('pools.approve')),
     el('div', { class: 'field' }, el('label', { for: 'approve-note' }, t('weights.note')), approveNote),
-    el('button', { type: 'button', id: 'alloc-approve', onclick: async () => {
-      try { await call(`/pay/allocations/${a.id}/approve`, { method: 'POST', json: { note: approveNote.value.trim() }, etag }); await reload(el('p', { class: 'ok', role: 'status' }, t('pools.approved'))); }
-      catch (e) { await failed(e); }
-    } }, t('pools.approve')))
+    unsaved, approveBtn)
     : el('p', { class: 'card', id: 'alloc-decided' }, t('pools.approvedBy', { name: a.approved_by_name || '—', at: a.approved_at ? dateTime(a.approved_at) : '—' }), a.note ? ` · ${a.note}` : '');
   clear(box).append(
     el('h2', { id: 'alloc-title' }, `${period} · `, el('span', { class: 'badge', id: 'alloc-status' }, t('pools.status.' + a.status)), a.edited ? el('span', { class: 'muted' }, ' ', t('pools.wasEdited')) : null),

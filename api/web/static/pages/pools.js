@@ -38,10 +38,10 @@ export async function render(ctx) {
   ctx.periodName = (id) => pick(periods.find((p) => p.id === id), 'name') || `#${id}`;
   ctx.deptName = (code) => pick(depts.data.find((d) => d.code === code || String(d.id) === String(code)), 'name') || code;
   const names = new Map(people.map((p) => [p.id, p]));
-  ctx.person = (id) => (names.has(id) ? `${pick(names.get(id), 'name')} (${names.get(id).code})` : `#${id}`);
+  ctx.person = (id) => (names.has(id) ? pick(names.get(id), 'name') : `#${id}`); // names, not codes (issue 27)
   const chosen = Number(ctx.params.get('id')) || pools.data[0]?.id;
   const box = el('div', { id: 'allocation', tabindex: '-1' });
-  const rows = pools.data.map((p) => [`#${p.id}`, ctx.periodName(p.period_id), p.campaign ? t('campaign.' + p.campaign) : '—', yuan(p.amount_fen), p.created_by_name,
+  const rows = pools.data.map((p) => [`#${p.id}`, ctx.periodName(p.period_id), p.campaign ? t('campaign.' + p.campaign) : '—', yuan(p.amount_fen), p.created_by_name === 'system' ? t('audit.system') : p.created_by_name,
     el('a', { href: `#/pools?id=${p.id}`, 'data-pool': p.id, 'aria-current': p.id === chosen ? 'true' : null }, t('open'))]);
   if (chosen) await showAllocation(box, chosen, ctx);
   return el('section', {}, el('h1', {}, t('pools.title')),

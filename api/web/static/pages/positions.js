@@ -2,9 +2,9 @@
 // relevance, skill scarcity and measurability; the class (A / B / baseline) and what it means under the company
 // stage (review cycle, share of result KPIs, bonus multiplier) are computed by the API. HR edits and saves (If-Match).
 import { ApiError, call, get, problemText } from '../api.js';
-import { clear, el, table } from '../dom.js';
+import { append, clear, el, table } from '../dom.js';
 import { pick, t } from '../i18n.js';
-import { num } from '../format.js';
+import { num, who } from '../format.js';
 import { classBadge } from '../pay.js';
 
 const STAGES = ['startup', 'expansion', 'mature', 'transformation'];
@@ -75,7 +75,7 @@ async function show(box, id, ctx) {
   };
   clear(box).append(el('form', { onsubmit: save },
     el('h2', { id: 'inv-title' }, invTitle(inv)),
-    el('p', { class: 'muted' }, t('pos.rule'), ' · ', t('pos.by', { name: inv.created_by_name })),
+    el('p', { class: 'muted' }, t('pos.rule'), ' · ', t('pos.by', { name: who(inv.created_by_name) })),
     el('div', { class: 'field' }, el('label', { for: 'inv-stage' }, t('pos.stage')), stage),
     el('p', { class: 'muted' }, t('pos.stageNote')),
     legend(inv.items),
@@ -120,7 +120,7 @@ export async function render(ctx) {
   const box = el('div', { id: 'inventory' });
   await show(box, chosen, ctx);
   const current = invs.data.find((i) => i.id === chosen);
-  out.append(el('p', {}, el('label', { for: 'inv-select' }, t('pos.inventory'), ' '), sel), box,
-    ['hr', 'admin'].includes(ctx.me.role) && current ? creator(ctx, current) : null);
+  append(out, [el('p', {}, el('label', { for: 'inv-select' }, t('pos.inventory'), ' '), sel), box,
+    ['hr', 'admin'].includes(ctx.me.role) && current ? creator(ctx, current) : null]);
   return out;
 }

@@ -1,10 +1,12 @@
 // 绩效评估: one's own part of the running review cycle (self-assessment per KPI; after publication, confirm or
 // appeal) and, for reviewers, the reviews to write (the person's self-assessment beside the rubric; a comment is
-// required when the value is more than one level from the proposal). Every write sends the item's ETag.
+// required when the value is more than one level from the proposal) with, beside it, the pace history and the
+// inflation checks (review-beside.js). Every write sends the item's ETag.
 import { ApiError, call, get, getAll, problemText } from '../api.js';
 import { clear, el } from '../dom.js';
 import { getLang, pick, t } from '../i18n.js';
 import { dateTime, num } from '../format.js';
+import { besideOf, checksBlock, paceHistory, rubricLevels } from './review-beside.js';
 
 // The server's own sentence in the reader's language (coded errors carry a Chinese one).
 function said(e) {
@@ -63,7 +65,7 @@ function selfForm(ctx, item, kpis, reload) {
       el('div', { class: 'field' }, el('label', { for: `self-e-${k.id}` }, t('cy.evidence')),
         el('input', { id: `self-e-${k.id}`, maxlength: 4000, value: prev.evidence || '' })),
       k.levels ? el('div', { class: 'field' }, el('label', { for: `self-p-${k.id}` }, t('cy.proposed')),
-        levelSelect(`self-p-${k.id}`, k.levels, prev.proposed_value)) : null);
+        levelSelect(`self-p-${k.id}`, k.levels, prev.proposed_value)) : null, rubricLevels(k.levels, `self-${k.id}`));
   });
   return el('form', { id: 'self-form', onsubmit: (ev) => {
     ev.preventDefault();
@@ -106,19 +108,29 @@ function resultView(ctx, item, kpis, reload) {
   return el('section', { id: 'my-result' }, parts);
 }
 
-function reviewForm(ctx, item, kpis, reload) {
+function reviewForm(ctx, item, kpis, reload, beside) {
   const base = `/review-cycles/${item.cycle_id}/items/${item.id}`;
   const msg = el('div', { 'aria-live': 'polite', id: `rv-msg-${item.id}` });
   const rows = kpis.map((k) => {
     const own = item.self_entries[String(k.id)] || {};
     const prev = item.review_entries[String(k.id)] || {};
-    return el('fieldset', { class: 'card', 'data-kpi': k.id }, el('legend', {}, ctx.kpiName(k)),
-      el('p', { 'data-actual': k.id }, t('cy.actual'), t('pay.colon'), k.latest ? `${num(k.latest.value, 2)}（${k.latest.as_of}）` : '—'), lastCheckIn(k),
-      el('p', { class: 'muted' }, t('cy.theirComment'), t('pay.colon'), own.comment || '—', own.evidence ? ` · ${t('cy.evidence')}${t('pay.colon')}${own.evidence}` : ''),
-      k.levels ? el('p', { class: 'muted' }, t('cy.proposed'), t('pay.colon'), own.proposed_value !== undefined && own.proposed_value !== null ? levelLabel(k.levels, own.proposed_value) : '—') : null,
+    // Side by side (stacked on a phone): what the person says, and what the numbers say.
+    const theirSide = el('div', { 'data-self': k.id }, el('h4', {}, t('cy.selfSide')),
+      el('p', {}, t('cy.theirComment'), t('pay.colon'), own.comment || '—', own.evidence ? ` · ${t('cy.evidence')}${t('pay.colon')}${own.evidence}` : ''),
+      k.levels ? el('p', {}, t('cy.proposed'), t('pay.colon'), own.proposed_value !== undefined && own.proposed_value !== null ? levelLabel(k.levels, own.proposed_value) : '—') : null,
+      lastCheckIn(k));
+    const numbers = el('div', {}, el('h4', {}, t('cy.numbersSide')),
+      el('p', { 'data-actual': k.id }, t('cy.actual'), t('pay.colon'), k.latest ? `${num(k.latest.value, 2)}（${k.latest.as_of}）` : '—'),
+      k.target !== null && k.target !== undefined ? el('p', { class: 'muted' }, t('cy.target'), t('pay.colon'), num(k.target, 2)) : null,
+      paceHistory(beside, k.id));
+    const group = el('fieldset', { class: 'card', 'data-kpi': k.id }, el('legend', {}, ctx.kpiName(k)),
+      el('div', { class: 'cards' }, theirSide, numbers),
       k.levels ? el('div', { class: 'field' }, el('label', { for: `rv-v-${item.id}-${k.id}` }, t('cy.value')), levelSelect(`rv-v-${item.id}-${k.id}`, k.levels, prev.value)) : null,
+      rubricLevels(k.levels, `rv-${item.id}-${k.id}`),
       el('div', { class: 'field' }, el('label', { for: `rv-c-${item.id}-${k.id}` }, t('cy.kpiComment')),
         el('textarea', { id: `rv-c-${item.id}-${k.id}`, rows: 2, maxlength: 2000 }, prev.comment || '')));
+    group.style.minWidth = '0';  // a fieldset is as wide as its content by default: the two columns must wrap on a phone
+    return group;
   });
   const overall = el('textarea', { id: `rv-o-${item.id}`, rows: 3, maxlength: 4000 }, item.overall_comment || '');
   return el('form', { class: 'card', id: `review-${item.id}`, 'data-item': item.id, onsubmit: (ev) => {
@@ -129,7 +141,7 @@ function reviewForm(ctx, item, kpis, reload) {
     });
     save(msg, `${base}/review`, { method: 'PUT', json: { entries, overall_comment: overall.value.trim() } }, () => reload(t('cy.reviewSaved')));
   } }, el('h3', {}, ctx.person(item.employee_id), item.skip_level ? ` · ${t('cy.skipLevel')}` : '', ' ', el('span', { class: 'badge' }, t('cy.status.' + item.status))),
-  rows, el('div', { class: 'field' }, el('label', { for: `rv-o-${item.id}` }, t('cy.overall')), overall),
+  checksBlock(beside, item.id), rows, el('div', { class: 'field' }, el('label', { for: `rv-o-${item.id}` }, t('cy.overall')), overall),
   el('button', { type: 'submit', id: `rv-submit-${item.id}` }, t('cy.reviewSubmit')), msg);
 }
 
@@ -144,7 +156,10 @@ async function checkInSection(me, ctx) {
   const msg = el('div', { 'aria-live': 'polite', id: 'ci-msg' });
   const rows = kpis.data.map((k) => {
     const done = posted.data.find((c) => c.assignment_id === k.id && c.week_start === newest);
-    if (done) return el('li', { 'data-checkin-kpi': k.id }, ctx.kpiName(k), t('pay.colon'), done.note, ` · ${t('cy.confidence')} ${done.confidence}/5`);
+    if (done) {
+      return el('li', { 'data-checkin-kpi': k.id }, ctx.kpiName(k), t('pay.colon'), done.note, ` · ${t('cy.confidence')} ${done.confidence}/5`,
+        done.manager_comment ? el('span', { class: 'ok', 'data-reply': done.id }, ` · ${t('cy.mgrComment')}${t('pay.colon')}${done.manager_comment}`) : null);
+    }
     const note = el('input', { id: `ci-n-${k.id}`, maxlength: 2000, 'aria-label': t('cy.ciNote') });
     const conf = el('select', { id: `ci-c-${k.id}`, 'aria-label': t('cy.confidence') }, [1, 2, 3, 4, 5].map((n) => el('option', { value: n, selected: n === 3 }, `${n}/5`)));
     const blocker = el('input', { id: `ci-b-${k.id}`, maxlength: 2000, 'aria-label': t('cy.blocker'), placeholder: t('cy.blocker') });
@@ -158,7 +173,8 @@ async function checkInSection(me, ctx) {
       } catch (e) { if (!(e instanceof ApiError && e.status === 401)) msg.append(el('p', { class: 'error', role: 'alert' }, said(e))); }
     } }, el('strong', {}, ctx.kpiName(k)), ' ', note, ' ', conf, ' ', blocker, ' ', el('button', { type: 'submit', id: `ci-submit-${k.id}` }, t('cy.ciSubmit'))));
   });
-  return el('section', { id: 'check-ins' }, el('h2', {}, t('cy.ciTitle')), el('p', { class: 'muted' }, t('cy.ciIntro')), el('ul', {}, rows), msg);
+  return el('section', { id: 'check-ins' }, el('h2', {}, t('cy.ciTitle')), el('p', { class: 'muted' }, t('cy.ciIntro')), el('ul', {}, rows), msg,
+    el('p', {}, el('a', { href: '#/checkins' }, t('cy.ciAll'))));
 }
 
 export async function render(ctx) {
@@ -199,8 +215,12 @@ export async function render(ctx) {
     const todo = items.filter((i) => i.reviewer_id === me.employee_id && i.employee_id !== me.employee_id && OPEN_REVIEW.includes(i.status));
     if (todo.length) {
       const open = cycle.stage === 'manager_review' || cycle.stage === 'calibration';
-      root.append(el('h2', {}, t('cy.todo', { n: todo.length })), open ? null : el('p', { class: 'muted', id: 'review-later' }, t('cy.reviewLater')));
-      if (open) for (const item of todo) root.append(reviewForm(ctx, item, await kpisOf(item), reload));
+      root.append(el('h2', {}, t('cy.todo', { n: todo.length })));
+      if (!open) root.append(el('p', { class: 'muted', id: 'review-later' }, t('cy.reviewLater')));
+      if (open) {  // the checks take a moment (the period's whole anomaly report): fetched alongside the KPIs
+        const [beside, kpis] = await Promise.all([besideOf(cycle.id), Promise.all(todo.map(kpisOf))]);
+        todo.forEach((item, i) => root.append(reviewForm(ctx, item, kpis[i], reload, beside.get(item.id))));
+      }
     }
   }
   if (checkIns) root.append(checkIns);

@@ -2,7 +2,8 @@
 // and the sales import with the suggested column mapping to confirm or correct. The checklist says what is missing.
 import { ApiError, call, get, problemText } from '../api.js';
 import { clear, el, spinner, table } from '../dom.js';
-import { getLang, t } from '../i18n.js';
+import { dateTime } from '../format.js';
+import { getLang, pick, t } from '../i18n.js';
 import { followJob } from './jobs.js';
 
 const FIELDS = { daily: ['shop', 'ds', 'sales', 'orders', 'visitors', 'refunds'], orders: ['shop', 'order_id', 'paid_at', 'amount', 'status', 'refund'] };
@@ -45,7 +46,7 @@ function companyForm(rerender) {
 
 function shopsBlock(shops, rerender) {
   const err = el('p', { class: 'error', role: 'alert', id: 'shop-error' });
-  const channel = el('select', { id: 'shop-channel', name: 'channel' }, CHANNELS.map((c) => el('option', { value: c }, c)));
+  const channel = el('select', { id: 'shop-channel', name: 'channel' }, CHANNELS.map((c) => el('option', { value: c }, t('platform.' + c))));
   const form = el('form', { class: 'card row', id: 'shop-form', onsubmit: async (ev) => {
     ev.preventDefault();
     const v = Object.fromEntries(new FormData(form));
@@ -61,7 +62,7 @@ function shopsBlock(shops, rerender) {
     try { await call(`/shops/${s.id}`, { method: 'PATCH', json: { active: false }, etag: `"${s.version}"` }); rerender(); } catch (e) { err.textContent = problemText(e); }
   } }, t('setup.closeShop')) : t('setup.closed'));
   return el('div', {}, table([t('admin.code'), t('setup.channel'), t('admin.name'), t('setup.opened'), ''],
-    shops.map((s) => [s.code, s.channel, getLang() === 'zh' ? s.name_zh : s.name_en, s.opened_on || '—', close(s)])), form, err);
+    shops.map((s) => [s.code, t('platform.' + s.channel), el('span', { 'data-name': '' }, getLang() === 'zh' ? s.name_zh : s.name_en), s.opened_on ? dateTime(`${s.opened_on}T00:00:00`, { time: false }) : '—', close(s)])), form, err);
 }
 
 async function upload(path, file, extra = {}) {
@@ -133,12 +134,21 @@ function salesCard(shops) {
   return card;
 }
 
+// A time zone as the reader names it ("中国标准时间" / "China Standard Time"), the IANA name when the browser has none.
+function zoneName(zone) {
+  try {
+    const part = new Intl.DateTimeFormat(getLang() === 'zh' ? 'zh-CN' : 'en-US', { timeZone: zone, timeZoneName: 'long' })
+      .formatToParts(new Date()).find((x) => x.type === 'timeZoneName');
+    return part ? part.value : zone;
+  } catch { return zone; }
+}
+
 async function promotionsCard(shops) {
   const year = new Date().getFullYear();
   const out = el('div', { id: 'promo-list' });
   const err = el('p', { class: 'error', role: 'alert', id: 'promo-error' });
-  const shopName = (id) => (id ? (shops.find((x) => x.id === id) || {}).code : t('setup.allShops'));
-  const dateInput = (v, label) => el('input', { type: 'date', value: v, 'aria-label': label });
+  const shopName = (id) => { if (!id) return t('setup.allShops'); const x = shops.find((y) => y.id === id); return x ? pick(x, 'name') || x.code : '—'; };
+  const dateInput = (v, label) => el('input', { type: 'date', value: v, 'aria-label': label, 'data-name': '' }); // labelled by the campaign's name
   const save = async (p, start, end) => {
     const dates = { start_date: start.value, end_date: end.value };
     if (p.id === null) await call('/promotions', { method: 'POST', json: { name: p.name, builtin_key: p.builtin_key, ...dates } });
@@ -152,12 +162,12 @@ async function promotionsCard(shops) {
       const act = el('button', { type: 'button', class: 'secondary', 'data-promo': p.builtin_key || p.name, onclick: async () => {
         try { await save(p, start, end); err.textContent = ''; await load(y); } catch (e) { err.textContent = problemText(e); }
       } }, p.id === null ? t('setup.correct') : t('drafts.save'));
-      return [p.name, t('setup.kind.' + p.kind), shopName(p.shop_id), start, end, p.discount === null || p.discount === undefined ? '—' : `${Math.round(p.discount * 100)}%`, act];
+      return [el('span', { 'data-name': '' }, p.name), t('setup.kind.' + p.kind), shopName(p.shop_id), start, end, p.discount === null || p.discount === undefined ? '—' : `${Math.round(p.discount * 100)}%`, act];
     })));
   };
   const years = el('select', { id: 'promo-year', onchange: (ev) => load(ev.target.value) }, [year - 1, year, year + 1].map((y) => el('option', { value: y, selected: y === year }, String(y))));
   const kind = el('select', { id: 'promo-kind', name: 'kind' }, ['shop', 'live', 'launch', 'platform'].map((k) => el('option', { value: k }, t('setup.kind.' + k))));
-  const shop = el('select', { id: 'promo-shop', name: 'shop_id' }, el('option', { value: '' }, t('setup.allShops')), shops.map((x) => el('option', { value: x.id }, x.code)));
+  const shop = el('select', { id: 'promo-shop', name: 'shop_id' }, el('option', { value: '' }, t('setup.allShops')), shops.map((x) => el('option', { value: x.id }, pick(x, 'name') || x.code)));
   const form = el('form', { class: 'row', id: 'promo-form', onsubmit: async (ev) => {
     ev.preventDefault();
     const v = Object.fromEntries(new FormData(form));
@@ -189,6 +199,6 @@ export async function render({ me, rerender }) {
   if (!company) return el('section', {}, ...head, el('h2', {}, t('setup.company')), companyForm(rerender));
   const shops = (await get('/shops?limit=200')).data;
   return el('section', {}, ...head,
-    el('h2', {}, t('setup.company')), el('p', { id: 'company-name' }, `${company.name_zh} / ${company.name_en} · ${company.timezone} · ${company.currency} · ${t('setup.stage.' + company.stage)}`),
+    el('h2', {}, t('setup.company')), el('p', { id: 'company-name' }, el('span', { 'data-name': '' }, pick(company, 'name')), ` · ${zoneName(company.timezone)} · ${t('currency.' + company.currency)} · ${t('setup.stage.' + company.stage)}`),
     el('h2', {}, t('setup.shops')), shopsBlock(shops, rerender), orgCard(), unlinkedNotice(me), salesCard(shops), await promotionsCard(shops));
 }

@@ -2,6 +2,7 @@
 // pace and alerts per person, each opening that person's plan.
 import { get } from '../api.js';
 import { clear, el, fmt, spinner, table } from '../dom.js';
+import { withUnit } from '../format.js';
 import { pick, t } from '../i18n.js';
 import { renderPlan } from './plan.js';
 
@@ -14,13 +15,13 @@ function riskSummary(risk) {
   if (!risk || !risk.length) return '—';
   return el('span', { class: 'risk' }, risk.map((r) => el('span', { class: 'chance', 'data-probability': r.probability_pct === null ? '' : r.probability_pct },
     `${pick(r, 'name')} ${r.probability_pct === null ? t('pace.noChanceShort') : fmt(r.probability_pct, 0) + '%'} `,
-    el('span', { class: 'range muted' }, t('pace.range', { low: fmt(r.low), high: fmt(r.high) })), el('br'))));
+    el('span', { class: 'range muted' }, t('pace.range', { low: fmt(r.low), high: withUnit(r.high, r.unit) })), el('br'))));
 }
 
 async function person(emp, lang, box) {
   clear(box).append(spinner(t('loading')));
   const plan = await get(`/employees/${emp.id}/plan?lang=${lang}`);
-  clear(box).append(el('h2', { id: 'person-name' }, pick(emp, 'name')), await renderPlan(plan));
+  clear(box).append(el('h2', { id: 'person-name', 'data-name': '' }, pick(emp, 'name')), await renderPlan(plan));
   box.focus();
 }
 
@@ -31,7 +32,7 @@ export async function render({ me, lang, params }) {
   const view = await get(`/team/overview${q}`);
   const detail = el('div', { id: 'person', tabindex: '-1' });
   const rows = view.members.map((m) => [
-    el('button', { class: 'secondary', type: 'button', 'data-employee': m.employee_id, onclick: () => person({ id: m.employee_id, name_zh: m.name_zh, name_en: m.name_en }, lang, detail) }, pick(m, 'name')),
+    el('button', { class: 'secondary', type: 'button', 'data-name': '', 'data-employee': m.employee_id, onclick: () => person({ id: m.employee_id, name_zh: m.name_zh, name_en: m.name_en }, lang, detail) }, pick(m, 'name')),
     fmt(m.score, 1),
     m.grade ? t('grade.' + m.grade) : '—',
     m.rank ? t('team.rankOf', { rank: m.rank, size: m.team_size }) : '—',

@@ -1,7 +1,8 @@
 // 权重审批: weight proposals with their evidence as pictures (weights with intervals against the current ones,
 // proposed vs current fit); approve, edit and approve, or reject.
-import { ApiError, call, get } from '../api.js';
+import { ApiError, call, get, getAll } from '../api.js';
 import { barChart, intervalChart } from '../charts.js';
+import { confirmDialog } from '../confirm.js';
 import { clear, el, fmt, spinner, table } from '../dom.js';
 import { getLang, pick, t } from '../i18n.js';
 import { scorecardRules } from '../rules.js';
@@ -40,7 +41,16 @@ async function show(box, id, ctx, names) {
   const msg = el('div', { 'aria-live': 'polite', id: 'decision-msg' });
   let edited = null;
   const pending = p.status === 'pending';
+  // What the decision changes, named before it is made: each indicator's weight now -> after.
+  const changes = (weights) => codes.filter((k) => (p.current_weights?.[k] ?? null) !== weights[k]).map((k) => t('weights.confirmChange', {
+    name: names(k), from: p.current_weights && k in p.current_weights ? `${fmt(p.current_weights[k], 2)}%` : '—', to: `${fmt(weights[k], 2)}%` }));
+  const asked = (path, body) => (path === 'approve'
+    ? confirmDialog({ title: t('weights.confirmApprove', { dept: ctx.deptName(p.department_id), period: ctx.periodName(p) }),
+      body: changes(body.weights || p.proposed_weights), confirm: t('weights.confirmGo') })
+    : confirmDialog({ title: t('weights.confirmReject', { dept: ctx.deptName(p.department_id) }), body: t('weights.confirmRejectBody'),
+      confirm: t('weights.confirmRejectGo'), danger: true }));
   const decide = async (path, body) => {
+    if (!(await asked(path, body))) return;
     clear(msg);
     try {
       await call(`/weight-proposals/${id}/${path}`, { method: 'POST', json: body, etag });
@@ -56,9 +66,11 @@ async function show(box, id, ctx, names) {
       el('button', { type: 'button', class: 'danger', id: 'reject', onclick: () => decide('reject', { note: note.value }) }, t('weights.reject'))),
     el('details', {}, el('summary', {}, t('weights.editAndApprove')), editor(p, names, rules, (w) => { edited = w; approveEdited.disabled = !w; }), approveEdited))
     : el('p', { class: 'card', id: 'decision' }, t('status.' + p.status), p.decided_by_name ? ` · ${p.decided_by_name}` : '', p.decision_note ? ` · ${p.decision_note}` : '');
-  const warn = (g.warnings || []).map((w) => el('li', {}, getLang() === 'zh' ? (w.message_zh || w.message) : w.message));
+  // The regression's warnings quote indicator codes ('conversion_rate'): the reader gets the indicator's name.
+  const named = (text) => String(text).replace(/([“'‘])([a-z][a-z0-9_]*)([”'’])/g, (m, a, code, b) => `${a}${names(code)}${b}`);
+  const warn = (g.warnings || []).map((w) => el('li', {}, named(getLang() === 'zh' ? (w.message_zh || w.message) : w.message)));
   clear(box).append(
-    el('h2', { id: 'proposal-title' }, `#${p.id} · ${ctx.deptName(p.department_id)} · ${p.effective_period} · `, el('span', { class: 'badge', id: 'proposal-status' }, t('status.' + p.status))),
+    el('h2', { id: 'proposal-title' }, `${ctx.deptName(p.department_id)} · ${ctx.periodName(p)} · `, el('span', { class: 'badge', id: 'proposal-status' }, t('status.' + p.status))),
     el('div', { class: 'cards' }, el('figure', { class: 'card' }, chart, el('figcaption', { class: 'muted' }, t('weights.chartCaption', { n: g.n ?? '—' }))),
       fit ? el('figure', { class: 'card' }, fit, el('figcaption', { class: 'muted' }, t('weights.fitCaption'))) : null),
     table([t('weights.indicator'), t('weights.current'), t('weights.proposed'), t('weights.interval'), t('weights.change')],
@@ -71,13 +83,16 @@ async function show(box, id, ctx, names) {
 }
 
 export async function render(ctx) {
-  const [props, depts, inds] = await Promise.all([get('/weight-proposals?limit=50'), get('/departments?limit=200'), get('/indicators?limit=200')]);
+  const [props, depts, inds, periods] = await Promise.all([get('/weight-proposals?limit=50'), get('/departments?limit=200'), get('/indicators?limit=200'), getAll('/periods')]);
   const names = (code) => pick(inds.data.find((i) => i.code === code), 'name') || code;
   ctx.deptName = (id) => pick(depts.data.find((d) => d.id === id), 'name') || `#${id}`;
+  // The period the weights apply from, by name ("2026年12月"), not its code.
+  ctx.periodName = (p) => pick(periods.find((x) => x.code === p.effective_period), 'name') || p.effective_period;
   const box = el('div', { id: 'proposal', tabindex: '-1' });
-  const rows = props.data.map((p) => [`#${p.id}`, ctx.deptName(p.department_id), p.effective_period, t('status.' + p.status), p.created_by_name,
+  const rows = props.data.map((p) => [`#${p.id}`, ctx.deptName(p.department_id), ctx.periodName(p), t('status.' + p.status), p.created_by_name === 'system' ? t('audit.system') : p.created_by_name,
     el('button', { type: 'button', class: 'secondary', 'data-proposal': p.id, onclick: () => show(box, p.id, ctx, names) }, t('open'))]);
-  const first = props.data.find((p) => p.status === 'pending');
+  const wanted = Number(ctx.params.get('id'));
+  const first = props.data.find((p) => p.id === wanted) || props.data.find((p) => p.status === 'pending');
   if (first) show(box, first.id, ctx, names).catch((e) => clear(box).append(el('p', { class: 'error' }, e.message)));
   return el('section', {}, el('h1', {}, t('weights.title')),
     rows.length ? table(['#', t('col.department'), t('weights.effective'), t('col.status'), t('weights.by'), ''], rows) : el('p', { class: 'muted' }, t('weights.none')),
