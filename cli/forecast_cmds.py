@@ -196,9 +196,10 @@ def eval_forecast(
         "../shared/data/walmart"
     ),
     series: Annotated[int, typer.Option(help="Walmart series sampled (--freq weekly).")] = 300,
-    dev: Annotated[
-        bool, typer.Option(help="Weekly: development origins only (leave the held-out window unscored).")
-    ] = False,
+    origins: Annotated[
+        str | None,
+        typer.Option(help="Weekly: score only these origins (comma-separated dates), for a quicker development run."),
+    ] = None,
     results_dir: Annotated[Path, typer.Option(help="Where the table is written.")] = Path("eval/results"),
     forecast_out: Annotated[
         Path | None, typer.Option(help="Also forecast all stores over the calendar file into this CSV.")
@@ -243,9 +244,18 @@ def eval_forecast(
             if name == "daily" and windows > 0:
                 table = run(data_dir, n, windows, horizon, results_dir, lambda msg: typer.echo(msg, err=True), holdout)
             elif name == "weekly":
+                from eval.forecast_walmart import ORIGINS as WALMART_ORIGINS
                 from eval.forecast_walmart import run as run_walmart
 
-                table = run_walmart(walmart_dir, series, results_dir, lambda msg: typer.echo(msg, err=True), dev)
+                chosen = tuple(o.strip() for o in origins.split(",")) if origins else WALMART_ORIGINS
+                if unknown_origin := [o for o in chosen if o not in WALMART_ORIGINS]:
+                    _fail(
+                        f"--origins {unknown_origin[0]!r} is not a weekly origin",
+                        f"pick among {', '.join(WALMART_ORIGINS)}",
+                    )
+                table = run_walmart(
+                    walmart_dir, series, results_dir, lambda msg: typer.echo(msg, err=True), origins=chosen
+                )
             elif name != "daily":
                 from eval.forecast_freq import run as run_freq
 

@@ -99,7 +99,7 @@ def _sf_one(y: np.ndarray, kind: str, seasons: tuple[int, ...], steps: int) -> n
     if obs.sum() < SF_MIN_OBS:
         return np.full(steps, y[obs][-1] if obs.any() else 0.0)
     x = pd.Series(y[int(np.argmax(obs)) :]).interpolate(limit_direction="both").to_numpy(float)
-    usable = [p for p in seasons if len(x) >= 2 * p + 1]
+    usable = [p for p in seasons if len(x) >= 2 * p]  # two full seasons (104 weeks), as STL needs
     with warnings.catch_warnings(), threadpool_limits(1, user_api="blas"):
         warnings.simplefilter("ignore")  # "season_length > 24: non-seasonal" and convergence chatter
         try:

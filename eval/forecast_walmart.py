@@ -6,8 +6,14 @@ week (the regressors of the store's week, as the real calendar file has them). k
 run: the history and calendar are written as CSV files and read by `files.read_inputs`, then
 `batch_forecast(AutoForecaster(horizon=13), ...)`, exactly as `kpilot forecast --id-col series --date-col
 Date --value-col Weekly_Sales` does. Every tool calibrates its intervals with its own `fit` (backtests
-before the origin). The last origin's window (2012-04-27 .. 2012-07-27) was kept aside while the models
-were tuned on the earlier ones and is reported on its own line.
+before the origin).
+
+Every origin here is a development window. The last one (2012-04-27 .. 2012-07-27) was kept aside until s30
+and then scored and looked at, so it is development data now. The only held-out window is the 13 weeks
+after 2012-07-27, whose sales the data set keeps back (scored by others, not here). The origins are
+non-overlapping 13-week windows; the first two have no series with two full years of history (STL and
+kpilot's `MSTL` member need 104 weeks), the last two (2012-01-27: 104 weeks, 2012-04-27: 117) do, as every
+long series has after 2012-07-27; the table reports the two pairs apart.
 
 Sample: 300 series, seeded: 240 of the series with at least 100 weeks of history and the last 52
 complete (the pool of the reference figures in ../shared/data/README.md) and 60 of the others that sell
@@ -32,7 +38,7 @@ DATA_DIR = Path("../shared/data/walmart")
 HISTORY_FILE = "history_until_2012-07-27.csv.gz"
 H = 13
 ORIGINS = ("2011-07-29", "2011-10-28", "2012-01-27", "2012-04-27")
-HELD_OUT = ("2012-04-27",)  # never looked at while tuning; scored once at the end
+TWO_YEARS = ("2012-01-27", "2012-04-27")  # origins where long series have two full years (104+ weeks)
 STORE_COLS = ("IsHoliday", "Temperature", "Fuel_Price", "MarkDown1", "MarkDown2", "MarkDown3", "MarkDown4",
               "MarkDown5", "CPI", "Unemployment")  # fmt: skip
 NOTES = (
@@ -41,7 +47,9 @@ NOTES = (
     "with sales inside the 80% interval. Totals: p50 and 80% interval of the 13-week sum of joint sample paths\n"
     "(absent weeks count as no sales); total abs. error = sum |p50 - actual| / sum actual. statsforecast's\n"
     "AutoETS drops seasons longer than 24 steps (non-seasonal here) and its MSTL needs two full seasons\n"
-    "(105 weeks): before 2012-02 no series has them, so MSTL is its AutoETS trend alone on those origins.\n"
+    "(104 weeks): before 2012-01-27 no series has them, so MSTL is its AutoETS trend alone on those origins.\n"
+    "All origins are development windows (2012-04-27 was held out until s30, then looked at); the held-out\n"
+    "window is the 13 weeks after 2012-07-27, kept back by the data set and not scored here.\n"
     "Every tool's intervals come from its own `fit` (backtests before the origin, the same sample-path method)."
 )
 LENGTH_GROUPS = ((0, 52, "under 52 weeks"), (52, 104, "52-103 weeks"), (104, 10_000, "104 weeks or more"))
@@ -166,11 +174,16 @@ def _row(label: str, s: dict[str, float], extra: str = "") -> str:
 
 
 def format_table(scores: dict[str, pd.DataFrame], cpu: dict[str, float], origins: list[str], info: str) -> str:
-    """Markdown: every tool on the development windows and on the held-out one, then by length group."""
+    """Markdown: every tool on the early development windows and on those with two full years of history
+    (all of them development windows), then by length group."""
     head = "| tool | MASE | 80% cover | 13-week total abs. error | total 80% cover | series-windows |"
     lines = [info, ""]
-    for title, keep in (("development windows", False), ("held-out window", True)):
-        chosen = [o for o in origins if (o in HELD_OUT) == keep]
+    titles = (
+        ("development windows, no series with two full years", False),
+        ("development windows where long series have two full years (104+ weeks)", True),
+    )
+    for title, keep in titles:
+        chosen = [o for o in origins if (o in TWO_YEARS) == keep]
         if not chosen:
             continue
         lines += [
@@ -183,21 +196,32 @@ def format_table(scores: dict[str, pd.DataFrame], cpu: dict[str, float], origins
             sub = parts.loc[parts["origin"].isin(chosen)]
             lines.append(_row(label, summarise_scores(sub), f" {cpu[label]:.2f} |"))
         lines.append("")
-    lines += ["### by series length at the origin (all windows)", "", head, "|---|---|---|---|---|---|"]
-    for label, parts in scores.items():
-        for _, _, group in LENGTH_GROUPS:
-            sub = parts.loc[parts["group"] == group]
-            if len(sub):
-                lines.append(_row(f"{label}, {group}", summarise_scores(sub)))
-    return "\n".join(lines) + "\n"
+    later = [o for o in origins if o in TWO_YEARS]
+    scopes = [("all windows", list(origins))] + ([(f"origins {', '.join(later)}", later)] if later else [])
+    for scope, kept in scopes[: 1 if later == list(origins) else 2]:
+        lines += [f"### by series length at the origin ({scope})", "", head, "|---|---|---|---|---|---|"]
+        for label, parts in scores.items():
+            for _, _, group in LENGTH_GROUPS:
+                sub = parts.loc[(parts["group"] == group) & parts["origin"].isin(kept)]
+                if len(sub):
+                    lines.append(_row(f"{label}, {group}", summarise_scores(sub)))
+        lines.append("")
+    return "\n".join(lines)
 
 
-def run(data_dir: Path, n: int, results_dir: Path, progress: Callable[[str], None], dev_only: bool = False) -> str:
-    """Score every tool at every origin (the held-out one too unless `dev_only`); write the table."""
+def run(
+    data_dir: Path,
+    n: int,
+    results_dir: Path,
+    progress: Callable[[str], None],
+    origins: tuple[str, ...] = ORIGINS,
+) -> str:
+    """Score every tool at every origin (all development windows since 2012-04-27 was looked at); write the
+    table (`origins`: a subset, for a quicker run; its file name says which)."""
     started = time.perf_counter()
     raw = load_walmart(data_dir, n)
     store_weeks = raw[["Store", "Date", *STORE_COLS]].drop_duplicates(["Store", "Date"])
-    origins = [o for o in ORIGINS if not (dev_only and o in HELD_OUT)]
+    origins = tuple(o for o in ORIGINS if o in origins)
     progress(f"walmart: {raw['series'].nunique()} series, {len(raw)} rows; origins {', '.join(origins)}")
     scores: dict[str, list[pd.DataFrame]] = {label: [] for label, _ in tools(H)}
     cpu = dict.fromkeys(scores, 0.0)
@@ -222,14 +246,18 @@ def run(data_dir: Path, n: int, results_dir: Path, progress: Callable[[str], Non
     per_series = {label: cpu[label] / raw["series"].nunique() / len(origins) for label in cpu}
     info = (
         f"Walmart weekly: {raw['series'].nunique()} store-department series, {len(origins)} origins x {H} weeks"
-        f" (held out: {', '.join(HELD_OUT)}); wall {time.perf_counter() - started:.0f} s, peak memory"
+        f" (all development windows; held out: the 13 weeks after 2012-07-27, not scored here);"
+        f" wall {time.perf_counter() - started:.0f} s, peak memory"
         f" {peak_memory_gb():.2f} GB, 2 cores.\n\nkpilot's choices: " + "; ".join(choices) + "\n\n" + NOTES
     )
-    table = format_table(frames, per_series, origins, info)
+    table = format_table(frames, per_series, list(origins), info)
     results_dir.mkdir(parents=True, exist_ok=True)
-    target = results_dir / f"forecast_walmart_{n}{'_dev' if dev_only else ''}.md"
+    subset = "" if origins == ORIGINS else "_" + "_".join(origins)
+    target = results_dir / f"forecast_walmart_{n}{subset}.md"
     tmp_path = target.with_name(target.name + ".tmp")
     tmp_path.write_text(table)
     tmp_path.replace(target)
+    per_series_csv = target.with_name(target.stem + "_scores.csv.gz")  # every tool's per-series scores
+    pd.concat([f.assign(tool=label) for label, f in frames.items()]).to_csv(per_series_csv, index=False)
     progress(f"wrote {target}")
     return table

@@ -60,7 +60,7 @@ class BaseForecaster(BaseEstimator):  # type: ignore[misc]
         self.panel_ = panel
         self.backtest_ = backtest
         self.calibration_ = Calibration.from_backtest(
-            backtest, h, seed=self.seed, signed=panel.signed, young=panel.young()
+            backtest, h, seed=self.seed, signed=panel.signed, young=panel.young(), groups=panel.length_groups()
         )
         return self
 

@@ -84,12 +84,16 @@ class Calibration:
         seed: int = 0,
         signed: frozenset[str] = frozenset(),
         young: frozenset[str] = frozenset(),
+        groups: tuple[frozenset[str], ...] = (),
     ) -> Calibration:
         """Build from a backtest frame with `unique_id, cutoff, step, y, yhat, open[, recent_obs]` (steps 1..h).
 
         The scales of `young` series (less than a year of history) are shrunk towards the new-series scale
         (see NEW_SERIES_QUANTILE) rather than the median one: a few calm weeks of a new department do not
-        make it a calm series."""
+        make it a calm series. Each group of `young` and `groups` (series by length: under a year, one to
+        two years, two or more) whose normalised errors run wider than the other series' (for the two older
+        groups: than all errors, as either may hold most series) gets its scales widened by the ratio
+        (`group_widening`): coverage is calibrated per length group, not only on average."""
         ok = bt.loc[(bt["open"] == 1) & bt["y"].notna() & bt["yhat"].notna() & (bt["step"] <= h)]
         if "recent_obs" in ok and (ok["recent_obs"] >= MIN_RECENT_OBS).any():
             ok = ok.loc[ok["recent_obs"] >= MIN_RECENT_OBS]
@@ -109,6 +113,11 @@ class Calibration:
         factor = group_widening(r / scale.reindex(ok[ID]).to_numpy(), is_young)
         scale = scale.where(~scale.index.isin(list(young)), scale * factor)
         new *= factor
+        z_all = r / scale.reindex(ok[ID]).to_numpy()
+        for group in groups:  # one to two years, two or more: the same rule, from the same errors
+            members = scale.index.isin(list(group))
+            factor = group_widening(z_all, ok[ID].isin(list(group)).to_numpy(), against_all=True)
+            scale = scale.where(~members, scale * factor)
         z = r / scale.reindex(ok[ID]).to_numpy()
         frame = pd.DataFrame({ID: ok[ID].to_numpy(), "cutoff": ok["cutoff"].to_numpy(), "step": ok["step"], "z": z})
         wide = frame.pivot_table(index=[ID, "cutoff"], columns="step", values="z", aggfunc="first")
@@ -195,15 +204,16 @@ def history_spread(values: pd.DataFrame) -> pd.Series:
     return (v - centre).abs().groupby(values[ID]).mean()
 
 
-def group_widening(z: np.ndarray, in_group: np.ndarray, level: float = NOMINAL) -> float:
-    """Factor (>= 1) bringing the group's `level` quantile of |z| up to the other series' one.
+def group_widening(z: np.ndarray, in_group: np.ndarray, level: float = NOMINAL, *, against_all: bool = False) -> float:
+    """Factor (>= 1) bringing the group's `level` quantile of |z| up to the other series' one (`against_all`:
+    to that of all errors, the group's own included, so that a group holding most series is left as it is).
 
     The young series' errors, normalised by their shrunk scales, still ran wider than the rest
     (Walmart: 64% of new departments' weeks inside the 80% interval); with at least 30 errors of the
     group their scales are widened by the ratio, so that each group, not only the average, is covered."""
     if in_group.sum() < MIN_GROUP_ERRORS or (~in_group).sum() < MIN_GROUP_ERRORS:
         return 1.0
-    rest = float(np.quantile(np.abs(z[~in_group]), level))
+    rest = float(np.quantile(np.abs(z if against_all else z[~in_group]), level))
     return max(1.0, float(np.quantile(np.abs(z[in_group]), level)) / rest) if rest > 0 else 1.0
 
 

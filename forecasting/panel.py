@@ -66,6 +66,17 @@ class Panel:
         started = sub.groupby(ID)[Y].transform(lambda s: s.notna().any())
         return replace(self, frame=sub.loc[started].reset_index(drop=True))
 
+    def length_groups(self) -> tuple[frozenset[str], ...]:
+        """The series with one to two years of observed steps, and those with two years or more (the groups
+        besides `young` whose intervals are calibrated apart, see `Calibration.from_backtest`). Daily data has
+        none: a daily series is shorter for closures (a store shut for months), not for being new."""
+        if self.freq.alias == "D":
+            return ()
+        counts = self.frame.loc[self.frame[Y].notna()].groupby(ID).size()
+        year = self.freq.steps_per_year
+        ids = counts.index.astype(str)
+        return frozenset(ids[(counts >= year) & (counts < 2 * year)]), frozenset(ids[counts >= 2 * year])
+
     def young(self) -> frozenset[str]:
         """Series with less than a year of observed steps."""
         counts = self.frame.loc[self.frame[Y].notna()].groupby(ID).size()

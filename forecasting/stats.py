@@ -1,6 +1,7 @@
 """Per-series exponential smoothing baselines (statsmodels): `AutoETS` and `MSTLForecaster`.
 
-The product's own univariate baselines (no numba / statsforecast at run time). The side-by-side benchmarks
+Univariate baselines on statsmodels alone (no numba / statsforecast needed). The weekly default's `MSTL`
+member (`mstl.py`) runs statsforecast itself where it is installed. The side-by-side benchmarks
 use statsforecast's AutoETS and MSTL themselves (`eval/forecast_refs.py`; statsforecast 2.0.1 is the
 release that installs next to pandas 3.1.1 / scipy 1.17.1, pinned in [dev]). These are the same ideas:
 - `AutoETS`: additive-error ETS on log1p(y) (sign-preserving for returns), choosing by AICc among no

@@ -68,7 +68,12 @@ def backtest_accuracy(model: BaseForecaster, level: int = 80) -> pd.DataFrame:
     for cutoff in cutoffs:
         others = bt.loc[bt["cutoff"] != cutoff] if len(cutoffs) > 1 else bt
         cal = Calibration.from_backtest(
-            others, h, seed=model.seed, signed=model.panel_.signed, young=model.panel_.young()
+            others,
+            h,
+            seed=model.seed,
+            signed=model.panel_.signed,
+            young=model.panel_.young(),
+            groups=model.panel_.length_groups(),
         )
         test = bt.loc[bt["cutoff"] == cutoff].reset_index(drop=True)
         parts.append(_window_coverage(test, cal, model, level))

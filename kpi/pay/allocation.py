@@ -26,15 +26,17 @@ from kpi.pay.errors import InvalidPayInputError
 from kpi.pay.money import exact_share, split_fen
 
 FORMULA_EN = (
-    "payable = pool x clamp(company outcome/100, min_payout, 1); department weight = base (headcount or salary) "
-    "x clamp(mean score/100, 0.5, 1.2) x clamp(outcome/100, 0.5, 1.2) x mean key multiplier; person weight = "
-    "score/100 x grade multiplier x key multiplier; splits in fen by largest remainder; the rest is retained"
+    "Payable = pool × the company's outcome / 100, kept between the minimum payout share and 100%. "
+    "A department's weight = its base (headcount or salary base) × its mean score / 100 (kept between 0.5 and 1.2) "
+    "× its outcome / 100 (kept between 0.5 and 1.2) × its mean key-position multiplier. "
+    "A person's weight = score / 100 × grade multiplier × key-position multiplier. "
+    "Amounts are split to the fen so that they add up exactly (largest remainders first); what is left is retained."
 )
 FORMULA_ZH = (
-    "可发放 = 奖金池 x clamp(公司业绩/100, 最低发放比例, 1)；"
-    "部门权重 = 基数（人数或薪资基数）x clamp(平均分/100, 0.5, 1.2) x clamp(业绩/100, 0.5, 1.2) x 平均关键岗位系数；"
-    "个人权重 = 得分/100 x 等级系数 x 关键岗位系数；"
-    "按最大余数法精确到分，余额留存"
+    "可发放 = 奖金池 × 公司业绩/100（不低于最低发放比例，不高于 100%）；"
+    "部门权重 = 基数（人数或薪资基数）× 平均分/100（限 0.5 至 1.2）× 业绩/100（限 0.5 至 1.2）× 平均关键岗位系数；"
+    "个人权重 = 得分/100 × 等级系数 × 关键岗位系数；"
+    "金额精确到分并保证合计不差一分（余数大的先得），余额留存"
 )
 
 

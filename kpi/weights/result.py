@@ -15,8 +15,8 @@ METHOD_EN = (
     "re-running the whole calculation on {n_boot} resamples of the rows (bootstrap, {level:.0%} "
     "percentile intervals). When the ranges are wide (little or noisy data), each weight is pulled toward "
     "the current weights (or equal weights when none are given) in proportion to its uncertainty, and a "
-    "warning says by how much. Coefficient ranges ('ci') come from an ordinary regression of the outcome on "
-    "the standardised indicators with heteroskedasticity-robust (HC3) errors. 'cv_score' is the average "
+    "warning says by how much. Coefficient ranges come from an ordinary regression of the outcome on "
+    "the standardised indicators with errors that stay valid when the noise is uneven. The check score is the average "
     "rank correlation (Spearman) between the weighted score and the outcome on rows held out in "
     "{folds}-fold cross-validation, for the proposal, the current weights and equal weights: higher is "
     "better, 0 means no relation."
@@ -27,9 +27,9 @@ METHOD_ZH = (
     "再求出能最好地预测业务结果、且各项系数都不为负的指标组合（非负最小二乘），每个指标在组合中的占比"
     "即其重要性。占比换算为总和 100，并以最小的调整满足人事设定的权重上下限。区间来自对数据行进行 "
     "{n_boot} 次重抽样、每次重算全过程（自助法，{level:.0%} 百分位区间）。当区间较宽（数据少或噪声大）时，"
-    "每个权重会按其不确定程度向现行权重（未提供时为平均权重）收缩，并在警告中说明收缩幅度。系数区间（ci）"
-    "来自业务结果对标准化指标的普通回归，使用异方差稳健（HC3）标准误。cv_score 为 {folds} 折交叉验证中，"
-    "在未参与拟合的数据上加权得分与业务结果的秩相关（Spearman）平均值，分别计算建议权重、现行权重和平均"
+    "每个权重会按其不确定程度向现行权重（未提供时为平均权重）收缩，并在警告中说明收缩幅度。系数区间"
+    "来自业务结果对标准化指标的普通回归，使用在噪声不均匀时仍然成立的稳健标准误。检验得分为 {folds} 折交叉验证中，"
+    "在未参与拟合的数据上加权得分与业务结果的秩相关平均值，分别计算建议权重、现行权重和平均"
     "权重：越高越好，0 表示无关。"
 )
 

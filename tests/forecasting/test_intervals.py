@@ -149,3 +149,24 @@ def test_young_series_whose_errors_run_wider_get_wider_scales() -> None:
     # A young series without backtest errors gets the young scale; an older one the median scale.
     assert fitted.series_scale("old0") == pytest.approx(fitted.series_scale("unseen"), rel=0.3)
     assert replace(fitted, young=young | {"unseen"}).series_scale("unseen") > 2 * plain.series_scale("old0")
+
+
+def test_each_length_group_whose_errors_run_wider_gets_wider_scales() -> None:
+    # Two-year-old series miss by 0.1, one-to-two-year-old ones by 0.4 (shrinkage hides part of it).
+    errors = {f"long{i}": 0.1 for i in range(10)} | {f"mid{i}": 0.4 for i in range(4)}
+    bt = _backtest(errors)
+    mid = frozenset(f"mid{i}" for i in range(4))
+    long = frozenset(f"long{i}" for i in range(10))
+    plain = Calibration.from_backtest(bt, 8)
+    fitted = Calibration.from_backtest(bt, 8, groups=(mid, long))
+    assert fitted.series_scale("mid0") > 1.15 * plain.series_scale("mid0")
+    assert fitted.series_scale("long0") == pytest.approx(plain.series_scale("long0"))  # not wider: unchanged
+
+    def cover(cal: Calibration, sid: str) -> float:
+        rows = bt.loc[bt["unique_id"] == sid]
+        z = np.quantile(np.abs(cal.pool), 0.8) * cal.series_scale(sid)
+        r = np.abs(np.log1p(rows["y"]) - np.log1p(rows["yhat"]))
+        return float((r <= z).mean())
+
+    mids = [cover(fitted, f"mid{i}") for i in range(4)]
+    assert np.mean([cover(plain, f"mid{i}") for i in range(4)]) < 0.75 <= np.mean(mids)

@@ -11,11 +11,14 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from cli.main import app
-from forecasting.auto import BLEND3, AutoForecaster
+from forecasting.auto import BLEND3, LONG, AutoForecaster
 from forecasting.intervals import history_spread
 from forecasting.models import SeasonalLevel, SeasonalNaive
+from forecasting.mstl import available
 
 H = 13
+# The default of a series with two full years (these have 120 weeks); without statsforecast, the three-way one.
+DEFAULT_LONG = LONG if available() else BLEND3
 
 
 def _weekly(n: int = 6, weeks: int = 120, seed: int = 0) -> pd.DataFrame:
@@ -54,9 +57,9 @@ def test_a_markdown_recorded_only_lately_is_not_used_and_the_note_names_it(tmp_p
     assert not any("MarkDown1" in name for name in gbm.feature_names_)
     notes = model.predict_paths(X=calendar).notes
     assert any("'MarkDown1' is given in only" in n and "not used" in n for n in notes)
-    assert set(model.model_names()) == {BLEND3}  # every long series keeps the default
+    assert set(model.model_names()) == {DEFAULT_LONG}  # every series (two full years) keeps its default
     assert all("backtest MASE" in text for text in model.reasons())
-    assert all(text.startswith(f"{BLEND3} (the average of the global model,") for text in model.reasons())
+    assert all(text.startswith(f"{DEFAULT_LONG} (the average of the global model,") for text in model.reasons())
     assert all("the default, kept" in text for text in model.reasons())
     # The CLI prints the same note on stderr.
     history.to_csv(tmp_path / "h.csv", index=False)
@@ -74,7 +77,7 @@ def test_a_markdown_recorded_only_lately_is_not_used_and_the_note_names_it(tmp_p
     assert "note:" in result.output and "'MarkDown1' is given in only" in result.output
     why = pd.read_csv(tmp_path / "m.csv")
     assert list(why.columns) == ["unique_id", "model", "why"] and len(why) == 6
-    assert (why["model"] == BLEND3).all() and why["why"].str.contains("the default, kept").all()
+    assert (why["model"] == DEFAULT_LONG).all() and why["why"].str.contains("the default, kept").all()
 
 
 def test_a_markdown_given_for_more_than_a_year_is_used() -> None:
@@ -107,7 +110,7 @@ def test_a_series_with_8_weeks_gets_the_recent_median_and_a_note_saying_why() ->
     # Its band is at least as wide as its own weeks' spread (1.5x their mean distance from the median on the
     # log scale), not a calm series' borrowed one.
     assert model.calibration_.series_scale("new") >= 1.5 * history_spread(new).iloc[0] > 0
-    assert (mine["hi-80"] > mine["lo-80"]).all() and set(model.model_names().drop("new")) == {BLEND3}
+    assert (mine["hi-80"] > mine["lo-80"]).all() and set(model.model_names().drop("new")) == {DEFAULT_LONG}
 
 
 def test_returns_are_kept_named_and_not_repeated_a_year_later() -> None:
@@ -120,7 +123,7 @@ def test_returns_are_kept_named_and_not_repeated_a_year_later() -> None:
     model = _fit(history)
     assert model.panel_.signed == frozenset({"s1"})
     assert any("below 0 in 2 rows" in n and "'s1'" in n and "returns" in n for n in model.panel_.notes)
-    assert model.model_names()["s1"] == BLEND3
+    assert model.model_names()["s1"] == DEFAULT_LONG
     out = model.predict(X=calendar)
     week = out.loc[(out["unique_id"] == "s1") & (out["ds"] == first_horizon_week)]
     assert float(week["p50"].iloc[0]) > 500  # last year's return week is not this year's forecast

@@ -44,7 +44,7 @@ def test_demo_pool_adds_up_to_the_fen_with_a_trace_per_line(allocation) -> None:
         assert {"score", "grade", "key_class", "department_pot_fen", "exact_fen", "key_source"} <= set(t)
         assert t["person_weight"] == pytest.approx(t["score"] / 100 * t["grade_multiplier"] * t["key_multiplier"])
     assert sum(d["pot_fen"] for d in allocation["departments"]) == allocation["payable_fen"]
-    assert "largest remainder" in allocation["formula"]["en"]
+    assert "largest remainders first" in allocation["formula"]["en"]
 
 
 def test_demo_pool_waits_for_the_planted_divergence_review(client, tokens, allocation) -> None:

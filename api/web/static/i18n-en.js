@@ -73,6 +73,8 @@ export const en = {
   'tasks.unavailable': 'Tasks are not available on this server yet.',
   'plan.trend': 'Scores of past periods', 'alert.below_expected_range': 'Below expected range', 'alert.above_expected_range': 'Above expected range',
   // issue 27: units, period names, formulas in words, jargon explained
+  'value.language.zh': 'Chinese', 'value.language.en': 'English', 'value.provider.offline': 'built-in rules (offline)', 'value.provider.openai': 'language model',
+  'period.kind.month': 'Month', 'period.kind.quarter': 'Quarter', 'period.kind.year': 'Year', 'period.kind.campaign': 'Campaign',
   'period.quarter': 'Q{q} {year}', 'unit.CNY': 'yuan', 'unit.s': 's', 'unit.min': 'min', 'unit.h': 'h', 'unit.day': 'days',
   'unit.count': '', 'unit.times': 'times', 'unit.score': 'points', 'unit.ratio': '×', 'unit.hours': 'h',
   'score.noActual': 'no actual reported: 0 points', 'score.ratioHigher': 'actual/target', 'score.ratioLower': 'target/actual',

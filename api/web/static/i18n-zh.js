@@ -73,6 +73,8 @@ export const zh = {
   'tasks.unavailable': '任务功能尚未在此服务器上启用。',
   'plan.trend': '以往周期得分', 'alert.below_expected_range': '低于预期区间', 'alert.above_expected_range': '高于预期区间',
   // issue 27: units, period names, formulas in words, jargon explained
+  'value.language.zh': '中文', 'value.language.en': '英文', 'value.provider.offline': '内置规则（离线）', 'value.provider.openai': '大模型',
+  'period.kind.month': '月度', 'period.kind.quarter': '季度', 'period.kind.year': '年度', 'period.kind.campaign': '大促活动',
   'period.quarter': '{year}年第{q}季度', 'unit.CNY': '元', 'unit.s': '秒', 'unit.min': '分钟', 'unit.h': '小时', 'unit.day': '天',
   'unit.count': '个', 'unit.times': '次', 'unit.score': '分', 'unit.ratio': '倍', 'unit.hours': '小时',
   'score.noActual': '未报实际值，计 0 分', 'score.ratioHigher': '实际/目标', 'score.ratioLower': '目标/实际',

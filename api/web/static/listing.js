@@ -59,6 +59,16 @@ export function sortable(tbl, { skip = [], together = () => [tbl] } = {}) {
   return tbl;
 }
 
+// What a row says: its text, a select's chosen option only (not every choice it offers) and inputs' values.
+function rowText(row) {
+  const parts = [];
+  const walk = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) if (!n.parentElement.closest('select, textarea')) parts.push(n.nodeValue);
+  for (const sel of row.querySelectorAll('select')) parts.push(...[...sel.selectedOptions].map((o) => o.textContent));
+  for (const inp of row.querySelectorAll('input:not([type=hidden]), textarea')) parts.push(inp.value);
+  return parts.join(' ');
+}
+
 // A search box that hides the rows of `tables` not containing every typed word; `onChange(shown, total)`.
 export function searchBox(tables, { id, label = t('list.search'), onChange } = {}) {
   const input = el('input', { type: 'search', id, class: 'list-search', placeholder: label, 'aria-label': label, autocomplete: 'off' });
@@ -67,7 +77,7 @@ export function searchBox(tables, { id, label = t('list.search'), onChange } = {
     let shown = 0, total = 0;
     for (const tbl of tables()) {
       for (const r of tbl.tBodies[0].rows) {
-        const text = (r.textContent + ' ' + [...r.querySelectorAll('[data-search]')].map((n) => n.getAttribute('data-search')).join(' ')).toLowerCase();
+        const text = (rowText(r) + ' ' + [...r.querySelectorAll('[data-search]')].map((n) => n.getAttribute('data-search')).join(' ')).toLowerCase();
         const hit = words.every((w) => text.includes(w));
         r.hidden = !hit;
         total += 1;

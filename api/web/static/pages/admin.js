@@ -2,14 +2,17 @@
 import { ApiError, call, get, getAll } from '../api.js';
 import { el, table } from '../dom.js';
 import { pick, t } from '../i18n.js';
+import { dateTime } from '../format.js';
 import { confirmRole, loginsBlock } from './logins.js';
 import { checklistBlock } from './setup.js';
 
 const ROLES = ['employee', 'manager', 'hr', 'admin'];
+const PERIOD_KINDS = ['month', 'quarter', 'year', 'campaign'];
 
 function roleSelect(user, rerender, canWrite, name) {
   if (!canWrite) return t('role.' + user.role);
-  return el('select', { 'aria-label': t('admin.roleOf', { user: user.username }), 'data-user': user.username, onchange: async (ev) => {
+  return el('select', { 'aria-label': t('admin.roleOf', { user: name || user.username }), 'data-literal': name ? null : '',
+    'data-user': user.username, onchange: async (ev) => {
     if (!(await confirmRole(name || user.username, user.role, ev.target.value))) { ev.target.value = user.role; return; }
     const { etag } = await call(`/users/${user.id}`);
     try { await call(`/users/${user.id}`, { method: 'PATCH', json: { role: ev.target.value }, etag }); } catch (e) { if (!(e instanceof ApiError && e.status === 401)) alert(e.message); }
@@ -33,7 +36,7 @@ function periodForm(rerender) {
     try { await call('/periods', { method: 'POST', json: v }); rerender(); } catch (e) { err.textContent = e.message; }
   } },
   f('code', t('admin.code')),
-  el('div', { class: 'field' }, el('label', { for: 'kind' }, t('admin.kind')), el('select', { id: 'kind', name: 'kind' }, ['month', 'quarter', 'year', 'campaign'].map((k) => el('option', { value: k }, k)))),
+  el('div', { class: 'field' }, el('label', { for: 'kind' }, t('admin.kind')), el('select', { id: 'kind', name: 'kind' }, PERIOD_KINDS.map((k) => el('option', { value: k }, t('period.kind.' + k))))),
   f('start_date', t('admin.start'), { type: 'date' }), f('end_date', t('admin.end'), { type: 'date' }),
   f('name_zh', t('admin.nameZh')), f('name_en', t('admin.nameEn')),
   el('button', { type: 'submit' }, t('admin.addPeriod')));
@@ -46,12 +49,13 @@ export async function render({ me, rerender }) {
   const canWrite = me.role === 'admin';
   const logins = canWrite ? loginsBlock(me, users, emps, rerender)
     : table([t('admin.username'), t('admin.role'), t('admin.employee'), t('admin.active')], users.map((u) => [
-      u.username, roleSelect(u, rerender, canWrite, pick(emps.find((e) => e.id === u.employee_id), 'name')), pick(emps.find((e) => e.id === u.employee_id), 'name') || '—', u.active ? '✔' : '✘']), { stack: true });
+      el('span', { 'data-literal': '' }, u.username), roleSelect(u, rerender, canWrite, pick(emps.find((e) => e.id === u.employee_id), 'name')), pick(emps.find((e) => e.id === u.employee_id), 'name') || '—', u.active ? '✔' : '✘']), { stack: true });
   return el('section', {}, el('h1', {}, t('admin.title')), await checklistBlock(),
     el('h2', {}, t('admin.users')), logins,
     el('h2', {}, t('admin.org')), el('p', {}, el('a', { href: '#/people', id: 'to-people' }, t('org.edit'))), deptTree(depts.data, emps),
     el('h2', {}, t('admin.periods')),
-    table([t('admin.code'), t('admin.kind'), t('admin.start'), t('admin.end'), t('admin.name')],
-      periods.data.map((p) => [p.code, p.kind, p.start_date, p.end_date, pick(p, 'name')])),
+    table([t('admin.name'), t('admin.kind'), t('admin.start'), t('admin.end')],
+      periods.data.map((p) => [el('span', { 'data-name': '' }, pick(p, 'name')), t('period.kind.' + p.kind),
+        dateTime(p.start_date, { time: false }), dateTime(p.end_date, { time: false })])),
     periodForm(rerender));
 }

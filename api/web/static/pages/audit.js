@@ -19,7 +19,7 @@ function word(key, fallback) {
 // The first dictionary entry among `prefixes` + v, else v as it is (a name or a note someone typed).
 function first(prefixes, v) {
   for (const p of prefixes) if (t(p + v) !== p + v) return t(p + v);
-  return String(v);
+  return CODE_LIKE.test(String(v)) ? null : String(v);
 }
 
 // The company's time zone by its name in the page's language ("中国标准时间"), not its IANA code.
@@ -50,7 +50,10 @@ function value(key, v, names) {
   if (typeof v === 'number') return num(v, 2);
   if (key === 'status') return first(['status.', 'pools.status.', 'cy.status.'], v);
   if (key === 'role') return t('role.' + v);
-  if (key === 'stage') return first(['cy.stage.'], v);
+  if (key === 'stage') return first(['cy.stage.', 'stage.'], v);
+  if (key === 'campaign') return first(['campaign.'], v);
+  if (key === 'language') return first(['value.language.'], v);
+  if (key === 'provider') return first(['value.provider.'], v);
   if (Array.isArray(v)) return t('audit.nested', { n: num(v.length, 0) });
   if (typeof v === 'object') {
     const entries = Object.entries(v);
@@ -62,8 +65,13 @@ function value(key, v, names) {
   if (v === 'system') return t('audit.system');
   if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return day(v);
   if (/^\d{4}-\d{2}$/.test(v)) return month(v);
-  return String(v);
+  if (CODE_LIKE.test(v)) return null; // a machine word with no name: counted, never shown as it is
+  return el('span', { 'data-literal': '' }, String(v)); // a name or a note someone typed, in their words
 }
+
+const CODE_LIKE = /^[a-z][a-z0-9]*(?:[_:.-][a-z0-9]+)*$/;
+// A field in the other language (explanation_en on a Chinese page) is the same words again: not shown.
+const otherLanguage = (k) => k.endsWith(getLang() === 'zh' ? '_en' : '_zh');
 
 // "2026-12-01" and "2026-12" as the reader writes them.
 const locale = () => (getLang() === 'zh' ? 'zh-CN' : 'en-US');
@@ -87,15 +95,19 @@ export function describe(before, after, names) {
   if (before && after) {
     for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
       if (same(before[k], after[k])) continue;
-      if (!known(k)) { hidden += 1; continue; }
-      lines.push(`${t('field.' + k)}${t('pay.colon')}${value(k, before[k], names)} → ${value(k, after[k], names)}`);
+      if (otherLanguage(k)) continue;
+      const [was, now] = [value(k, before[k], names), value(k, after[k], names)];
+      if (!known(k) || was === null || now === null) { hidden += 1; continue; }
+      lines.push([`${t('field.' + k)}${t('pay.colon')}`, was, ' → ', now]);
     }
     if (!lines.length && !hidden) lines.push(t('audit.noChange'));
   } else {
     const one = after || before || {};
     for (const [k, v] of Object.entries(one)) {
-      if (!known(k) || v === null || v === '' || lines.length >= MAX_FIELDS) { hidden += 1; continue; }
-      lines.push(`${t('field.' + k)}${t('pay.colon')}${value(k, v, names)}`);
+      if (otherLanguage(k)) continue;
+      const shown = known(k) && v !== null && v !== '' ? value(k, v, names) : null;
+      if (shown === null || lines.length >= MAX_FIELDS) { hidden += 1; continue; }
+      lines.push([`${t('field.' + k)}${t('pay.colon')}`, shown]);
     }
   }
   const head = before && after ? t('audit.changed') : after ? t('audit.created') : before ? t('audit.removed') : '';

@@ -35,7 +35,10 @@ async function patchUser(user, json) {
 
 function row(u, me, emps, linked, box, err, rerender) {
   const person = emps.find((e) => e.id === u.employee_id);
-  const role = el('select', { 'aria-label': t('admin.roleOf', { user: u.username }), 'data-user': u.username,
+  // Named by the person when the login has one; a login of its own (admin, a service account) is named by its login,
+  // which is data the reader typed, not machine text.
+  const role = el('select', { 'aria-label': t('admin.roleOf', { user: person ? pick(person, 'name') : u.username }),
+    'data-literal': person ? null : '', 'data-user': u.username,
     onchange: guard(err, async (ev) => {
       const to = ev.target.value;
       if (!(await confirmRole(person ? pick(person, 'name') : u.username, u.role, to))) { ev.target.value = u.role; return; }
@@ -64,7 +67,7 @@ function row(u, me, emps, linked, box, err, rerender) {
       const { data } = await call(`/users/${u.id}/sign-out`, { method: 'POST' });
       box.replaceChildren(el('p', { class: 'notice', role: 'status', id: 'signed-out' }, t('logins.signedOut', { user: u.username, n: data.ended })));
     }));
-  return [u.username, role, link, status, actions];
+  return [el('span', { 'data-literal': '' }, u.username), role, link, status, actions];
 }
 
 function newLogin(emps, linked, box, err, rerender) {

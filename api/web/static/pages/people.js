@@ -4,6 +4,7 @@ import { ApiError, call, getAll, problemText } from '../api.js';
 import { el, table } from '../dom.js';
 import { dateTime } from '../format.js';
 import { pick, t } from '../i18n.js';
+import { listing } from '../listing.js';
 
 const field = (id, label, input) => el('div', { class: 'field' }, el('label', { for: id }, label), input);
 const options = (rows, label, selected, none) => [none ? el('option', { value: '' }, none) : null,
@@ -90,8 +91,8 @@ export async function render({ rerender }) {
   return el('section', {}, el('h1', {}, t('org.title')), el('p', { class: 'muted' }, t('org.note')), err,
     el('h2', {}, t('org.depts')), departments(depts, active, err, rerender), newDepartment(depts, err, rerender),
     el('h2', {}, t('org.people')),
-    table([t('col.person'), t('col.department'), t('org.position'), t('org.manager'), '', t('org.leaving')],
-      active.map((e) => person(e, depts, positions, active, err, rerender)), { stack: true }),
+    listing([t('col.person'), t('col.department'), t('org.position'), t('org.manager'), '', t('org.leaving')],
+      active.map((e) => person(e, depts, positions, active, err, rerender)), { stack: true, id: 'people-list', skip: [4, 5] }),
     el('h2', {}, t('org.leavers')),
     leavers.length ? table([t('col.person'), t('col.department'), t('org.lastDay')], leavers.map((e) => [named(pick(e, 'name')),
       named(deptPath(depts, depts.find((d) => d.id === e.department_id))), e.left_on ? dateTime(`${e.left_on}T00:00:00`, { time: false }) : t('org.unknownDay')]), { stack: true })

@@ -2,7 +2,7 @@
 // for, departments, every person's line with its trace; edit amounts with a reason and approve (both If-Match).
 import { ApiError, call, get, problemText } from '../api.js';
 import { confirmDialog } from '../confirm.js';
-import { clear, el, table } from '../dom.js';
+import { append, clear, el, table } from '../dom.js';
 import { getLang, pick, t } from '../i18n.js';
 import { dateTime, fenInput, num, pct, toFen, yuan } from '../format.js';
 import { listTools } from '../listing.js';
@@ -155,13 +155,13 @@ export async function showAllocation(box, poolId, ctx, flash) {
   const approve = proposed ? el('div', { class: 'card', id: 'alloc-approve-box' }, el('h3', {}, t('pools.approve')),
     el('div', { class: 'field' }, el('label', { for: 'approve-note' }, t('weights.note')), approveNote),
     unsaved, approveBtn)
-    : el('p', { class: 'card', id: 'alloc-decided' }, t('pools.approvedBy', { name: a.approved_by_name || '—', at: a.approved_at ? dateTime(a.approved_at) : '—' }), a.note ? ` · ${a.note}` : '');
-  clear(box).append(
+    : el('p', { class: 'card', id: 'alloc-decided' }, t('pools.approvedBy', { name: a.approved_by_name || '—', at: a.approved_at ? dateTime(a.approved_at) : '—' }), a.note ? [' · ', el('span', { 'data-literal': '' }, a.note)] : '');
+  append(clear(box), [
     el('h2', { id: 'alloc-title' }, `${period} · `, el('span', { class: 'badge', id: 'alloc-status' }, t('pools.status.' + a.status)), a.edited ? el('span', { class: 'muted' }, ' ', t('pools.wasEdited')) : null),
     msg, sumCard(a), await waiting(a),
     el('h3', {}, t('pools.departments')), departments(a, ctx.deptName),
     el('details', {}, el('summary', {}, t('weights.method')), el('p', { id: 'alloc-formula' }, a.formula[getLang()] || a.formula.zh || '')),
     el('h3', {}, t('pools.lines')), el('p', { class: 'muted' }, proposed ? t('pools.linesHowEdit') : t('pools.linesHow')),
     ...lines(a, { deptName: ctx.deptName, person: ctx.person, editable: proposed, onEdit }),
-    ed ? ed.form : null, approve);
+    ed ? ed.form : null, approve]);
 }

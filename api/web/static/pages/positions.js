@@ -2,8 +2,9 @@
 // relevance, skill scarcity and measurability; the class (A / B / baseline) and what it means under the company
 // stage (review cycle, share of result KPIs, bonus multiplier) are computed by the API. HR edits and saves (If-Match).
 import { ApiError, call, get, problemText } from '../api.js';
-import { append, clear, el, table } from '../dom.js';
+import { append, clear, el } from '../dom.js';
 import { pick, t } from '../i18n.js';
+import { listing } from '../listing.js';
 import { num, who } from '../format.js';
 import { classBadge } from '../pay.js';
 
@@ -79,9 +80,9 @@ async function show(box, id, ctx) {
     el('div', { class: 'field' }, el('label', { for: 'inv-stage' }, t('pos.stage')), stage),
     el('p', { class: 'muted' }, t('pos.stageNote')),
     legend(inv.items),
-    table([t('pos.position'), t('col.department'), t('pos.relevance'), t('pos.scarcity'), t('pos.measurability'), t('pos.keyScore'),
+    listing([t('pos.position'), t('col.department'), t('pos.relevance'), t('pos.scarcity'), t('pos.measurability'), t('pos.keyScore'),
       t('pos.class'), t('pos.cycle'), t('pos.resultWeight'), t('pos.multiplier'), t('pos.reason')], rows,
-    { numeric: [5, 8, 9], stack: true, caption: t('pos.caption') }),
+    { numeric: [5, 8, 9], stack: true, caption: t('pos.caption'), id: 'positions-list', skip: [10] }),
     editable ? el('button', { type: 'submit', id: 'inv-save' }, t('pos.save')) : el('p', { class: 'muted' }, t('pos.readOnly')),
     msg));
 }

@@ -1,9 +1,10 @@
 // 我的团队: everyone in my reporting line (managers) or a chosen department (HR/admin) at a glance: score,
 // pace and alerts per person, each opening that person's plan.
 import { get } from '../api.js';
-import { clear, el, fmt, spinner, table } from '../dom.js';
+import { clear, el, fmt, spinner } from '../dom.js';
 import { withUnit } from '../format.js';
 import { pick, t } from '../i18n.js';
+import { listing } from '../listing.js';
 import { renderPlan } from './plan.js';
 
 function paceSummary(pace) {
@@ -45,7 +46,7 @@ export async function render({ me, lang, params }) {
       depts.map((d) => el('option', { value: d.id, selected: String(d.id) === dept }, pick(d, 'name'))))) : null;
   const periods = [view.review_period && `${t('col.score')}: ${pick(view.review_period, 'name')}`, view.current_period && `${t('col.pace')}: ${pick(view.current_period, 'name')}`].filter(Boolean).join(' · ');
   return el('section', {}, el('h1', {}, t('team.title')), picker, el('p', { class: 'muted' }, periods),
-    view.members.length ? table([t('col.person'), t('col.score'), t('col.grade'), t('col.rank'), t('col.pace'), t('col.chance'), t('col.alerts')], rows, { numeric: [1, 6], caption: t('team.caption') })
+    view.members.length ? listing([t('col.person'), t('col.score'), t('col.grade'), t('col.rank'), t('col.pace'), t('col.chance'), t('col.alerts')], rows, { numeric: [1, 6], caption: t('team.caption'), id: 'team-list', skip: [4, 5] })
       : el('p', { class: 'muted' }, t('team.empty')),
     detail);
 }
