@@ -31,7 +31,9 @@ DESCRIPTION = """
 kpilot turns sales history, the promotion calendar and company OKRs into goals people can act on.
 Log in with **Authorize** (demo users: `admin`, `hr`, `manager`, `employee`, `employee2`; password `kpilot-demo`
 in demo mode). Every route states who may call it; you only ever see records that are yours to see.
-Errors are RFC 9457 `application/problem+json`. Updates need `If-Match` with the ETag you read;
+Errors are RFC 9457 `application/problem+json` with a stable `code` and its `params`; `detail` is in the
+caller's language (`Accept-Language`: Chinese by default, English when preferred), `detail_zh` and `detail_en`
+always both. Updates need `If-Match` with the ETag you read;
 creating POSTs accept `Idempotency-Key`.
 """
 
@@ -54,7 +56,7 @@ class BodyLimit:
         limit = self.upload_bytes if str(scope.get("path", "")).startswith(UPLOAD_PREFIX) else self.max_bytes
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._reject(send, limit)
+            await self._reject(send, limit, errors.scope_lang(scope.get("headers")))
             return
         seen = 0
 
@@ -69,19 +71,17 @@ class BodyLimit:
         try:
             await self.app(scope, limited, send)
         except _TooLarge:
-            await self._reject(send, limit)
+            await self._reject(send, limit, errors.scope_lang(scope.get("headers")))
 
-    async def _reject(self, send: Send, limit: int) -> None:
+    async def _reject(self, send: Send, limit: int, lang: str) -> None:
         body = json.dumps(
             {
                 "type": "about:blank",
                 "title": "Content Too Large",
                 "status": 413,
-                "detail": f"The request body is larger than {limit} bytes.",
-                "code": "request.too_large",
-                "detail_en": f"The request body is larger than {limit} bytes.",
-                "detail_zh": f"请求内容超过 {limit} 字节的上限。",
-            }
+                **errors.said("request.too_large", {"limit": limit}, lang),
+            },
+            ensure_ascii=False,
         ).encode()
         await send(
             {

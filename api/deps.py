@@ -72,7 +72,10 @@ def session_token(request: Request, settings: Settings, bearer: str | None) -> s
     if token and request.method in WRITE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent.encode("utf-8"), csrf_token_for(token, settings.secret_key).encode("utf-8")):
-            raise PermissionDenied(f"Missing or wrong {CSRF_HEADER} header: reload the page and try again.")
+            raise coded(
+                PermissionDenied(f"Missing or wrong {CSRF_HEADER} header: reload the page and try again."),
+                "csrf_missing",
+            )
     return token or None
 
 
@@ -86,7 +89,10 @@ def get_caller(
     """The authenticated caller (bearer token or browser session cookie), or 401."""
     token = session_token(request, settings, bearer)
     if not token:
-        raise AuthenticationFailed("Not authenticated: send `Authorization: Bearer <token>` from /api/v1/auth/token.")
+        raise coded(
+            AuthenticationFailed("Not authenticated: send `Authorization: Bearer <token>` from /api/v1/auth/token."),
+            "auth.required",
+        )
     user_id, stamp, sid = decode_session(token, secret=settings.secret_key, now=clock.now())
     return users_flow.caller_for_token(session, user_id, stamp, sid)
 
@@ -171,7 +177,12 @@ class Require:
                 "请先修改一次性密码：POST /api/v1/me/password。",
             )
         if not role_may(caller.role, self.kpilot_permission):
-            raise PermissionDenied(f"Your role ({caller.role}) may not do this ({self.kpilot_permission}).")
+            raise coded(
+                PermissionDenied(f"Your role ({caller.role}) may not do this ({self.kpilot_permission})."),
+                "role_refused",
+                role=caller.role,
+                action=self.kpilot_permission,
+            )
         if self.kpilot_permission in PERSON_PERMISSIONS and caller.employee_id is None:
             raise coded(
                 PermissionDenied(

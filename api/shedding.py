@@ -12,6 +12,8 @@ from collections import deque
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.errors import said, scope_lang
+
 EXEMPT_PATHS = frozenset({"/health", "/api/v1/health"})  # a load balancer's probe must get through an overload
 
 
@@ -31,7 +33,7 @@ class LoadShedder:
             return
         if not await self._enter():
             self.shed += 1
-            await self._reject(send)
+            await self._reject(send, scope_lang(scope.get("headers")))
             return
         try:
             await self.app(scope, receive, send)
@@ -69,14 +71,9 @@ class LoadShedder:
                 return
         self.active -= 1
 
-    async def _reject(self, send: Send) -> None:
+    async def _reject(self, send: Send, lang: str) -> None:
         body = json.dumps(
-            {
-                "type": "about:blank",
-                "title": "Service Unavailable",
-                "status": 503,
-                "detail": "The service is at capacity; retry after the Retry-After seconds. / 服务繁忙，请稍后重试。",
-            },
+            {"type": "about:blank", "title": "Service Unavailable", "status": 503, **said("busy.shed", None, lang)},
             ensure_ascii=False,
         ).encode()
         await send(

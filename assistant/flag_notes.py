@@ -164,6 +164,30 @@ def _chance(c: _Ctx, subject: str, detail: str) -> tuple[str | None, str] | None
     return c.serving.get(subject), f"By the sales forecast, {c.kr(subject)} is about {pct}% likely ({where})."
 
 
+def _kr_words(zh: str, en: str) -> Callable[[_Ctx, str, str], tuple[str | None, str]]:
+    """A note on one company key result: `zh`/`en` name it {kr}; {line} says where it was written."""
+
+    def note(c: _Ctx, subject: str, detail: str) -> tuple[str | None, str]:
+        line = re.search(r"line (\d+)", detail)
+        where = (f"（第 {line.group(1)} 行）" if c.lang == "zh" else f" (line {line.group(1)})") if line else ""
+        return c.serving.get(subject), (zh if c.lang == "zh" else en).format(kr=c.kr(subject), line=where)
+
+    return note
+
+
+def _fallback(c: _Ctx, subject: str, detail: str) -> tuple[str | None, str]:
+    _kind, _, who = subject.partition(":")
+    dept_code, _, role = who.partition("/")
+    dept, name = c.owner(role) if role else (dept_code, _dept(dept_code, c.lang))
+    if c.lang == "zh":
+        return dept, f"{name}的目标文字由离线助手生成（语言模型暂时不可用），请检查措辞是否合适。"
+    return dept, f"The wording for {name} comes from the offline assistant (the language model was unavailable)."
+
+
+def _company(zh: str, en: str) -> Callable[[_Ctx, str, str], tuple[str | None, str]]:
+    return lambda c, s, d: (None, zh if c.lang == "zh" else en)
+
+
 NOTES: dict[str, tuple[str, Callable[[_Ctx, str, str], tuple[str | None, str] | None]]] = {
     "mid_period": ("warn", _mid_period),
     "target_below_actual": (
@@ -201,6 +225,71 @@ NOTES: dict[str, tuple[str, Callable[[_Ctx, str, str], tuple[str | None, str] | 
     "driver_solved_down": ("warn", lambda c, s, d: _driver_down(c, s, d)),
     "kr_owner_guessed": ("info", lambda c, s, d: _owner_note(c, s, guessed=True)),
     "kr_owner_not_in_org": ("warn", lambda c, s, d: _owner_note(c, s, guessed=False)),
+    "driver_basis_differs": (
+        "info",
+        _kr_words(
+            "{kr}与销售目标的对比基准不同（同比或环比），未用于拆分销售目标；如需一并拆分，请写明相同的对比基准。",
+            "{kr} compares with a different basis than the sales key result, so it was not used to split it; "
+            "state the same basis to use it.",
+        ),
+    ),
+    "driver_split_unavailable": (
+        "warn",
+        _kr_words(
+            "{kr}没有可用的增长幅度或上期数据，无法拆分到流量、转化率等驱动指标；请写明目标值或导入上期销售数据。",
+            "{kr} has no growth or last period's data to split into its drivers; state a target or import "
+            "last period's sales.",
+        ),
+    ),
+    "explicit_drivers_inconsistent": (
+        "warn",
+        _kr_words(
+            "公司目标里写明的驱动指标（流量、转化率、客单价等）合起来与{kr}对不上，请调整其中一个。",
+            "The drivers stated in the company OKRs (traffic, conversion, order value...) do not multiply to {kr}; "
+            "adjust one of them.",
+        ),
+    ),
+    "driver_baseline_unknown": (
+        "info",
+        _kr_words(
+            "{kr}缺少上期基准数据，无法核对它与销售目标是否一致；请导入该指标的历史数据。",
+            "{kr} has no baseline from last period, so its fit with the sales key result cannot be checked; "
+            "import its history.",
+        ),
+    ),
+    "untrusted_instruction_removed": (
+        "warn",
+        _kr_words(
+            "公司目标中{kr}{line}含有像是给助手的指令的文字，已被忽略；请确认这条关键结果的写法。",
+            "{kr}{line} of the company OKRs held text that reads like an instruction to the assistant; it was "
+            "ignored, please check the key result.",
+        ),
+    ),
+    "kr_not_measurable": (
+        "warn",
+        _kr_words(
+            "公司目标中有一条关键结果{line}没有可以衡量的数字，未用于拆分；"
+            "请写明指标和目标值，例如“转化率从 3% 提高到 3.5%”。",
+            "A company key result{line} has no number to measure, so it was not split; write the metric and a "
+            "target, e.g. 'conversion from 3% to 3.5%'.",
+        ),
+    ),
+    "fallback": ("info", _fallback),
+    "provider_unavailable": (
+        "info",
+        _company(
+            "语言模型设置不可用，本次草案由离线助手生成；请联系管理员检查模型设置。",
+            "The language model settings are unusable, so the offline assistant wrote this draft; ask an admin.",
+        ),
+    ),
+    "forecast_pending": (
+        "info",
+        _company(
+            "销售预测仍在运行，草案暂未参考预测区间；预测完成后重新生成草案即可。",
+            "The sales forecast is still running, so the draft does not use its ranges yet; draft again when it "
+            "is done.",
+        ),
+    ),
 }
 
 

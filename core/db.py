@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
-from core.errors import Busy
+from core.errors import Busy, coded
 
 # More connections than the API lets requests run at once (api/app.py LoadShedder, 16 by default) plus the job
 # worker and the calendar thread: a request never waits on the pool for a connection held by a request that
@@ -63,7 +63,10 @@ class _WriteGate:
 
     def begin(self, conn: Any) -> None:
         if not self._lock.acquire(timeout=self.wait_s):
-            raise Busy(f"The database is busy with other writes (waited {self.wait_s:.0f} s); retry shortly.")
+            raise coded(
+                Busy(f"The database is busy with other writes (waited {self.wait_s:.0f} s); retry shortly."),
+                "busy.database_locked",
+            )
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:

@@ -9,7 +9,7 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from core.errors import AuthenticationFailed
+from core.errors import AuthenticationFailed, coded
 from core.vocab import ROLES, Role
 
 ALGORITHM = "HS256"
@@ -172,9 +172,9 @@ def decode_session(token: str, *, secret: str, now: datetime) -> tuple[int, str 
         stamp = payload.get("pwd")
         sid = payload.get("sid")
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
-        raise AuthenticationFailed("invalid or expired token") from exc
+        raise coded(AuthenticationFailed("invalid or expired token"), "auth.invalid_token") from exc
     if expired:
-        raise AuthenticationFailed("invalid or expired token")
+        raise coded(AuthenticationFailed("invalid or expired token"), "auth.invalid_token")
     return user_id, str(stamp) if stamp is not None else None, str(sid) if sid is not None else None
 
 

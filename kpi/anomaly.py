@@ -74,8 +74,79 @@ class AnomalyFlag:
     related: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict for JSON."""
-        return asdict(self)
+        """Plain dict for JSON, with the severity and each piece of evidence in words (zh and en)."""
+        out = asdict(self)
+        zh, en = SEVERITY_WORDS.get(self.severity, SEVERITY_WORDS["warning"])
+        out["severity_zh"], out["severity_en"] = zh, en
+        out["evidence_items"] = evidence_items(self.evidence)
+        return out
+
+
+# What a reader calls each severity and each evidence key, and how its value reads (no raw keys on a page).
+SEVERITY_WORDS: dict[str, tuple[str, str]] = {
+    "warning": ("需复核", "Needs a second look"),
+    "info": ("提示", "Note"),
+}
+_SCORE, _SHARE, _COUNT, _PLAIN, _CHANCE = "score", "share", "count", "plain", "chance"
+EVIDENCE_WORDS: dict[str, tuple[str, str, str]] = {
+    "people": ("人数", "People", _COUNT),
+    "share_high": ("高分人数占比", "Share with high scores", _SHARE),
+    "high_threshold": ("高分线", "High-score line", _SCORE),
+    "mean_score": ("平均得分", "Average score", _SCORE),
+    "min_score": ("最低得分", "Lowest score", _SCORE),
+    "company_share_high": ("全公司高分占比", "Company-wide share with high scores", _SHARE),
+    "score": ("得分", "Score", _SCORE),
+    "outcome": ("业务结果", "Business result", _PLAIN),
+    "expected_score": ("按业务结果应得的分数", "Score the result supports", _SCORE),
+    "residual": ("高出的分数", "Points above", _SCORE),
+    "robust_z": ("偏离程度（倍于通常波动）", "Distance from the usual (times the typical spread)", _PLAIN),
+    "mean_gap": ("平均高出", "Average gap", _SCORE),
+    "share_above": ("评分更高的占比", "Share rated higher", _SHARE),
+    "p_value": ("纯属偶然的可能性", "Chance this is a coincidence", _CHANCE),
+    "mean_manager_rating": ("上级平均评分", "Manager's average rating", _SCORE),
+    "previous_score": ("上期得分", "Previous score", _SCORE),
+    "jump": ("变化幅度", "Change", _SCORE),
+    "typical_change": ("通常变化幅度", "Typical change", _SCORE),
+    "periods": ("考核期数", "Periods", _COUNT),
+    "min_payout_ratio": ("最低发放比例", "Lowest payout ratio", _SHARE),
+    "mean_payout_ratio": ("平均发放比例", "Average payout ratio", _SHARE),
+    "threshold": ("满额发放线", "Full-payout line", _SHARE),
+}
+
+
+def evidence_items(evidence: dict[str, float | int | str | None]) -> list[dict[str, Any]]:
+    """Each piece of evidence as {key, label_zh, label_en, value, value_text}: a label and a plain number
+    (percentages for shares, "< 0.1%" for tiny chances, never scientific notation)."""
+    out = []
+    for key, value in evidence.items():
+        label_zh, label_en, kind = EVIDENCE_WORDS.get(key, ("其他依据", "Other evidence", _PLAIN))
+        out.append(
+            {
+                "key": key,
+                "label_zh": label_zh,
+                "label_en": label_en,
+                "value": value,
+                "value_text": _value_text(value, kind),
+            }
+        )
+    return out
+
+
+def _value_text(value: float | int | str | None, kind: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, str):
+        return value
+    v = float(value)
+    if kind == _COUNT:
+        return f"{v:.0f}"
+    if kind == _SHARE:
+        return f"{v * 100:.0f}%"
+    if kind == _CHANCE:
+        return "< 0.1%" if v < 0.001 else f"{v * 100:.1f}%"
+    if kind == _SCORE:
+        return f"{v:.1f}"
+    return f"{v:,.2f}".rstrip("0").rstrip(".") if abs(v) < 1e15 else f"{v:,.0f}"
 
 
 def _day(d: Day) -> str | int:

@@ -9,7 +9,7 @@ from api.deps import CanReadSales, CanWriteSales, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes._util import Id, Paging, page
 from api.routes.kpis import read_upload
-from core.errors import NotFound
+from core.errors import NotFound, coded
 from core.tables import SalesDaily, Shop
 from workflows.goals.schemas import SalesDayPublic, ShopPublic
 from workflows.imports import flows as sales_imports
@@ -34,7 +34,7 @@ def shop_sales(
     end: Annotated[Day | None, Query(alias="to")] = None,
 ) -> Page[SalesDayPublic]:
     if session.get(Shop, shop_id) is None:
-        raise NotFound(f"Shop {shop_id} not found.")
+        raise coded(NotFound(f"Shop {shop_id} not found."), "not_found", thing="shop")
     stmt = select(SalesDaily).where(SalesDaily.shop_id == shop_id).order_by(SalesDaily.ds)
     if start is not None:
         stmt = stmt.where(SalesDaily.ds >= start)

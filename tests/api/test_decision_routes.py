@@ -6,6 +6,7 @@ Parametrised over the routes: a new decision route is covered by adding a `Route
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -220,6 +221,10 @@ def test_one_write_path(api: TestClient, auth: dict[str, dict[str, str]], demo_u
     current = api.get(read, headers=who).headers["ETag"]
     closed = send({"If-Match": current, "Idempotency-Key": f"k3-{route.name}"})
     assert closed.status_code == 409, closed.text
+    # the refusal is data with words: a Chinese sentence that names no id, code or status
+    body = closed.json()
+    assert body["code"] and body["detail_en"] and "不能" in body["detail_zh"], body
+    assert not re.search(r"[a-z]+_[a-z]+|\d{2,}", body["detail_zh"]), body
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)

@@ -1,5 +1,6 @@
 """Target-range forecasts through the API: a job on the queue, persisted ranges, fan chart, access checks."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -52,6 +53,11 @@ def test_manager_forecast_runs_and_stores_ranges_for_own_shops(fast_client, toke
     assert r.status_code == 202, r.text
     job = settled_job(fast_client, r.headers["location"], tokens["manager"])
     assert job["status"] == "done", job["message"]
+    # the status is data (a code and its parameters) with words in both languages, none machine text in Chinese
+    assert job["message_code"] in ("forecast.done", "forecast.done_widened")
+    assert job["message_params"]["count"] == len(job["ranges"]) and job["message"] == job["message_en"]
+    assert "target range(s)" in job["message_en"] and f"{len(job['ranges'])} 个目标区间" in job["message_zh"]
+    assert not re.search(r"[A-Za-z\[\]']", job["message_zh"]), job["message_zh"]
     own = _shops_of(demo_url, {"ops"})
     assert {x["shop_id"] for x in job["ranges"]} == set(own)
     for rng in job["ranges"]:
@@ -100,7 +106,7 @@ def test_past_period_is_refused_with_a_reason(fast_client, tokens, demo_url) -> 
             select(Period.id).where(Period.end_date < get_clock().today() - timedelta(days=40)).limit(1)
         ).scalar_one()
     r = fast_client.post("/api/v1/forecasts", headers=tokens["hr"], json={"period_id": old})
-    assert r.status_code == 422 and "period" in r.json()["detail"]
+    assert r.status_code == 422 and "period" in r.json()["detail_en"]
 
 
 def test_bad_quantiles_are_422(fast_client, tokens, demo_url) -> None:

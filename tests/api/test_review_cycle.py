@@ -255,7 +255,7 @@ def test_full_cycle(app, client, tokens, demo_url) -> None:
     # Locked: an actual, a weight and a grade of the period are read-only (409 with what to do).
     actual = {"as_of": "2026-10-31", "value": 1.0}
     r = client.post(f"/api/v1/kpi-assignments/{kpi['id']}/actuals", headers=mgr, json=actual)
-    assert r.status_code == 409 and r.json()["code"] == "period.locked" and "reopen" in r.json()["detail"]
+    assert r.status_code == 409 and r.json()["code"] == "period.locked" and "reopen" in r.json()["detail_en"]
     kpath = f"/api/v1/kpi-assignments/{kpi['id']}"
     r = client.patch(kpath, headers={**mgr, "If-Match": _etag(client, mgr, kpath)}, json={"weight": 10})
     assert r.status_code == 409 and r.json()["code"] == "period.locked"

@@ -125,4 +125,4 @@ def test_a_database_that_refuses_connections_is_a_503_with_retry_after() -> None
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         r = client.get("/api/v1/employees", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 503, r.text
-    assert r.headers["Retry-After"] and "refused a new connection" in r.json()["detail"]
+    assert r.headers["Retry-After"] and "refused a new connection" in r.json()["detail_en"]

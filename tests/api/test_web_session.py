@@ -46,7 +46,7 @@ def test_unsafe_calls_need_the_csrf_header(app) -> None:
         etag = course.headers["ETag"]
         refused = c.patch(f"/api/v1/courses/{courses[0]['id']}", json=body, headers={"If-Match": etag})
         assert refused.status_code == 403
-        assert "X-CSRF-Token" in refused.json()["detail"]
+        assert "X-CSRF-Token" in refused.json()["detail_en"]
         wrong = c.patch(
             f"/api/v1/courses/{courses[0]['id']}", json=body, headers={"If-Match": etag, "X-CSRF-Token": "0" * 64}
         )
@@ -79,7 +79,7 @@ def test_an_expired_session_answers_401_problem_json(app) -> None:
         c.cookies.set(CSRF_COOKIE, csrf_token_for(old, settings.secret_key))
         r = c.get("/api/v1/me")
         assert r.status_code == 401
-        assert r.json()["detail"] == "invalid or expired token"
+        assert r.json()["detail_en"] == "invalid or expired token"
 
 
 def test_the_app_and_swagger_ui_are_served_without_a_cdn(client) -> None:

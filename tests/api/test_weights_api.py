@@ -164,7 +164,7 @@ def test_create_is_idempotent_and_refusals_are_422(wc, who, depts, wdb) -> None:
     live = wc.get(URL, headers=who["hr"], params={"department_id": depts["live"], "limit": 200}).json()
     assert [p["id"] for p in live["data"]] == [first.json()["id"]]
     impossible = wc.post(URL, headers=who["hr"], json={"department_id": depts["ops"], "min_weight": 30})
-    assert impossible.status_code == 422 and "cannot sum to 100" in impossible.json()["detail"]
+    assert impossible.status_code == 422 and "cannot sum to 100" in impossible.json()["detail_en"]
     no_outcome = wc.post(URL, headers=who["hr"], json={"department_id": depts["hq"]})
     assert no_outcome.status_code == 422 and no_outcome.json()["errors"][0]["type"] == "MissingOutcomeError"
     assert wc.post(URL, headers=who["hr"], json={"department_id": 2_000_000_000}).status_code == 404

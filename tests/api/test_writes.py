@@ -138,7 +138,7 @@ def test_demo_password_refused_outside_demo_mode(demo_url) -> None:
     with TestClient(app) as c:
         r = c.post("/api/v1/auth/token", data={"username": "hr", "password": "kpilot-demo"})
     assert r.status_code == 401
-    assert "demo" in r.json()["detail"]
+    assert "demo" in r.json()["detail_en"]
 
 
 def test_wrong_password_is_401(client) -> None:

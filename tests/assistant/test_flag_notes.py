@@ -46,3 +46,47 @@ def test_flags_become_sentences_without_machine_text(lang: str) -> None:
     assert "-" not in outside.text.split("1.594")[-1][:3]  # "1.594-1.763" is read as a range, not a negative bound
     design = next(n for n in out if n.code == "needs_indicator")
     assert design.department == "design"
+
+
+# One flag as each producer writes it (assistant/*, workflows/drafts): every kind has words in both languages.
+SAMPLE_FLAGS = {
+    "mid_period": "mid_period:KR1 (gmv 100 from 2027-04-01 to 2027-05-06; the rest of the period needs 200 to "
+    "reach 300)",
+    "target_below_actual": "target_below_actual:ads:roas (3.2 vs 4.03)",
+    "needs_target": "needs_target:ads:ad_revenue",
+    "target_outside_range": "target_outside_range:ops:gmv (5 outside 1.594-1.763)",
+    "target_capped_at_scale": "target_capped_at_scale:ops:conversion_rate (120 > 100)",
+    "kpi_capped": "kpi_capped:ops",
+    "target_above_forecast_stretch": "target_above_forecast_stretch:KR1 (3000: about 10% likely; stretch 2800)",
+    "target_below_forecast_conservative": "target_below_forecast_conservative:KR1 (1000: about 95% likely; "
+    "conservative 2000)",
+    "needs_indicator": "needs_indicator:KR3",
+    "driver_solved_down": "driver_solved_down:KR1:aov (-3%)",
+    "kr_owner_guessed": "kr_owner_guessed:KR3->design",
+    "kr_owner_not_in_org": "kr_owner_not_in_org:KR3->ops",
+    "driver_basis_differs": "driver_basis_differs:KR2 (mom vs yoy)",
+    "driver_split_unavailable": "driver_split_unavailable:KR1",
+    "explicit_drivers_inconsistent": "explicit_drivers_inconsistent:KR1",
+    "driver_baseline_unknown": "driver_baseline_unknown:KR2",
+    "untrusted_instruction_removed": "untrusted_instruction_removed:KR4 (line 5)",
+    "kr_not_measurable": "kr_not_measurable:KR5 (line 6)",
+    "fallback": "fallback:department:ops",
+    "provider_unavailable": "provider_unavailable:openai (no API key)",
+    "forecast_pending": "forecast_pending:12",
+}
+
+
+def test_every_draft_flag_code_has_words_in_both_languages() -> None:
+    assert set(SAMPLE_FLAGS) == set(NOTES)  # a new flag kind needs its words here and a sample above
+    for lang in ("zh", "en"):
+        d = draft_goals(OKR, lang=lang, actuals=ACTUALS, forecasts=FORECAST)
+        d.flags = list(SAMPLE_FLAGS.values()) + ["fallback:role:ops/ops_lead"]
+        out = {n.code: n for n in notes(d, lang)}
+        assert set(out) == set(NOTES), set(NOTES) - set(out)
+        for n in out.values():
+            assert n.text and not MACHINE.search(n.text), n.text
+            words = n.text
+            for kr in d.company.all_krs():
+                words = words.replace(kr.title, "")
+            assert bool(re.search(r"[\u4e00-\u9fff]", words)) == (lang == "zh"), n.text
+            assert "ops_lead" not in n.text and "KR4" not in n.text and "openai" not in n.text

@@ -182,3 +182,24 @@ def test_run_all_checks_and_no_data_changed() -> None:
     assert all(isinstance(f.to_dict()["evidence"], dict) for f in flags)
     with pytest.raises(AnomalyInputError):
         check_all_high(df.drop(columns=["score"]))
+
+
+def test_every_evidence_key_and_severity_has_words_and_a_plain_value() -> None:
+    import re
+    from pathlib import Path
+
+    from kpi.anomaly import EVIDENCE_WORDS, SEVERITY_WORDS, evidence_items
+
+    source = (Path(__file__).resolve().parents[2] / "kpi" / "inflation.py").read_text(encoding="utf-8")
+    keys = {k for block in re.findall(r"evidence=\{(.*?)\}", source, re.S) for k in re.findall(r'"(\w+)":', block)}
+    assert keys and keys <= set(EVIDENCE_WORDS), keys - set(EVIDENCE_WORDS)
+    for zh, en, _kind in EVIDENCE_WORDS.values():
+        assert re.search(r"[\u4e00-\u9fff]", zh) and not re.search(r"[A-Za-z_]", zh) and en
+    assert all(re.search(r"[\u4e00-\u9fff]", zh) and en for zh, en in SEVERITY_WORDS.values())
+    items = {i["key"]: i for i in evidence_items({"p_value": 4.27e-06, "share_high": 0.625, "people": 8})}
+    assert items["p_value"]["value_text"] == "< 0.1%" and items["p_value"]["label_zh"] == "纯属偶然的可能性"
+    assert items["share_high"]["value_text"] == "62%" and items["people"]["value_text"] == "8"
+    flag = AnomalyFlag(code="x", subject="s", evidence={"robust_z": 4.2749}, explanation_en="e", explanation_zh="z")
+    d = flag.to_dict()
+    assert d["severity_zh"] == "需复核" and d["evidence_items"][0]["value_text"] == "4.27"
+    assert "e" not in d["evidence_items"][0]["value_text"]

@@ -97,7 +97,7 @@ def test_an_import_answers_413_naming_the_limit(fresh) -> None:
     r = fresh.post("/api/v1/imports/org", files={"file": ("bomb.xlsx", declaring(2_000_000))}, headers=admin)
     assert r.status_code == 413, r.text
     body = r.json()
-    assert body["code"] == "import.rows" and "limit" in body["detail"] and "上限" in body["detail_zh"]
+    assert body["code"] == "import.rows" and "limit" in body["detail_en"] and "上限" in body["detail_zh"]
 
 
 def test_imports_have_their_own_upload_limit(empty_url) -> None:
@@ -111,7 +111,9 @@ def test_imports_have_their_own_upload_limit(empty_url) -> None:
         admin = login(client, "boss")
         over = client.post("/api/v1/imports/org", files={"file": ("big.csv", b"x" * 60_000)}, headers=admin)
         assert (
-            over.status_code == 413 and over.json()["code"] == "request.too_large" and "50000" in over.json()["detail"]
+            over.status_code == 413
+            and over.json()["code"] == "request.too_large"
+            and "50000" in over.json()["detail_en"]
         )
         # 10 KB: over the JSON body limit, well under the import limit (the file is read, then refused as a file).
         under = client.post(

@@ -97,7 +97,7 @@ def test_owner_plans_manager_comments_owner_replies(client, tokens, demo_url) ->
     assert client.patch(path, json={"done": True}, headers={**tokens["employee"], "If-Match": '"1"'}).status_code == 412
     late = (end + timedelta(days=1)).isoformat()
     bad = client.patch(path, json={"due_date": late}, headers={**tokens["employee"], "If-Match": '"2"'})
-    assert bad.status_code == 422 and "outside" in bad.json()["detail"]
+    assert bad.status_code == 422 and "outside" in bad.json()["detail_en"]
     done = client.patch(path, json={"done": True}, headers={**tokens["employee"], "If-Match": '"2"'})
     assert done.json()["done"] is True and done.json()["progress"] == 100
 

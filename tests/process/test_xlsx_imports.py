@@ -80,15 +80,15 @@ def test_every_bad_excel_row_is_named_and_nothing_is_imported(client, tokens, de
         ("销售数据", 5, "shop_code", "A5"),
         ("销售数据", 6, "ds", "B6"),
     ]
-    assert "sheet '销售数据', row 3, column C3 (sales)" in r.json()["detail"]
+    assert "sheet '销售数据', row 3, column C3 (sales)" in r.json()["detail_en"]
     assert _count(demo_url, sid) == before
 
 
 def test_broken_or_headerless_workbooks_are_refused_clearly(client, tokens) -> None:
     r = _upload(client, tokens["hr"], b"PK\x03\x04 not really a zip")
-    assert r.status_code == 422 and "Excel" in r.json()["detail"]
+    assert r.status_code == 422 and "Excel" in r.json()["detail_en"]
     r = _upload(client, tokens["hr"], _xlsx([["shop", "day", "amount"], ["x", "y", 1]]))
-    assert r.status_code == 422 and "missing column(s)" in r.json()["detail"]
+    assert r.status_code == 422 and "missing column(s)" in r.json()["detail_en"]
     assert r.json()["errors"][0]["row"] == 1
     # A manager may not import sales, whatever the format.
     assert _upload(client, tokens["manager"], _xlsx([["shop_code", "ds", "sales"]])).status_code == 403

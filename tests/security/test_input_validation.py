@@ -79,7 +79,7 @@ def test_an_oversized_csv_field_is_a_4xx_naming_the_line(web, auth, demo_url) ->
     text = HEADER + f"{code},{yesterday},100,,\n" + f'{code},{yesterday},"{"9" * 140_000}",,\n'
     r = _upload(web, auth["hr"], "/api/v1/imports/sales", text)
     assert r.status_code == 422, r.text
-    assert "line 3" in r.json()["detail"] and r.json()["errors"][0]["line"] == 3
+    assert "line 3" in r.json()["detail_en"] and r.json()["errors"][0]["line"] == 3
     assert _upload(web, auth["hr"], "/api/v1/imports/sales", "shop_code,ds,sales\n" + "x" * 140_000).status_code == 422
 
 
@@ -122,7 +122,7 @@ def test_actuals_outside_their_period_are_refused(web, auth, demo_url) -> None:
         r = web.post(
             f"/api/v1/kpi-assignments/{a.id}/actuals", headers=auth["hr"], json={"as_of": str(as_of), "value": 3}
         )
-        assert r.status_code == 422 and "outside period" in r.json()["detail"], r.text
+        assert r.status_code == 422 and "outside period" in r.json()["detail_en"], r.text
     for bad_day in (0, "0", "1700000000"):
         r = web.post(f"/api/v1/kpi-assignments/{a.id}/actuals", headers=auth["hr"], json={"as_of": bad_day, "value": 3})
         assert r.status_code == 422, r.text

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import NotFound
+from core.errors import NotFound, coded
 from core.tables import Department, DepartmentOutcome, Employee, Period
 from kpi.anomaly import AnomalyFlag
 from kpi.inflation import (
@@ -63,7 +63,7 @@ def default_period(session: Session, today: Any) -> Period:
         .limit(1)
     ).scalar_one_or_none()
     if period is None:
-        raise NotFound("No ended period with KPIs yet: nothing to check.")
+        raise coded(NotFound("No ended period with KPIs yet: nothing to check."), "anomalies.no_period")
     return period
 
 
@@ -139,7 +139,7 @@ def anomaly_report(session: Session, period_id: int | None, *, today: Any) -> An
     """Run the inflation checks for one period (default: the latest ended one)."""
     period = session.get(Period, period_id) if period_id is not None else default_period(session, today)
     if period is None:
-        raise NotFound(f"Period {period_id} not found.")
+        raise coded(NotFound(f"Period {period_id} not found."), "not_found", thing="period")
     table = _score_table(session, period)
     key = period.start_date.isoformat()
     flags: list[dict[str, Any]] = []

@@ -17,7 +17,7 @@ from assistant.llm import LLMConfig, LLMProvider
 from assistant.providers import make_provider
 from assistant.schemas import Lang
 from core.clock import clock_of
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, coded
 from core.security import Caller
 from core.settings import Settings
 from core.tables import Course, Department, Employee, Indicator
@@ -70,7 +70,7 @@ def plan_for(
     periods = person_period_ids(session, employee.id)
     choice = choose_periods(periods, today, period_id)
     if period_id is not None and choice.review is None:
-        raise NotFound(f"Period {period_id} not found among this person's periods.")
+        raise coded(NotFound(f"Period {period_id} not found among this person's periods."), "not_found", thing="period")
     return build_plan(session, employee, choice, lang=lang, today=today, provider=provider_for(settings))
 
 
@@ -85,10 +85,13 @@ def my_plan(
 ) -> PlanPublic:
     """The caller's own plan."""
     if caller.employee_id is None:
-        raise NotFound("Your login is not linked to an employee record, so there is no plan to show.")
+        raise coded(
+            NotFound("Your login is not linked to an employee record, so there is no plan to show."),
+            "no_employee_record",
+        )
     emp = session.get(Employee, caller.employee_id)
     if emp is None:
-        raise NotFound("Your employee record was not found.")
+        raise coded(NotFound("Your employee record was not found."), "no_employee_record")
     return plan_for(session, emp, lang=lang, period_id=period_id, today=today, settings=settings)
 
 
@@ -132,7 +135,7 @@ def get_course(session: Session, course_id: int) -> Course:
     """A course or NotFound."""
     course = session.get(Course, course_id)
     if course is None:
-        raise NotFound(f"Course {course_id} not found.")
+        raise coded(NotFound(f"Course {course_id} not found."), "not_found", thing="course")
     return course
 
 
@@ -153,7 +156,9 @@ def _validate(
         known = set(session.execute(select(Department.code).where(Department.code.in_(departments))).scalars())
         errors += [{"loc": ["departments"], "msg": f"unknown department {d!r}"} for d in departments if d not in known]
     if errors:
-        raise InvalidInput("The course names unknown skills, KPIs or departments.", errors)
+        raise coded(
+            InvalidInput("The course names unknown skills, KPIs or departments.", errors), "course.unknown_refs"
+        )
 
 
 def create_course(session: Session, caller: Caller, data: CourseCreate) -> Course:
@@ -169,7 +174,9 @@ def update_course(session: Session, caller: Caller, course_id: int, data: Course
     changes = data.model_dump(exclude_unset=True)
     for key in changes:
         if key in changes and changes[key] is None:
-            raise InvalidInput(f"{key} cannot be null.", [{"loc": [key], "msg": "null"}])
+            raise coded(
+                InvalidInput(f"{key} cannot be null.", [{"loc": [key], "msg": "null"}]), "field_not_null", field=key
+            )
     _validate(session, changes.get("skills"), changes.get("kpi_codes"), changes.get("departments"))
     common.update_versioned(session, course, changes, if_match=if_match, caller=caller, entity="course")
     return course

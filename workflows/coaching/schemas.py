@@ -125,6 +125,16 @@ class AlertRunPublic(BaseModel):
     ongoing: int
 
 
+class EvidenceItem(BaseModel):
+    """One number behind a flag, labelled for a reader (the page never shows the raw key)."""
+
+    key: str
+    label_zh: str
+    label_en: str
+    value: float | int | str | None
+    value_text: str
+
+
 class AnomalyFlagPublic(BaseModel):
     check: str
     code: str
@@ -132,7 +142,10 @@ class AnomalyFlagPublic(BaseModel):
     subject_name: str
     period: str | None
     severity: str
+    severity_zh: str = ""
+    severity_en: str = ""
     evidence: dict[str, float | int | str | None]
+    evidence_items: list[EvidenceItem] = Field(default_factory=list)
     explanation_en: str
     explanation_zh: str
 

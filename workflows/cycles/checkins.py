@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, coded
 from core.security import Caller
 from core.tables import CheckIn, Employee, KpiAssignment, Period
 from workflows.cycles.schemas import CheckInComment, CheckInCreate, CheckInPublic
@@ -29,12 +29,15 @@ def post(session: Session, caller: Caller, body: CheckInCreate) -> CheckIn:
     """The KPI's owner posts this week's check-in (one per KPI and week; the caller commits)."""
     a = session.get(KpiAssignment, body.assignment_id)
     if a is None or a.employee_id is None or a.employee_id != caller.employee_id:
-        raise NotFound(f"KPI assignment {body.assignment_id} not found.")
+        raise coded(NotFound(f"KPI assignment {body.assignment_id} not found."), "not_found", thing="kpi_assignment")
     ensure_open(session, a.period_id, a.employee_id)
     today = clock_of(session).today()
     period = session.get(Period, a.period_id)
     if period is None or not period.start_date <= today <= period.end_date + timedelta(days=7):
-        raise InvalidInput("Check-ins are posted while the KPI's period runs (and the week after it).")
+        raise coded(
+            InvalidInput("Check-ins are posted while the KPI's period runs (and the week after it)."),
+            "checkin.outside_period",
+        )
     row = CheckIn(
         assignment_id=a.id,
         employee_id=a.employee_id,
@@ -85,7 +88,7 @@ def comment(session: Session, caller: Caller, check_in_id: int, body: CheckInCom
     """The owner's manager chain or HR comments (If-Match, audited); the owner reads it."""
     row = session.get(CheckIn, check_in_id)
     if row is None or not can_see_employee(session, caller, row.employee_id) or caller.employee_id == row.employee_id:
-        raise NotFound(f"Check-in {check_in_id} not found.")
+        raise coded(NotFound(f"Check-in {check_in_id} not found."), "not_found", thing="check_in")
     expected = decisions.gate(row, if_match, entity="check-in")
     changes = {
         "manager_comment": body.comment,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import NotFound
+from core.errors import NotFound, coded
 from core.security import Caller
 from core.tables import CycleAppeal, CycleItem, Department, Employee, IndicatorRubric, Period, Position, ReviewCycleRow
 from kpi.cycles import ReviewCycle, review_cycle
@@ -17,7 +17,7 @@ def cycle_or_404(session: Session, cycle_id: int) -> ReviewCycleRow:
     """The cycle (every role may read a cycle's dates and stage), or NotFound."""
     cycle = session.get(ReviewCycleRow, cycle_id)
     if cycle is None:
-        raise NotFound(f"Review cycle {cycle_id} not found.")
+        raise coded(NotFound(f"Review cycle {cycle_id} not found."), "not_found", thing="review_cycle")
     return cycle
 
 
@@ -75,7 +75,7 @@ def item_or_404(session: Session, caller: Caller, cycle_id: int, item_id: int) -
     """An item of the cycle the caller may see; others answer like a missing id."""
     item = session.get(CycleItem, item_id)
     if item is None or item.cycle_id != cycle_id or not may_see_item(session, caller, item):
-        raise NotFound(f"Review cycle item {item_id} not found.")
+        raise coded(NotFound(f"Review cycle item {item_id} not found."), "not_found", thing="review_cycle_item")
     return item
 
 
@@ -101,7 +101,7 @@ def appeal_or_404(session: Session, caller: Caller, appeal_id: int) -> CycleAppe
     """An appeal the caller may see, or NotFound."""
     appeal = session.get(CycleAppeal, appeal_id)
     if appeal is None or not may_see_appeal(caller, appeal):
-        raise NotFound(f"Appeal {appeal_id} not found.")
+        raise coded(NotFound(f"Appeal {appeal_id} not found."), "not_found", thing="appeal")
     return appeal
 
 

@@ -45,14 +45,17 @@ def decide_appeal(
     the proposed allocation follow); the person's item records the outcome."""
     appeal = data.appeal_or_404(session, caller, appeal_id)
     if not may_decide(caller, appeal):
-        raise NotFound(f"Appeal {appeal_id} not found.")
+        raise coded(NotFound(f"Appeal {appeal_id} not found."), "not_found", thing="appeal")
     expected = decisions.gate(appeal, if_match, entity="appeal", open_statuses=("open",))
     item = session.get(CycleItem, appeal.item_id)
     period = session.get(Period, item.period_id) if item else None
     assert item is not None and period is not None
     if body.decision == "change":
         if body.grade is None:
-            raise InvalidInput("A change names the new grade.", [{"loc": ["body", "grade"], "msg": "required"}])
+            raise coded(
+                InvalidInput("A change names the new grade.", [{"loc": ["body", "grade"], "msg": "required"}]),
+                "cycle.grade_required",
+            )
         change = GradeCalibration(
             period_id=period.id,
             employee_id=appeal.employee_id,
@@ -99,12 +102,18 @@ def extend(session: Session, caller: Caller, cycle: ReviewCycleRow, body: Extens
     elif body.department_id is not None:
         stmt = stmt.where(CycleItem.department_id == body.department_id)
     else:
-        raise InvalidInput("Name the people (employee_ids) or the team (department_id) to extend the stage for.")
+        raise coded(
+            InvalidInput("Name the people (employee_ids) or the team (department_id) to extend the stage for."),
+            "cycle.extension_needs_people",
+        )
     if body.until >= cycle.lock_on:
-        raise InvalidInput("An extension ends before the lock day.", [{"loc": ["body", "until"], "msg": "too late"}])
+        raise coded(
+            InvalidInput("An extension ends before the lock day.", [{"loc": ["body", "until"], "msg": "too late"}]),
+            "cycle.extension_too_late",
+        )
     items = list(session.execute(stmt).scalars())
     if not items:
-        raise InvalidInput("Nobody of this cycle matches.")
+        raise coded(InvalidInput("Nobody of this cycle matches."), "cycle.nobody_matches")
     for item in items:
         item.extensions = {**item.extensions, body.stage: body.until.isoformat()}
         item.version += 1
@@ -126,7 +135,7 @@ def reopen(session: Session, caller: Caller, item: CycleItem, body: Reopen, if_m
     """HR reopens one locked result with a reason: that person's numbers of the period become editable again and
     pay that depends on them waits until the result is locked again."""
     if caller.employee_id == item.employee_id:
-        raise NotFound(f"Review cycle item {item.id} not found.")
+        raise coded(NotFound(f"Review cycle item {item.id} not found."), "not_found", thing="review_cycle_item")
     expected = decisions.gate(
         item, if_match, entity="review cycle item", open_statuses=("locked",), closed="Only a locked result reopens."
     )
@@ -173,10 +182,13 @@ def set_rubric(
 ) -> IndicatorRubric:
     """HR defines (or changes, If-Match) the levels of a qualitative indicator."""
     if session.get(Indicator, indicator_id) is None:
-        raise NotFound(f"Indicator {indicator_id} not found.")
+        raise coded(NotFound(f"Indicator {indicator_id} not found."), "not_found", thing="indicator")
     values = [lv.value for lv in body.levels]
     if values != sorted(values) or len(set(values)) != len(values):
-        raise InvalidInput("Rubric levels go from the lowest value to the highest, each value once.")
+        raise coded(
+            InvalidInput("Rubric levels go from the lowest value to the highest, each value once."),
+            "cycle.rubric_order",
+        )
     levels = [lv.model_dump() for lv in body.levels]
     row = session.execute(
         select(IndicatorRubric).where(IndicatorRubric.indicator_id == indicator_id)

@@ -65,9 +65,9 @@ def self_assess(
 ) -> CycleItem:
     """The person's own comments, evidence and rubric proposals, per KPI (editable while the stage is open)."""
     if caller.employee_id != item.employee_id:
-        raise NotFound(f"Review cycle item {item.id} not found.")
+        raise coded(NotFound(f"Review cycle item {item.id} not found."), "not_found", thing="review_cycle_item")
     if not cycle.self_assessment:
-        raise InvalidInput("This cycle has no self-assessment.")
+        raise coded(InvalidInput("This cycle has no self-assessment."), "cycle.no_self_assessment")
     if not _stage_open(cycle, item, "self_assessment", clock_of(session).today()):
         raise _closed("self_assessment")
     expected = decisions.gate(item, if_match, entity="review cycle item", open_statuses=("open", "self_assessed"))
@@ -83,7 +83,11 @@ def self_assess(
             errors.append({"loc": ["body", "entries", i, "proposed_value"], "msg": "not a level of this KPI's rubric"})
         entries[str(e.assignment_id)] = e.model_dump(exclude={"assignment_id"})
     if errors:
-        raise InvalidInput("Some entries of the self-assessment cannot be taken.", errors)
+        raise coded(
+            InvalidInput("Some entries of the self-assessment cannot be taken.", errors),
+            "cycle.self_assessment_invalid",
+            count=len(errors),
+        )
     changes = {"self_entries": entries, "self_at": clock_of(session).now(), "status": "self_assessed"}
     return decisions.write(session, item, expected, changes, caller=caller, action="self_assess", entity="cycle_item")
 
@@ -103,7 +107,7 @@ def manager_review(
     """The reviewer sets qualitative KPIs on their rubric (a comment when more than one level from the person's
     proposal) and writes an overall comment; the values become the KPIs' actuals on the period's last day."""
     if not may_review(caller, item):
-        raise NotFound(f"Review cycle item {item.id} not found.")
+        raise coded(NotFound(f"Review cycle item {item.id} not found."), "not_found", thing="review_cycle_item")
     if not _stage_open(cycle, item, "manager_review", clock_of(session).today()):
         raise _closed("manager_review")
     expected = decisions.gate(
@@ -171,7 +175,7 @@ def _write_values(session: Session, item: CycleItem, kpis: dict[int, KpiAssignme
 
 def _answer_gate(session: Session, caller: Caller, cycle: ReviewCycleRow, item: CycleItem, if_match: str | None) -> int:
     if caller.employee_id != item.employee_id:
-        raise NotFound(f"Review cycle item {item.id} not found.")
+        raise coded(NotFound(f"Review cycle item {item.id} not found."), "not_found", thing="review_cycle_item")
     today = clock_of(session).today()
     until = date.fromisoformat(item.extensions.get("published", cycle.appeal_until.isoformat()))
     if cycle.stage != "published" or today > until:
@@ -202,7 +206,7 @@ def appeal(
     kpis = _kpis(session, item)
     bad = [_unknown_kpi(i) for i, a in enumerate(body.assignment_ids) if a not in kpis]
     if bad:
-        raise InvalidInput("An appeal names the person's own KPIs of the period.", bad)
+        raise coded(InvalidInput("An appeal names the person's own KPIs of the period.", bad), "cycle.appeal_own_kpis")
     decider = _skip_level(session, item.employee_id) if cycle.appeal_decider == "skip_level" else None
     now = clock_of(session).now()
     decisions.write(

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import NotFound
+from core.errors import NotFound, coded
 from core.tables import Indicator, IndicatorRubric
 from workflows.cycles.schemas import RubricPublic
 
@@ -21,7 +21,7 @@ def get_rubric(session: Session, indicator_id: int) -> dict[str, Any]:
     """An indicator's rubric; an indicator HR has not given one yet has no levels (`id` None: the first PUT
     creates it, without If-Match). NotFound only for an unknown indicator."""
     if session.get(Indicator, indicator_id) is None:
-        raise NotFound(f"Indicator {indicator_id} not found.")
+        raise coded(NotFound(f"Indicator {indicator_id} not found."), "not_found", thing="indicator")
     row = session.execute(
         select(IndicatorRubric).where(IndicatorRubric.indicator_id == indicator_id)
     ).scalar_one_or_none()

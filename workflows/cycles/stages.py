@@ -39,16 +39,24 @@ def open_cycle(session: Session, caller: Caller, body: CycleCreate) -> ReviewCyc
     """Store the cycle and one item per person of its population (the caller commits)."""
     period = session.get(Period, body.period_id)
     if period is None:
-        raise NotFound(f"Period {body.period_id} not found.")
+        raise coded(NotFound(f"Period {body.period_id} not found."), "not_found", thing="period")
     if period.locked_at is not None:
         raise locked_error(period)
     if body.population == "departments" and not body.department_ids:
-        raise InvalidInput("Name the departments of the cycle.", [{"loc": ["body", "department_ids"], "msg": "empty"}])
+        raise coded(
+            InvalidInput("Name the departments of the cycle.", [{"loc": ["body", "department_ids"], "msg": "empty"}]),
+            "cycle.departments_required",
+        )
     _check_dates(body)
     company = session.execute(select(Company).order_by(Company.id).limit(1)).scalar_one_or_none()
     people = data.population(session, period, body.population, body.department_ids, body.all_cadences)
     if not people:
-        raise InvalidInput(f"Nobody of this population is reviewed on the cadence of period {period.code}.")
+        raise coded(
+            InvalidInput(f"Nobody of this population is reviewed on the cadence of period {period.code}."),
+            "cycle.nobody_on_cadence",
+            period_zh=period.name_zh,
+            period_en=period.name_en,
+        )
     cycle = ReviewCycleRow(
         **body.model_dump(exclude={"all_cadences"}),
         appeal_decider=company.appeal_decider if company else "hr",
@@ -90,10 +98,13 @@ def open_cycle(session: Session, caller: Caller, body: CycleCreate) -> ReviewCyc
 def _check_dates(body: CycleCreate) -> None:
     days = [body.self_assessment_on, body.manager_review_on, body.calibration_on, body.publish_on, body.appeal_until]
     if days != sorted(days) or not body.appeal_until < body.lock_on:
-        raise InvalidInput(
-            "Stage dates must follow each other: self-assessment <= manager review <= calibration <= publish <= "
-            "last day to appeal < lock.",
-            [{"loc": ["body", "lock_on"], "msg": "stage dates out of order"}],
+        raise coded(
+            InvalidInput(
+                "Stage dates must follow each other: self-assessment <= manager review <= calibration <= publish <= "
+                "last day to appeal < lock.",
+                [{"loc": ["body", "lock_on"], "msg": "stage dates out of order"}],
+            ),
+            "cycle.stage_dates_order",
         )
 
 

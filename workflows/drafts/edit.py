@@ -12,7 +12,7 @@ from assistant.rewording import reword
 from assistant.roles import refresh_roles, sync_department_krs
 from assistant.schemas import KPI, Comparator, DepartmentDraft, GoalDraft, KeyResult, RoleDraft, Target
 from assistant.target_plan import OUTSIDE_RANGE, outside_range_flags
-from core.errors import InvalidInput
+from core.errors import InvalidInput, coded
 from workflows.drafts.schemas import KpiEdit
 
 Errors = list[dict[str, Any]]
@@ -174,7 +174,11 @@ def apply_edits(draft: GoalDraft, dept: str, edits: list[KpiEdit]) -> GoalDraft:
         if _changes_target(e):
             errors += _sent_range_errors(e, _kpi_of(new, dd, e), loc)
     if errors:
-        raise InvalidInput("Some edits do not fit the draft; nothing was changed.", errors)
+        raise coded(
+            InvalidInput("Some edits do not fit the draft; nothing was changed.", errors),
+            "draft.edits_invalid",
+            count=len(errors),
+        )
     # The department's numbers changed: its KRs, roles and people follow, then every text is rebuilt from them.
     sync_department_krs(dd)
     refresh_roles(new, dept)
@@ -186,8 +190,12 @@ def apply_edits(draft: GoalDraft, dept: str, edits: list[KpiEdit]) -> GoalDraft:
     new.flags = kept + outside_range_flags(new, dept)
     problems = check_draft(new)
     if problems:
-        raise InvalidInput(
-            f"The edited draft breaks {len(problems)} rule(s); nothing was changed.",
-            [{"loc": ["kpis"], "msg": p, "type": "guard"} for p in problems],
+        raise coded(
+            InvalidInput(
+                f"The edited draft breaks {len(problems)} rule(s); nothing was changed.",
+                [{"loc": ["kpis"], "msg": p, "type": "guard"} for p in problems],
+            ),
+            "draft.breaks_guards",
+            count=len(problems),
         )
     return new

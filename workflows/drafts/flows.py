@@ -19,7 +19,7 @@ from assistant.errors import InputError
 from assistant.flag_notes import notes as flag_notes
 from assistant.llm import LLMConfig
 from assistant.schemas import GoalDraft as DraftModel
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, coded
 from core.security import Caller
 from core.settings import Settings
 from core.tables import Department, Employee, GoalDraft, Period, User
@@ -39,7 +39,7 @@ def _department_for(session: Session, caller: Caller, department_id: int) -> Dep
     dept = session.get(Department, department_id)
     managed = managed_department_ids(session, caller)
     if dept is None or (managed is not None and dept.id not in managed):
-        raise NotFound(f"Department {department_id} not found.")
+        raise coded(NotFound(f"Department {department_id} not found."), "not_found", thing="department")
     return dept
 
 
@@ -57,8 +57,11 @@ def _generate(inputs: DraftInputs, lang: str, config: LLMConfig, flags: list[str
             weights={inputs.department_code: inputs.weights} if inputs.weights else None,
         )
     except InputError as exc:  # e.g. the company KRs leave nothing to cascade
-        raise InvalidInput(
-            f"The company OKRs of this period cannot be drafted: {exc}", [{"loc": ["period_id"], "msg": str(exc)}]
+        raise coded(
+            InvalidInput(
+                f"The company OKRs of this period cannot be drafted: {exc}", [{"loc": ["period_id"], "msg": str(exc)}]
+            ),
+            "draft.company_okrs_unusable",
         ) from exc
     return draft
 
@@ -124,7 +127,7 @@ def draft_or_existing(
     dept = _department_for(session, caller, data.department_id)
     period = session.get(Period, data.period_id)
     if period is None:
-        raise NotFound(f"Period {data.period_id} not found.")
+        raise coded(NotFound(f"Period {data.period_id} not found."), "not_found", thing="period")
     with live_scope(session):  # the catalogue the API edits, not only the shipped file
         return _create_draft(session, caller, data, dept, period, settings)
 
@@ -235,7 +238,7 @@ def get_draft(session: Session, caller: Caller, draft_id: int) -> GoalDraft:
     row = session.get(GoalDraft, draft_id)
     managed = managed_department_ids(session, caller)
     if row is None or (managed is not None and row.department_id not in managed):
-        raise NotFound(f"Goal draft {draft_id} not found.")
+        raise coded(NotFound(f"Goal draft {draft_id} not found."), "not_found", thing="goal_draft")
     return row
 
 

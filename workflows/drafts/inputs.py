@@ -113,9 +113,15 @@ def build_org(session: Session, department: Department, lang: str) -> tuple[Org,
     department's active members grouped by role; returns the org and the department's catalogue code."""
     code = catalogue_code(department)
     if code is None:
-        raise InvalidInput(
-            f"Department {department.code!r} matches no catalogue department, so the assistant cannot draft for it.",
-            [{"loc": ["department_id"], "msg": "use one of ops, design, cs, warehouse, ads, live, hr"}],
+        raise coded(
+            InvalidInput(
+                f"Department {department.code!r} matches no catalogue department, so the assistant cannot draft "
+                "for it.",
+                [{"loc": ["department_id"], "msg": "use one of ops, design, cs, warehouse, ads, live, hr"}],
+            ),
+            "draft.department_not_in_catalogue",
+            department_zh=department.name_zh,
+            department_en=department.name_en,
         )
     positions = {
         p.id: p for p in session.execute(select(Position).where(Position.department_id == department.id)).scalars()

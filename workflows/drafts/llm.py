@@ -9,7 +9,7 @@ from assistant.errors import ProviderError
 from assistant.llm import LLMConfig, LLMProvider, LLMResult, OfflineProvider, T
 from assistant.providers import make_provider
 from assistant.roles import department_name
-from core.errors import InvalidInput
+from core.errors import InvalidInput, coded
 from core.settings import Settings, get_settings
 
 
@@ -41,7 +41,7 @@ def llm_config_from_env(provider: str | None = None) -> LLMConfig:
         try:
             settings = Settings(demo=True)
         except ValueError as exc:
-            raise InvalidInput(f"invalid KPILOT_LLM_* settings: {exc}") from exc
+            raise coded(InvalidInput(f"invalid KPILOT_LLM_* settings: {exc}"), "draft.llm_settings_invalid") from exc
     return llm_config(settings, provider, person_waits=False)  # the command line waits for the full deadline
 
 

@@ -13,7 +13,7 @@ from assistant.guards import check_draft
 from assistant.schemas import KPI, DepartmentDraft
 from assistant.schemas import GoalDraft as DraftModel
 from core.clock import clock_of
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput, coded
 from core.security import Caller
 from core.tables import Employee, GoalDraft, Indicator, KeyResult, KpiAssignment, Objective
 from workflows.drafts.edit import department_of
@@ -49,7 +49,10 @@ def _refuse_duplicates(session: Session, row: GoalDraft, dept_id: int, people: l
         )
     ).scalar()
     if other is not None:
-        raise Conflict(f"Goal draft {other} was already published for this department and period.")
+        raise coded(
+            Conflict(f"Goal draft {other} was already published for this department and period."),
+            "draft.already_published",
+        )
     clash = (
         session.execute(
             select(KpiAssignment.id).where(
@@ -62,9 +65,12 @@ def _refuse_duplicates(session: Session, row: GoalDraft, dept_id: int, people: l
         .first()
     )
     if clash is not None:
-        raise Conflict(
-            f"KPI assignment {clash} already gives one of these KPIs for this period; change or close "
-            "the existing assignments instead (PATCH /api/v1/kpi-assignments/{id})."
+        raise coded(
+            Conflict(
+                f"KPI assignment {clash} already gives one of these KPIs for this period; change or close "
+                "the existing assignments instead (PATCH /api/v1/kpi-assignments/{id})."
+            ),
+            "draft.kpi_already_assigned",
         )
 
 
@@ -127,9 +133,12 @@ def publish_draft(session: Session, caller: Caller, draft_id: int, if_match: str
     with live_scope(session):
         problems = check_draft(draft)
     if problems:  # stored drafts passed the guards; this only trips if the row was altered behind the service
-        raise InvalidInput(
-            "The stored draft no longer passes the guards; ask for a new draft.",
-            [{"loc": ["draft"], "msg": p} for p in problems],
+        raise coded(
+            InvalidInput(
+                "The stored draft no longer passes the guards; ask for a new draft.",
+                [{"loc": ["draft"], "msg": p} for p in problems],
+            ),
+            "draft.no_longer_valid",
         )
     code = row.inputs["department_code"]
     dd = department_of(draft, code)
@@ -164,8 +173,11 @@ def publish_draft(session: Session, caller: Caller, draft_id: int, if_match: str
         session.flush()  # one batch; duplicates were refused above, so a clash here is a twin publishing now
     except IntegrityError as exc:
         session.rollback()
-        raise Conflict(
-            f"Goal draft {row.id} was published by someone else at the same moment; reload it to see the result."
+        raise coded(
+            Conflict(
+                f"Goal draft {row.id} was published by someone else at the same moment; reload it to see the result."
+            ),
+            "draft.published_meanwhile",
         ) from exc
     for a in assignments:
         audit.record(

@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, coded
 from core.security import Caller
 from core.tables import ForecastJob, Period, SalesDaily, Shop, TargetRange
 from workflows.forecasts.frames import plannable_shop_ids
@@ -31,19 +31,22 @@ def request_forecast(session: Session, caller: Caller, data: ForecastCreate) -> 
     """Queue a forecast job (audited; the caller commits and then starts `run_job`)."""
     period = session.get(Period, data.period_id)
     if period is None:
-        raise NotFound(f"Period {data.period_id} not found.")
+        raise coded(NotFound(f"Period {data.period_id} not found."), "not_found", thing="period")
     allowed = plannable_shop_ids(session, caller)
     if data.shop_id is not None and (
         session.get(Shop, data.shop_id) is None or (allowed is not None and data.shop_id not in allowed)
     ):
-        raise NotFound(f"Shop {data.shop_id} not found.")
+        raise coded(NotFound(f"Shop {data.shop_id} not found."), "not_found", thing="shop")
     if data.shop_id is None and allowed is not None and not allowed:
-        raise NotFound("You plan for no shop; ask HR to link your department to its shops.")
+        raise coded(NotFound("You plan for no shop; ask HR to link your department to its shops."), "forecast.no_shops")
     last = session.execute(select(SalesDaily.ds).order_by(SalesDaily.ds.desc()).limit(1)).scalar()
     if last is None or period.end_date <= last:
-        raise InvalidInput(
-            "That period has no days after the stored sales history; pick a current or future period.",
-            [{"loc": ["period_id"], "msg": f"ends {period.end_date}, history ends {last}"}],
+        raise coded(
+            InvalidInput(
+                "That period has no days after the stored sales history; pick a current or future period.",
+                [{"loc": ["period_id"], "msg": f"ends {period.end_date}, history ends {last}"}],
+            ),
+            "forecast.period_in_past",
         )
     job = ForecastJob(
         shop_id=data.shop_id,
@@ -73,7 +76,7 @@ def get_job(session: Session, caller: Caller, job_id: int) -> ForecastJob:
     job = session.get(ForecastJob, job_id)
     allowed = plannable_shop_ids(session, caller)
     if job is None or not (allowed is None or job.requested_by == caller.user_id or job.shop_id in allowed):
-        raise NotFound(f"Forecast {job_id} not found.")
+        raise coded(NotFound(f"Forecast {job_id} not found."), "not_found", thing="forecast")
     return job
 
 
@@ -116,7 +119,7 @@ def chart_png(session: Session, caller: Caller, job_id: int, shop_id: int | None
 
     job = get_job(session, caller, job_id)
     if job.status != "done" or not job.daily:
-        raise NotFound(f"Forecast {job_id} has no chart yet (status {job.status}).")
+        raise coded(NotFound(f"Forecast {job_id} has no chart yet (status {job.status})."), "forecast.no_chart_yet")
     codes = sorted({d["shop_code"] for d in job.daily})
     shop = (
         session.get(Shop, shop_id)
@@ -124,7 +127,7 @@ def chart_png(session: Session, caller: Caller, job_id: int, shop_id: int | None
         else session.execute(select(Shop).where(Shop.code == codes[0])).scalar_one()
     )
     if shop is None or shop.code not in codes:
-        raise NotFound(f"Shop {shop_id} is not in forecast {job_id}.")
+        raise coded(NotFound(f"Shop {shop_id} is not in forecast {job_id}."), "forecast.shop_not_in_job")
     daily = pd.DataFrame([d for d in job.daily if d["shop_code"] == shop.code])
     fc = pd.DataFrame(
         {

@@ -7,7 +7,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, coded
 from core.security import Caller
 from core.tables import ForecastJob, SalesDaily, Shop
 from workflows.onboarding.calendar import company_calendar
@@ -63,14 +63,22 @@ def build_frames(
     ).all()
     hist = pd.DataFrame(rows, columns=["unique_id", "ds", "y", "open"])
     if hist.empty:
-        raise InvalidInput("No sales history is stored for the chosen shop(s); import sales first.")
+        raise coded(
+            InvalidInput("No sales history is stored for the chosen shop(s); import sales first."),
+            "forecast.no_history",
+        )
     hist["ds"] = pd.to_datetime(hist["ds"])
     hist["open"] = hist["open"].astype(int)
     start, last = hist["ds"].min().date(), hist["ds"].max().date()
     if (last - start).days < MIN_HISTORY_DAYS:
-        raise InvalidInput(
-            f"Only {(last - start).days + 1} days of sales history; at least {MIN_HISTORY_DAYS} "
-            "are needed for a target range."
+        raise coded(
+            InvalidInput(
+                f"Only {(last - start).days + 1} days of sales history; at least {MIN_HISTORY_DAYS} "
+                "are needed for a target range."
+            ),
+            "forecast.short_history",
+            days=(last - start).days + 1,
+            needed=MIN_HISTORY_DAYS,
         )
     regs = regressor_calendar(session, shops, start, end)
     hist = hist.merge(regs, on=["unique_id", "ds"], how="left")

@@ -7,15 +7,17 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import Clock, clock_of
 from core.db import session_scope
-from core.errors import InvalidInput
+from core.errors import InvalidInput, KpilotError
 from core.security import Caller
-from core.tables import ForecastJob, Period, TargetRange
+from core.tables import ForecastJob, Period, Shop, TargetRange
 from workflows.forecasts.events import events_used
 from workflows.forecasts.frames import build_frames, plannable_shop_ids, shops_for
+from workflows.forecasts.schemas import status_note
 from workflows.shared import audit
 
 log = logging.getLogger("kpilot.forecasts")
@@ -46,16 +48,24 @@ def run_job(url: str, job_id: int, *, n_jobs: int = 1, history_days: int = 1095,
         known = isinstance(exc, ForecastingError | InvalidInput)
         if not known:
             log.exception("forecast job %s failed", job_id)
-        mark_failed(url, job_id, str(exc) if known else "Internal error while forecasting; it was logged.", clock)
+            note = status_note("forecast.internal_error")
+        elif isinstance(exc, KpilotError) and exc.code:  # a refusal with its own code and Chinese words
+            note = status_note(exc.code, exc.params, en=str(exc), zh=exc.zh)
+        else:
+            note = status_note("forecast.failed", {"reason": str(exc)}, en=str(exc))
+        mark_failed(url, job_id, note, clock)
 
 
 def mark_failed(url: str, job_id: int, message: str, clock: Clock | None = None) -> None:
-    """Mark a forecast job failed with `message` (audited), unless it is already done or failed."""
+    """Mark a forecast job failed with `message` (a `status_note`, or plain English: then noted as
+    `forecast.failed`; audited), unless it is already done or failed."""
     with session_scope(url, clock=clock) as session:
         job = session.get(ForecastJob, job_id)
         if job is None or job.status in ("done", "failed"):  # deleted meanwhile, or already settled
             return
         job.status, job.finished_at = "failed", clock_of(session).now()
+        if not message.startswith("{"):
+            message = status_note("forecast.failed", {"reason": message[:1500]}, en=message[:1500])
         job.message = message[:2000]
         audit.record(
             session,
@@ -154,10 +164,21 @@ def _store(session: Session, job: ForecastJob, inputs: _Inputs, result: tuple[An
     job.events = inputs.events
     job.status, job.finished_at = "done", clock_of(session).now()
     job.data_hash, job.history_end = ranges.data_hash, last
-    job.message = f"{len(ranges.ranges)} target range(s); models: {sorted({r.model for r in ranges.ranges})}"
+    models = sorted({r.model for r in ranges.ranges})
     widened = ranges.recalibrated()
-    if widened:  # honest intervals: say which shops' backtests missed the nominal coverage
-        job.message += f"; intervals widened for {widened}: their backtests missed the nominal coverage"
+    # honest intervals: say which shops' backtests missed the nominal coverage, by their names
+    names = {s.code: s for s in session.execute(select(Shop).where(Shop.code.in_(widened))).scalars()}
+    job.message = status_note(
+        "forecast.done_widened" if widened else "forecast.done",
+        {
+            "count": len(ranges.ranges),
+            "models": models,
+            "widened_en": [names[c].name_en if c in names else c for c in widened],
+            "widened_zh": [names[c].name_zh if c in names else c for c in widened],
+        },
+        en=f"{len(ranges.ranges)} target range(s); models: {models}"
+        + (f"; intervals widened for {widened}: their backtests missed the nominal coverage" if widened else ""),
+    )
     audit.record(
         session,
         actor=None,

@@ -1,11 +1,44 @@
 """I/O schemas of the forecasting feature."""
 
+import json
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
+from core import messages
 from workflows.shared.schemas import DbId, Public, Strict
+
+
+def status_note(
+    code: str, params: dict[str, Any] | None = None, *, en: str | None = None, zh: str | None = None
+) -> str:
+    """A job's status as stored in `forecast_job.message`: a code, its parameters and the English (and, for an
+    error with its own Chinese, the Chinese) words; the page shows the words of the reader's language."""
+    params = params or {}
+    note = {"code": code, "params": params, "en": en or messages.render(code, params, "en")}
+    if zh:
+        note["zh"] = zh
+    return json.dumps(note, ensure_ascii=False, default=str)
+
+
+def read_status(stored: str | None) -> dict[str, Any]:
+    """(code, params, en, zh) of a stored status; a plain text of an older job reads as a generic note."""
+    if not stored:
+        return {"code": None, "params": {}, "en": "", "zh": ""}
+    try:
+        note = json.loads(stored)
+    except ValueError:
+        note = None
+    if not isinstance(note, dict) or "code" not in note:
+        note = {"code": "forecast.note", "params": {}, "en": stored}
+    code, params = str(note["code"]), dict(note.get("params") or {})
+    return {
+        "code": code,
+        "params": params,
+        "en": note.get("en") or messages.render(code, params, "en"),
+        "zh": note.get("zh") or messages.render(code, params, "zh"),
+    }
 
 
 class ForecastCreate(Strict):
@@ -58,7 +91,11 @@ class ForecastJobPublic(Public):
     period_id: int
     metric: str
     status: Literal["queued", "running", "done", "failed"]
-    message: str
+    message: str = Field(description="The status in English (kept for scripts); pages show message_zh/message_en.")
+    message_code: str | None = Field(default=None, description="The status's stable code (forecast.done, ...).")
+    message_params: dict[str, Any] = Field(default_factory=dict, description="The parameters of message_code.")
+    message_zh: str = ""
+    message_en: str = ""
     quantiles: list[float]
     level: int
     requested_by_name: str
@@ -69,3 +106,11 @@ class ForecastJobPublic(Public):
     events: list[ForecastEventPublic] | None = Field(
         default=None, description="The promotion events of the horizon the forecast used (empty until done)."
     )
+
+    @model_validator(mode="after")
+    def _status_words(self) -> "ForecastJobPublic":
+        if self.message_code is None and self.message:  # read from the row: split the stored note
+            note = read_status(self.message)
+            self.message_code, self.message_params = note["code"], note["params"]
+            self.message, self.message_en, self.message_zh = note["en"], note["en"], note["zh"]
+        return self

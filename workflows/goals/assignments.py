@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, coded
 from core.security import Caller
 from core.tables import Indicator, KpiActual, KpiAssignment, Period
 from workflows.goals.reach import ensure_may_plan, may_read_owner, owner_check
@@ -46,7 +46,7 @@ def get_assignment(session: Session, caller: Caller, assignment_id: int) -> KpiA
     """An assignment the caller may read, or NotFound."""
     a = session.get(KpiAssignment, assignment_id)
     if a is None or not may_read_owner(session, caller, a.department_id, a.employee_id):
-        raise NotFound(f"KPI assignment {assignment_id} not found.")
+        raise coded(NotFound(f"KPI assignment {assignment_id} not found."), "not_found", thing="kpi_assignment")
     return a
 
 
@@ -54,20 +54,26 @@ def create_assignment(session: Session, caller: Caller, data: AssignmentCreate) 
     """Give a KPI to a person or department for a period (audited; caller commits)."""
     owner_check(None, data.department_id, data.employee_id)
     if data.employee_id is None and data.department_id is None:
-        raise InvalidInput("Name the owner: employee_id or department_id.", [{"loc": ["employee_id"]}])
+        raise coded(
+            InvalidInput("Name the owner: employee_id or department_id.", [{"loc": ["employee_id"]}]),
+            "kpi.owner_required",
+        )
     ensure_may_plan(session, caller, data.department_id, data.employee_id)
     _period(session, data.period_id)
     ensure_open(session, data.period_id, data.employee_id)
     ind = session.execute(select(Indicator).where(Indicator.code == data.indicator_code)).scalar_one_or_none()
     if ind is None:
-        raise InvalidInput(
-            "Unknown indicator.",
-            [
-                {
-                    "loc": ["indicator_code"],
-                    "msg": f"{data.indicator_code!r} is not in the catalogue (GET /api/v1/indicators)",
-                }
-            ],
+        raise coded(
+            InvalidInput(
+                "Unknown indicator.",
+                [
+                    {
+                        "loc": ["indicator_code"],
+                        "msg": f"{data.indicator_code!r} is not in the catalogue (GET /api/v1/indicators)",
+                    }
+                ],
+            ),
+            "kpi.unknown_indicator",
         )
     _check_range(data.target_low, data.target, data.target_high)
     values = data.model_dump(exclude={"indicator_code"})
@@ -79,9 +85,12 @@ def create_assignment(session: Session, caller: Caller, data: AssignmentCreate) 
 def _check_range(low: float | None, mid: float | None, high: float | None) -> None:
     known = [v for v in (low, mid, high) if v is not None]
     if known != sorted(known):
-        raise InvalidInput(
-            "Target range must satisfy target_low <= target <= target_high.",
-            [{"loc": ["target_low"], "msg": "range out of order"}],
+        raise coded(
+            InvalidInput(
+                "Target range must satisfy target_low <= target <= target_high.",
+                [{"loc": ["target_low"], "msg": "range out of order"}],
+            ),
+            "kpi.target_range_order",
         )
 
 
@@ -131,14 +140,19 @@ def record_actual(session: Session, caller: Caller, assignment_id: int, data: Ac
 def check_as_of(period: Period, as_of: date, loc: list[str | int]) -> None:
     """A measured value belongs to a day inside its assignment's period."""
     if not period.start_date <= as_of <= period.end_date:
-        raise InvalidInput(
-            f"as_of {as_of} is outside period {period.code} ({period.start_date} to {period.end_date}).",
-            [{"loc": loc, "msg": f"must be between {period.start_date} and {period.end_date}"}],
+        raise coded(
+            InvalidInput(
+                f"as_of {as_of} is outside period {period.code} ({period.start_date} to {period.end_date}).",
+                [{"loc": loc, "msg": f"must be between {period.start_date} and {period.end_date}"}],
+            ),
+            "kpi.as_of_outside_period",
+            start=period.start_date.isoformat(),
+            end=period.end_date.isoformat(),
         )
 
 
 def _period(session: Session, period_id: int) -> Period:
     period = session.get(Period, period_id)
     if period is None:
-        raise NotFound(f"Period {period_id} not found.")
+        raise coded(NotFound(f"Period {period_id} not found."), "not_found", thing="period")
     return period

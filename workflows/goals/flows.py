@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from assistant.guards import MAX_KPIS
 from core.clock import clock_of
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, coded
 from core.security import Caller
 from core.tables import Employee, Indicator, KeyResult, Objective, Period
 from kpi.rules import WEIGHT_SUM_TOLERANCE, WEIGHT_TOTAL
@@ -48,7 +48,7 @@ def scorecard_rules() -> ScorecardRules:
 def _get(session: Session, model: type[T], obj_id: int, what: str) -> T:
     obj = session.get(model, obj_id)
     if obj is None:
-        raise NotFound(f"{what} {obj_id} not found.")
+        raise coded(NotFound(f"{what} {obj_id} not found."), "not_found", thing=what)
     return obj
 
 
@@ -94,8 +94,11 @@ def get_period(session: Session, period_id: int) -> Period:
 
 def _check_dates(start: date | None, end: date | None) -> None:
     if start is not None and end is not None and start > end:
-        raise InvalidInput(
-            "A period must not end before it starts.", [{"loc": ["end_date"], "msg": "before start_date"}]
+        raise coded(
+            InvalidInput(
+                "A period must not end before it starts.", [{"loc": ["end_date"], "msg": "before start_date"}]
+            ),
+            "period.end_before_start",
         )
 
 
@@ -182,7 +185,7 @@ def get_objective(session: Session, caller: Caller, objective_id: int) -> Object
     """An objective the caller may read, or NotFound."""
     obj = session.get(Objective, objective_id)
     if obj is None or not may_read_owner(session, caller, obj.department_id, obj.employee_id):
-        raise NotFound(f"Objective {objective_id} not found.")
+        raise coded(NotFound(f"Objective {objective_id} not found."), "not_found", thing="objective")
     return obj
 
 
@@ -202,9 +205,12 @@ def create_objective(session: Session, caller: Caller, data: ObjectiveCreate) ->
     ensure_may_plan(session, caller, data.department_id, data.employee_id)
     for kr in data.key_results:
         if kr.parent_kr_id is not None and session.get(KeyResult, kr.parent_kr_id) is None:
-            raise InvalidInput(
-                "A key result names a parent that does not exist.",
-                [{"loc": ["key_results", kr.code, "parent_kr_id"], "msg": f"{kr.parent_kr_id}"}],
+            raise coded(
+                InvalidInput(
+                    "A key result names a parent that does not exist.",
+                    [{"loc": ["key_results", kr.code, "parent_kr_id"], "msg": f"{kr.parent_kr_id}"}],
+                ),
+                "okr.unknown_parent_kr",
             )
     obj = common.create(
         session, Objective(**data.model_dump(exclude={"key_results"})), caller=caller, entity="objective"

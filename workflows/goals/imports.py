@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
-from core.errors import InvalidInput
+from core.errors import InvalidInput, coded
 from core.security import MANAGER, Caller
 from core.settings import Settings
 from core.tables import Employee, Indicator, KpiActual, KpiAssignment, Period, SalesDaily, Shop
@@ -51,9 +51,14 @@ def _rows(
     missing = [c for c in required if c not in table.header]
     if missing:
         where: Where = {"line": 1} if table.kind == "csv" else {"sheet": "Sheet1", "row": 1}
-        raise InvalidInput(
-            f"{filename}: missing column(s) {', '.join(missing)}; the header must have {', '.join(required)}.",
-            [{**where, "msg": f"missing {missing}"}],
+        raise coded(
+            InvalidInput(
+                f"{filename}: missing column(s) {', '.join(missing)}; the header must have {', '.join(required)}.",
+                [{**where, "msg": f"missing {missing}"}],
+            ),
+            "import.missing_columns",
+            filename=filename,
+            columns=list(missing),
         )
     for where, row in table.rows():
         yield where, row, table.letters
@@ -118,12 +123,17 @@ def _collect(
         at = f"line {first['line']}" if "line" in first else f"sheet {first['sheet']!r}, row {first['row']}"
         if "cell" in first:
             at += f", column {first['cell']} ({first['column']})"
-        raise InvalidInput(
-            f"{filename}: {len(errors)} bad row(s), the first at {at}; nothing was imported. Fix them and retry.",
-            errors,
+        raise coded(
+            InvalidInput(
+                f"{filename}: {len(errors)} bad row(s), the first at {at}; nothing was imported. Fix them and retry.",
+                errors,
+            ),
+            "import.bad_rows",
+            filename=filename,
+            count=len(errors),
         )
     if not parsed:
-        raise InvalidInput(f"{filename} has a header but no rows.")
+        raise coded(InvalidInput(f"{filename} has a header but no rows."), "import.no_rows", filename=filename)
     return parsed
 
 
@@ -190,7 +200,11 @@ def import_actuals(session: Session, caller: Caller, *, content: Source, filenam
     digest = sha256_of(content)
     rows = _collect(content, ACTUAL_COLUMNS, filename, parse)
     if len({(r[0], r[1]) for r in rows}) != len(rows):
-        raise InvalidInput(f"{filename} lists the same KPI and day twice; keep one row per KPI and day.")
+        raise coded(
+            InvalidInput(f"{filename} lists the same KPI and day twice; keep one row per KPI and day."),
+            "import.duplicate_kpi_day",
+            filename=filename,
+        )
     existing = {
         (x.assignment_id, x.as_of): x
         for x in session.execute(select(KpiActual).where(KpiActual.assignment_id.in_({r[0] for r in rows}))).scalars()
@@ -246,7 +260,11 @@ def import_sales(session: Session, caller: Caller, *, content: Source, filename:
     rows = _collect(content, SALES_COLUMNS, filename, parse)
     keys = {(r["shop_id"], r["ds"]) for r in rows}
     if len(keys) != len(rows):
-        raise InvalidInput(f"{filename} lists the same shop and day twice; keep one row per shop and day.")
+        raise coded(
+            InvalidInput(f"{filename} lists the same shop and day twice; keep one row per shop and day."),
+            "import.duplicate_shop_day",
+            filename=filename,
+        )
     existing = {
         (s.shop_id, s.ds): s
         for s in session.execute(select(SalesDaily).where(SalesDaily.shop_id.in_({k[0] for k in keys}))).scalars()

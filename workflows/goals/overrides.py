@@ -50,10 +50,12 @@ def decide_override(
 ) -> ActualOverride:
     """HR accepts (the hand-entered value counts from its day on) or rejects (the computed one keeps counting)."""
     if not caller.sees_everything:
-        raise PermissionDenied("Only HR decides which value of a KPI measured from sales counts.")
+        raise coded(
+            PermissionDenied("Only HR decides which value of a KPI measured from sales counts."), "actual.hr_decides"
+        )
     row = session.get(ActualOverride, override_id)
     if row is None:
-        raise NotFound(f"Override {override_id} not found.")
+        raise coded(NotFound(f"Override {override_id} not found."), "not_found", thing="override")
     owner = session.get(KpiAssignment, row.assignment_id)
     if owner is not None:
         ensure_not_self(caller, owner.employee_id)  # nobody decides their own numbers

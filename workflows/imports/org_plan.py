@@ -103,7 +103,12 @@ def read_org_file(source: Source, filename: str, limits: Limits | None = None) -
         seen[person.code] = where
         out.people.append(person)
         if len(out.people) > MAX_PEOPLE:
-            raise InvalidInput(f"{filename}: more than {MAX_PEOPLE} people; is this the right file?")
+            raise coded(
+                InvalidInput(f"{filename}: more than {MAX_PEOPLE} people; is this the right file?"),
+                "import.too_many_people",
+                filename=filename,
+                limit=MAX_PEOPLE,
+            )
     return out
 
 

@@ -69,7 +69,7 @@ def create_promotion(session: Session, caller: Caller, data: PromotionCreate) ->
             raise coded(
                 InvalidInput("A built-in platform event applies to every shop; leave shop_id empty."),
                 "promotion.builtin_shop",
-                "内置平台活动适用于所有店铺；shop_id 请留空。",
+                "内置平台活动适用于所有店铺，请不要选择店铺。",
             )
         taken = select(PromoEvent.id).where(PromoEvent.builtin_key == data.builtin_key)
         if session.execute(taken).first() is not None:

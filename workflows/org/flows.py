@@ -36,7 +36,7 @@ def get_department(session: Session, department_id: int) -> Department:
     """A department or NotFound."""
     dept = session.get(Department, department_id)
     if dept is None:
-        raise NotFound(f"Department {department_id} not found.")
+        raise coded(NotFound(f"Department {department_id} not found."), "not_found", thing="department")
     return dept
 
 
@@ -64,7 +64,9 @@ def create_department(session: Session, caller: Caller, data: DepartmentCreate) 
     """Create a department in the company (audited; caller commits)."""
     company = session.execute(select(Company).order_by(Company.id)).scalars().first()
     if company is None:
-        raise InvalidInput("No company exists yet; load one first (`kpilot demo` or an import).")
+        raise coded(
+            InvalidInput("No company exists yet; load one first (`kpilot demo` or an import)."), "org.no_company"
+        )
     _check_parent(session, None, data.parent_id)
     values = data.model_dump()
     values["code"] = values["code"] or f"D-{secrets.token_hex(4).upper()}"  # the pages never ask for a code
@@ -141,7 +143,7 @@ def create_employee(session: Session, caller: Caller, data: EmployeeCreate) -> E
     """Hire: create an employee record (audited; caller commits)."""
     company = session.execute(select(Company).order_by(Company.id)).scalars().first()
     if company is None:
-        raise InvalidInput("No company exists yet; load one first.")
+        raise coded(InvalidInput("No company exists yet; load one first."), "org.no_company")
     _check_refs(session, None, data.model_dump())
     return common.create(
         session, Employee(company_id=company.id, **data.model_dump()), caller=caller, entity="employee"

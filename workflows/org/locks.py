@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
-from core.errors import NotFound
+from core.errors import NotFound, coded
 from core.security import Caller
 from core.tables import LoginThrottle
 from workflows.shared import audit, common
@@ -33,7 +33,7 @@ def clear_lock(session: Session, caller: Caller, lock_id: int) -> None:
     """Lift one lock and forget its failures and back-off (audited, one commit)."""
     row = session.get(LoginThrottle, lock_id)
     if row is None:
-        raise NotFound(f"Login lock {lock_id} not found.")
+        raise coded(NotFound(f"Login lock {lock_id} not found."), "not_found", thing="login_lock")
     before = {"scope": row.scope, "label": row.label, "locked_until": row.locked_until, "strikes": row.strikes}
     session.delete(row)
     session.flush()

@@ -116,9 +116,12 @@ def login(session: Session, settings: Settings, *, username: str, password: str,
     if user is None or not user.active or not matches:
         # The failure counts although the login fails: its own transaction, before the refusal.
         common.commit(session, lambda: _count_failure(session, keys, _labels(user, address), now.timestamp()))
-        raise AuthenticationFailed("Wrong username or password.")
+        raise coded(AuthenticationFailed("Wrong username or password."), "auth.wrong_credentials")
     if password == DEMO_PASSWORD and not settings.demo:
-        raise AuthenticationFailed("The demo password is refused outside demo mode; ask an admin to reset yours.")
+        raise coded(
+            AuthenticationFailed("The demo password is refused outside demo mode; ask an admin to reset yours."),
+            "auth.demo_password_refused",
+        )
     _clear_user(session, keys)
     token = sessions.start(session, settings, user, now)
     return token
@@ -178,8 +181,11 @@ def reset_password(session: Session, settings: Settings, caller: Caller, user_id
     """An admin sets someone else's password (their old tokens stop working); audited, one commit."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"User {user_id} not found.")
+        raise coded(NotFound(f"User {user_id} not found."), "not_found", thing="user")
     if user.id == caller.user_id:
-        raise InvalidInput("Change your own password with POST /api/v1/me/password (it asks for the current one).")
+        raise coded(
+            InvalidInput("Change your own password with POST /api/v1/me/password (it asks for the current one)."),
+            "auth.own_password_elsewhere",
+        )
     check_password(new, username=user.username, demo=settings.demo)
     _set_password(session, caller, user, new, "password_reset")

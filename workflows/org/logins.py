@@ -101,7 +101,7 @@ def one_time_reset(session: Session, caller: Caller, user_id: int) -> dict[str, 
     their next login; audited, rate-limited, one commit."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"User {user_id} not found.")
+        raise coded(NotFound(f"User {user_id} not found."), "not_found", thing="user")
     if user.id == caller.user_id:
         raise coded(
             InvalidInput("Change your own password on the password page (it asks for the current one)."),

@@ -69,7 +69,7 @@ def sign_out_everywhere(session: Session, caller: Caller, user_id: int) -> int:
     """An admin ends every session of a user (audited, one commit); returns how many ended."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"User {user_id} not found.")
+        raise coded(NotFound(f"User {user_id} not found."), "not_found", thing="user")
     ended = revoke_all(session, user.id)
     audit.record(
         session, actor=caller, action="sign_out_everywhere", entity="user", entity_id=user.id, after={"ended": ended}

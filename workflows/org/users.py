@@ -26,9 +26,12 @@ def caller_for(session: Session, user_id: int, stamp: str | None = None) -> Call
     their password after the token was issued (`stamp` is the token's password stamp)."""
     user = session.get(User, user_id)
     if user is None or not user.active:
-        raise AuthenticationFailed("This account no longer exists or was disabled.")
+        raise coded(AuthenticationFailed("This account no longer exists or was disabled."), "auth.account_gone")
     if stamp is not None and not hmac.compare_digest(stamp, password_stamp(user.password_hash)):
-        raise AuthenticationFailed("The password was changed since this token was issued; log in again.")
+        raise coded(
+            AuthenticationFailed("The password was changed since this token was issued; log in again."),
+            "auth.password_changed",
+        )
     return Caller(
         user_id=user.id,
         username=user.username,
@@ -50,7 +53,7 @@ def validate_new_user(
     if employee_id is not None and session.get(Employee, employee_id) is None:
         problems.append({"loc": ["employee_id"], "msg": f"employee {employee_id} does not exist"})
     if problems:
-        raise InvalidInput("The user cannot be created as given.", problems)
+        raise coded(InvalidInput("The user cannot be created as given.", problems), "users.invalid")
 
 
 def create_user(
@@ -72,7 +75,7 @@ def create_user(
                 [{"loc": ["body", "employee_id"], "msg": "required for this role", "code": "person_required"}],
             ),
             "person_required",
-            "该角色可以录入分数、目标或薪酬，账号必须关联到一名员工（employee_id）。",
+            "该角色可以录入分数、目标或薪酬，账号必须关联到一名员工，请选择关联的员工。",
         )
     validate_new_user(session, username=username, role=role, employee_id=employee_id, password=password, demo=demo)
     user = User(username=username, password_hash=hash_password(password), role=role, employee_id=employee_id)
@@ -112,7 +115,10 @@ def update_user(session: Session, caller: Caller, user_id: int, data: UserUpdate
         )
     loses_admin = changes.get("role", user.role) != ADMIN or changes.get("active", user.active) is False
     if user.role == ADMIN and user.active and loses_admin and _other_active_admins(session, user.id) == 0:
-        raise Conflict("This is the last active admin: make someone else admin first, then change this account.")
+        raise coded(
+            Conflict("This is the last active admin: make someone else admin first, then change this account."),
+            "users.last_admin",
+        )
     common.update_versioned(session, user, changes, if_match=if_match, caller=caller, entity="user")
     if not user.active:
         sessions.revoke_all(session, user.id)  # a disabled account is signed out everywhere at once
@@ -142,7 +148,7 @@ def get_user(session: Session, user_id: int) -> User:
     """A user by id or NotFound."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"User {user_id} not found.")
+        raise coded(NotFound(f"User {user_id} not found."), "not_found", thing="user")
     return user
 
 

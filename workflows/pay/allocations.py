@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound, coded
 from core.security import Caller
 from core.tables import BonusAllocation, BonusLine, BonusPool, Period
 from kpi.pay import pool_full_payout
@@ -23,7 +23,7 @@ def allocation_or_404(session: Session, allocation_id: int) -> BonusAllocation:
     """The allocation, or NotFound."""
     allocation = session.get(BonusAllocation, allocation_id)
     if allocation is None:
-        raise NotFound(f"Bonus allocation {allocation_id} not found.")
+        raise coded(NotFound(f"Bonus allocation {allocation_id} not found."), "not_found", thing="bonus_allocation")
     return allocation
 
 
@@ -114,7 +114,7 @@ def edit_allocation(
             }
         )
     if errors:
-        raise InvalidInput("The edited allocation cannot be stored.", errors)
+        raise coded(InvalidInput("The edited allocation cannot be stored.", errors), "pay.allocation_invalid")
     before = {emp: ln.amount_fen for emp, ln in lines.items()}
     for emp, amount in edits.items():
         ln = lines[emp]
@@ -144,7 +144,11 @@ def approve_allocation(
     lines = lines_of(session, allocation.id)
     waiting = waiting_for(session, allocation, lines)
     if waiting:
-        raise Conflict(f"The allocation depends on scores under review (items {waiting}); decide those reviews first.")
+        raise coded(
+            Conflict(f"The allocation depends on scores under review (items {waiting}); decide those reviews first."),
+            "pay.waits_for_reviews",
+            count=len(waiting),
+        )
     pool = session.get(BonusPool, allocation.pool_id)
     assert pool is not None
     held = pay_waits_for(session, pool.period_id, {ln.employee_id for ln in lines})
@@ -152,7 +156,12 @@ def approve_allocation(
         raise held
     total = sum(ln.amount_fen for ln in lines) + allocation.retained_fen
     if total != pool.amount_fen:  # cannot happen through the API; refuse rather than approve a wrong sum
-        raise Conflict(f"Lines + retained = {total} fen but the pool is {pool.amount_fen} fen.")
+        raise coded(
+            Conflict(f"Lines + retained = {total} fen but the pool is {pool.amount_fen} fen."),
+            "pay.sum_mismatch",
+            total_yuan=total / 100,
+            pool_yuan=pool.amount_fen / 100,
+        )
     record = {"pool_fen": pool.amount_fen, "paid_fen": total - allocation.retained_fen, "lines": len(lines)}
     changes = {
         "status": "approved",

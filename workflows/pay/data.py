@@ -7,7 +7,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import NotFound
+from core.errors import NotFound, coded
 from core.tables import (
     BonusAllocation,
     BonusPool,
@@ -28,7 +28,7 @@ def period_or_404(session: Session, period_id: int) -> Period:
     """The period, or NotFound."""
     period = session.get(Period, period_id)
     if period is None:
-        raise NotFound(f"Period {period_id} not found.")
+        raise coded(NotFound(f"Period {period_id} not found."), "not_found", thing="period")
     return period
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import NotFound
+from core.errors import NotFound, coded
 from core.security import Caller
 from core.tables import BonusAllocation, BonusPool, Period
 from kpi.pay import calibrate
@@ -215,7 +215,9 @@ def _period(session: Session, period_id: int | None) -> Period:
     try:
         return default_period(session, clock_of(session).today())
     except NotFound:
-        raise NotFound("No period to calibrate: name one with period_id.") from None
+        raise coded(
+            NotFound("No period to calibrate: name one with period_id."), "pay.no_period_to_calibrate"
+        ) from None
 
 
 # Reads the routes call, kept in their topic modules (routes import only this module).

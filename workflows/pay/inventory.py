@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, coded
 from core.security import Caller
 from core.tables import Department, Position, PositionInventory
 from kpi.pay import PayError, PositionScores, classify
@@ -18,7 +18,10 @@ def _items(session: Session, stage: str, campaign: str, ratings: list[Any]) -> l
     """Classified items (with position ids and titles) for the rated positions."""
     ids = [r.position_id for r in ratings]
     if len(set(ids)) != len(ids):
-        raise InvalidInput("A position is rated twice.", [{"loc": ["positions"], "msg": "one rating per position"}])
+        raise coded(
+            InvalidInput("A position is rated twice.", [{"loc": ["positions"], "msg": "one rating per position"}]),
+            "pay.position_rated_twice",
+        )
     rows = {
         p.id: (p, code)
         for p, code in session.execute(
@@ -27,8 +30,12 @@ def _items(session: Session, stage: str, campaign: str, ratings: list[Any]) -> l
     }
     missing = [i for i, r in enumerate(ratings) if r.position_id not in rows]
     if missing:
-        raise InvalidInput(
-            "Unknown positions.", [{"loc": ["positions", i, "position_id"], "msg": "no such position"} for i in missing]
+        raise coded(
+            InvalidInput(
+                "Unknown positions.",
+                [{"loc": ["positions", i, "position_id"], "msg": "no such position"} for i in missing],
+            ),
+            "pay.unknown_positions",
         )
     scores = [
         PositionScores(rows[r.position_id][0].code, rows[r.position_id][1], r.relevance, r.scarcity, r.measurability)
@@ -37,7 +44,7 @@ def _items(session: Session, stage: str, campaign: str, ratings: list[Any]) -> l
     try:
         values = classify(scores, stage=stage, campaign=campaign or None)
     except PayError as exc:
-        raise InvalidInput(str(exc)) from exc
+        raise coded(InvalidInput(str(exc)), "pay.inventory_invalid") from exc
     out = []
     for r, v in zip(ratings, values, strict=True):
         pos = rows[r.position_id][0]
@@ -88,7 +95,7 @@ def get_inventory(session: Session, inventory_id: int) -> PositionInventory:
     """An inventory, or NotFound."""
     inv = session.get(PositionInventory, inventory_id)
     if inv is None:
-        raise NotFound(f"Position inventory {inventory_id} not found.")
+        raise coded(NotFound(f"Position inventory {inventory_id} not found."), "not_found", thing="position_inventory")
     return inv
 
 

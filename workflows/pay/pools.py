@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, coded
 from core.security import Caller
 from core.tables import BonusAllocation, BonusLine, BonusPool, Employee, Period
 from kpi.anomaly import AnomalyFlag
@@ -62,11 +62,16 @@ def compute(session: Session, pool: BonusPool, period: Period) -> tuple[Any, dic
     """The kpi allocation of a pool from the stored scores (after reviews), outcomes and key positions."""
     people, depts, facts = _inputs(session, pool, period)
     if not people:
-        raise InvalidInput(f"Nobody has a score in period {period.code}: there is nothing to allocate yet.")
+        raise coded(
+            InvalidInput(f"Nobody has a score in period {period.code}: there is nothing to allocate yet."),
+            "pay.nobody_scored",
+            period_zh=period.name_zh,
+            period_en=period.name_en,
+        )
     try:
         result = allocate(pool.amount_fen, people, depts, _policy(pool))
     except KpiError as exc:
-        raise InvalidInput(f"The pool cannot be allocated: {exc}") from exc
+        raise coded(InvalidInput(f"The pool cannot be allocated: {exc}"), "pay.pool_not_allocatable") from exc
     return result, facts, people, depts
 
 
@@ -175,5 +180,5 @@ def pool_or_404(session: Session, pool_id: int) -> BonusPool:
     """The pool, or NotFound."""
     pool = session.get(BonusPool, pool_id)
     if pool is None:
-        raise NotFound(f"Bonus pool {pool_id} not found.")
+        raise coded(NotFound(f"Bonus pool {pool_id} not found."), "not_found", thing="bonus_pool")
     return pool

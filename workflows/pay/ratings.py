@@ -44,7 +44,11 @@ def kinds_for(rater: Employee, ratee: Employee) -> list[str]:
 def _check_pair(kind: str, rater: Employee, ratee: Employee) -> None:
     if kind not in kinds_for(rater, ratee):
         rule = RULES[kind]
-        raise InvalidInput(f"This {kind} rating is not allowed: {rule}.", [{"loc": ["ratee_id"], "msg": rule}])
+        raise coded(
+            InvalidInput(f"This {kind} rating is not allowed: {rule}.", [{"loc": ["ratee_id"], "msg": rule}]),
+            "pay.rating_not_allowed",
+            kind=kind,
+        )
 
 
 def ratees(session: Session, caller: Caller) -> list[dict[str, object]]:
@@ -70,12 +74,15 @@ def ratees(session: Session, caller: Caller) -> list[dict[str, object]]:
 def rate(session: Session, caller: Caller, body: RatingCreate) -> Rating:
     """Store the caller's rating (once per period, ratee and kind); audited (the caller commits)."""
     if caller.employee_id is None:
-        raise PermissionDenied("Your login is not linked to an employee, so it cannot rate anyone.")
+        raise coded(
+            PermissionDenied("Your login is not linked to an employee, so it cannot rate anyone."),
+            "pay.rater_not_employee",
+        )
     period = data.period_or_404(session, body.period_id)
     rater = session.get(Employee, caller.employee_id)
     ratee = session.get(Employee, body.ratee_id)
     if rater is None or ratee is None or not ratee.active:
-        raise NotFound(f"Employee {body.ratee_id} not found.")
+        raise coded(NotFound(f"Employee {body.ratee_id} not found."), "not_found", thing="employee")
     _check_pair(body.kind, rater, ratee)
     _check_window(session, period)
     rating = Rating(period_id=period.id, ratee_id=ratee.id, rater_id=rater.id, kind=body.kind, score=body.score)
@@ -103,7 +110,7 @@ def summary(session: Session, caller: Caller, employee_id: int | None, period_id
     """Ratings about a person in aggregate: count and mean per kind (peer/cross hidden below MIN_RATERS)."""
     emp_id = employee_id if employee_id is not None else caller.employee_id
     if emp_id is None or not can_see_employee(session, caller, emp_id):
-        raise NotFound(f"Employee {employee_id} not found.")
+        raise coded(NotFound(f"Employee {employee_id} not found."), "not_found", thing="employee")
     data.period_or_404(session, period_id)
     rows = dict(
         (kind, (int(n), float(m)))

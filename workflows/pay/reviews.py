@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, coded
 from core.security import Caller
 from core.tables import Department, Employee, ReviewItem
 from kpi.anomaly import AnomalyFlag
@@ -101,17 +101,22 @@ def get_review(session: Session, caller: Caller, item_id: int) -> ReviewItem:
     """A review item the caller may decide; others answer like a missing id."""
     item = session.get(ReviewItem, item_id)
     if item is None or not may_review(session, caller, item):
-        raise NotFound(f"Review item {item_id} not found.")
+        raise coded(NotFound(f"Review item {item_id} not found."), "not_found", thing="review_item")
     return item
 
 
 def _checked_adjustments(session: Session, caller: Caller, item: ReviewItem, data: Any) -> dict[str, float]:
     if data.decision == "confirm":
         if data.adjustments:
-            raise InvalidInput("A confirmation keeps the scores: send no adjustments, or decide 'adjust'.")
+            raise coded(
+                InvalidInput("A confirmation keeps the scores: send no adjustments, or decide 'adjust'."),
+                "pay.confirm_without_changes",
+            )
         return {}
     if not data.adjustments:
-        raise InvalidInput("An adjustment names at least one person and their new score.")
+        raise coded(
+            InvalidInput("An adjustment names at least one person and their new score."), "pay.adjustment_empty"
+        )
     allowed = set(item.related) if item.related else None
     errors: list[dict[str, object]] = []
     out: dict[str, float] = {}
@@ -124,7 +129,9 @@ def _checked_adjustments(session: Session, caller: Caller, item: ReviewItem, dat
             errors.append({"loc": ["adjustments", i, "employee_id"], "msg": "no such employee"})
         out[str(adj.employee_id)] = float(adj.score)
     if errors:
-        raise InvalidInput("Some adjustments cannot be made.", errors)
+        raise coded(
+            InvalidInput("Some adjustments cannot be made.", errors), "pay.adjustments_invalid", count=len(errors)
+        )
     return out
 
 

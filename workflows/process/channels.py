@@ -30,7 +30,7 @@ def company_id_of(session: Session, caller: Caller | None) -> int:
             return emp.company_id
     first = session.execute(select(Company.id).order_by(Company.id)).scalars().first()
     if first is None:
-        raise NotFound("No company is set up yet.")
+        raise coded(NotFound("No company is set up yet."), "org.no_company")
     return int(first)
 
 
@@ -124,11 +124,18 @@ def put_channels(
     cid = company_id_of(session, caller)
     current = _collection_version(session, cid)
     if expected != current:
-        raise PreconditionFailed(f"The channels changed since you read them (your version {expected}); GET them again.")
+        raise coded(
+            PreconditionFailed(f"The channels changed since you read them (your version {expected}); GET them again."),
+            "stale_version",
+            thing="notification_channels",
+        )
     kinds = [c.kind for c in data.channels]
     if len(set(kinds)) != len(kinds):
-        raise InvalidInput(
-            "Each channel kind may appear once.", [{"loc": ["body", "channels"], "msg": "duplicate kind"}]
+        raise coded(
+            InvalidInput(
+                "Each channel kind may appear once.", [{"loc": ["body", "channels"], "msg": "duplicate kind"}]
+            ),
+            "channels.duplicate_kind",
         )
     existing = {c.kind: c for c in _rows(session, cid)}
     before = {k: to_public(c).model_dump() for k, c in existing.items()}
@@ -179,7 +186,7 @@ def send_test(session: Session, caller: Caller, kind: str, allow: Allow) -> dict
     cid = company_id_of(session, caller)
     row = next((c for c in _rows(session, cid) if c.kind == kind), None)
     if row is None:
-        raise NotFound(f"No {kind} channel is set up; save it first.")
+        raise coded(NotFound(f"No {kind} channel is set up; save it first."), "channels.not_set_up", kind=kind)
     msg = Message(
         key="test",
         topic="test",

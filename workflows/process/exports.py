@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
-from core.errors import Unavailable
+from core.errors import Unavailable, coded
 from core.security import Caller
 from core.settings import Settings
 from core.tables import Employee
@@ -100,10 +100,13 @@ def export(
         return ExportFile(to_xlsx(sections), MEDIA["xlsx"], f"{stem}.xlsx")
     font = find_cjk_font(settings.export_font)
     if font is None:
-        raise ExportUnavailable(
-            "PDF export needs a font with Chinese glyphs and none was found: install Debian's fonts-wqy-microhei "
-            "(`apt-get install fonts-wqy-microhei`) or set KPILOT_EXPORT_FONT to a .ttf/.ttc file; "
-            "Excel exports work meanwhile."
+        raise coded(
+            ExportUnavailable(
+                "PDF export needs a font with Chinese glyphs and none was found: install Debian's fonts-wqy-microhei "
+                "(`apt-get install fonts-wqy-microhei`) or set KPILOT_EXPORT_FONT to a .ttf/.ttc file; "
+                "Excel exports work meanwhile."
+            ),
+            "export.no_chinese_font",
         )
     return ExportFile(to_pdf(sections, font), MEDIA["pdf"], f"{stem}.pdf")
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
-from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.errors import InvalidInput, NotFound, PermissionDenied, coded
 from core.security import Caller
 from core.tables import Employee, Indicator, KpiAssignment, Period, ProcessTask, TaskComment, User
 from workflows.process.schemas import (
@@ -35,28 +35,40 @@ from workflows.shared.access import can_see_employee, visible_employee_ids
 def _visible_assignment(session: Session, caller: Caller, assignment_id: int) -> KpiAssignment:
     a = session.get(KpiAssignment, assignment_id)
     if a is None or a.employee_id is None or not can_see_employee(session, caller, a.employee_id):
-        raise NotFound(f"KPI assignment {assignment_id} not found (tasks belong to personal KPIs you may see).")
+        raise coded(
+            NotFound(f"KPI assignment {assignment_id} not found (tasks belong to personal KPIs you may see)."),
+            "not_found",
+            thing="kpi_assignment",
+        )
     return a
 
 
 def _visible_task(session: Session, caller: Caller, task_id: int) -> ProcessTask:
     task = session.get(ProcessTask, task_id)
     if task is None or not can_see_employee(session, caller, task.employee_id):
-        raise NotFound(f"Task {task_id} not found.")
+        raise coded(NotFound(f"Task {task_id} not found."), "not_found", thing="task")
     return task
 
 
 def _ensure_owner(caller: Caller, employee_id: int) -> None:
     if caller.employee_id != employee_id:
-        raise PermissionDenied("Only the KPI's owner plans and updates its tasks; comment on them instead.")
+        raise coded(
+            PermissionDenied("Only the KPI's owner plans and updates its tasks; comment on them instead."),
+            "task.owner_only",
+        )
 
 
 def _check_due(session: Session, a: KpiAssignment, due: date) -> None:
     period = session.get(Period, a.period_id)
     if period is not None and not period.start_date <= due <= period.end_date:
-        raise InvalidInput(
-            f"due_date {due} is outside the KPI's period ({period.start_date} to {period.end_date}).",
-            [{"loc": ["body", "due_date"], "msg": f"between {period.start_date} and {period.end_date}"}],
+        raise coded(
+            InvalidInput(
+                f"due_date {due} is outside the KPI's period ({period.start_date} to {period.end_date}).",
+                [{"loc": ["body", "due_date"], "msg": f"between {period.start_date} and {period.end_date}"}],
+            ),
+            "task.due_outside_period",
+            start=period.start_date.isoformat(),
+            end=period.end_date.isoformat(),
         )
 
 
@@ -114,7 +126,11 @@ def update_task(session: Session, caller: Caller, task_id: int, data: TaskUpdate
     changes = data.model_dump(exclude_unset=True)
     for key, value in changes.items():
         if value is None:
-            raise InvalidInput(f"{key} cannot be null.", [{"loc": ["body", key], "msg": "null"}])
+            raise coded(
+                InvalidInput(f"{key} cannot be null.", [{"loc": ["body", key], "msg": "null"}]),
+                "field_not_null",
+                field=key,
+            )
     if "due_date" in changes:
         a = session.get(KpiAssignment, task.assignment_id)
         assert a is not None  # the foreign key cascades
@@ -134,7 +150,10 @@ def add_comment(session: Session, caller: Caller, task_id: int, data: CommentCre
             select(TaskComment.id).where(TaskComment.task_id == task.id, TaskComment.author_user_id != caller.user_id)
         ).first()
         if others is None:
-            raise InvalidInput("Nobody has commented on this task yet: the owner replies to comments.")
+            raise coded(
+                InvalidInput("Nobody has commented on this task yet: the owner replies to comments."),
+                "task.no_comment_to_reply",
+            )
     user = session.get(User, caller.user_id)
     emp = session.get(Employee, caller.employee_id) if caller.employee_id else None
     comment = TaskComment(
@@ -151,7 +170,7 @@ def add_comment(session: Session, caller: Caller, task_id: int, data: CommentCre
 def _board_periods(session: Session, period_id: int | None, today: date) -> list[int]:
     if period_id is not None:
         if session.get(Period, period_id) is None:
-            raise NotFound(f"Period {period_id} not found.")
+            raise coded(NotFound(f"Period {period_id} not found."), "not_found", thing="period")
         return [period_id]
     stmt = select(Period.id).where(Period.start_date <= today, Period.end_date >= today)
     return list(session.execute(stmt).scalars())

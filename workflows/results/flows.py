@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, coded
 from core.security import Caller
 from core.tables import GradeCalibration, Period
 from workflows.pay import pools
@@ -31,17 +31,23 @@ def change_grade(session: Session, caller: Caller, body: GradeChange, key: str |
     def produce() -> Answer:
         period = session.get(Period, body.period_id)
         if period is None:
-            raise NotFound(f"Period {body.period_id} not found.")
+            raise coded(NotFound(f"Period {body.period_id} not found."), "not_found", thing="period")
         ensure_open(session, period.id, body.employee_id)
         if caller.employee_id == body.employee_id:
-            raise InvalidInput(
-                "Nobody changes their own grade; another HR officer or an admin must do it.",
-                [{"loc": ["body", "employee_id"], "msg": "nobody changes their own grade"}],
+            raise coded(
+                InvalidInput(
+                    "Nobody changes their own grade; another HR officer or an admin must do it.",
+                    [{"loc": ["body", "employee_id"], "msg": "nobody changes their own grade"}],
+                ),
+                "results.own_grade",
             )
         if body.employee_id not in period_results(session, period):
-            raise InvalidInput(
-                "This person has no result in the period (no actual recorded), so there is no grade to change.",
-                [{"loc": ["body", "employee_id"], "msg": "no result in this period"}],
+            raise coded(
+                InvalidInput(
+                    "This person has no result in the period (no actual recorded), so there is no grade to change.",
+                    [{"loc": ["body", "employee_id"], "msg": "no result in this period"}],
+                ),
+                "results.no_result",
             )
         change = GradeCalibration(
             period_id=period.id,

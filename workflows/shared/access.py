@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import NotFound
+from core.errors import NotFound, coded
 from core.security import MANAGER, Caller
 from core.tables import Department, Employee
 
@@ -50,5 +50,5 @@ def get_visible_employee(session: Session, caller: Caller, employee_id: int) -> 
     """The employee if the caller may see them; NotFound otherwise (same answer as a missing id)."""
     emp = session.get(Employee, employee_id)
     if emp is None or not can_see_employee(session, caller, emp.id):
-        raise NotFound(f"Employee {employee_id} not found.")
+        raise coded(NotFound(f"Employee {employee_id} not found."), "not_found", thing="employee")
     return emp

@@ -16,7 +16,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput, coded
 from core.keys import AuditKeys, audit_keys_of
 from core.security import Caller
 from core.tables import AuditEvent, AuditHead
@@ -158,11 +158,17 @@ def seal(session: Session, actor: Caller | None) -> int:
     seal never blesses tampering. Returns how many events were (re-)signed; the caller commits."""
     keys = audit_keys_of(session)
     if keys is None:
-        raise InvalidInput("No audit key is configured: set KPILOT_AUDIT_KEY (or a real KPILOT_SECRET_KEY) first.")
+        raise coded(
+            InvalidInput("No audit key is configured: set KPILOT_AUDIT_KEY (or a real KPILOT_SECRET_KEY) first."),
+            "audit.no_key",
+        )
     report = verify_chain(session)
     blocking = [p for p in report.problems if "not signed" not in p]
     if blocking:
-        raise Conflict("The audit chain is not intact; nothing was sealed: " + "; ".join(blocking[:5]))
+        raise coded(
+            Conflict("The audit chain is not intact; nothing was sealed: " + "; ".join(blocking[:5])),
+            "audit.chain_broken",
+        )
     events = list(session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars())
     head = session.get(AuditHead, 1)
     _refuse_lost_signatures(events, head)
@@ -198,9 +204,12 @@ def _refuse_lost_signatures(events: list[AuditEvent], head: AuditHead | None) ->
     head_lost = head is not None and not (head.key_id and head.mac)
     if lost or head_lost:
         what = f"{len(lost)} event(s) from #{lost[0]} on" if lost else "the chain head"
-        raise Conflict(
-            f"The audit chain lost signatures it once had ({what}; events are signed from position {since} on); "
-            "nothing was sealed. Restore the log from a backup and compare it with `kpilot audit verify`."
+        raise coded(
+            Conflict(
+                f"The audit chain lost signatures it once had ({what}; events are signed from position {since} on); "
+                "nothing was sealed. Restore the log from a backup and compare it with `kpilot audit verify`."
+            ),
+            "audit.signatures_lost",
         )
 
 

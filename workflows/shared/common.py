@@ -17,7 +17,7 @@ from sqlalchemy import Select, delete, func, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput, coded
 from core.security import Caller
 from core.tables import Base, IdempotencyRecord
 from workflows.shared import audit, decisions
@@ -53,8 +53,10 @@ def create(session: Session, obj: T, *, caller: Caller | None, entity: str, dupl
         session.flush()
     except IntegrityError as exc:
         session.rollback()
-        raise Conflict(
-            duplicate or f"A {entity} with the same unique key already exists, or a referenced id does not."
+        raise coded(
+            Conflict(duplicate or f"A {entity} with the same unique key already exists, or a referenced id does not."),
+            "duplicate",
+            thing=entity,
         ) from exc
     audit.record(
         session,
@@ -81,7 +83,7 @@ def update_versioned(
     row = cast(decisions.VersionedRow, obj)  # every table edited this way is Versioned and has an id
     expected = decisions.gate(row, if_match, entity=entity)
     if not changes:
-        raise InvalidInput("The update names no field to change.")
+        raise coded(InvalidInput("The update names no field to change."), "update_empty")
     before = snapshot(obj)
     decisions.write(session, row, expected, changes, caller=caller, action="update", entity=entity, before=before)
     return obj
@@ -204,7 +206,10 @@ def _claimed_or_stored(session: Session, user_id: int, key: str, digest: str) ->
             return stored
         session.rollback()  # let the first request write its answer, then look again
         time.sleep(TWIN_POLL_S)
-    raise Conflict("A request with this Idempotency-Key is still running; retry later with the same key.")
+    raise coded(
+        Conflict("A request with this Idempotency-Key is still running; retry later with the same key."),
+        "idempotency.running",
+    )
 
 
 def _drop_claim(session: Session, user_id: int, key: str) -> None:
@@ -260,5 +265,8 @@ def _stored_response(session: Session, user_id: int, key: str, digest: str) -> t
     if found is None:
         return None
     if found.request_hash != digest:
-        raise Conflict("This Idempotency-Key was already used with a different request body; use a new key.")
+        raise coded(
+            Conflict("This Idempotency-Key was already used with a different request body; use a new key."),
+            "idempotency.reused",
+        )
     return found.status_code, dict(found.body or {})

@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.errors import Conflict, PreconditionFailed, PreconditionRequired
+from core.errors import Conflict, PreconditionFailed, PreconditionRequired, coded
 from core.security import Caller
 from workflows.shared import audit
 
@@ -34,12 +34,17 @@ R = TypeVar("R", bound=VersionedRow)
 def parse_if_match(header: str | None) -> int:
     """The version in an If-Match header (`"3"`, `W/"3"` or `3`); 428 when missing, 412 when not a version."""
     if header is None or not header.strip():
-        raise PreconditionRequired("This update needs an If-Match header with the ETag you last read (GET it first).")
+        raise coded(
+            PreconditionRequired("This update needs an If-Match header with the ETag you last read (GET it first)."),
+            "if_match_required",
+        )
     text = header.strip().removeprefix("W/").strip('"')
     try:
         return int(text)
     except ValueError as exc:
-        raise PreconditionFailed(f"If-Match {header!r} is not a version this server issued.") from exc
+        raise coded(
+            PreconditionFailed(f"If-Match {header!r} is not a version this server issued."), "if_match_unknown"
+        ) from exc
 
 
 def etag(version: int) -> str:
@@ -53,10 +58,20 @@ def gate(row: R, if_match: str | None, *, entity: str, open_statuses: Iterable[s
     expected = parse_if_match(if_match)
     allowed = tuple(open_statuses)
     if allowed and getattr(row, "status", None) not in allowed:
-        raise Conflict(closed or f"The {entity} is already {getattr(row, 'status', '')}; it cannot be changed now.")
+        by = getattr(row, "decided_by_name", None) or getattr(row, "approved_by_name", None)
+        raise coded(
+            Conflict(closed or f"The {entity} is already {getattr(row, 'status', '')}; it cannot be changed now."),
+            "already_decided" if by else "already_closed",
+            thing=entity,
+            by=by or "",
+        )
     if row.version != expected:
-        raise PreconditionFailed(
-            f"The {entity} changed since you read it (your version {expected}, now {row.version}); GET it again."
+        raise coded(
+            PreconditionFailed(
+                f"The {entity} changed since you read it (your version {expected}, now {row.version}); GET it again."
+            ),
+            "stale_version",
+            thing=entity,
         )
     return expected
 
@@ -92,10 +107,18 @@ def write(
         result = session.execute(stmt)
     except IntegrityError as exc:
         session.rollback()
-        raise Conflict(f"The change would duplicate a unique {entity} key or reference a missing id.") from exc
+        raise coded(
+            Conflict(f"The change would duplicate a unique {entity} key or reference a missing id."),
+            "duplicate",
+            thing=entity,
+        ) from exc
     if result.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
-        raise PreconditionFailed(f"The {entity} changed since you read it (your version {expected}); GET it again.")
+        raise coded(
+            PreconditionFailed(f"The {entity} changed since you read it (your version {expected}); GET it again."),
+            "stale_version",
+            thing=entity,
+        )
     session.refresh(row)
     after = {**(record or {}), **_plain(changes), "version": expected + 1}
     audit.record(session, actor=caller, action=action, entity=entity, entity_id=row.id, before=old, after=after)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
-from core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+from core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed, coded
 from core.security import Caller
 from core.tables import WeightProposal, WeightSet
 from kpi.rules import weight_problems
@@ -31,7 +31,7 @@ def _pending(session: Session, proposal_id: int, if_match: str | None) -> tuple[
     """The proposal if it may still be decided at the If-Match version (428, 404, 409, 412 otherwise)."""
     proposal = session.get(WeightProposal, proposal_id)
     if proposal is None:
-        raise NotFound(f"Weight proposal {proposal_id} not found.")
+        raise coded(NotFound(f"Weight proposal {proposal_id} not found."), "not_found", thing="weight_proposal")
     expected = decisions.gate(
         proposal,
         if_match,
@@ -47,8 +47,14 @@ def _lost_race(session: Session, proposal_id: int) -> Exception:
     """What a decision that collided with a concurrent one should answer, read after rolling back."""
     proposal = session.get(WeightProposal, proposal_id)
     if proposal is not None and proposal.status != "pending":
-        return Conflict(f"Weight proposal {proposal_id} was decided by someone else at the same moment.")
-    return PreconditionFailed("The department's weights changed at the same moment; GET the proposal and retry.")
+        return coded(
+            Conflict(f"Weight proposal {proposal_id} was decided by someone else at the same moment."),
+            "weights.decided_meanwhile",
+        )
+    return coded(
+        PreconditionFailed("The department's weights changed at the same moment; GET the proposal and retry."),
+        "weights.changed_meanwhile",
+    )
 
 
 def checked_weights(proposal: WeightProposal, edited: dict[str, float]) -> dict[str, float]:
@@ -59,7 +65,9 @@ def checked_weights(proposal: WeightProposal, edited: dict[str, float]) -> dict[
         errors: list[dict[str, object]] = [
             {"loc": ["weights", p.code] if p.code else ["weights"], "msg": p.message} for p in problems
         ]
-        raise InvalidInput("The edited weights break the proposal's constraints.", errors)
+        raise coded(
+            InvalidInput("The edited weights break the proposal's constraints.", errors), "weights.edits_invalid"
+        )
     return {code: float(edited[code]) for code in names}
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import clock_of
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, coded
 from core.security import Caller
 from core.tables import Department, WeightProposal, WeightSet
 from kpi.errors import KpiError
@@ -62,9 +62,14 @@ def _fit(
 
     cur = current_weights(session, department.id)
     if cur is None:
-        raise InvalidInput(
-            f"Department {department.code!r} has no weight set and no KPI assignments to start from.",
-            [{"loc": ["department_id"], "msg": "assign KPIs to the department first"}],
+        raise coded(
+            InvalidInput(
+                f"Department {department.code!r} has no weight set and no KPI assignments to start from.",
+                [{"loc": ["department_id"], "msg": "assign KPIs to the department first"}],
+            ),
+            "weights.nothing_to_start_from",
+            department_zh=department.name_zh,
+            department_en=department.name_en,
         )
     indicators = list(cur.weights)
     frame = history_frame(session, department.id, indicators)
@@ -80,9 +85,14 @@ def _fit(
             settings=settings,
         )
     except KpiError as exc:
-        raise InvalidInput(
-            f"No proposal for department {department.code!r}: {exc}",
-            [{"loc": ["department_id"], "msg": str(exc), "type": type(exc).__name__}],
+        raise coded(
+            InvalidInput(
+                f"No proposal for department {department.code!r}: {exc}",
+                [{"loc": ["department_id"], "msg": str(exc), "type": type(exc).__name__}],
+            ),
+            "weights.no_proposal",
+            department_zh=department.name_zh,
+            department_en=department.name_en,
         ) from exc
     group = report.groups["all"]
     evidence = report.to_dict()
@@ -103,7 +113,7 @@ def create_proposal(session: Session, caller: Caller | None, data: WeightProposa
     """Fit and store a pending proposal for a department (audited with its evidence; the caller commits)."""
     department = session.get(Department, data.department_id)
     if department is None:
-        raise NotFound(f"Department {data.department_id} not found.")
+        raise coded(NotFound(f"Department {data.department_id} not found."), "not_found", thing="department")
     evidence, proposed, current = _fit(session, department, data)
     effective_from, effective_period = next_month(clock_of(session).today())
     proposal = WeightProposal(
@@ -152,7 +162,7 @@ def get_proposal(session: Session, caller: Caller, proposal_id: int) -> WeightPr
     proposal = session.get(WeightProposal, proposal_id)
     visible = managed_department_ids(session, caller)
     if proposal is None or (visible is not None and proposal.department_id not in visible):
-        raise NotFound(f"Weight proposal {proposal_id} not found.")
+        raise coded(NotFound(f"Weight proposal {proposal_id} not found."), "not_found", thing="weight_proposal")
     return proposal
 
 
@@ -167,7 +177,7 @@ def list_weight_sets(
     """Every version of a department's weight set, newest first (old versions stay readable)."""
     visible = managed_department_ids(session, caller)
     if session.get(Department, department_id) is None or (visible is not None and department_id not in visible):
-        raise NotFound(f"Department {department_id} not found.")
+        raise coded(NotFound(f"Department {department_id} not found."), "not_found", thing="department")
     stmt = select(WeightSet).where(WeightSet.department_id == department_id).order_by(WeightSet.version.desc())
     return common.paginate(session, stmt, limit=limit, offset=offset)
 

@@ -21,7 +21,7 @@ def _department(session: Session, caller: Caller, department_id: int) -> Departm
     visible = managed_department_ids(session, caller)
     dept = session.get(Department, department_id)
     if dept is None or (visible is not None and department_id not in visible):
-        raise NotFound(f"Department {department_id} not found.")
+        raise coded(NotFound(f"Department {department_id} not found."), "not_found", thing="department")
     return dept
 
 
@@ -63,12 +63,18 @@ def put_outcomes(session: Session, caller: Caller, department_id: int, data: Out
     _refuse_own_pay(session, caller, department_id)
     period_ids = [o.period_id for o in data.outcomes]
     if len(set(period_ids)) != len(period_ids):
-        raise InvalidInput("Each period may appear once.", [{"loc": ["outcomes"], "msg": "duplicate period_id"}])
+        raise coded(
+            InvalidInput("Each period may appear once.", [{"loc": ["outcomes"], "msg": "duplicate period_id"}]),
+            "outcomes.duplicate_period",
+        )
     known = set(session.execute(select(Period.id).where(Period.id.in_(period_ids))).scalars())
     missing = [i for i, p in enumerate(period_ids) if p not in known]
     if missing:
-        raise InvalidInput(
-            "Unknown period.", [{"loc": ["outcomes", i, "period_id"], "msg": "no such period"} for i in missing]
+        raise coded(
+            InvalidInput(
+                "Unknown period.", [{"loc": ["outcomes", i, "period_id"], "msg": "no such period"} for i in missing]
+            ),
+            "outcomes.unknown_period",
         )
     existing = {
         o.period_id: o
@@ -92,7 +98,10 @@ def put_outcomes(session: Session, caller: Caller, department_id: int, data: Out
             session.flush()
         except IntegrityError as exc:  # another request stored the same period at the same moment
             session.rollback()
-            raise Conflict("Outcomes of this department changed at the same moment; send them again.") from exc
+            raise coded(
+                Conflict("Outcomes of this department changed at the same moment; send them again."),
+                "outcomes.changed_meanwhile",
+            ) from exc
         audit.record(
             session,
             actor=caller,

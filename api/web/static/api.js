@@ -21,9 +21,11 @@ export class ApiError extends Error {
 export function problemText(e) {
   const zh = document.documentElement.lang === 'zh-CN' && e && e.problem && e.problem.detail_zh;
   const head = zh || String(e.message);
-  const errs = (e && e.problem && Array.isArray(e.problem.errors)) ? e.problem.errors.map((x) => x.msg).filter(Boolean) : [];
-  const extra = zh ? [] : errs.filter((m) => !head.includes(m));
-  return extra.length ? `${head} (${extra.join('; ')})` : head;
+  // Field messages in the page's language: a Chinese page shows only those the API localized (msg_zh).
+  const errs = (e && e.problem && Array.isArray(e.problem.errors))
+    ? e.problem.errors.map((x) => (zh ? x.msg_zh : (x.msg_en || x.msg))).filter(Boolean) : [];
+  const extra = [...new Set(errs)].filter((m) => !head.includes(m));
+  return extra.length ? `${head} (${extra.join(zh ? '；' : '; ')})` : head;
 }
 
 function cookie(name) {

@@ -7,7 +7,7 @@ import { pick, t } from '../i18n.js';
 const POLL_MS = 1500;
 
 function ranges(job, shops, lang) {
-  if (!job.ranges.length) return el('p', { class: 'muted' }, job.status === 'failed' ? job.message : t('fc.noRanges'));
+  if (!job.ranges.length) return el('p', { class: 'muted' }, job.status === 'failed' ? pick(job, 'message') : t('fc.noRanges'));
   const name = (id) => { const s = shops.find((x) => x.id === id); return s ? pick(s, 'name') || s.code : `#${id}`; };
   return el('div', {}, table([t('col.shop'), t('fc.conservative'), t('fc.base'), t('fc.stretch'), explain(t('fc.mase'), t('jargon.mase')), explain(t('fc.coverage'), t('jargon.coverage'))],
     job.ranges.map((r) => [name(r.shop_id), withUnit(r.conservative, 'CNY', 0), withUnit(r.base, 'CNY', 0), withUnit(r.stretch, 'CNY', 0), fmt(r.backtest_mase, 3),
@@ -32,7 +32,7 @@ function eventsUsed(job, name) {
 export async function watch(box, jobId, shops, lang) {
   for (;;) {
     const job = await get(`/forecasts/${jobId}`);
-    const head = el('p', { id: 'job-status' }, `${t('fc.job')} #${job.id}: `, el('strong', {}, t('status.' + job.status)), job.message ? ` — ${job.message}` : '');
+    const head = el('p', { id: 'job-status' }, `${t('fc.job')} #${job.id}: `, el('strong', {}, t('status.' + job.status)), pick(job, 'message') ? ` — ${pick(job, 'message')}` : '');
     if (job.status === 'queued' || job.status === 'running') {
       clear(box).append(head, spinner(t('fc.running')));
       await new Promise((r) => setTimeout(r, POLL_MS));
