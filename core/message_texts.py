@@ -254,8 +254,8 @@ CATALOGUE: dict[str, Template] = {
         "文件“{filename}”缺少必需的列：{columns}。请按模板补齐表头后重新导入。",
     ),
     "import.bad_rows": T(
-        "{filename}: {count} bad row(s); nothing was imported.",
-        "文件“{filename}”有 {count} 行数据有误，未导入任何数据。请按提示修改后重新导入。",
+        "{filename}: {count} bad row(s), the first at {first_en}; nothing was imported.",
+        "文件“{filename}”有 {count} 行数据有误（第一处：{first_zh}），未导入任何数据。请按每行的提示修改后重新导入。",
     ),
     "import.no_rows": T("{filename} has a header but no rows.", "文件“{filename}”只有表头，没有数据行。"),
     "import.duplicate_kpi_day": T(
@@ -266,6 +266,149 @@ CATALOGUE: dict[str, Template] = {
         "{filename} lists the same shop and day twice.",
         "文件“{filename}”中同一店铺同一天出现了两次，请每个店铺每天只保留一行。",
     ),
+    # --- one row of an import file (workflows/imports/parse.py ValueProblem): where, then what and what to do ---
+    "import.at.line": T("line {line}", "第 {line} 行"),
+    "import.at.row": T("sheet {sheet}, row {row}", "工作表“{sheet}”第 {row} 行"),
+    "import.at.column": T(", column {column}", "“{column}”列"),
+    "import.value.not_a_date": T(
+        "{value_en} is not a date; write 2024-05-07, 2024/5/7 or 2024年5月7日",
+        "“{value_zh}”不是日期，请写成 2024-05-07、2024/5/7 或 2024年5月7日。",
+    ),
+    "import.value.no_such_day": T(
+        "{value_en} is not a day of the calendar", "“{value_zh}”不是日历上存在的日期，请检查月份和日期。"
+    ),
+    "import.value.not_a_moment": T(
+        "{value_en} is not a date-time; write 2024-05-07 23:59:30",
+        "“{value_zh}”不是日期时间，请写成 2024-05-07 23:59:30。",
+    ),
+    "import.value.no_such_time": T(
+        "{value_en} has no such time of day", "“{value_zh}”中的时刻不存在：小时为 0 到 23，分和秒为 0 到 59。"
+    ),
+    "import.value.too_large": T("{value_en} is larger than {limit}", "“{value_zh}”数值过大，请检查是否多写了位数。"),
+    "import.value.not_an_amount": T(
+        "{value_en} is not an amount; write 1234.50 or 1,234.50", "“{value_zh}”不是金额，请写成 1234.50 或 1,234.50。"
+    ),
+    "import.value.not_a_count": T(
+        "{value_en} must be a whole number of zero or more", "“{value_zh}”须为 0 或正整数，请修改。"
+    ),
+    "import.value.not_a_period": T(
+        "期间 {value_en} is not a period; write 2025-07, 2025-Q3 or 2025",
+        "期间“{value_zh}”无法识别，请写成 2025-07（月）、2025年第3季度 或 2025（年）。",
+    ),
+    "import.value.weight_range": T(
+        "权重 {value_en} must be between 0 and 100 (percent)", "权重“{value_zh}”须在 0 到 100 之间（百分数）。"
+    ),
+    "import.value.unknown_employee": T(
+        "unknown 工号 {value_en}; import the org chart first", "工号“{value_zh}”不存在，请先导入组织架构。"
+    ),
+    "import.value.own_row": T(
+        "this row is yours: nobody imports their own results (separation of duties)",
+        "这一行是您本人的数据：不能导入自己的业绩结果，请交由其他同事导入。",
+    ),
+    "import.value.unknown_indicator": T(
+        "unknown 指标 {value_en} (by code or name)", "指标“{value_zh}”不存在，请填写指标库中的指标编码或名称。"
+    ),
+    "import.value.unknown_department": T(
+        "unknown 部门 {value_en} (a path like 运营中心/天猫运营部, or a code)",
+        "部门“{value_zh}”不存在，请填写部门路径（如 运营中心/天猫运营部）或部门编码。",
+    ),
+    "import.value.period_not_ended": T(
+        "期间 {period} has not ended; history is of past periods",
+        "期间 {period} 尚未结束：历史数据只能导入已结束的期间。",
+    ),
+    "import.value.no_order_id": T("订单编号 is empty", "订单编号为空，请填写。"),
+    "import.value.order_twice": T("订单编号 {order} appears twice", "订单编号 {order} 出现了两次，请删除重复的行。"),
+    "import.value.day_twice": T(
+        "{shop} {day} appears twice", "店铺 {shop} 的 {day} 出现了两次，每个店铺每天只保留一行。"
+    ),
+    "import.value.unknown_shop": T(
+        "unknown shop {value_en}; add it under 店铺 first", "店铺“{value_zh}”不存在，请先在“店铺”页面添加。"
+    ),
+    "import.bad_day": T(
+        "{shop} {day}: outside {earliest} to {today} (sales are history)",
+        "店铺 {shop} 的日期 {day} 不在 {earliest} 至 {today} 之间：销售数据只能是已经发生的日期，请检查。",
+    ),
+    "import.value.share_range": T(
+        "{what} {value_en} must be between 0 and 100%", "{what}“{value_zh}”须在 0% 到 100% 之间。"
+    ),
+    "import.value.unknown_promo_shop": T(
+        "unknown 店铺 {value_en}; use a shop's code or name, or 全部",
+        "店铺“{value_zh}”不存在，请填写店铺编码或名称，或填“全部”。",
+    ),
+    "import.value.unknown_promo_kind": T(
+        "活动类型 {value_en} is not one of 大促/店庆/直播专场/新品首发",
+        "活动类型“{value_zh}”无法识别，请填写 大促、店庆、直播专场 或 新品首发。",
+    ),
+    "import.value.end_before_start": T("结束日期 is before 开始日期", "结束日期早于开始日期，请检查。"),
+    "import.value.no_promo_name": T("活动名称 is empty", "活动名称为空，请填写。"),
+    "import.value.no_department": T("部门 is empty", "部门为空，请填写部门路径（如 运营中心/天猫运营部）。"),
+    "import.value.no_code_or_name": T("工号 and 姓名 are required", "工号和姓名都必须填写。"),
+    "import.value.unknown_role": T(
+        "角色 {value_en} is not one of 员工/经理/HR/管理员",
+        "角色“{value_zh}”无法识别，请填写 员工、经理、HR 或 管理员。",
+    ),
+    "import.value.unknown_status": T(
+        "状态 {value_en} is not 在职 or 离职", "状态“{value_zh}”无法识别，请填写 在职 或 离职。"
+    ),
+    "import.duplicate_code": T(
+        "工号 {code} repeats {first_en}", "工号 {code} 重复，第一次出现在{first_zh}，每人只保留一行。"
+    ),
+    "import.unknown_manager": T(
+        "直属主管工号 {manager} exists nowhere", "直属主管工号 {manager} 在文件和系统中都不存在，请检查。"
+    ),
+    "import.manager_loop": T(
+        "{code}'s manager line loops back to them", "员工 {code} 的直属主管关系绕回了本人，请检查直属主管工号。"
+    ),
+    "import.value.not_a_plain_number": T(
+        "{column_en} {value_en} is not a plain number; write e.g. 1234.5 "
+        "(a dot for decimals, no thousands separators or decimal commas)",
+        "“{value_zh}”不是普通数字，请写成 1234.5 这样的格式（小数用点号，不加千位分隔符）。",
+    ),
+    "import.value.not_finite": T(
+        "{column_en} must be a finite number of at most {limit}", "数值过大，请检查是否多写了位数。"
+    ),
+    "import.value.not_a_whole_count": T(
+        "{column_en} {value_en} must be a whole number of zero or more", "“{value_zh}”须为 0 或正整数，请修改。"
+    ),
+    "import.value.count_too_large": T("{column_en} must be at most {limit}", "数值过大，请检查是否多写了位数。"),
+    "import.value.not_an_iso_date": T(
+        "{column_en} {value_en} is not a date; write YYYY-MM-DD",
+        "“{value_zh}”不是日期，请写成 2024-05-07（年-月-日）。",
+    ),
+    "import.value.not_a_calendar_date": T(
+        "{column_en} {value_en} is not a date of the calendar", "“{value_zh}”不是日历上存在的日期，请检查月份和日期。"
+    ),
+    "import.value.day_outside": T(
+        "{column_en} {day} is outside {earliest} to {latest}", "日期 {day} 不在 {earliest} 至 {latest} 之间，请检查。"
+    ),
+    "import.value.unknown_employee_code": T(
+        "unknown employee_code {value_en}", "工号“{value_zh}”不存在，或不在您可管理的范围内。"
+    ),
+    "import.value.own_actuals": T(
+        "{code} is you: nobody imports their own actuals (separation of duties)",
+        "工号 {code} 是您本人：不能导入自己的实际值，请交由其他同事导入。",
+    ),
+    "import.value.no_assignment": T(
+        "{code} has no KPI {indicator_en} in period {period_en}; create the assignment first",
+        "工号 {code} 在考核期“{period_zh}”没有指标“{indicator_zh}”，请先为其设置该 KPI 指标。",
+    ),
+    "import.value.measured_from_sales": T(
+        "{indicator} of {code} is measured from sales data; "
+        "enter a different value with a reason ({route}) and HR decides",
+        "工号 {code} 的指标 {indicator} 由销售数据计算：如需采用其他数值，请填写更正并说明理由，由人力资源决定。",
+    ),
+    "import.value.period_locked": T(
+        "period {period} is locked: its actuals are final (HR can reopen)",
+        "考核期 {period} 已锁定，实际值已定稿；如需修改请联系人力资源重新开放。",
+    ),
+    "import.value.not_a_flag": T(
+        "{column_en} {value_en} is not a yes/no value (use 1/0)", "“{value_zh}”不是“是/否”值，请填 1（是）或 0（否）。"
+    ),
+    "import.value.unknown_shop_code": T("unknown shop_code {value_en}", "店铺编码“{value_zh}”不存在，请先添加店铺。"),
+    "import.value.negative_sales": T(
+        "sales must not be negative (record refunds separately)", "销售额不能为负数，退款请单独记录。"
+    ),
+    "import.value.unreadable": T("{detail_en}", "这一行的内容无法读取，请对照模板检查。"),
     "import.too_many_people": T(
         "{filename}: more than {limit} people.", "文件“{filename}”的人数超过 {limit} 人，请确认是否选错了文件。"
     ),

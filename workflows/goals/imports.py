@@ -17,6 +17,7 @@ from core.settings import Settings
 from core.tables import Employee, Indicator, KpiActual, KpiAssignment, Period, SalesDaily, Shop
 from workflows.goals import sales_actuals
 from workflows.imports.background import queue_import, wants_background
+from workflows.imports.parse import ValueProblem, row_error, shown, where_text
 from workflows.imports.reader import Limits, Source, Table, sha256_of
 from workflows.shared import audit, common
 from workflows.shared.access import visible_employee_ids
@@ -35,12 +36,8 @@ Where = dict[str, Any]  # {"line": 3} for CSV; {"sheet": "Sheet1", "row": 3} for
 Letters = dict[str, str]  # column name -> Excel column letter (empty for CSV)
 
 
-class RowError(ValueError):
-    """A bad value in one row; `column` names the column at fault when one is."""
-
-    def __init__(self, message: str, column: str | None = None) -> None:
-        super().__init__(message)
-        self.column = column
+class RowError(ValueProblem):
+    """A bad value in one row: a catalogue code, the column at fault when one is, and the code's parameters."""
 
 
 def _rows(
@@ -67,14 +64,10 @@ def _rows(
 def _number(raw: str, column: str) -> float:
     """A plain decimal number: a dot for decimals, no thousands separators (so "1,5" is never read as 15)."""
     if not NUMBER.fullmatch(raw):
-        raise RowError(
-            f"{column} {raw[:40]!r} is not a plain number; write e.g. 1234.5 "
-            "(a dot for decimals, no thousands separators or decimal commas)",
-            column,
-        )
+        raise RowError("import.value.not_a_plain_number", column, column_en=column, **shown(raw))
     value = float(raw)
     if not math.isfinite(value) or abs(value) > MAX_ABS:
-        raise RowError(f"{column} must be a finite number of at most {MAX_ABS:g}", column)
+        raise RowError("import.value.not_finite", column, column_en=column, limit=f"{MAX_ABS:g}")
     return value
 
 
@@ -83,23 +76,30 @@ def _count(raw: str, column: str) -> int | None:
     if raw == "":
         return None
     if not raw.isascii() or not raw.isdigit():
-        raise RowError(f"{column} {raw[:40]!r} must be a whole number of zero or more", column)
+        raise RowError("import.value.not_a_whole_count", column, column_en=column, **shown(raw))
     value = int(raw)
     if value > MAX_ABS:
-        raise RowError(f"{column} must be at most {MAX_ABS:g}", column)
+        raise RowError("import.value.count_too_large", column, column_en=column, limit=f"{MAX_ABS:g}")
     return value
 
 
 def _day(raw: str, column: str, earliest: date, latest: date) -> date:
     """An ISO date (YYYY-MM-DD) between `earliest` and `latest`."""
     if not ISO_DATE.fullmatch(raw):
-        raise RowError(f"{column} {raw[:40]!r} is not a date; write YYYY-MM-DD", column)
+        raise RowError("import.value.not_an_iso_date", column, column_en=column, **shown(raw))
     try:
         day = date.fromisoformat(raw)
     except ValueError as exc:
-        raise RowError(f"{column} {raw!r} is not a date of the calendar", column) from exc
+        raise RowError("import.value.not_a_calendar_date", column, column_en=column, **shown(raw, 1000)) from exc
     if not earliest <= day <= latest:
-        raise RowError(f"{column} {day} is outside {earliest} to {latest}", column)
+        raise RowError(
+            "import.value.day_outside",
+            column,
+            column_en=column,
+            day=str(day),
+            earliest=str(earliest),
+            latest=str(latest),
+        )
     return day
 
 
@@ -123,6 +123,8 @@ def _collect(
         at = f"line {first['line']}" if "line" in first else f"sheet {first['sheet']!r}, row {first['row']}"
         if "cell" in first:
             at += f", column {first['cell']} ({first['column']})"
+        first_at: dict[str, Any] = {k: first[k] for k in ("line", "sheet", "row") if k in first}
+        first_zh = where_text(first_at, cast(str | None, first.get("column")), "zh")
         raise coded(
             InvalidInput(
                 f"{filename}: {len(errors)} bad row(s), the first at {at}; nothing was imported. Fix them and retry.",
@@ -131,6 +133,8 @@ def _collect(
             "import.bad_rows",
             filename=filename,
             count=len(errors),
+            first_en=at,
+            first_zh=first_zh,
         )
     if not parsed:
         raise coded(InvalidInput(f"{filename} has a header but no rows."), "import.no_rows", filename=filename)
@@ -138,12 +142,11 @@ def _collect(
 
 
 def _error(where: Where, letters: Letters, exc: Exception) -> dict[str, object]:
-    column = exc.column if isinstance(exc, RowError) else None
-    out: dict[str, object] = {**where, "msg": str(exc)}
-    if column is not None:
-        out["column"] = column
-        if column in letters and "row" in where:
-            out["cell"] = f"{letters[column]}{where['row']}"
+    problem = exc if isinstance(exc, ValueProblem) else ValueProblem("import.value.unreadable", detail_en=str(exc))
+    out: dict[str, object] = row_error(where, problem)
+    column = problem.column
+    if column is not None and column in letters and "row" in where:
+        out["cell"] = f"{letters[column]}{where['row']}"
     return out
 
 
@@ -170,31 +173,34 @@ def import_actuals(session: Session, caller: Caller, *, content: Source, filenam
         # The same rights as POST /kpi-assignments/{id}/actuals, row by row: never one's own, only one's scope.
         emp = employees.get(row["employee_code"])
         if emp is None:
-            raise RowError(f"unknown employee_code {row['employee_code']!r}", "employee_code")
+            raise RowError("import.value.unknown_employee_code", "employee_code", **shown(row["employee_code"], 1000))
         if emp == caller.employee_id:
-            raise RowError(
-                f"{row['employee_code']} is you: nobody imports their own actuals (separation of duties)",
-                "employee_code",
-            )
+            raise RowError("import.value.own_actuals", "employee_code", code=row["employee_code"])
         if plannable is not None and emp not in plannable:  # "not yours" reads exactly like "does not exist"
-            raise RowError(f"unknown employee_code {row['employee_code']!r}", "employee_code")
+            raise RowError("import.value.unknown_employee_code", "employee_code", **shown(row["employee_code"], 1000))
         period = periods.get(row["period_code"])
         key = (emp, period.id if period else None, indicators.get(row["indicator_code"]))
         if period is None or key not in assignments:
             raise RowError(
-                f"{row['employee_code']} has no KPI {row['indicator_code']!r} in period "
-                f"{row['period_code']!r}; create the assignment first",
+                "import.value.no_assignment",
                 "indicator_code" if period is not None else "period_code",
+                code=row["employee_code"],
+                indicator_en=repr(row["indicator_code"]),
+                indicator_zh=row["indicator_code"],
+                period_en=repr(row["period_code"]),
+                period_zh=row["period_code"],
             )
         if assignments[key] in measured:
             raise RowError(
-                f"{row['indicator_code']} of {row['employee_code']} is measured from sales data; enter a different "
-                "value with a reason (POST /api/v1/kpi-assignments/{id}/overrides) and HR decides",
+                "import.value.measured_from_sales",
                 "indicator_code",
+                indicator=row["indicator_code"],
+                code=row["employee_code"],
+                route="POST /api/v1/kpi-assignments/{id}/overrides",
             )
         as_of = _day(row["as_of"], "as_of", period.start_date, period.end_date)
         if period.locked_at is not None and emp not in reopened_ids(session, period.id):
-            raise RowError(f"period {period.code} is locked: its actuals are final (HR can reopen)", "period_code")
+            raise RowError("import.value.period_locked", "period_code", period=period.code)
         return assignments[key], as_of, _number(row["value"], "value")
 
     digest = sha256_of(content)
@@ -229,7 +235,7 @@ def _flag(raw: str, default: bool, column: str) -> bool:
         return True
     if raw.lower() in {"0", "false", "no", "n"}:
         return False
-    raise RowError(f"{column} {raw!r} is not a yes/no value (use 1/0)", column)
+    raise RowError("import.value.not_a_flag", column, column_en=column, **shown(raw, 1000))
 
 
 @common.use_case
@@ -242,10 +248,10 @@ def import_sales(session: Session, caller: Caller, *, content: Source, filename:
 
     def parse(row: dict[str, str]) -> dict[str, Any]:
         if row["shop_code"] not in shops:
-            raise RowError(f"unknown shop_code {row['shop_code']!r}", "shop_code")
+            raise RowError("import.value.unknown_shop_code", "shop_code", **shown(row["shop_code"], 1000))
         sales = _number(row["sales"], "sales")
         if sales < 0:
-            raise RowError("sales must not be negative (record refunds separately)", "sales")
+            raise RowError("import.value.negative_sales", "sales")
         return {
             "shop_id": shops[row["shop_code"]],
             "ds": _day(row["ds"], "ds", earliest, today),

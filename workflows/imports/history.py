@@ -14,7 +14,7 @@ from core.tables import Department, DepartmentOutcome, Employee, Indicator, KpiA
 from kpi.periods import PeriodSpec
 from workflows.imports.columns import HISTORY_FIELDS, map_headers
 from workflows.imports.org import department_paths
-from workflows.imports.parse import ValueProblem, parse_amount
+from workflows.imports.parse import ValueProblem, in_column, parse_amount, row_error, shown
 from workflows.imports.periods import period_spec
 from workflows.imports.reader import Source, Table, sha256_of
 from workflows.shared import audit, common
@@ -38,7 +38,7 @@ def _lookups(session: Session) -> dict[str, dict[str, int]]:
 def _weight(raw: str) -> float:
     value = parse_amount(raw.rstrip("%"))
     if not 0 <= value <= 100:
-        raise ValueProblem(f"权重 {raw!r} must be between 0 and 100 (percent)")
+        raise ValueProblem("import.value.weight_range", **shown(raw, 1000))
     return value
 
 
@@ -46,29 +46,29 @@ def _row(row: dict[str, str], col: dict[str, str], look: dict[str, dict[str, int
     def get(f: str) -> str:
         return row.get(col[f], "").strip() if f in col else ""
 
-    out: dict[str, Any] = {"period": period_spec(get("period"))}
+    out: dict[str, Any] = {"period": in_column(col.get("period", ""), period_spec, get("period"))}
     if "employee" in col:
         emp = look["employee"].get(get("employee"))
         if emp is None:
-            raise ValueProblem(f"unknown 工号 {get('employee')[:40]!r}; import the org chart first")
+            raise ValueProblem("import.value.unknown_employee", col.get("employee"), **shown(get("employee")))
         if emp == caller.employee_id:
-            raise ValueProblem("this row is yours: nobody imports their own results (separation of duties)")
+            raise ValueProblem("import.value.own_row", col.get("employee"))
         ind = look["indicator"].get(get("indicator"))
         if ind is None:
-            raise ValueProblem(f"unknown 指标 {get('indicator')[:60]!r} (by code or name)")
+            raise ValueProblem("import.value.unknown_indicator", col.get("indicator"), **shown(get("indicator"), 60))
         target = get("target")
         return {
             **out,
             "employee_id": emp,
             "indicator_id": ind,
-            "weight": _weight(get("weight") or "0"),
-            "target": parse_amount(target) if target else None,
-            "actual": parse_amount(get("actual")),
+            "weight": in_column(col.get("weight", ""), _weight, get("weight") or "0"),
+            "target": in_column(col.get("target", ""), parse_amount, target) if target else None,
+            "actual": in_column(col.get("actual", ""), parse_amount, get("actual")),
         }
     dept = look["department"].get(get("department"))
     if dept is None:
-        raise ValueProblem(f"unknown 部门 {get('department')[:60]!r} (a path like 运营中心/天猫运营部, or a code)")
-    return {**out, "department_id": dept, "outcome": parse_amount(get("outcome"))}
+        raise ValueProblem("import.value.unknown_department", col.get("department"), **shown(get("department"), 60))
+    return {**out, "department_id": dept, "outcome": in_column(col.get("outcome", ""), parse_amount, get("outcome"))}
 
 
 @common.use_case
@@ -90,10 +90,10 @@ def import_history(session: Session, caller: Caller, *, source: Source, filename
         try:
             parsed = _row(row, col, look, caller)
             if parsed["period"].end_date >= today:
-                raise ValueProblem(f"期间 {parsed['period'].code} has not ended; history is of past periods")
+                raise ValueProblem("import.value.period_not_ended", col.get("period"), period=parsed["period"].code)
             rows.append(parsed)
         except ValueProblem as exc:
-            errors.append({**where, "code": "import.bad_row", "msg": str(exc)})
+            errors.append(row_error(where, exc))
             if len(errors) >= MAX_ERRORS:
                 break
     report = {

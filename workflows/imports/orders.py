@@ -6,7 +6,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from workflows.imports.columns import NOT_SALES
-from workflows.imports.parse import ValueProblem, parse_amount, parse_count, parse_day, parse_moment
+from workflows.imports.parse import ValueProblem, in_column, parse_amount, parse_count, parse_day, parse_moment
 
 Key = tuple[str, date]  # (shop code, day)
 
@@ -46,17 +46,17 @@ class OrderTotals:
     def add(self, shop: str, order_id: str, paid_at: str, amount: str, status: str, refund: str) -> None:
         """Count one order line; ValueProblem when a value cannot be read or the order repeats."""
         if not order_id:
-            raise ValueProblem("订单编号 is empty")
+            raise ValueProblem("import.value.no_order_id", "order_id")
         key = hash((shop, order_id))  # 8 bytes a line: a million orders stay small
         if key in self._seen:
-            raise ValueProblem(f"订单编号 {order_id[:40]} appears twice")
+            raise ValueProblem("import.value.order_twice", "order_id", order=order_id[:40])
         self._seen.add(key)
-        paid = parse_amount(amount) if amount else 0.0
-        back = parse_amount(refund) if refund else 0.0
+        paid = in_column("amount", parse_amount, amount) if amount else 0.0
+        back = in_column("refund", parse_amount, refund) if refund else 0.0
         if not paid_at or not is_sale(status):
             self.not_sales += 1
             return
-        day = local_day(parse_moment(paid_at), self.tz)
+        day = local_day(in_column("paid_at", parse_moment, paid_at), self.tz)
         total = self.days.setdefault((shop, day), DayTotal(orders=0))
         total.sales += paid - back
         total.refunds = (total.refunds or 0.0) + back
@@ -72,9 +72,10 @@ class DailyTotals:
 
     def add(self, shop: str, ds: str, sales: str, orders: str, visitors: str, refunds: str) -> None:
         """Take one day's line; ValueProblem when a value cannot be read or the day repeats."""
-        day = parse_day(ds)
+        day = in_column("ds", parse_day, ds)
         if (shop, day) in self.days:
-            raise ValueProblem(f"{shop} {day} appears twice")
-        net = parse_amount(sales) - (parse_amount(refunds) if refunds else 0.0)
-        back = parse_amount(refunds) if refunds else None
-        self.days[(shop, day)] = DayTotal(net, parse_count(orders), parse_count(visitors), back)
+            raise ValueProblem("import.value.day_twice", "ds", shop=shop, day=str(day))
+        back = in_column("refunds", parse_amount, refunds) if refunds else None
+        net = in_column("sales", parse_amount, sales) - (back or 0.0)
+        counts = in_column("orders", parse_count, orders), in_column("visitors", parse_count, visitors)
+        self.days[(shop, day)] = DayTotal(net, counts[0], counts[1], back)

@@ -6,7 +6,7 @@ from typing import Any
 
 from core.errors import InvalidInput, coded
 from workflows.imports.columns import ACTIVE_WORDS, ORG_FIELDS, ORG_REQUIRED, ROLE_WORDS, map_headers
-from workflows.imports.parse import ValueProblem, parse_day
+from workflows.imports.parse import ValueProblem, in_column, parse_day, row_error, shown, where_text
 from workflows.imports.reader import Limits, Source, Table
 
 MAX_PEOPLE = 5_000  # kpilot serves companies of 25-150 people; a file of more is the wrong file
@@ -41,7 +41,7 @@ def _path(raw: str) -> tuple[str, ...]:
     first = raw.split(";")[0].split("；")[0]  # several departments in one cell: the first is the home one
     parts = tuple(p.strip() for p in first.replace("\\", "/").split("/") if p.strip())
     if not parts:
-        raise ValueProblem("部门 is empty")
+        raise ValueProblem("import.value.no_department")
     return parts
 
 
@@ -51,22 +51,22 @@ def _person(where: dict[str, Any], row: dict[str, str], cols: dict[str, str]) ->
 
     code, name = get("code"), get("name")
     if not code or not name:
-        raise ValueProblem("工号 and 姓名 are required")
+        raise ValueProblem("import.value.no_code_or_name")
     role_raw, status_raw = get("role").lower(), get("status").lower()
     if role_raw and role_raw not in ROLE_WORDS:
-        raise ValueProblem(f"角色 {role_raw!r} is not one of 员工/经理/HR/管理员")
+        raise ValueProblem("import.value.unknown_role", cols.get("role"), **shown(role_raw, 1000))
     if status_raw and status_raw not in ACTIVE_WORDS:
-        raise ValueProblem(f"状态 {status_raw!r} is not 在职 or 离职")
+        raise ValueProblem("import.value.unknown_status", cols.get("status"), **shown(status_raw, 1000))
     hire = get("hire_date")
     return Person(
         where=where,
         code=code[:40],
         name=name[:100],
         name_en=(get("name_en") or name)[:100],
-        path=_path(get("department")),
+        path=in_column(cols.get("department", ""), _path, get("department")),
         position=get("position")[:200] or None,
         manager=get("manager") or None,
-        hire_date=parse_day(hire) if hire else None,
+        hire_date=in_column(cols.get("hire_date", ""), parse_day, hire) if hire else None,
         role=ROLE_WORDS[role_raw] if role_raw else None,
         active=ACTIVE_WORDS.get(status_raw, True),
     )
@@ -93,12 +93,18 @@ def read_org_file(source: Source, filename: str, limits: Limits | None = None) -
         try:
             person = _person(where, row, cols)
         except ValueProblem as exc:
-            out.errors.append({**where, "code": "import.bad_row", "msg": str(exc)})
+            out.errors.append(row_error(where, exc))
             continue
         if person.code in seen:
-            out.errors.append(
-                {**where, "code": "import.duplicate_code", "msg": f"工号 {person.code} repeats {seen[person.code]}"}
+            first = seen[person.code]
+            twice = ValueProblem(
+                "import.duplicate_code",
+                cols.get("code"),
+                code=person.code,
+                first_en=str(first),
+                first_zh=where_text(first, None, "zh"),
             )
+            out.errors.append(row_error(where, twice))
             continue
         seen[person.code] = where
         out.people.append(person)
@@ -120,16 +126,12 @@ def manager_errors(people: list[Person], existing: dict[str, str | None]) -> lis
     errors = []
     for p in people:
         if p.manager is not None and p.manager not in line:
-            errors.append(
-                {**p.where, "code": "import.unknown_manager", "msg": f"直属主管工号 {p.manager} exists nowhere"}
-            )
+            errors.append(row_error(p.where, ValueProblem("import.unknown_manager", manager=p.manager)))
             continue
         cursor, steps = p.manager, 0
         while cursor is not None and steps <= len(line):
             if cursor == p.code:
-                errors.append(
-                    {**p.where, "code": "import.manager_loop", "msg": f"{p.code}'s manager line loops back to them"}
-                )
+                errors.append(row_error(p.where, ValueProblem("import.manager_loop", code=p.code)))
                 break
             cursor, steps = line.get(cursor), steps + 1
     return errors

@@ -1,7 +1,11 @@
 """Values as Chinese shop back-ends and HR sheets write them: dates, times, amounts, percentages."""
 
 import re
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from typing import Any, TypeVar
+
+from core.messages import render
 
 DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 TIME = re.compile(r"[ T]*(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?$")
@@ -10,8 +14,56 @@ THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", re.ASCII)
 MAX_ABS = 1e15
 
 
+R = TypeVar("R")
+
+
 class ValueProblem(ValueError):
-    """A cell that cannot be read as the value its column holds."""
+    """A cell that cannot be read as the value its column holds: a stable code (`import.value.*` in the
+    catalogue) and its parameters, so the HR officer reads it in Chinese; `str()` stays the English text."""
+
+    def __init__(self, code: str, column: str | None = None, /, **params: Any) -> None:
+        self.code, self.column, self.params = code, column, params
+        super().__init__(render(code, params, "en"))
+
+    def text(self, lang: str) -> str:
+        return render(self.code, self.params, lang)
+
+
+def shown(raw: str, limit: int = 40) -> dict[str, str]:
+    """A cell's text as the two languages quote it: English as a repr, Chinese as it is."""
+    return {"value_en": repr(raw[:limit]), "value_zh": raw[:limit]}
+
+
+def in_column(column: str, parse: Callable[[str], R], raw: str) -> R:
+    """`parse(raw)`, naming `column` on the problem when it has none."""
+    try:
+        return parse(raw)
+    except ValueProblem as exc:
+        exc.column = exc.column or column
+        raise
+
+
+def where_text(where: Mapping[str, Any], column: str | None, lang: str) -> str:
+    """Where a row error is, in `lang`: line (CSV) or sheet and row (Excel), and the column as written."""
+    if "line" in where:
+        at = render("import.at.line", {"line": where["line"]}, lang)
+    else:
+        at = render("import.at.row", {"sheet": where.get("sheet", ""), "row": where.get("row", "")}, lang)
+    if column:
+        at += render("import.at.column", {"column": column}, lang)
+    return at
+
+
+def row_error(where: Mapping[str, Any], exc: ValueProblem, column: str | None = None) -> dict[str, Any]:
+    """One `errors[]` item: where, the stable code, `msg` (English, as before) and `msg_zh` / `msg_en` that
+    say where and what in each language; `column` is the header as the file wrote it."""
+    col = column or exc.column
+    out: dict[str, Any] = {**where, "code": exc.code, "params": exc.params, "msg": str(exc)}
+    if col:
+        out["column"] = col
+    out["msg_zh"] = f"{where_text(where, col, 'zh')}：{exc.text('zh')}"
+    out["msg_en"] = f"{where_text(where, col, 'en')}: {exc}"
+    return out
 
 
 def _iso_fast(text: str) -> datetime | None:
@@ -36,11 +88,11 @@ def parse_day(raw: str) -> date:
         return fast.date()
     m = DATE.match(raw.strip())
     if m is None:
-        raise ValueProblem(f"{raw[:40]!r} is not a date; write 2024-05-07, 2024/5/7 or 2024年5月7日")
+        raise ValueProblem("import.value.not_a_date", **shown(raw))
     try:
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError as exc:
-        raise ValueProblem(f"{raw[:40]!r} is not a day of the calendar") from exc
+        raise ValueProblem("import.value.no_such_day", **shown(raw)) from exc
 
 
 def parse_moment(raw: str) -> datetime:
@@ -56,11 +108,11 @@ def parse_moment(raw: str) -> datetime:
     t = TIME.match(rest)
     if t is None:
         if rest.strip():
-            raise ValueProblem(f"{raw[:40]!r} is not a date-time; write 2024-05-07 23:59:30")
+            raise ValueProblem("import.value.not_a_moment", **shown(raw))
         return datetime(day.year, day.month, day.day)
     h, mi, s = int(t.group(1)), int(t.group(2)), int(t.group(3) or 0)
     if h > 23 or mi > 59 or s > 59:
-        raise ValueProblem(f"{raw[:40]!r} has no such time of day")
+        raise ValueProblem("import.value.no_such_time", **shown(raw))
     moment = datetime(day.year, day.month, day.day, h, mi, s)
     if t.group(4):
         offset = t.group(4).replace("Z", "+00:00")
@@ -75,16 +127,16 @@ def parse_amount(raw: str) -> float:
     if PLAIN.fullmatch(raw):
         value = float(raw)
         if abs(value) > MAX_ABS:
-            raise ValueProblem(f"{raw[:40]!r} is larger than {MAX_ABS:g}")
+            raise ValueProblem("import.value.too_large", limit=f"{MAX_ABS:g}", **shown(raw))
         return value
     text = raw.strip().replace("¥", "").replace("￥", "").replace(" ", "")
     if THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
     if not PLAIN.fullmatch(text):
-        raise ValueProblem(f"{raw[:40]!r} is not an amount; write 1234.50 or 1,234.50")
+        raise ValueProblem("import.value.not_an_amount", **shown(raw))
     value = float(text)
     if abs(value) > MAX_ABS:
-        raise ValueProblem(f"{raw[:40]!r} is larger than {MAX_ABS:g}")
+        raise ValueProblem("import.value.too_large", limit=f"{MAX_ABS:g}", **shown(raw))
     return value
 
 
@@ -102,5 +154,5 @@ def parse_count(raw: str) -> int | None:
         return None
     value = parse_amount(raw)
     if value < 0 or not value.is_integer():
-        raise ValueProblem(f"{raw[:40]!r} must be a whole number of zero or more")
+        raise ValueProblem("import.value.not_a_count", **shown(raw))
     return int(value)

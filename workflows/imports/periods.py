@@ -4,7 +4,7 @@ import re
 from datetime import date
 
 from kpi import periods as calendar
-from workflows.imports.parse import ValueProblem
+from workflows.imports.parse import ValueProblem, shown
 
 MONTH = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*月?")
 QUARTER = re.compile(r"(\d{4})\s*[-年]?\s*(?:Q|第)\s*([1-4])\s*(?:季度)?", re.IGNORECASE)
@@ -20,4 +20,4 @@ def period_spec(raw: str) -> calendar.PeriodSpec:
         return calendar.month(date(int(m.group(1)), int(m.group(2)), 1))
     if m := YEAR.fullmatch(text):
         return calendar.year(date(int(m.group(1)), 1, 1))
-    raise ValueProblem(f"期间 {raw[:40]!r} is not a period; write 2025-07, 2025-Q3 or 2025")
+    raise ValueProblem("import.value.not_a_period", **shown(raw))

@@ -10,7 +10,7 @@ from core.errors import InvalidInput, coded
 from core.security import Caller
 from core.tables import PromoEvent, Shop
 from workflows.imports.columns import PROMO_FIELDS, PROMO_KINDS, map_headers
-from workflows.imports.parse import ValueProblem, parse_day, parse_percent
+from workflows.imports.parse import ValueProblem, in_column, parse_day, parse_percent, row_error, shown
 from workflows.imports.reader import Source, Table, sha256_of
 from workflows.shared import audit, common
 
@@ -24,7 +24,7 @@ def _fraction(raw: str, what: str) -> float | None:
     if value > 1:  # "20" written as a percent without its sign
         value /= 100
     if not 0 <= value <= 1:
-        raise ValueProblem(f"{what} {raw!r} must be between 0 and 100%")
+        raise ValueProblem("import.value.share_range", what=what, **shown(raw, 1000))
     return value
 
 
@@ -34,23 +34,24 @@ def _event(row: dict[str, str], col: dict[str, str], shops: dict[str, int]) -> d
 
     shop = get("shop")
     if shop.lower() not in ALL_SHOPS and shop not in shops:
-        raise ValueProblem(f"unknown 店铺 {shop[:40]!r}; use a shop's code or name, or 全部")
+        raise ValueProblem("import.value.unknown_promo_shop", col.get("shop"), **shown(shop))
     kind = PROMO_KINDS.get(get("kind").lower() or "店庆")
     if kind is None:
-        raise ValueProblem(f"活动类型 {get('kind')!r} is not one of 大促/店庆/直播专场/新品首发")
-    start, end = parse_day(get("start_date")), parse_day(get("end_date"))
+        raise ValueProblem("import.value.unknown_promo_kind", col.get("kind"), **shown(get("kind"), 1000))
+    start = in_column(col.get("start_date", ""), parse_day, get("start_date"))
+    end = in_column(col.get("end_date", ""), parse_day, get("end_date"))
     if end < start:
-        raise ValueProblem("结束日期 is before 开始日期")
+        raise ValueProblem("import.value.end_before_start", col.get("end_date"))
     if not get("name"):
-        raise ValueProblem("活动名称 is empty")
+        raise ValueProblem("import.value.no_promo_name", col.get("name"))
     return {
         "name": get("name")[:200],
         "kind": kind,
         "shop_id": shops.get(shop),
         "start_date": start,
         "end_date": end,
-        "discount": _fraction(get("discount"), "预计折扣"),
-        "intensity": _fraction(get("intensity"), "力度"),
+        "discount": in_column(col.get("discount", ""), lambda r: _fraction(r, "预计折扣"), get("discount")),
+        "intensity": in_column(col.get("intensity", ""), lambda r: _fraction(r, "力度"), get("intensity")),
     }
 
 
@@ -76,7 +77,7 @@ def import_promotions(
         try:
             events.append(_event(row, col, shops))
         except ValueProblem as exc:
-            errors.append({**where, "code": "import.bad_row", "msg": str(exc)})
+            errors.append(row_error(where, exc))
     report = {"file": filename, "dry_run": dry_run, "events": len(events), "errors": errors, "imported": 0}
     if errors and not dry_run:
         raise coded(

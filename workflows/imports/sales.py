@@ -16,7 +16,7 @@ from workflows.goals import sales_actuals
 from workflows.imports.columns import ORDER_RULE
 from workflows.imports.mapping import Mapping, choose
 from workflows.imports.orders import DailyTotals, DayTotal, OrderTotals
-from workflows.imports.parse import ValueProblem
+from workflows.imports.parse import ValueProblem, row_error, shown
 from workflows.imports.reader import Limits, Source, Table, sha256_of
 from workflows.onboarding.company import get_company
 from workflows.shared import audit, common
@@ -42,6 +42,12 @@ def _unknown_shop(filename: str) -> InvalidInput:
     )
 
 
+def _bad_day(code: str, day: date, earliest: date, today: date) -> dict[str, Any]:
+    """A shop's day outside the years sales may cover (found after the rows are summed, so at no line)."""
+    exc = ValueProblem("import.bad_day", shop=code, day=str(day), earliest=str(earliest), today=str(today))
+    return {"code": exc.code, "params": exc.params, "msg": str(exc), "msg_zh": exc.text("zh"), "msg_en": str(exc)}
+
+
 def _aggregate(
     table: Table, kind: str, mapping: Mapping, fixed_shop: str | None, lookup: dict[str, str], tz: Any
 ) -> tuple[dict[tuple[str, date], DayTotal], list[dict[str, Any]], dict[str, int]]:
@@ -61,10 +67,10 @@ def _aggregate(
             named = row.get(shop_header, "") if shop_header else ""
             shop = lookup.get(named) if named else fixed_shop
             if shop is None:
-                raise ValueProblem(f"unknown shop {named[:40]!r}; add it under 店铺 first")
+                raise ValueProblem("import.value.unknown_shop", "shop", **shown(named))
             totals.add(shop, *[row.get(h, "") for h in headers])
         except ValueProblem as exc:
-            errors.append({**where, "code": "import.bad_row", "msg": str(exc)})
+            errors.append(row_error(where, exc, col.get(exc.column or "")))
             if len(errors) >= MAX_ERRORS:
                 break
     counts = (
@@ -107,11 +113,9 @@ def import_sales_file(
         raise _unknown_shop(filename)
     days, errors, counts = _aggregate(table, kind, used, shop, _shop_lookup(shops), tz)
     earliest = today.replace(year=today.year - YEARS_BACK, day=1)
-    errors += [
-        {"code": "import.bad_day", "msg": f"{code} {day}: outside {earliest} to {today} (sales are history)"}
-        for code, day in sorted(days)
-        if not earliest <= day <= today
-    ][:MAX_ERRORS]
+    errors += [_bad_day(code, day, earliest, today) for code, day in sorted(days) if not earliest <= day <= today][
+        :MAX_ERRORS
+    ]
     report = {"columns": table.header, **_report(filename, kind, used, how, days, errors, counts, dry_run)}
     if errors and not dry_run:
         raise coded(
