@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import Clock
 from core.db import session_scope
-from core.errors import InvalidInput, KpilotError, NotFound, coded
+from core.errors import InvalidInput, KpilotError, NotFound, coded, words
 from core.security import Caller
 from core.settings import Settings
 from core.tables import ImportJob
@@ -168,7 +168,8 @@ def run_import_job(url: str, job_id: int, clock: Clock) -> None:
         outcome = {"status": "done", "report": _jsonable(report)}
     except KpilotError as exc:
         errors = exc.errors if isinstance(exc, InvalidInput) else []
-        report = {"code": exc.code, "errors": errors, "detail_zh": exc.zh or str(exc)}
+        # both languages kept, so the job's page shows the refusal and each row error in the reader's language
+        report = {"code": exc.code, "errors": errors, "detail_zh": words(exc, "zh"), "detail_en": words(exc, "en")}
         outcome = {"status": "failed", "error": str(exc), "report": report}
     finally:
         ROW_PROGRESS.reset(token)

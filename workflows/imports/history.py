@@ -14,7 +14,7 @@ from core.tables import Department, DepartmentOutcome, Employee, Indicator, KpiA
 from kpi.periods import PeriodSpec
 from workflows.imports.columns import HISTORY_FIELDS, map_headers
 from workflows.imports.org import department_paths
-from workflows.imports.parse import ValueProblem, in_column, parse_amount, row_error, shown
+from workflows.imports.parse import ValueProblem, bad_rows_zh, in_column, parse_amount, row_error, shown
 from workflows.imports.periods import period_spec
 from workflows.imports.reader import Source, Table, sha256_of
 from workflows.shared import audit, common
@@ -110,7 +110,7 @@ def import_history(session: Session, caller: Caller, *, source: Source, filename
         raise coded(
             InvalidInput(f"{filename}: {len(errors)} bad row(s); nothing was imported.", errors),
             "import.history_rows",
-            f"{filename}：{len(errors)} 行有误；未导入任何数据。",
+            bad_rows_zh(filename, errors),
         )
     if not dry_run:
         periods = _periods(session, {r["period"] for r in rows})

@@ -15,6 +15,7 @@ from core.errors import InvalidInput, coded
 from core.security import ADMIN, Caller, hash_password
 from core.tables import Department, Employee, Position, User
 from workflows.imports.org_plan import Person, manager_errors, read_org_file
+from workflows.imports.parse import bad_rows_zh
 from workflows.imports.reader import Source, sha256_of
 from workflows.onboarding.company import get_company
 from workflows.shared import audit, common
@@ -115,7 +116,7 @@ def import_org(
         raise coded(
             InvalidInput(f"{filename}: {len(errors)} bad row(s); nothing was imported. Fix them and retry.", errors),
             "import.org_rows",
-            f"{filename}：{len(errors)} 行有误；未导入任何数据。请修正后重试。",
+            bad_rows_zh(filename, errors),
         )
     if dry_run:
         return report

@@ -54,6 +54,17 @@ def where_text(where: Mapping[str, Any], column: str | None, lang: str) -> str:
     return at
 
 
+def bad_rows_zh(filename: str, errors: list[dict[str, Any]]) -> str:
+    """The Chinese refusal of a file with bad rows: how many, where the first is, and what to do."""
+    first = errors[0] if errors else {}
+    at: dict[str, Any] = {k: first[k] for k in ("line", "sheet", "row") if k in first}
+    where = f"，第一处在{where_text(at, first.get('column'), 'zh')}" if at else ""
+    return (
+        f"文件“{filename}”有 {len(errors)} 处数据有误{where}，未导入任何数据。"
+        "请按下方列出的每一行问题修改文件后重新导入。"
+    )
+
+
 def row_error(where: Mapping[str, Any], exc: ValueProblem, column: str | None = None) -> dict[str, Any]:
     """One `errors[]` item: where, the stable code, `msg` (English, as before) and `msg_zh` / `msg_en` that
     say where and what in each language; `column` is the header as the file wrote it."""

@@ -10,7 +10,7 @@ from core.errors import InvalidInput, coded
 from core.security import Caller
 from core.tables import PromoEvent, Shop
 from workflows.imports.columns import PROMO_FIELDS, PROMO_KINDS, map_headers
-from workflows.imports.parse import ValueProblem, in_column, parse_day, parse_percent, row_error, shown
+from workflows.imports.parse import ValueProblem, bad_rows_zh, in_column, parse_day, parse_percent, row_error, shown
 from workflows.imports.reader import Source, Table, sha256_of
 from workflows.shared import audit, common
 
@@ -83,7 +83,7 @@ def import_promotions(
         raise coded(
             InvalidInput(f"{filename}: {len(errors)} bad row(s); nothing was imported.", errors),
             "import.promotion_rows",
-            f"{filename}：{len(errors)} 行有误；未导入任何数据。",
+            bad_rows_zh(filename, errors),
         )
     if dry_run:
         return report

@@ -16,7 +16,7 @@ from workflows.goals import sales_actuals
 from workflows.imports.columns import ORDER_RULE
 from workflows.imports.mapping import Mapping, choose
 from workflows.imports.orders import DailyTotals, DayTotal, OrderTotals
-from workflows.imports.parse import ValueProblem, row_error, shown
+from workflows.imports.parse import ValueProblem, bad_rows_zh, row_error, shown
 from workflows.imports.reader import Limits, Source, Table, sha256_of
 from workflows.onboarding.company import get_company
 from workflows.shared import audit, common
@@ -121,7 +121,7 @@ def import_sales_file(
         raise coded(
             InvalidInput(f"{filename}: {len(errors)} bad row(s); nothing was imported. Fix them and retry.", errors),
             "import.sales_rows",
-            f"{filename}：{len(errors)} 行有误；未导入任何数据。请修正后重试。",
+            bad_rows_zh(filename, errors),
         )
     if not dry_run:
         _write(session, caller, by_code, days, used, shop, filename, sha256_of(source))

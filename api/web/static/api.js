@@ -28,6 +28,17 @@ export function problemText(e) {
   return extra.length ? `${head} (${extra.join(zh ? '；' : '; ')})` : head;
 }
 
+// One import row error in the page's language: `msg_zh` / `msg_en` (they say where and what), else `msg`.
+export function rowMessage(r, lang) {
+  return (lang === 'en' ? r.msg_en : r.msg_zh) || r.msg || '';
+}
+
+// A refusal's headline in the page's language (a background job's stored report carries detail_zh / detail_en).
+export function problemHead(e, lang) {
+  const p = (e && e.problem) || {};
+  return (lang === 'en' ? p.detail_en : p.detail_zh) || String(e.message);
+}
+
 function cookie(name) {
   const hit = document.cookie.split('; ').find((c) => c.startsWith(name + '='));
   return hit ? decodeURIComponent(hit.slice(name.length + 1)) : '';

@@ -57,7 +57,7 @@ export const en = {
   'an.value': 'Value', 'an.checks': 'Checks', 'an.check': 'Check', 'an.reason': 'Note',
   'audit.title': 'Audit', 'audit.ok': 'Audit chain intact: {n} events checked.', 'audit.signed': '(signed)', 'audit.bad': 'The audit chain has problems:', 'audit.latest': 'Latest audit events',
   'imp.title': 'Data imports', 'imp.kind': 'Data', 'imp.file': 'File (CSV, or Excel .xlsx where the server accepts it)',
-  'imp.upload': 'Upload', 'imp.working': 'Importing…', 'imp.done': 'Imported {n} rows ({file}).', 'imp.line': 'Line', 'imp.problem': 'Problem',
+  'imp.upload': 'Upload', 'imp.working': 'Importing…', 'imp.done': 'Imported {n} rows ({file}).', 'imp.line': 'Line', 'imp.column': 'Column', 'imp.problem': 'Problem',
   'imp.columns.actuals': 'KPI actuals: employee code, period, indicator code, date, value. Every bad row is listed and nothing is imported.',
   'imp.columns.sales': 'Daily sales: shop code, date, sales, optionally orders and visitors; platform daily reports and order exports are mapped column by column on Set-up.',
   'imp.columns.promotions': 'The campaign plan: name, kind, shop, start, end, planned discount or intensity. Check it first, then import.',

@@ -57,7 +57,7 @@ export const zh = {
   'an.value': '数值', 'an.checks': '检查项', 'an.check': '检查', 'an.reason': '说明',
   'audit.title': '审计', 'audit.ok': '审计链完整：已核对 {n} 条记录。', 'audit.signed': '（已签名）', 'audit.bad': '审计链发现问题：', 'audit.latest': '最近的审计记录',
   'imp.title': '数据导入', 'imp.kind': '数据类型', 'imp.file': '文件（CSV，或服务器支持时的 Excel .xlsx）',
-  'imp.upload': '上传', 'imp.working': '正在导入…', 'imp.done': '已导入 {n} 行（{file}）。', 'imp.line': '行号', 'imp.problem': '问题',
+  'imp.upload': '上传', 'imp.working': '正在导入…', 'imp.done': '已导入 {n} 行（{file}）。', 'imp.line': '行号', 'imp.column': '列', 'imp.problem': '问题',
   'imp.columns.actuals': '指标实际值：员工工号、期间、指标代码、日期、实际值。有错误的行全部列出，整个文件都不会导入。',
   'imp.columns.sales': '每日销售：店铺代码、日期、销售额，可带订单数、访客数；平台导出的日报和订单表请在“公司设置”里按列对应后导入。',
   'imp.columns.promotions': '公司活动计划：活动名称、活动类型、店铺、开始日期、结束日期、预计折扣或力度。先勾选“只检查”预览，再正式导入。',

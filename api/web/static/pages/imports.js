@@ -1,6 +1,6 @@
 // 导入: upload actuals, daily sales, the company's campaign plan or past periods' scorecards (CSV or Excel .xlsx),
 // check it first with a dry run where the import has one, and see every bad row. Large files run as a job.
-import { ApiError, call } from '../api.js';
+import { ApiError, call, problemHead, rowMessage } from '../api.js';
 import { clear, el, spinner, table } from '../dom.js';
 import { getLang, t } from '../i18n.js';
 import { followJob } from './jobs.js';
@@ -57,8 +57,12 @@ export async function render() {
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return;
       const rows = (e.problem && e.problem.errors) || [];
-      clear(out).append(el('p', { class: 'error', role: 'alert' }, e.message),
-        rows.length ? table([t('imp.line'), t('imp.problem')], rows.map((r) => [r.line ?? r.row ?? (r.loc || []).join('.'), r.msg])) : null);
+      const lang = getLang();
+      // where (line, or sheet and row), the column as the file names it (data, shown literally), what is wrong
+      const at = (r) => r.line ?? (r.row !== undefined ? `${r.sheet ?? ''} ${r.row}`.trim() : '');
+      clear(out).append(el('p', { class: 'error', role: 'alert' }, problemHead(e, lang)),
+        rows.length ? table([t('imp.line'), t('imp.column'), t('imp.problem')], rows.map((r) => [at(r),
+          r.column ? el('span', { 'data-literal': '' }, String(r.column)) : '', el('span', { class: 'row-msg' }, rowMessage(r, lang))])) : null);
     } finally { go.disabled = false; }
   } },
   el('div', { class: 'field' }, el('label', { for: 'imp-kind' }, t('imp.kind')), kind),

@@ -1,6 +1,6 @@
 // 公司设置: the first admin's set-up (company, shops), the org import with its dry-run preview and every bad row,
 // and the sales import with the suggested column mapping to confirm or correct. The checklist says what is missing.
-import { ApiError, call, get, problemText } from '../api.js';
+import { ApiError, call, get, problemText, rowMessage } from '../api.js';
 import { clear, el, spinner, table } from '../dom.js';
 import { dateTime } from '../format.js';
 import { getLang, pick, t } from '../i18n.js';
@@ -25,7 +25,8 @@ async function refreshChecklist() {
 const field = (id, label, input) => el('div', { class: 'field' }, el('label', { for: id }, label), input);
 const errorRows = (e) => ((e.problem && e.problem.errors) || []);
 const where = (r) => r.line ?? (r.row !== undefined ? `${r.sheet ?? ''} ${r.row}` : (r.loc || []).join('.'));
-const problemsTable = (rows) => (rows.length ? table([t('imp.line'), t('setup.code'), t('imp.problem')], rows.map((r) => [where(r), r.code || '', r.msg])) : null);
+const problemsTable = (rows) => (rows.length ? table([t('imp.line'), t('imp.column'), t('imp.problem')], rows.map((r) => [where(r),
+  r.column ? el('span', { 'data-literal': '' }, String(r.column)) : '', rowMessage(r, getLang())])) : null);
 
 function companyForm(rerender) {
   const err = el('p', { class: 'error', role: 'alert', id: 'company-error' });
