@@ -3,6 +3,7 @@ says what is wrong and what to write, in `msg_zh`; `msg_en` says the same in Eng
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -40,7 +41,7 @@ def _shop_code(url: str) -> str:
         return str(s.execute(select(Shop.code).order_by(Shop.id)).scalars().first())
 
 
-def _check(error: dict, line: int, column: str, zh_words: str, en_words: str) -> None:
+def _check(error: dict[str, Any], line: int, column: str, zh_words: str, en_words: str) -> None:
     assert error["line"] == line and error["column"] == column, error
     assert error["msg_zh"].startswith(f"第 {line} 行“{column}”列："), error
     assert zh_words in error["msg_zh"] and CJK.search(error["msg_zh"].split("：", 1)[1]), error

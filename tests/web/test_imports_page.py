@@ -1,5 +1,6 @@
 """The 导入 page follows a background import: HR's actuals file runs as a job, the page shows its progress
-and then the rows imported; a refused file shows its bad row, in Chinese."""
+and then the rows imported; a refused file shows its bad row in Chinese: the line, the column as the file wrote it
+(as data) and what is wrong."""
 
 from collections.abc import Iterator
 
@@ -44,7 +45,11 @@ def test_the_imports_page_follows_a_background_job(page, demo_url: str) -> None:
     with page.expect_response(lambda r: r.url.endswith("/imports/actuals") and r.status == 202):
         page.click("#imp-submit")
     page.wait_for_selector("#import-result .error")
-    assert "nobody imports their own" in page.inner_text("#import-result")  # the row's reason, line 2
+    shown = page.inner_text("#import-result")
+    # the refusal and the row's reason in Chinese (kept by the background job in both languages), never English
+    assert "未导入任何数据" in shown and "不能导入自己的实际值" in shown, shown
+    assert "第 2 行“employee_code”列" in shown and "nobody imports" not in shown, shown
+    assert page.inner_text("#import-result td [data-literal]") == "employee_code"
     page.set_input_files("#imp-file", files=[_file(HEADER + f.row(other) + "71\n")])
     with page.expect_response(lambda r: r.url.endswith("/imports/actuals") and r.status == 202):
         page.click("#imp-submit")
@@ -73,4 +78,6 @@ def test_hr_checks_then_imports_the_campaign_plan_on_the_page(page) -> None:
     page.set_input_files("#imp-file", files=[{"name": "活动.csv", "mimeType": "text/csv", "buffer": bad.encode()}])
     page.click("#imp-submit")
     page.wait_for_selector("#import-result .error")
-    assert "秒杀" in page.inner_text("#import-result")
+    shown = page.inner_text("#import-result")
+    assert "活动类型“秒杀”无法识别" in shown and "is not one of" not in shown, shown
+    assert page.inner_text("#import-result td [data-literal]") == "活动类型"
