@@ -57,7 +57,9 @@ def test_setup_org_preview_and_sales_mapping(page, screenshots: Path) -> None:
     page.click("#org-import-preview")
     page.wait_for_selector("#org-import-result table")
     result = page.inner_text("#org-import-result")
-    assert "错误 1 行" in result and "import.unknown_manager" in result and "W9" in result
+    # the row's problem in Chinese with its line, never the machine code
+    assert "错误 1 行" in result and "直属主管工号 W9 在文件和系统中都不存在" in result, result
+    assert "import.unknown_manager" not in result and "exists nowhere" not in result
     page.set_input_files("#org-import-file", files=[_file("通讯录.csv", ORG + BAD.replace("W9", "W2"))])
     page.click("#org-import-commit")
     page.wait_for_selector("#org-import-result >> text=一次性密码")
