@@ -409,6 +409,22 @@ CATALOGUE: dict[str, Template] = {
         "sales must not be negative (record refunds separately)", "销售额不能为负数，退款请单独记录。"
     ),
     "import.value.unreadable": T("{detail_en}", "这一行的内容无法读取，请对照模板检查。"),
+    "import.value.unreadable_csv": T(
+        "{detail_en}", "这一行无法读取（可能有过长的内容或非法字符），请检查修改这一行后重新导入。"
+    ),
+    "import.value.missing_columns": T("missing {missing_en}", "缺少列：{missing_zh}。请按模板补齐表头后重新导入。"),
+    "import.mapping.no_column": T(
+        "the file has no column {column_en}", "文件中没有“{column_zh}”这一列，请检查列映射。"
+    ),
+    "import.mapping.unknown_field": T(
+        "{field_en} is not one of {fields}", "“{field_zh}”不是可以对应的字段，请在列映射中重新选择。"
+    ),
+    "import.mapping.two_to_one": T(
+        "two columns are mapped to one field", "有两列对应到了同一个字段，请让每个字段只对应一列。"
+    ),
+    "import.mapping.unmapped": T(
+        "no column is mapped to {fields_en}", "还有必需的字段没有对应到文件中的列，请在列映射中补上。"
+    ),
     "import.too_many_people": T(
         "{filename}: more than {limit} people.", "文件“{filename}”的人数超过 {limit} 人，请确认是否选错了文件。"
     ),

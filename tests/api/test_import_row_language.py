@@ -107,3 +107,23 @@ def test_a_value_problem_keeps_its_english_words_and_adds_chinese() -> None:
     assert bad.value.text("zh") == "“abc”不是日期，请写成 2024-05-07、2024/5/7 或 2024年5月7日。"
     item = parse.row_error({"sheet": "Sheet1", "row": 4}, bad.value, "日期")
     assert item["msg_zh"].startswith("工作表“Sheet1”第 4 行“日期”列：") and item["code"] == "import.value.not_a_date"
+
+
+def test_a_missing_column_and_a_wrong_mapping_read_in_chinese(web, auth, demo_url) -> None:
+    r = _upload(web, auth["hr"], "/api/v1/imports/actuals", "employee_code,period_code,indicator_code,value\nA,B,C,1\n")
+    assert r.status_code == 422, r.text
+    item = r.json()["errors"][0]
+    assert item["msg"] == "missing ['as_of']" and item["msg_zh"].startswith("第 1 行：缺少列：as_of"), item
+    mapping = '{"统计日期": "ds", "金额": "sales"}'
+    r = _upload(
+        web,
+        auth["hr"],
+        "/api/v1/imports/sales",
+        "统计日期,支付金额\n2024-05-07,1\n",
+        shop=_shop_code(demo_url),
+        mapping=mapping,
+        dry_run="true",
+    )
+    assert r.status_code == 422, r.text
+    zh = [e.get("msg_zh") for e in r.json()["errors"] if e.get("loc") != ["suggested"]]
+    assert zh and all(m and CJK.search(m) for m in zh) and any("“金额”" in m for m in zh), r.json()

@@ -51,7 +51,12 @@ def _rows(
         raise coded(
             InvalidInput(
                 f"{filename}: missing column(s) {', '.join(missing)}; the header must have {', '.join(required)}.",
-                [{**where, "msg": f"missing {missing}"}],
+                [
+                    row_error(
+                        where,
+                        ValueProblem("import.value.missing_columns", None, missing_en=str(missing), missing_zh=missing),
+                    )
+                ],
             ),
             "import.missing_columns",
             filename=filename,

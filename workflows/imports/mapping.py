@@ -7,6 +7,7 @@ from typing import Any
 from core.errors import InvalidInput, coded
 from core.tables import Shop
 from workflows.imports.columns import DAILY_FIELDS, DAILY_REQUIRED, ORDER_FIELDS, ORDER_REQUIRED, map_headers
+from workflows.imports.parse import said
 
 Mapping = dict[str, str]  # file header -> field
 
@@ -58,14 +59,19 @@ def check_mapping(mapping: Mapping, header: list[str]) -> str:
     problems: list[dict[str, object]] = []
     for h, f in mapping.items():
         if h not in header:
-            problems.append({"loc": ["mapping", h], "msg": f"the file has no column {h!r}"})
+            problems.append({"loc": ["mapping", h], **said("import.mapping.no_column", column_en=repr(h), column_zh=h)})
         if f not in fields:
-            problems.append({"loc": ["mapping", h], "msg": f"{f!r} is not one of {', '.join(fields)}"})
+            problems.append(
+                {
+                    "loc": ["mapping", h],
+                    **said("import.mapping.unknown_field", field_en=repr(f), field_zh=f, fields=", ".join(fields)),
+                }
+            )
     if len(set(mapping.values())) != len(mapping):
-        problems.append({"loc": ["mapping"], "msg": "two columns are mapped to one field"})
+        problems.append({"loc": ["mapping"], **said("import.mapping.two_to_one")})
     missing = [f for f in required if f not in mapping.values()]
     if missing:
-        problems.append({"loc": ["mapping"], "msg": f"no column is mapped to {', '.join(missing)}"})
+        problems.append({"loc": ["mapping"], **said("import.mapping.unmapped", fields_en=", ".join(missing))})
     if problems:
         raise _invalid(
             f"The column mapping does not fit this file ({kind}); fix it and retry.",
@@ -95,6 +101,18 @@ def choose(
             "(a JSON object header -> field) or start from GET /api/v1/imports/templates/sales-daily.xlsx.",
             f"缺少列 {names}：文件表头无法识别；请在 mapping 中指定，或使用销售导入模板。",
             "import.sales_columns",
-            [{**header_where, "msg": f"missing {missing}", "suggested": mapping, "kind": kind, "columns": header}],
+            [
+                {
+                    **header_where,
+                    **said(
+                        "import.value.missing_columns",
+                        missing_en=str(missing),
+                        missing_zh=[{**ORDER_FIELDS, **DAILY_FIELDS}[f][0] for f in missing],
+                    ),
+                    "suggested": mapping,
+                    "kind": kind,
+                    "columns": header,
+                }
+            ],
         )
     return check_mapping(mapping, header), mapping, "suggested"

@@ -65,6 +65,12 @@ def bad_rows_zh(filename: str, errors: list[dict[str, Any]]) -> str:
     )
 
 
+def said(code: str, **params: Any) -> dict[str, Any]:
+    """An `errors[]` item that is at no one row (a mapping, a header): the code and its words in both languages."""
+    problem = ValueProblem(code, None, **params)
+    return {"code": code, "msg": str(problem), "msg_zh": problem.text("zh"), "msg_en": str(problem)}
+
+
 def row_error(where: Mapping[str, Any], exc: ValueProblem, column: str | None = None) -> dict[str, Any]:
     """One `errors[]` item: where, the stable code, `msg` (English, as before) and `msg_zh` / `msg_en` that
     say where and what in each language; `column` is the header as the file wrote it."""

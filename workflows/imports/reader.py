@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import IO, Any, cast
 
 from core.errors import InvalidInput, KpilotError, TooLarge, coded
+from workflows.imports.parse import ValueProblem, row_error
 
 Where = dict[str, Any]  # {"line": 3} for CSV; {"sheet": "Sheet1", "row": 3} for Excel
 Source = bytes | IO[bytes]
@@ -179,7 +180,7 @@ def _bad(filename: str, line: int, why: str) -> KpilotError:
     return coded(
         InvalidInput(
             f"{filename}: line {line} cannot be read as CSV ({why}); nothing was imported.",
-            [{"line": line, "msg": why}],
+            [row_error({"line": line}, ValueProblem("import.value.unreadable_csv", None, detail_en=why))],
         ),
         "import.bad_csv",
         f"{filename}：第 {line} 行无法按 CSV 读取（{why}）；未导入任何数据。",
