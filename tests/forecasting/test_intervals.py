@@ -195,6 +195,11 @@ def test_young_series_paths_carry_a_longer_level_miss_and_older_ones_are_unchang
     np.testing.assert_array_equal(ours[1], theirs[1])
     # Deterministic: the same seed gives the same paths.
     np.testing.assert_array_equal(ours, fitted.sample(ids, point, is_open, 2000, seed=7))
+    # A young series with returns (signed: sparse values around 0) keeps its paths: a longer level miss on
+    # the signed log scale blew its totals up to thousands of times its history.
+    returns = frozenset({"new0"})
+    signed = replace(fitted, signed=returns).sample(ids, point, is_open, 2000, seed=7)
+    np.testing.assert_array_equal(signed, replace(without, signed=returns).sample(ids, point, is_open, 2000, seed=7))
 
 
 def test_a_panel_with_a_short_series_gives_it_wider_totals_than_without_the_group_rule() -> None:
