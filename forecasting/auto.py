@@ -207,13 +207,20 @@ class AutoForecaster(BaseForecaster):
         raise NotImplementedError("AutoForecaster chooses from backtests: fit it, do not backtest it")
 
     def _predict_point(self, panel: Panel, future: pd.DataFrame) -> np.ndarray:
+        # Each member forecasts once, for every row whose choice holds it (the global model builds its
+        # features over the whole history: once per choice that holds it was most of the predict time).
         out = np.full(len(future), np.nan)
         chosen = future[ID].map(self.choice_).to_numpy()
-        for name in set(chosen):
+        members = {str(name): str(name).split("+") for name in set(chosen)}
+        point: dict[str, np.ndarray] = {}
+        for part in sorted({p for parts in members.values() for p in parts}):
+            rows = np.flatnonzero([part in members[str(c)] for c in chosen])
+            values = np.full(len(future), np.nan)
+            values[rows] = self.models_[part].point_forecast(panel, future.iloc[rows].reset_index(drop=True))
+            point[part] = values
+        for name, parts in members.items():
             rows = np.flatnonzero(chosen == name)
-            rows_future = future.iloc[rows].reset_index(drop=True)
-            parts = [self.models_[part].point_forecast(panel, rows_future) for part in str(name).split("+")]
-            out[rows] = _average(*parts)
+            out[rows] = _average(*[point[part][rows] for part in parts])
         return out
 
     def model_names(self) -> pd.Series:
@@ -280,11 +287,12 @@ def _reason(best: str, default: str | None, mean: pd.Series, by_window: pd.DataF
 def _clearly_better(by_window: pd.DataFrame, name: str, rival: str) -> bool:
     """Whether `name` had a MASE more than MARGIN below `rival`'s on average and lower in every window, over
     the windows where both were scored (`MSTL` has none in windows without two full years of history)."""
-    both = by_window[[name, rival]].dropna()
-    if not len(both):
+    ours, theirs = by_window[name].to_numpy(float), by_window[rival].to_numpy(float)
+    both = ~(np.isnan(ours) | np.isnan(theirs))
+    if not both.any():
         return False
-    lower = bool((both[name] < both[rival]).all())
-    return lower and float(both[name].mean()) < (1 - MARGIN) * float(both[rival].mean())
+    ours, theirs = ours[both], theirs[both]
+    return bool((ours < theirs).all()) and float(ours.mean()) < (1 - MARGIN) * float(theirs.mean())
 
 
 def _average(*parts: np.ndarray) -> np.ndarray:

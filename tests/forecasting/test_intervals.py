@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from forecasting.backtest import backtest_point
-from forecasting.intervals import Calibration, small_sample_widening
-from forecasting.models import SeasonalNaive
+from forecasting.intervals import YOUNG_LEVEL, Calibration, small_sample_widening
+from forecasting.models import RecentMedian, SeasonalNaive
 from forecasting.panel import prepare_history
-from tests.forecasting.helpers import make_daily
+from tests.forecasting.helpers import make_daily, make_weekly
 
 H = 14
 
@@ -170,3 +170,49 @@ def test_each_length_group_whose_errors_run_wider_gets_wider_scales() -> None:
 
     mids = [cover(fitted, f"mid{i}") for i in range(4)]
     assert np.mean([cover(plain, f"mid{i}") for i in range(4)]) < 0.75 <= np.mean(mids)
+
+
+def _total_width(paths: np.ndarray) -> float:
+    """Width of the 80% interval of the path totals, relative to their median."""
+    totals = paths.sum(axis=-1)
+    lo, mid, hi = np.quantile(totals, [0.1, 0.5, 0.9])
+    return float((hi - lo) / mid)
+
+
+def test_young_series_paths_carry_a_longer_level_miss_and_older_ones_are_unchanged() -> None:
+    errors = {f"old{i}": 0.2 for i in range(10)} | {f"new{i}": 0.2 for i in range(4)}
+    young = frozenset(f"new{i}" for i in range(4))
+    fitted = Calibration.from_backtest(_backtest(errors, seed=4), 8, young=young, seed=4)
+    assert fitted.young_level == YOUNG_LEVEL > 1
+    without = replace(fitted, young_level=1.0)  # the same calibration without the group rule
+    point, is_open = np.full((2, 13), 1000.0), np.ones((2, 13), dtype=bool)
+    ids = ["new0", "old0"]
+    ours, theirs = fitted.sample(ids, point, is_open, 2000, seed=7), without.sample(ids, point, is_open, 2000, seed=7)
+    # The young series' 13-step total spreads wider, by more than its single steps do; the old one is untouched.
+    assert _total_width(ours[0]) > 1.4 * _total_width(theirs[0])
+    week = [float(np.subtract(*np.quantile(p[:, 0], [0.9, 0.1]))) for p in (ours[0], theirs[0])]
+    assert week[0] > week[1] and week[0] / week[1] < _total_width(ours[0]) / _total_width(theirs[0])
+    np.testing.assert_array_equal(ours[1], theirs[1])
+    # Deterministic: the same seed gives the same paths.
+    np.testing.assert_array_equal(ours, fitted.sample(ids, point, is_open, 2000, seed=7))
+    # A young series with returns (signed: sparse values around 0) keeps its paths: a longer level miss on
+    # the signed log scale blew its totals up to thousands of times its history.
+    returns = frozenset({"new0"})
+    signed = replace(fitted, signed=returns).sample(ids, point, is_open, 2000, seed=7)
+    np.testing.assert_array_equal(signed, replace(without, signed=returns).sample(ids, point, is_open, 2000, seed=7))
+
+
+def test_a_panel_with_a_short_series_gives_it_wider_totals_than_without_the_group_rule() -> None:
+    frame = make_weekly(n_series=4, weeks=130, seed=3)
+    end = frame["ds"].max()
+    short = (frame["unique_id"] == "w0") & (frame["ds"] <= end - pd.Timedelta(weeks=30))
+    frame = frame.loc[~short].reset_index(drop=True)  # w0: 30 weeks of history, the others 130
+    model = RecentMedian(horizon=13, n_paths=400).fit(frame)
+    assert model.panel_.young() == frozenset({"w0"})
+    ours = model.predict_paths(13)
+    model.calibration_ = replace(model.calibration_, young_level=1.0)
+    theirs = model.predict_paths(13)
+    assert ours.ids == theirs.ids and ours.ids[0] == "w0"
+    assert _total_width(ours.values[0]) > 1.3 * _total_width(theirs.values[0])
+    np.testing.assert_array_equal(ours.values[1:], theirs.values[1:])
+    np.testing.assert_array_equal(ours.point, theirs.point)
